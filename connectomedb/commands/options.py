@@ -1,0 +1,41 @@
+"""Options shared by several subcommands."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import click
+
+from connectomedb.config import Settings, load_settings
+
+F = Callable[..., Any]
+
+
+def quiet_option(f: F) -> F:
+    return click.option("-q", "--quiet", is_flag=True, help="Print no progress, only results and errors.")(f)
+
+
+def store_options(f: F) -> F:
+    """``--home``, ``--postgres-url``, ``--graph-url``: where the databases are."""
+    f = click.option(
+        "--graph-url",
+        default=None,
+        help="Neo4j Bolt URL (env CONNECTOMEDB_GRAPH_URL). Default: embedded LadybugDB under --home.",
+    )(f)
+    f = click.option(
+        "--postgres-url",
+        default=None,
+        help="PostgreSQL URL (env CONNECTOMEDB_POSTGRES_URL). Default: embedded PostgreSQL under --home.",
+    )(f)
+    f = click.option(
+        "--home",
+        default=None,
+        type=click.Path(file_okay=False),
+        help="Folder of the embedded databases (env CONNECTOMEDB_HOME). Default: the user data folder.",
+    )(f)
+    return f
+
+
+def settings_from(home: str | None, postgres_url: str | None, graph_url: str | None) -> Settings:
+    """The environment's settings with the command-line options on top."""
+    return load_settings().with_overrides(home=home, postgres_url=postgres_url, graph_url=graph_url)

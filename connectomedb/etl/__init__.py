@@ -1,0 +1,1 @@
+"""Extract → transform → load. ``frames`` holds the typed data the stages pass along."""

