@@ -1,0 +1,1 @@
+"""Load stages: PostgreSQL (``postgres``) and the graph (``graph``)."""

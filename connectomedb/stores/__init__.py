@@ -1,0 +1,1 @@
+"""The databases connectomedb writes to and reads from."""
