@@ -1,0 +1,183 @@
+"""Fetch the report's frames from PostgreSQL through the query library.
+
+Every frame of :class:`ReportData` is one named query of :mod:`connectomedb.queries`, run with
+the parameters listed in :data:`REPORT_QUERIES`; only the dataset header is read here, straight
+from the ``dataset`` table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import psycopg
+
+from connectomedb.errors import QueryError
+from connectomedb.report.data import DatasetHeader, ReportData
+
+#: A ``limit`` that keeps every row of a list query.
+EVERY_ROW = 2_147_483_647
+
+#: The paper's thresholds: connectome.csv counts axons and targets with at least 10 synapses.
+PAPER_MIN_SYNAPSES = 10
+
+#: frame of ReportData -> (query name, parameters).
+REPORT_QUERIES: dict[str, tuple[str, dict[str, object]]] = {
+    "class_matrix": (
+        "class_matrix_vs_csv",
+        {"min_axon_synapses": PAPER_MIN_SYNAPSES, "min_target_synapses": PAPER_MIN_SYNAPSES},
+    ),
+    "specificity": ("target_specificity", {}),
+    "type_mix": ("synapse_type_mix", {}),
+    "asi": ("asi_by_class", {}),
+    "axon_degree": ("divergent_axons", {"min_targets": 1, "limit": EVERY_ROW}),
+    "target_degree": ("convergent_targets", {"min_axons": 1, "limit": EVERY_ROW}),
+    "connections": ("multi_synaptic_connections", {"min_synapses": 1, "limit": EVERY_ROW}),
+    "multiplicity": ("multiplicity_by_class", {}),
+}
+
+_HEADER_SQL = """
+SELECT name, source, files, row_counts, loaded_at, loader_version
+FROM dataset
+WHERE name = %(name)s
+"""
+
+_DATASET_NAMES_SQL = "SELECT name FROM dataset ORDER BY name"
+
+
+@contextmanager
+def psycopg_connection(pg: Any) -> Iterator[psycopg.Connection]:
+    """A psycopg connection from a psycopg connection, a SQLAlchemy engine or connection, or a
+    PostgreSQL URL (opened and closed here)."""
+    if isinstance(pg, psycopg.Connection):
+        yield pg
+        return
+    if isinstance(pg, str):
+        from connectomedb.stores.postgres import connect
+
+        with connect(pg) as conn:
+            yield conn
+        return
+    try:
+        from sqlalchemy.engine import Connection as SAConnection
+        from sqlalchemy.engine import Engine
+    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
+        Engine = SAConnection = ()  # type: ignore[assignment,misc]
+    if isinstance(pg, Engine):
+        raw = pg.raw_connection()
+        try:
+            yield raw.driver_connection  # type: ignore[misc]
+        finally:
+            raw.close()
+        return
+    if isinstance(pg, SAConnection):
+        yield pg.connection.driver_connection  # type: ignore[misc]
+        return
+    raise TypeError(
+        f"expected a psycopg connection, a SQLAlchemy engine or connection, or a URL; "
+        f"found {type(pg).__name__}"
+    )
+
+
+def dataset_names(conn: psycopg.Connection) -> list[str]:
+    """The names of the loaded datasets."""
+    with conn.cursor() as cur:
+        cur.execute(_DATASET_NAMES_SQL)
+        return [row[0] for row in cur.fetchall()]
+
+
+def resolve_dataset(conn: psycopg.Connection, name: str | None) -> str:
+    """``name``, or the only loaded dataset when ``name`` is None; :class:`QueryError` naming
+    the loaded datasets otherwise."""
+    names = dataset_names(conn)
+    if name is not None and name in names:
+        return name
+    loaded = ", ".join(names) if names else "none"
+    if name is None and len(names) == 1:
+        return names[0]
+    if name is None:
+        raise QueryError(
+            f"more than one dataset is loaded ({loaded}) or none is. "
+            "Pass --dataset NAME, or load one with `connectomedb load FOLDER`."
+            if names
+            else "no dataset is loaded. Load one with `connectomedb load FOLDER`."
+        )
+    raise QueryError(
+        f"no dataset named {name!r} is loaded (loaded: {loaded}). "
+        "Pass one of those to --dataset, or load it with `connectomedb load FOLDER`."
+    )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def read_header(conn: psycopg.Connection, dataset: str) -> DatasetHeader:
+    """The ``dataset`` row of ``dataset`` as a :class:`DatasetHeader`."""
+    with conn.cursor() as cur:
+        cur.execute(_HEADER_SQL, {"name": dataset})
+        row = cur.fetchone()
+    if row is None:
+        resolve_dataset(conn, dataset)  # raises the error naming the loaded datasets
+        raise QueryError(f"no dataset named {dataset!r} is loaded.")  # pragma: no cover
+    name, source, files, row_counts, loaded_at, loader_version = row
+    files = _json(files) or {}
+    file_rows = [
+        {
+            "file": file,
+            "sha256": str((info or {}).get("sha256", "")),
+            "size": int((info or {}).get("size") or 0),
+        }
+        for file, info in sorted(files.items())
+    ]
+    counts = _json(row_counts) or {}
+    count_rows = [
+        {"table": table, "rows": int(rows)}
+        for table, rows in counts.items()
+        if isinstance(rows, (int, float))
+    ]
+    return DatasetHeader(
+        name=name,
+        source=str(source or ""),
+        loaded_at=loaded_at.isoformat(sep=" ", timespec="seconds") if loaded_at else "",
+        loader_version=str(loader_version or ""),
+        files=pd.DataFrame(file_rows, columns=["file", "sha256", "size"]),
+        row_counts=pd.DataFrame(count_rows, columns=["table", "rows"]),
+    )
+
+
+def run_query(conn: psycopg.Connection, name: str, dataset: str, **params: object) -> pd.DataFrame:
+    """One named query of the library: the one place the report calls it."""
+    from connectomedb import queries
+
+    return queries.run(name, conn, dataset=dataset, **params)
+
+
+def fetch_report_data(conn: psycopg.Connection, dataset: str) -> ReportData:
+    """Every frame of the report for ``dataset`` (see :class:`ReportData`)."""
+    header = read_header(conn, dataset)
+    frames = {
+        key: run_query(conn, name, dataset, **params)
+        for key, (name, params) in REPORT_QUERIES.items()
+    }
+    cv_summary, cv_hist = fetch_asi_cv(conn, dataset)
+    notes = [
+        "Class × class matrices count only axons and targets with at least "
+        f"{PAPER_MIN_SYNAPSES} connectome synapses (axon initial segments always kept), as "
+        "connectome.csv does; every other figure counts every connectome synapse.",
+    ]
+    return ReportData(
+        header=header,
+        asi_cv=cv_summary,
+        asi_cv_hist=cv_hist,
+        queries=dict(REPORT_QUERIES),
+        notes=notes,
+        **frames,
+    )
+
+
+def fetch_asi_cv(conn: psycopg.Connection, dataset: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    raise NotImplementedError

@@ -1,0 +1,116 @@
+"""Assemble the figures into one self-contained HTML page.
+
+The page embeds Plotly's JavaScript inline (no CDN, no network access when it is opened) and
+carries ``<meta name="connectomedb-figures" content="N">`` so a reader or a test knows how many
+figures it should draw.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from plotly.offline import get_plotlyjs
+
+from connectomedb import __version__
+from connectomedb.report.data import DatasetHeader
+from connectomedb.report.figures import Figure
+
+_CSS = """
+body { font-family: Helvetica, Arial, sans-serif; margin: 0; color: #222; background: #fafafa; }
+header { background: #1f3b57; color: #fff; padding: 18px 32px; }
+header h1 { margin: 0 0 4px 0; font-size: 24px; }
+header p { margin: 2px 0; font-size: 14px; opacity: 0.9; }
+main { max-width: 1280px; margin: 0 auto; padding: 16px 32px 48px 32px; }
+section.meta { display: flex; flex-wrap: wrap; gap: 24px; }
+section.meta > div { background: #fff; border: 1px solid #ddd; border-radius: 4px;
+                     padding: 8px 14px; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid #eee; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+code { font-size: 12px; }
+nav { margin: 12px 0; font-size: 14px; }
+nav a { margin-right: 14px; color: #1f3b57; }
+h2 { margin-top: 32px; border-bottom: 2px solid #1f3b57; padding-bottom: 4px; font-size: 19px; }
+.figure { background: #fff; border: 1px solid #ddd; border-radius: 4px; margin: 14px 0;
+          padding: 6px; }
+.caption { font-size: 13px; color: #444; margin: 4px 8px 8px 8px; }
+ul.notes { font-size: 13px; color: #444; }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _header_html(header: DatasetHeader) -> str:
+    files = "".join(
+        f"<tr><td>{_e(r.file)}</td><td><code>{_e(r.sha256)}</code></td>"
+        f"<td class='num'>{int(r.size):,}</td></tr>"
+        for r in header.files.itertuples(index=False)
+    )
+    counts = "".join(
+        f"<tr><td>{_e(r.table)}</td><td class='num'>{int(r.rows):,}</td></tr>"
+        for r in header.row_counts.itertuples(index=False)
+    )
+    return (
+        "<section class='meta'>"
+        "<div><h3>Files</h3><table><tr><th>file</th><th>SHA-256</th><th>bytes</th></tr>"
+        f"{files}</table></div>"
+        "<div><h3>Rows loaded</h3><table><tr><th>table</th><th>rows</th></tr>"
+        f"{counts}</table></div>"
+        "</section>"
+    )
+
+
+def render_page(
+    header: DatasetHeader,
+    figures: Sequence[Figure],
+    notes: Sequence[str] = (),
+    generated_at: str = "",
+) -> str:
+    """The complete HTML document."""
+    parts: list[str] = []
+    current_section = None
+    sections: list[str] = []
+    for number, item in enumerate(figures, start=1):
+        if item.section != current_section:
+            current_section = item.section
+            sections.append(item.section)
+            anchor = f"section-{len(sections)}"
+            parts.append(f"<h2 id='{anchor}'>{_e(item.section)}</h2>")
+        div = item.figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            div_id=f"fig-{item.key}",
+            config={"displaylogo": False, "responsive": True},
+            default_width="100%",
+            default_height=f"{int(item.figure.layout.height or 450)}px",
+        )
+        parts.append(
+            f"<div class='figure' data-figure='{_e(item.key)}'>{div}"
+            f"<p class='caption'>Figure {number}. {_e(item.caption)}</p></div>"
+        )
+    nav = "".join(
+        f"<a href='#section-{i}'>{_e(name)}</a>" for i, name in enumerate(sections, start=1)
+    )
+    note_items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='connectomedb-figures' content='{len(figures)}'>"
+        f"<title>connectomedb report: {_e(header.name)}</title>"
+        f"<style>{_CSS}</style>"
+        f"<script type='text/javascript'>{get_plotlyjs()}</script>"
+        "</head><body>"
+        f"<header><h1>Connectome report: dataset {_e(header.name)}</h1>"
+        f"<p>Source folder: {_e(header.source)}</p>"
+        f"<p>Loaded at {_e(header.loaded_at)} by connectomedb {_e(header.loader_version)}; "
+        f"report made {_e(generated_at)} by connectomedb {_e(__version__)}.</p></header>"
+        "<main>"
+        f"{_header_html(header)}"
+        f"<nav>{nav}</nav>"
+        + (f"<ul class='notes'>{note_items}</ul>" if note_items else "")
+        + "".join(parts)
+        + "</main></body></html>\n"
+    )

@@ -1,0 +1,69 @@
+"""Class order and class colours shared by every figure of the report.
+
+A class keeps the same position and the same colour in every figure. The orders are those of
+``docs/model.md`` (axon classes) and of ``connectome.csv`` (target classes); names that are not
+listed (``Unknown``, ``Undefined``, codes missing from the files) follow in alphabetical order in
+grey tones.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+
+AXON_CLASS_ORDER: tuple[str, ...] = ("Corticocortical", "Thalamocortical", "Inhibitory", "Other")
+TARGET_CLASS_ORDER: tuple[str, ...] = (
+    "Soma",
+    "ProximalDendrite",
+    "SmoothDendrite",
+    "ApicalDendrite",
+    "AxonInitialSegment",
+    "OtherDendrite",
+    "Somata",
+    "WholeCell",
+)
+SYNAPSE_TYPE_ORDER: tuple[str, ...] = ("PrimarySpine", "SecondarySpine", "Shaft", "Soma")
+
+# Colour-blind-safe palette (Okabe-Ito), one fixed colour per class.
+AXON_CLASS_COLOURS: dict[str, str] = {
+    "Corticocortical": "#0072B2",
+    "Thalamocortical": "#E69F00",
+    "Inhibitory": "#D55E00",
+    "Other": "#7F7F7F",
+}
+TARGET_CLASS_COLOURS: dict[str, str] = {
+    "Soma": "#000000",
+    "ProximalDendrite": "#56B4E9",
+    "SmoothDendrite": "#D55E00",
+    "ApicalDendrite": "#009E73",
+    "AxonInitialSegment": "#CC79A7",
+    "OtherDendrite": "#0072B2",
+    "Somata": "#8C564B",
+    "WholeCell": "#BCBD22",
+}
+SYNAPSE_TYPE_COLOURS: dict[str, str] = {
+    "PrimarySpine": "#009E73",
+    "SecondarySpine": "#56B4E9",
+    "Shaft": "#D55E00",
+    "Soma": "#000000",
+}
+_GREYS = ("#A0A0A0", "#C0C0C0", "#606060", "#D8D8D8", "#404040")
+
+#: Colours of the two samples of the ASI-similarity figure.
+OBSERVED_COLOUR = "#0072B2"
+CONTROL_COLOUR = "#BBBBBB"
+
+
+def ordered(names: Iterable[object], order: tuple[str, ...]) -> list[str]:
+    """The distinct ``names`` in the fixed ``order``; unlisted names follow alphabetically."""
+    present = {str(n) for n in names}
+    known = [n for n in order if n in present]
+    return known + sorted(present - set(known))
+
+
+def colour_map(names: list[str], fixed: dict[str, str]) -> dict[str, str]:
+    """A colour per name: the fixed colour, or a grey chosen by the name itself (so an unlisted
+    class such as ``Unknown`` has the same grey in every figure)."""
+    return {
+        name: fixed.get(name) or _GREYS[zlib.crc32(name.encode()) % len(_GREYS)] for name in names
+    }

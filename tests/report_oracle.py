@@ -1,0 +1,193 @@
+"""An independent pandas computation of every frame of the report, from a ``SourceDataset``.
+
+The report tests compare what the report shows (the query library's results read back from the
+database) with these frames computed straight from the source data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from connectomedb.etl.frames import SourceDataset
+
+CV_BIN_WIDTH = 0.05
+
+
+def connectome_synapses(src: SourceDataset) -> pd.DataFrame:
+    """One row per connectome synapse: ``synapse_id``, ``axon_id``, ``target_id``,
+    ``axon_class``, ``target_class``, ``synapse_type`` (str), ``asi_area`` (float, NaN = none)."""
+    syn = src.synapses
+    keep = (syn.axon_id > 0) & (syn.target_id > 0)
+    axon_id = syn.axon_id[keep]
+    target_id = syn.target_id[keep]
+    asi = syn.asi_area[keep] if syn.asi_area is not None else np.full(int(keep.sum()), np.nan)
+    return pd.DataFrame(
+        {
+            "synapse_id": np.flatnonzero(keep) + 1,
+            "axon_id": axon_id,
+            "target_id": target_id,
+            "axon_class": src.axons.classes.name_of(src.axons.class_code[axon_id - 1]),
+            "target_class": src.targets.classes.name_of(src.targets.class_code[target_id - 1]),
+            "synapse_type": syn.types.name_of(syn.type_code[keep]),
+            "asi_area": asi,
+        }
+    )
+
+
+def class_matrix(src: SourceDataset) -> pd.DataFrame:
+    syn = connectome_synapses(src)
+    db = syn.groupby(["axon_class", "target_class"]).size().rename("synapses")
+    if src.connectome is not None:
+        csv = src.connectome.entries.groupby(["axon_class", "target_class"])["synapses"].sum()
+    else:
+        csv = pd.Series(dtype="int64")
+    out = pd.concat([db, csv.rename("csv_synapses")], axis=1).fillna(0).astype("int64")
+    return out.reset_index().rename(columns={"level_0": "axon_class", "level_1": "target_class"})
+
+
+def specificity(src: SourceDataset) -> pd.DataFrame:
+    """Columns of the ``target_specificity`` query (no thresholds)."""
+    syn = connectome_synapses(src)
+    per_axon = syn.groupby(["axon_id", "target_class"]).size().unstack(fill_value=0)
+    fractions = per_axon.div(per_axon.sum(axis=1), axis=0)
+    axon_class = syn.groupby("axon_id")["axon_class"].first()
+    rows = []
+    for name, axons in axon_class.groupby(axon_class):
+        part = fractions.loc[axons.index]
+        total = per_axon.loc[axons.index].to_numpy().sum()
+        for target in fractions.columns:
+            values = part[target]
+            synapses = int(per_axon.loc[axons.index, target].sum())
+            rows.append(
+                {
+                    "axon_class": name,
+                    "target_class": target,
+                    "axons": len(values),
+                    "synapses": synapses,
+                    "fraction": synapses / total,
+                    "axon_fraction_mean": values.mean(),
+                    "axon_fraction_median": values.quantile(0.5),
+                    "axon_fraction_q1": values.quantile(0.25),
+                    "axon_fraction_q3": values.quantile(0.75),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def type_mix(src: SourceDataset) -> pd.DataFrame:
+    """Columns of the ``synapse_type_mix`` query."""
+    syn = connectome_synapses(src)
+    frames = []
+    for side in ("axon", "target"):
+        counts = syn.groupby([f"{side}_class", "synapse_type"]).size().rename("synapses")
+        counts = counts.reset_index().rename(columns={f"{side}_class": "class"})
+        counts["fraction"] = counts["synapses"] / counts.groupby("class")["synapses"].transform(
+            "sum"
+        )
+        frames.append(counts.assign(side=side))
+    return pd.concat(frames, ignore_index=True)[
+        ["side", "class", "synapse_type", "synapses", "fraction"]
+    ]
+
+
+def asi(src: SourceDataset) -> pd.DataFrame:
+    """Columns of the ``asi_by_class`` query."""
+    syn = connectome_synapses(src)
+    rows = []
+    for (axon_class, target_class), part in syn.groupby(["axon_class", "target_class"]):
+        a = part["asi_area"].dropna()
+        rows.append(
+            {
+                "axon_class": axon_class,
+                "target_class": target_class,
+                "synapses": len(part),
+                "asi_count": len(a),
+                "asi_missing": len(part) - len(a),
+                "asi_mean": a.mean() if len(a) else np.nan,
+                "asi_median": a.quantile(0.5) if len(a) else np.nan,
+                "asi_q1": a.quantile(0.25) if len(a) else np.nan,
+                "asi_q3": a.quantile(0.75) if len(a) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def axon_degree(src: SourceDataset) -> pd.DataFrame:
+    """Per axon with a connectome synapse: ``axon_id``, ``axon_class``, ``synapses``."""
+    syn = connectome_synapses(src)
+    return syn.groupby(["axon_id", "axon_class"]).size().rename("synapses").reset_index()
+
+
+def target_degree(src: SourceDataset) -> pd.DataFrame:
+    """Per target with a connectome synapse: ``target_id``, ``target_class``, ``synapses``."""
+    syn = connectome_synapses(src)
+    return syn.groupby(["target_id", "target_class"]).size().rename("synapses").reset_index()
+
+
+def connections(src: SourceDataset) -> pd.DataFrame:
+    """Per connection: ``axon_id``, ``target_id``, ``axon_class``, ``target_class``,
+    ``synapses``."""
+    syn = connectome_synapses(src)
+    keys = ["axon_id", "target_id", "axon_class", "target_class"]
+    return syn.groupby(keys).size().rename("synapses").reset_index()
+
+
+def multiplicity(src: SourceDataset) -> pd.DataFrame:
+    """Columns of the ``multiplicity_by_class`` query."""
+    pairs = connections(src)
+    grouped = pairs.groupby(["axon_class", "target_class"])["synapses"]
+    return pd.DataFrame(
+        {
+            "connections": grouped.size(),
+            "synapses": grouped.sum(),
+            "multiplicity_mean": grouped.mean(),
+            "multiplicity_median": grouped.quantile(0.5),
+            "multiplicity_q1": grouped.quantile(0.25),
+            "multiplicity_q3": grouped.quantile(0.75),
+            "multiplicity_max": grouped.max(),
+            "multi_synaptic": grouped.apply(lambda s: int((s >= 2).sum())),
+        }
+    ).reset_index()
+
+
+def two_synapse_cv(src: SourceDataset) -> pd.Series:
+    """CV (sample standard deviation / mean) of the two ASI areas of every connection with
+    exactly two connectome synapses that both have an area."""
+    syn = connectome_synapses(src)
+    sizes = syn.groupby(["axon_id", "target_id"])["synapse_id"].transform("size")
+    pairs = syn[sizes == 2]
+    grouped = pairs.groupby(["axon_id", "target_id"])["asi_area"]
+    ok = grouped.transform(lambda a: a.notna().all())
+    pairs = pairs[ok.astype(bool)]
+    grouped = pairs.groupby(["axon_id", "target_id"])["asi_area"]
+    return (grouped.std(ddof=1) / grouped.mean()).rename("cv").reset_index(drop=True)
+
+
+def cv_summary(sample: str, cv: pd.Series) -> dict[str, object]:
+    return {
+        "sample": sample,
+        "pairs": len(cv),
+        "mean_cv": cv.mean(),
+        "q1": cv.quantile(0.25),
+        "median": cv.quantile(0.5),
+        "q3": cv.quantile(0.75),
+    }
+
+
+def cv_hist(sample: str, cv: pd.Series) -> pd.DataFrame:
+    edges = np.arange(0.0, np.sqrt(2) + CV_BIN_WIDTH, CV_BIN_WIDTH)
+    counts, _ = np.histogram(cv.to_numpy(), bins=edges)
+    return pd.DataFrame(
+        {"sample": sample, "bin_start": edges[:-1], "bin_end": edges[1:], "pairs": counts}
+    )
+
+
+def random_pair_cv(src: SourceDataset, pairs: int, seed: int = 0) -> pd.Series:
+    """CV of ``pairs`` random pairs of distinct connectome synapses with an ASI area."""
+    areas = connectome_synapses(src)["asi_area"].dropna().to_numpy()
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, len(areas), pairs)
+    b = (a + rng.integers(1, len(areas), pairs)) % len(areas)
+    two = np.stack([areas[a], areas[b]], axis=1)
+    return pd.Series(two.std(axis=1, ddof=1) / two.mean(axis=1), name="cv")
