@@ -1,0 +1,103 @@
+"""Loading the graph: LadybugDB (embedded, default) or Neo4j (``Settings.graph_url``).
+
+Two phases, so the pipeline can load PostgreSQL and the graph side by side and make both
+visible together::
+
+    load = begin_graph_load(settings, source, "l4dense", replace=False, progress=cb)
+    if load is not None:          # None: these files are already loaded
+        try:
+            report = load.prepare()   # builds everything, invisible to readers
+        except BaseException:
+            load.abort()              # removes what prepare built
+            raise
+        load.commit()                 # atomic switch; the old graph is removed
+
+``progress(step, done, total)`` is called as rows are written: ``step`` names the node label
+or relationship type (``"nodes Axon"``, ``"rels HAS_SEGMENT Axon→Segment"``), ``done`` and
+``total`` count rows of the whole load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from connectomedb.config import Settings
+from connectomedb.etl.frames import SourceDataset
+
+#: ``progress(step, rows done, rows total)``.
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class StepReport:
+    """One node label or (relationship type, from, to) written: rows and seconds."""
+
+    step: str
+    rows: int
+    seconds: float
+
+
+@dataclass
+class GraphLoadReport:
+    engine: str  # "ladybug" or "neo4j"
+    dataset: str  # the dataset name
+    key: str  # the dataset key the new graph is stored under
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    steps: list[StepReport] = field(default_factory=list)
+    seconds: float = 0.0
+    batches: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(self.nodes.values()) + sum(self.relationships.values())
+
+
+class GraphLoad(Protocol):
+    """A graph load in progress (see the module docstring)."""
+
+    dataset: str
+    key: str
+
+    def prepare(self) -> GraphLoadReport: ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+def begin_graph_load(
+    settings: Settings,
+    source: SourceDataset,
+    dataset_name: str,
+    *,
+    replace: bool,
+    progress: ProgressFn | None = None,
+) -> GraphLoad | None:
+    """Start loading ``source`` as ``dataset_name`` into the configured graph store.
+
+    Returns ``None`` when the store already holds this dataset loaded from files with the same
+    SHA-256 sums under the current graph model version (nothing to do). Raises
+    :class:`~connectomedb.errors.LoadError` when the dataset is loaded from other files and
+    ``replace`` is false, or when another load of the same dataset is running.
+    """
+    if settings.uses_embedded_graph:
+        from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
+
+        return begin_ladybug_load(
+            settings.embedded_graph_dir, source, dataset_name, replace=replace, progress=progress
+        )
+    from connectomedb.etl.load.graph.neo4j import begin_neo4j_load
+
+    return begin_neo4j_load(settings, source, dataset_name, replace=replace, progress=progress)
+
+
+__all__ = [
+    "GraphLoad",
+    "GraphLoadReport",
+    "ProgressFn",
+    "StepReport",
+    "begin_graph_load",
+]

@@ -1,0 +1,402 @@
+"""Loading a dataset into the embedded LadybugDB by bulk ``COPY`` from Arrow tables.
+
+Layout under ``Settings.embedded_graph_dir`` — one database per dataset (queries always name
+their dataset, so nothing is lost, and a load never rewrites another dataset)::
+
+    <graph dir>/<dataset name, percent-encoded>/
+        CURRENT             # the version directory readers open (replaced atomically)
+        .lock               # held by the one load of this dataset that may run
+        <version>/graph.lbug
+
+A load builds a new ``<version>`` directory (invisible: ``CURRENT`` does not name it), and
+its commit replaces ``CURRENT`` with ``os.replace`` and removes the other version
+directories. Directories left by a killed load are removed by the next load of the dataset.
+The ``dataset`` property of every node is the dataset name.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from connectomedb.errors import DatabaseError, LoadError
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.graph import GraphLoadReport, ProgressFn, StepReport
+from connectomedb.etl.load.graph.statements import dataset_node_statement, needs_load
+from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
+from connectomedb.schema.graph import (
+    NODE_LABELS,
+    NODES,
+    REL_TYPES,
+    RELS,
+    PropType,
+    quote_identifier,
+)
+
+DB_FILE = "graph.lbug"
+POINTER = "CURRENT"
+LOCK = ".lock"
+
+q = quote_identifier
+
+
+# --- layout --------------------------------------------------------------------------------
+
+
+def dataset_dir(root: Path, name: str) -> Path:
+    return Path(root) / quote(name, safe="")
+
+
+def current_version(root: Path, name: str) -> str | None:
+    """The version directory ``CURRENT`` names, or ``None`` when the dataset is not loaded."""
+    try:
+        text = (dataset_dir(root, name) / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+def current_db_path(root: Path, name: str) -> Path | None:
+    version = current_version(root, name)
+    return None if version is None else dataset_dir(root, name) / version / DB_FILE
+
+
+def new_version() -> str:
+    """A sortable, unique version name: UTC time plus a random suffix."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+# --- DDL and Arrow tables ------------------------------------------------------------------
+
+
+def ladybug_ddl() -> list[str]:
+    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements of the whole model."""
+    statements = []
+    for node in NODE_LABELS:
+        cols = ", ".join(f"{q(p.name)} {p.type.ladybug}" for p in node.props)
+        statements.append(
+            f"CREATE NODE TABLE {q(node.name)}({cols}, PRIMARY KEY({q(node.key)}))"
+        )
+    for rel in REL_TYPES:
+        parts = [f"FROM {q(a)} TO {q(b)}" for a, b in rel.endpoints]
+        parts += [f"{q(p.name)} {p.type.ladybug}" for p in rel.props]
+        statements.append(f"CREATE REL TABLE {q(rel.name)}({', '.join(parts)})")
+    return statements
+
+
+_ARROW = {
+    PropType.INT16: pa.int16(),
+    PropType.INT32: pa.int32(),
+    PropType.INT64: pa.int64(),
+    PropType.DOUBLE: pa.float64(),
+    PropType.STRING: pa.string(),
+    PropType.BOOL: pa.bool_(),
+}
+
+
+def _constant_strings(value: str, n: int) -> pa.Array:
+    # A dictionary of one value cast to plain strings: no Python object per row.
+    indices = pa.array(np.zeros(n, dtype=np.int8))
+    return pa.DictionaryArray.from_arrays(indices, pa.array([value])).cast(pa.string())
+
+
+def _column(series: pd.Series, type_: pa.DataType) -> pa.Array:
+    return pa.Array.from_pandas(series, type=type_)
+
+
+def node_table(label: str, frame: pd.DataFrame, key: str) -> pa.Table:
+    """The Arrow table ``COPY <label>`` reads: ``dataset`` then the frame's columns."""
+    arrays = [_constant_strings(key, len(frame))]
+    names = ["dataset"]
+    for prop in NODES[label].data_props:
+        arrays.append(_column(frame[prop.name], _ARROW[prop.type]))
+        names.append(prop.name)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def rel_table(rtype: str, frm: str, to: str, frame: pd.DataFrame) -> pa.Table:
+    """The Arrow table ``COPY <type>`` reads: ``from``, ``to``, then the properties."""
+    arrays = [
+        _column(frame["from"], _ARROW[NODES[frm].key_type]),
+        _column(frame["to"], _ARROW[NODES[to].key_type]),
+    ]
+    names = ["from", "to"]
+    for prop in RELS[rtype].props:
+        arrays.append(_column(frame[prop.name], _ARROW[prop.type]))
+        names.append(prop.name)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def copy_statement(rtype: str | None, label: str | None, frm: str = "", to: str = "") -> str:
+    """``COPY`` of the table passed as ``$rows_in``; a relationship with several endpoint pairs
+    names the pair."""
+    if rtype is None:
+        return f"COPY {q(label or '')} FROM $rows_in"
+    if len(RELS[rtype].endpoints) > 1:
+        return f"COPY {q(rtype)} FROM $rows_in (from='{frm}', to='{to}')"
+    return f"COPY {q(rtype)} FROM $rows_in"
+
+
+def _steps(frames: GraphFrames) -> list[tuple[str, str | None, str | None, str, str, int]]:
+    """(step name, rel type, node label, from, to, rows) in load order: nodes first."""
+    steps: list[tuple[str, str | None, str | None, str, str, int]] = []
+    for label, frame in frames.nodes.items():
+        steps.append((f"nodes {label}", None, label, "", "", len(frame)))
+    for (rtype, frm, to), frame in frames.rels.items():
+        steps.append((f"rels {rtype} {frm}→{to}", rtype, None, frm, to, len(frame)))
+    return steps
+
+
+def write_graph(
+    conn: Any,
+    frames: GraphFrames,
+    dataset: dict[str, Any],
+    *,
+    progress: ProgressFn | None = None,
+    report: GraphLoadReport | None = None,
+) -> None:
+    """Create the schema in an empty database and ``COPY`` every frame into it."""
+    for ddl in ladybug_ddl():
+        conn.execute(ddl)
+    node_stmt = dataset_node_statement(dataset)
+    conn.execute(node_stmt.text, node_stmt.params)
+    steps = _steps(frames)
+    total = sum(s[-1] for s in steps)
+    done = 0
+    for name, rtype, label, frm, to, rows in steps:
+        started = time.perf_counter()
+        if rows:
+            if rtype is None:
+                assert label is not None
+                table = node_table(label, frames.nodes[label], dataset["dataset"])
+            else:
+                table = rel_table(rtype, frm, to, frames.rels[(rtype, frm, to)])
+            conn.execute(copy_statement(rtype, label, frm, to), {"rows_in": table})
+            del table
+        done += rows
+        if report is not None:
+            report.steps.append(StepReport(name, rows, time.perf_counter() - started))
+        if progress is not None:
+            progress(name, done, total)
+
+
+def read_dataset_node(db_path: Path) -> dict[str, Any] | None:
+    """The ``Dataset`` node of a LadybugDB graph (opened read-only), or ``None``."""
+    import ladybug
+
+    if not db_path.exists():
+        return None
+    db = ladybug.Database(str(db_path), read_only=True)
+    try:
+        conn = ladybug.Connection(db)
+        try:
+            rows = conn.execute(f"MATCH (d:{q('Dataset')}) RETURN d").get_all()
+        finally:
+            conn.close()
+    finally:
+        db.close()
+    if not rows:
+        return None
+    node = dict(rows[0][0])
+    return {k: v for k, v in node.items() if not k.startswith("_")}
+
+
+# --- the load ------------------------------------------------------------------------------
+
+
+class _Lock:
+    """An exclusive ``flock`` on the dataset's ``.lock`` file."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: IO[str] | None = open(path, "a+", encoding="utf-8")  # noqa: SIM115
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            self._file = None
+            raise LoadError(
+                f"graph: another load of dataset {name!r} is running (lock {path}). "
+                "Wait for it to finish, then load again."
+            ) from None
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+class LadybugGraphLoad:
+    """A load into a new version directory; see the module docstring."""
+
+    engine = "ladybug"
+
+    def __init__(
+        self,
+        root: Path,
+        source: SourceDataset,
+        name: str,
+        lock: _Lock,
+        progress: ProgressFn | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.source = source
+        self.dataset = name
+        self.key = name
+        self.version = new_version()
+        self._lock: _Lock | None = lock
+        self._progress = progress
+        self._prepared = False
+        self.directory = dataset_dir(self.root, name) / self.version
+
+    @property
+    def db_path(self) -> Path:
+        return self.directory / DB_FILE
+
+    def prepare(self) -> GraphLoadReport:
+        import ladybug
+
+        if self._lock is None:
+            raise LoadError(f"graph: the load of {self.dataset!r} is already finished.")
+        started = time.perf_counter()
+        report = GraphLoadReport("ladybug", self.dataset, self.key)
+        frames = graph_frames(self.source)
+        dataset = dataset_node(
+            self.source,
+            name=self.dataset,
+            key=self.key,
+            version=self.version,
+            loaded_at=datetime.now(timezone.utc),
+        )
+        self.directory.mkdir(parents=True)
+        try:
+            db = ladybug.Database(str(self.db_path))
+            try:
+                conn = ladybug.Connection(db)
+                try:
+                    write_graph(conn, frames, dataset, progress=self._progress, report=report)
+                    conn.execute("CHECKPOINT")
+                finally:
+                    conn.close()
+            finally:
+                db.close()
+        except LoadError:
+            raise
+        except RuntimeError as error:
+            raise LoadError(
+                f"graph: LadybugDB refused the load of {self.dataset!r}: {error}"
+            ) from error
+        report.nodes = {**frames.node_counts(), "Dataset": 1}
+        report.relationships = frames.rel_counts()
+        report.batches = len(report.steps)
+        report.seconds = time.perf_counter() - started
+        self._prepared = True
+        return report
+
+    def commit(self) -> None:
+        if self._lock is None:
+            raise LoadError(f"graph: the load of {self.dataset!r} is already finished.")
+        if not self._prepared:
+            raise LoadError(f"graph: commit of {self.dataset!r} before prepare finished.")
+        base = dataset_dir(self.root, self.dataset)
+        tmp = base / f"{POINTER}.{self.version}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(self.version + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, base / POINTER)
+        _fsync_dir(base)
+        _remove_other_versions(base, keep=self.version)
+        self._release()
+
+    def abort(self) -> None:
+        if self._lock is None:
+            return
+        shutil.rmtree(self.directory, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_other_versions(base: Path, keep: str | None) -> None:
+    """Remove every version directory and temp pointer but ``keep`` (under the lock)."""
+    for child in base.iterdir():
+        if child.name in (POINTER, LOCK) or child.name == keep:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(POINTER + "."):
+            child.unlink(missing_ok=True)
+
+
+def begin_ladybug_load(
+    root: Path,
+    source: SourceDataset,
+    name: str,
+    *,
+    replace: bool,
+    progress: ProgressFn | None = None,
+) -> LadybugGraphLoad | None:
+    """See :func:`connectomedb.etl.load.graph.begin_graph_load`."""
+    if not name:
+        raise LoadError("graph: the dataset name is empty. Give the dataset a name.")
+    base = dataset_dir(root, name)
+    lock = _Lock(base / LOCK, name)
+    try:
+        current = current_version(root, name)
+        # Anything but the current version is left over from a killed load.
+        _remove_other_versions(base, keep=current)
+        existing = None
+        if current is not None:
+            try:
+                existing = read_dataset_node(base / current / DB_FILE)
+            except RuntimeError as error:
+                raise DatabaseError(
+                    f"graph: cannot open the LadybugDB graph of {name!r} at "
+                    f"{base / current}: {error}. Remove that folder and load again."
+                ) from error
+        if not needs_load(existing, source, name, replace=replace):
+            lock.release()
+            return None
+    except BaseException:
+        lock.release()
+        raise
+    return LadybugGraphLoad(root, source, name, lock, progress)
+
+
+def drop_dataset(root: Path, name: str) -> bool:
+    """Remove a dataset's graph; ``False`` when it was not loaded."""
+    base = dataset_dir(root, name)
+    if not base.exists():
+        return False
+    lock = _Lock(base / LOCK, name)
+    try:
+        (base / POINTER).unlink(missing_ok=True)
+        _remove_other_versions(base, keep=None)
+    finally:
+        lock.release()
+    shutil.rmtree(base, ignore_errors=True)
+    return True

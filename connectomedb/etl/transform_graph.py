@@ -1,0 +1,373 @@
+"""SourceDataset → the node and relationship frames of the graph model (pure, no I/O).
+
+Both graph loaders, the ``neo4j-admin`` export and the tests use these frames, so the two
+engines hold the same graph. Frames carry no ``dataset`` column: each writer adds the dataset
+key its own way (a constant Arrow column, a ``$dataset`` parameter, a CSV column).
+
+Nullable columns use pandas' nullable dtypes (``Int16``/``Int32``/``Int64``, ``boolean``) or
+NaN in ``float64``, and ``None`` in ``object`` string columns; a missing value is a missing
+property in the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from connectomedb.etl.frames import CodeTable, Ragged, Skeletons, SourceDataset
+from connectomedb.schema.graph import GRAPH_MODEL_VERSION, NODES, REL_PAIRS
+
+#: Voxel size in µm (x, y, z), docs/model.md.
+VOXEL_SIZE_UM = np.array([0.01124, 0.01124, 0.028])
+
+RelKey = tuple[str, str, str]  # (type, from label, to label)
+
+
+@dataclass(frozen=True)
+class GraphFrames:
+    """The graph of one dataset.
+
+    ``nodes[label]``: one row per node, columns = the label's properties without ``dataset``
+    in model order (``connectomedb.schema.graph.NODES[label].data_props``).
+    ``rels[(type, from, to)]``: one row per relationship, columns ``from`` and ``to`` (the key
+    of the start and end node: ``id`` int64, or ``name`` str for the class nodes), then the
+    type's properties in model order. Every label and every (type, from, to) of the model has
+    a frame, possibly empty. The ``Dataset`` node is not here (see :func:`dataset_node`).
+    """
+
+    nodes: dict[str, pd.DataFrame]
+    rels: dict[RelKey, pd.DataFrame]
+
+    def node_counts(self) -> dict[str, int]:
+        return {label: len(df) for label, df in self.nodes.items()}
+
+    def rel_counts(self) -> dict[str, int]:
+        """Relationships per type, summed over its endpoint pairs."""
+        counts: dict[str, int] = {}
+        for (rtype, _, _), df in self.rels.items():
+            counts[rtype] = counts.get(rtype, 0) + len(df)
+        return counts
+
+    @property
+    def total_rows(self) -> int:
+        return sum(len(d) for d in self.nodes.values()) + sum(len(d) for d in self.rels.values())
+
+
+def dataset_node(
+    source: SourceDataset, *, name: str, key: str, version: str, loaded_at: datetime
+) -> dict[str, object]:
+    """The properties of the ``Dataset`` node (``loaded_at`` should be timezone-aware UTC)."""
+    files = sorted(source.files.items())
+    return {
+        "dataset": key,
+        "name": name,
+        "version": version,
+        "current": True,
+        "graph_model_version": GRAPH_MODEL_VERSION,
+        "loaded_at": loaded_at,
+        "source": str(source.folder),
+        "file_names": [f for f, _ in files],
+        "file_sha256": [info.sha256 for _, info in files],
+    }
+
+
+def file_fingerprint(source: SourceDataset) -> dict[str, str]:
+    """File name → SHA-256: what a load is compared by to decide it is already loaded."""
+    return {f: info.sha256 for f, info in source.files.items()}
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _nullable_id(values: np.ndarray | None, n: int) -> pd.arrays.IntegerArray:
+    """IDs with 0 ("none") as missing; all missing when the field is absent."""
+    if values is None:
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+    v = np.asarray(values, dtype=np.int64)
+    return pd.arrays.IntegerArray(v, v == 0)
+
+
+def _optional_ints(values: np.ndarray | None, n: int, dtype: type) -> pd.arrays.IntegerArray:
+    if values is None:
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=dtype), np.ones(n, dtype=bool))
+    return pd.arrays.IntegerArray(np.asarray(values, dtype=dtype), np.zeros(n, dtype=bool))
+
+
+def _optional_floats(values: np.ndarray | None, n: int) -> np.ndarray:
+    if values is None:
+        return np.full(n, np.nan)
+    return np.asarray(values, dtype=np.float64)
+
+
+def _ids(n: int) -> np.ndarray:
+    return np.arange(1, n + 1, dtype=np.int64)
+
+
+def _names(table: CodeTable, codes: np.ndarray) -> np.ndarray:
+    frame = table.frame
+    lookup = dict(zip(frame["code"].astype(int).tolist(), frame["name"].tolist(), strict=True))
+    uniq, inverse = np.unique(np.asarray(codes, dtype=np.int64), return_inverse=True)
+    names = np.array([lookup.get(int(c), "Unknown") for c in uniq], dtype=object)
+    return names[inverse] if len(codes) else np.array([], dtype=object)
+
+
+def _set_pairs(sets: Ragged) -> tuple[np.ndarray, np.ndarray]:
+    """(owner ID, segment ID) for every element of every set; segment 0 dropped, duplicate
+    elements of one set counted once."""
+    owners = sets.owner_ids()
+    segs = np.asarray(sets.values, dtype=np.int64).ravel()
+    keep = segs != 0
+    owners, segs = owners[keep], segs[keep]
+    if len(segs) == 0:
+        return owners, segs
+    width = np.int64(segs.max()) + 1
+    combined = np.unique(owners * width + segs)
+    return combined // width, combined % width
+
+
+def path_lengths_um(skeletons: Skeletons | None, n: int) -> np.ndarray:
+    """Skeleton path length in µm of each of ``n`` neurites (NaN without skeletons): the sum of
+    the Euclidean lengths of its edges, with the voxel size of ``VOXEL_SIZE_UM``."""
+    if skeletons is None:
+        return np.full(n, np.nan)
+    edges = np.asarray(skeletons.edges.values, dtype=np.int64).reshape(-1, 2)
+    owners = skeletons.edges.owner_ids()
+    base = skeletons.nodes.offsets[owners - 1]
+    coords = np.asarray(skeletons.nodes.values, dtype=np.float64).reshape(-1, 3)
+    a = coords[base + edges[:, 0] - 1]
+    b = coords[base + edges[:, 1] - 1]
+    lengths = np.sqrt((((a - b) * VOXEL_SIZE_UM) ** 2).sum(axis=1))
+    return np.bincount(owners - 1, weights=lengths, minlength=n)[:n]
+
+
+def _frame(label: str, columns: dict[str, object]) -> pd.DataFrame:
+    """A node frame with its columns in model order (every model property must be given)."""
+    order = [p.name for p in NODES[label].data_props]
+    missing = set(order) ^ set(columns)
+    if missing:
+        raise ValueError(f"{label}: columns do not match the model: {sorted(missing)}")
+    return pd.DataFrame({c: columns[c] for c in order})
+
+
+def _rel(frm: np.ndarray, to: np.ndarray, **props: object) -> pd.DataFrame:
+    return pd.DataFrame({"from": frm, "to": to, **props})
+
+
+def _class_nodes(table: CodeTable) -> pd.DataFrame:
+    """One node per canonical class name; ``code`` is the smallest code with that name."""
+    f = table.frame
+    grouped = (
+        pd.DataFrame({"name": f["name"].astype(str), "code": f["code"].astype(np.int16)})
+        .groupby("name", as_index=False, sort=True)["code"]
+        .min()
+    )
+    return pd.DataFrame(
+        {"name": grouped["name"].astype(object), "code": grouped["code"].astype(np.int16)}
+    )
+
+
+# --- the transform -------------------------------------------------------------------------
+
+
+def graph_frames(source: SourceDataset) -> GraphFrames:
+    """The node and relationship frames of ``source`` (see :class:`GraphFrames`)."""
+    ax, tg, sh, sy = source.axons, source.targets, source.spine_heads, source.synapses
+
+    axon_id = np.asarray(sy.axon_id, dtype=np.int64)
+    target_id = np.asarray(sy.target_id, dtype=np.int64)
+    in_connectome = (axon_id > 0) & (target_id > 0)
+
+    # Connectome synapses per axon / target (counting rule 3).
+    axon_syn = np.bincount(axon_id[in_connectome], minlength=ax.n + 1)[1 : ax.n + 1]
+    target_syn = np.bincount(target_id[in_connectome], minlength=tg.n + 1)[1 : tg.n + 1]
+
+    axon_classes = _names(ax.classes, ax.class_code)
+    target_classes = _names(tg.classes, tg.class_code)
+
+    nodes: dict[str, pd.DataFrame] = {}
+    nodes["Axon"] = _frame(
+        "Axon",
+        {
+            "id": _ids(ax.n),
+            "class": axon_classes,
+            "class_code": np.asarray(ax.class_code, dtype=np.int16),
+            "mapped_seg_id": _nullable_id(ax.mapped_seg_id, ax.n),
+            "path_length_um": path_lengths_um(ax.skeleton, ax.n),
+            "synapses": axon_syn.astype(np.int64),
+        },
+    )
+    nodes["Target"] = _frame(
+        "Target",
+        {
+            "id": _ids(tg.n),
+            "class": target_classes,
+            "class_code": np.asarray(tg.class_code, dtype=np.int16),
+            "neuron_id": _nullable_id(tg.neuron_id, tg.n),
+            "mapped_seg_id": _nullable_id(tg.mapped_seg_id, tg.n),
+            "path_length_um": path_lengths_um(tg.skeleton, tg.n),
+            "synapses": target_syn.astype(np.int64),
+        },
+    )
+    neuron_of_target = (
+        np.zeros(tg.n, dtype=np.int64)
+        if tg.neuron_id is None
+        else np.asarray(tg.neuron_id, dtype=np.int64)
+    )
+    nodes["Neuron"] = _frame("Neuron", {"id": np.unique(neuron_of_target[neuron_of_target > 0])})
+    nodes["SpineHead"] = _frame(
+        "SpineHead", {"id": _ids(sh.n), "volume_um3": _optional_floats(sh.volume, sh.n)}
+    )
+
+    positions: dict[str, object] = {}
+    for where, arr in (
+        ("pre", sy.pre_position),
+        ("syn", sy.syn_position),
+        ("post", sy.post_position),
+    ):
+        for axis_index, axis in enumerate("xyz"):
+            column = None if arr is None else np.asarray(arr)[:, axis_index]
+            positions[f"{where}_{axis}"] = _optional_ints(column, sy.n, np.int32)
+    nodes["Synapse"] = _frame(
+        "Synapse",
+        {
+            "id": _ids(sy.n),
+            "type": _names(sy.types, sy.type_code),
+            "type_code": np.asarray(sy.type_code, dtype=np.int16),
+            "asi_area": _optional_floats(sy.asi_area, sy.n),
+            **positions,
+            "split_axon_id": _nullable_id(sy.split_axon_id, sy.n),
+            "in_connectome": in_connectome,
+        },
+    )
+    nodes["AxonClass"] = _frame("AxonClass", dict(_class_nodes(ax.classes).items()))
+    nodes["TargetClass"] = _frame("TargetClass", dict(_class_nodes(tg.classes).items()))
+
+    # Set-valued fields.
+    pre_syn, pre_seg = _set_pairs(sy.pre_seg)
+    post_syn, post_seg = _set_pairs(sy.post_seg)
+    ax_own, ax_seg = _set_pairs(ax.agglomerate)
+    tg_own, tg_seg = _set_pairs(tg.agglomerate)
+    sh_own, sh_seg = _set_pairs(sh.agglomerate)
+    nodes["Segment"] = _segment_nodes(source, (pre_seg, post_seg, ax_seg, tg_seg, sh_seg))
+
+    rels: dict[RelKey, pd.DataFrame] = {}
+    rels[("PRE", "Segment", "Synapse")] = _rel(pre_seg, pre_syn)
+    rels[("POST", "Synapse", "Segment")] = _rel(post_syn, post_seg)
+    syn_ids = _ids(sy.n)
+    has_axon = axon_id > 0
+    rels[("MAKES", "Axon", "Synapse")] = _rel(axon_id[has_axon], syn_ids[has_axon])
+    has_target = target_id > 0
+    rels[("ONTO", "Synapse", "Target")] = _rel(syn_ids[has_target], target_id[has_target])
+    spine = (
+        np.zeros(sy.n, dtype=np.int64)
+        if sy.spine_head_id is None
+        else np.asarray(sy.spine_head_id, dtype=np.int64)
+    )
+    rels[("ON_SPINE", "Synapse", "SpineHead")] = _rel(syn_ids[spine > 0], spine[spine > 0])
+    has_neuron = neuron_of_target > 0
+    rels[("OF_NEURON", "Target", "Neuron")] = _rel(
+        _ids(tg.n)[has_neuron], neuron_of_target[has_neuron]
+    )
+    rels[("HAS_SEGMENT", "Axon", "Segment")] = _rel(ax_own, ax_seg)
+    rels[("HAS_SEGMENT", "Target", "Segment")] = _rel(tg_own, tg_seg)
+    rels[("HAS_SEGMENT", "SpineHead", "Segment")] = _rel(sh_own, sh_seg)
+    rels[("IN_CLASS", "Axon", "AxonClass")] = _rel(_ids(ax.n), axon_classes)
+    rels[("IN_CLASS", "Target", "TargetClass")] = _rel(_ids(tg.n), target_classes)
+
+    connects = _connections(axon_id, target_id, in_connectome, sy.asi_area)
+    rels[("CONNECTS_TO", "Axon", "Target")] = connects
+    rels[("CLASS_CONNECTS_TO", "AxonClass", "TargetClass")] = _class_connections(
+        connects, axon_classes, target_classes
+    )
+    missing = set(REL_PAIRS) ^ set(rels)
+    if missing:  # pragma: no cover - guards the model and this function staying in step
+        raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
+    return GraphFrames(nodes=nodes, rels={k: rels[k] for k in REL_PAIRS})
+
+
+def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) -> pd.DataFrame:
+    """Every segment of ``segments.hdf5`` (when present) plus any other segment referenced."""
+    seg = source.segments
+    n = 0 if seg is None else seg.n
+    extra = np.unique(np.concatenate([np.asarray(r, dtype=np.int64) for r in referenced]))
+    extra = extra[extra > n]
+    ids = np.concatenate([_ids(n), extra])
+    total = len(ids)
+    mask = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(extra), dtype=bool)])
+
+    def coordinate(axis: int) -> pd.arrays.IntegerArray:
+        values = np.zeros(total, dtype=np.int32)
+        if seg is not None:
+            values[:n] = np.asarray(seg.position)[:, axis]
+        return pd.arrays.IntegerArray(values, mask.copy())
+
+    voxels = np.zeros(total, dtype=np.int64)
+    voxel_mask = np.ones(total, dtype=bool)
+    if seg is not None and seg.voxel_count is not None:
+        voxels[:n] = seg.voxel_count
+        voxel_mask[:n] = False
+    return _frame(
+        "Segment",
+        {
+            "id": ids,
+            "x": coordinate(0),
+            "y": coordinate(1),
+            "z": coordinate(2),
+            "voxel_count": pd.arrays.IntegerArray(voxels, voxel_mask),
+        },
+    )
+
+
+def _connections(
+    axon_id: np.ndarray,
+    target_id: np.ndarray,
+    in_connectome: np.ndarray,
+    asi_area: np.ndarray | None,
+) -> pd.DataFrame:
+    """CONNECTS_TO: one row per (axon, target) with a connectome synapse (counting rule 4)."""
+    asi = (
+        np.full(len(axon_id), np.nan) if asi_area is None else np.asarray(asi_area, np.float64)
+    )
+    df = pd.DataFrame(
+        {
+            "from": axon_id[in_connectome],
+            "to": target_id[in_connectome],
+            "asi": asi[in_connectome],
+        }
+    )
+    grouped = df.groupby(["from", "to"], sort=True)["asi"]
+    out = pd.DataFrame(
+        {
+            "synapses": grouped.size().astype(np.int64),
+            "asi_area_sum": grouped.sum(min_count=1),
+            "asi_area_count": grouped.count().astype(np.int64),
+        }
+    ).reset_index()
+    return out[["from", "to", "synapses", "asi_area_sum", "asi_area_count"]].astype(
+        {"from": np.int64, "to": np.int64}
+    )
+
+
+def _class_connections(
+    connects: pd.DataFrame, axon_classes: np.ndarray, target_classes: np.ndarray
+) -> pd.DataFrame:
+    """CLASS_CONNECTS_TO: connectome synapses and connections per (axon class, target class)."""
+    frame = pd.DataFrame(
+        {
+            "from": axon_classes[connects["from"].to_numpy() - 1]
+            if len(connects)
+            else np.array([], dtype=object),
+            "to": target_classes[connects["to"].to_numpy() - 1]
+            if len(connects)
+            else np.array([], dtype=object),
+            "synapses": connects["synapses"].to_numpy(),
+        }
+    )
+    grouped = frame.groupby(["from", "to"], sort=True)["synapses"]
+    out = pd.DataFrame(
+        {"synapses": grouped.sum().astype(np.int64), "connections": grouped.size().astype(np.int64)}
+    ).reset_index()
+    return out[["from", "to", "synapses", "connections"]]

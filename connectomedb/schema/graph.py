@@ -1,0 +1,250 @@
+"""The graph model of ``docs/model.md``: one definition for LadybugDB, Neo4j and the
+``neo4j-admin`` import files.
+
+Every node carries ``dataset`` (the dataset key, see :mod:`connectomedb.stores.graph`) and is
+identified by ``(dataset, <key property>)``: ``id`` (the published ID) for neurites, segments,
+synapses and neurons, ``name`` for the class nodes, ``dataset`` itself for the ``Dataset`` node.
+Relationships connect nodes of one dataset only, so they carry no ``dataset`` of their own.
+
+Identifiers reach Cypher only through :func:`quote_identifier`, which accepts names of this
+model and nothing else.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+#: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
+#: stored graph of another version is rebuilt by the next load even from unchanged files.
+GRAPH_MODEL_VERSION = 1
+
+
+class PropType(enum.Enum):
+    """A property type with its spelling in each engine.
+
+    ``value``: (LadybugDB DDL type, ``neo4j-admin import`` header type, Arrow type name).
+    """
+
+    INT16 = ("INT16", "short", "int16")
+    INT32 = ("INT32", "int", "int32")
+    INT64 = ("INT64", "long", "int64")
+    DOUBLE = ("DOUBLE", "double", "float64")
+    STRING = ("STRING", "string", "string")
+    BOOL = ("BOOLEAN", "boolean", "bool")
+    TIMESTAMP = ("TIMESTAMP", "datetime", "timestamp")
+    STRING_LIST = ("STRING[]", "string[]", "list<string>")
+
+    @property
+    def ladybug(self) -> str:
+        return self.value[0]
+
+    @property
+    def neo4j_import(self) -> str:
+        return self.value[1]
+
+    @property
+    def arrow(self) -> str:
+        return self.value[2]
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    type: PropType
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class NodeLabel:
+    """A node label: ``props`` in storage order, ``dataset`` first, then the key property."""
+
+    name: str
+    key: str
+    props: tuple[Prop, ...]
+    doc: str = ""
+
+    @property
+    def prop_names(self) -> list[str]:
+        return [p.name for p in self.props]
+
+    @property
+    def data_props(self) -> tuple[Prop, ...]:
+        """The properties without ``dataset`` (the columns of a node frame)."""
+        return tuple(p for p in self.props if p.name != "dataset")
+
+    @property
+    def key_type(self) -> PropType:
+        return next(p.type for p in self.props if p.name == self.key)
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type; ``endpoints`` are its (from label, to label) pairs."""
+
+    name: str
+    endpoints: tuple[tuple[str, str], ...]
+    props: tuple[Prop, ...] = ()
+    doc: str = ""
+
+    @property
+    def prop_names(self) -> list[str]:
+        return [p.name for p in self.props]
+
+
+def _p(name: str, type_: PropType, doc: str = "") -> Prop:
+    return Prop(name, type_, doc)
+
+
+_I16, _I32, _I64 = PropType.INT16, PropType.INT32, PropType.INT64
+_F64, _STR, _BOOL = PropType.DOUBLE, PropType.STRING, PropType.BOOL
+
+_DATASET = _p("dataset", _STR, "dataset key (the name; in Neo4j name@version)")
+_ID = _p("id", _I64, "published ID")
+_POSITIONS = tuple(
+    _p(f"{where}_{axis}", _I32, f"{where} position, voxels, 1-based")
+    for where in ("pre", "syn", "post")
+    for axis in "xyz"
+)
+
+NODE_LABELS: tuple[NodeLabel, ...] = (
+    NodeLabel(
+        "Dataset",
+        "dataset",
+        (
+            _DATASET,
+            _p("name", _STR, "dataset name"),
+            _p("version", _STR, "load version"),
+            _p("current", _BOOL, "the version queries see"),
+            _p("graph_model_version", _I64),
+            _p("loaded_at", PropType.TIMESTAMP, "UTC"),
+            _p("source", _STR, "source folder"),
+            _p("file_names", PropType.STRING_LIST, "source files"),
+            _p("file_sha256", PropType.STRING_LIST, "their SHA-256, same order"),
+        ),
+        "one per loaded dataset (version)",
+    ),
+    NodeLabel(
+        "Segment",
+        "id",
+        (
+            _DATASET,
+            _ID,
+            _p("x", _I32),
+            _p("y", _I32),
+            _p("z", _I32),
+            _p("voxel_count", _I64),
+        ),
+        "every segment of segments.hdf5, else every segment an agglomerate or synapse names",
+    ),
+    NodeLabel(
+        "Axon",
+        "id",
+        (
+            _DATASET,
+            _ID,
+            _p("class", _STR, "canonical class name"),
+            _p("class_code", _I16),
+            _p("mapped_seg_id", _I64),
+            _p("path_length_um", _F64, "skeleton path length"),
+            _p("synapses", _I64, "connectome synapses it makes"),
+        ),
+    ),
+    NodeLabel(
+        "Target",
+        "id",
+        (
+            _DATASET,
+            _ID,
+            _p("class", _STR, "canonical class name"),
+            _p("class_code", _I16),
+            _p("neuron_id", _I64),
+            _p("mapped_seg_id", _I64),
+            _p("path_length_um", _F64, "skeleton path length"),
+            _p("synapses", _I64, "connectome synapses it receives"),
+        ),
+    ),
+    NodeLabel("Neuron", "id", (_DATASET, _ID)),
+    NodeLabel("SpineHead", "id", (_DATASET, _ID, _p("volume_um3", _F64))),
+    NodeLabel(
+        "Synapse",
+        "id",
+        (
+            _DATASET,
+            _ID,
+            _p("type", _STR, "canonical type name"),
+            _p("type_code", _I16),
+            _p("asi_area", _F64, "µm²"),
+            *_POSITIONS,
+            _p("split_axon_id", _I64),
+            _p("in_connectome", _BOOL, "has an axon and a target"),
+        ),
+    ),
+    NodeLabel(
+        "AxonClass", "name", (_DATASET, _p("name", _STR), _p("code", _I16, "smallest code"))
+    ),
+    NodeLabel(
+        "TargetClass", "name", (_DATASET, _p("name", _STR), _p("code", _I16, "smallest code"))
+    ),
+)
+
+REL_TYPES: tuple[RelType, ...] = (
+    RelType("PRE", (("Segment", "Synapse"),), doc="presynaptic segment set"),
+    RelType("POST", (("Synapse", "Segment"),), doc="postsynaptic segment set"),
+    RelType("MAKES", (("Axon", "Synapse"),)),
+    RelType("ONTO", (("Synapse", "Target"),)),
+    RelType("ON_SPINE", (("Synapse", "SpineHead"),)),
+    RelType("OF_NEURON", (("Target", "Neuron"),)),
+    RelType(
+        "HAS_SEGMENT",
+        (("Axon", "Segment"), ("Target", "Segment"), ("SpineHead", "Segment")),
+        doc="agglomerates",
+    ),
+    RelType("IN_CLASS", (("Axon", "AxonClass"), ("Target", "TargetClass"))),
+    RelType(
+        "CONNECTS_TO",
+        (("Axon", "Target"),),
+        (
+            _p("synapses", _I64, "connectome synapses of the pair"),
+            _p("asi_area_sum", _F64, "sum of their ASI areas with a value; null if none"),
+            _p("asi_area_count", _I64, "how many of them have an ASI area"),
+        ),
+        "aggregate: one per connection",
+    ),
+    RelType(
+        "CLASS_CONNECTS_TO",
+        (("AxonClass", "TargetClass"),),
+        (
+            _p("synapses", _I64, "connectome synapses"),
+            _p("connections", _I64, "distinct (axon, target) pairs"),
+        ),
+        "aggregate: one per (axon class, target class) with a synapse",
+    ),
+)
+
+NODES: dict[str, NodeLabel] = {n.name: n for n in NODE_LABELS}
+RELS: dict[str, RelType] = {r.name: r for r in REL_TYPES}
+
+#: Every (type, from, to) triple, in load order.
+REL_PAIRS: tuple[tuple[str, str, str], ...] = tuple(
+    (r.name, a, b) for r in REL_TYPES for a, b in r.endpoints
+)
+
+_IDENTIFIERS = (
+    set(NODES)
+    | set(RELS)
+    | {p.name for n in NODE_LABELS for p in n.props}
+    | {p.name for r in REL_TYPES for p in r.props}
+)
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` quoted for Cypher (both engines); only names of this model are accepted."""
+    if name not in _IDENTIFIERS:
+        raise ValueError(f"{name!r} is not a label, type or property of the graph model")
+    return f"`{name}`"
+
+
+def key_of(label: str) -> str:
+    """The key property of ``label`` (besides ``dataset``)."""
+    return NODES[label].key
