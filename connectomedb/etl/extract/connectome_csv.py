@@ -1,0 +1,115 @@
+"""``connectome.csv`` → :class:`~connectomedb.etl.frames.ClassConnectome`.
+
+The file has no IDs: a header with an empty first cell and one target class per column, then
+one row per axon with its class and one synapse count per column. The counts are parsed by the
+pandas C parser; when that fails or finds anything but non-negative integers, a line-by-line
+pass locates the first bad cell for the error message.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from connectomedb.errors import InputError
+from connectomedb.etl.extract.hdf5 import AXON_CLASSES, TARGET_CLASSES
+from connectomedb.etl.frames import ClassConnectome
+
+HINT = ("connectome.csv must be comma-separated without quotes: a header with an empty first "
+        "cell and one target class per column, then one row per axon with its class and one "
+        "non-negative integer synapse count per column.")
+
+_AXON_NAMES = {name.lower(): name for _, name in AXON_CLASSES.values()}
+_TARGET_NAMES = {name.lower(): name for _, name in TARGET_CLASSES.values()}
+
+
+def read_connectome(path: Path) -> ClassConnectome:
+    """Parse and check ``connectome.csv``."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, None, "a readable file", exc.strerror or str(exc),
+                         hint="Check the file permissions.") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, None, "UTF-8 text", f"undecodable bytes at offset {exc.start}",
+                         hint=HINT) from exc
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise InputError(path, "line 1", "a header row", "an empty file", hint=HINT)
+    header = lines[0].split(",")
+    if header[0].strip():
+        raise InputError(path, "line 1, column 1", "an empty first header cell",
+                         repr(header[0]), hint=HINT)
+    if len(header) < 2:
+        raise InputError(path, "line 1", "at least one target class column",
+                         "only the first cell", hint=HINT)
+    col_classes = [_class_name(path, 1, c + 1, label, _TARGET_NAMES, "a target class")
+                   for c, label in enumerate(header) if c > 0]
+    width = len(header)
+    body = "\n".join(lines[1:])
+    row_labels, counts = _parse_body(path, body, width) if body else ([], None)
+    row_classes = [_class_name(path, r + 2, 1, label, _AXON_NAMES, "an axon class")
+                   for r, label in enumerate(row_labels)]
+    if counts is None:
+        counts = np.zeros((0, width - 1), dtype=np.int64)
+    rows, cols = np.nonzero(counts)
+    entries = pd.DataFrame({
+        "row": rows.astype(np.int32),
+        "col": cols.astype(np.int32),
+        "axon_class": np.asarray(row_classes, dtype=object)[rows] if len(rows) else
+        np.array([], dtype=object),
+        "target_class": np.asarray(col_classes, dtype=object)[cols] if len(cols) else
+        np.array([], dtype=object),
+        "synapses": counts[rows, cols].astype(np.int64),
+    })
+    return ClassConnectome(row_classes=row_classes, col_classes=col_classes, entries=entries)
+
+
+def _class_name(path: Path, line: int, column: int, label: str, names: dict[str, str],
+                what: str) -> str:
+    key = label.strip().lower()
+    if key not in names:
+        raise InputError(path, f"line {line}, column {column}",
+                         f"{what} ({', '.join(sorted(set(names.values())))})", repr(label),
+                         hint=HINT)
+    return names[key]
+
+
+def _parse_body(path: Path, body: str, width: int) -> tuple[list[str], np.ndarray]:
+    try:
+        frame = pd.read_csv(io.StringIO(body), header=None, dtype={0: str},
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False)
+    except (pd.errors.ParserError, ValueError):
+        frame = None
+    if frame is not None and frame.shape[1] == width:
+        counts = frame.iloc[:, 1:]
+        if all(dt.kind == "i" for dt in counts.dtypes):
+            values = counts.to_numpy(dtype=np.int64)
+            if values.size == 0 or values.min() >= 0:
+                return frame.iloc[:, 0].fillna("").astype(str).tolist(), values
+    _diagnose(path, body, width)
+    raise AssertionError("unreachable")  # _diagnose raised
+
+
+def _diagnose(path: Path, body: str, width: int) -> None:
+    """Raise an InputError for the first malformed line or cell of the body."""
+    for r, line in enumerate(body.split("\n")):
+        number = r + 2
+        cells = line.split(",")
+        if len(cells) != width:
+            raise InputError(path, f"line {number}", f"{width} cells like the header",
+                             f"{len(cells)}", hint=HINT)
+        for c, cell in enumerate(cells[1:]):
+            text = cell.strip()
+            if not (text.isascii() and text.isdigit()):
+                raise InputError(path, f"line {number}, column {c + 2}",
+                                 "a non-negative integer synapse count", repr(cell), hint=HINT)
+    raise InputError(path, None, "a well-formed CSV file", "a file that could not be parsed",
+                     hint=HINT)

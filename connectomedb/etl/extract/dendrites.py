@@ -1,0 +1,69 @@
+"""``dendrites.hdf5`` → :class:`~connectomedb.etl.frames.Targets` and
+:class:`~connectomedb.etl.frames.SpineHeads`."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+
+from connectomedb.etl.extract.fastsets import ElementReader, segment_note
+from connectomedb.etl.extract.hdf5 import (
+    TARGET_CLASSES,
+    first_present,
+    read_codes,
+    read_floats,
+    read_ids,
+    require,
+)
+from connectomedb.etl.frames import SpineHeads, Targets
+
+CLASS = ("/dendrites/class", "/targetClasses")
+NEURON = ("/dendrites/neuronId",)
+MAPPED = ("/dendrites/mappedSegIds",)
+AGGLOMERATE = ("/dendrites/agglomerate", "/dendriteAgglomerates")
+SKELETON = ("/dendrites/skeleton", "/dendriteSkeletons")
+SPINE_AGGLOMERATE = ("/spineHeads/agglomerate", "/spineHeadAgglomerates")
+SPINE_VOLUME = ("/spineHeads/volume",)
+
+
+def read_targets(h5: h5py.File, reader: ElementReader, *, n_segments: int | None = None) -> Targets:
+    """Read every postsynaptic target; ``n_segments`` bounds the segment IDs."""
+    class_path = require(h5, CLASS, "one class code per target")
+    codes, table = read_codes(h5, class_path, TARGET_CLASSES)
+    n = len(codes)
+    ref = class_path
+    neuron_path = first_present(h5, NEURON)
+    neuron = None if neuron_path is None else read_ids(h5, neuron_path, "neuron IDs", n, ref)
+    mapped_path = first_present(h5, MAPPED)
+    mapped = None if mapped_path is None else read_ids(h5, mapped_path, "segment labels", n, ref)
+    agg_path = require(h5, AGGLOMERATE, "one segment-ID dataset per target")
+    agglomerate = reader.sets(agg_path, n, ref, maximum=n_segments,
+                          limit_note=segment_note(n_segments))
+    skel_path = first_present(h5, SKELETON)
+    skeleton = None if skel_path is None else reader.skeletons(skel_path, n, ref,
+                                                               max_segment=n_segments)
+    return Targets(n=n, class_code=codes, classes=table, neuron_id=neuron, mapped_seg_id=mapped,
+                   agglomerate=agglomerate, skeleton=skeleton)
+
+
+def read_spine_heads(h5: h5py.File, reader: ElementReader, *,
+                     n_segments: int | None = None) -> SpineHeads:
+    """Read every spine head. Their number comes from ``/spineHeads/volume`` when present,
+    else from the members of the agglomerate group."""
+    agg_path = require(h5, SPINE_AGGLOMERATE, "one segment-ID dataset per spine head")
+    volume_path = first_present(h5, SPINE_VOLUME)
+    if volume_path is not None:
+        volume = read_floats(h5, volume_path, np.float32, _length(h5, volume_path), volume_path)
+        n, ref = len(volume), volume_path
+    else:
+        volume = None
+        group = h5[agg_path]
+        n, ref = (len(group) if isinstance(group, h5py.Group) else 0), agg_path
+    agglomerate = reader.sets(agg_path, n, ref, maximum=n_segments,
+                          limit_note=segment_note(n_segments))
+    return SpineHeads(n=n, volume=volume, agglomerate=agglomerate)
+
+
+def _length(h5: h5py.File, path: str) -> int:
+    obj = h5[path]
+    return int(np.prod(obj.shape)) if isinstance(obj, h5py.Dataset) else 0

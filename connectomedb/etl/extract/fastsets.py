@@ -1,0 +1,407 @@
+"""Reading per-element groups (one tiny dataset per set element) into :class:`Ragged`.
+
+Two paths give identical results:
+
+* the fast path lists the group and parses every member's object header straight from a
+  read-only memory map of the file (:mod:`.h5layout`), then copies all data with one vectorised
+  NumPy gather;
+* the h5py path opens each member through the HDF5 library. It is used for a group whenever
+  the fast path meets a structure it does not parse (and when ``fast=False``).
+
+Timings per group are collected in :attr:`ElementReader.stats`.
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+
+from connectomedb.errors import InputError
+from connectomedb.etl.extract.h5batch import HeaderBatch, read_headers
+from connectomedb.etl.extract.h5layout import H5Layout, Unsupported
+from connectomedb.etl.extract.hdf5 import REEXPORT, integral
+from connectomedb.etl.extract.validate import element_ids
+from connectomedb.etl.frames import Ragged, Skeletons
+
+SKELETON_PARTS = ("nodes", "edges", "segIds")
+
+
+@dataclass
+class GroupStats:
+    """How one per-element group was read: ``mode`` is ``fast`` or ``h5py``; seconds spent
+    listing members, reading their headers, and copying and checking the data."""
+
+    path: str
+    mode: str
+    elements: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    reason: str | None = None  # why the fast path was not used
+
+
+@dataclass
+class _Elements:
+    """The members of one per-element group (or one part of every skeleton), in ID order."""
+
+    batch: HeaderBatch
+    arrays: list[np.ndarray] | None = None  # h5py path: the data itself
+
+    @classmethod
+    def from_arrays(cls, arrays: list[np.ndarray]) -> _Elements:
+        m = len(arrays)
+        dtypes: list[np.dtype] = []
+        index = np.zeros(m, dtype=np.int64)
+        rank = np.zeros(m, dtype=np.int64)
+        dims = np.ones((m, 2), dtype=np.int64)
+        for i, a in enumerate(arrays):
+            if a.dtype not in dtypes:
+                dtypes.append(a.dtype)
+            index[i] = dtypes.index(a.dtype)
+            rank[i] = a.ndim
+            if a.ndim <= 2:
+                dims[i, : a.ndim] = a.shape
+        zeros = np.zeros(m, dtype=np.int64)
+        return cls(HeaderBatch(dtypes, index, rank, dims, zeros - 1, zeros, {}), arrays)
+
+    def shape(self, i: int) -> tuple[int, ...]:
+        if self.arrays is not None:
+            return tuple(self.arrays[i].shape)
+        return tuple(int(d) for d in self.batch.dims[i, : self.batch.rank[i]])
+
+    def by_dtype(self) -> Iterator[tuple[np.dtype, np.ndarray]]:
+        """``(dtype, indices of the members with that dtype)``."""
+        b = self.batch
+        if len(b.dtypes) == 1:
+            yield b.dtypes[0], np.arange(len(b.dtype_index), dtype=np.int64)
+            return
+        for k, dt in enumerate(b.dtypes):
+            yield dt, np.flatnonzero(b.dtype_index == k)
+
+    def flat(self, dtype: np.dtype, idx: np.ndarray, layout: H5Layout | None) -> np.ndarray:
+        """The data of members ``idx`` (all of ``dtype``) concatenated in C order."""
+        if self.arrays is not None:
+            parts = [np.asarray(self.arrays[i]).ravel() for i in idx.tolist()]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        assert layout is not None
+        b = self.batch
+        if b.inline and any(int(i) in b.inline for i in idx):
+            raw = b"".join(b.inline[i] if i in b.inline
+                           else bytes(layout.buf[b.address[i] : b.address[i] + b.nbytes[i]])
+                           for i in idx.tolist())
+            return np.frombuffer(raw, dtype=dtype)
+        return gather(layout.array, b.address[idx], b.nbytes[idx]).view(dtype)
+
+
+def segment_note(n_segments: int | None) -> str | None:
+    """The explanation of a segment-ID bound, for error messages."""
+    return None if n_segments is None else f"segments.hdf5 has {n_segments} segments"
+
+
+def gather(arr: np.ndarray, address: np.ndarray, nbytes: np.ndarray) -> np.ndarray:
+    """Concatenate ``arr[address[i] : address[i] + nbytes[i]]`` for all ``i`` in one pass."""
+    total = int(nbytes.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.uint8)
+    keep = nbytes > 0
+    address, nbytes = address[keep], nbytes[keep]
+    starts = np.zeros(len(nbytes), dtype=np.int64)
+    np.cumsum(nbytes[:-1], out=starts[1:])
+    shift = np.repeat(address - starts, nbytes)
+    shift += np.arange(total, dtype=np.int64)
+    return arr[shift]
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return offsets
+
+
+class ElementReader:
+    """Reads the per-element groups of one open HDF5 file.
+
+    ``fast=False`` forces the h5py path (the reference the fast path is tested against).
+    """
+
+    def __init__(self, h5: h5py.File, *, fast: bool = True) -> None:
+        self.h5 = h5
+        self.file = str(h5.filename)
+        self.fast = fast
+        self.stats: list[GroupStats] = []
+        self._layout: H5Layout | None = None
+        self._mmap: mmap.mmap | None = None
+        self._layout_error: str | None = None
+
+    def close(self) -> None:
+        self._layout = None
+        if self._mmap is not None:
+            try:
+                self._mmap.close()
+            except BufferError:
+                # A traceback still references a view of the map; it is unmapped when freed.
+                pass
+            self._mmap = None
+
+    def __enter__(self) -> ElementReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _get_layout(self) -> H5Layout | None:
+        if self._layout is None and self._layout_error is None:
+            try:
+                with open(self.file, "rb") as fh:
+                    self._mmap = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                self._layout = H5Layout(self._mmap)
+            except (OSError, ValueError, Unsupported) as exc:
+                self._layout_error = str(exc)
+        return self._layout
+
+    # -- public readers ---------------------------------------------------------------------
+
+    def sets(self, path: str, n: int, ref: str, *, what: str = "segment IDs",
+             maximum: int | None = None, limit_note: str | None = None) -> Ragged:
+        """The group ``path`` of ``n`` per-element vectors as int64 :class:`Ragged`."""
+        group = self._group(path)
+        stats = GroupStats(path, "fast", n)
+        t0 = time.perf_counter()
+        elements, layout = self._collect(group, path, n, ref, stats, parts=None)
+        t1 = time.perf_counter()
+        ragged = self._ragged(elements[0], layout, path, path, what, width=None,
+                              maximum=maximum, limit_note=limit_note)
+        stats.seconds["data"] = time.perf_counter() - t1
+        stats.seconds["total"] = time.perf_counter() - t0
+        self.stats.append(stats)
+        return ragged
+
+    def skeletons(self, path: str, n: int, ref: str, *, max_segment: int | None = None
+                  ) -> Skeletons:
+        """The group ``path`` of ``n`` skeletons (each a group with nodes, edges, segIds)."""
+        group = self._group(path)
+        stats = GroupStats(path, "fast", n)
+        t0 = time.perf_counter()
+        (nodes_e, edges_e, seg_e), layout = self._collect(group, path, n, ref, stats,
+                                                          parts=SKELETON_PARTS)
+        t1 = time.perf_counter()
+        nodes = self._ragged(nodes_e, layout, path, f"{path}/<id>/nodes", "voxel coordinates",
+                             width=3, maximum=np.iinfo(np.int32).max)
+        edges = self._ragged(edges_e, layout, path, f"{path}/<id>/edges", "node indices",
+                             width=2, maximum=np.iinfo(np.int32).max)
+        seg_ids = self._ragged(seg_e, layout, path, f"{path}/<id>/segIds", "segment IDs",
+                               width=None, maximum=max_segment,
+                               limit_note=segment_note(max_segment))
+        self._check_skeletons(path, nodes, edges, seg_ids)
+        stats.seconds["data"] = time.perf_counter() - t1
+        stats.seconds["total"] = time.perf_counter() - t0
+        self.stats.append(stats)
+        return Skeletons(
+            nodes=Ragged(nodes.values.astype(np.int32), nodes.offsets),
+            seg_ids=seg_ids,
+            edges=Ragged(edges.values.astype(np.int32), edges.offsets),
+        )
+
+    # -- listing and headers ----------------------------------------------------------------
+
+    def _group(self, path: str) -> h5py.Group:
+        obj = self.h5.get(path)
+        if obj is None:
+            raise InputError(self.file, path, "a group of per-element datasets",
+                             "nothing at that path", hint=REEXPORT)
+        if not isinstance(obj, h5py.Group):
+            raise InputError(self.file, path, "a group of per-element datasets", "a dataset",
+                             hint=REEXPORT)
+        return obj
+
+    def _collect(self, group: h5py.Group, path: str, n: int, ref: str, stats: GroupStats,
+                 parts: tuple[str, ...] | None) -> tuple[list[_Elements], H5Layout | None]:
+        layout = self._get_layout() if self.fast else None
+        if layout is not None:
+            try:
+                return self._collect_fast(layout, group, path, n, ref, stats, parts), layout
+            except (Unsupported, IndexError, ValueError, struct.error) as exc:
+                # Anything unexpected in the raw structures: the library reads this group.
+                stats.reason = str(exc) or type(exc).__name__
+        elif self.fast:
+            stats.reason = self._layout_error
+        stats.mode = "h5py"
+        stats.seconds.clear()
+        return self._collect_h5py(group, path, n, ref, stats, parts), None
+
+    def _listing(self, layout: H5Layout, group: h5py.Group | h5py.h5g.GroupID
+                 ) -> tuple[list[bytes], np.ndarray]:
+        gid = group.id if isinstance(group, h5py.Group) else group
+        header = layout.addr(h5py.h5o.get_info(gid).addr)
+        listing = layout.group(header)
+        if listing is not None:
+            return listing
+        # Dense link storage: the library lists the links, the headers are still parsed here.
+        names: list[bytes] = []
+        addrs: list[int] = []
+
+        def visit(name: bytes, info: h5py.h5l.LinkInfo) -> None:
+            if info.type != h5py.h5l.TYPE_HARD:
+                raise Unsupported("soft or external link")
+            names.append(name)
+            addrs.append(layout.addr(info.u))
+
+        gid.links.iterate(visit, info=True)
+        return names, np.asarray(addrs, dtype=np.int64)
+
+    def _collect_fast(self, layout: H5Layout, group: h5py.Group, path: str, n: int, ref: str,
+                      stats: GroupStats, parts: tuple[str, ...] | None) -> list[_Elements]:
+        t0 = time.perf_counter()
+        names, addrs = self._listing(layout, group)
+        ids = element_ids(names, self.file, path, n, ref)
+        order = np.argsort(ids)
+        addrs = addrs[order]
+        t1 = time.perf_counter()
+        stats.seconds["list"] = t1 - t0
+        if parts is None:
+            batch = read_headers(layout, addrs)
+            stats.seconds["headers"] = time.perf_counter() - t1
+            return [_Elements(batch)]
+        part_addrs = np.zeros((len(parts), len(addrs)), dtype=np.int64)
+        for i, a in enumerate(addrs.tolist()):
+            sub_names, sub_addrs = layout.group(a) or ([], np.zeros(0, np.int64))
+            members = dict(zip(sub_names, sub_addrs.tolist(), strict=True))
+            for k, part in enumerate(parts):
+                at = members.get(part.encode())
+                if at is None:
+                    raise Unsupported("skeleton member missing")  # the h5py path reports it
+                part_addrs[k, i] = at
+        stats.seconds["list"] += time.perf_counter() - t1
+        t2 = time.perf_counter()
+        elements = [_Elements(read_headers(layout, pa)) for pa in part_addrs]
+        stats.seconds["headers"] = time.perf_counter() - t2
+        return elements
+
+    def _collect_h5py(self, group: h5py.Group, path: str, n: int, ref: str, stats: GroupStats,
+                      parts: tuple[str, ...] | None) -> list[_Elements]:
+        t0 = time.perf_counter()
+        names = list(group.keys())
+        ids = element_ids(names, self.file, path, n, ref)
+        ordered = [names[i] for i in np.argsort(ids).tolist()]
+        t1 = time.perf_counter()
+        stats.seconds["list"] = t1 - t0
+        width = 1 if parts is None else len(parts)
+        arrays: list[list[np.ndarray]] = [[] for _ in range(width)]
+        for name in ordered:
+            obj = group[name]
+            if parts is None:
+                arrays[0].append(self._h5py_data(obj, f"{path}/{name}"))
+                continue
+            if not isinstance(obj, h5py.Group) or any(p not in obj for p in parts):
+                found = ("a dataset" if not isinstance(obj, h5py.Group)
+                         else f"members {sorted(obj.keys())}")
+                raise InputError(self.file, f"{path}/{name}",
+                                 "a group with datasets nodes, edges and segIds", found,
+                                 hint=REEXPORT)
+            for k, part in enumerate(parts):
+                arrays[k].append(self._h5py_data(obj[part], f"{path}/{name}/{part}"))
+        stats.seconds["headers"] = time.perf_counter() - t1
+        return [_Elements.from_arrays(arrs) for arrs in arrays]
+
+    def _h5py_data(self, obj: object, where: str) -> np.ndarray:
+        if not isinstance(obj, h5py.Dataset):
+            raise InputError(self.file, where, "a dataset", "a group", hint=REEXPORT)
+        try:
+            return np.asarray(obj[()])
+        except (OSError, TypeError) as exc:
+            raise InputError(self.file, where, "readable numeric data", f"an error ({exc})",
+                             hint=REEXPORT) from exc
+
+    # -- assembling ---------------------------------------------------------------------------
+
+    def _ragged(self, elements: _Elements, layout: H5Layout | None, path: str, where: str,
+                what: str, *, width: int | None, maximum: int | None,
+                limit_note: str | None = None) -> Ragged:
+        items = self._item_counts(elements, where, width)
+        offsets = _offsets(items)
+        per = 1 if width is None else width
+        values = np.empty(int(offsets[-1]) * per, dtype=np.int64)
+        ids = np.arange(1, len(items) + 1, dtype=np.int64)
+        groups = list(elements.by_dtype())
+        for dtype, idx in groups:
+            if dtype.kind not in "biuf":
+                raise InputError(self.file, where.replace("<id>", str(int(idx[0]) + 1)),
+                                 f"{what} of a numeric type", f"dtype {dtype}",
+                                 element=int(idx[0]) + 1, hint=REEXPORT)
+            raw = elements.flat(dtype, idx, layout)
+            counts = items[idx] * per
+            owners = np.repeat(ids[idx], counts)
+            converted = integral(raw, self.file, where, what, owners=owners, maximum=maximum,
+                                 limit_note=limit_note)
+            if width is None or width == 1:
+                dest = None if len(groups) == 1 else _positions(offsets[idx], counts)
+            else:
+                dest = _transpose_positions(offsets[idx], items[idx], width)
+            if dest is None:
+                values[:] = converted
+            else:
+                values[dest] = converted
+        if width is not None:
+            values = values.reshape(-1, width)
+        return Ragged(values=values, offsets=offsets)
+
+    def _item_counts(self, elements: _Elements, where: str, width: int | None) -> np.ndarray:
+        """Items per member: vector length, or columns of a ``(width, n)`` matrix."""
+        rank, d0, d1 = elements.batch.rank, elements.batch.dims[:, 0], elements.batch.dims[:, 1]
+        if width is None:
+            ok = (rank <= 1) | ((rank == 2) & ((d0 == 1) | (d1 == 1)))
+            expected = "a vector of shape (k,), (k, 1) or (1, k)"
+            counts = d0 * d1
+        else:
+            ok = ((rank == 2) | (rank == 1)) & (d0 == width)
+            expected = f"a matrix of shape ({width}, n)"
+            counts = d1
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            raise InputError(self.file, where.replace("<id>", str(i + 1)), expected,
+                             f"shape {elements.shape(i)}", element=i + 1, hint=REEXPORT)
+        return counts.astype(np.int64)
+
+    def _check_skeletons(self, path: str, nodes: Ragged, edges: Ragged, seg_ids: Ragged
+                         ) -> None:
+        n_nodes = nodes.lengths
+        bad = np.flatnonzero(seg_ids.lengths != n_nodes)
+        if len(bad):
+            i = int(bad[0])
+            raise InputError(self.file, f"{path}/{i + 1}/segIds",
+                             f"one segment ID per node ({int(n_nodes[i])})",
+                             f"{int(seg_ids.lengths[i])}", element=i + 1, hint=REEXPORT)
+        if len(edges.values) == 0:
+            return
+        limit = np.repeat(n_nodes, edges.lengths)
+        wrong = (edges.values < 1).any(axis=1) | (edges.values.max(axis=1) > limit)
+        if wrong.any():
+            row = int(np.flatnonzero(wrong)[0])
+            owner = int(edges.owner_ids()[row])
+            a, b = edges.values[row].tolist()
+            raise InputError(self.file, f"{path}/{owner}/edges",
+                             f"node indices from 1 to {int(n_nodes[owner - 1])} "
+                             "(the skeleton's nodes)", f"the edge ({a}, {b})",
+                             element=owner, hint=REEXPORT)
+
+
+def _positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Destination indices ``starts[i] + j`` for ``j < counts[i]``, flattened."""
+    total = int(counts.sum())
+    out = np.repeat(starts - _offsets(counts)[:-1], counts)
+    out += np.arange(total, dtype=np.int64)
+    return out
+
+
+def _transpose_positions(item_starts: np.ndarray, items: np.ndarray, width: int
+                         ) -> np.ndarray:
+    """Where each value of a C-order ``(width, n)`` member goes in the ``(total, width)``
+    output (flattened), so members come out transposed to ``(n, width)``."""
+    counts = items * width
+    j = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(_offsets(counts)[:-1], counts)
+    n = np.repeat(np.maximum(items, 1), counts)
+    return (np.repeat(item_starts, counts) + j % n) * width + j // n

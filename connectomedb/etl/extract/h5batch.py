@@ -1,0 +1,185 @@
+"""Vectorised parsing of many small-dataset object headers at once.
+
+Datasets written by one program with the same datatype and rank have byte-identical object
+headers except for a few value fields (dimensions, data address and size, and bytes the
+parse ignores such as modification times and checksums). One header is parsed in Python as a
+*template*; it records every byte that decided the parse and where the value fields are. All
+other headers are then compared with the template on those bytes in one NumPy pass, and the
+value fields of the matching ones are extracted at once. Headers that match no template are
+parsed one by one, so the result is the same as parsing every header on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from connectomedb.etl.extract.h5layout import (
+    _UNDEF,
+    MSG_DATASPACE,
+    MSG_DATATYPE,
+    MSG_LAYOUT,
+    H5Layout,
+    Unsupported,
+    _NoTemplate,
+)
+
+MAX_TEMPLATES = 32
+_CHUNK = 1 << 16  # headers compared per NumPy pass (bounds the index arrays' memory)
+
+
+@dataclass
+class HeaderBatch:
+    """Dtype, shape and data location of ``m`` datasets (rank at most 2)."""
+
+    dtypes: list[np.dtype]  # distinct dtypes
+    dtype_index: np.ndarray  # int64 (m,): index into ``dtypes``
+    rank: np.ndarray  # int64 (m,)
+    dims: np.ndarray  # int64 (m, 2): dimensions, 1 past the rank
+    address: np.ndarray  # int64 (m,): absolute data offset, -1 when none or inline
+    nbytes: np.ndarray  # int64 (m,)
+    inline: dict[int, bytes]  # compact data by member index
+
+
+@dataclass
+class _Template:
+    struct_pos: np.ndarray  # int64 relative positions of structural bytes
+    struct_val: np.ndarray  # uint8 their values in the template
+    dim_pos: list[int]  # relative positions of the uint64 dimensions
+    address_pos: int
+    size_pos: int | None  # relative position of the stored size (layout version 3/4)
+    dtype: np.dtype
+
+
+def _template(layout: H5Layout, header: int) -> _Template | None:
+    record: list[tuple[int, int]] = []
+    try:
+        messages = layout.messages(header, record)
+    except _NoTemplate:
+        return None
+    buf = layout.buf
+    dim_pos: list[int] = []
+    address_pos = size_pos = None
+    dtype = None
+    found = set()
+    for mtype, _flags, pos, size in messages:
+        if mtype == MSG_DATASPACE:
+            version, rank = buf[pos], buf[pos + 1]
+            head = 8 if version == 1 else 4
+            record.append((pos, head))
+            dim_pos = [pos + head + 8 * i for i in range(rank)]
+        elif mtype == MSG_DATATYPE:
+            record.append((pos, size))
+            dtype = layout._datatype(pos)
+        elif mtype == MSG_LAYOUT:
+            version = buf[pos]
+            if version in (3, 4) and buf[pos + 1] == 1:
+                record.append((pos, 2))
+                address_pos, size_pos = pos + 2, pos + 10
+            elif version in (1, 2) and buf[pos + 2] == 1:
+                record.append((pos, 8))
+                address_pos = pos + 8
+            else:
+                return None  # compact or chunked: parsed on its own
+        found.add(mtype)
+    if dtype is None or address_pos is None or MSG_DATASPACE not in found or len(dim_pos) > 2:
+        return None
+    positions = np.unique(np.concatenate(
+        [np.arange(p, p + n, dtype=np.int64) for p, n in record]))
+    return _Template(
+        struct_pos=positions - header,
+        struct_val=layout.array[positions],
+        dim_pos=[p - header for p in dim_pos],
+        address_pos=address_pos - header,
+        size_pos=None if size_pos is None else size_pos - header,
+        dtype=dtype,
+    )
+
+
+def _u64(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    raw = arr[positions[:, None] + np.arange(8)]
+    return np.ascontiguousarray(raw).view("<u8").ravel()
+
+
+def _matches(arr: np.ndarray, headers: np.ndarray, tpl: _Template) -> np.ndarray:
+    size = len(arr)
+    out = np.zeros(len(headers), dtype=bool)
+    last = int(tpl.struct_pos.max())
+    for start in range(0, len(headers), _CHUNK):
+        h = headers[start : start + _CHUNK]
+        inside = h + last < size
+        hh = h[inside]
+        ok = (arr[hh[:, None] + tpl.struct_pos] == tpl.struct_val).all(axis=1)
+        out[start : start + _CHUNK][inside] = ok
+    return out
+
+
+def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
+    """Parse the dataset object headers at absolute offsets ``headers``.
+
+    Raises :class:`Unsupported` when any of them is outside the parsed subset (rank above 2
+    included), so the caller can fall back to the HDF5 library for the whole group.
+    """
+    m = len(headers)
+    arr = layout.array
+    dtypes: list[np.dtype] = []
+    dtype_index = np.zeros(m, dtype=np.int64)
+    rank = np.zeros(m, dtype=np.int64)
+    dims = np.ones((m, 2), dtype=np.int64)
+    address = np.full(m, -1, dtype=np.int64)
+    nbytes = np.zeros(m, dtype=np.int64)
+    inline: dict[int, bytes] = {}
+
+    def code(dt: np.dtype) -> int:
+        if dt not in dtypes:
+            dtypes.append(dt)
+        return dtypes.index(dt)
+
+    pending = np.arange(m, dtype=np.int64)
+    templates = 0
+    while len(pending):
+        first = int(pending[0])
+        tpl = _template(layout, int(headers[first])) if templates < MAX_TEMPLATES else None
+        if tpl is None:
+            one = layout.dataset(int(headers[first]))
+            if len(one.shape) > 2:
+                raise Unsupported("rank above 2")
+            dtype_index[first] = code(one.dtype)
+            rank[first] = len(one.shape)
+            dims[first, : len(one.shape)] = one.shape
+            address[first] = one.address
+            nbytes[first] = one.nbytes
+            if one.inline is not None:
+                inline[first] = one.inline
+            pending = pending[1:]
+            continue
+        templates += 1
+        hit = _matches(arr, headers[pending], tpl)
+        idx = pending[hit]
+        pending = pending[~hit]
+        h = headers[idx]
+        r = len(tpl.dim_pos)
+        count = np.ones(len(idx), dtype=np.uint64)
+        for k, rel in enumerate(tpl.dim_pos):
+            d = _u64(arr, h + rel)
+            if (d >= 2**40).any():
+                raise Unsupported("implausible dimension")
+            dims[idx, k] = d.astype(np.int64)
+            count *= d
+        size = count.astype(np.int64) * tpl.dtype.itemsize
+        raw_addr = _u64(arr, h + tpl.address_pos)
+        if tpl.size_pos is not None and (_u64(arr, h + tpl.size_pos).astype(np.int64)
+                                         != size).any():
+            raise Unsupported("contiguous size does not match the dataspace")
+        has_data = size > 0
+        if (raw_addr[has_data] == _UNDEF).any():
+            raise Unsupported("storage not allocated")
+        absolute = np.where(has_data, raw_addr.astype(np.int64) + layout.base, -1)
+        if (absolute[has_data] + size[has_data] > len(arr)).any():
+            raise Unsupported("data beyond the end of the file")
+        dtype_index[idx] = code(tpl.dtype)
+        rank[idx] = r
+        address[idx] = absolute
+        nbytes[idx] = size
+    return HeaderBatch(dtypes, dtype_index, rank, dims, address, nbytes, inline)

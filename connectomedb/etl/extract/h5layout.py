@@ -1,0 +1,402 @@
+"""Direct parsing of the HDF5 structures that hold per-element sets.
+
+The published files store every element of a set-valued field as its own tiny dataset. Opening
+each through the HDF5 library costs about 0.1 ms, so this module reads the file structures
+directly from a read-only memory map, for the layouts these files use:
+
+* superblock versions 0-3;
+* groups with a symbol table (version 1 B-tree, symbol table nodes, local heap), as written by
+  default, and groups with compact link storage (link messages in the object header);
+* object headers of version 1 and 2, with continuation blocks;
+* datasets with a simple or scalar dataspace, an integer or IEEE float datatype and a contiguous
+  or compact layout.
+
+Anything else (dense link storage, chunked or filtered layouts, shared messages, external
+storage, other datatypes or versions) raises :class:`Unsupported`; callers then fall back to
+h5py for that group, so an unrecognised structure never yields wrong data.
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_UNDEF = 0xFFFFFFFFFFFFFFFF
+
+# Object header message types used here.
+MSG_NIL = 0x0000
+MSG_DATASPACE = 0x0001
+MSG_LINK_INFO = 0x0002
+MSG_DATATYPE = 0x0003
+MSG_EXTERNAL = 0x0007
+MSG_LAYOUT = 0x0008
+MSG_LINK = 0x0006
+MSG_FILTERS = 0x000B
+MSG_CONTINUATION = 0x0010
+MSG_SYMBOL_TABLE = 0x0011
+
+# IEEE layouts: size -> (bit offset, precision, exponent location, exponent size,
+# mantissa location, mantissa size, exponent bias).
+_IEEE = {
+    2: (0, 16, 10, 5, 0, 10, 15),
+    4: (0, 32, 23, 8, 0, 23, 127),
+    8: (0, 64, 52, 11, 0, 52, 1023),
+}
+
+
+class Unsupported(Exception):
+    """A structure outside the subset this module parses; use the HDF5 library instead."""
+
+
+class _NoTemplate(Exception):
+    """An object header that cannot serve as a template (it is parsed on its own)."""
+
+
+@dataclass(frozen=True)
+class DatasetHeader:
+    """What is needed to read a small dataset without the HDF5 library."""
+
+    dtype: np.dtype
+    shape: tuple[int, ...]
+    address: int  # absolute file offset of the raw data (-1 when there is none)
+    nbytes: int
+    inline: bytes | None = None  # raw data of a compact layout
+
+
+def _u(raw: bytes | mmap.mmap, pos: int, size: int) -> int:
+    return int.from_bytes(raw[pos : pos + size], "little")
+
+
+class H5Layout:
+    """A read-only view of one HDF5 file's structures (``buf`` is an ``mmap`` of the file)."""
+
+    def __init__(self, buf: mmap.mmap) -> None:
+        self.buf = buf
+        self.array = np.frombuffer(buf, dtype=np.uint8)
+        self.base = self._find_superblock()
+
+    # -- superblock -------------------------------------------------------------------------
+
+    def _find_superblock(self) -> int:
+        pos = 0
+        size = len(self.buf)
+        while pos + 8 <= size:
+            if self.buf[pos : pos + 8] == _SIGNATURE:
+                break
+            pos = 512 if pos == 0 else pos * 2
+        else:
+            raise Unsupported("no HDF5 signature")
+        version = self.buf[pos + 8]
+        if version in (0, 1):
+            self.so, self.sl = self.buf[pos + 13], self.buf[pos + 14]
+            base_pos = pos + 24 + (4 if version == 1 else 0)
+        elif version in (2, 3):
+            self.so, self.sl = self.buf[pos + 9], self.buf[pos + 10]
+            base_pos = pos + 12
+        else:
+            raise Unsupported(f"superblock version {version}")
+        if self.so != 8 or self.sl != 8:
+            # Every file written by current HDF5 defaults uses 8-byte offsets and lengths.
+            raise Unsupported("offset/length size other than 8")
+        return _u(self.buf, base_pos, 8)
+
+    def addr(self, relative: int) -> int:
+        """Absolute file offset of a file address."""
+        return self.base + relative
+
+    # -- object headers ---------------------------------------------------------------------
+
+    def messages(self, header: int, record: list[tuple[int, int]] | None = None
+                 ) -> list[tuple[int, int, int, int]]:
+        """``(type, flags, data position, data size)`` of every message of an object header at
+        absolute offset ``header``, continuation blocks included.
+
+        With ``record``, the ``(position, length)`` of every byte that decided the parse is
+        appended to it, and a header with continuation blocks raises :class:`_NoTemplate`.
+        """
+        buf = self.buf
+        out: list[tuple[int, int, int, int]] = []
+        if buf[header : header + 4] == b"OHDR":
+            if buf[header + 4] != 2:
+                raise Unsupported("object header version")
+            flags = buf[header + 5]
+            pos = header + 6 + (16 if flags & 0x20 else 0) + (4 if flags & 0x10 else 0)
+            width = 1 << (flags & 0x03)
+            size = _u(buf, pos, width)
+            if record is not None:
+                record.append((header, 6))
+                if flags & 0x10:
+                    record.append((pos - 4, 4))
+                record.append((pos, width))
+            pos += width
+            blocks = [(pos, pos + size)]
+            hdr_len = 6 if flags & 0x04 else 4
+            v2 = True
+        elif buf[header] == 1:
+            size = _u(buf, header + 8, 4)
+            if record is not None:
+                record.append((header, 12))
+            blocks = [(header + 16, header + 16 + size)]
+            hdr_len = 8
+            v2 = False
+        else:
+            raise Unsupported("object header version")
+        i = 0
+        while i < len(blocks):
+            pos, end = blocks[i]
+            i += 1
+            while pos + hdr_len <= end:
+                if v2:
+                    mtype = buf[pos]
+                    msize = buf[pos + 1] | (buf[pos + 2] << 8)
+                    mflags = buf[pos + 3]
+                else:
+                    mtype = buf[pos] | (buf[pos + 1] << 8)
+                    msize = buf[pos + 2] | (buf[pos + 3] << 8)
+                    mflags = buf[pos + 4]
+                data = pos + hdr_len
+                if record is not None:
+                    record.append((pos, hdr_len))
+                if data + msize > end:
+                    raise Unsupported("message overruns its block")
+                if mtype == MSG_CONTINUATION:
+                    if record is not None:
+                        raise _NoTemplate
+                    cont = self.addr(_u(buf, data, 8))
+                    length = _u(buf, data + 8, 8)
+                    if v2:
+                        if buf[cont : cont + 4] != b"OCHK":
+                            raise Unsupported("continuation block signature")
+                        blocks.append((cont + 4, cont + length - 4))
+                    else:
+                        blocks.append((cont, cont + length))
+                elif mtype != MSG_NIL:
+                    out.append((mtype, mflags, data, msize))
+                pos = data + msize
+        return out
+
+    # -- datasets ---------------------------------------------------------------------------
+
+    def dataset(self, header: int) -> DatasetHeader:
+        """Dtype, shape and data location of the dataset whose object header is at ``header``."""
+        space = dtype = layout = None
+        for mtype, mflags, pos, size in self.messages(header):
+            if mtype in (MSG_DATASPACE, MSG_DATATYPE, MSG_LAYOUT) and mflags & 0x02:
+                raise Unsupported("shared message")
+            if mtype == MSG_DATASPACE:
+                space = pos
+            elif mtype == MSG_DATATYPE:
+                dtype = pos
+            elif mtype == MSG_LAYOUT:
+                layout = (pos, size)
+            elif mtype in (MSG_FILTERS, MSG_EXTERNAL):
+                raise Unsupported("filters or external storage")
+        if space is None or dtype is None or layout is None:
+            raise Unsupported("not a dataset")
+        shape = self._dataspace(space)
+        dt = self._datatype(dtype)
+        count = 1
+        for d in shape:
+            count *= d
+        return self._layout(layout[0], layout[1], shape, dt, count * dt.itemsize)
+
+    def _dataspace(self, pos: int) -> tuple[int, ...]:
+        buf = self.buf
+        version, rank, flags = buf[pos], buf[pos + 1], buf[pos + 2]
+        if version == 1:
+            dims_at = pos + 8
+            if flags & 0x02:
+                raise Unsupported("dataspace permutation")
+        elif version == 2:
+            kind = buf[pos + 3]
+            if kind == 2:  # null dataspace: no elements
+                return (0,)
+            if kind not in (0, 1):
+                raise Unsupported("dataspace type")
+            dims_at = pos + 4
+        else:
+            raise Unsupported("dataspace version")
+        return tuple(_u(buf, dims_at + 8 * i, 8) for i in range(rank))
+
+    def _datatype(self, pos: int) -> np.dtype:
+        buf = self.buf
+        head = buf[pos]
+        cls, version = head & 0x0F, head >> 4
+        bits = buf[pos + 1]
+        size = _u(buf, pos + 4, 4)
+        if version not in (1, 2, 3):
+            raise Unsupported("datatype version")
+        order = ">" if bits & 0x01 else "<"
+        if cls == 0:
+            offset, precision = struct.unpack_from("<HH", buf, pos + 8)
+            if size not in (1, 2, 4, 8) or offset != 0 or precision != 8 * size:
+                raise Unsupported("integer layout")
+            kind = "i" if bits & 0x08 else "u"
+            return np.dtype(f"{order}{kind}{size}")
+        if cls == 1:
+            if bits & 0x40 or size not in _IEEE:
+                raise Unsupported("float byte order or size")
+            props = struct.unpack_from("<HHBBBBI", buf, pos + 8)
+            if props != _IEEE[size]:
+                raise Unsupported("non-IEEE float")
+            return np.dtype(f"{order}f{size}")
+        raise Unsupported(f"datatype class {cls}")
+
+    def _layout(
+        self, pos: int, size: int, shape: tuple[int, ...], dt: np.dtype, nbytes: int
+    ) -> DatasetHeader:
+        buf = self.buf
+        version = buf[pos]
+        if version in (1, 2):
+            rank, cls = buf[pos + 1], buf[pos + 2]
+            if cls == 1:
+                address = _u(buf, pos + 8, 8)
+                return self._contiguous(dt, shape, address, nbytes)
+            if cls == 0:
+                at = pos + 8 + 4 * rank
+                raw_size = _u(buf, at, 4)
+                return self._compact(dt, shape, bytes(buf[at + 4 : at + 4 + raw_size]), nbytes)
+            raise Unsupported("chunked layout")
+        if version in (3, 4):
+            cls = buf[pos + 1]
+            if cls == 1:
+                address, stored = struct.unpack_from("<QQ", buf, pos + 2)
+                if stored != nbytes:
+                    raise Unsupported("contiguous size does not match the dataspace")
+                return self._contiguous(dt, shape, address, nbytes)
+            if cls == 0:
+                raw_size = _u(buf, pos + 2, 2)
+                return self._compact(dt, shape, bytes(buf[pos + 4 : pos + 4 + raw_size]), nbytes)
+            raise Unsupported("chunked or virtual layout")
+        raise Unsupported("layout version")
+
+    def _contiguous(
+        self, dt: np.dtype, shape: tuple[int, ...], address: int, nbytes: int
+    ) -> DatasetHeader:
+        if nbytes == 0:
+            return DatasetHeader(dt, shape, -1, 0)
+        if address == _UNDEF:
+            raise Unsupported("storage not allocated")  # the library would return fill values
+        absolute = self.addr(address)
+        if absolute + nbytes > len(self.buf):
+            raise Unsupported("data beyond the end of the file")
+        return DatasetHeader(dt, shape, absolute, nbytes)
+
+    @staticmethod
+    def _compact(dt: np.dtype, shape: tuple[int, ...], raw: bytes, nbytes: int) -> DatasetHeader:
+        if len(raw) < nbytes:
+            raise Unsupported("compact data shorter than the dataspace")
+        return DatasetHeader(dt, shape, -1, nbytes, raw[:nbytes])
+
+    # -- groups -----------------------------------------------------------------------------
+
+    def group(self, header: int) -> tuple[list[bytes], np.ndarray] | None:
+        """Names and absolute object header offsets of a group's members.
+
+        Returns ``None`` for dense link storage, whose listing the caller takes from the HDF5
+        library (the member object headers are still parsed here).
+        """
+        link_info = None
+        links: list[tuple[bytes, int]] = []
+        for mtype, _flags, pos, size in self.messages(header):
+            if mtype == MSG_SYMBOL_TABLE:
+                btree, heap = struct.unpack_from("<QQ", self.buf, pos)
+                return self._symbol_table(self.addr(btree), self.addr(heap))
+            if mtype == MSG_LINK_INFO:
+                link_info = pos
+            elif mtype == MSG_LINK:
+                links.append(self._link(pos, size))
+        if link_info is None:
+            raise Unsupported("not a group")
+        flags = self.buf[link_info + 1]
+        heap_at = link_info + 2 + (8 if flags & 0x01 else 0)
+        if _u(self.buf, heap_at, 8) != _UNDEF:
+            return None
+        names = [n for n, _ in links]
+        return names, np.array([self.addr(a) for _, a in links], dtype=np.int64)
+
+    def _link(self, pos: int, size: int) -> tuple[bytes, int]:
+        buf = self.buf
+        if buf[pos] != 1:
+            raise Unsupported("link message version")
+        flags = buf[pos + 1]
+        at = pos + 2
+        if flags & 0x08:
+            if buf[at] != 0:
+                raise Unsupported("soft or external link")
+            at += 1
+        if flags & 0x04:
+            at += 8
+        if flags & 0x10:
+            at += 1
+        width = 1 << (flags & 0x03)
+        length = _u(buf, at, width)
+        at += width
+        name = bytes(buf[at : at + length])
+        return name, _u(buf, at + length, 8)
+
+    def _symbol_table(self, btree: int, heap: int) -> tuple[list[bytes], np.ndarray]:
+        buf = self.buf
+        if buf[heap : heap + 4] != b"HEAP" or buf[heap + 4] != 0:
+            raise Unsupported("local heap")
+        heap_size = _u(buf, heap + 8, 8)
+        heap_data = self.addr(_u(buf, heap + 24, 8))
+        # Walk the B-tree level by level; the leaves point at symbol table nodes.
+        level_nodes = [btree]
+        snods: list[int] = []
+        while level_nodes:
+            nxt: list[int] = []
+            for node in level_nodes:
+                if buf[node : node + 4] != b"TREE" or buf[node + 4] != 0:
+                    raise Unsupported("group B-tree node")
+                level = buf[node + 5]
+                used = buf[node + 6] | (buf[node + 7] << 8)
+                first = node + 24 + 8  # after signature, type, level, count, siblings, key 0
+                children = [self.addr(_u(buf, first + 16 * i, 8)) for i in range(used)]
+                (snods if level == 0 else nxt).extend(children)
+            level_nodes = nxt
+        return self._snods(np.array(snods, dtype=np.int64), heap_data, heap_size)
+
+    def _snods(
+        self, snods: np.ndarray, heap_data: int, heap_size: int
+    ) -> tuple[list[bytes], np.ndarray]:
+        arr = self.array
+        if len(snods) == 0:
+            return [], np.zeros(0, dtype=np.int64)
+        head = arr[snods[:, None] + np.arange(8)]
+        if not (head[:, :4] == np.frombuffer(b"SNOD", np.uint8)).all() or (head[:, 4] != 1).any():
+            raise Unsupported("symbol table node")
+        counts = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
+        entry = _ragged_starts(snods + 8, counts, 40)
+        name_off = _gather_u64(arr, entry)
+        header = _gather_u64(arr, entry + 8)
+        if (name_off >= heap_size).any():
+            raise Unsupported("link name outside the local heap")
+        heap = bytes(self.buf[heap_data : heap_data + heap_size])
+        names = [heap[o : heap.index(b"\0", o)] for o in name_off.tolist()]
+        return names, header.astype(np.int64) + self.base
+
+
+def _ragged_starts(starts: np.ndarray, counts: np.ndarray, stride: int) -> np.ndarray:
+    """``starts[i] + stride * j`` for ``j < counts[i]``, flattened."""
+    total = int(counts.sum())
+    owner_start = np.repeat(starts - stride * _exclusive_cumsum(counts), counts)
+    return owner_start + stride * np.arange(total, dtype=np.int64)
+
+
+def _exclusive_cumsum(counts: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=out[1:])
+    return out
+
+
+def _gather_u64(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Little-endian uint64 at each (possibly unaligned) byte position."""
+    if len(positions) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    raw = arr[positions[:, None] + np.arange(8)]
+    return np.ascontiguousarray(raw).view("<u8").ravel()
