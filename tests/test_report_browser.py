@@ -43,8 +43,7 @@ def test_a_clean_page_with_its_figures_passes(tmp_path: Path) -> None:
 
 def test_console_errors_and_exceptions_are_reported(tmp_path: Path) -> None:
     body = _plot("one") + (
-        "<script>console.error('broken figure data');</script>"
-        "<script>undefinedFunction();</script>"
+        "<script>console.error('broken figure data');</script><script>undefinedFunction();</script>"
     )
     check = check_page(_page(tmp_path, body, expected=1), screenshot=False)
     assert len(check.console_errors) == 2

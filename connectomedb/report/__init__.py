@@ -30,12 +30,12 @@ __all__ = [
 def render_html(data: ReportData, *, generated_at: datetime | None = None) -> str:
     """The report page for ``data``."""
     when = (generated_at or datetime.now(timezone.utc)).isoformat(sep=" ", timespec="seconds")
-    return render_page(data.header, build_figures(data), data.notes, when)
+    return render_page(
+        data.header, build_figures(data), data.notes, when, graph_counts=data.graph_counts
+    )
 
 
-def build_report(
-    pg_conn_or_engine: Any, dataset: str, out: Path, *, graph: Any = None
-) -> Path:
+def build_report(pg_conn_or_engine: Any, dataset: str, out: Path, *, graph: Any = None) -> Path:
     """Write the report of ``dataset`` to ``out`` (an ``.html`` file) and return its path.
 
     ``pg_conn_or_engine``: a psycopg connection, a SQLAlchemy engine or connection, or a
@@ -43,16 +43,10 @@ def build_report(
     the graph and the page says whether both stores agree.
     """
     with psycopg_connection(pg_conn_or_engine) as conn:
-        data = fetch_report_data(conn, dataset)
-    if graph is not None:
-        data = _with_graph_check(data, graph, dataset)
+        data = fetch_report_data(conn, dataset, graph=graph)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(render_html(data), encoding="utf-8")
     tmp.replace(out)  # a reader never sees a half-written page
     return out
-
-
-def _with_graph_check(data: ReportData, graph: Any, dataset: str) -> ReportData:
-    raise NotImplementedError

@@ -136,7 +136,10 @@ class _Devtools:
         self.events: list[dict[str, Any]] = []
 
     def send(
-        self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
         timeout: float = 60.0,
     ) -> dict[str, Any]:
         message_id = next(self._ids)
@@ -197,8 +200,13 @@ def _external_requests(events: list[dict[str, Any]]) -> list[str]:
 
 def _start(chromium: str, profile: Path) -> tuple[subprocess.Popen[bytes], str]:
     process = subprocess.Popen(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         "about:blank"],
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -301,8 +309,10 @@ def _inspect(
         # One frame for the layout to settle at the new size before capturing.
         tools.send(
             "Runtime.evaluate",
-            {"expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 300)))",
-             "awaitPromise": True},
+            {
+                "expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 300)))",
+                "awaitPromise": True,
+            },
             session=session,
         )
         shot = tools.send(

@@ -71,6 +71,9 @@ class ReportData:
     ``asi_cv_hist``: ``sample`` (str), ``bin_start``, ``bin_end`` (float), ``pairs`` (int).
 
     ``queries``: for every frame, the query name and the parameters it was run with.
+
+    ``graph_counts`` (only when a graph store was given): ``name`` (node label or relationship
+    type), ``count``.
     """
 
     header: DatasetHeader
@@ -85,4 +88,5 @@ class ReportData:
     asi_cv: pd.DataFrame
     asi_cv_hist: pd.DataFrame
     queries: dict[str, tuple[str, dict[str, object]]] = field(default_factory=dict)
+    graph_counts: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)

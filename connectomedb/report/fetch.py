@@ -156,8 +156,9 @@ def run_query(conn: psycopg.Connection, name: str, dataset: str, **params: objec
     return queries.run(name, conn, dataset=dataset, **params)
 
 
-def fetch_report_data(conn: psycopg.Connection, dataset: str) -> ReportData:
-    """Every frame of the report for ``dataset`` (see :class:`ReportData`)."""
+def fetch_report_data(conn: psycopg.Connection, dataset: str, graph: Any = None) -> ReportData:
+    """Every frame of the report for ``dataset`` (see :class:`ReportData`); with a graph store,
+    also its node and relationship counts and whether its class matrix agrees."""
     header = read_header(conn, dataset)
     frames = {
         key: run_query(conn, name, dataset, **params)
@@ -169,14 +170,53 @@ def fetch_report_data(conn: psycopg.Connection, dataset: str) -> ReportData:
         f"{PAPER_MIN_SYNAPSES} connectome synapses (axon initial segments always kept), as "
         "connectome.csv does; every other figure counts every connectome synapse.",
     ]
+    graph_counts = None
+    if graph is not None:
+        graph_counts, agreement = graph_check(conn, graph, dataset)
+        notes.append(agreement)
     return ReportData(
         header=header,
+        graph_counts=graph_counts,
         asi_cv=cv_summary,
         asi_cv_hist=cv_hist,
         queries=dict(REPORT_QUERIES),
         notes=notes,
         **frames,
     )
+
+
+def graph_check(conn: psycopg.Connection, graph: Any, dataset: str) -> tuple[pd.DataFrame, str]:
+    """The graph's counts (columns ``name``, ``count``) and a sentence saying whether the graph's
+    ``class_matrix`` equals PostgreSQL's."""
+    from connectomedb import queries
+
+    counts = graph.counts(dataset)
+    frame = pd.DataFrame(
+        [{"name": name, "count": int(n)} for name, n in counts.items()], columns=["name", "count"]
+    )
+    keys = ["axon_class", "target_class", "synapses"]
+    in_sql = run_query(conn, "class_matrix", dataset)[keys]
+    in_graph = queries.run("class_matrix", graph, dataset=dataset)[keys]
+    both = in_sql.merge(
+        in_graph, on=["axon_class", "target_class"], how="outer", suffixes=("_sql", "_graph")
+    ).fillna(0)
+    differ = both[both["synapses_sql"] != both["synapses_graph"]]
+    engine = getattr(graph, "engine", "graph")
+    if differ.empty:
+        sentence = (
+            f"The graph store ({engine}) gives the same class × class synapse counts as "
+            f"PostgreSQL for all {len(both)} class pairs."
+        )
+    else:
+        pairs = ", ".join(
+            f"{r.axon_class} → {r.target_class} ({int(r.synapses_sql)} vs {int(r.synapses_graph)})"
+            for r in differ.head(5).itertuples()
+        )
+        sentence = (
+            f"The graph store ({engine}) DIFFERS from PostgreSQL in {len(differ)} of "
+            f"{len(both)} class pairs: {pairs}."
+        )
+    return frame, sentence
 
 
 def fetch_asi_cv(conn: psycopg.Connection, dataset: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -267,8 +267,14 @@ def degree_figure(axon_degree: pd.DataFrame, target_degree: pd.DataFrame) -> go.
     )
     panels = (
         (axon_degree, "axon_class", AXON_CLASS_ORDER, AXON_CLASS_COLOURS, "axon", "axons"),
-        (target_degree, "target_class", TARGET_CLASS_ORDER, TARGET_CLASS_COLOURS, "target",
-         "targets"),
+        (
+            target_degree,
+            "target_class",
+            TARGET_CLASS_ORDER,
+            TARGET_CLASS_COLOURS,
+            "target",
+            "targets",
+        ),
     )
     for column, (frame, group, order, fixed, side, unit) in enumerate(panels, start=1):
         counts = _counts(frame, group, "synapses")
@@ -293,9 +299,7 @@ def degree_figure(axon_degree: pd.DataFrame, target_degree: pd.DataFrame) -> go.
                 row=1,
                 col=column,
             )
-        fig.update_xaxes(
-            title_text=f"connectome synapses per {side} (synapses)", row=1, col=column
-        )
+        fig.update_xaxes(title_text=f"connectome synapses per {side} (synapses)", row=1, col=column)
         fig.update_yaxes(title_text=unit, type="log", row=1, col=column)
     return _layout(
         fig, "Degree distributions per class (neurites with at least one synapse; log scale)", 440

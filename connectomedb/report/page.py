@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from connectomedb import __version__
@@ -43,7 +44,7 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _header_html(header: DatasetHeader) -> str:
+def _header_html(header: DatasetHeader, graph_counts: pd.DataFrame | None) -> str:
     files = "".join(
         f"<tr><td>{_e(r.file)}</td><td><code>{_e(r.sha256)}</code></td>"
         f"<td class='num'>{int(r.size):,}</td></tr>"
@@ -59,7 +60,21 @@ def _header_html(header: DatasetHeader) -> str:
         f"{files}</table></div>"
         "<div><h3>Rows loaded</h3><table><tr><th>table</th><th>rows</th></tr>"
         f"{counts}</table></div>"
+        f"{_graph_html(graph_counts)}"
         "</section>"
+    )
+
+
+def _graph_html(graph_counts: pd.DataFrame | None) -> str:
+    if graph_counts is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(name)}</td><td class='num'>{int(n):,}</td></tr>"
+        for name, n in zip(graph_counts["name"], graph_counts["count"], strict=True)
+    )
+    return (
+        "<div><h3>Graph store</h3><table><tr><th>label / type</th><th>count</th></tr>"
+        f"{rows}</table></div>"
     )
 
 
@@ -68,6 +83,8 @@ def render_page(
     figures: Sequence[Figure],
     notes: Sequence[str] = (),
     generated_at: str = "",
+    *,
+    graph_counts: pd.DataFrame | None = None,
 ) -> str:
     """The complete HTML document."""
     parts: list[str] = []
@@ -108,7 +125,7 @@ def render_page(
         f"<p>Loaded at {_e(header.loaded_at)} by connectomedb {_e(header.loader_version)}; "
         f"report made {_e(generated_at)} by connectomedb {_e(__version__)}.</p></header>"
         "<main>"
-        f"{_header_html(header)}"
+        f"{_header_html(header, graph_counts)}"
         f"<nav>{nav}</nav>"
         + (f"<ul class='notes'>{note_items}</ul>" if note_items else "")
         + "".join(parts)
