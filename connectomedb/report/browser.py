@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -209,6 +210,8 @@ def _start(chromium: str, profile: Path) -> tuple[subprocess.Popen[bytes], str]:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # Its own process group, so stopping it also stops its helper processes.
+        start_new_session=True,
     )
     # Chromium writes the port it picked to DevToolsActivePort once it listens.
     port_file = profile / "DevToolsActivePort"
@@ -226,6 +229,22 @@ def _start(chromium: str, profile: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise BrowserError("Chromium did not open its DevTools port within 60 s")
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop Chromium and its helper processes (its process group), then reap it."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=10)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    if process.stderr:
+        process.stderr.close()
+
+
 def check_page(
     html_file: Path,
     *,
@@ -239,7 +258,9 @@ def check_page(
     ``timeout`` bounds loading the page; ``draw_timeout`` how long to wait, after loading, for
     every figure to be drawn (a figure still empty then is reported as not drawn)."""
     chromium = find_chromium()
-    with tempfile.TemporaryDirectory(prefix="connectomedb-chromium-") as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix="connectomedb-chromium-", ignore_cleanup_errors=True
+    ) as tmp:
         process, ws_url = _start(chromium, Path(tmp))
         try:
             from websockets.sync.client import connect
@@ -250,14 +271,7 @@ def check_page(
                     tools, Path(html_file).resolve(), width, screenshot, timeout, draw_timeout
                 )
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            if process.stderr:
-                process.stderr.close()
+            _stop(process)
 
 
 def _inspect(
