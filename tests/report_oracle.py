@@ -151,43 +151,42 @@ def multiplicity(src: SourceDataset) -> pd.DataFrame:
     ).reset_index()
 
 
-def two_synapse_cv(src: SourceDataset) -> pd.Series:
-    """CV (sample standard deviation / mean) of the two ASI areas of every connection with
-    exactly two connectome synapses that both have an area."""
+def _cv(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Sample standard deviation / mean of two values, elementwise."""
+    pair = np.stack([x, y], axis=1)
+    return pair.std(axis=1, ddof=1) / pair.mean(axis=1)
+
+
+def asi_pair_cv(src: SourceDataset) -> pd.DataFrame:
+    """Columns of the ``asi_pair_cv`` query: connections with exactly two connectome synapses
+    that both have an ASI area > 0; the random control pairs the same synapses, per class pair,
+    in the order of ``(synapse_id * 2654435761) mod 2**32``."""
     syn = connectome_synapses(src)
-    sizes = syn.groupby(["axon_id", "target_id"])["synapse_id"].transform("size")
-    pairs = syn[sizes == 2]
-    grouped = pairs.groupby(["axon_id", "target_id"])["asi_area"]
-    ok = grouped.transform(lambda a: a.notna().all())
-    pairs = pairs[ok.astype(bool)]
-    grouped = pairs.groupby(["axon_id", "target_id"])["asi_area"]
-    return (grouped.std(ddof=1) / grouped.mean()).rename("cv").reset_index(drop=True)
-
-
-def cv_summary(sample: str, cv: pd.Series) -> dict[str, object]:
-    return {
-        "sample": sample,
-        "pairs": len(cv),
-        "mean_cv": cv.mean(),
-        "q1": cv.quantile(0.25),
-        "median": cv.quantile(0.5),
-        "q3": cv.quantile(0.75),
-    }
-
-
-def cv_hist(sample: str, cv: pd.Series) -> pd.DataFrame:
-    edges = np.arange(0.0, np.sqrt(2) + CV_BIN_WIDTH, CV_BIN_WIDTH)
-    counts, _ = np.histogram(cv.to_numpy(), bins=edges)
-    return pd.DataFrame(
-        {"sample": sample, "bin_start": edges[:-1], "bin_end": edges[1:], "pairs": counts}
-    )
-
-
-def random_pair_cv(src: SourceDataset, pairs: int, seed: int = 0) -> pd.Series:
-    """CV of ``pairs`` random pairs of distinct connectome synapses with an ASI area."""
-    areas = connectome_synapses(src)["asi_area"].dropna().to_numpy()
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, len(areas), pairs)
-    b = (a + rng.integers(1, len(areas), pairs)) % len(areas)
-    two = np.stack([areas[a], areas[b]], axis=1)
-    return pd.Series(two.std(axis=1, ddof=1) / two.mean(axis=1), name="cv")
+    keys = ["axon_id", "target_id"]
+    size = syn.groupby(keys)["synapse_id"].transform("size")
+    with_area = (syn["asi_area"] > 0).groupby([syn["axon_id"], syn["target_id"]]).transform("sum")
+    members = syn[(size == 2) & (with_area == 2)]
+    rows = []
+    for (axon_class, target_class), part in members.groupby(["axon_class", "target_class"]):
+        by_connection = part.sort_values("synapse_id").groupby(keys)["asi_area"]
+        first, second = by_connection.nth(0).to_numpy(), by_connection.nth(1).to_numpy()
+        observed = pd.Series(_cv(first, second))
+        order = (part["synapse_id"].to_numpy().astype(np.uint64) * np.uint64(2654435761)) % (
+            np.uint64(2) ** np.uint64(32)
+        )
+        shuffled = part.assign(_h=order).sort_values(["_h", "synapse_id"])["asi_area"].to_numpy()
+        n = len(shuffled) // 2 * 2
+        control = pd.Series(_cv(shuffled[0:n:2], shuffled[1:n:2]))
+        rows.append(
+            {
+                "axon_class": axon_class,
+                "target_class": target_class,
+                "pairs": len(observed),
+                "cv_mean": observed.mean(),
+                "cv_median": observed.quantile(0.5),
+                "random_pairs": len(control),
+                "random_cv_mean": control.mean() if len(control) else np.nan,
+                "random_cv_median": control.quantile(0.5) if len(control) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -65,10 +65,10 @@ class ReportData:
     ``connections``, ``synapses``, ``multiplicity_mean``, ``multiplicity_median``,
     ``multiplicity_q1``, ``multiplicity_q3``, ``multiplicity_max``, ``multi_synaptic``.
 
-    ``asi_cv``: ``sample`` (str: ``observed`` for connections with exactly two synapses that
-    both have an ASI area, ``random`` for random pairs of such synapses), ``pairs`` (int),
-    ``mean_cv``, ``q1``, ``median``, ``q3`` (float, coefficient of variation of the two areas).
-    ``asi_cv_hist``: ``sample`` (str), ``bin_start``, ``bin_end`` (float), ``pairs`` (int).
+    ``asi_cv`` [``asi_pair_cv``]: ``axon_class``, ``target_class``, ``pairs`` (connections with
+    exactly two synapses, both with an ASI area), ``cv_mean``, ``cv_median`` (coefficient of
+    variation of the two areas), ``random_pairs``, ``random_cv_mean``, ``random_cv_median`` (the
+    same synapses paired at random).
 
     ``queries``: for every frame, the query name and the parameters it was run with.
 
@@ -86,7 +86,6 @@ class ReportData:
     connections: pd.DataFrame
     multiplicity: pd.DataFrame
     asi_cv: pd.DataFrame
-    asi_cv_hist: pd.DataFrame
     queries: dict[str, tuple[str, dict[str, object]]] = field(default_factory=dict)
     graph_counts: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)

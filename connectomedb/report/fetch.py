@@ -18,13 +18,10 @@ import psycopg
 from connectomedb.errors import QueryError
 from connectomedb.report.data import DatasetHeader, ReportData
 
-#: A ``limit`` that keeps every row of a list query.
-EVERY_ROW = 2_147_483_647
-
 #: The paper's thresholds: connectome.csv counts axons and targets with at least 10 synapses.
 PAPER_MIN_SYNAPSES = 10
 
-#: frame of ReportData -> (query name, parameters).
+#: frame of ReportData -> (query name, parameters); ``limit`` None keeps every row.
 REPORT_QUERIES: dict[str, tuple[str, dict[str, object]]] = {
     "class_matrix": (
         "class_matrix_vs_csv",
@@ -33,10 +30,11 @@ REPORT_QUERIES: dict[str, tuple[str, dict[str, object]]] = {
     "specificity": ("target_specificity", {}),
     "type_mix": ("synapse_type_mix", {}),
     "asi": ("asi_by_class", {}),
-    "axon_degree": ("divergent_axons", {"min_targets": 1, "limit": EVERY_ROW}),
-    "target_degree": ("convergent_targets", {"min_axons": 1, "limit": EVERY_ROW}),
-    "connections": ("multi_synaptic_connections", {"min_synapses": 1, "limit": EVERY_ROW}),
+    "axon_degree": ("divergent_axons", {"min_targets": 1, "limit": None}),
+    "target_degree": ("convergent_targets", {"min_axons": 1, "limit": None}),
+    "connections": ("multi_synaptic_connections", {"min_synapses": 1, "limit": None}),
     "multiplicity": ("multiplicity_by_class", {}),
+    "asi_cv": ("asi_pair_cv", {}),
 }
 
 _HEADER_SQL = """
@@ -164,7 +162,6 @@ def fetch_report_data(conn: psycopg.Connection, dataset: str, graph: Any = None)
         key: run_query(conn, name, dataset, **params)
         for key, (name, params) in REPORT_QUERIES.items()
     }
-    cv_summary, cv_hist = fetch_asi_cv(conn, dataset)
     notes = [
         "Class × class matrices count only axons and targets with at least "
         f"{PAPER_MIN_SYNAPSES} connectome synapses (axon initial segments always kept), as "
@@ -177,8 +174,6 @@ def fetch_report_data(conn: psycopg.Connection, dataset: str, graph: Any = None)
     return ReportData(
         header=header,
         graph_counts=graph_counts,
-        asi_cv=cv_summary,
-        asi_cv_hist=cv_hist,
         queries=dict(REPORT_QUERIES),
         notes=notes,
         **frames,
@@ -217,7 +212,3 @@ def graph_check(conn: psycopg.Connection, graph: Any, dataset: str) -> tuple[pd.
             f"{len(both)} class pairs: {pairs}."
         )
     return frame, sentence
-
-
-def fetch_asi_cv(conn: psycopg.Connection, dataset: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    raise NotImplementedError

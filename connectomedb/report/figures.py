@@ -113,7 +113,12 @@ def class_matrix_figure(matrix: pd.DataFrame, *, normalised: bool) -> go.Figure:
             col=index + 1,
         )
         fig.update_xaxes(title_text="target class", tickangle=-35, row=1, col=index + 1)
-        fig.update_yaxes(title_text="axon class", autorange="reversed", row=1, col=index + 1)
+        fig.update_yaxes(
+            title_text="axon class" if index == 0 else None,
+            autorange="reversed",
+            row=1,
+            col=index + 1,
+        )
     return _layout(fig, title, 430)
 
 
@@ -366,76 +371,73 @@ def multiplicity_figure(connections: pd.DataFrame, summary: pd.DataFrame) -> go.
     return _layout(fig, "Connection multiplicity", 440)
 
 
-def asi_cv_figure(summary: pd.DataFrame, hist: pd.DataFrame) -> go.Figure:
-    """Left: CV histograms of observed two-synapse connections and of random pairs.
-    Right: their median CV with quartile error bars."""
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.68, 0.32],
-        subplot_titles=("Distribution of the CV of the two ASI areas", "Median CV (quartiles)"),
-        horizontal_spacing=0.12,
-    )
-    labels = {
-        "observed": "same axon → same target (2-synapse connections)",
-        "random": "random pairs (control)",
-    }
-    colours = {"observed": OBSERVED_COLOUR, "random": CONTROL_COLOUR}
-    for sample in ("observed", "random"):
-        part = hist[hist["sample"] == sample].sort_values("bin_start")
-        total = float(part["pairs"].sum()) or 1.0
-        fig.add_trace(
-            go.Bar(
-                name=labels[sample],
-                x=(part["bin_start"] + part["bin_end"]) / 2,
-                width=(part["bin_end"] - part["bin_start"]),
-                y=part["pairs"] / total,
-                marker_color=colours[sample],
-                opacity=0.75,
-                legendgroup=sample,
-                customdata=part["pairs"],
-                hovertemplate="CV %{x:.2f}: %{y:.3f} of pairs (%{customdata:,})<extra></extra>",
-            ),
-            row=1,
-            col=1,
+def asi_cv_figure(cv: pd.DataFrame) -> go.Figure:
+    """One row per axon class → target class pair with two-synapse connections: the median CV
+    of the two ASI areas of a connection (blue) and of the same synapses paired at random
+    (grey), joined by a line; hover shows means and counts."""
+    rows = ordered(cv["axon_class"], AXON_CLASS_ORDER)
+    cols = ordered(cv["target_class"], TARGET_CLASS_ORDER)
+    frame = cv[cv["pairs"] > 0].copy()
+    frame["_r"] = frame["axon_class"].map({n: i for i, n in enumerate(rows)})
+    frame["_c"] = frame["target_class"].map({n: i for i, n in enumerate(cols)})
+    frame = frame.sort_values(["_r", "_c"])
+    labels = [
+        f"{a} → {t} (n={int(n):,})"
+        for a, t, n in zip(frame["axon_class"], frame["target_class"], frame["pairs"], strict=True)
+    ]
+    fig = go.Figure()
+    # The joining lines: one trace, segments separated by None.
+    xs: list[float | None] = []
+    ys: list[str | None] = []
+    for label, a, b in zip(labels, frame["cv_median"], frame["random_cv_median"], strict=True):
+        xs += [a, b, None]
+        ys += [label, label, None]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": "#999999", "width": 2},
+            showlegend=False,
+            hoverinfo="skip",
         )
-        row = summary[summary["sample"] == sample]
-        if row.empty:
-            continue
-        row = row.iloc[0]
+    )
+    samples = (
+        ("two synapses of one connection", "cv", "pairs", OBSERVED_COLOUR),
+        ("same synapses paired at random (control)", "random_cv", "random_pairs", CONTROL_COLOUR),
+    )
+    for label, prefix, count, colour in samples:
         fig.add_trace(
-            go.Bar(
-                name=labels[sample],
-                x=[sample],
-                y=[row["median"]],
-                marker_color=colours[sample],
-                legendgroup=sample,
-                showlegend=False,
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [max(row["q3"] - row["median"], 0.0)],
-                    "arrayminus": [max(row["median"] - row["q1"], 0.0)],
-                },
-                text=[f"n = {int(row['pairs']):,}"],
-                textposition="outside",
+            go.Scatter(
+                name=label,
+                x=frame[f"{prefix}_median"],
+                y=labels,
+                mode="markers",
+                marker={"size": 11, "color": colour, "line": {"color": "#333333", "width": 1}},
+                customdata=np.stack([frame[f"{prefix}_mean"], frame[count]], axis=-1),
                 hovertemplate=(
-                    f"{labels[sample]}<br>median CV %{{y:.3f}}<br>mean CV {row['mean_cv']:.3f}"
-                    f"<br>pairs {int(row['pairs']):,}<extra></extra>"
+                    "%{y}<br>" + label + "<br>median CV %{x:.3f}<br>mean CV "
+                    "%{customdata[0]:.3f}<br>pairs %{customdata[1]:,}<extra></extra>"
                 ),
-            ),
-            row=1,
-            col=2,
+            )
         )
-    fig.update_layout(barmode="overlay")
     fig.update_xaxes(
-        title_text="coefficient of variation of ASI area (dimensionless)", row=1, col=1
+        title_text="median CV of the two ASI areas (standard deviation / mean)",
+        rangemode="tozero",
+        showgrid=True,
     )
-    fig.update_yaxes(title_text="fraction of pairs", row=1, col=1)
-    fig.update_xaxes(title_text="sample", row=1, col=2)
-    fig.update_yaxes(title_text="CV of ASI area", rangemode="tozero", row=1, col=2)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    return _layout(fig, "Multi-synaptic ASI similarity against random pairs", 440)
+    fig.update_yaxes(
+        title_text="axon class → target class (connections with two synapses)",
+        autorange="reversed",
+        categoryorder="array",
+        categoryarray=labels,
+    )
+    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    return _layout(
+        fig,
+        "Multi-synaptic ASI similarity: two-synapse connections against random pairs",
+        max(380, 150 + 24 * len(labels)),
+    )
 
 
 def build_figures(data: ReportData) -> list[Figure]:
@@ -495,10 +497,10 @@ def build_figures(data: ReportData) -> list[Figure]:
         Figure(
             "asi-cv",
             "Multi-synaptic ASI similarity",
-            "Coefficient of variation (standard deviation / mean) of the two ASI areas of "
-            "connections with exactly two synapses, against pairs of synapses drawn at random "
-            "from the same synapses: lower CV than the control means the two synapses of a "
-            "connection are more alike in size than chance.",
-            asi_cv_figure(data.asi_cv, data.asi_cv_hist),
+            "Coefficient of variation (sample standard deviation / mean) of the two ASI areas "
+            "of connections with exactly two synapses, against the same synapses paired at "
+            "random within the class pair: a lower CV than the control means the two synapses "
+            "of a connection are more alike in size than chance.",
+            asi_cv_figure(data.asi_cv),
         ),
     ]
