@@ -3,7 +3,7 @@
 ``handmade_source`` builds a small seeded :class:`SourceDataset` directly (no files), with the
 awkward cases on purpose: synapses without axon or target, NaN ASI areas, a code in no code
 table, duplicate and zero segment IDs in sets, a skeleton with the self-edge (1, 1).
-``source_for(kind)`` gives the synthetic generator's datasets when it is available.
+``synth_source(scale)`` gives the synthetic generator's datasets.
 
 The oracle functions compute expected answers with pandas straight from the SourceDataset,
 without the graph transform.
@@ -11,6 +11,7 @@ without the graph transform.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -88,7 +89,9 @@ def handmade_source(
     name)."""
     rng = np.random.default_rng(seed)
     ax_class = rng.integers(1, 5, n_axons).astype(np.int16)
+    ax_class[-1] = 7  # in no code table, and the table has no Unknown row
     tg_class = rng.choice([1, 2, 3, 4, 5, 8, 9, 12], n_targets).astype(np.int16)
+    tg_class[-1] = 6  # a code in no code table: named Unknown
     neuron = rng.choice([0, 0, 3, 7, 11], n_targets).astype(np.int64)
     axon_id = rng.integers(0, n_axons + 1, n_synapses).astype(np.int64)
     target_id = rng.integers(0, n_targets + 1, n_synapses).astype(np.int64)
@@ -160,21 +163,26 @@ def handmade_source(
     )
 
 
-def source_for(kind: str) -> SourceDataset:
-    """``handmade``, or the synthetic generator's ``tiny``/``demo`` when it exists."""
-    if kind == "handmade":
-        return handmade_source()
-    from connectomedb.etl.synth import generate  # type: ignore[attr-defined]
+def with_fake_files(src: SourceDataset, tag: str) -> SourceDataset:
+    """``src`` with made-up file checksums (the generator's in-memory datasets have none)."""
+    files = {
+        name: FileInfo(src.folder / name, f"{tag}{i:063x}", 1000 + i, None)
+        for i, name in enumerate(["axons.hdf5", "dendrites.hdf5", "synapses.hdf5"])
+    }
+    return replace(src, files=files)
 
-    return generate(kind, seed=0).dataset
 
+def synth_source(scale: str, tmp_dir: Path | None = None, seed: int = 0) -> SourceDataset:
+    """The generator's dataset: written to ``tmp_dir`` and read back with the extractor when a
+    folder is given (real files and checksums), else in memory with made-up checksums."""
+    from connectomedb.etl.synth import generate, write
 
-def synth_available() -> bool:
-    try:
-        from connectomedb.etl.synth import generate  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    result = generate(scale, seed=seed)
+    if tmp_dir is None:
+        return with_fake_files(result.dataset, f"{scale}{seed}")
+    from connectomedb.etl.extract import read_dataset
+
+    return read_dataset(write(result, tmp_dir))
 
 
 # --- oracles: pandas on the SourceDataset --------------------------------------------------
@@ -194,6 +202,11 @@ def set_members(sets: Ragged) -> pd.DataFrame:
     """(owner, segment) without zeros and duplicates."""
     df = pd.DataFrame({"owner": sets.owner_ids(), "segment": np.asarray(sets.values).ravel()})
     return df[df.segment != 0].drop_duplicates().reset_index(drop=True)
+
+
+def _class_names(neurites: Axons | Targets) -> list[str]:
+    names = dict(zip(neurites.classes.frame.code, neurites.classes.frame.name, strict=True))
+    return [names.get(int(c), "Unknown") for c in neurites.class_code]
 
 
 def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]:
@@ -223,8 +236,8 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
         "Neuron": len(neurons),
         "SpineHead": sh.n,
         "Synapse": sy.n,
-        "AxonClass": ax.classes.frame.name.nunique(),
-        "TargetClass": tg.classes.frame.name.nunique(),
+        "AxonClass": len(set(ax.classes.frame.name) | set(_class_names(ax))),
+        "TargetClass": len(set(tg.classes.frame.name) | set(_class_names(tg))),
     }
     spine = np.zeros(sy.n) if sy.spine_head_id is None else np.asarray(sy.spine_head_id)
     rels = {

@@ -156,14 +156,19 @@ def _rel(frm: np.ndarray, to: np.ndarray, **props: object) -> pd.DataFrame:
     return pd.DataFrame({"from": frm, "to": to, **props})
 
 
-def _class_nodes(table: CodeTable) -> pd.DataFrame:
-    """One node per canonical class name; ``code`` is the smallest code with that name."""
+def _class_nodes(table: CodeTable, codes: np.ndarray, names: np.ndarray) -> pd.DataFrame:
+    """One node per canonical class name of the code table or of the data (a code in no table
+    is named ``Unknown``); ``code`` is the smallest code with that name."""
     f = table.frame
-    grouped = (
-        pd.DataFrame({"name": f["name"].astype(str), "code": f["code"].astype(np.int16)})
-        .groupby("name", as_index=False, sort=True)["code"]
-        .min()
+    both = pd.DataFrame(
+        {
+            "name": np.concatenate([f["name"].astype(str).to_numpy(dtype=object), names]),
+            "code": np.concatenate(
+                [f["code"].to_numpy(dtype=np.int16), np.asarray(codes, dtype=np.int16)]
+            ),
+        }
     )
+    grouped = both.groupby("name", as_index=False, sort=True)["code"].min()
     return pd.DataFrame(
         {"name": grouped["name"].astype(object), "code": grouped["code"].astype(np.int16)}
     )
@@ -242,8 +247,10 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
             "in_connectome": in_connectome,
         },
     )
-    nodes["AxonClass"] = _frame("AxonClass", dict(_class_nodes(ax.classes).items()))
-    nodes["TargetClass"] = _frame("TargetClass", dict(_class_nodes(tg.classes).items()))
+    axon_class_nodes = _class_nodes(ax.classes, ax.class_code, axon_classes)
+    nodes["AxonClass"] = _frame("AxonClass", dict(axon_class_nodes.items()))
+    target_class_nodes = _class_nodes(tg.classes, tg.class_code, target_classes)
+    nodes["TargetClass"] = _frame("TargetClass", dict(target_class_nodes.items()))
 
     # Set-valued fields.
     pre_syn, pre_seg = _set_pairs(sy.pre_seg)

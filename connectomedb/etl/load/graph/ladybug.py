@@ -158,6 +158,14 @@ def _steps(frames: GraphFrames) -> list[tuple[str, str | None, str | None, str, 
     return steps
 
 
+def _execute(conn: Any, text: str, params: dict[str, Any] | None = None, step: str = "") -> Any:
+    try:
+        return conn.execute(text, params or {})
+    except RuntimeError as error:
+        where = f" ({step})" if step else ""
+        raise LoadError(f"graph: LadybugDB refused the load{where}: {error}") from error
+
+
 def write_graph(
     conn: Any,
     frames: GraphFrames,
@@ -168,9 +176,9 @@ def write_graph(
 ) -> None:
     """Create the schema in an empty database and ``COPY`` every frame into it."""
     for ddl in ladybug_ddl():
-        conn.execute(ddl)
+        _execute(conn, ddl)
     node_stmt = dataset_node_statement(dataset)
-    conn.execute(node_stmt.text, node_stmt.params)
+    _execute(conn, node_stmt.text, node_stmt.params)
     steps = _steps(frames)
     total = sum(s[-1] for s in steps)
     done = 0
@@ -182,7 +190,7 @@ def write_graph(
                 table = node_table(label, frames.nodes[label], dataset["dataset"])
             else:
                 table = rel_table(rtype, frm, to, frames.rels[(rtype, frm, to)])
-            conn.execute(copy_statement(rtype, label, frm, to), {"rows_in": table})
+            _execute(conn, copy_statement(rtype, label, frm, to), {"rows_in": table}, name)
             del table
         done += rows
         if report is not None:
@@ -281,23 +289,16 @@ class LadybugGraphLoad:
             loaded_at=datetime.now(timezone.utc),
         )
         self.directory.mkdir(parents=True)
+        db = ladybug.Database(str(self.db_path))
         try:
-            db = ladybug.Database(str(self.db_path))
+            conn = ladybug.Connection(db)
             try:
-                conn = ladybug.Connection(db)
-                try:
-                    write_graph(conn, frames, dataset, progress=self._progress, report=report)
-                    conn.execute("CHECKPOINT")
-                finally:
-                    conn.close()
+                write_graph(conn, frames, dataset, progress=self._progress, report=report)
+                _execute(conn, "CHECKPOINT")
             finally:
-                db.close()
-        except LoadError:
-            raise
-        except RuntimeError as error:
-            raise LoadError(
-                f"graph: LadybugDB refused the load of {self.dataset!r}: {error}"
-            ) from error
+                conn.close()
+        finally:
+            db.close()
         report.nodes = {**frames.node_counts(), "Dataset": 1}
         report.relationships = frames.rel_counts()
         report.batches = len(report.steps)

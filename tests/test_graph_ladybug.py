@@ -1,0 +1,347 @@
+"""The graph in the embedded LadybugDB: counts, traversals, reloads, replacement, failures.
+
+Every expected value is computed with pandas from the SourceDataset (``graph_helpers``), not
+from the graph transform.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from graph_helpers import (
+    axon_contacts,
+    expected_counts,
+    handmade_source,
+    neuron_input_classes,
+    synapse_segments,
+    synth_source,
+)
+
+from connectomedb.config import Settings
+from connectomedb.errors import LoadError, QueryError
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.graph import begin_graph_load
+from connectomedb.etl.load.graph.ladybug import (
+    DB_FILE,
+    POINTER,
+    current_version,
+    dataset_dir,
+)
+from connectomedb.stores.graph import open_graph_store
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> SourceDataset:
+    """The generator's tiny dataset, written to files and read back by the extractor."""
+    return synth_source("tiny", tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="module")
+def demo() -> SourceDataset:
+    return synth_source("demo")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home")
+
+
+def load(settings: Settings, source: SourceDataset, name: str, *, replace: bool = False):
+    job = begin_graph_load(settings, source, name, replace=replace)
+    if job is None:
+        return None
+    try:
+        report = job.prepare()
+    except BaseException:
+        job.abort()
+        raise
+    job.commit()
+    return report
+
+
+def graph_counts(settings: Settings, name: str) -> dict[str, int]:
+    with open_graph_store(settings) as store:
+        return store.counts(name)
+
+
+def expected_flat(source: SourceDataset) -> dict[str, int]:
+    nodes, rels = expected_counts(source)
+    return {**nodes, **rels}
+
+
+SOURCES = {
+    "handmade": lambda request: handmade_source(),
+    "handmade-no-segments": lambda request: handmade_source(seed=5, with_segments=False),
+    "tiny": lambda request: request.getfixturevalue("tiny"),
+    "demo": lambda request: request.getfixturevalue("demo"),
+}
+
+
+@pytest.fixture(params=list(SOURCES))
+def source(request: pytest.FixtureRequest) -> SourceDataset:
+    return SOURCES[request.param](request)
+
+
+def test_counts_equal_the_source(settings: Settings, source: SourceDataset) -> None:
+    report = load(settings, source, "ds")
+    assert report is not None
+    expected = expected_flat(source)
+    assert graph_counts(settings, "ds") == expected
+    assert {**report.nodes, **report.relationships} == expected
+
+
+@pytest.mark.parametrize("kind", ["handmade", "tiny", "demo"])
+def test_traversals_answer_like_pandas(
+    settings: Settings, kind: str, request: pytest.FixtureRequest
+) -> None:
+    src = SOURCES[kind](request)
+    load(settings, src, "ds")
+    rng = np.random.default_rng(7)
+    with open_graph_store(settings) as store:
+        key = store.dataset_key("ds")
+
+        # synapse -> its pre- and postsynaptic segments
+        for synapse in rng.choice(np.arange(1, src.synapses.n + 1), 10, replace=False):
+            pre = store.run(
+                "MATCH (g:Segment)-[:PRE]->(s:Synapse {dataset: $dataset, id: $id}) "
+                "RETURN g.id AS id",
+                {"dataset": key, "id": int(synapse)},
+            )
+            post = store.run(
+                "MATCH (s:Synapse {dataset: $dataset, id: $id})-[:POST]->(g:Segment) "
+                "RETURN g.id AS id",
+                {"dataset": key, "id": int(synapse)},
+            )
+            want_pre, want_post = synapse_segments(src, int(synapse))
+            assert set(pre.id) == want_pre and len(pre) == len(want_pre)
+            assert set(post.id) == want_post and len(post) == len(want_post)
+
+        # axon -> everything it contacts with synapse counts, by both layers
+        axons = np.unique(np.asarray(src.synapses.axon_id)[np.asarray(src.synapses.axon_id) > 0])
+        for axon in rng.choice(axons, min(8, len(axons)), replace=False):
+            want = axon_contacts(src, int(axon))
+            aggregate = store.run(
+                "MATCH (a:Axon {dataset: $dataset, id: $id})-[c:CONNECTS_TO]->(t:Target) "
+                "RETURN t.id AS target, c.synapses AS synapses ORDER BY target",
+                {"dataset": key, "id": int(axon)},
+            )
+            detail = store.run(
+                "MATCH (a:Axon {dataset: $dataset, id: $id})-[:MAKES]->(:Synapse)"
+                "-[:ONTO]->(t:Target) RETURN t.id AS target, count(*) AS synapses "
+                "ORDER BY target",
+                {"dataset": key, "id": int(axon)},
+            )
+            for got in (aggregate, detail):
+                pd.testing.assert_frame_equal(
+                    got.astype("int64"), want.astype("int64"), check_names=False
+                )
+
+        # neuron -> the axon classes that feed it
+        neurons = np.unique(np.asarray(src.targets.neuron_id))
+        for neuron in neurons[neurons > 0]:
+            got = store.run(
+                "MATCH (n:Neuron {dataset: $dataset, id: $id})<-[:OF_NEURON]-(t:Target)"
+                "<-[c:CONNECTS_TO]-(a:Axon)-[:IN_CLASS]->(k:AxonClass) "
+                "RETURN k.name AS axon_class, sum(c.synapses) AS synapses ORDER BY axon_class",
+                {"dataset": key, "id": int(neuron)},
+            )
+            want = neuron_input_classes(src, int(neuron))
+            assert list(got.axon_class) == list(want.axon_class)
+            assert [int(v) for v in got.synapses] == [int(v) for v in want.synapses]
+
+
+def test_class_aggregate_equals_pandas(settings: Settings) -> None:
+    src = handmade_source(seed=3, n_synapses=300)
+    load(settings, src, "ds")
+    syn = pd.DataFrame({"a": src.synapses.axon_id, "t": src.synapses.target_id})
+    syn = syn[(syn.a > 0) & (syn.t > 0)]
+    ax_names = dict(zip(src.axons.classes.frame.code, src.axons.classes.frame.name, strict=True))
+    tg_names = dict(
+        zip(src.targets.classes.frame.code, src.targets.classes.frame.name, strict=True)
+    )
+    syn["ac"] = [ax_names.get(int(src.axons.class_code[a - 1]), "Unknown") for a in syn.a]
+    syn["tc"] = [tg_names.get(int(src.targets.class_code[t - 1]), "Unknown") for t in syn.t]
+    want = (
+        syn.groupby(["ac", "tc"])
+        .agg(synapses=("a", "size"), connections=("a", lambda s: 0))
+        .reset_index()
+    )
+    want["connections"] = [
+        len(syn[(syn.ac == r.ac) & (syn.tc == r.tc)][["a", "t"]].drop_duplicates())
+        for r in want.itertuples()
+    ]
+    with open_graph_store(settings) as store:
+        got = store.run(
+            "MATCH (a:AxonClass {dataset: $dataset})-[c:CLASS_CONNECTS_TO]->(t:TargetClass) "
+            "RETURN a.name AS ac, t.name AS tc, c.synapses AS synapses, "
+            "c.connections AS connections ORDER BY ac, tc",
+            {"dataset": store.dataset_key("ds")},
+        )
+    want = want.sort_values(["ac", "tc"]).reset_index(drop=True)
+    assert got.values.tolist() == want[["ac", "tc", "synapses", "connections"]].values.tolist()
+
+
+def test_properties_are_typed_and_match_the_source(settings: Settings) -> None:
+    src = handmade_source(seed=11)
+    load(settings, src, "ds")
+    with open_graph_store(settings) as store:
+        key = store.dataset_key("ds")
+        syn = store.run(
+            "MATCH (s:Synapse {dataset: $dataset}) RETURN s.id AS id, s.asi_area AS asi, "
+            "s.pre_x AS pre_x, s.post_z AS post_z, s.split_axon_id AS split, "
+            "s.in_connectome AS conn, s.type_code AS code ORDER BY id",
+            {"dataset": key},
+        )
+        sy = src.synapses
+        assert syn.id.tolist() == list(range(1, sy.n + 1))
+        asi = np.asarray(sy.asi_area)
+        assert syn.asi.isna().tolist() == np.isnan(asi).tolist()
+        assert np.allclose(syn.asi[~np.isnan(asi)], asi[~np.isnan(asi)])
+        assert syn.pre_x.tolist() == sy.pre_position[:, 0].tolist()
+        assert syn.post_z.tolist() == sy.post_position[:, 2].tolist()
+        split = np.asarray(sy.split_axon_id)
+        assert syn.split.isna().tolist() == (split == 0).tolist()
+        assert syn.conn.tolist() == ((sy.axon_id > 0) & (sy.target_id > 0)).tolist()
+        assert syn.code.tolist() == sy.type_code.tolist()
+
+        # path length: an independent loop over each skeleton's edges
+        axons = store.run(
+            "MATCH (a:Axon {dataset: $dataset}) RETURN a.id AS id, "
+            "a.path_length_um AS length, a.class AS class, a.synapses AS synapses ORDER BY id",
+            {"dataset": key},
+        )
+        sk = src.axons.skeleton
+        assert sk is not None
+        for i in range(1, src.axons.n + 1):
+            nodes = sk.nodes.element(i).astype(float) * [0.01124, 0.01124, 0.028]
+            total = sum(
+                math.dist(nodes[a - 1], nodes[b - 1]) for a, b in sk.edges.element(i)
+            )
+            assert axons.length[i - 1] == pytest.approx(total)
+        assert axons["class"].iloc[-1] == "Unknown"  # code 7 is in no code table
+        conn = (sy.axon_id > 0) & (sy.target_id > 0)
+        assert axons.synapses.tolist() == [
+            int((conn & (sy.axon_id == i)).sum()) for i in range(1, src.axons.n + 1)
+        ]
+
+        meta = store.datasets()
+        assert meta.name.tolist() == ["ds"] and meta.key.tolist() == ["ds"]
+        assert int(meta.graph_model_version[0]) >= 1
+
+
+def test_reload_of_the_same_files_is_a_noop(settings: Settings) -> None:
+    src = handmade_source()
+    assert load(settings, src, "ds") is not None
+    version = current_version(settings.embedded_graph_dir, "ds")
+    assert begin_graph_load(settings, src, "ds", replace=False) is None
+    assert begin_graph_load(settings, src, "ds", replace=True) is None
+    assert current_version(settings.embedded_graph_dir, "ds") == version
+
+
+def test_other_files_need_replace(settings: Settings) -> None:
+    first = handmade_source(seed=1, tag="a")
+    second = handmade_source(seed=2, n_synapses=120, tag="b")
+    load(settings, first, "ds")
+    with pytest.raises(LoadError, match="dataset 'ds' is already loaded from other files"):
+        begin_graph_load(settings, second, "ds", replace=False)
+    assert graph_counts(settings, "ds") == expected_flat(first)
+
+    old = current_version(settings.embedded_graph_dir, "ds")
+    load(settings, second, "ds", replace=True)
+    assert graph_counts(settings, "ds") == expected_flat(second)
+    base = dataset_dir(settings.embedded_graph_dir, "ds")
+    assert current_version(settings.embedded_graph_dir, "ds") != old
+    assert not (base / str(old)).exists()  # the old version is removed after the switch
+
+
+def test_failure_during_prepare_leaves_the_previous_graph(settings: Settings) -> None:
+    first = handmade_source(seed=1, tag="a")
+    second = handmade_source(seed=2, n_synapses=120, tag="b")
+    load(settings, first, "ds")
+    before = current_version(settings.embedded_graph_dir, "ds")
+
+    def explode(step: str, done: int, total: int) -> None:
+        if step.startswith("rels MAKES"):
+            raise RuntimeError("injected failure")
+
+    job = begin_graph_load(settings, second, "ds", replace=True, progress=explode)
+    assert job is not None
+    with pytest.raises(RuntimeError, match="injected failure"):
+        job.prepare()
+    # Before abort, readers still see the previous graph.
+    assert graph_counts(settings, "ds") == expected_flat(first)
+    job.abort()
+    assert current_version(settings.embedded_graph_dir, "ds") == before
+    assert graph_counts(settings, "ds") == expected_flat(first)
+    base = dataset_dir(settings.embedded_graph_dir, "ds")
+    assert sorted(p.name for p in base.iterdir() if p.is_dir()) == [before]
+
+
+def test_killed_load_is_cleaned_up_by_the_next(settings: Settings) -> None:
+    first = handmade_source(seed=1, tag="a")
+    second = handmade_source(seed=2, tag="b")
+    load(settings, first, "ds")
+    job = begin_graph_load(settings, second, "ds", replace=True)
+    assert job is not None
+    job.prepare()
+    half_built = job.directory
+    # A killed process never commits or aborts; its lock dies with it.
+    job._release()  # type: ignore[attr-defined]
+    assert (half_built / DB_FILE).exists()
+    assert graph_counts(settings, "ds") == expected_flat(first)
+
+    third = handmade_source(seed=3, tag="c")
+    load(settings, third, "ds", replace=True)
+    assert not half_built.exists()
+    assert graph_counts(settings, "ds") == expected_flat(third)
+
+
+def test_one_load_per_dataset_at_a_time(settings: Settings) -> None:
+    src = handmade_source()
+    job = begin_graph_load(settings, src, "ds", replace=False)
+    assert job is not None
+    try:
+        with pytest.raises(LoadError, match="another load of dataset 'ds' is running"):
+            begin_graph_load(settings, src, "ds", replace=False)
+        # Another dataset is independent.
+        other = begin_graph_load(settings, src, "other", replace=False)
+        assert other is not None
+        other.abort()
+    finally:
+        job.abort()
+    assert not (dataset_dir(settings.embedded_graph_dir, "ds") / POINTER).exists()
+
+
+def test_a_new_graph_model_version_reloads(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = handmade_source()
+    load(settings, src, "ds")
+    import connectomedb.etl.load.graph.statements as statements
+
+    monkeypatch.setattr(statements, "GRAPH_MODEL_VERSION", 999)
+    job = begin_graph_load(settings, src, "ds", replace=False)
+    assert job is not None  # same files, other model: rebuilt without needing replace
+    job.abort()
+
+
+def test_store_errors_and_dataset_routing(settings: Settings) -> None:
+    a = handmade_source(seed=1, tag="a", n_axons=5)
+    b = handmade_source(seed=2, tag="b", n_axons=9)
+    load(settings, a, "first")
+    load(settings, b, "second name/with slash")
+    with open_graph_store(settings) as store:
+        with pytest.raises(QueryError, match="dataset 'missing' is not loaded"):
+            store.dataset_key("missing")
+        with pytest.raises(QueryError, match="no \\$dataset parameter and 2 datasets"):
+            store.run("MATCH (a:Axon) RETURN count(*) AS n")
+        for name, n in (("first", 5), ("second name/with slash", 9)):
+            key = store.dataset_key(name)
+            got = store.run("MATCH (a:Axon {dataset: $dataset}) RETURN count(*) AS n",
+                            {"dataset": key})
+            assert int(got.n[0]) == n
+        assert sorted(store.datasets().name) == ["first", "second name/with slash"]
