@@ -16,9 +16,14 @@ target_metadata = metadata
 
 
 def _include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    # Per-dataset partitions are data, created by loads, not by the model.
+    # Per-dataset partitions are data created by loads, not part of the model; PostgreSQL also
+    # lists, on each parent, a clone of every foreign key pointing at a referenced partition.
     schema = getattr(getattr(obj, "table", obj), "schema", None)
-    return schema != PARTITION_SCHEMA
+    if schema == PARTITION_SCHEMA:
+        return False
+    if type_ == "foreign_key_constraint":
+        return obj.referred_table.schema != PARTITION_SCHEMA
+    return True
 
 
 def _configure(connection) -> None:  # type: ignore[no-untyped-def]

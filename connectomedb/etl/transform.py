@@ -63,7 +63,8 @@ def _zero_is_null(name: str, values: np.ndarray | None, n: int, dtype: type) -> 
     if values is None:
         return Column(name, np.zeros(n, dtype=dtype), np.ones(n, dtype=bool))
     null = values == 0
-    return Column(name, values.astype(dtype, copy=False), null if null.any() else None)
+    # No narrowing here: the loader checks that every value fits its column before casting.
+    return Column(name, values, null if null.any() else None)
 
 
 def _nan_is_null(name: str, values: np.ndarray | None, n: int, dtype: type) -> Column:
@@ -216,7 +217,7 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
 
     neuron_ids = np.zeros(0, np.int64) if tg.neuron_id is None else tg.neuron_id
     distinct = np.unique(neuron_ids[neuron_ids > 0])
-    yield TableFrame("neuron", distinct.shape[0], (Column("neuron_id", distinct.astype(np.int32)),))
+    yield TableFrame("neuron", distinct.shape[0], (Column("neuron_id", distinct),))
 
     yield TableFrame(
         "axon",

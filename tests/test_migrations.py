@@ -1,0 +1,64 @@
+"""Alembic hygiene: one head, linear history, no drift between the models and the migrations."""
+
+from __future__ import annotations
+
+import re
+
+import psycopg
+from alembic import command
+from alembic.script import ScriptDirectory
+from pg_source import make_source
+
+from connectomedb.etl.load.postgres import load_dataset
+from connectomedb.stores.postgres import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    migrations_dir,
+    upgrade,
+)
+
+
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("postgresql://localhost/unused"))
+
+
+def test_single_head_and_linear_history() -> None:
+    script = _script()
+    assert len(script.get_heads()) == 1
+    revisions = list(script.walk_revisions())
+    roots = [r for r in revisions if r.down_revision is None]
+    assert len(roots) == 1
+    for rev in revisions:
+        assert not isinstance(rev.down_revision, (tuple, list)), f"merge revision {rev.revision}"
+        assert not rev.branch_labels
+    assert script.get_current_head() == head_revision()
+
+
+def test_migrations_do_not_inspect_the_schema() -> None:
+    for path in (migrations_dir() / "versions").glob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"\binspect\(|get_bind\(|has_table|Inspector", text), path.name
+
+
+def test_upgrade_check_downgrade_upgrade(pg_url: str) -> None:
+    assert current_revision(pg_url) is None
+    before, after = upgrade(pg_url)
+    assert (before, after) == (None, head_revision())
+    command.check(alembic_config(pg_url))  # raises when the models and the database differ
+    command.downgrade(alembic_config(pg_url), "base")
+    with psycopg.connect(pg_url) as conn:
+        left = conn.execute(
+            "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname in ('public', 'connectomedb_partitions') and c.relkind in ('r', 'p')"
+            " and c.relname <> 'alembic_version'"
+        ).fetchone()
+    assert left == (0,)
+    upgrade(pg_url)
+    assert current_revision(pg_url) == head_revision()
+
+
+def test_check_stays_clean_with_loaded_partitions(pg_url: str) -> None:
+    upgrade(pg_url)
+    load_dataset(pg_url, make_source(0), "a")
+    command.check(alembic_config(pg_url))
