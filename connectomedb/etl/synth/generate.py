@@ -362,7 +362,12 @@ def _truth(
             "class_totals": class_totals,
         },
         "motifs": motifs(
-            syn, w.neuron_id, detail=p.name != "full", k=5 if tiny else 20, common_axons=common
+            syn,
+            w.neuron_id,
+            detail=p.name != "full",
+            k=5 if tiny else 20,
+            common_axons=common,
+            bifan_list=tiny,
         ),
     }
     if tiny:
