@@ -88,7 +88,8 @@ def _embedded_server(settings: Settings):  # type: ignore[no-untyped-def]
 def start_embedded(settings: Settings) -> str:
     """Start (or find running) the embedded server; create its database; return its URL."""
     server = _embedded_server(settings)
-    admin_url = server.get_uri()
+    # The server trusts local connections: show no empty password ("postgres:@").
+    admin_url = server.get_uri().replace("://postgres:@", "://postgres@", 1)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,)
@@ -113,7 +114,9 @@ def embedded_running_url(settings: Settings) -> str | None:
     info = PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running():
         return None
-    return _with_database(info.get_uri(), EMBEDDED_DATABASE)
+    return _with_database(
+        info.get_uri().replace("://postgres:@", "://postgres@", 1), EMBEDDED_DATABASE
+    )
 
 
 def stop_embedded(settings: Settings) -> bool:

@@ -1,0 +1,191 @@
+"""The load pipeline: extract → transform → PostgreSQL and graph, both or neither.
+
+Order, so the two stores end up consistent::
+
+    extract → transform → PostgreSQL prepare → graph prepare → PostgreSQL commit → graph commit
+
+Any failure before the PostgreSQL commit rolls both back. The graph commit is a switch of what
+the graph store already holds, so it is the last and smallest step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connectomedb.config import Settings
+from connectomedb.errors import LoadError
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
+from connectomedb.etl.transform import transform
+from connectomedb.stores.postgres import PostgresTarget, resolve
+
+#: ``progress(step, done, total)``; ``total`` 0 means "unknown", a message-only step.
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class StageReport:
+    """One pipeline stage: rows read and written, and seconds."""
+
+    stage: str
+    rows_read: int = 0
+    rows_written: int = 0
+    seconds: float = 0.0
+    status: str = "done"  # done, unchanged, skipped
+    detail: str = ""
+
+
+@dataclass
+class LoadReport:
+    """What ``run_load`` did, stage by stage."""
+
+    dataset: str
+    folder: Path
+    stages: list[StageReport] = field(default_factory=list)
+    postgres: PostgresLoadReport | None = None
+    graph: Any = None  # the graph loader's report, when the graph was loaded
+    postgres_target: PostgresTarget | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        return all(
+            s.status in ("unchanged", "skipped")
+            for s in self.stages
+            if s.stage in ("postgres", "graph")
+        )
+
+    def stage(self, name: str) -> StageReport:
+        for s in self.stages:
+            if s.stage == name:
+                return s
+        raise KeyError(name)
+
+
+def source_rows(source: SourceDataset) -> int:
+    """Objects and set elements read from the files (what the extract stage reports)."""
+    n = source.axons.n + source.targets.n + source.spine_heads.n + source.synapses.n
+    n += len(source.axons.agglomerate.values) + len(source.targets.agglomerate.values)
+    n += len(source.spine_heads.agglomerate.values)
+    n += len(source.synapses.pre_seg.values) + len(source.synapses.post_seg.values)
+    for skel in (source.axons.skeleton, source.targets.skeleton):
+        if skel is not None:
+            n += len(skel.nodes.values) + len(skel.edges.values)
+    if source.segments is not None:
+        n += source.segments.n
+    return n
+
+
+def graph_loader() -> Callable[..., Any] | None:
+    """``begin_graph_load`` of the graph package, or None when it is not installed."""
+    try:
+        module = importlib.import_module("connectomedb.etl.load.graph")
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith("connectomedb.etl.load.graph"):
+            return None
+        raise
+    return getattr(module, "begin_graph_load", None)
+
+
+def run_load(
+    settings: Settings,
+    folder: str | Path,
+    *,
+    dataset: str | None = None,
+    replace: bool = False,
+    graph: bool = True,
+    progress: ProgressFn | None = None,
+    source: SourceDataset | None = None,
+) -> LoadReport:
+    """Load the L4dense files of ``folder`` into PostgreSQL and (unless ``graph=False``) the
+    graph. ``dataset`` defaults to the folder's name. Pass ``source`` to skip reading files."""
+    folder = Path(folder)
+    name = dataset or folder.resolve().name
+    say = progress or (lambda _s, _d, _t: None)
+    report = LoadReport(name, folder)
+
+    # Reach PostgreSQL first: a wrong URL should fail before minutes of reading.
+    target = resolve(settings)
+    report.postgres_target = target
+
+    t0 = time.perf_counter()
+    if source is None:
+        from connectomedb.etl.extract import read_dataset
+
+        source = read_dataset(folder, progress=lambda message: say(message, 0, 0))
+    rows_read = source_rows(source)
+    report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
+
+    t0 = time.perf_counter()
+    say("transform", 0, 0)
+    frames = transform(source)
+    rows = sum(f.n for f in frames.values())
+    report.stages.append(StageReport("transform", rows_read, rows, time.perf_counter() - t0))
+
+    pg = PostgresLoad(target.url, source, name, replace=replace, frames=frames, progress=say)
+    graph_load = None
+    try:
+        t0 = time.perf_counter()
+        pg_report = pg.prepare()
+        report.postgres = pg_report
+        pg_stage = StageReport(
+            "postgres",
+            rows,
+            pg_report.rows,
+            time.perf_counter() - t0,
+            status="unchanged" if pg_report.status == "unchanged" else "done",
+            detail=pg_report.status,
+        )
+        report.stages.append(pg_stage)
+
+        begin = graph_loader() if graph else None
+        if begin is None:
+            report.stages.append(
+                StageReport(
+                    "graph",
+                    status="skipped",
+                    detail="--no-graph" if not graph else "no graph loader installed",
+                )
+            )
+        else:
+            t0 = time.perf_counter()
+            graph_load = begin(settings, source, name, replace=replace, progress=say)
+            if graph_load is None:
+                report.stages.append(
+                    StageReport("graph", status="unchanged", seconds=time.perf_counter() - t0)
+                )
+            else:
+                graph_report = graph_load.prepare()
+                report.graph = graph_report
+                report.stages.append(
+                    StageReport(
+                        "graph",
+                        rows_read,
+                        int(getattr(graph_report, "rows", 0)),
+                        time.perf_counter() - t0,
+                    )
+                )
+        t0 = time.perf_counter()
+        pg.commit()
+        pg_stage.seconds += time.perf_counter() - t0
+    except BaseException:
+        pg.abort()
+        if graph_load is not None:
+            graph_load.abort()
+        raise
+    if graph_load is not None:
+        t0 = time.perf_counter()
+        try:
+            graph_load.commit()
+        except Exception as error:
+            raise LoadError(
+                f"dataset {name!r} is in PostgreSQL now, but switching the graph to it failed: "
+                f"{error}. Run the same load again: PostgreSQL will report it as unchanged and "
+                "the graph will be loaded."
+            ) from error
+        report.stage("graph").seconds += time.perf_counter() - t0
+    return report
