@@ -1,0 +1,29 @@
+// name: degree_by_class
+// description: Synapses per axon (out-degree) and per target (in-degree) by class: the
+//   distribution over every axon (side 'axon') or target (side 'target') of the class.
+// columns: side, class, neurites, synapses, degree_mean, degree_median, degree_q1, degree_q3,
+//   degree_max
+// rule: 3 (an axon's/target's synapse count = its connectome synapses), 5 (classes). Every
+//   neurite of the file counts, those without a connectome synapse with 0. Percentiles: linear
+//   interpolation (percentile_cont).
+MATCH (a:Axon)
+WHERE a.dataset = $dataset
+OPTIONAL MATCH (a)-[:MAKES]->(s:Synapse)-[:ONTO]->(:Target)
+WITH a, count(s) AS degree
+WITH collect({side: 'axon', class: a.class, degree: degree}) AS axon_rows
+MATCH (t:Target)
+WHERE t.dataset = $dataset
+OPTIONAL MATCH (:Axon)-[:MAKES]->(s:Synapse)-[:ONTO]->(t)
+WITH axon_rows, t, count(s) AS degree
+WITH axon_rows, collect({side: 'target', class: t.class, degree: degree}) AS target_rows
+UNWIND axon_rows + target_rows AS r
+WITH r.side AS side, r.class AS class, r.degree AS degree
+RETURN side, class,
+       count(*) AS neurites,
+       sum(degree) AS synapses,
+       avg(degree) AS degree_mean,
+       percentileCont(degree, 0.5) AS degree_median,
+       percentileCont(degree, 0.25) AS degree_q1,
+       percentileCont(degree, 0.75) AS degree_q3,
+       max(degree) AS degree_max
+ORDER BY side, class

@@ -1,0 +1,34 @@
+// name: synapse_density
+// description: Synapses per micrometre of skeleton path length by class, for axons (side 'axon',
+//   output synapses) and targets (side 'target', input synapses): pooled density and the
+//   distribution of the per-neurite density.
+// columns: side, class, neurites, path_length_um, synapses, synapses_per_um, density_median,
+//   density_q1, density_q3
+// rule: 3 (a neurite's connectome synapses), 5 (classes). Only neurites with a skeleton path
+//   length > 0 count (path length = sum of the skeleton edge lengths at 11.24 x 11.24 x 28 nm
+//   voxels). synapses_per_um = synapses / path_length_um summed over the class. Percentiles:
+//   linear interpolation (percentile_cont).
+MATCH (a:Axon)
+WHERE a.dataset = $dataset AND a.path_length_um > 0
+OPTIONAL MATCH (a)-[:MAKES]->(s:Synapse)-[:ONTO]->(:Target)
+WITH a, count(s) AS synapses
+WITH collect({side: 'axon', class: a.class, length: a.path_length_um, synapses: synapses}) AS axon_rows
+OPTIONAL MATCH (t:Target)
+WHERE t.dataset = $dataset AND t.path_length_um > 0
+OPTIONAL MATCH (:Axon)-[:MAKES]->(s:Synapse)-[:ONTO]->(t)
+WITH axon_rows, t, count(s) AS synapses
+WITH axon_rows,
+     collect(CASE WHEN t IS NULL THEN NULL
+             ELSE {side: 'target', class: t.class, length: t.path_length_um, synapses: synapses}
+             END) AS target_rows
+UNWIND axon_rows + target_rows AS r
+WITH r.side AS side, r.class AS class, r.length AS length, r.synapses AS synapses
+RETURN side, class,
+       count(*) AS neurites,
+       sum(length) AS path_length_um,
+       sum(synapses) AS synapses,
+       sum(synapses) / sum(length) AS synapses_per_um,
+       percentileCont(synapses / length, 0.5) AS density_median,
+       percentileCont(synapses / length, 0.25) AS density_q1,
+       percentileCont(synapses / length, 0.75) AS density_q3
+ORDER BY side, class

@@ -1,0 +1,50 @@
+-- name: class_matrix_vs_csv
+-- description: The class matrix counted from the synapses next to the counts of connectome.csv
+--   (table class_connectome, summed per class pair), to compare the two. Pass
+--   min_axon_synapses 10 and min_target_synapses 10 to apply the paper's thresholds.
+-- params: min_axon_synapses int 1
+-- params: min_target_synapses int 1
+-- columns: axon_class, target_class, synapses, csv_synapses, difference
+-- rule: 2, 3, 5, 6 as class_matrix; csv_synapses sums the non-zero cells of connectome.csv;
+--   difference = synapses - csv_synapses; a pair missing on one side counts 0 there.
+WITH syn AS (
+    SELECT s.axon_id, s.target_id,
+           coalesce(ac.name, 'Unknown') AS axon_class,
+           coalesce(tc.name, 'Unknown') AS target_class
+    FROM dataset d
+    JOIN synapse s ON s.dataset_id = d.dataset_id
+    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
+    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
+    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
+    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
+    WHERE d.name = %(dataset)s
+),
+kept AS (
+    SELECT *
+    FROM (
+        SELECT syn.*,
+               count(*) OVER (PARTITION BY axon_id) AS axon_synapses,
+               count(*) OVER (PARTITION BY target_id) AS target_synapses
+        FROM syn
+    ) counted
+    WHERE axon_synapses >= %(min_axon_synapses)s
+      AND (target_synapses >= %(min_target_synapses)s OR target_class = 'AxonInitialSegment')
+),
+cells AS (
+    SELECT axon_class, target_class, count(*) AS synapses FROM kept GROUP BY 1, 2
+),
+csv AS (
+    SELECT c.axon_class, c.target_class, sum(c.synapses)::bigint AS synapses
+    FROM dataset d
+    JOIN class_connectome c ON c.dataset_id = d.dataset_id
+    WHERE d.name = %(dataset)s
+    GROUP BY 1, 2
+)
+SELECT coalesce(cells.axon_class, csv.axon_class) AS axon_class,
+       coalesce(cells.target_class, csv.target_class) AS target_class,
+       coalesce(cells.synapses, 0) AS synapses,
+       coalesce(csv.synapses, 0) AS csv_synapses,
+       coalesce(cells.synapses, 0) - coalesce(csv.synapses, 0) AS difference
+FROM cells
+FULL JOIN csv ON csv.axon_class = cells.axon_class AND csv.target_class = cells.target_class
+ORDER BY 1, 2

@@ -1,0 +1,35 @@
+-- name: divergent_axons
+-- description: Axons contacting at least min_targets distinct targets and at least min_neurons
+--   distinct neurons (targets of target_class when given).
+-- params: min_targets int 2
+-- params: min_neurons int 0
+-- params: axon_class text null
+-- params: target_class text null
+-- params: limit int 1000
+-- columns: axon_id, axon_class, targets, neurons, synapses
+-- rule: 4 (contact = connection), 5, 8 (neurons through the targets' neuronId; targets without
+--   a neuron count in targets only). Ordered by targets descending, then axon_id.
+WITH pairs AS (
+    SELECT s.axon_id, s.target_id,
+           min(coalesce(ac.name, 'Unknown')) AS axon_class,
+           min(coalesce(tc.name, 'Unknown')) AS target_class,
+           min(t.neuron_id) AS neuron_id,
+           count(*) AS synapses
+    FROM dataset d
+    JOIN synapse s ON s.dataset_id = d.dataset_id
+    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
+    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
+    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
+    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
+    WHERE d.name = %(dataset)s
+    GROUP BY s.axon_id, s.target_id
+)
+SELECT axon_id, min(axon_class) AS axon_class, count(*) AS targets,
+       count(DISTINCT neuron_id) AS neurons, sum(synapses)::bigint AS synapses
+FROM pairs
+WHERE (%(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text)
+      AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text)
+GROUP BY axon_id
+HAVING count(*) >= %(min_targets)s AND count(DISTINCT neuron_id) >= %(min_neurons)s
+ORDER BY targets DESC, axon_id
+LIMIT %(limit)s
