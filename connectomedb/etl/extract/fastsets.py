@@ -23,7 +23,7 @@ import h5py
 import numpy as np
 
 from connectomedb.errors import InputError
-from connectomedb.etl.extract.h5batch import HeaderBatch, read_headers
+from connectomedb.etl.extract.h5batch import HeaderBatch, member_addresses, read_headers
 from connectomedb.etl.extract.h5layout import H5Layout, Unsupported
 from connectomedb.etl.extract.hdf5 import REEXPORT, integral
 from connectomedb.etl.extract.validate import element_ids
@@ -266,15 +266,9 @@ class ElementReader:
             batch = read_headers(layout, addrs)
             stats.seconds["headers"] = time.perf_counter() - t1
             return [_Elements(batch)]
-        part_addrs = np.zeros((len(parts), len(addrs)), dtype=np.int64)
-        for i, a in enumerate(addrs.tolist()):
-            sub_names, sub_addrs = layout.group(a) or ([], np.zeros(0, np.int64))
-            members = dict(zip(sub_names, sub_addrs.tolist(), strict=True))
-            for k, part in enumerate(parts):
-                at = members.get(part.encode())
-                if at is None:
-                    raise Unsupported("skeleton member missing")  # the h5py path reports it
-                part_addrs[k, i] = at
+        part_addrs = member_addresses(layout, addrs, tuple(p.encode() for p in parts))
+        if (part_addrs < 0).any():
+            raise Unsupported("skeleton member missing")  # the h5py path reports it
         stats.seconds["list"] += time.perf_counter() - t1
         t2 = time.perf_counter()
         elements = [_Elements(read_headers(layout, pa)) for pa in part_addrs]

@@ -20,9 +20,12 @@ from connectomedb.etl.extract.h5layout import (
     MSG_DATASPACE,
     MSG_DATATYPE,
     MSG_LAYOUT,
+    MSG_SYMBOL_TABLE,
     H5Layout,
     Unsupported,
+    _gather_u64,
     _NoTemplate,
+    _ragged_starts,
 )
 
 MAX_TEMPLATES = 32
@@ -183,3 +186,73 @@ def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
         address[idx] = absolute
         nbytes[idx] = size
     return HeaderBatch(dtypes, dtype_index, rank, dims, address, nbytes, inline)
+
+
+def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, ...]
+                     ) -> np.ndarray:
+    """For many small groups (object headers at ``groups``), the object header offsets of the
+    members named ``wanted``: int64 ``(len(wanted), len(groups))``, -1 where one is missing.
+
+    Symbol-table groups are resolved together in NumPy (B-tree leaf, symbol table nodes, local
+    heap names); any other group is listed on its own.
+    """
+    m = len(groups)
+    out = np.full((len(wanted), m), -1, dtype=np.int64)
+    btree = np.full(m, -1, dtype=np.int64)
+    heap = np.full(m, -1, dtype=np.int64)
+    buf = layout.buf
+    single: list[int] = []
+    for i, g in enumerate(groups.tolist()):
+        for mtype, _flags, pos, _size in layout.messages(g):
+            if mtype == MSG_SYMBOL_TABLE:
+                btree[i] = layout.addr(int.from_bytes(buf[pos : pos + 8], "little"))
+                heap[i] = layout.addr(int.from_bytes(buf[pos + 8 : pos + 16], "little"))
+                break
+        else:
+            single.append(i)
+    arr = layout.array
+    table = np.flatnonzero(btree >= 0)
+    if len(table):
+        bt = btree[table]
+        head = arr[bt[:, None] + np.arange(8)]
+        # A leaf root (level 0) holds the symbol table nodes directly; deeper trees are rare
+        # for groups of three members and are listed on their own.
+        leaf = ((head[:, :4] == np.frombuffer(b"TREE", np.uint8)).all(axis=1)
+                & (head[:, 4] == 0) & (head[:, 5] == 0))
+        single.extend(table[~leaf].tolist())
+        table, bt, head = table[leaf], bt[leaf], head[leaf]
+        used = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
+        owner_node = np.repeat(np.arange(len(table)), used)
+        snod = _gather_u64(arr, _ragged_starts(bt + 32, used, 16)).astype(np.int64) + layout.base
+        shead = arr[snod[:, None] + np.arange(8)]
+        if (not (shead[:, :4] == np.frombuffer(b"SNOD", np.uint8)).all()
+                or (shead[:, 4] != 1).any()):
+            raise Unsupported("symbol table node")
+        count = shead[:, 6].astype(np.int64) | (shead[:, 7].astype(np.int64) << 8)
+        entry = _ragged_starts(snod + 8, count, 40)
+        owner = table[np.repeat(owner_node, count)]
+        name_off = _gather_u64(arr, entry).astype(np.int64)
+        target = _gather_u64(arr, entry + 8).astype(np.int64) + layout.base
+        hp = heap[owner]
+        hhead = arr[hp[:, None] + np.arange(8)]
+        if (not (hhead[:, :4] == np.frombuffer(b"HEAP", np.uint8)).all()
+                or (hhead[:, 4] != 0).any()):
+            raise Unsupported("local heap")
+        heap_size = _gather_u64(arr, hp + 8).astype(np.int64)
+        data = _gather_u64(arr, hp + 24).astype(np.int64) + layout.base
+        if (name_off >= heap_size).any():
+            raise Unsupported("link name outside the local heap")
+        width = max(len(w) for w in wanted) + 1
+        names = arr[np.minimum((data + name_off)[:, None] + np.arange(width), len(arr) - 1)]
+        for k, w in enumerate(wanted):
+            pattern = np.frombuffer(w + b"\0", np.uint8)
+            hit = (names[:, : len(pattern)] == pattern).all(axis=1)
+            out[k, owner[hit]] = target[hit]
+    for i in single:
+        listing = layout.group(int(groups[i]))
+        if listing is None:
+            raise Unsupported("dense link storage in a skeleton")
+        found = dict(zip(listing[0], listing[1].tolist(), strict=True))
+        for k, w in enumerate(wanted):
+            out[k, i] = found.get(w, -1)
+    return out

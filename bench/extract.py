@@ -1,0 +1,167 @@
+"""Benchmark of extraction: reading the per-synapse segment sets of ``synapses.hdf5``.
+
+(a) baseline: h5py, one dataset at a time (``group[name][()]`` for every member), then the
+    same int64 Ragged assembled with NumPy;
+(b) the extract reader (:class:`connectomedb.etl.extract.fastsets.ElementReader`);
+(c) ``read_dataset`` on the whole folder, seconds per file (when all files are present).
+
+Each measurement runs in its own subprocess so that its peak RSS (``ru_maxrss``) is its own.
+Both readers' results are hashed and compared.
+
+Run: ``python -m bench.extract --data DIR``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GROUPS = ("/synapses/preSegIds", "/synapses/postSegIds")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _digest(arrays: list) -> str:
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(a.tobytes())
+    return h.hexdigest()[:16]
+
+
+def worker_baseline(path: Path) -> dict:
+    import h5py
+    import numpy as np
+
+    rss0 = _peak_rss_mb()
+    t0 = time.perf_counter()
+    count = 0
+    parts = []
+    with h5py.File(path, "r") as f:
+        for group_path in GROUPS:
+            g = f[group_path]
+            names = sorted(g.keys(), key=int)
+            arrays = [np.asarray(g[name][()]).ravel() for name in names]
+            count += len(arrays)
+            lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+            offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=offsets[1:])
+            values = (np.concatenate(arrays).astype(np.int64) if arrays
+                      else np.zeros(0, np.int64))
+            parts += [values, offsets]
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "datasets": count, "peak_rss_mb": _peak_rss_mb(),
+            "rss_before_mb": rss0, "digest": _digest(parts)}
+
+
+def worker_fast(path: Path) -> dict:
+    import h5py
+
+    from connectomedb.etl.extract.fastsets import ElementReader
+
+    rss0 = _peak_rss_mb()
+    t0 = time.perf_counter()
+    parts = []
+    count = 0
+    phases: dict[str, float] = {}
+    with h5py.File(path, "r") as f, ElementReader(f) as reader:
+        for group_path in GROUPS:
+            n = len(f[group_path])
+            r = reader.sets(group_path, n, "bench")
+            count += n
+            parts += [r.values, r.offsets]
+        for s in reader.stats:
+            for k, v in s.seconds.items():
+                phases[k] = phases.get(k, 0.0) + v
+        modes = sorted({s.mode for s in reader.stats})
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "datasets": count, "peak_rss_mb": _peak_rss_mb(),
+            "rss_before_mb": rss0, "digest": _digest(parts), "phases": phases, "modes": modes}
+
+
+def worker_dataset(folder: Path) -> dict:
+    from connectomedb.etl.extract import ExtractReport, read_dataset
+
+    report = ExtractReport()
+    t0 = time.perf_counter()
+    read_dataset(folder, report=report)
+    seconds = time.perf_counter() - t0
+    groups = [{"path": g.path, "mode": g.mode, "elements": g.elements,
+               "seconds": {k: round(v, 3) for k, v in g.seconds.items()}}
+              for g in report.groups]
+    return {"seconds": seconds, "files": report.seconds, "groups": groups,
+            "peak_rss_mb": _peak_rss_mb()}
+
+
+WORKERS = {"baseline": worker_baseline, "fast": worker_fast, "dataset": worker_dataset}
+
+
+def _run(kind: str, target: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.extract", "--worker", kind, "--data", str(target)],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} worker failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.extract", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True, type=Path,
+                        help="folder with synapses.hdf5 (and the other files for part c)")
+    parser.add_argument("--skip-baseline", action="store_true",
+                        help="only time the extract reader and read_dataset")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        target = args.data if args.worker == "dataset" else args.data / "synapses.hdf5"
+        print(json.dumps(WORKERS[args.worker](target)))
+        return 0
+
+    syn = args.data / "synapses.hdf5"
+    if not syn.exists():
+        raise SystemExit(f"{syn} not found")
+    print(f"data: {args.data}")
+    fast = _run("fast", args.data)
+    rate_fast = fast["datasets"] / fast["seconds"]
+    print(f"(b) extract reader: {fast['datasets']:,} datasets in {fast['seconds']:.2f} s "
+          f"= {rate_fast:,.0f} datasets/s; peak RSS {fast['peak_rss_mb']:.0f} MB "
+          f"(after imports {fast['rss_before_mb']:.0f} MB); path {', '.join(fast['modes'])}")
+    total = sum(fast["phases"].get(k, 0.0) for k in ("list", "headers", "data")) or 1.0
+    print("    where the time goes: " + ", ".join(
+        f"{k} {fast['phases'].get(k, 0.0):.2f} s ({100 * fast['phases'].get(k, 0.0) / total:.0f}%)"
+        for k in ("list", "headers", "data")))
+    if not args.skip_baseline:
+        base = _run("baseline", args.data)
+        rate_base = base["datasets"] / base["seconds"]
+        print(f"(a) h5py one at a time: {base['datasets']:,} datasets in {base['seconds']:.2f} s "
+              f"= {rate_base:,.0f} datasets/s; peak RSS {base['peak_rss_mb']:.0f} MB "
+              f"(after imports {base['rss_before_mb']:.0f} MB)")
+        same = "identical" if base["digest"] == fast["digest"] else "DIFFERENT"
+        print(f"    speed-up (b)/(a): {rate_fast / rate_base:.1f}x; results {same}")
+    required = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5")
+    if all((args.data / n).exists() for n in required):
+        ds = _run("dataset", args.data)
+        print(f"(c) read_dataset: {ds['seconds']:.2f} s in total; peak RSS "
+              f"{ds['peak_rss_mb']:.0f} MB")
+        for name, seconds in ds["files"].items():
+            print(f"    {name}: {seconds:.2f} s")
+        for g in ds["groups"]:
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in g["seconds"].items())
+            print(f"    {g['path']}: {g['elements']:,} elements, {g['mode']} ({parts})")
+    else:
+        print("(c) read_dataset: skipped (axons.hdf5 or dendrites.hdf5 missing)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
