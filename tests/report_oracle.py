@@ -35,15 +35,27 @@ def connectome_synapses(src: SourceDataset) -> pd.DataFrame:
     )
 
 
-def class_matrix(src: SourceDataset) -> pd.DataFrame:
+def class_matrix(src: SourceDataset, min_axon: int = 1, min_target: int = 1) -> pd.DataFrame:
+    """Columns of the ``class_matrix_vs_csv`` query: connectome synapses of axons with at least
+    ``min_axon`` and targets with at least ``min_target`` of them (axon initial segments always
+    kept), next to the summed cells of ``connectome.csv``."""
     syn = connectome_synapses(src)
-    db = syn.groupby(["axon_class", "target_class"]).size().rename("synapses")
+    axon_total = syn.groupby("axon_id")["synapse_id"].transform("size")
+    target_total = syn.groupby("target_id")["synapse_id"].transform("size")
+    kept = syn[
+        (axon_total >= min_axon)
+        & ((target_total >= min_target) | (syn["target_class"] == "AxonInitialSegment"))
+    ]
+    db = kept.groupby(["axon_class", "target_class"]).size().rename("synapses")
     if src.connectome is not None:
         csv = src.connectome.entries.groupby(["axon_class", "target_class"])["synapses"].sum()
     else:
         csv = pd.Series(dtype="int64")
     out = pd.concat([db, csv.rename("csv_synapses")], axis=1).fillna(0).astype("int64")
-    return out.reset_index().rename(columns={"level_0": "axon_class", "level_1": "target_class"})
+    out.index = out.index.set_names(["axon_class", "target_class"])
+    out = out.reset_index()
+    out["difference"] = out["synapses"] - out["csv_synapses"]
+    return out
 
 
 def specificity(src: SourceDataset) -> pd.DataFrame:
@@ -168,9 +180,8 @@ def asi_pair_cv(src: SourceDataset) -> pd.DataFrame:
     members = syn[(size == 2) & (with_area == 2)]
     rows = []
     for (axon_class, target_class), part in members.groupby(["axon_class", "target_class"]):
-        by_connection = part.sort_values("synapse_id").groupby(keys)["asi_area"]
-        first, second = by_connection.nth(0).to_numpy(), by_connection.nth(1).to_numpy()
-        observed = pd.Series(_cv(first, second))
+        by_connection = part.groupby(keys)["asi_area"]
+        observed = pd.Series(_cv(by_connection.min().to_numpy(), by_connection.max().to_numpy()))
         order = (part["synapse_id"].to_numpy().astype(np.uint64) * np.uint64(2654435761)) % (
             np.uint64(2) ** np.uint64(32)
         )
