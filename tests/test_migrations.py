@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import psycopg
 from alembic import command
@@ -62,3 +63,13 @@ def test_check_stays_clean_with_loaded_partitions(pg_url: str) -> None:
     upgrade(pg_url)
     load_dataset(pg_url, make_source(0), "a")
     command.check(alembic_config(pg_url))
+
+
+def test_migrations_ship_inside_the_package() -> None:
+    import connectomedb
+
+    packaged = Path(connectomedb.__file__).parent / "migrations"
+    assert (packaged / "env.py").read_text() == (migrations_dir() / "env.py").read_text()
+    assert sorted(p.name for p in (packaged / "versions").glob("*.py")) == sorted(
+        p.name for p in (migrations_dir() / "versions").glob("*.py")
+    )

@@ -61,7 +61,7 @@ def sqlalchemy_url(url: str) -> str:
     return urlunsplit(("postgresql+psycopg",) + tuple(parts)[1:])
 
 
-def _with_database(url: str, database: str) -> str:
+def with_database(url: str, database: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
 
@@ -106,7 +106,7 @@ def start_embedded(settings: Settings) -> str:
                 )
             except psycopg.errors.DuplicateDatabase:
                 pass  # created by a concurrent command
-    return _with_database(admin_url, EMBEDDED_DATABASE)
+    return with_database(admin_url, EMBEDDED_DATABASE)
 
 
 def embedded_running_url(settings: Settings) -> str | None:
@@ -119,7 +119,7 @@ def embedded_running_url(settings: Settings) -> str | None:
     info = PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running():
         return None
-    return _with_database(
+    return with_database(
         info.get_uri().replace("://postgres:@", "://postgres@", 1), EMBEDDED_DATABASE
     )
 
