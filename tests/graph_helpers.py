@@ -2,7 +2,7 @@
 
 ``handmade_source`` builds a small seeded :class:`SourceDataset` directly (no files), with the
 awkward cases on purpose: synapses without axon or target, NaN ASI areas, a code in no code
-table, duplicate and zero segment IDs in sets, a skeleton with the self-edge (1, 1).
+table, a repeated and a zero segment ID in sets, a skeleton with the self-edge (1, 1).
 ``synth_source(scale)`` gives the synthetic generator's datasets.
 
 The oracle functions compute expected answers with pandas straight from the SourceDataset,
@@ -199,9 +199,9 @@ def synapse_table(src: SourceDataset) -> pd.DataFrame:
 
 
 def set_members(sets: Ragged) -> pd.DataFrame:
-    """(owner, segment) without zeros and duplicates."""
+    """(owner, segment) for every published element but segment 0."""
     df = pd.DataFrame({"owner": sets.owner_ids(), "segment": np.asarray(sets.values).ravel()})
-    return df[df.segment != 0].drop_duplicates().reset_index(drop=True)
+    return df[df.segment != 0].reset_index(drop=True)
 
 
 def _class_names(neurites: Axons | Targets) -> list[str]:
@@ -278,8 +278,9 @@ def neuron_input_classes(src: SourceDataset, neuron: int) -> pd.DataFrame:
     return out.sort_values("axon_class").reset_index(drop=True)
 
 
-def synapse_segments(src: SourceDataset, synapse: int) -> tuple[set[int], set[int]]:
-    """Pre and post segment sets of one synapse (zeros dropped)."""
-    pre = {int(s) for s in src.synapses.pre_seg.element(synapse) if s != 0}
-    post = {int(s) for s in src.synapses.post_seg.element(synapse) if s != 0}
+def synapse_segments(src: SourceDataset, synapse: int) -> tuple[list[int], list[int]]:
+    """Pre and post segments of one synapse, one per published element (zeros dropped),
+    sorted."""
+    pre = sorted(int(s) for s in src.synapses.pre_seg.element(synapse) if s != 0)
+    post = sorted(int(s) for s in src.synapses.post_seg.element(synapse) if s != 0)
     return pre, post

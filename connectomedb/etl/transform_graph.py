@@ -18,10 +18,8 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.frames import CodeTable, Ragged, Skeletons, SourceDataset
+from connectomedb.etl.transform import skeleton_path_length_um
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION, NODES, REL_PAIRS
-
-#: Voxel size in µm (x, y, z), docs/model.md.
-VOXEL_SIZE_UM = np.array([0.01124, 0.01124, 0.028])
 
 RelKey = tuple[str, str, str]  # (type, from label, to label)
 
@@ -115,32 +113,23 @@ def _names(table: CodeTable, codes: np.ndarray) -> np.ndarray:
 
 
 def _set_pairs(sets: Ragged) -> tuple[np.ndarray, np.ndarray]:
-    """(owner ID, segment ID) for every element of every set; segment 0 dropped, duplicate
-    elements of one set counted once."""
+    """(owner ID, segment ID) for every published element of every set, as PostgreSQL keeps
+    them (a segment repeated in a synapse's set is one interface each); only segment 0
+    ("none") is dropped: there is no segment 0 to point at."""
     owners = sets.owner_ids()
     segs = np.asarray(sets.values, dtype=np.int64).ravel()
     keep = segs != 0
-    owners, segs = owners[keep], segs[keep]
-    if len(segs) == 0:
+    if keep.all():
         return owners, segs
-    width = np.int64(segs.max()) + 1
-    combined = np.unique(owners * width + segs)
-    return combined // width, combined % width
+    return owners[keep], segs[keep]
 
 
 def path_lengths_um(skeletons: Skeletons | None, n: int) -> np.ndarray:
-    """Skeleton path length in µm of each of ``n`` neurites (NaN without skeletons): the sum of
-    the Euclidean lengths of its edges, with the voxel size of ``VOXEL_SIZE_UM``."""
+    """Skeleton path length in µm of each of ``n`` neurites (NaN without skeletons), computed
+    by the same function as PostgreSQL's ``path_length_um``."""
     if skeletons is None:
         return np.full(n, np.nan)
-    edges = np.asarray(skeletons.edges.values, dtype=np.int64).reshape(-1, 2)
-    owners = skeletons.edges.owner_ids()
-    base = skeletons.nodes.offsets[owners - 1]
-    coords = np.asarray(skeletons.nodes.values, dtype=np.float64).reshape(-1, 3)
-    a = coords[base + edges[:, 0] - 1]
-    b = coords[base + edges[:, 1] - 1]
-    lengths = np.sqrt((((a - b) * VOXEL_SIZE_UM) ** 2).sum(axis=1))
-    return np.bincount(owners - 1, weights=lengths, minlength=n)[:n]
+    return skeleton_path_length_um(skeletons)[:n]
 
 
 def _frame(label: str, columns: dict[str, object]) -> pd.DataFrame:
