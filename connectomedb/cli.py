@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from typing import Any
 
 import click
 
 from connectomedb import __version__
 from connectomedb.errors import ConnectomeDBError
+
+# The embedded server's package asks for a runtime folder that headless machines often lack and
+# falls back to /tmp by itself; the warning it prints on every command is noise to our users.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 #: The modules under ``connectomedb.commands`` that add subcommands, in help order.
 COMMAND_MODULES = ("synth", "load", "db", "info", "query", "export", "report", "demo")
