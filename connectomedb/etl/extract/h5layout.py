@@ -294,7 +294,7 @@ class H5Layout:
 
     # -- groups -----------------------------------------------------------------------------
 
-    def group(self, header: int) -> tuple[list[bytes], np.ndarray] | None:
+    def group(self, header: int) -> tuple[list[bytes] | np.ndarray, np.ndarray] | None:
         """Names and absolute object header offsets of a group's members.
 
         Returns ``None`` for dense link storage, whose listing the caller takes from the HDF5
@@ -339,46 +339,60 @@ class H5Layout:
         name = bytes(buf[at : at + length])
         return name, _u(buf, at + length, 8)
 
-    def _symbol_table(self, btree: int, heap: int) -> tuple[list[bytes], np.ndarray]:
+    def _symbol_table(self, btree: int, heap: int) -> tuple[np.ndarray, np.ndarray]:
         buf = self.buf
         if buf[heap : heap + 4] != b"HEAP" or buf[heap + 4] != 0:
             raise Unsupported("local heap")
         heap_size = _u(buf, heap + 8, 8)
         heap_data = self.addr(_u(buf, heap + 24, 8))
         # Walk the B-tree level by level; the leaves point at symbol table nodes.
-        level_nodes = [btree]
-        snods: list[int] = []
-        while level_nodes:
-            nxt: list[int] = []
-            for node in level_nodes:
-                if buf[node : node + 4] != b"TREE" or buf[node + 4] != 0:
-                    raise Unsupported("group B-tree node")
-                level = buf[node + 5]
-                used = buf[node + 6] | (buf[node + 7] << 8)
-                first = node + 24 + 8  # after signature, type, level, count, siblings, key 0
-                children = [self.addr(_u(buf, first + 16 * i, 8)) for i in range(used)]
-                (snods if level == 0 else nxt).extend(children)
-            level_nodes = nxt
-        return self._snods(np.array(snods, dtype=np.int64), heap_data, heap_size)
+        arr = self.array
+        level_nodes = np.array([btree], dtype=np.int64)
+        snods: list[np.ndarray] = []
+        tree = np.frombuffer(b"TREE", np.uint8)
+        while len(level_nodes):
+            head = arr[level_nodes[:, None] + np.arange(8)]
+            if not (head[:, :4] == tree).all() or (head[:, 4] != 0).any():
+                raise Unsupported("group B-tree node")
+            level = head[:, 5]
+            used = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
+            # Children follow the 24-byte node header and key 0, 16 bytes apart.
+            children = _gather_u64(arr, _ragged_starts(level_nodes + 32, used, 16))
+            children = children.astype(np.int64) + self.base
+            leaf = np.repeat(level == 0, used)
+            snods.append(children[leaf])
+            level_nodes = children[~leaf]
+        return self._snods(np.concatenate(snods), heap_data, heap_size)
 
     def _snods(
         self, snods: np.ndarray, heap_data: int, heap_size: int
-    ) -> tuple[list[bytes], np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray]:
         arr = self.array
         if len(snods) == 0:
-            return [], np.zeros(0, dtype=np.int64)
+            return np.array([], dtype="S1"), np.zeros(0, dtype=np.int64)
         head = arr[snods[:, None] + np.arange(8)]
         if not (head[:, :4] == np.frombuffer(b"SNOD", np.uint8)).all() or (head[:, 4] != 1).any():
             raise Unsupported("symbol table node")
         counts = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
         entry = _ragged_starts(snods + 8, counts, 40)
-        name_off = _gather_u64(arr, entry)
+        name_off = _gather_u64(arr, entry).astype(np.int64)
         header = _gather_u64(arr, entry + 8)
         if (name_off >= heap_size).any():
             raise Unsupported("link name outside the local heap")
-        heap = bytes(self.buf[heap_data : heap_data + heap_size])
-        names = [heap[o : heap.index(b"\0", o)] for o in name_off.tolist()]
-        return names, header.astype(np.int64) + self.base
+        return self._heap_names(heap_data, heap_size, name_off), header.astype(np.int64) + self.base
+
+    def _heap_names(self, heap_data: int, heap_size: int, offsets: np.ndarray) -> np.ndarray:
+        """NUL-terminated names at ``offsets`` of a local heap, as a NumPy ``S`` array."""
+        heap = self.array[heap_data : heap_data + heap_size]
+        for width in (8, 32, 256):
+            window = heap[np.minimum(offsets[:, None] + np.arange(width), heap_size - 1)]
+            ended = np.cumsum(window == 0, axis=1, dtype=np.int8) > 0
+            if ended[:, -1].all():
+                longest = int((~ended).sum(axis=1).max())
+                window = np.where(ended, 0, window).astype(np.uint8)[:, : max(longest, 1)]
+                return np.ascontiguousarray(window).view(f"S{max(longest, 1)}").ravel()
+        raw = bytes(heap)
+        return np.array([raw[o : raw.index(b"\0", o)] for o in offsets.tolist()], dtype="S")
 
 
 def _ragged_starts(starts: np.ndarray, counts: np.ndarray, stride: int) -> np.ndarray:

@@ -19,13 +19,15 @@ def element_ids(names: Sequence[str | bytes], file: str, path: str, n: int, ref:
 
     Returns the int64 IDs in the order of ``names``.
     """
-    ids = np.empty(len(names), dtype=np.int64)
-    for i, raw in enumerate(names):
-        name = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        if not (name.isascii() and name.isdigit()) or int(name) == 0:
-            raise InputError(file, path, "members named by positive decimal IDs",
-                             f"a member named {name!r}", hint=NAME_HINT)
-        ids[i] = int(name)
+    ids = _decimal_ids(names)
+    if ids is None:
+        for raw in names:
+            name = (raw.decode("utf-8", errors="replace") if isinstance(raw, bytes)
+                else raw)
+            if not (name.isascii() and name.isdigit()) or int(name) == 0:
+                raise InputError(file, path, "members named by positive decimal IDs",
+                                 f"a member named {name!r}", hint=NAME_HINT)
+        ids = np.array([int(x) for x in names], dtype=np.int64)
     if len(ids) == 0 and n == 0:
         return ids
     order = np.argsort(ids, kind="stable")
@@ -51,6 +53,34 @@ def element_ids(names: Sequence[str | bytes], file: str, path: str, n: int, ref:
                          f"{len(missing)} missing (first: {int(missing[0])})",
                          element=int(missing[0]), hint=NAME_HINT)
     return ids
+
+
+def _decimal_ids(names: Sequence[str | bytes]) -> np.ndarray | None:
+    """Vectorised parse of names that are all positive decimal numbers (up to 18 digits);
+    ``None`` when any is not, so that the caller can find and report it."""
+    if isinstance(names, np.ndarray) and names.dtype.kind == "S":
+        table = names
+    elif len(names) and isinstance(names[0], bytes):
+        try:
+            table = np.array(names, dtype="S")
+        except (UnicodeError, ValueError, TypeError):
+            return None
+    else:
+        return None
+    if len(table) == 0:
+        return None
+    width = table.dtype.itemsize
+    if width == 0 or width > 18:
+        return None
+    raw = table.view(np.uint8).reshape(len(table), width)
+    used = raw != 0  # NumPy pads with trailing NULs only; HDF5 names hold no NUL
+    digits = raw.astype(np.int64) - 48
+    if (used & ((digits < 0) | (digits > 9))).any() or not used[:, 0].all():
+        return None
+    ids = np.zeros(len(table), dtype=np.int64)
+    for col in range(width):  # Horner's rule over the (few) digit columns
+        ids = np.where(used[:, col], ids * 10 + digits[:, col], ids)
+    return ids if (ids > 0).all() else None
 
 
 def check_max(file: str, path: str, values: np.ndarray | None, maximum: int, what: str,
