@@ -1,8 +1,8 @@
 """Test data and independent oracles for the graph tests.
 
 ``handmade_source`` builds a small seeded :class:`SourceDataset` directly (no files), with the
-awkward cases on purpose: synapses without axon or target, NaN ASI areas, a code in no code
-table, a repeated and a zero segment ID in sets, a skeleton with the self-edge (1, 1).
+awkward cases on purpose: synapses without axon or target, NaN ASI areas, a code of no
+attribute, a repeated and a zero segment ID in sets, a skeleton with the self-edge (1, 1).
 ``synth_source(scale)`` gives the synthetic generator's datasets.
 
 The oracle functions compute expected answers with pandas straight from the SourceDataset,
@@ -32,12 +32,14 @@ from connectomedb.etl.frames import (
 
 AXON_CLASSES = [(1, "corticocortical", "Corticocortical"),
                 (2, "thalamocortical", "Thalamocortical"),
-                (3, "inhibitory", "Inhibitory"), (4, "other", "Other")]
+                (3, "inhibitory", "Inhibitory"), (4, "other", "Other"),
+                (7, "unknown", "Unknown")]
 TARGET_CLASSES = [(1, "apicaldendrite", "ApicalDendrite"),
                   (2, "axoninitialsegment", "AxonInitialSegment"),
                   (3, "ignore", "Unknown"), (4, "otherdendrite", "OtherDendrite"),
                   (5, "smoothdendrite", "SmoothDendrite"), (8, "soma", "Soma"),
-                  (9, "proximaldendrite", "ProximalDendrite"), (12, "unknown", "Unknown")]
+                  (9, "proximaldendrite", "ProximalDendrite"), (12, "unknown", "Unknown"),
+                  (6, "unknown", "Unknown")]
 SYNAPSE_TYPES = [(1, "primaryspine", "PrimarySpine"), (2, "secondaryspine", "SecondarySpine"),
                  (3, "shaft", "Shaft"), (4, "soma", "Soma")]
 
@@ -47,7 +49,7 @@ def _codes(entries: list[tuple[int, str, str]]) -> CodeTable:
         "code": np.array([e[0] for e in entries], dtype=np.int16),
         "label": [e[1] for e in entries],
         "name": [e[2] for e in entries],
-        "source": ["file"] * len(entries),
+        "source": ["unknown" if e[1] == "unknown" else "file" for e in entries],
     }))
 
 
@@ -89,9 +91,9 @@ def handmade_source(
     name)."""
     rng = np.random.default_rng(seed)
     ax_class = rng.integers(1, 5, n_axons).astype(np.int16)
-    ax_class[-1] = 7  # in no code table, and the table has no Unknown row
+    ax_class[-1] = 7  # a code of no attribute: named Unknown
     tg_class = rng.choice([1, 2, 3, 4, 5, 8, 9, 12], n_targets).astype(np.int16)
-    tg_class[-1] = 6  # a code in no code table: named Unknown
+    tg_class[-1] = 6  # a code of no attribute: named Unknown
     neuron = rng.choice([0, 0, 3, 7, 11], n_targets).astype(np.int64)
     axon_id = rng.integers(0, n_axons + 1, n_synapses).astype(np.int64)
     target_id = rng.integers(0, n_targets + 1, n_synapses).astype(np.int64)

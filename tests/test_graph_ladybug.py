@@ -223,7 +223,7 @@ def test_properties_are_typed_and_match_the_source(settings: Settings) -> None:
                 math.dist(nodes[a - 1], nodes[b - 1]) for a, b in sk.edges.element(i)
             )
             assert axons.length[i - 1] == pytest.approx(total)
-        assert axons["class"].iloc[-1] == "Unknown"  # code 7 is in no code table
+        assert axons["class"].iloc[-1] == "Unknown"  # code 7 has no attribute
         conn = (sy.axon_id > 0) & (sy.target_id > 0)
         assert axons.synapses.tolist() == [
             int((conn & (sy.axon_id == i)).sum()) for i in range(1, src.axons.n + 1)
