@@ -181,3 +181,17 @@ def test_skeletons_fast_equals_h5py(tmp_path: Path, libver: str, skels: list) ->
             np.testing.assert_array_equal(got.edges.element(i), edges)
             np.testing.assert_array_equal(got.seg_ids.element(i), seg)
         assert got.nodes.values.dtype == np.int32 and got.seg_ids.values.dtype == np.int64
+
+
+def test_file_with_a_user_block(tmp_path: Path) -> None:
+    # Addresses are relative to the superblock, which a user block moves away from byte 0.
+    path = tmp_path / "userblock.h5"
+    members = [("u4", "flat", [i, i + 1]) for i in range(20)]
+    with h5py.File(path, "w", userblock_size=1024) as f:
+        g = f.create_group("/synapses/preSegIds")
+        for i, (dtype, _, values) in enumerate(members, start=1):
+            g.create_dataset(str(i), data=np.array(values, dtype=dtype))
+    fast, slow, mode = read_both(path, len(members))
+    assert mode == "fast"
+    np.testing.assert_array_equal(fast.values, expected(members).values)
+    np.testing.assert_array_equal(slow.values, fast.values)
