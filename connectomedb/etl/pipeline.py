@@ -11,6 +11,8 @@ the graph store already holds, so it is the last and smallest step.
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,34 @@ from connectomedb.stores.postgres import PostgresTarget, resolve
 
 #: ``progress(step, done, total)``; ``total`` 0 means "unknown", a message-only step.
 ProgressFn = Callable[[str, int, int], None]
+
+#: Test hooks, not settings: the reliability tests interrupt loads at exact points with them.
+#: ``CONNECTOMEDB_TEST_KILL_AT=<phase>:<table>`` makes the process SIGKILL itself at that
+#: checkpoint; ``CONNECTOMEDB_TEST_PAUSE_AT=<phase>:<table>`` with
+#: ``CONNECTOMEDB_TEST_PAUSE_FILE=<path>`` creates ``<path>.reached`` there and waits (at most
+#: 10 minutes) until ``<path>.go`` exists. Phases: ``extract:<file>``, ``transform``, the
+#: PostgreSQL loader's checkpoints (``create``/``copy``/``index``/``detach``/``attach``/
+#: ``analyze:<table>``, ``verify``, ``prepared``), ``graph:<step>`` (after each node label or
+#: relationship step), ``graph-prepared``, ``postgres-commit``, ``graph-commit``, ``done``.
+KILL_AT_ENV = "CONNECTOMEDB_TEST_KILL_AT"
+PAUSE_AT_ENV = "CONNECTOMEDB_TEST_PAUSE_AT"
+PAUSE_FILE_ENV = "CONNECTOMEDB_TEST_PAUSE_FILE"
+
+
+def interrupt_hook(phase: str, table: str = "") -> None:
+    """Honour the test hooks above at one point of a load (a no-op when they are unset)."""
+    kill, pause = os.environ.get(KILL_AT_ENV), os.environ.get(PAUSE_AT_ENV)
+    if not kill and not pause:
+        return
+    point = f"{phase}:{table}"
+    if kill and (kill if ":" in kill else kill + ":") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if pause and (pause if ":" in pause else pause + ":") == point:
+        base = Path(os.environ[PAUSE_FILE_ENV])
+        Path(f"{base}.reached").write_text(point, encoding="utf-8")
+        deadline = time.monotonic() + 600
+        while not Path(f"{base}.go").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 @dataclass
@@ -116,17 +146,35 @@ def run_load(
     if source is None:
         from connectomedb.etl.extract import read_dataset
 
-        source = read_dataset(folder, progress=lambda message: say(message, 0, 0))
+        def read_progress(message: str) -> None:
+            interrupt_hook("extract", message.removeprefix("reading "))
+            say(message, 0, 0)
+
+        source = read_dataset(folder, progress=read_progress)
     rows_read = source_rows(source)
     report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
 
     t0 = time.perf_counter()
+    interrupt_hook("transform")
     say("transform", 0, 0)
     frames = transform(source)
     rows = sum(f.n for f in frames.values())
     report.stages.append(StageReport("transform", rows_read, rows, time.perf_counter() - t0))
 
-    pg = PostgresLoad(target.url, source, name, replace=replace, frames=frames, progress=say)
+    pg = PostgresLoad(
+        target.url,
+        source,
+        name,
+        replace=replace,
+        frames=frames,
+        progress=say,
+        checkpoint=interrupt_hook,
+    )
+
+    def graph_progress(step: str, done: int, total: int) -> None:
+        interrupt_hook("graph", step)
+        say(step, done, total)
+
     graph_load = None
     try:
         t0 = time.perf_counter()
@@ -153,13 +201,14 @@ def run_load(
             )
         else:
             t0 = time.perf_counter()
-            graph_load = begin(settings, source, name, replace=replace, progress=say)
+            graph_load = begin(settings, source, name, replace=replace, progress=graph_progress)
             if graph_load is None:
                 report.stages.append(
                     StageReport("graph", status="unchanged", seconds=time.perf_counter() - t0)
                 )
             else:
                 graph_report = graph_load.prepare()
+                interrupt_hook("graph-prepared")
                 report.graph = graph_report
                 report.stages.append(
                     StageReport(
@@ -170,6 +219,7 @@ def run_load(
                     )
                 )
         t0 = time.perf_counter()
+        interrupt_hook("postgres-commit")
         pg.commit()
         pg_stage.seconds += time.perf_counter() - t0
     except BaseException:
@@ -177,6 +227,7 @@ def run_load(
         if graph_load is not None:
             graph_load.abort()
         raise
+    interrupt_hook("graph-commit")
     if graph_load is not None:
         t0 = time.perf_counter()
         try:
@@ -188,4 +239,5 @@ def run_load(
                 "the graph will be loaded."
             ) from error
         report.stage("graph").seconds += time.perf_counter() - t0
+    interrupt_hook("done")
     return report
