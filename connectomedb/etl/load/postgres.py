@@ -225,6 +225,8 @@ class PostgresLoad:
         except psycopg.OperationalError as error:
             raise DatabaseError(f"cannot connect to PostgreSQL: {str(error).strip()}") from None
         self._conn = conn
+        # Index builds after the COPY sort whole partitions; the default 64 MB spills to disk.
+        conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOAD_LOCK_KEY,))
         self._check_schema(conn)
         row = conn.execute(
