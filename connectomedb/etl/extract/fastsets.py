@@ -234,7 +234,7 @@ class ElementReader:
         return self._collect_h5py(group, path, n, ref, stats, parts), None
 
     def _listing(self, layout: H5Layout, group: h5py.Group | h5py.h5g.GroupID
-                 ) -> tuple[list[bytes], np.ndarray]:
+                 ) -> tuple[list[bytes] | np.ndarray, np.ndarray]:
         gid = group.id if isinstance(group, h5py.Group) else group
         header = layout.addr(h5py.h5o.get_info(gid).addr)
         listing = layout.group(header)
@@ -339,9 +339,8 @@ class ElementReader:
                 values[:] = converted
             else:
                 values[dest] = converted
-        if width is not None:
-            values = values.reshape(-1, width)
-        return Ragged(values=values, offsets=offsets)
+        shaped = values if width is None else values.reshape(-1, width)
+        return Ragged(values=shaped, offsets=offsets)
 
     def _item_counts(self, elements: _Elements, where: str, width: int | None) -> np.ndarray:
         """Items per member: vector length, or columns of a ``(width, n)`` matrix."""

@@ -208,8 +208,16 @@ def read_coords(h5: h5py.File, path: str, n: int | None = None, ref: str = "") -
     if n is not None and arr.shape[1] != n:
         raise InputError(h5.filename, path, f"{n} columns, one per row of {ref}",
                          f"{arr.shape[1]}", hint=REEXPORT)
-    flat = integral(arr.ravel(), h5.filename, path, "voxel coordinates",
-                    maximum=np.iinfo(np.int32).max)
+    try:
+        flat = integral(arr.ravel(), h5.filename, path, "voxel coordinates",
+                        maximum=np.iinfo(np.int32).max)
+    except InputError as error:
+        if error.element is None or arr.shape[1] == 0:
+            raise
+        # The flat index runs over every x, then every y, then every z: name the object.
+        raise InputError(error.file, error.where, error.expected, error.found,
+                         element=(error.element - 1) % arr.shape[1] + 1,
+                         hint=error.hint) from None
     return np.ascontiguousarray(flat.reshape(3, -1).T.astype(np.int32))
 
 

@@ -13,7 +13,7 @@ NAME_HINT = ("Each member must be named by the 1-based decimal ID of its element
              "one member per element, as in the published export.")
 
 
-def element_ids(names: Sequence[str | bytes], file: str, path: str, n: int, ref: str
+def element_ids(names: Sequence[str | bytes] | np.ndarray, file: str, path: str, n: int, ref: str
                 ) -> np.ndarray:
     """Parse member names of a per-element group into IDs, requiring exactly ``1..n``.
 
@@ -55,7 +55,7 @@ def element_ids(names: Sequence[str | bytes], file: str, path: str, n: int, ref:
     return ids
 
 
-def _decimal_ids(names: Sequence[str | bytes]) -> np.ndarray | None:
+def _decimal_ids(names: Sequence[str | bytes] | np.ndarray) -> np.ndarray | None:
     """Vectorised parse of names that are all positive decimal numbers (up to 18 digits);
     ``None`` when any is not, so that the caller can find and report it."""
     if isinstance(names, np.ndarray) and names.dtype.kind == "S":
