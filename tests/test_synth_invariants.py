@@ -83,7 +83,7 @@ def read_folder(folder: Path) -> SimpleNamespace:
     return SimpleNamespace(**locals())
 
 
-@pytest.fixture(scope="module", params=["tiny", "demo"])
+@pytest.fixture(scope="module", params=["tiny", pytest.param("demo", marks=pytest.mark.slow)])
 def data(request, tmp_path_factory) -> SimpleNamespace:
     result = generate(request.param, seed=1)
     folder = write(result, tmp_path_factory.mktemp(request.param))

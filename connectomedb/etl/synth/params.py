@@ -75,8 +75,8 @@ SCALES: dict[str, ScaleParams] = {
         big_axons=6_979,
         hub_targets=3_700,
         big_axon_extra_mean=13.0,
-        axon_nodes_mean=12.0,
-        target_nodes_mean=18.0,
+        axon_nodes_mean=12.5,
+        target_nodes_mean=19.0,
         extra_segments_per_node=1.0,
     ),
 }
