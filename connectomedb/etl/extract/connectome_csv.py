@@ -8,7 +8,6 @@ pass locates the first bad cell for the error message.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -53,8 +52,7 @@ def read_connectome(path: Path) -> ClassConnectome:
     col_classes = [_class_name(path, 1, c + 1, label, _TARGET_NAMES, "a target class")
                    for c, label in enumerate(header) if c > 0]
     width = len(header)
-    body = "\n".join(lines[1:])
-    row_labels, counts = _parse_body(path, body, width) if body else ([], None)
+    row_labels, counts = _parse_body(path, lines[1:], width) if len(lines) > 1 else ([], None)
     row_classes = [_class_name(path, r + 2, 1, label, _AXON_NAMES, "an axon class")
                    for r, label in enumerate(row_labels)]
     if counts is None:
@@ -82,25 +80,33 @@ def _class_name(path: Path, line: int, column: int, label: str, names: dict[str,
     return names[key]
 
 
-def _parse_body(path: Path, body: str, width: int) -> tuple[list[str], np.ndarray]:
-    try:
-        frame = pd.read_csv(io.StringIO(body), header=None, dtype={0: str},
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False)
-    except (pd.errors.ParserError, ValueError):
-        frame = None
-    if frame is not None and frame.shape[1] == width:
-        counts = frame.iloc[:, 1:]
-        if all(dt.kind == "i" for dt in counts.dtypes):
-            values = counts.to_numpy(dtype=np.int64)
-            if values.size == 0 or values.min() >= 0:
-                return frame.iloc[:, 0].fillna("").astype(str).tolist(), values
-    _diagnose(path, body, width)
+def _parse_body(path: Path, lines: list[str], width: int) -> tuple[list[str], np.ndarray]:
+    """Row labels and the ``(rows, width - 1)`` counts. The counts of all rows are parsed by
+    NumPy in one pass once the text is known to hold only digits and single commas."""
+    labels: list[str] = []
+    rests: list[str] = []
+    for line in lines:
+        label, _, rest = line.partition(",")
+        labels.append(label)
+        rests.append(rest)
+    text = ",".join(rests)
+    clean = (not text.translate(_NOT_COUNT_CHARS) and ",," not in text
+             and not text.startswith(",") and not text.endswith(",")
+             and all(r.count(",") == width - 2 for r in rests))
+    if clean:
+        values = np.fromstring(text, dtype=np.int64, sep=",")  # text mode: not deprecated
+        if values.size == len(lines) * (width - 1):
+            return labels, values.reshape(len(lines), width - 1)
+    _diagnose(path, lines, width)
     raise AssertionError("unreachable")  # _diagnose raised
 
 
-def _diagnose(path: Path, body: str, width: int) -> None:
+_NOT_COUNT_CHARS = {ord(c): None for c in "0123456789,"}
+
+
+def _diagnose(path: Path, lines: list[str], width: int) -> None:
     """Raise an InputError for the first malformed line or cell of the body."""
-    for r, line in enumerate(body.split("\n")):
+    for r, line in enumerate(lines):
         number = r + 2
         cells = line.split(",")
         if len(cells) != width:
