@@ -33,7 +33,9 @@ WITH axon_class, target_class, pairs, cv_mean, cv_median, list_sort(keys) AS key
 UNWIND range(1, size(keys) / 2) AS i
 WITH axon_class, target_class, pairs, cv_mean, cv_median,
      keys[2 * i - 1] % 2147483648 AS id1, keys[2 * i] % 2147483648 AS id2
-MATCH (x:Synapse {dataset: $dataset, id: id1}), (y:Synapse {dataset: $dataset, id: id2})
+MATCH (x:Synapse {dataset: $dataset, id: id1})
+WITH axon_class, target_class, pairs, cv_mean, cv_median, x, id2
+MATCH (y:Synapse {dataset: $dataset, id: id2})
 WITH axon_class, target_class, pairs, cv_mean, cv_median,
      sqrt(2.0) * abs(x.asi_area - y.asi_area) / (x.asi_area + y.asi_area) AS random_cv
 RETURN axon_class, target_class, pairs, cv_mean, cv_median,

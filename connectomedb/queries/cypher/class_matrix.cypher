@@ -8,15 +8,10 @@
 // rule: 2 (connectome synapses), 3 (an axon's/target's synapse count decides the thresholds),
 //   5 (classes from the files), 6 (thresholds; AxonInitialSegment targets always kept).
 //   fraction = synapses / all kept synapses of the axon class. Only non-zero cells.
-MATCH (:Axon)-[ct:CONNECTS_TO]->(t:Target)
-WHERE t.dataset = $dataset
-WITH t, sum(ct.synapses) AS target_synapses
-WHERE target_synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment'
-MATCH (a:Axon)-[c:CONNECTS_TO]->(t)
+MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
+WHERE a.synapses >= $min_axon_synapses
+  AND (t.synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment')
 WITH a, t, c.synapses AS n
-MATCH (a)-[ca:CONNECTS_TO]->(:Target)
-WITH a, t, n, sum(ca.synapses) AS axon_synapses
-WHERE axon_synapses >= $min_axon_synapses
 WITH a.class AS axon_class, t.class AS target_class, sum(n) AS synapses,
      count(DISTINCT a.id) AS axons, count(DISTINCT t.id) AS targets
 WITH axon_class, sum(synapses) AS class_synapses,

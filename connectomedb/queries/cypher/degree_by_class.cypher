@@ -6,16 +6,12 @@
 // rule: 3 (an axon's/target's synapse count = its connectome synapses), 5 (classes). Every
 //   neurite of the file counts, those without a connectome synapse with 0. Percentiles: linear
 //   interpolation (percentile_cont).
-MATCH (a:Axon)
-WHERE a.dataset = $dataset
-OPTIONAL MATCH (a)-[:MAKES]->(s:Synapse)-[:ONTO]->(:Target)
-WITH a, count(s) AS degree
-WITH collect({side: 'axon', class: a.class, degree: degree}) AS axon_rows
-MATCH (t:Target)
-WHERE t.dataset = $dataset
-OPTIONAL MATCH (:Axon)-[:MAKES]->(s:Synapse)-[:ONTO]->(t)
-WITH axon_rows, t, count(s) AS degree
-WITH axon_rows, collect({side: 'target', class: t.class, degree: degree}) AS target_rows
+MATCH (a:Axon {dataset: $dataset})
+WITH collect({side: 'axon', class: a.class, degree: a.synapses}) AS axon_rows
+OPTIONAL MATCH (t:Target {dataset: $dataset})
+WITH axon_rows,
+     collect(CASE WHEN t IS NULL THEN NULL
+             ELSE {side: 'target', class: t.class, degree: t.synapses} END) AS target_rows
 UNWIND axon_rows + target_rows AS r
 WITH r.side AS side, r.class AS class, r.degree AS degree
 RETURN side, class,

@@ -8,18 +8,15 @@
 //   length > 0 count (path length = sum of the skeleton edge lengths at 11.24 x 11.24 x 28 nm
 //   voxels). synapses_per_um = synapses / path_length_um summed over the class. Percentiles:
 //   linear interpolation (percentile_cont).
-MATCH (a:Axon)
-WHERE a.dataset = $dataset AND a.path_length_um > 0
-OPTIONAL MATCH (a)-[:MAKES]->(s:Synapse)-[:ONTO]->(:Target)
-WITH a, count(s) AS synapses
-WITH collect({side: 'axon', class: a.class, length: a.path_length_um, synapses: synapses}) AS axon_rows
-OPTIONAL MATCH (t:Target)
-WHERE t.dataset = $dataset AND t.path_length_um > 0
-OPTIONAL MATCH (:Axon)-[:MAKES]->(s:Synapse)-[:ONTO]->(t)
-WITH axon_rows, t, count(s) AS synapses
+MATCH (a:Axon {dataset: $dataset})
+WHERE a.path_length_um > 0
+WITH collect({side: 'axon', class: a.class, length: a.path_length_um, synapses: a.synapses})
+     AS axon_rows
+OPTIONAL MATCH (t:Target {dataset: $dataset})
+WHERE t.path_length_um > 0
 WITH axon_rows,
      collect(CASE WHEN t IS NULL THEN NULL
-             ELSE {side: 'target', class: t.class, length: t.path_length_um, synapses: synapses}
+             ELSE {side: 'target', class: t.class, length: t.path_length_um, synapses: t.synapses}
              END) AS target_rows
 UNWIND axon_rows + target_rows AS r
 WITH r.side AS side, r.class AS class, r.length AS length, r.synapses AS synapses

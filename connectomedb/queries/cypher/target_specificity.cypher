@@ -10,31 +10,20 @@
 //   onto that class / all its kept synapses; every axon with a kept synapse counts, with 0 for
 //   target classes it does not contact; target classes = those of any kept synapse.
 //   Percentiles: linear interpolation (percentile_cont).
-MATCH (:Axon)-[ct:CONNECTS_TO]->(t:Target)
-WHERE t.dataset = $dataset
-WITH t, sum(ct.synapses) AS target_synapses
-WHERE target_synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment'
-MATCH (a:Axon)-[c:CONNECTS_TO]->(t)
-WITH a, t, c.synapses AS n
-MATCH (a)-[ca:CONNECTS_TO]->(:Target)
-WITH a, t, n, sum(ca.synapses) AS axon_synapses
-WHERE axon_synapses >= $min_axon_synapses
-WITH a, t.class AS target_class, sum(n) AS synapses
-WITH collect({axon: a.id, axon_class: a.class, target_class: target_class,
-              synapses: synapses}) AS rows
-UNWIND rows AS r
-WITH r.axon AS axon, r.axon_class AS axon_class, sum(r.synapses) AS total,
-     collect({target_class: r.target_class, synapses: r.synapses}) AS cells
-WITH collect({axon: axon, axon_class: axon_class, total: total, cells: cells}) AS axons
-UNWIND axons AS x
-UNWIND x.cells AS cell
-WITH axons, collect(DISTINCT cell.target_class) AS target_classes
-UNWIND axons AS x
-WITH x, target_classes
-WHERE coalesce($axon_class, x.axon_class) = x.axon_class
+MATCH (a:Axon {dataset: $dataset})-[:CONNECTS_TO]->(t:Target)
+WHERE a.synapses >= $min_axon_synapses
+  AND (t.synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment')
+WITH collect(DISTINCT t.class) AS target_classes
+MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
+WHERE a.synapses >= $min_axon_synapses
+  AND (t.synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment')
+  AND coalesce($axon_class, a.class) = a.class
+WITH target_classes, a, t.class AS target_class, sum(c.synapses) AS synapses
+WITH target_classes, a, sum(synapses) AS total,
+     collect({target_class: target_class, synapses: synapses}) AS cells
 UNWIND target_classes AS target_class
-UNWIND x.cells AS cell
-WITH x.axon AS axon, x.axon_class AS axon_class, x.total AS total, target_class,
+UNWIND cells AS cell
+WITH a.id AS axon, a.class AS axon_class, total, target_class,
      sum(CASE WHEN cell.target_class = target_class THEN cell.synapses ELSE 0 END) AS synapses
 WITH axon_class, target_class, synapses, synapses * 1.0 / total AS axon_fraction
 WITH axon_class, target_class, count(*) AS axons, sum(synapses) AS synapses,

@@ -11,13 +11,12 @@ WITH syn AS (
     SELECT s.axon_id, s.target_id,
            coalesce(ac.name, 'Unknown') AS axon_class,
            coalesce(tc.name, 'Unknown') AS target_class
-    FROM dataset d
-    JOIN synapse s ON s.dataset_id = d.dataset_id
+    FROM synapse s
     JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
     JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
     LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
     LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE d.name = %(dataset)s
+    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 ),
 kept AS (
     SELECT *
@@ -35,9 +34,8 @@ cells AS (
 ),
 csv AS (
     SELECT c.axon_class, c.target_class, sum(c.synapses)::bigint AS synapses
-    FROM dataset d
-    JOIN class_connectome c ON c.dataset_id = d.dataset_id
-    WHERE d.name = %(dataset)s
+    FROM class_connectome c
+    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
     GROUP BY 1, 2
 )
 SELECT coalesce(cells.axon_class, csv.axon_class) AS axon_class,

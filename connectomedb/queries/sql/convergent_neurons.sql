@@ -14,13 +14,12 @@ WITH pairs AS (
            min(coalesce(tc.name, 'Unknown')) AS target_class,
            min(t.neuron_id) AS neuron_id,
            count(*) AS synapses
-    FROM dataset d
-    JOIN synapse s ON s.dataset_id = d.dataset_id
+    FROM synapse s
     JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
     JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
     LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
     LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE d.name = %(dataset)s
+    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
     GROUP BY s.axon_id, s.target_id
 )
 SELECT neuron_id, count(DISTINCT axon_id) AS axons, count(DISTINCT target_id) AS targets,

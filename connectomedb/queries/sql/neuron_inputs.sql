@@ -9,12 +9,11 @@
 WITH cells AS (
     SELECT t.neuron_id, coalesce(ac.name, 'Unknown') AS axon_class,
            count(DISTINCT s.target_id) AS targets, count(*) AS synapses
-    FROM dataset d
-    JOIN synapse s ON s.dataset_id = d.dataset_id
+    FROM synapse s
     JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
     JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
     LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    WHERE d.name = %(dataset)s
+    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
       AND t.neuron_id IS NOT NULL
       AND (%(neuron_id)s::int IS NULL OR t.neuron_id = %(neuron_id)s::int)
     GROUP BY 1, 2
