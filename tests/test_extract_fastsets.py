@@ -195,3 +195,18 @@ def test_file_with_a_user_block(tmp_path: Path) -> None:
     assert mode == "fast"
     np.testing.assert_array_equal(fast.values, expected(members).values)
     np.testing.assert_array_equal(slow.values, fast.values)
+
+
+@pytest.mark.parametrize("libver", ["earliest", "latest"])
+def test_soft_link_member_is_read_like_h5py(tmp_path: Path, libver: str) -> None:
+    # A soft link is no dataset of its own: the library resolves it, so the fast path must
+    # not guess and must hand the group to h5py.
+    path = tmp_path / "soft.h5"
+    with h5py.File(path, "w", libver=libver) as f:
+        g = f.create_group("/synapses/preSegIds")
+        g.create_dataset("1", data=np.array([4, 5], "u4"))
+        g["2"] = h5py.SoftLink("/synapses/preSegIds/1")
+    fast, slow, mode = read_both(path, 2)
+    assert mode == "h5py"
+    np.testing.assert_array_equal(fast.values, [4, 5, 4, 5])
+    np.testing.assert_array_equal(slow.offsets, fast.offsets)

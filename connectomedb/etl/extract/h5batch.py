@@ -23,6 +23,7 @@ from connectomedb.etl.extract.h5layout import (
     MSG_SYMBOL_TABLE,
     H5Layout,
     Unsupported,
+    _gather_u32,
     _gather_u64,
     _NoTemplate,
     _ragged_starts,
@@ -126,6 +127,8 @@ def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
     """
     m = len(headers)
     arr = layout.array
+    if m and ((headers < 0).any() or (headers >= len(arr)).any()):
+        raise Unsupported("object header outside the file")
     dtypes: list[np.dtype] = []
     dtype_index = np.zeros(m, dtype=np.int64)
     rank = np.zeros(m, dtype=np.int64)
@@ -232,7 +235,10 @@ def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, 
         entry = _ragged_starts(snod + 8, count, 40)
         owner = table[np.repeat(owner_node, count)]
         name_off = _gather_u64(arr, entry).astype(np.int64)
-        target = _gather_u64(arr, entry + 8).astype(np.int64) + layout.base
+        raw_target = _gather_u64(arr, entry + 8)
+        if (raw_target == _UNDEF).any() or (_gather_u32(arr, entry + 16) == 2).any():
+            raise Unsupported("soft link in a symbol table")
+        target = raw_target.astype(np.int64) + layout.base
         hp = heap[owner]
         hhead = arr[hp[:, None] + np.arange(8)]
         if (not (hhead[:, :4] == np.frombuffer(b"HEAP", np.uint8)).all()

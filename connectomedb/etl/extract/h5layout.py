@@ -379,6 +379,8 @@ class H5Layout:
         header = _gather_u64(arr, entry + 8)
         if (name_off >= heap_size).any():
             raise Unsupported("link name outside the local heap")
+        if (header == _UNDEF).any() or (_gather_u32(arr, entry + 16) == 2).any():
+            raise Unsupported("soft link in a symbol table")
         return self._heap_names(heap_data, heap_size, name_off), header.astype(np.int64) + self.base
 
     def _heap_names(self, heap_data: int, heap_size: int, offsets: np.ndarray) -> np.ndarray:
@@ -406,6 +408,14 @@ def _exclusive_cumsum(counts: np.ndarray) -> np.ndarray:
     out = np.zeros(len(counts), dtype=np.int64)
     np.cumsum(counts[:-1], out=out[1:])
     return out
+
+
+def _gather_u32(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Little-endian uint32 at each (possibly unaligned) byte position."""
+    if len(positions) == 0:
+        return np.zeros(0, dtype=np.uint32)
+    raw = arr[positions[:, None] + np.arange(4)]
+    return np.ascontiguousarray(raw).view("<u4").ravel()
 
 
 def _gather_u64(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
