@@ -288,8 +288,8 @@ def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) ->
     """Every segment of ``segments.hdf5`` (when present) plus any other segment referenced."""
     seg = source.segments
     n = 0 if seg is None else seg.n
-    extra = np.unique(np.concatenate([np.asarray(r, dtype=np.int64) for r in referenced]))
-    extra = extra[extra > n]
+    # Filter before np.unique: the referenced IDs number millions, those beyond n few or none.
+    extra = np.unique(np.concatenate([r[r > n] for r in referenced]).astype(np.int64))
     ids = np.concatenate([_ids(n), extra])
     total = len(ids)
     mask = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(extra), dtype=bool)])
