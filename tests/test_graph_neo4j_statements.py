@@ -135,7 +135,7 @@ def test_schema_statements_are_neo4j_5_ddl() -> None:
     texts = [s.text for s in schema_statements()]
     assert all(not s.portable for s in schema_statements())
     for node in NODE_LABELS:
-        props = "(n.`dataset`)" if node.key == "dataset" else f"(n.`dataset`, n.`{node.key}`)"
+        props = "n.`dataset`" if node.key == "dataset" else f"(n.`dataset`, n.`{node.key}`)"
         matching = [
             t for t in texts
             if t.startswith("CREATE CONSTRAINT ") and f"FOR (n:`{node.name}`)" in t

@@ -63,12 +63,15 @@ def schema_statements() -> list[Statement]:
     indexes to come online. Idempotent (``IF NOT EXISTS``)."""
     out = []
     for node in NODE_LABELS:
-        props = [q("dataset")] if node.key == "dataset" else [q("dataset"), q(node.key)]
+        if node.key == "dataset":
+            required = f"n.{q('dataset')}"
+        else:
+            required = f"(n.{q('dataset')}, n.{q(node.key)})"
         name = _constraint_name(node.name)
         out.append(
             Statement(
                 f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{q(node.name)}) "
-                f"REQUIRE ({', '.join('n.' + p for p in props)}) IS UNIQUE",
+                f"REQUIRE {required} IS UNIQUE",
                 portable=False,
             )
         )
