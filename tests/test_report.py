@@ -21,16 +21,17 @@ from click.testing import CliRunner
 
 from connectomedb import queries
 from connectomedb.cli import main
+from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.postgres import load_dataset
+from connectomedb.etl.pipeline import run_load
 from connectomedb.etl.synth import generate, write
 from connectomedb.report import build_figures, build_report, fetch_report_data
 from connectomedb.report.browser import check_page
 from connectomedb.report.fetch import PAPER_MIN_SYNAPSES, REPORT_QUERIES
-from connectomedb.stores.postgres import upgrade
+from connectomedb.stores.graph import open_graph_store
 
-SCALE = "tiny"
+SCALE = "demo"
 DATASET = "demo"
 FIGURES = 8
 
@@ -42,15 +43,27 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SourceDatase
 
 
 @pytest.fixture
-def loaded(pg_url: str, source: tuple[Path, SourceDataset]) -> str:
-    upgrade(pg_url)
-    load_dataset(pg_url, source[1], DATASET)
-    return pg_url
+def settings(pg_url: str, source: tuple[Path, SourceDataset], tmp_path: Path) -> Settings:
+    """PostgreSQL at ``pg_url`` and an embedded graph, both holding the demo dataset, loaded
+    from its files by the pipeline."""
+    settings = Settings(home=tmp_path / "home", postgres_url=pg_url)
+    run_load(settings, source[0], dataset=DATASET)
+    return settings
 
 
-def test_report_opens_offline_and_draws_every_figure(loaded: str, tmp_path: Path) -> None:
-    out = build_report(loaded, DATASET, tmp_path / "report.html")
+@pytest.fixture
+def loaded(settings: Settings) -> str:
+    assert settings.postgres_url is not None
+    return settings.postgres_url
+
+
+def test_report_opens_offline_and_draws_every_figure(settings: Settings, tmp_path: Path) -> None:
+    with open_graph_store(settings) as graph:
+        out = build_report(settings.postgres_url, DATASET, tmp_path / "report.html", graph=graph)
     assert out == tmp_path / "report.html"
+    text = out.read_text(encoding="utf-8")
+    assert "<h3>Graph store</h3>" in text
+    assert "gives the same class × class synapse counts as PostgreSQL" in text
     check = check_page(out)
     (tmp_path / "report.png").write_bytes(check.screenshot)
 

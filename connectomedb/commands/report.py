@@ -20,11 +20,17 @@ def register(group: click.Group) -> None:
     default=None,
     help="Name of the loaded dataset. Default: the only loaded dataset.",
 )
+@click.option(
+    "--with-graph",
+    is_flag=True,
+    help="Also count the class matrix in the graph database and say whether it agrees.",
+)
 @store_options
 @quiet_option
 def report(
     out: Path,
     dataset: str | None,
+    with_graph: bool,
     home: str | None,
     postgres_url: str | None,
     graph_url: str | None,
@@ -40,6 +46,7 @@ def report(
     \b
     Example:
       connectomedb report --dataset demo demo-report.html
+      connectomedb report --with-graph report.html
     """
     from connectomedb.report import build_report
     from connectomedb.report.fetch import resolve_dataset
@@ -51,5 +58,11 @@ def report(
         name = resolve_dataset(conn, dataset)
         if not quiet:
             click.echo(f"Building the report of dataset {name!r} …", err=True)
-        path = build_report(conn, name, out)
+        if with_graph:
+            from connectomedb.stores.graph import open_graph_store
+
+            with open_graph_store(settings) as graph:
+                path = build_report(conn, name, out, graph=graph)
+        else:
+            path = build_report(conn, name, out)
     click.echo(str(path.resolve()))

@@ -304,10 +304,15 @@ def degree_figure(axon_degree: pd.DataFrame, target_degree: pd.DataFrame) -> go.
                 row=1,
                 col=column,
             )
-        fig.update_xaxes(title_text=f"connectome synapses per {side} (synapses)", row=1, col=column)
+        fig.update_xaxes(
+            title_text=f"connectome synapses per {side} (synapses, log scale)",
+            type="log",
+            row=1,
+            col=column,
+        )
         fig.update_yaxes(title_text=unit, type="log", row=1, col=column)
     return _layout(
-        fig, "Degree distributions per class (neurites with at least one synapse; log scale)", 440
+        fig, "Degree distributions per class (neurites with at least one synapse)", 440
     )
 
 
@@ -427,17 +432,21 @@ def asi_cv_figure(cv: pd.DataFrame) -> go.Figure:
         showgrid=True,
     )
     fig.update_yaxes(
-        title_text="axon class → target class (connections with two synapses)",
         autorange="reversed",
         categoryorder="array",
         categoryarray=labels,
     )
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
-    return _layout(
+    _layout(
         fig,
         "Multi-synaptic ASI similarity: two-synapse connections against random pairs",
-        max(380, 150 + 24 * len(labels)),
+        max(380, 170 + 24 * len(labels)),
     )
+    # The legend sits between the title and the plot; the class-pair labels fill the left.
+    fig.update_layout(
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        margin={"t": 100},
+    )
+    return fig
 
 
 def build_figures(data: ReportData) -> list[Figure]:

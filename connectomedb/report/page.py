@@ -27,6 +27,7 @@ section.meta { display: flex; flex-wrap: wrap; gap: 24px; }
 section.meta > div { background: #fff; border: 1px solid #ddd; border-radius: 4px;
                      padding: 8px 14px; }
 table { border-collapse: collapse; font-size: 13px; }
+div.blocks { display: flex; gap: 18px; align-items: flex-start; }
 th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid #eee; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-size: 12px; }
@@ -44,37 +45,36 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _counts_table(title: str, heads: tuple[str, str], pairs: list[tuple[str, int]]) -> str:
+    """A two-column count table, split into side-by-side blocks of at most 10 rows."""
+    blocks = [pairs[i : i + 10] for i in range(0, len(pairs), 10)] or [[]]
+    tables = "".join(
+        f"<table><tr><th>{_e(heads[0])}</th><th>{_e(heads[1])}</th></tr>"
+        + "".join(f"<tr><td>{_e(k)}</td><td class='num'>{int(v):,}</td></tr>" for k, v in block)
+        + "</table>"
+        for block in blocks
+    )
+    return f"<div><h3>{_e(title)}</h3><div class='blocks'>{tables}</div></div>"
+
+
 def _header_html(header: DatasetHeader, graph_counts: pd.DataFrame | None) -> str:
     files = "".join(
         f"<tr><td>{_e(r.file)}</td><td><code>{_e(r.sha256)}</code></td>"
         f"<td class='num'>{int(r.size):,}</td></tr>"
         for r in header.files.itertuples(index=False)
     )
-    counts = "".join(
-        f"<tr><td>{_e(r.table)}</td><td class='num'>{int(r.rows):,}</td></tr>"
-        for r in header.row_counts.itertuples(index=False)
-    )
+    counts = list(zip(header.row_counts["table"], header.row_counts["rows"], strict=True))
+    graph = ""
+    if graph_counts is not None:
+        pairs = list(zip(graph_counts["name"], graph_counts["count"], strict=True))
+        graph = _counts_table("Graph store", ("label / type", "count"), pairs)
     return (
         "<section class='meta'>"
         "<div><h3>Files</h3><table><tr><th>file</th><th>SHA-256</th><th>bytes</th></tr>"
         f"{files}</table></div>"
-        "<div><h3>Rows loaded</h3><table><tr><th>table</th><th>rows</th></tr>"
-        f"{counts}</table></div>"
-        f"{_graph_html(graph_counts)}"
+        f"{_counts_table('Rows loaded', ('table', 'rows'), counts)}"
+        f"{graph}"
         "</section>"
-    )
-
-
-def _graph_html(graph_counts: pd.DataFrame | None) -> str:
-    if graph_counts is None:
-        return ""
-    rows = "".join(
-        f"<tr><td>{_e(name)}</td><td class='num'>{int(n):,}</td></tr>"
-        for name, n in zip(graph_counts["name"], graph_counts["count"], strict=True)
-    )
-    return (
-        "<div><h3>Graph store</h3><table><tr><th>label / type</th><th>count</th></tr>"
-        f"{rows}</table></div>"
     )
 
 
@@ -122,7 +122,7 @@ def render_page(
         "</head><body>"
         f"<header><h1>Connectome report: dataset {_e(header.name)}</h1>"
         f"<p>Source folder: {_e(header.source)}</p>"
-        f"<p>Loaded at {_e(header.loaded_at)} by connectomedb {_e(header.loader_version)}; "
+        f"<p>Loaded at {_e(header.loaded_at)} by {_e(header.loader_version)}; "
         f"report made {_e(generated_at)} by connectomedb {_e(__version__)}.</p></header>"
         "<main>"
         f"{_header_html(header, graph_counts)}"
