@@ -94,7 +94,7 @@ class _Elements:
                            else bytes(layout.buf[b.address[i] : b.address[i] + b.nbytes[i]])
                            for i in idx.tolist())
             return np.frombuffer(raw, dtype=dtype)
-        return gather(layout.array, b.address[idx], b.nbytes[idx]).view(dtype)
+        return gather_items(layout.array, b.address[idx], b.nbytes[idx], dtype)
 
 
 def segment_note(n_segments: int | None) -> str | None:
@@ -102,11 +102,37 @@ def segment_note(n_segments: int | None) -> str | None:
     return None if n_segments is None else f"segments.hdf5 has {n_segments} segments"
 
 
+def gather_items(arr: np.ndarray, address: np.ndarray, nbytes: np.ndarray, dtype: np.dtype
+                 ) -> np.ndarray:
+    """Like :func:`gather`, viewed as ``dtype``, but indexing whole items instead of bytes
+    (several times less index memory) for the members whose addresses share an alignment."""
+    size = dtype.itemsize
+    keep = nbytes > 0
+    address, nbytes = address[keep], nbytes[keep]
+    counts = nbytes // size
+    if len(address) == 0:
+        return np.zeros(0, dtype=dtype)
+    residue = address % size
+    out = np.empty(int(counts.sum()), dtype=dtype)
+    starts = _offsets(counts)[:-1]
+    classes = np.unique(residue)
+    for r in classes.tolist():
+        sel = residue == r if len(classes) > 1 else slice(None)
+        usable = (len(arr) - r) // size * size
+        items = arr[r : r + usable].view(dtype)
+        got = gather(items, (address[sel] - r) // size, counts[sel])
+        if len(classes) == 1:
+            return got
+        out[_positions(starts[sel], counts[sel])] = got
+    return out
+
+
 def gather(arr: np.ndarray, address: np.ndarray, nbytes: np.ndarray) -> np.ndarray:
-    """Concatenate ``arr[address[i] : address[i] + nbytes[i]]`` for all ``i`` in one pass."""
+    """Concatenate ``arr[address[i] : address[i] + nbytes[i]]`` for all ``i`` in one pass
+    (positions and lengths count items of ``arr``)."""
     total = int(nbytes.sum())
     if total == 0:
-        return np.zeros(0, dtype=np.uint8)
+        return np.zeros(0, dtype=arr.dtype)
     keep = nbytes > 0
     address, nbytes = address[keep], nbytes[keep]
     starts = np.zeros(len(nbytes), dtype=np.int64)
@@ -328,7 +354,9 @@ class ElementReader:
                                  element=int(idx[0]) + 1, hint=REEXPORT)
             raw = elements.flat(dtype, idx, layout)
             counts = items[idx] * per
-            owners = np.repeat(ids[idx], counts)
+            def owners(idx: np.ndarray = idx, counts: np.ndarray = counts) -> np.ndarray:
+                return np.repeat(ids[idx], counts)
+
             converted = integral(raw, self.file, where, what, owners=owners, maximum=maximum,
                                  limit_note=limit_note)
             if width is None or width == 1:

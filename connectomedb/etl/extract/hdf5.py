@@ -7,6 +7,7 @@ when the data is not in the published layout.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import h5py
@@ -139,7 +140,8 @@ def check_length(h5: h5py.File, path: str, arr: np.ndarray, n: int, ref: str) ->
 
 def integral(
     values: np.ndarray, file: str, path: str, what: str, *,
-    owners: np.ndarray | None = None, maximum: int | None = None, minimum: int = 0,
+    owners: np.ndarray | Callable[[], np.ndarray] | None = None, maximum: int | None = None,
+    minimum: int = 0,
     limit_note: str | None = None,
 ) -> np.ndarray:
     """``values`` as int64 after checking they are whole numbers in ``[minimum, maximum]``.
@@ -150,7 +152,7 @@ def integral(
 
     def fail(index: int, expected: str, found: str) -> InputError:
         if owners is not None:
-            element: int | None = int(owners[index])
+            element: int | None = int((owners() if callable(owners) else owners)[index])
             where = path.replace("<id>", str(element))
         else:
             element, where = index + 1, path
