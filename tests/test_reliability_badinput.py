@@ -1,0 +1,182 @@
+"""Bad input: an exact error naming file, dataset/line, element and expectation; the CLI exits
+non-zero without a traceback; PostgreSQL and the graph stay byte-for-byte as they were.
+
+An older valid dataset (``tiny`` seed 1) is loaded as ``l4`` first, and every broken folder is
+loaded over it with ``--replace``, the most dangerous way to load it.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from badinput import (
+    CASES,
+    Case,
+    build_case,
+    cli_env,
+    graph_files,
+    graph_fingerprint,
+    message_matches,
+    pg_fingerprint,
+    run_cli,
+    set_unknown_codes,
+    valid_dataset,
+)
+from conftest import _fresh_database
+
+from connectomedb.config import Settings
+from connectomedb.errors import InputError
+from connectomedb.etl.extract import read_dataset
+from connectomedb.stores.graph import open_graph_store
+
+DATASET = "l4"
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return valid_dataset(tmp_path_factory.mktemp("valid") / "tiny", seed=0)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[dict]:
+    """A database and a graph home holding the older dataset, with their fingerprints."""
+    older = valid_dataset(tmp_path_factory.mktemp("older") / "tiny", seed=1)
+    home = tmp_path_factory.mktemp("home")
+    for url in _fresh_database(embedded_pg_base):
+        done = run_cli("load", str(older), "--dataset", DATASET, "--quiet",
+                       "--home", str(home), "--postgres-url", url)
+        assert done.returncode == 0, done.stderr
+        yield {
+            "url": url,
+            "home": home,
+            "pg": pg_fingerprint(url),
+            "graph": graph_fingerprint(home, DATASET),
+        }
+
+
+def _assert_untouched(world: dict) -> None:
+    """Every table's rows (md5) and every byte of the graph's files as before."""
+    assert pg_fingerprint(world["url"]) == world["pg"]
+    assert graph_files(world["home"]) == world["graph"]["files"]
+
+
+def _message(case: Case, folder: Path) -> str:
+    with pytest.raises(InputError) as info:
+        read_dataset(folder)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_reported_exactly_and_changes_nothing(
+    case: Case, valid: Path, world: dict, tmp_path: Path
+) -> None:
+    folder = tmp_path / "broken"
+    expected = build_case(case, valid, folder)
+    # The library raises the documented message...
+    message = _message(case, folder)
+    assert message_matches(case, expected, message), (message, expected)
+    # ...the command prints exactly that, exits with the input-error code, no traceback...
+    result = run_cli("load", str(folder), "--dataset", DATASET, "--replace", "--quiet",
+                     "--home", str(world["home"]), "--postgres-url", world["url"])
+    assert result.returncode == InputError.exit_code, result.stderr
+    assert result.stderr == f"Error: {message}\n"
+    assert "Traceback" not in result.stdout + result.stderr
+    # ...and neither store changed by a single byte.
+    _assert_untouched(world)
+
+
+def test_the_corpus_has_at_least_25_distinct_cases() -> None:
+    assert len({c.name for c in CASES}) == len(CASES) >= 25
+
+
+def test_after_every_case_the_older_dataset_reads_as_before(world: dict) -> None:
+    """After the whole corpus (run above): counts and a hash of every node's and relationship's
+    properties read through the graph store, and every table, as right after the good load."""
+    assert graph_fingerprint(world["home"], DATASET) == world["graph"]
+    assert pg_fingerprint(world["url"]) == world["pg"]
+
+
+def test_unknown_category_codes_load_as_unknown(
+    valid: Path, pg_url_embedded: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "codes"
+    shutil.copytree(valid, folder)
+    target_id, synapse_id = set_unknown_codes(folder)
+    home = tmp_path / "home"
+    result = run_cli("load", str(folder), "--dataset", "codes", "--quiet",
+                     "--home", str(home), "--postgres-url", pg_url_embedded)
+    assert result.returncode == 0, result.stderr
+    with psycopg.connect(pg_url_embedded) as conn:
+        rows = conn.execute(
+            "SELECT t.class_code, c.label, c.name FROM target t JOIN dataset d USING (dataset_id)"
+            " JOIN target_class c ON c.dataset_id = t.dataset_id AND c.code = t.class_code"
+            " WHERE d.name = 'codes' AND t.target_id = %s",
+            (target_id,),
+        ).fetchall()
+        assert rows == [(42, "unknown", "Unknown")]
+        rows = conn.execute(
+            "SELECT s.type_code, c.name FROM synapse s JOIN dataset d USING (dataset_id)"
+            " JOIN synapse_type c ON c.dataset_id = s.dataset_id AND c.code = s.type_code"
+            " WHERE d.name = 'codes' AND s.synapse_id = %s",
+            (synapse_id,),
+        ).fetchall()
+        assert rows == [(77, "Unknown")]
+    with open_graph_store(Settings(home=home, postgres_url=pg_url_embedded)) as store:
+        frame = store.run(
+            "MATCH (t:Target {dataset: $dataset, id: $id})-[:IN_CLASS]->(c:TargetClass) "
+            "RETURN t.class AS class, t.class_code AS code, c.name AS node",
+            {"dataset": store.dataset_key("codes"), "id": target_id},
+        )
+    assert frame.to_dict("records") == [{"class": "Unknown", "code": 42, "node": "Unknown"}]
+
+
+def test_unreadable_file_as_an_unprivileged_user(
+    valid: Path, world: dict, embedded_pg_base: str
+) -> None:
+    """Root reads any file whatever its mode, so this loader runs as the unprivileged system
+    user the embedded PostgreSQL runs as (it can reach the server's socket)."""
+    user = pwd.getpwnam("embedded_postgres")
+    scratch = Path(tempfile.mkdtemp(prefix="cdb-unreadable-"))
+    try:
+        scratch.chmod(0o755)
+        folder = scratch / "data"
+        shutil.copytree(valid, folder)
+        home = scratch / "home"
+        home.mkdir()
+        for path in [folder, *folder.iterdir(), home]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        os.chown(home, user.pw_uid, user.pw_gid)
+        (folder / "axons.hdf5").chmod(0o000)
+        before = pg_fingerprint(world["url"])
+        env = cli_env(HOME=str(home))
+        result = run_cli_as(user.pw_name, "load", str(folder), "--dataset", DATASET,
+                            "--replace", "--quiet", "--home", str(home),
+                            "--postgres-url", world["url"], env=env)
+        assert result.returncode == InputError.exit_code, result.stderr
+        assert result.stderr == (
+            f"Error: {folder}/axons.hdf5: expected a readable file, found Permission denied. "
+            "Check the file permissions.\n"
+        )
+        assert "Traceback" not in result.stdout + result.stderr
+        assert pg_fingerprint(world["url"]) == before
+        assert not (home / "graph").exists() or not any((home / "graph").iterdir())
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_cli_as(user: str, *args: str, env: dict[str, str]):  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from badinput import CLI
+
+    return subprocess.run(
+        ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", CLI, *args],
+        capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL,
+    )
