@@ -45,9 +45,14 @@ class GraphStore(Protocol):
 
     def close(self) -> None: ...
 
-    def __enter__(self) -> GraphStore: ...
+    def __enter__(self) -> Any: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
 
 
 def open_graph_store(settings: Settings) -> GraphStore:

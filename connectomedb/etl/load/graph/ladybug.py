@@ -209,7 +209,8 @@ def read_dataset_node(db_path: Path) -> dict[str, Any] | None:
     try:
         conn = ladybug.Connection(db)
         try:
-            rows = conn.execute(f"MATCH (d:{q('Dataset')}) RETURN d").get_all()
+            result: Any = conn.execute(f"MATCH (d:{q('Dataset')}) RETURN d")
+            rows: list[Any] = result.get_all()
         finally:
             conn.close()
     finally:
