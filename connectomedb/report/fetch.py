@@ -147,7 +147,7 @@ def read_header(conn: psycopg.Connection, dataset: str) -> DatasetHeader:
     )
 
 
-def run_query(conn: psycopg.Connection, name: str, dataset: str, **params: object) -> pd.DataFrame:
+def run_query(conn: psycopg.Connection, name: str, dataset: str, **params: Any) -> pd.DataFrame:
     """One named query of the library: the one place the report calls it."""
     from connectomedb import queries
 

@@ -449,9 +449,33 @@ def asi_cv_figure(cv: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _is_empty(fig: go.Figure) -> bool:
+    for trace in fig.data:
+        for attr in ("x", "y", "z"):
+            values = getattr(trace, attr, None)
+            if values is not None and len(values) > 0:
+                return False
+    return True
+
+
+def _mark_empty(fig: go.Figure) -> go.Figure:
+    """An empty figure says so instead of showing blank axes."""
+    if _is_empty(fig):
+        fig.add_annotation(
+            text="No data for this figure in this dataset",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            font={"size": 16, "color": "#666666"},
+        )
+    return fig
+
+
 def build_figures(data: ReportData) -> list[Figure]:
     """Every figure of the report, in page order."""
-    return [
+    figures = [
         Figure(
             "class-matrix",
             "Class × class connectome",
@@ -513,3 +537,4 @@ def build_figures(data: ReportData) -> list[Figure]:
             asi_cv_figure(data.asi_cv),
         ),
     ]
+    return [Figure(f.key, f.section, f.caption, _mark_empty(f.figure)) for f in figures]
