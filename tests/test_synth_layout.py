@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import h5py
@@ -59,10 +60,14 @@ def _attrs(ds: h5py.Dataset) -> dict[str, int]:
 
 def test_same_seed_same_files_other_seed_other_data(tmp_path: Path) -> None:
     a = write(generate("tiny", seed=11), tmp_path / "a")
+    second = int(time.time())
+    while int(time.time()) == second:  # write b in a later second: no time stamps in the files
+        time.sleep(0.05)
     b = write(generate("tiny", seed=11), tmp_path / "b")
     c = write(generate("tiny", seed=12), tmp_path / "c")
     for name in ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5", "segments.hdf5"):
         assert _contents(a / name) == _contents(b / name), name
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
     for name in ("connectome.csv", "truth.json"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert _contents(a / "synapses.hdf5") != _contents(c / "synapses.hdf5")

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from connectomedb.commands.options import quiet_option
@@ -102,7 +109,7 @@ def synth(
             gen = progress.add_task(f"generating {scale}", total=1)
             result = generate(scale, seed)
             progress.update(gen, completed=1)
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def report(task: str, done: int, total: int) -> None:
                 if task not in tasks:

@@ -230,7 +230,7 @@ def build_geometry(
     created = ax.owner.shape[0] + tg.owner.shape[0]
 
     # Spine heads: 1-3 segments about 1 µm off a node of their target.
-    sh_count = (1 + rng.binomial(2, 0.3, n_sh)).astype(np.int64)
+    sh_count = np.asarray(1 + rng.binomial(2, 0.3, n_sh), dtype=np.int64)
     sh_offsets = _offsets(sh_count)
     anchor = _uniform_in_box(rng, n_sh).astype(np.float64)
     on_target = np.flatnonzero(w.spine_target > 0)

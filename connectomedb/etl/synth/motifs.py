@@ -106,13 +106,13 @@ def motifs(
         # targets hold s*(s-1)/2 of them (a dense product; fine up to the demo scale).
         ax_codes, ax_index = np.unique(pairs["axon"].to_numpy(), return_inverse=True)
         tg_index = np.unique(pairs["target"].to_numpy(), return_inverse=True)[1]
-        a = np.zeros((ax_codes.shape[0], int(tg_index.max(initial=-1)) + 1), dtype=np.float32)
-        a[ax_index, tg_index] = 1.0
-        shared = np.triu(a @ a.T, k=1).astype(np.int64)
+        adj = np.zeros((ax_codes.shape[0], int(tg_index.max(initial=-1)) + 1), dtype=np.float32)
+        adj[ax_index, tg_index] = 1.0
+        shared = np.triu(adj @ adj.T, k=1).astype(np.int64)
         out["bifans"] = {"count": int((shared * (shared - 1) // 2).sum())}
     if bifan_list:
         sets = {int(a): set(int(x) for x in t) for a, t in targets_of.items()}
-        fans = []
+        fans: list[list[int]] = []
         for a1, a2 in combinations(sorted(sets), 2):
             shared_t = sorted(sets[a1] & sets[a2])
             fans.extend([a1, a2, t1, t2] for t1, t2 in combinations(shared_t, 2))

@@ -76,7 +76,7 @@ class _Pools:
     """Per target class, weighted pools of hub targets and of the other targets."""
 
     def __init__(self, rng: np.random.Generator, cls: np.ndarray, hub: np.ndarray):
-        weight = rng.lognormal(0.0, 0.5, cls.shape[0])
+        weight = np.asarray(rng.lognormal(0.0, 0.5, cls.shape[0]))
         self.hub: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.rest: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for c in (C.AD, C.AIS, C.IGNORE, C.OD, C.SD, C.SOMA, C.PD):
@@ -107,9 +107,9 @@ def _repeat_targets(rng: np.random.Generator, axon: np.ndarray, target: np.ndarr
     """With probability P_REPEAT a synapse takes the target of its axon's previous synapse
     (``axon`` is sorted); chains of repeats make pairs of 3 and more synapses."""
     n = axon.shape[0]
-    new = rng.random(n) >= P_REPEAT
+    new = np.asarray(rng.random(n)) >= P_REPEAT
     new[0] = True
-    new[1:] |= axon[1:] != axon[:-1]
+    np.logical_or(new[1:], axon[1:] != axon[:-1], out=new[1:])
     last_new = np.maximum.accumulate(np.where(new, np.arange(n), 0))
     return target[last_new]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
-from h5py import h5d, h5g, h5s, h5t
+from h5py import h5d, h5g, h5p, h5s, h5t
 
 from connectomedb.etl.frames import Ragged, Skeletons, SourceDataset
 from connectomedb.etl.synth import codes as C
@@ -62,22 +62,39 @@ class _Writer:
         self.columns = "column-vectors" in variants
         self.progress = progress
         self._spaces: dict[tuple[int, ...], h5s.SpaceID] = {}
+        # No modification times in object headers: the same seed gives byte-identical files.
+        self._dcpl = h5p.create(h5p.DATASET_CREATE)
+        self._dcpl.set_obj_track_times(False)
+        self._gcpl = h5p.create(h5p.GROUP_CREATE)
+        self._gcpl.set_obj_track_times(False)
+        self._lcpl = h5p.create(h5p.LINK_CREATE)
+        self._lcpl.set_create_intermediate_group(True)
 
     def close(self) -> None:
         self.file.close()
 
     def group(self, path: str) -> h5py.Group:
-        return self.file.require_group(path)
+        if path not in self.file:
+            h5g.create(self.file.id, path.encode(), lcpl=self._lcpl, gcpl=self._gcpl)
+        return self.file[path]
+
+    def _parent(self, path: str) -> None:
+        parent = path.rsplit("/", 1)[0]
+        if parent:
+            self.group(parent)
 
     def vector(self, path: str, values: np.ndarray, dtype: type) -> h5py.Dataset:
-        data = np.ascontiguousarray(values, dtype=dtype)
+        data: np.ndarray = np.ascontiguousarray(values, dtype=dtype)
         if self.columns:
             data = data.reshape(-1, 1)
-        return self.file.create_dataset(path, data=data)
+        self._parent(path)
+        return self.file.create_dataset(path, data=data, track_times=False)
 
     def matrix(self, path: str, values: np.ndarray, dtype: type) -> None:
         """An (N, k) array as MATLAB writes it: (k, N) on disk."""
-        self.file.create_dataset(path, data=np.ascontiguousarray(values.T, dtype=dtype))
+        self._parent(path)
+        data = np.ascontiguousarray(values.T, dtype=dtype)
+        self.file.create_dataset(path, data=data, track_times=False)
 
     def categorical(
         self, path: str, codes: np.ndarray, entries: tuple[tuple[int, str, str], ...]
@@ -97,14 +114,14 @@ class _Writer:
 
     def _tiny(self, parent: h5g.GroupID, name: bytes, data: np.ndarray) -> None:
         space = self._space(data.shape)
-        ds = h5d.create(parent, name, _FILE_TYPES[data.dtype], space)
+        ds = h5d.create(parent, name, _FILE_TYPES[data.dtype], space, dcpl=self._dcpl)
         if data.size:
             ds.write(space, space, data, mtype=_MEM_TYPES[data.dtype])
 
     def sets(self, path: str, ragged: Ragged, dtype: type, task: str) -> None:
         """One dataset per element: ``<path>/<i>`` with the values of element ``i``."""
         gid = self.group(path).id
-        values = np.ascontiguousarray(ragged.values, dtype=dtype)
+        values: np.ndarray = np.ascontiguousarray(ragged.values, dtype=dtype)
         offsets = ragged.offsets.tolist()
         n = len(offsets) - 1
         shape_of = (lambda k: (1, k)) if self.columns else (lambda k: (k,))
@@ -123,13 +140,13 @@ class _Writer:
         gid = self.group(path).id
         nodes = np.ascontiguousarray(sk.nodes.values, dtype=np.uint32)
         edges = np.ascontiguousarray(sk.edges.values, dtype=np.uint32)
-        seg = np.ascontiguousarray(sk.seg_ids.values, dtype=seg_dtype)
+        seg: np.ndarray = np.ascontiguousarray(sk.seg_ids.values, dtype=seg_dtype)
         no = sk.nodes.offsets.tolist()
         eo = sk.edges.offsets.tolist()
         n = len(no) - 1
         step = max(n // 100, 1)
         for i in range(n):
-            g = h5g.create(gid, b"%d" % (i + 1))
+            g = h5g.create(gid, b"%d" % (i + 1), gcpl=self._gcpl)
             self._tiny(g, b"nodes", np.ascontiguousarray(nodes[no[i] : no[i + 1]].T))
             self._tiny(g, b"edges", np.ascontiguousarray(edges[eo[i] : eo[i + 1]].T))
             s = seg[no[i] : no[i + 1]]
@@ -224,19 +241,23 @@ def _write_synapses(
     try:
         s = ds.synapses
         w.categorical("/synapses/type", s.type_code, C.SYNAPSE_TYPES)
-        if old:
+        # Fields a dataset may lack (older exports) are written only when present.
+        if old or s.pre_position is None or s.post_position is None:
             w.matrix("/synapses/position", s.syn_position, np.uint32)
         else:
             w.matrix("/synapses/prePosition", s.pre_position, np.uint32)
             w.matrix("/synapses/synPosition", s.syn_position, np.uint32)
             w.matrix("/synapses/postPosition", s.post_position, np.uint32)
         w.vector("/synapses/preAxonId", s.axon_id, np.uint32)
-        w.vector("/synapses/preSplitAxonId", s.split_axon_id, np.uint32)
+        if s.split_axon_id is not None:
+            w.vector("/synapses/preSplitAxonId", s.split_axon_id, np.uint32)
         w.vector(
             "/synapses/postDendId" if old else "/synapses/postDendriteId", s.target_id, np.uint32
         )
-        w.vector("/synapses/postSpineHeadId", s.spine_head_id, np.uint32)
-        w.vector("/synapses/asiArea", s.asi_area, np.float64)
+        if s.spine_head_id is not None:
+            w.vector("/synapses/postSpineHeadId", s.spine_head_id, np.uint32)
+        if s.asi_area is not None:
+            w.vector("/synapses/asiArea", s.asi_area, np.float64)
         w.sets("/synapses/preSegIds", s.pre_seg, seg, "synapse pre-segments")
         w.sets("/synapses/postSegIds", s.post_seg, seg, "synapse post-segments")
     finally:
@@ -250,7 +271,8 @@ def _write_segments(
     try:
         assert ds.segments is not None
         w.matrix("/segments/position", ds.segments.position, np.uint32)
-        w.vector("/segments/voxelCount", ds.segments.voxel_count, np.uint32)
+        if ds.segments.voxel_count is not None:
+            w.vector("/segments/voxelCount", ds.segments.voxel_count, np.uint32)
     finally:
         w.close()
 
