@@ -518,7 +518,8 @@ def common_axons(source: SourceDataset, target_ids: list[int] | None = None,
 
 
 def motif_counts(source: SourceDataset, min_synapses: int = 2, min_axons: int = 2,
-                 min_targets: int = 2, min_shared: int = 2, axon_class: str | None = None,
+                 min_targets: int = 2, min_neuron_targets: int = 2, min_shared: int = 2,
+                 axon_class: str | None = None,
                  target_class: str | None = None) -> pd.DataFrame:
     kw = {"axon_class": axon_class, "limit": None}
     both = {**kw, "target_class": target_class}
@@ -527,7 +528,9 @@ def motif_counts(source: SourceDataset, min_synapses: int = 2, min_axons: int = 
         "convergent_targets": len(convergent_targets(source, min_axons, **both)),
         "convergent_neurons": len(convergent_neurons(source, min_axons, **kw)),
         "divergent_axons": len(divergent_axons(source, min_targets, 0, **both)),
-        "axon_neuron_multi_target": len(axon_neuron_multi_target(source, min_targets, **kw)),
+        "axon_neuron_multi_target": len(
+            axon_neuron_multi_target(source, min_neuron_targets, **kw)
+        ),
         "shared_target_axon_pairs": len(shared_target_axon_pairs(source, min_shared, **both)),
         "bifans": len(bifans(source, **both)),
     }

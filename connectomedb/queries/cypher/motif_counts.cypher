@@ -4,14 +4,15 @@
 // params: min_synapses int 2
 // params: min_axons int 2
 // params: min_targets int 2
+// params: min_neuron_targets int 2
 // params: min_shared int 2
 // params: axon_class text null
 // params: target_class text null
 // columns: motif, instances
 // rule: as each listing query: multi_synaptic_connections (min_synapses), convergent_targets
 //   and convergent_neurons (min_axons; neurons ignore target_class), divergent_axons
-//   (min_targets, no neuron threshold), axon_neuron_multi_target (min_targets; ignores
-//   target_class), shared_target_axon_pairs (min_shared), bifans. Ordered by motif.
+//   (min_targets, no neuron threshold), axon_neuron_multi_target (min_neuron_targets;
+//   ignores target_class), shared_target_axon_pairs (min_shared), bifans. Ordered by motif.
 OPTIONAL MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
 WHERE c.synapses >= $min_synapses
   AND coalesce($axon_class, a.class) = a.class AND coalesce($target_class, t.class) = t.class
@@ -37,7 +38,7 @@ WHERE t.neuron_id IS NOT NULL AND coalesce($axon_class, a.class) = a.class
 WITH multi_synaptic, convergent_targets, convergent_neurons, divergent, a, t.neuron_id AS neuron_id,
      count(c) AS targets
 WITH multi_synaptic, convergent_targets, convergent_neurons, divergent,
-     sum(CASE WHEN neuron_id IS NOT NULL AND targets >= $min_targets THEN 1 ELSE 0 END)
+     sum(CASE WHEN neuron_id IS NOT NULL AND targets >= $min_neuron_targets THEN 1 ELSE 0 END)
          AS multi_target
 OPTIONAL MATCH (x:Axon)-[:CONNECTS_TO]->(t:Target {dataset: $dataset})<-[:CONNECTS_TO]-(y:Axon)
 WHERE x.id < y.id

@@ -4,14 +4,15 @@
 -- params: min_synapses int 2
 -- params: min_axons int 2
 -- params: min_targets int 2
+-- params: min_neuron_targets int 2
 -- params: min_shared int 2
 -- params: axon_class text null
 -- params: target_class text null
 -- columns: motif, instances
 -- rule: as each listing query: multi_synaptic_connections (min_synapses), convergent_targets
 --   and convergent_neurons (min_axons; neurons ignore target_class), divergent_axons
---   (min_targets, no neuron threshold), axon_neuron_multi_target (min_targets; ignores
---   target_class), shared_target_axon_pairs (min_shared), bifans. Ordered by motif.
+--   (min_targets, no neuron threshold), axon_neuron_multi_target (min_neuron_targets;
+--   ignores target_class), shared_target_axon_pairs (min_shared), bifans. Ordered by motif.
 WITH pairs AS (
     SELECT s.axon_id, s.target_id,
            min(coalesce(ac.name, 'Unknown')) AS axon_class,
@@ -53,7 +54,7 @@ SELECT motif, instances FROM (
     UNION ALL
     SELECT 'axon_neuron_multi_target', count(*) FROM (
         SELECT axon_id, neuron_id FROM by_axon_class WHERE neuron_id IS NOT NULL
-        GROUP BY 1, 2 HAVING count(*) >= %(min_targets)s) x
+        GROUP BY 1, 2 HAVING count(*) >= %(min_neuron_targets)s) x
     UNION ALL
     SELECT 'shared_target_axon_pairs', count(*) FROM shared_counts WHERE n >= %(min_shared)s
     UNION ALL

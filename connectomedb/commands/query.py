@@ -1,0 +1,198 @@
+"""``connectomedb query``: list and run the named queries; ``db grant-reader`` / ``refresh-views``.
+
+The two ``db`` subcommands are attached to the ``db`` group of :mod:`connectomedb.commands.db`
+when it is registered (it is, before this module), so the BI role lives next to its views.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+import pandas as pd
+
+from connectomedb.commands.options import quiet_option, settings_from, store_options
+from connectomedb.errors import QueryError
+
+FORMATS = ("table", "csv", "json")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(query)
+    db_group = group.commands.get("db")
+    if isinstance(db_group, click.Group):
+        db_group.add_command(grant_reader_cmd)
+        db_group.add_command(refresh_views_cmd)
+
+
+@click.group("query")
+def query() -> None:
+    """List and run the named SQL and Cypher queries (docs/queries.md).
+
+    \b
+    Example:
+      connectomedb query list
+      connectomedb query run class_matrix -p min_axon_synapses 10 -p min_target_synapses 10
+    """
+
+
+@query.command("list")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def list_cmd(fmt: str) -> None:
+    """List every named query with its engines and parameters.
+
+    \b
+    Example:
+      connectomedb query list
+      connectomedb query list --format json
+    """
+    from connectomedb.queries import list_queries
+
+    frame = list_queries()
+    if fmt == "table":
+        frame = frame[["name", "engines", "params", "description"]]
+    _emit(frame, fmt)
+
+
+@query.command("run")
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="KEY VALUE",
+    help="A query parameter (repeatable); lists as comma-separated values: -p axon_ids 1,2,3.",
+)
+@click.option("--engine", type=click.Choice(["sql", "cypher"]), default="sql", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--dataset", default=None, help="Dataset name. Default: the only loaded one.")
+@store_options
+def run_cmd(
+    name: str,
+    params: tuple[tuple[str, str], ...],
+    engine: str,
+    fmt: str,
+    dataset: str | None,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
+    """Run the named query NAME on PostgreSQL (--engine sql) or the graph (--engine cypher).
+
+    \b
+    Example:
+      connectomedb query run class_matrix --dataset demo
+      connectomedb query run bifans -p axon_class Inhibitory -p limit 20 --engine cypher
+      connectomedb query run common_targets -p axon_ids 1,2,6 --format csv
+    """
+    from connectomedb import queries
+
+    q = queries.get_query(name)  # unknown names fail before any database is touched
+    values: dict[str, Any] = {}
+    for key, value in params:
+        if key == "dataset":
+            raise QueryError("pass the dataset with --dataset NAME, not -p dataset.")
+        values[key] = None if value.lower() in ("null", "all", "") else value
+    q.bind(values)
+    settings = settings_from(home, postgres_url, graph_url)
+    if engine == "sql":
+        from connectomedb.stores.postgres import connect, resolve
+
+        target = resolve(settings)
+        with connect(target.url) as conn:
+            frame = queries.run(name, conn, engine="sql", dataset=dataset, **values)
+    else:
+        from connectomedb.stores.graph import open_graph_store
+
+        with open_graph_store(settings) as store:
+            frame = queries.run(name, store, engine="cypher", dataset=dataset, **values)
+    _emit(frame, fmt)
+
+
+def _emit(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        records = json.loads(frame.to_json(orient="records"))
+        click.echo(json.dumps(records, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for col in frame.columns:
+            numeric = pd.api.types.is_numeric_dtype(frame[col])
+            table.add_column(str(col), justify="right" if numeric else "left")
+        for row in frame.itertuples(index=False):
+            table.add_row(*[_cell(v) for v in row])
+        Console(width=max(Console().width, 120)).print(table)
+        click.echo(f"{len(frame)} rows", err=True)
+
+
+def _cell(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+@click.command("grant-reader")
+@click.argument("login")
+@click.option(
+    "--password",
+    default=None,
+    help="Password of LOGIN; creates LOGIN when it does not exist "
+    "(env CONNECTOMEDB_READER_PASSWORD).",
+    envvar="CONNECTOMEDB_READER_PASSWORD",
+)
+@store_options
+def grant_reader_cmd(
+    login: str, password: str | None, home: str | None, postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
+    """Give the PostgreSQL login LOGIN read-only access for BI tools (role connectomedb_reader).
+
+    Creates LOGIN when --password is given and it does not exist yet. The login can SELECT
+    every table and BI view and write nothing.
+
+    \b
+    Example:
+      connectomedb db grant-reader superset --password 'choose-one'
+    """
+    from connectomedb.queries.views import grant_reader
+    from connectomedb.stores.postgres import connect, resolve
+
+    settings = settings_from(home, postgres_url, graph_url)
+    target = resolve(settings)
+    with connect(target.url) as conn:
+        created = grant_reader(conn, login, password)
+    verb = "Created" if created else "Updated"
+    click.echo(f"{verb} login {login!r}: read-only (member of connectomedb_reader).")
+
+
+@click.command("refresh-views")
+@store_options
+@quiet_option
+def refresh_views_cmd(
+    home: str | None, postgres_url: str | None, graph_url: str | None, quiet: bool
+) -> None:
+    """Refresh the materialized BI views (a load does this by itself).
+
+    \b
+    Example:
+      connectomedb db refresh-views
+    """
+    from connectomedb.queries.views import refresh_views
+    from connectomedb.stores.postgres import connect, resolve
+
+    settings = settings_from(home, postgres_url, graph_url)
+    target = resolve(settings)
+    with connect(target.url) as conn:
+        done = refresh_views(conn)
+    if not quiet:
+        click.echo(f"Refreshed {', '.join(done) or 'no views (schema before version 0002)'}.")

@@ -1,0 +1,159 @@
+"""The BI views of PostgreSQL (created by migration 0002) and their refresh after a load.
+
+============================  ====================================================================
+view                          columns
+============================  ====================================================================
+``bi_synapse``                dataset, synapse_id, synapse_type, axon_id, axon_class, target_id,
+                              target_class, neuron_id, spine_head_id, asi_area, syn_x, syn_y,
+                              syn_z, in_connectome (plain view: always current)
+``bi_class_matrix``           dataset, axon_class, target_class, synapses, connections, axons,
+                              targets, fraction (of the axon class's synapses)
+``bi_axon_summary``           dataset, axon_id, axon_class, synapses, targets, neurons,
+                              path_length_um, synapses_per_um, asi_area_mean
+``bi_target_summary``         dataset, target_id, target_class, neuron_id, synapses, axons,
+                              path_length_um, synapses_per_um, asi_area_mean
+``bi_neuron_inputs``          dataset, neuron_id, axon_class, synapses, targets, axons, fraction
+============================  ====================================================================
+
+Every count follows docs/model.md (connectome synapses; classes as read from the files).
+The materialized ones must be refreshed after each load: :func:`refresh_views`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from connectomedb.errors import ConfigError, DatabaseError
+
+#: The role BI tools' logins are members of: SELECT on every table and view, no writes.
+READER_ROLE = "connectomedb_reader"
+
+#: Views in refresh order, each with its documented columns.
+VIEWS: dict[str, tuple[str, ...]] = {
+    "bi_synapse": (
+        "dataset", "synapse_id", "synapse_type", "axon_id", "axon_class", "target_id",
+        "target_class", "neuron_id", "spine_head_id", "asi_area", "syn_x", "syn_y", "syn_z",
+        "in_connectome",
+    ),
+    "bi_class_matrix": (
+        "dataset", "axon_class", "target_class", "synapses", "connections", "axons", "targets",
+        "fraction",
+    ),
+    "bi_axon_summary": (
+        "dataset", "axon_id", "axon_class", "synapses", "targets", "neurons", "path_length_um",
+        "synapses_per_um", "asi_area_mean",
+    ),
+    "bi_target_summary": (
+        "dataset", "target_id", "target_class", "neuron_id", "synapses", "axons",
+        "path_length_um", "synapses_per_um", "asi_area_mean",
+    ),
+    "bi_neuron_inputs": (
+        "dataset", "neuron_id", "axon_class", "synapses", "targets", "axons", "fraction",
+    ),
+}
+MATERIALIZED = ("bi_class_matrix", "bi_axon_summary", "bi_target_summary", "bi_neuron_inputs")
+
+
+def _execute(conn: Any, sql: str) -> list[tuple]:
+    if type(conn).__module__.startswith("sqlalchemy"):
+        result = conn.exec_driver_sql(sql)
+        return [tuple(r) for r in result.fetchall()] if result.returns_rows else []
+    cur = conn.execute(sql)
+    return cur.fetchall() if cur.description else []
+
+
+def refresh_views(conn: Any) -> list[str]:
+    """Refresh every materialized BI view (``REFRESH MATERIALIZED VIEW CONCURRENTLY``: readers
+    keep the previous contents until each refresh commits) and commit.
+
+    ``conn``: a psycopg connection or a SQLAlchemy Connection, outside any open load
+    transaction (call it after the load committed). Returns the refreshed view names; a
+    database whose schema predates the views gets none refreshed.
+    """
+    present = _execute(
+        conn,
+        "SELECT matviewname FROM pg_matviews WHERE schemaname = 'public' "
+        "AND matviewname LIKE 'bi\\_%'",
+    )
+    names = {r[0] for r in present}
+    done = []
+    try:
+        for view in MATERIALIZED:
+            if view in names:
+                # A view name from the fixed list above, never from input.
+                _execute(conn, f"REFRESH MATERIALIZED VIEW CONCURRENTLY {view}")
+                done.append(view)
+        conn.commit()
+    except Exception as error:
+        conn.rollback()
+        raise DatabaseError(
+            f"refreshing the BI view {view} failed: {error}. The data is loaded; run "
+            "`connectomedb db refresh-views` to try again."
+        ) from error
+    return done
+
+
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+# Grants of the reader role on this database (also made by migration 0002); idempotent.
+_READER_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {role}",
+)
+
+
+def grant_reader(conn: Any, login: str, password: str | None = None) -> bool:
+    """Make the PostgreSQL login ``login`` a member of :data:`READER_ROLE` (read-only access to
+    every table and view of this database) and commit; ``True`` when the login was created.
+
+    ``conn``: a psycopg connection of a role allowed to create roles. A new login needs a
+    ``password``; an existing one gets its password changed only when one is given.
+    """
+    from psycopg import sql
+
+    if not _LOGIN.match(login):
+        raise ConfigError(
+            f"login name {login!r}: expected lower-case letters, digits and _ (at most 63), "
+            "starting with a letter or _. Choose a name such as bi_reader."
+        )
+    role = sql.Identifier(READER_ROLE)
+    user = sql.Identifier(login)
+    try:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (READER_ROLE,)).fetchone():
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(role))
+        conn.execute(
+            sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                sql.Identifier(conn.info.dbname), role
+            )
+        )
+        for grant in _READER_GRANTS:
+            conn.execute(sql.SQL(grant).format(role=role))
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+        if not exists and password is None:
+            raise ConfigError(
+                f"PostgreSQL has no login {login!r}. Pass --password to create it, or create "
+                "it first (CREATE ROLE ... LOGIN)."
+            )
+        if password is not None:
+            # Utility statements take no bind parameters: the password goes in as a quoted
+            # literal built by psycopg.
+            verb = "ALTER" if exists else "CREATE"
+            conn.execute(
+                sql.SQL(verb + " ROLE {} WITH LOGIN PASSWORD {}").format(
+                    user, sql.Literal(password)
+                )
+            )
+        conn.execute(sql.SQL("GRANT {} TO {}").format(role, user))
+        conn.commit()
+    except ConfigError:
+        conn.rollback()
+        raise
+    except Exception as error:
+        conn.rollback()
+        raise DatabaseError(
+            f"granting read-only access to {login!r} failed: {error}. Connect as a role that "
+            "may create roles (CREATEROLE), for example the database owner."
+        ) from error
+    return not exists
