@@ -346,3 +346,21 @@ def test_store_errors_and_dataset_routing(settings: Settings) -> None:
                             {"dataset": key})
             assert int(got.n[0]) == n
         assert sorted(store.datasets().name) == ["first", "second name/with slash"]
+
+
+def test_chunked_copy_and_progress(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import connectomedb.etl.load.graph.ladybug as ladybug_loader
+
+    monkeypatch.setattr(ladybug_loader, "COPY_CHUNK_ROWS", 7)
+    src = handmade_source(seed=12)
+    calls: list[tuple[str, int, int]] = []
+    job = begin_graph_load(settings, src, "ds", replace=False,
+                           progress=lambda *a: calls.append(a))
+    assert job is not None
+    report = job.prepare()
+    job.commit()
+    assert graph_counts(settings, "ds") == expected_flat(src)
+    done = [c[1] for c in calls]
+    assert done == sorted(done) and done[-1] == calls[-1][2] == report.rows - 1  # no Dataset
+    segments = report.nodes["Segment"]
+    assert sum(1 for c in calls if c[0] == "nodes Segment") == -(-segments // 7)

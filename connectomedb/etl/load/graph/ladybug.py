@@ -45,6 +45,8 @@ from connectomedb.schema.graph import (
 )
 
 DB_FILE = "graph.lbug"
+#: Rows per ``COPY`` statement.
+COPY_CHUNK_ROWS = 2_000_000
 POINTER = "CURRENT"
 LOCK = ".lock"
 
@@ -184,18 +186,24 @@ def write_graph(
     done = 0
     for name, rtype, label, frm, to, rows in steps:
         started = time.perf_counter()
-        if rows:
+        frame = frames.nodes[label] if rtype is None else frames.rels[(rtype, frm, to)]
+        # Chunks: progress during the big tables, and one chunk's Arrow copy in memory at a
+        # time. LadybugDB appends to a non-empty table as fast as to an empty one.
+        for start in range(0, rows, COPY_CHUNK_ROWS):
+            part = frame.iloc[start : start + COPY_CHUNK_ROWS]
             if rtype is None:
                 assert label is not None
-                table = node_table(label, frames.nodes[label], dataset["dataset"])
+                table = node_table(label, part, dataset["dataset"])
             else:
-                table = rel_table(rtype, frm, to, frames.rels[(rtype, frm, to)])
+                table = rel_table(rtype, frm, to, part)
             _execute(conn, copy_statement(rtype, label, frm, to), {"rows_in": table}, name)
             del table
+            if progress is not None:
+                progress(name, done + min(start + COPY_CHUNK_ROWS, rows), total)
         done += rows
         if report is not None:
             report.steps.append(StepReport(name, rows, time.perf_counter() - started))
-        if progress is not None:
+        if progress is not None and rows == 0:
             progress(name, done, total)
 
 
