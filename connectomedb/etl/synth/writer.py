@@ -93,7 +93,7 @@ class _Writer:
     def matrix(self, path: str, values: np.ndarray, dtype: type) -> None:
         """An (N, k) array as MATLAB writes it: (k, N) on disk."""
         self._parent(path)
-        data = np.ascontiguousarray(values.T, dtype=dtype)
+        data: np.ndarray = np.ascontiguousarray(values.T, dtype=dtype)
         self.file.create_dataset(path, data=data, track_times=False)
 
     def categorical(
