@@ -1,0 +1,142 @@
+"""The registry: query files, headers, parameter validation and the error messages (no server)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from connectomedb import queries
+from connectomedb.errors import QueryError
+from connectomedb.queries.registry import QUERY_DIR, load_queries, parse_header
+
+
+def test_every_query_has_sql_and_cypher_with_the_same_header() -> None:
+    found = load_queries()
+    assert len(found) >= 20
+    for name, q in found.items():
+        assert q.sql is not None, name
+        if name != "class_matrix_vs_csv":  # connectome.csv is not in the graph
+            assert q.cypher is not None, name
+        assert q.description and q.rule and q.columns, name
+        assert len(set(q.columns)) == len(q.columns), name
+
+
+def test_parameters_in_the_text_are_exactly_the_declared_ones() -> None:
+    for name, q in load_queries().items():
+        declared = {p.name for p in q.params} | {"dataset"}
+        body_sql = "\n".join(line for line in q.sql.splitlines() if not line.startswith("--"))
+        assert set(re.findall(r"%\((\w+)\)s", body_sql)) == declared, name
+        if q.cypher:
+            body = "\n".join(line for line in q.cypher.splitlines() if not line.startswith("//"))
+            assert set(re.findall(r"\$(\w+)", body)) == declared, name
+
+
+def test_no_values_are_pasted_into_the_query_text() -> None:
+    # Only the model's fixed names may appear as literals; every value is a parameter.
+    allowed = {"'Unknown'", "'AxonInitialSegment'", "'axon'", "'target'",
+               "'multi_synaptic_connections'", "'convergent_targets'", "'convergent_neurons'",
+               "'divergent_axons'", "'axon_neuron_multi_target'", "'shared_target_axon_pairs'",
+               "'bifans'"}
+    for path in list((QUERY_DIR / "sql").glob("*.sql")) + list(QUERY_DIR.glob("cypher/*.cypher")):
+        body = "\n".join(
+            line for line in path.read_text().splitlines() if not line.startswith(("--", "//"))
+        )
+        assert set(re.findall(r"'[^']*'", body)) <= allowed, path.name
+
+
+def test_every_result_is_ordered() -> None:
+    # Rows must compare one by one across engines: the last clause that shapes the result
+    # orders it (LIMIT may follow).
+    for name, q in load_queries().items():
+        for text in (q.sql, q.cypher):
+            if text:
+                tail = text.strip().splitlines()
+                assert any(line.startswith("ORDER BY") for line in tail[-2:]), name
+
+
+def test_list_queries_frame() -> None:
+    df = queries.list_queries()
+    assert list(df.columns) == ["name", "description", "engines", "params", "columns", "rule"]
+    row = df[df.name == "class_matrix_vs_csv"].iloc[0]
+    assert row.engines == "sql"
+    assert "min_axon_synapses int 1" in df[df.name == "class_matrix"].iloc[0].params
+
+
+def test_unknown_query_names_close_matches() -> None:
+    with pytest.raises(QueryError) as error:
+        queries.get_query("bifan")
+    assert str(error.value) == (
+        "no query named 'bifan'. Did you mean bifans? List them with `connectomedb query list` "
+        "(or connectomedb.queries.list_queries())."
+    )
+
+
+def test_unknown_parameter() -> None:
+    with pytest.raises(QueryError) as error:
+        queries.get_query("bifans").bind({"axon_klass": "Inhibitory"})
+    assert str(error.value) == (
+        "query 'bifans' has no parameter 'axon_klass'. Its parameters are: axon_class (text, "
+        "default all), target_class (text, default all), limit (int, default 1000)."
+    )
+
+
+def test_parameter_types_are_checked_and_converted() -> None:
+    q = queries.get_query("multi_synaptic_connections")
+    assert q.bind({"min_synapses": "3", "limit": 5.0}) == {
+        "min_synapses": 3, "axon_class": None, "target_class": None, "limit": 5,
+    }
+    with pytest.raises(QueryError) as error:
+        q.bind({"min_synapses": "two"})
+    assert str(error.value) == (
+        "query 'multi_synaptic_connections': parameter 'min_synapses' expects int, found "
+        "'two'. Pass a whole number such as 2."
+    )
+    with pytest.raises(QueryError, match="must be at least 0, found -1"):
+        q.bind({"limit": -1})
+    with pytest.raises(QueryError, match="expects text"):
+        q.bind({"axon_class": 3})
+    ids = queries.get_query("common_targets").bind({"axon_ids": "3, 17,42"})
+    assert ids["axon_ids"] == [3, 17, 42]
+    with pytest.raises(QueryError, match="expects int\\[\\]"):
+        queries.get_query("common_targets").bind({"axon_ids": "3,x"})
+
+
+def test_engine_mismatch_and_missing_versions() -> None:
+    class FakeStore:
+        engine = "ladybug"
+
+        def run(self, cypher: str, params: dict) -> None:
+            raise AssertionError("must not run")
+
+        def dataset_key(self, name: str) -> str:
+            return name
+
+    with pytest.raises(QueryError) as error:
+        queries.run("class_matrix_vs_csv", FakeStore(), dataset="x")
+    assert "has no Cypher version" in str(error.value)
+    with pytest.raises(QueryError) as error:
+        queries.run("class_matrix", FakeStore(), engine="sql", dataset="x")
+    assert str(error.value) == (
+        "engine 'sql' was asked for but the connection is a cypher connection. Pass a "
+        "PostgreSQL connection."
+    )
+    with pytest.raises(QueryError, match="cannot run a query on a int"):
+        queries.run("class_matrix", 3)
+
+
+def test_header_parsing_errors() -> None:
+    with pytest.raises(QueryError, match="no 'rule:' line"):
+        parse_header("-- name: x\n-- description: d\n-- columns: a\nSELECT 1", "sql/x.sql")
+    with pytest.raises(QueryError, match="expected 'name type \\[default\\]'"):
+        parse_header("-- name: x\n-- params: limit integer 3\n", "sql/x.sql")
+    with pytest.raises(QueryError, match="the file name must match"):
+        parse_header("-- name: y\n-- description: d\n-- columns: a\n-- rule: 1\n", "sql/x.sql")
+    fields = parse_header(
+        "-- name: x\n-- description: one\n--   two\n-- params: k int 2\n-- columns: a,\n--   b\n"
+        "-- rule: 1\nSELECT 1\n-- name: ignored\n",
+        "sql/x.sql",
+    )
+    assert fields["description"] == "one two"
+    assert fields["columns"] == ("a", "b")
+    assert [(p.name, p.type, p.default) for p in fields["params"]] == [("k", "int", 2)]
