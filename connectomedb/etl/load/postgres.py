@@ -39,6 +39,7 @@ from sqlalchemy import BigInteger, Double, Integer, SmallInteger, Table, Text
 from sqlalchemy.dialects.postgresql import REAL
 
 from connectomedb import __version__
+from connectomedb.config import mask_url
 from connectomedb.errors import ConnectomeDBError, DatabaseError, InputError, LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.pgcopy import CopyColumn, ValueRangeError, check_range, copy_chunks
@@ -223,7 +224,9 @@ class PostgresLoad:
         try:
             conn = psycopg.connect(self.url, autocommit=False)
         except psycopg.OperationalError as error:
-            raise DatabaseError(f"cannot connect to PostgreSQL: {str(error).strip()}") from None
+            raise DatabaseError(
+                f"cannot connect to PostgreSQL at {mask_url(self.url)}: {str(error).strip()}"
+            ) from None
         self._conn = conn
         # Index builds after the COPY sort whole partitions; the default 64 MB spills to disk.
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -503,7 +506,8 @@ class PostgresLoad:
                 "data is intact. Fix the file and load again."
             )
         return LoadError(
-            f"loading dataset {self.dataset!r} into PostgreSQL failed during {where}: {text}. "
+            f"loading dataset {self.dataset!r} into PostgreSQL at {mask_url(self.url)} failed "
+            f"during {where}: {text}. "
             "Nothing was changed; the previous data is intact. Load again once the cause is fixed."
         )
 
