@@ -610,3 +610,31 @@ def run_cli(*args: str, env: dict[str, str] | None = None,
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+# --- answers of the query library ------------------------------------------------------------
+
+
+def rows_of(frame: object) -> list[tuple]:
+    """A query result as plain, comparable rows (None for missing values, floats to 9
+    significant digits), in the frame's order."""
+    import math
+
+    import pandas as pd
+
+    def value(v: object) -> object:
+        if v is None or v is pd.NA:
+            return None
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, np.integer)):
+            return int(v)
+        if isinstance(v, (float, np.floating)):
+            f = float(v)
+            if math.isnan(f):
+                return None
+            return int(f) if f.is_integer() else float(f"{f:.9g}")
+        return str(v)
+
+    assert isinstance(frame, pd.DataFrame)
+    return [tuple(value(v) for v in row) for row in frame.itertuples(index=False)]

