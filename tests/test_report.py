@@ -64,6 +64,8 @@ def test_report_opens_offline_and_draws_every_figure(settings: Settings, tmp_pat
     text = out.read_text(encoding="utf-8")
     assert "<h3>Graph store</h3>" in text
     assert "gives the same class × class synapse counts as PostgreSQL" in text
+    for name, _ in REPORT_QUERIES.values():  # each figure names the queries it shows
+        assert f"<code>{name}</code>" in text, name
     check = check_page(out)
     (tmp_path / "report.png").write_bytes(check.screenshot)
 

@@ -31,7 +31,12 @@ def render_html(data: ReportData, *, generated_at: datetime | None = None) -> st
     """The report page for ``data``."""
     when = (generated_at or datetime.now(timezone.utc)).isoformat(sep=" ", timespec="seconds")
     return render_page(
-        data.header, build_figures(data), data.notes, when, graph_counts=data.graph_counts
+        data.header,
+        build_figures(data),
+        data.notes,
+        when,
+        graph_counts=data.graph_counts,
+        queries=data.queries,
     )
 
 

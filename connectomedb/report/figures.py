@@ -32,12 +32,14 @@ _FONT = "Helvetica, Arial, sans-serif"
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure of the report: a stable ``key`` (HTML id), a caption and the Plotly figure."""
+    """One figure of the report: a stable ``key`` (HTML id), a caption, the Plotly figure and
+    the :class:`ReportData` frames it draws."""
 
     key: str
     section: str
     caption: str
     figure: go.Figure
+    frames: tuple[str, ...] = ()
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -311,9 +313,7 @@ def degree_figure(axon_degree: pd.DataFrame, target_degree: pd.DataFrame) -> go.
             col=column,
         )
         fig.update_yaxes(title_text=unit, type="log", row=1, col=column)
-    return _layout(
-        fig, "Degree distributions per class (neurites with at least one synapse)", 440
-    )
+    return _layout(fig, "Degree distributions per class (neurites with at least one synapse)", 440)
 
 
 def multiplicity_figure(connections: pd.DataFrame, summary: pd.DataFrame) -> go.Figure:
@@ -537,4 +537,20 @@ def build_figures(data: ReportData) -> list[Figure]:
             asi_cv_figure(data.asi_cv),
         ),
     ]
-    return [Figure(f.key, f.section, f.caption, _mark_empty(f.figure)) for f in figures]
+    return [
+        Figure(f.key, f.section, f.caption, _mark_empty(f.figure), _FRAMES_OF[f.key])
+        for f in figures
+    ]
+
+
+#: figure key -> the ReportData frames it draws.
+_FRAMES_OF: dict[str, tuple[str, ...]] = {
+    "class-matrix": ("class_matrix",),
+    "class-matrix-normalised": ("class_matrix",),
+    "target-specificity": ("specificity",),
+    "synapse-types": ("type_mix",),
+    "asi-area": ("asi",),
+    "degree": ("axon_degree", "target_degree"),
+    "multiplicity": ("connections", "multiplicity"),
+    "asi-cv": ("asi_cv",),
+}

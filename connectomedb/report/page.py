@@ -8,7 +8,7 @@ figures it should draw.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from plotly.offline import get_plotlyjs
@@ -36,7 +36,8 @@ nav a { margin-right: 14px; color: #1f3b57; }
 h2 { margin-top: 32px; border-bottom: 2px solid #1f3b57; padding-bottom: 4px; font-size: 19px; }
 .figure { background: #fff; border: 1px solid #ddd; border-radius: 4px; margin: 14px 0;
           padding: 6px; }
-.caption { font-size: 13px; color: #444; margin: 4px 8px 8px 8px; }
+.caption { font-size: 13px; color: #444; margin: 4px 8px 2px 8px; }
+.source { font-size: 12px; color: #666; margin: 0 8px 8px 8px; }
 ul.notes { font-size: 13px; color: #444; }
 """
 
@@ -78,6 +79,19 @@ def _header_html(header: DatasetHeader, graph_counts: pd.DataFrame | None) -> st
     )
 
 
+def _sources_html(item: Figure, queries: Mapping[str, tuple[str, Mapping[str, object]]]) -> str:
+    calls = []
+    for frame in item.frames:
+        if frame not in queries:
+            continue
+        name, params = queries[frame]
+        args = ", ".join(f"{k}={'all' if v is None else v}" for k, v in params.items())
+        calls.append(f"<code>{_e(name)}</code>" + (f" ({_e(args)})" if args else ""))
+    if not calls:
+        return ""
+    return f"<p class='source'>Query library: {'; '.join(calls)}</p>"
+
+
 def render_page(
     header: DatasetHeader,
     figures: Sequence[Figure],
@@ -85,8 +99,10 @@ def render_page(
     generated_at: str = "",
     *,
     graph_counts: pd.DataFrame | None = None,
+    queries: Mapping[str, tuple[str, Mapping[str, object]]] | None = None,
 ) -> str:
-    """The complete HTML document."""
+    """The complete HTML document. ``queries`` (frame -> query name and parameters) adds to
+    each figure the named queries it shows."""
     parts: list[str] = []
     current_section = None
     sections: list[str] = []
@@ -107,7 +123,8 @@ def render_page(
         )
         parts.append(
             f"<div class='figure' data-figure='{_e(item.key)}'>{div}"
-            f"<p class='caption'>Figure {number}. {_e(item.caption)}</p></div>"
+            f"<p class='caption'>Figure {number}. {_e(item.caption)}</p>"
+            f"{_sources_html(item, queries or {})}</div>"
         )
     nav = "".join(
         f"<a href='#section-{i}'>{_e(name)}</a>" for i, name in enumerate(sections, start=1)
