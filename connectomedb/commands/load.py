@@ -38,8 +38,8 @@ class RichProgress:
         self.console = Console(stderr=True)
         self.bars = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description:<28}"),
-            BarColumn(),
+            TextColumn("{task.description:<20}"),
+            BarColumn(bar_width=20),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             TextColumn("{task.fields[detail]}"),
