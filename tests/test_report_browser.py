@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly.graph_objects as go
+import pytest
 from plotly.offline import get_plotlyjs
 
-from connectomedb.report.browser import check_page
+from connectomedb.report.browser import BrowserError, check_page
 
 
 def _page(tmp_path: Path, body: str, expected: int) -> Path:
@@ -68,3 +69,17 @@ def test_a_request_to_the_network_is_recorded(tmp_path: Path) -> None:
     body = _plot("one") + "<script src='https://cdn.plot.ly/plotly-2.35.2.min.js'></script>"
     check = check_page(_page(tmp_path, body, expected=1), screenshot=False)
     assert check.external_requests == ["https://cdn.plot.ly/plotly-2.35.2.min.js"]
+
+
+def test_a_missing_chromium_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing to find here
+    monkeypatch.delenv("CONNECTOMEDB_CHROMIUM", raising=False)
+    with pytest.raises(BrowserError) as error:
+        check_page(_page(tmp_path, _plot("one"), expected=1))
+    assert str(error.value) == (
+        "Chromium was not found (looked for $CONNECTOMEDB_CHROMIUM, 'chromium' and "
+        "'chromium-browser' on the PATH). Install it, e.g. 'apt-get install -y chromium', "
+        "or set CONNECTOMEDB_CHROMIUM to its path."
+    )
