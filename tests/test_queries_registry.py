@@ -27,9 +27,10 @@ def test_parameters_in_the_text_are_exactly_the_declared_ones() -> None:
         declared = {p.name for p in q.params} | {"dataset"}
         body_sql = "\n".join(line for line in q.sql.splitlines() if not line.startswith("--"))
         assert set(re.findall(r"%\((\w+)\)s", body_sql)) == declared, name
-        if q.cypher:
-            body = "\n".join(line for line in q.cypher.splitlines() if not line.startswith("//"))
-            assert set(re.findall(r"\$(\w+)", body)) == declared, name
+        for text in (q.cypher, q.cypher_neo4j):
+            if text:
+                body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+                assert set(re.findall(r"\$(\w+)", body)) == declared, name
 
 
 def test_no_values_are_pasted_into_the_query_text() -> None:
@@ -38,7 +39,8 @@ def test_no_values_are_pasted_into_the_query_text() -> None:
                "'multi_synaptic_connections'", "'convergent_targets'", "'convergent_neurons'",
                "'divergent_axons'", "'axon_neuron_multi_target'", "'shared_target_axon_pairs'",
                "'bifans'"}
-    for path in list((QUERY_DIR / "sql").glob("*.sql")) + list(QUERY_DIR.glob("cypher/*.cypher")):
+    paths = [*QUERY_DIR.glob("sql/*.sql"), *QUERY_DIR.glob("cypher/**/*.cypher")]
+    for path in paths:
         body = "\n".join(
             line for line in path.read_text().splitlines() if not line.startswith(("--", "//"))
         )
@@ -49,7 +51,7 @@ def test_every_result_is_ordered() -> None:
     # Rows must compare one by one across engines: the last clause that shapes the result
     # orders it (LIMIT may follow).
     for name, q in load_queries().items():
-        for text in (q.sql, q.cypher):
+        for text in (q.sql, q.cypher, q.cypher_neo4j):
             if text:
                 tail = text.strip().splitlines()
                 assert any(line.startswith("ORDER BY") for line in tail[-2:]), name
