@@ -65,7 +65,7 @@ def open_graph_store(settings: Settings) -> GraphStore:
 def _not_loaded(name: str) -> QueryError:
     return QueryError(
         f"graph: dataset {name!r} is not loaded. Load it with `connectomedb load <folder> "
-        f"--name {name}`, or list the loaded ones with `connectomedb info`."
+        f"--dataset {name}`, or list the loaded ones with `connectomedb info`."
     )
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -94,11 +95,11 @@ def _dataset_row(props: Mapping[str, Any]) -> list[str]:
         value = props[prop.name]
         if isinstance(value, list):
             values.append(ARRAY_DELIMITER.join(str(v) for v in value))
-        elif isinstance(value, bool):
+        elif isinstance(value, (bool, np.bool_)):
             values.append("true" if value else "false")
         elif hasattr(value, "isoformat"):
-            # LadybugDB returns its UTC timestamps without a zone.
-            ts = pd.Timestamp(value)
+            # LadybugDB returns its UTC timestamps without a zone; Neo4j its own DateTime.
+            ts = pd.Timestamp(value.to_native() if hasattr(value, "to_native") else value)
             ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
             values.append(ts.isoformat().replace("+00:00", "Z"))
         else:

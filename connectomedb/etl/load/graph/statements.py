@@ -49,7 +49,7 @@ def needs_load(
         raise LoadError(
             f"graph: dataset {name!r} is already loaded from other files "
             f"(source {existing.get('source')!r}, loaded {existing.get('loaded_at')}). "
-            "Load again with replace to overwrite it, or choose another dataset name."
+            "Load it with --replace to replace it, or under another name with --dataset NAME."
         )
     return True
 
