@@ -71,6 +71,13 @@ class Param:
                 f"query {query!r}: parameter {self.name!r} expects {self.type}, found "
                 f"{value!r}. Pass {_example(self.type)}."
             ) from None
+        texts = [result] if self.type == "text" else result if self.type == "text[]" else []
+        if any("\x00" in text for text in texts):
+            # PostgreSQL text cannot hold NUL: say so instead of letting the driver fail.
+            raise QueryError(
+                f"query {query!r}: parameter {self.name!r} contains a NUL character (\\x00), "
+                "which no text in the database can hold. Remove it from the value."
+            )
         if self.minimum is not None and self.type == "int" and result < self.minimum:
             raise QueryError(
                 f"query {query!r}: parameter {self.name!r} must be at least {self.minimum}, "
