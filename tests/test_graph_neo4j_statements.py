@@ -263,3 +263,15 @@ def test_runner_retries_transient_errors(empty_graph: Any, error: type[Exception
                          sleep=sleeps.append)
     with pytest.raises(DatabaseError, match="kept failing after 6 attempts"):
         always.run(stmt)
+
+
+def test_unreachable_neo4j_is_a_clear_error_without_the_password() -> None:
+    from connectomedb.config import Settings
+    from connectomedb.etl.load.graph import begin_graph_load
+
+    settings = Settings(graph_url="bolt://loader:s3cret@127.0.0.1:9", neo4j_batch_size=10)
+    with pytest.raises(DatabaseError) as caught:
+        begin_graph_load(settings, handmade_source(), "ds", replace=False)
+    message = str(caught.value)
+    assert message.startswith("graph: cannot reach Neo4j at bolt://loader:***@127.0.0.1:9")
+    assert "s3cret" not in message
