@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     from connectomedb.config import Settings
     from connectomedb.etl.load.graph import begin_graph_load
     from connectomedb.etl.load.graph.ladybug import (
-        _steps,
         copy_statement,
+        copy_steps,
         ladybug_ddl,
         node_table,
         rel_table,
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     frames = graph_frames(source)
     transform_s = time.perf_counter() - t0
     tables = []
-    for name, rtype, label, frm, to, n in _steps(frames):
+    for name, rtype, label, frm, to, n in copy_steps(frames):
         if not n:
             continue
         if rtype is None:

@@ -107,7 +107,7 @@ _ARROW = {
 }
 
 
-def _constant_strings(value: str, n: int) -> pa.Array:
+def constant_strings(value: str, n: int) -> pa.Array:
     # A dictionary of one value cast to plain strings: no Python object per row.
     indices = pa.array(np.zeros(n, dtype=np.int8))
     return pa.DictionaryArray.from_arrays(indices, pa.array([value])).cast(pa.string())
@@ -119,7 +119,7 @@ def _column(series: pd.Series, type_: pa.DataType) -> pa.Array:
 
 def node_table(label: str, frame: pd.DataFrame, key: str) -> pa.Table:
     """The Arrow table ``COPY <label>`` reads: ``dataset`` then the frame's columns."""
-    arrays = [_constant_strings(key, len(frame))]
+    arrays = [constant_strings(key, len(frame))]
     names = ["dataset"]
     for prop in NODES[label].data_props:
         arrays.append(_column(frame[prop.name], _ARROW[prop.type]))
@@ -150,7 +150,7 @@ def copy_statement(rtype: str | None, label: str | None, frm: str = "", to: str 
     return f"COPY {q(rtype)} FROM $rows_in"
 
 
-def _steps(frames: GraphFrames) -> list[tuple[str, str | None, str | None, str, str, int]]:
+def copy_steps(frames: GraphFrames) -> list[tuple[str, str | None, str | None, str, str, int]]:
     """(step name, rel type, node label, from, to, rows) in load order: nodes first."""
     steps: list[tuple[str, str | None, str | None, str, str, int]] = []
     for label, frame in frames.nodes.items():
@@ -181,7 +181,7 @@ def write_graph(
         _execute(conn, ddl)
     node_stmt = dataset_node_statement(dataset)
     _execute(conn, node_stmt.text, node_stmt.params)
-    steps = _steps(frames)
+    steps = copy_steps(frames)
     total = sum(s[-1] for s in steps)
     done = 0
     for name, rtype, label, frm, to, rows in steps:

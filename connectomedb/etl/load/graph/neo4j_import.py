@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from connectomedb.etl.load.graph import ProgressFn
-from connectomedb.etl.load.graph.ladybug import _constant_strings, node_table, rel_table
+from connectomedb.etl.load.graph.ladybug import constant_strings, node_table, rel_table
 from connectomedb.etl.load.graph.neo4j import schema_statements
 from connectomedb.etl.transform_graph import GraphFrames
 from connectomedb.schema.graph import NODES, RELS
@@ -139,7 +139,7 @@ def write_neo4j_import(
         table = node_table(label, frame, key)
         id_column = table.column(NODES[label].key).cast(pa.string())
         table = table.add_column(0, "import_id", id_column)
-        table = table.append_column("label", _constant_strings(label, len(frame)))
+        table = table.append_column("label", constant_strings(label, len(frame)))
         header, data = outdir / f"{label}.header.csv", outdir / f"{label}.csv"
         _write_header(header, node_header(label))
         _write_rows(data, table)
@@ -152,7 +152,7 @@ def write_neo4j_import(
         if frame.empty:
             continue
         table = rel_table(rtype, frm, to, frame)
-        table = table.append_column("type", _constant_strings(rtype, len(frame)))
+        table = table.append_column("type", constant_strings(rtype, len(frame)))
         stem = f"{rtype}.{frm}.{to}"
         header, data = outdir / f"{stem}.header.csv", outdir / f"{stem}.csv"
         _write_header(header, rel_header(rtype, frm, to))
