@@ -17,6 +17,7 @@ import pandas as pd
 import psycopg
 import pytest
 import report_oracle as oracle
+import sqlalchemy
 from click.testing import CliRunner
 
 from connectomedb import queries
@@ -30,6 +31,7 @@ from connectomedb.report import build_figures, build_report, fetch_report_data
 from connectomedb.report.browser import check_page
 from connectomedb.report.fetch import PAPER_MIN_SYNAPSES, REPORT_QUERIES
 from connectomedb.stores.graph import open_graph_store
+from connectomedb.stores.postgres import sqlalchemy_url
 
 SCALE = "demo"
 DATASET = "demo"
@@ -198,6 +200,14 @@ def test_report_command(loaded: str, tmp_path: Path) -> None:
     # The only loaded dataset is the default.
     result = runner.invoke(main, [*args, str(tmp_path / "default.html")])
     assert result.exit_code == 0, result.output
+
+    # The library takes a SQLAlchemy engine as well as a psycopg connection or a URL.
+    engine = sqlalchemy.create_engine(sqlalchemy_url(loaded))
+    try:
+        page = build_report(engine, DATASET, tmp_path / "engine.html").read_text(encoding="utf-8")
+    finally:
+        engine.dispose()
+    assert page.count("class='figure'") == FIGURES
 
     result = runner.invoke(main, [*args, "--dataset", "nope", str(tmp_path / "x.html")])
     assert result.exit_code != 0
