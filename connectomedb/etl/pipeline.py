@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from connectomedb.config import Settings
-from connectomedb.errors import LoadError
+from connectomedb.errors import ConfigError, LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
 from connectomedb.etl.transform import transform
@@ -110,6 +111,27 @@ def source_rows(source: SourceDataset) -> int:
     return n
 
 
+#: The embedded graph keeps a dataset in a folder named by its percent-encoded name.
+MAX_ENCODED_NAME = 255
+
+
+def check_dataset_name(name: str) -> None:
+    """A name both stores can hold, else :class:`ConfigError` (before anything is read)."""
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    if not name.strip():
+        problem = "is empty"
+    elif "\x00" in name:
+        problem = "contains a NUL character"
+    elif len(quote(name, safe="").encode()) > MAX_ENCODED_NAME:
+        problem = (
+            f"is too long ({len(quote(name, safe=''))} bytes percent-encoded, at most "
+            f"{MAX_ENCODED_NAME})"
+        )
+    else:
+        return
+    raise ConfigError(f"the dataset name {shown!r} {problem}. Choose another with --dataset.")
+
+
 def graph_loader() -> Callable[..., Any] | None:
     """``begin_graph_load`` of the graph package, or None when it is not installed."""
     try:
@@ -135,6 +157,7 @@ def run_load(
     graph. ``dataset`` defaults to the folder's name. Pass ``source`` to skip reading files."""
     folder = Path(folder)
     name = dataset or folder.resolve().name
+    check_dataset_name(name)
     say = progress or (lambda _s, _d, _t: None)
     report = LoadReport(name, folder)
 
