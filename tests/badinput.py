@@ -554,8 +554,10 @@ def graph_content(home: Path, dataset: str) -> dict[str, object]:
                 f"MATCH (n:{q(node.name)} {{{q('dataset')}: $dataset}}) RETURN n",
                 {"dataset": key},
             )
+            # ``dataset`` is the dataset's name on every node: the same for the whole graph.
             rows = sorted(
-                repr(sorted((k, v) for k, v in dict(n).items() if not k.startswith("_")))
+                repr(sorted((k, v) for k, v in dict(n).items()
+                            if not k.startswith("_") and k != "dataset"))
                 for n in frame.iloc[:, 0]
             )
             digest.update("\n".join(rows).encode())
