@@ -52,14 +52,16 @@ def test_other_files_under_a_loaded_name_need_replace(db: str) -> None:
     assert snapshot(db) == before
 
 
-def test_replace_swaps_the_dataset_and_keeps_its_id(db: str) -> None:
+def test_replace_swaps_the_dataset_under_a_new_id(db: str) -> None:
     load_dataset(db, make_source(0), "l4")
     load_dataset(db, make_source(7), "other")
     other_before = {t: _table(db, t.name, "other") for t in DATA_TABLES}
     first_id = _dataset_id(db, "l4")
     new = make_source(1, n_synapses=200, n_axons=30, variant="new")
     report = load_dataset(db, new, "l4", replace=True)
-    assert report.status == "replaced" and report.dataset_id == first_id
+    assert report.status == "replaced" and report.dataset_id == _dataset_id(db, "l4") != first_id
+    names = _query(db, "select name from dataset order by name")["name"].tolist()
+    assert names == ["l4", "other"]
     assert_dataset_equals(db, "l4", new)
     for table, frame in other_before.items():
         pd.testing.assert_frame_equal(_table(db, table.name, "other"), frame)
@@ -92,6 +94,11 @@ class Boom(RuntimeError):
         ("index", "target_segment"),
         ("attach", "synapse_post_segment"),
         ("verify", ""),
+        ("analyze", "segment"),
+        ("detach", "synapse"),  # commit(): dropping the old version
+        ("detach", "axon_class"),
+        ("rename", ""),
+        ("commit", ""),
     ],
 )
 def test_failure_at_any_step_leaves_the_previous_dataset_intact(
@@ -110,6 +117,7 @@ def test_failure_at_any_step_leaves_the_previous_dataset_intact(
     )
     with pytest.raises(LoadError, match=f"failed during {phase}.*injected"):
         load.prepare()
+        load.commit()
     assert snapshot(db) == before
     assert_dataset_equals(db, "l4", old)
     # and the next load goes through
@@ -157,14 +165,17 @@ def test_an_id_too_large_for_the_column_is_an_input_error_before_writing(db: str
     assert _query(db, "select count(*) from dataset").iloc[0, 0] == 0
 
 
-def test_a_killed_connection_mid_load_leaves_the_previous_dataset(db: str) -> None:
+@pytest.mark.parametrize("phase,table", [("index", "synapse"), ("detach", "target")])
+def test_a_killed_connection_mid_load_leaves_the_previous_dataset(
+    db: str, phase: str, table: str
+) -> None:
     old = make_source(0)
     load_dataset(db, old, "l4")
     before = snapshot(db)
     killed: list[int] = []
 
     def checkpoint(p: str, t: str) -> None:
-        if (p, t) == ("index", "synapse"):
+        if (p, t) == (phase, table):
             with psycopg.connect(db, autocommit=True) as other:
                 pids = other.execute(
                     "select pid from pg_stat_activity where datname = current_database()"
@@ -177,8 +188,9 @@ def test_a_killed_connection_mid_load_leaves_the_previous_dataset(db: str) -> No
     load = PostgresLoad(
         db, make_source(5, variant="new"), "l4", replace=True, checkpoint=checkpoint
     )
-    with pytest.raises(LoadError, match="failed during index synapse"):
+    with pytest.raises(LoadError, match=f"failed during {phase} {table}"):
         load.prepare()
+        load.commit()
     assert len(killed) == 1
     assert snapshot(db) == before
     new = make_source(5, variant="new")
@@ -228,3 +240,22 @@ def test_concurrent_loads_are_serialised(db: str) -> None:
     assert ids["name"].tolist() == ["d0", "d1", "d2"]
     for i in range(3):
         assert_dataset_equals(db, f"d{i}", make_source(i))
+
+
+def test_readers_of_a_dataset_being_replaced_are_not_blocked(db: str) -> None:
+    old, new = make_source(0), make_source(1, n_synapses=55, variant="new")
+    load_dataset(db, old, "l4")
+    load = PostgresLoad(db, new, "l4", replace=True)
+    load.prepare()
+    try:
+        with psycopg.connect(db) as reader:
+            reader.execute("set lock_timeout = '2s'")
+            seen = reader.execute(
+                "select count(*) from synapse s join dataset d using (dataset_id)"
+                " where d.name = 'l4'"
+            ).fetchone()
+            names = reader.execute("select name from dataset").fetchall()
+        assert seen == (old.synapses.n,) and names == [("l4",)]
+    finally:
+        load.commit()
+    assert_dataset_equals(db, "l4", new)

@@ -2,19 +2,24 @@
 
 Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE transaction::
 
-    lock (advisory; one load at a time) → dataset row (insert, or reuse the ID on --replace)
-    → per table: CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary COPY
-      into it (no indexes yet)
-    → primary keys and indexes on the filled partitions
-    → swap: detach and drop the dataset's old partitions (--replace), attach the new ones
-      (foreign keys are validated here; the CHECK spares the partition-bound scan)
-    → update the dataset row → count every table through its parent and compare with the
-      source → ANALYZE
-    → COMMIT
+    prepare():
+      lock (advisory; one load at a time) → a new dataset row and dataset_id (on --replace
+      under a provisional name, next to the old version)
+      → per table: CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary
+        COPY into it (no indexes yet)
+      → primary keys and indexes on the filled partitions
+      → ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
+        partition-bound scan; readers are not blocked)
+      → count every table through its parent and compare with the source → ANALYZE
+    commit():
+      on --replace: DETACH and DROP the old version's partitions, delete its dataset row and
+      give the new row the dataset's name (catalog work only)
+      → COMMIT
 
 Until the commit nobody sees any of it, and a failure or a killed process at any point rolls
-everything back, so the previous data stays exactly as it was. Readers are blocked only on
-``--replace``, from the swap until the commit (DETACH takes an exclusive lock on the parents).
+everything back, so the previous data stays exactly as it was. Readers of the replaced
+dataset wait only for the few catalog statements of ``commit()`` (DETACH locks the parents).
+A replaced dataset gets a new ``dataset_id``; its name is the stable handle.
 
 Two phases, so the pipeline can keep PostgreSQL and the graph consistent::
 
@@ -164,6 +169,7 @@ class PostgresLoad:
         self._progress = progress or (lambda _s, _d, _t: None)
         self._checkpoint = checkpoint or (lambda _p, _t: None)
         self._conn: psycopg.Connection | None = None
+        self._old_id: int | None = None
         self._phase = "connect"
         self._table = ""
         self.report: PostgresLoadReport | None = None
@@ -186,9 +192,18 @@ class PostgresLoad:
         if conn is None:
             return
         try:
+            if self._old_id is not None and self.report is not None:
+                self._drop_old(conn, self._old_id, int(self.report.dataset_id or 0))
+            self._step("commit")
             conn.commit()
-        except psycopg.Error as error:
-            raise self._wrap(error, phase="commit") from error
+        except BaseException as error:
+            try:
+                conn.rollback()
+            except psycopg.Error:
+                pass  # a dead connection rolled back on the server already
+            if isinstance(error, ConnectomeDBError) or not isinstance(error, Exception):
+                raise
+            raise self._wrap(error) from error
         finally:
             conn.close()
 
@@ -251,24 +266,26 @@ class PostgresLoad:
         status = "replaced" if row is not None else "loaded"
         frames = self._frames if self._frames is not None else transform(self.source)
         plan = self._plan(frames)  # range checks before anything is written
-        if row is None:
-            dataset_id = int(
-                conn.execute(
-                    "INSERT INTO public.dataset (name, source, files, row_counts, loader_version)"
-                    " VALUES (%s, %s, %s, %s, %s) RETURNING dataset_id",
-                    (
-                        self.dataset,
-                        str(self.source.folder),
-                        psycopg.types.json.Jsonb(files),
-                        psycopg.types.json.Jsonb(expected),
-                        LOADER_VERSION,
-                    ),
-                ).fetchone()[0]  # type: ignore[index]
-            )
-        else:
-            dataset_id = int(row[0])
-        report = PostgresLoadReport(self.dataset, status, dataset_id)
         generation = uuid.uuid4().hex[:6]
+        # A replacement is built under a new dataset_id and a provisional name next to the
+        # old version; commit() drops the old one and renames, so readers are never blocked
+        # while the rest of the load (the graph) is prepared.
+        self._old_id = None if row is None else int(row[0])
+        provisional = self.dataset if row is None else f"{self.dataset} (replacing, {generation})"
+        dataset_id = int(
+            conn.execute(
+                "INSERT INTO public.dataset (name, source, files, row_counts, loader_version)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING dataset_id",
+                (
+                    provisional,
+                    str(self.source.folder),
+                    psycopg.types.json.Jsonb(files),
+                    psycopg.types.json.Jsonb(expected),
+                    LOADER_VERSION,
+                ),
+            ).fetchone()[0]  # type: ignore[index]
+        )
+        report = PostgresLoadReport(self.dataset, status, dataset_id)
         parts = {t.name: _partition_name(t.name, dataset_id, generation) for t in DATA_TABLES}
 
         t0 = time.perf_counter()
@@ -276,7 +293,7 @@ class PostgresLoad:
         t1 = time.perf_counter()
         self._index_all(conn, parts, report)
         t2 = time.perf_counter()
-        self._swap(conn, parts, dataset_id, replacing=row is not None)
+        self._attach(conn, parts, dataset_id)
         t3 = time.perf_counter()
         self._step("verify")
         counts = self._verify(conn, dataset_id, expected)
@@ -434,21 +451,9 @@ class PostgresLoad:
             by_table[table.name].index_seconds = time.perf_counter() - started
             self._progress("index", k + 1, len(DATA_TABLES))
 
-    def _swap(
-        self, conn: psycopg.Connection, parts: dict[str, str], dataset_id: int, *, replacing: bool
-    ) -> None:
-        if replacing:
-            for table in reversed(DATA_TABLES):
-                self._step("detach", table.name)
-                for old in _partitions_of(conn, table.name, dataset_id):
-                    parent = sql.Identifier("public", table.name)
-                    old_id = sql.Identifier(PARTITION_SCHEMA, old)
-                    conn.execute(
-                        sql.SQL("ALTER TABLE {parent} DETACH PARTITION {old}").format(
-                            parent=parent, old=old_id
-                        )
-                    )
-                    conn.execute(sql.SQL("DROP TABLE {old}").format(old=old_id))
+    def _attach(self, conn: psycopg.Connection, parts: dict[str, str], dataset_id: int) -> None:
+        # ATTACH takes SHARE UPDATE EXCLUSIVE on the parent: readers go on undisturbed. The
+        # foreign keys of each new partition are validated here.
         for k, table in enumerate(DATA_TABLES):
             self._step("attach", table.name)
             conn.execute(
@@ -459,6 +464,25 @@ class PostgresLoad:
                 )
             )
             self._progress("attach", k + 1, len(DATA_TABLES))
+
+    def _drop_old(self, conn: psycopg.Connection, old_id: int, new_id: int) -> None:
+        """Detach and drop the replaced version, hand its name to the new one. Catalog work
+        only; DETACH locks each parent exclusively until the commit right after."""
+        for table in reversed(DATA_TABLES):  # children first: nothing refers to what goes
+            self._step("detach", table.name)
+            for old in _partitions_of(conn, table.name, old_id):
+                old_ident = sql.Identifier(PARTITION_SCHEMA, old)
+                conn.execute(
+                    sql.SQL("ALTER TABLE {parent} DETACH PARTITION {old}").format(
+                        parent=sql.Identifier("public", table.name), old=old_ident
+                    )
+                )
+                conn.execute(sql.SQL("DROP TABLE {old}").format(old=old_ident))
+        self._step("rename")
+        conn.execute("DELETE FROM public.dataset WHERE dataset_id = %s", (old_id,))
+        conn.execute(
+            "UPDATE public.dataset SET name = %s WHERE dataset_id = %s", (self.dataset, new_id)
+        )
 
     def _verify(
         self, conn: psycopg.Connection, dataset_id: int, expected: dict[str, int]
