@@ -11,6 +11,7 @@ import pytest
 from pg_source import _dataset_id, _query, _table, assert_dataset_equals, make_source, snapshot
 
 from connectomedb.errors import InputError, LoadError
+from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.postgres import PostgresLoad, load_dataset
 from connectomedb.schema import DATA_TABLES
 from connectomedb.stores.postgres import upgrade
@@ -259,3 +260,23 @@ def test_readers_of_a_dataset_being_replaced_are_not_blocked(db: str) -> None:
     finally:
         load.commit()
     assert_dataset_equals(db, "l4", new)
+
+
+def test_materialized_views_change_with_the_data(db: str) -> None:
+    def connectome_synapses(src: SourceDataset) -> int:
+        return int(((src.synapses.axon_id > 0) & (src.synapses.target_id > 0)).sum())
+
+    def in_view(name: str) -> int:
+        found = _query(
+            db, "select coalesce(sum(synapses), 0) from bi_class_matrix where dataset = %s", (name,)
+        ).iloc[0, 0]
+        return int(found)
+
+    old, new = make_source(0), make_source(1, n_synapses=150, variant="new")
+    load_dataset(db, old, "l4")
+    assert in_view("l4") == connectome_synapses(old) > 0
+    load = PostgresLoad(db, new, "l4", replace=True)
+    load.prepare()
+    assert in_view("l4") == connectome_synapses(old)  # readers keep the old contents
+    load.commit()
+    assert in_view("l4") == connectome_synapses(new) != connectome_synapses(old)

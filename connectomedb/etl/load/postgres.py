@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,11 @@ from connectomedb.config import mask_url
 from connectomedb.errors import ConnectomeDBError, DatabaseError, InputError, LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.pgcopy import CopyColumn, ValueRangeError, check_range, copy_chunks
+from connectomedb.etl.load.postgres_sql import (
+    partitions_of,
+    refresh_materialized_views,
+    text_rows,
+)
 from connectomedb.etl.transform import TableFrame, source_row_counts, transform
 from connectomedb.schema import DATA_TABLES, PARTITION_SCHEMA
 from connectomedb.stores.postgres import head_revision, psycopg_url
@@ -194,6 +199,11 @@ class PostgresLoad:
         try:
             if self._old_id is not None and self.report is not None:
                 self._drop_old(conn, self._old_id, int(self.report.dataset_id or 0))
+            self._step("views")
+            started = time.perf_counter()
+            refresh_materialized_views(conn)
+            if self.report is not None:
+                self.report.seconds["views"] = time.perf_counter() - started
             self._step("commit")
             conn.commit()
         except BaseException as error:
@@ -410,7 +420,7 @@ class PostgresLoad:
                 if any(c.pg_type == "text" for c in columns):
                     # Dimension tables: a few rows with text; psycopg's own binary rows.
                     copy.set_types([c.pg_type for c in columns])
-                    for row in _rows(columns, frame.n):
+                    for row in text_rows(columns, frame.n):
                         copy.write_row(row)
                     done += frame.n
                 else:
@@ -470,7 +480,7 @@ class PostgresLoad:
         only; DETACH locks each parent exclusively until the commit right after."""
         for table in reversed(DATA_TABLES):  # children first: nothing refers to what goes
             self._step("detach", table.name)
-            for old in _partitions_of(conn, table.name, old_id):
+            for old in partitions_of(conn, table.name, old_id):
                 old_ident = sql.Identifier(PARTITION_SCHEMA, old)
                 conn.execute(
                     sql.SQL("ALTER TABLE {parent} DETACH PARTITION {old}").format(
@@ -534,32 +544,6 @@ class PostgresLoad:
             f"during {where}: {text}. "
             "Nothing was changed; the previous data is intact. Load again once the cause is fixed."
         )
-
-
-def _rows(columns: Sequence[CopyColumn], n: int) -> Iterator[list[object]]:
-    values = []
-    for c in columns:
-        if c.values is None:
-            values.append([c.constant] * n)
-        else:
-            listed = c.values.tolist()
-            if c.null is not None:
-                nulls = c.null.tolist()
-                listed = [None if null else v for v, null in zip(listed, nulls, strict=True)]
-            values.append(listed)
-    for i in range(n):
-        yield [col[i] for col in values]
-
-
-def _partitions_of(conn: psycopg.Connection, table: str, dataset_id: int) -> list[str]:
-    prefix = f"{table}_d{dataset_id}_"
-    found = conn.execute(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-        " JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE i.inhparent = %s::regclass AND n.nspname = %s AND left(c.relname, %s) = %s",
-        (f"public.{table}", PARTITION_SCHEMA, len(prefix), prefix),
-    ).fetchall()
-    return [r[0] for r in found]
 
 
 def load_dataset(
