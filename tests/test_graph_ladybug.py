@@ -364,3 +364,4 @@ def test_chunked_copy_and_progress(settings: Settings, monkeypatch: pytest.Monke
     assert done == sorted(done) and done[-1] == calls[-1][2] == report.rows - 1  # no Dataset
     segments = report.nodes["Segment"]
     assert sum(1 for c in calls if c[0] == "nodes Segment") == -(-segments // 7)
+    assert sum(1 for c in calls if c[0] == "rels PRE Segment→Synapse") == 1
