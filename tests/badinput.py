@@ -640,3 +640,12 @@ def rows_of(frame: object) -> list[tuple]:
 
     assert isinstance(frame, pd.DataFrame)
     return [tuple(value(v) for v in row) for row in frame.itertuples(index=False)]
+
+
+def run_cli_as(user: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``connectomedb ARGS`` as the unprivileged system user ``user`` (root reads and writes
+    every file whatever its mode, so permission tests need another user)."""
+    return subprocess.run(
+        ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", CLI, *args],
+        capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL,
+    )

@@ -26,6 +26,7 @@ from badinput import (
     message_matches,
     pg_fingerprint,
     run_cli,
+    run_cli_as,
     set_unknown_codes,
     valid_dataset,
 )
@@ -170,13 +171,3 @@ def test_unreadable_file_as_an_unprivileged_user(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-
-def run_cli_as(user: str, *args: str, env: dict[str, str]):  # type: ignore[no-untyped-def]
-    import subprocess
-
-    from badinput import CLI
-
-    return subprocess.run(
-        ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", CLI, *args],
-        capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL,
-    )

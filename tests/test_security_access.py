@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import h5py
 import psycopg
 import pytest
-from badinput import cli_env, pg_fingerprint, run_cli, valid_dataset
+from badinput import cli_env, pg_fingerprint, run_cli, run_cli_as, valid_dataset
 from psycopg import errors, sql
 
 from connectomedb.config import Settings
@@ -268,8 +268,6 @@ def test_a_load_needs_no_write_access_to_the_files(folder: Path, embedded_pg_bas
         os.chown(home, user.pw_uid, user.pw_gid)
         before = _state(data)
         for url in _fresh_database(embedded_pg_base):
-            from test_reliability_badinput import run_cli_as
-
             result = run_cli_as(user.pw_name, "load", str(data), "--dataset", "ro", "--quiet",
                                 "--home", str(home), "--postgres-url", url,
                                 env=cli_env(HOME=str(home)))
