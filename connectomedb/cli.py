@@ -44,7 +44,7 @@ def main() -> None:
     Example:
       connectomedb synth demo-data --scale demo
       connectomedb load demo-data
-      connectomedb query run synapses_by_class
+      connectomedb query run class_matrix --dataset demo-data
     """
 
 
