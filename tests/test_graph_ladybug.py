@@ -365,3 +365,12 @@ def test_chunked_copy_and_progress(settings: Settings, monkeypatch: pytest.Monke
     segments = report.nodes["Segment"]
     assert sum(1 for c in calls if c[0] == "nodes Segment") == -(-segments // 7)
     assert sum(1 for c in calls if c[0] == "rels PRE Segment→Synapse") == 1
+
+
+@pytest.mark.parametrize("bad", ["", "a\x00b", "é" * 50])
+def test_names_that_cannot_be_folders_are_refused(settings: Settings, bad: str) -> None:
+    with pytest.raises(LoadError, match="cannot name a folder"):
+        begin_graph_load(settings, handmade_source(), bad, replace=False)
+    assert not settings.embedded_graph_dir.exists() or not any(
+        settings.embedded_graph_dir.iterdir()
+    )

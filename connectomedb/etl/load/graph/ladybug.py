@@ -45,6 +45,8 @@ from connectomedb.schema.graph import (
 )
 
 DB_FILE = "graph.lbug"
+#: Longest percent-encoded dataset name (a folder name has at most 255 bytes).
+MAX_ENCODED_NAME = 240
 #: Rows per ``COPY`` of a node table. Relationship tables are copied whole: appending to a
 #: non-empty one rebuilds its adjacency lists, which measured slower and kept more memory
 #: until the checkpoint (+200 MB for 3.5M relationships in two halves).
@@ -376,8 +378,11 @@ def begin_ladybug_load(
     progress: ProgressFn | None = None,
 ) -> LadybugGraphLoad | None:
     """See :func:`connectomedb.etl.load.graph.begin_graph_load`."""
-    if not name:
-        raise LoadError("graph: the dataset name is empty. Give the dataset a name.")
+    if not name or "\x00" in name or len(quote(name, safe="")) > MAX_ENCODED_NAME:
+        raise LoadError(
+            f"graph: the dataset name {name[:40]!r} cannot name a folder (empty, a NUL "
+            f"character, or over {MAX_ENCODED_NAME} bytes percent-encoded). Choose another."
+        )
     base = dataset_dir(root, name)
     lock = _Lock(base / LOCK, name)
     try:
