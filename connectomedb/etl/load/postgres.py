@@ -199,11 +199,9 @@ class PostgresLoad:
         try:
             if self._old_id is not None and self.report is not None:
                 self._drop_old(conn, self._old_id, int(self.report.dataset_id or 0))
-            self._step("views")
-            started = time.perf_counter()
-            refresh_materialized_views(conn)
-            if self.report is not None:
-                self.report.seconds["views"] = time.perf_counter() - started
+            if self._old_id is not None:
+                # Only now do the views see the replaced version gone and the name moved.
+                self._refresh_views(conn)
             self._step("commit")
             conn.commit()
         except BaseException as error:
@@ -329,9 +327,20 @@ class PostgresLoad:
             "verify": t4 - t3,
             "analyze": t5 - t4,
         }
+        self.report = report
+        if self._old_id is None:
+            # A new dataset: refresh now, so a failure shows before the graph is prepared.
+            self._refresh_views(conn)
         self._step("prepared")
         self.report = report
         return report
+
+    def _refresh_views(self, conn: psycopg.Connection) -> None:
+        self._step("views")
+        started = time.perf_counter()
+        refresh_materialized_views(conn)
+        if self.report is not None:
+            self.report.seconds["views"] = time.perf_counter() - started
 
     def _check_schema(self, conn: psycopg.Connection) -> None:
         head = head_revision()
