@@ -45,13 +45,11 @@ DATASET = "l4"
 KILL_POINTS = [
     "extract:dendrites.hdf5",
     "transform",
-    "connect",
     "create:axon_segment",
     "copy:synapse",
     "index:synapse_post_segment",
     "detach:target",
     "attach:synapse",
-    "verify",
     "analyze:segment",
     "prepared",
     "graph:nodes Synapse",
