@@ -112,7 +112,7 @@ def source_rows(source: SourceDataset) -> int:
 
 
 #: The embedded graph keeps a dataset in a folder named by its percent-encoded name.
-MAX_ENCODED_NAME = 255
+MAX_ENCODED_NAME = 240  # as the LadybugDB loader: a folder name holds 255 bytes
 
 
 def check_dataset_name(name: str) -> None:
