@@ -142,3 +142,19 @@ def test_header_parsing_errors() -> None:
     assert fields["description"] == "one two"
     assert fields["columns"] == ("a", "b")
     assert [(p.name, p.type, p.default) for p in fields["params"]] == [("k", "int", 2)]
+
+
+def test_the_catalogue_documents_every_query() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "queries.md").read_text()
+    for name, q in load_queries().items():
+        assert f"#### `{name}`" in text, name
+        section = text.split(f"#### `{name}`", 1)[1].split("####", 1)[0]
+        assert ", ".join(f"`{c}`" for c in q.columns) in section, name
+        for p in q.params:
+            assert f"`{p.name}` {p.type}" in section, (name, p.name)
+    from connectomedb.queries.views import VIEWS
+
+    for view, columns in VIEWS.items():
+        assert ", ".join(f"`{c}`" for c in columns) in text, view

@@ -11,36 +11,52 @@
 --   target classes it does not contact; target classes = those of any kept synapse.
 --   Percentiles: linear interpolation (percentile_cont).
 WITH syn AS (
-    SELECT s.axon_id, s.target_id,
-           coalesce(ac.name, 'Unknown') AS axon_class,
-           coalesce(tc.name, 'Unknown') AS target_class
+    SELECT s.axon_id, s.target_id, a.class_code AS axon_code, t.class_code AS target_code
     FROM synapse s
     JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
     JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
     WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 ),
+axon_names AS (
+    SELECT code, name FROM axon_class
+    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+),
+target_names AS (
+    SELECT code, name FROM target_class
+    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+),
+axon_n AS (SELECT axon_id, count(*) AS n FROM syn GROUP BY axon_id),
+target_n AS (SELECT target_id, count(*) AS n FROM syn GROUP BY target_id),
+-- Kept connections (thresholds on the neurites' synapse counts; AIS targets always kept),
+-- grouped on codes with hash aggregates; names are joined after aggregation.
 kept AS (
-    SELECT *
-    FROM (
-        SELECT syn.*,
-               count(*) OVER (PARTITION BY axon_id) AS axon_synapses,
-               count(*) OVER (PARTITION BY target_id) AS target_synapses
-        FROM syn
-    ) counted
-    WHERE axon_synapses >= %(min_axon_synapses)s
-      AND (target_synapses >= %(min_target_synapses)s OR target_class = 'AxonInitialSegment')
+    SELECT syn.axon_id, syn.target_id, min(syn.axon_code) AS axon_code,
+           min(syn.target_code) AS target_code, count(*) AS synapses
+    FROM syn
+    JOIN axon_n ON axon_n.axon_id = syn.axon_id
+    JOIN target_n ON target_n.target_id = syn.target_id
+    WHERE axon_n.n >= %(min_axon_synapses)s
+      AND (target_n.n >= %(min_target_synapses)s
+           OR syn.target_code IN (SELECT code FROM target_names
+                                  WHERE name = 'AxonInitialSegment'))
+    GROUP BY syn.axon_id, syn.target_id
+),
+named AS (
+    SELECT k.axon_id, k.target_id, k.synapses,
+           coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class
+    FROM kept k
+    LEFT JOIN axon_names an ON an.code = k.axon_code
+    LEFT JOIN target_names tn ON tn.code = k.target_code
 ),
 per_axon AS (
-    SELECT axon_id, axon_class, count(*) AS total FROM kept
+    SELECT axon_id, min(axon_class) AS axon_class, sum(synapses) AS total FROM named
     WHERE %(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text
-    GROUP BY 1, 2
+    GROUP BY axon_id
 ),
 per_axon_target AS (
-    SELECT axon_id, target_class, count(*) AS synapses FROM kept GROUP BY 1, 2
+    SELECT axon_id, target_class, sum(synapses) AS synapses FROM named GROUP BY 1, 2
 ),
-target_classes AS (SELECT DISTINCT target_class FROM kept),
+target_classes AS (SELECT DISTINCT target_class FROM named),
 grid AS (
     SELECT p.axon_id, p.axon_class, tc.target_class,
            coalesce(pt.synapses, 0) AS synapses,
