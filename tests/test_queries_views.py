@@ -100,7 +100,8 @@ def test_views_follow_a_second_load(tiny_url: str) -> None:
     load_dataset(tiny_url, other, "other")  # the load refreshes the materialized views
     with psycopg.connect(tiny_url) as conn:
         loaded = conn.execute("SELECT sum(synapses) FROM bi_class_matrix WHERE dataset = 'other'")
-        assert loaded.fetchone()[0] == oracle.answer("class_matrix", other).synapses.sum()
+        expected = int(oracle.answer("class_matrix", other).synapses.sum())
+        assert int(loaded.fetchone()[0]) == expected
         assert refresh_views(conn) == list(MATERIALIZED)  # and refreshing again is harmless
         matrix = _frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
                               "fraction FROM bi_class_matrix WHERE dataset = %s "
