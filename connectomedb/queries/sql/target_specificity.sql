@@ -27,36 +27,28 @@ target_names AS (
 ),
 axon_n AS (SELECT axon_id, count(*) AS n FROM syn GROUP BY axon_id),
 target_n AS (SELECT target_id, count(*) AS n FROM syn GROUP BY target_id),
--- Kept connections (thresholds on the neurites' synapse counts; AIS targets always kept),
--- grouped on codes with hash aggregates; names are joined after aggregation.
+-- The kept synapses (thresholds on the neurites' synapse counts; AIS targets always kept),
+-- with class names from the small class tables; the counts below are hash aggregates.
 kept AS (
-    SELECT syn.axon_id, syn.target_id, min(syn.axon_code) AS axon_code,
-           min(syn.target_code) AS target_code, count(*) AS synapses
+    SELECT syn.axon_id,
+           coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class
     FROM syn
     JOIN axon_n ON axon_n.axon_id = syn.axon_id
     JOIN target_n ON target_n.target_id = syn.target_id
+    LEFT JOIN axon_names an ON an.code = syn.axon_code
+    LEFT JOIN target_names tn ON tn.code = syn.target_code
     WHERE axon_n.n >= %(min_axon_synapses)s
-      AND (target_n.n >= %(min_target_synapses)s
-           OR syn.target_code IN (SELECT code FROM target_names
-                                  WHERE name = 'AxonInitialSegment'))
-    GROUP BY syn.axon_id, syn.target_id
-),
-named AS (
-    SELECT k.axon_id, k.target_id, k.synapses,
-           coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class
-    FROM kept k
-    LEFT JOIN axon_names an ON an.code = k.axon_code
-    LEFT JOIN target_names tn ON tn.code = k.target_code
-),
-per_axon AS (
-    SELECT axon_id, min(axon_class) AS axon_class, sum(synapses) AS total FROM named
-    WHERE %(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text
-    GROUP BY axon_id
+      AND (target_n.n >= %(min_target_synapses)s OR tn.name = 'AxonInitialSegment')
 ),
 per_axon_target AS (
-    SELECT axon_id, target_class, sum(synapses) AS synapses FROM named GROUP BY 1, 2
+    SELECT axon_id, axon_class, target_class, count(*) AS synapses FROM kept GROUP BY 1, 2, 3
 ),
-target_classes AS (SELECT DISTINCT target_class FROM named),
+per_axon AS (
+    SELECT axon_id, axon_class, sum(synapses) AS total FROM per_axon_target
+    WHERE %(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text
+    GROUP BY axon_id, axon_class
+),
+target_classes AS (SELECT DISTINCT target_class FROM per_axon_target),
 grid AS (
     SELECT p.axon_id, p.axon_class, tc.target_class,
            coalesce(pt.synapses, 0) AS synapses,
@@ -64,16 +56,18 @@ grid AS (
     FROM per_axon p
     CROSS JOIN target_classes tc
     LEFT JOIN per_axon_target pt ON pt.axon_id = p.axon_id AND pt.target_class = tc.target_class
+),
+cells AS (
+    -- One sort per cell for the three percentiles (the array form of percentile_cont).
+    SELECT axon_class, target_class, count(*) AS axons, sum(synapses)::bigint AS synapses,
+           avg(axon_fraction) AS axon_fraction_mean,
+           percentile_cont(ARRAY[0.5, 0.25, 0.75]) WITHIN GROUP (ORDER BY axon_fraction) AS p
+    FROM grid
+    GROUP BY axon_class, target_class
 )
-SELECT axon_class, target_class,
-       count(*) AS axons,
-       sum(synapses)::bigint AS synapses,
-       sum(synapses)::double precision
-           / sum(sum(synapses)) OVER (PARTITION BY axon_class) AS fraction,
-       avg(axon_fraction) AS axon_fraction_mean,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY axon_fraction) AS axon_fraction_median,
-       percentile_cont(0.25) WITHIN GROUP (ORDER BY axon_fraction) AS axon_fraction_q1,
-       percentile_cont(0.75) WITHIN GROUP (ORDER BY axon_fraction) AS axon_fraction_q3
-FROM grid
-GROUP BY axon_class, target_class
+SELECT axon_class, target_class, axons, synapses,
+       synapses::double precision / sum(synapses) OVER (PARTITION BY axon_class) AS fraction,
+       axon_fraction_mean,
+       p[1] AS axon_fraction_median, p[2] AS axon_fraction_q1, p[3] AS axon_fraction_q3
+FROM cells
 ORDER BY axon_class, target_class
