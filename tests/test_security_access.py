@@ -21,7 +21,14 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import h5py
 import psycopg
 import pytest
-from badinput import cli_env, pg_fingerprint, run_cli, run_cli_as, valid_dataset
+from badinput import (
+    cli_env,
+    pg_fingerprint,
+    remove_server,
+    run_cli,
+    run_cli_as,
+    valid_dataset,
+)
 from psycopg import errors, sql
 
 from connectomedb.config import Settings
@@ -74,7 +81,7 @@ def scram_server() -> Iterator[str]:
             sql.SQL("CREATE ROLE loader LOGIN SUPERUSER PASSWORD {}").format(sql.Literal(SECRET))
         )
     yield admin
-    server.cleanup()
+    remove_server(server, base)
 
 
 def test_wrong_password_is_refused_and_not_shown(scram_server: str, tmp_path: Path) -> None:
