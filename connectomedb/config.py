@@ -1,25 +1,25 @@
-"""One typed settings object. Every value has an environment variable; the CLI options override it.
+"""One typed settings object. Every value has an environment variable; CLI options override it.
 
-==========================  ==================================  ===========================================
-setting                     environment variable                default
-==========================  ==================================  ===========================================
-``home``                    ``CONNECTOMEDB_HOME``               the user data directory (``platformdirs``)
-``postgres_url``            ``CONNECTOMEDB_POSTGRES_URL``       none: the embedded PostgreSQL under ``home``
-``graph_url``               ``CONNECTOMEDB_GRAPH_URL``          none: the embedded LadybugDB under ``home``
-``neo4j_user``              ``CONNECTOMEDB_NEO4J_USER``         ``neo4j`` (or the user part of the URL)
-``neo4j_password``          ``CONNECTOMEDB_NEO4J_PASSWORD``     none (or the password part of the URL)
-``neo4j_database``          ``CONNECTOMEDB_NEO4J_DATABASE``     ``neo4j``
-``neo4j_batch_size``        ``CONNECTOMEDB_NEO4J_BATCH_SIZE``   10000
-==========================  ==================================  ===========================================
+====================  ================================  ==========================================
+setting               environment variable              default
+====================  ================================  ==========================================
+``home``              ``CONNECTOMEDB_HOME``             the user data directory (``platformdirs``)
+``postgres_url``      ``CONNECTOMEDB_POSTGRES_URL``     none: the embedded PostgreSQL under home
+``graph_url``         ``CONNECTOMEDB_GRAPH_URL``        none: the embedded LadybugDB under home
+``neo4j_user``        ``CONNECTOMEDB_NEO4J_USER``       ``neo4j`` (or the user part of the URL)
+``neo4j_password``    ``CONNECTOMEDB_NEO4J_PASSWORD``   none (or the password part of the URL)
+``neo4j_database``    ``CONNECTOMEDB_NEO4J_DATABASE``   ``neo4j``
+``neo4j_batch_size``  ``CONNECTOMEDB_NEO4J_BATCH_SIZE`` 10000
+====================  ================================  ==========================================
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 from connectomedb.errors import ConfigError
 

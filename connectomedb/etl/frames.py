@@ -49,7 +49,9 @@ class Ragged:
         return np.repeat(np.arange(1, len(self) + 1, dtype=np.int64), self.lengths)
 
     @classmethod
-    def from_lists(cls, items: list, dtype: np.dtype | type = np.int64, width: int | None = None) -> Ragged:
+    def from_lists(
+        cls, items: list, dtype: np.dtype | type = np.int64, width: int | None = None
+    ) -> Ragged:
         """Build from a list of sequences (for tests and small data only)."""
         lengths = np.array([len(x) for x in items], dtype=np.int64)
         offsets = np.zeros(len(items) + 1, dtype=np.int64)
@@ -57,7 +59,9 @@ class Ragged:
         shape: tuple[int, ...] = (int(offsets[-1]),) if width is None else (int(offsets[-1]), width)
         values = np.empty(shape, dtype=dtype)
         if len(items) and offsets[-1]:
-            values[...] = np.concatenate([np.asarray(x, dtype=dtype).reshape((-1,) + shape[1:]) for x in items])
+            values[...] = np.concatenate(
+                [np.asarray(x, dtype=dtype).reshape((-1,) + shape[1:]) for x in items]
+            )
         return cls(values=values, offsets=offsets)
 
     def to_lists(self) -> list[np.ndarray]:
@@ -94,8 +98,12 @@ class CodeTable:
 
     def name_of(self, codes: np.ndarray) -> np.ndarray:
         """Canonical names for an array of codes."""
-        lookup = dict(zip(self.frame["code"].tolist(), self.frame["name"].tolist()))
-        return np.array([lookup[int(c)] for c in codes], dtype=object) if len(codes) else np.array([], dtype=object)
+        lookup = dict(zip(self.frame["code"].tolist(), self.frame["name"].tolist(), strict=True))
+        return (
+            np.array([lookup[int(c)] for c in codes], dtype=object)
+            if len(codes)
+            else np.array([], dtype=object)
+        )
 
 
 @dataclass(frozen=True)
