@@ -280,3 +280,48 @@ def test_materialized_views_change_with_the_data(db: str) -> None:
     assert in_view("l4") == connectome_synapses(old)  # readers keep the old contents
     load.commit()
     assert in_view("l4") == connectome_synapses(new) != connectome_synapses(old)
+
+
+def _parent_statistics(db: str) -> dict[str, tuple[float, int]]:
+    """Per partitioned parent the queries join: (pg_class.reltuples, pg_stats rows of the
+    parent as a whole)."""
+    from connectomedb.queries.views import ANALYZED
+
+    found = _query(
+        db,
+        "select c.relname, c.reltuples,"
+        " (select count(*) from pg_stats s where s.schemaname = 'public'"
+        "  and s.tablename = c.relname and s.inherited) as columns"
+        " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname = 'public' and c.relkind = 'p' and c.relname = any(%s)",
+        (list(ANALYZED),),
+    )
+    return {r.relname: (float(r.reltuples), int(r.columns)) for r in found.itertuples()}
+
+
+def test_the_load_analyzes_the_parent_tables(db: str) -> None:
+    def connectome_synapses(src: SourceDataset) -> int:
+        return int(((src.synapses.axon_id > 0) & (src.synapses.target_id > 0)).sum())
+
+    old, new = make_source(0), make_source(1, n_synapses=170, n_axons=35, variant="new")
+    load_dataset(db, old, "l4")
+    stats = _parent_statistics(db)
+    # Small tables: ANALYZE reads every row, so reltuples is the exact row count.
+    synapse_columns = len(next(t for t in DATA_TABLES if t.name == "synapse").columns)
+    assert stats["synapse"] == (float(old.synapses.n), synapse_columns)
+    assert stats["axon"][0] == float(old.axons.n) and stats["axon"][1] > 0
+    assert stats["target"][0] == float(old.targets.n) and stats["target"][1] > 0
+    view = _query(db, "select reltuples from pg_class where relname = 'connectome_synapse'")
+    assert float(view.iloc[0, 0]) == connectome_synapses(old)
+
+    load = PostgresLoad(db, new, "l4", replace=True)
+    load.prepare()
+    load.commit()
+    # Analyzed after the old version was dropped: the statistics count the new rows only.
+    stats = _parent_statistics(db)
+    assert stats["synapse"][0] == float(new.synapses.n) != float(old.synapses.n)
+    assert stats["axon"][0] == float(new.axons.n) != float(old.axons.n)
+    view = _query(db, "select reltuples from pg_class where relname = 'connectome_synapse'")
+    assert float(view.iloc[0, 0]) == connectome_synapses(new) != connectome_synapses(old)
+    rows = _query(db, "select count(*) from connectome_synapse").iloc[0, 0]
+    assert int(rows) == connectome_synapses(new)

@@ -16,7 +16,9 @@ view                          columns
 ============================  ====================================================================
 
 Every count follows docs/model.md (connectome synapses; classes as read from the files).
-The materialized ones must be refreshed after each load: :func:`refresh_views`.
+The materialized ones must be refreshed after each load: :func:`refresh_views`. So must
+``connectome_synapse`` (migration 0003; not a BI view: dataset_id and codes, no dataset name),
+the connectome synapses with their classes that the per-class statistics read.
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "dataset", "neuron_id", "axon_class", "synapses", "targets", "axons", "fraction",
     ),
 }
-MATERIALIZED = ("bi_class_matrix", "bi_axon_summary", "bi_target_summary", "bi_neuron_inputs")
+#: Materialized views in refresh order: the query library's base first, then the BI views.
+MATERIALIZED = (
+    "connectome_synapse", "bi_class_matrix", "bi_axon_summary", "bi_target_summary",
+    "bi_neuron_inputs",
+)
 
 #: Partitioned tables the queries and views join. PostgreSQL plans a join over a partitioned
 #: table with the parent's own statistics, which autovacuum never gathers; without them a
@@ -74,8 +80,9 @@ def _execute(conn: Any, sql: str) -> list[tuple]:
 
 def refresh_views(conn: Any) -> list[str]:
     """Gather the planner statistics of the partitioned tables the queries join
-    (:data:`ANALYZED`), refresh every materialized BI view (``REFRESH MATERIALIZED VIEW
-    CONCURRENTLY``: readers keep the previous contents until each refresh commits) and commit.
+    (:data:`ANALYZED`), refresh every materialized view of :data:`MATERIALIZED` (``REFRESH
+    MATERIALIZED VIEW CONCURRENTLY``: readers keep the previous contents until the commit),
+    gather their statistics too and commit.
 
     ``conn``: a psycopg connection or a SQLAlchemy Connection, outside any open load
     transaction (call it after the load committed). Returns the refreshed view names; a
@@ -83,8 +90,7 @@ def refresh_views(conn: Any) -> list[str]:
     """
     present = _execute(
         conn,
-        "SELECT matviewname FROM pg_matviews WHERE schemaname = 'public' "
-        "AND matviewname LIKE 'bi\\_%'",
+        "SELECT matviewname FROM pg_matviews WHERE schemaname = 'public'",
     )
     names = {r[0] for r in present}
     done = []
@@ -97,6 +103,9 @@ def refresh_views(conn: Any) -> list[str]:
                 # A view name from the fixed list above, never from input.
                 _execute(conn, f"REFRESH MATERIALIZED VIEW CONCURRENTLY {view}")
                 done.append(view)
+        view = "(statistics)"
+        if done:
+            _execute(conn, "ANALYZE " + ", ".join(done))
         conn.commit()
     except Exception as error:
         conn.rollback()

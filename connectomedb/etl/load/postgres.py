@@ -10,11 +10,17 @@ Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE trans
       → primary keys and indexes on the filled partitions
       → ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
         partition-bound scan; readers are not blocked)
-      → count every table through its parent and compare with the source → ANALYZE
+      → count every table through its parent and compare with the source → ANALYZE the new
+        partitions
+      → for a new dataset: views (below)
     commit():
       on --replace: DETACH and DROP the old version's partitions, delete its dataset row and
-      give the new row the dataset's name (catalog work only)
+      give the new row the dataset's name (catalog work only) → views (below)
       → COMMIT
+    views: ANALYZE the partitioned parents the queries join (PostgreSQL plans joins over a
+      partitioned table with the parent's statistics, which nothing else gathers) → REFRESH
+      the materialized views CONCURRENTLY → ANALYZE them. A replacement does this only after
+      the old version is gone, so the statistics describe what the commit leaves.
 
 Until the commit nobody sees any of it, and a failure or a killed process at any point rolls
 everything back, so the previous data stays exactly as it was. Readers of the replaced

@@ -27,16 +27,27 @@ def text_rows(columns: Sequence[CopyColumn], n: int) -> Iterator[list[object]]:
 
 
 def refresh_materialized_views(conn: psycopg.Connection) -> None:
-    """Refresh the BI materialized views inside the load's transaction, so they change together
-    with the data (CONCURRENTLY: readers keep the old contents until the commit)."""
+    """Gather the statistics of the partitioned parents the queries join, refresh the
+    materialized views and gather theirs, all inside the load's transaction, so they change
+    together with the data (CONCURRENTLY: readers keep the old contents until the commit).
+
+    ``ANALYZE`` of a partition leaves its parent without statistics, and PostgreSQL plans a join
+    over a partitioned table with the parent's; autovacuum never analyzes a parent. The view
+    refresh itself joins the parents, so they are analyzed first."""
     try:
-        from connectomedb.queries.views import MATERIALIZED
+        from connectomedb.queries.views import ANALYZED, MATERIALIZED
     except ModuleNotFoundError:
         return
+    conn.execute(
+        sql.SQL("ANALYZE {tables}").format(
+            tables=sql.SQL(", ").join(sql.Identifier("public", t) for t in ANALYZED)
+        )
+    )
     rows = conn.execute(
         "SELECT matviewname, ispopulated FROM pg_matviews WHERE schemaname = 'public'"
     ).fetchall()
     present = {name: populated for name, populated in rows}
+    refreshed = []
     for view in MATERIALIZED:
         if view not in present:
             continue  # a schema version without this view
@@ -46,6 +57,13 @@ def refresh_materialized_views(conn: psycopg.Connection) -> None:
             else ("REFRESH MATERIALIZED VIEW {v}")
         )
         conn.execute(sql.SQL(statement).format(v=sql.Identifier("public", view)))
+        refreshed.append(view)
+    if refreshed:
+        conn.execute(
+            sql.SQL("ANALYZE {views}").format(
+                views=sql.SQL(", ").join(sql.Identifier("public", v) for v in refreshed)
+            )
+        )
 
 
 def partitions_of(conn: psycopg.Connection, table: str, dataset_id: int) -> list[str]:

@@ -7,35 +7,14 @@
 -- columns: axon_class, target_class, synapses, csv_synapses, difference
 -- rule: 2, 3, 5, 6 as class_matrix; csv_synapses sums the non-zero cells of connectome.csv;
 --   difference = synapses - csv_synapses; a pair missing on one side counts 0 there.
-WITH syn AS (
-    SELECT s.axon_id, s.target_id, a.class_code AS axon_code, t.class_code AS target_code
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-),
-axon_names AS (
-    SELECT code, name FROM axon_class
+-- The kept synapses: connectome_synapse carries each synapse's classes and the connectome
+-- synapse counts of its axon and target, so the thresholds are plain filters.
+WITH kept AS (
+    SELECT axon_class, target_class
+    FROM connectome_synapse
     WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-),
-target_names AS (
-    SELECT code, name FROM target_class
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-),
-axon_n AS (SELECT axon_id, count(*) AS n FROM syn GROUP BY axon_id),
-target_n AS (SELECT target_id, count(*) AS n FROM syn GROUP BY target_id),
--- The kept synapses (thresholds on the neurites' synapse counts; AIS targets always kept),
--- with class names from the small class tables; the counts below are hash aggregates.
-kept AS (
-    SELECT syn.axon_id, syn.target_id,
-           coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class
-    FROM syn
-    JOIN axon_n ON axon_n.axon_id = syn.axon_id
-    JOIN target_n ON target_n.target_id = syn.target_id
-    LEFT JOIN axon_names an ON an.code = syn.axon_code
-    LEFT JOIN target_names tn ON tn.code = syn.target_code
-    WHERE axon_n.n >= %(min_axon_synapses)s
-      AND (target_n.n >= %(min_target_synapses)s OR tn.name = 'AxonInitialSegment')
+      AND axon_synapses >= %(min_axon_synapses)s
+      AND (target_synapses >= %(min_target_synapses)s OR target_class = 'AxonInitialSegment')
 ),
 cells AS (
     SELECT axon_class, target_class, count(*) AS synapses FROM kept GROUP BY 1, 2

@@ -6,27 +6,15 @@
 -- rule: 3 (an axon's/target's synapse count = its connectome synapses), 5 (classes). Every
 --   neurite of the file counts, those without a connectome synapse with 0. Percentiles: linear
 --   interpolation (percentile_cont).
-WITH conn AS (
-    SELECT s.axon_id, s.target_id
-    FROM synapse s
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-      AND s.axon_id IS NOT NULL AND s.target_id IS NOT NULL
-),
-axon_degree AS (
-    SELECT coalesce(ac.name, 'Unknown') AS class, coalesce(n.synapses, 0) AS degree
-    FROM axon a
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN (SELECT axon_id, count(*) AS synapses FROM conn GROUP BY 1) n
-        ON n.axon_id = a.axon_id
-    WHERE a.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+-- Per-neurite connectome synapse counts from the materialized summaries every load refreshes
+-- (every axon and target of the file, 0 for those without a connectome synapse).
+WITH axon_degree AS (
+    SELECT axon_class AS class, synapses AS degree
+    FROM bi_axon_summary WHERE dataset = %(dataset)s
 ),
 target_degree AS (
-    SELECT coalesce(tc.name, 'Unknown') AS class, coalesce(n.synapses, 0) AS degree
-    FROM target t
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    LEFT JOIN (SELECT target_id, count(*) AS synapses FROM conn GROUP BY 1) n
-        ON n.target_id = t.target_id
-    WHERE t.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+    SELECT target_class AS class, synapses AS degree
+    FROM bi_target_summary WHERE dataset = %(dataset)s
 ),
 degrees AS (
     SELECT 'axon' AS side, class, degree FROM axon_degree

@@ -6,28 +6,36 @@
 --   multiplicity_median, multiplicity_q1, multiplicity_q3, multiplicity_max, multi_synaptic
 -- rule: 4 (a connection is a pair with at least one connectome synapse; its multiplicity is
 --   their number), 5 (classes). Percentiles: linear interpolation (percentile_cont).
+-- Pairs from connectome_synapse; classes as their keys (one smallint per class name), names
+-- joined to the few result rows.
 WITH pairs AS (
-    SELECT s.axon_id, s.target_id,
-           min(coalesce(ac.name, 'Unknown')) AS axon_class,
-           min(coalesce(tc.name, 'Unknown')) AS target_class,
+    SELECT axon_id, target_id,
+           min(axon_class_key) AS axon_key, min(target_class_key) AS target_key,
            count(*) AS synapses
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY s.axon_id, s.target_id
+    FROM connectome_synapse
+    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+    GROUP BY axon_id, target_id
+),
+cells AS (
+    SELECT axon_key, target_key,
+           count(*) AS connections,
+           sum(synapses)::bigint AS synapses,
+           avg(synapses)::double precision AS multiplicity_mean,
+           percentile_cont(ARRAY[0.5, 0.25, 0.75]) WITHIN GROUP (ORDER BY synapses) AS p,
+           max(synapses) AS multiplicity_max,
+           count(*) FILTER (WHERE synapses >= 2) AS multi_synaptic
+    FROM pairs
+    GROUP BY axon_key, target_key
 )
-SELECT axon_class, target_class,
-       count(*) AS connections,
-       sum(synapses)::bigint AS synapses,
-       avg(synapses)::double precision AS multiplicity_mean,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY synapses) AS multiplicity_median,
-       percentile_cont(0.25) WITHIN GROUP (ORDER BY synapses) AS multiplicity_q1,
-       percentile_cont(0.75) WITHIN GROUP (ORDER BY synapses) AS multiplicity_q3,
-       max(synapses) AS multiplicity_max,
-       count(*) FILTER (WHERE synapses >= 2) AS multi_synaptic
-FROM pairs
-GROUP BY axon_class, target_class
-ORDER BY axon_class, target_class
+SELECT coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class,
+       c.connections, c.synapses, c.multiplicity_mean,
+       c.p[1] AS multiplicity_median, c.p[2] AS multiplicity_q1, c.p[3] AS multiplicity_q3,
+       c.multiplicity_max, c.multi_synaptic
+FROM cells c
+LEFT JOIN axon_class an
+    ON an.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+   AND an.code = c.axon_key
+LEFT JOIN target_class tn
+    ON tn.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+   AND tn.code = c.target_key
+ORDER BY 1, 2

@@ -10,12 +10,15 @@
 --   onto that class / all its kept synapses; every axon with a kept synapse counts, with 0 for
 --   target classes it does not contact; target classes = those of any kept synapse.
 --   Percentiles: linear interpolation (percentile_cont).
-WITH syn AS (
-    SELECT s.axon_id, s.target_id, a.class_code AS axon_code, t.class_code AS target_code
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+-- The kept synapses: connectome_synapse carries each synapse's class keys (one smallint per
+-- class name) and the connectome synapse counts of its axon and target, so the thresholds are
+-- plain filters and the aggregates below group small integers; names are joined at the end.
+WITH kept AS (
+    SELECT axon_id, axon_class_key AS axon_key, target_class_key AS target_key
+    FROM connectome_synapse
+    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+      AND axon_synapses >= %(min_axon_synapses)s
+      AND (target_synapses >= %(min_target_synapses)s OR target_class = 'AxonInitialSegment')
 ),
 axon_names AS (
     SELECT code, name FROM axon_class
@@ -25,49 +28,71 @@ target_names AS (
     SELECT code, name FROM target_class
     WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 ),
-axon_n AS (SELECT axon_id, count(*) AS n FROM syn GROUP BY axon_id),
-target_n AS (SELECT target_id, count(*) AS n FROM syn GROUP BY target_id),
--- The kept synapses (thresholds on the neurites' synapse counts; AIS targets always kept),
--- with class names from the small class tables; the counts below are hash aggregates.
-kept AS (
-    SELECT syn.axon_id,
-           coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class
-    FROM syn
-    JOIN axon_n ON axon_n.axon_id = syn.axon_id
-    JOIN target_n ON target_n.target_id = syn.target_id
-    LEFT JOIN axon_names an ON an.code = syn.axon_code
-    LEFT JOIN target_names tn ON tn.code = syn.target_code
-    WHERE axon_n.n >= %(min_axon_synapses)s
-      AND (target_n.n >= %(min_target_synapses)s OR tn.name = 'AxonInitialSegment')
-),
+-- Per axon and target class: kept synapses, the axon's total (total) and the axon's first
+-- row (nth = 1, to count the class's axons without a DISTINCT).
 per_axon_target AS (
-    SELECT axon_id, axon_class, target_class, count(*) AS synapses FROM kept GROUP BY 1, 2, 3
+    SELECT axon_id, axon_key, target_key, count(*) AS synapses,
+           sum(count(*)) OVER w AS total,
+           row_number() OVER w AS nth
+    FROM kept GROUP BY 1, 2, 3
+    WINDOW w AS (PARTITION BY axon_id)
 ),
-per_axon AS (
-    SELECT axon_id, axon_class, sum(synapses) AS total FROM per_axon_target
-    WHERE %(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text
-    GROUP BY axon_id, axon_class
+target_keys AS (SELECT DISTINCT target_key FROM per_axon_target),
+chosen AS (
+    SELECT p.* FROM per_axon_target p
+    WHERE %(axon_class)s::text IS NULL
+       OR p.axon_key IN (SELECT code FROM axon_names WHERE name = %(axon_class)s::text)
 ),
-target_classes AS (SELECT DISTINCT target_class FROM per_axon_target),
-grid AS (
-    SELECT p.axon_id, p.axon_class, tc.target_class,
-           coalesce(pt.synapses, 0) AS synapses,
-           coalesce(pt.synapses, 0)::double precision / p.total AS axon_fraction
-    FROM per_axon p
-    CROSS JOIN target_classes tc
-    LEFT JOIN per_axon_target pt ON pt.axon_id = p.axon_id AND pt.target_class = tc.target_class
+class_axons AS (SELECT axon_key, count(*) FILTER (WHERE nth = 1) AS n FROM chosen GROUP BY 1),
+-- Per cell, percentile_cont(q) over all n axons of the class, the n - k without a synapse
+-- onto the target class counting 0: position h = q (n - 1) of the ascending list, whose
+-- first n - k entries are 0. Past them it is position h - (n - k) of the k non-zero
+-- fractions (percentile_cont over those at (h - (n - k)) / (k - 1)); in between it is
+-- interpolated from 0 to the smallest non-zero fraction. Only the k non-zero fractions are
+-- sorted, not the n.
+nonzero AS (
+    SELECT c.axon_key, c.target_key, c.synapses, c.synapses::double precision / c.total AS f,
+           ca.n, cell.k
+    FROM chosen c
+    JOIN class_axons ca ON ca.axon_key = c.axon_key
+    JOIN (SELECT axon_key, target_key, count(*) AS k FROM chosen GROUP BY 1, 2) cell
+        ON cell.axon_key = c.axon_key AND cell.target_key = c.target_key
+),
+stats AS (
+    SELECT axon_key, target_key, n, k, sum(synapses) AS synapses, sum(f) AS f_sum, min(f) AS f_min,
+           percentile_cont(ARRAY[
+               greatest(0.5 * (n - 1) - (n - k), 0) / greatest(k - 1, 1),
+               greatest(0.25 * (n - 1) - (n - k), 0) / greatest(k - 1, 1),
+               greatest(0.75 * (n - 1) - (n - k), 0) / greatest(k - 1, 1)
+           ]::double precision[]) WITHIN GROUP (ORDER BY f) AS nz
+    FROM nonzero
+    GROUP BY axon_key, target_key, n, k
+),
+picked AS (
+    SELECT s.axon_key, s.target_key, s.synapses, s.f_sum,
+           array_agg(CASE WHEN h >= s.n - s.k THEN s.nz[q.i]
+                          WHEN h > s.n - s.k - 1 THEN (h - (s.n - s.k - 1)) * s.f_min
+                          ELSE 0 END ORDER BY q.i) AS p
+    FROM stats s
+    CROSS JOIN (VALUES (1, 0.5::double precision), (2, 0.25), (3, 0.75)) q (i, q)
+    CROSS JOIN LATERAL (SELECT q.q * (s.n - 1) AS h) pos
+    GROUP BY s.axon_key, s.target_key, s.synapses, s.f_sum
 ),
 cells AS (
-    -- One sort per cell for the three percentiles (the array form of percentile_cont).
-    SELECT axon_class, target_class, count(*) AS axons, sum(synapses)::bigint AS synapses,
-           avg(axon_fraction) AS axon_fraction_mean,
-           percentile_cont(ARRAY[0.5, 0.25, 0.75]) WITHIN GROUP (ORDER BY axon_fraction) AS p
-    FROM grid
-    GROUP BY axon_class, target_class
+    SELECT ca.axon_key, tk.target_key, ca.n AS axons,
+           coalesce(z.synapses, 0) AS synapses, coalesce(z.f_sum, 0) AS f_sum, z.p
+    FROM class_axons ca
+    CROSS JOIN target_keys tk
+    LEFT JOIN picked z ON z.axon_key = ca.axon_key AND z.target_key = tk.target_key
 )
-SELECT axon_class, target_class, axons, synapses,
-       synapses::double precision / sum(synapses) OVER (PARTITION BY axon_class) AS fraction,
-       axon_fraction_mean,
-       p[1] AS axon_fraction_median, p[2] AS axon_fraction_q1, p[3] AS axon_fraction_q3
-FROM cells
-ORDER BY axon_class, target_class
+SELECT coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class,
+       c.axons, c.synapses::bigint AS synapses,
+       c.synapses::double precision / sum(c.synapses) OVER (PARTITION BY c.axon_key)
+           AS fraction,
+       c.f_sum / c.axons AS axon_fraction_mean,
+       coalesce(c.p[1], 0) AS axon_fraction_median, coalesce(c.p[2], 0) AS axon_fraction_q1,
+       coalesce(c.p[3], 0) AS axon_fraction_q3
+FROM cells c
+LEFT JOIN axon_names an ON an.code = c.axon_key
+LEFT JOIN target_names tn ON tn.code = c.target_key
+ORDER BY 1, 2
