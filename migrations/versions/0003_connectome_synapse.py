@@ -2,11 +2,12 @@
 
 One row per connectome synapse (axon and target both known, docs/model.md rule 2) of every
 dataset, with the axon's and the target's class (code, class key and name; the key is the
-smallest code of the class table with that name), the synapse type, the ASI
-area, the target's neuron and the connectome synapse counts of its axon and of its target
-(rule 3). The per-class statistics of the query library read it instead of joining every
-synapse to its axon and target at query time. The load refreshes it (CONCURRENTLY, inside the
-load's transaction) together with the BI views.
+smallest code of the class table with that name), the synapse type, the ASI area, the target's
+neuron, the connectome synapse counts of its axon, of its target (rule 3) and of its axon onto
+its target's class, and flags marking one row per axon and one per axon and target class (so
+per-axon figures need no aggregation). The per-class statistics of the query library read it
+instead of joining every synapse to its axon and target at query time. The load refreshes it
+(CONCURRENTLY, inside the load's transaction) together with the BI views.
 
 Revision ID: 0003
 Revises: 0002
@@ -53,13 +54,19 @@ SELECT syn.dataset_id, syn.synapse_id, syn.axon_id, syn.target_id, syn.neuron_id
        coalesce(tc.name, 'Unknown') AS target_class,
        syn.asi_area,
        axon_n.n AS axon_synapses,
-       target_n.n AS target_synapses
+       target_n.n AS target_synapses,
+       count(*) OVER axon_target_class AS axon_target_class_synapses,
+       row_number() OVER (axon_target_class ORDER BY syn.synapse_id) = 1
+           AS first_of_axon_target_class,
+       row_number() OVER (PARTITION BY syn.dataset_id, syn.axon_id
+                          ORDER BY tc.class_key, syn.synapse_id) = 1 AS first_of_axon
 FROM syn
 JOIN axon_n ON axon_n.dataset_id = syn.dataset_id AND axon_n.axon_id = syn.axon_id
 JOIN target_n ON target_n.dataset_id = syn.dataset_id AND target_n.target_id = syn.target_id
 LEFT JOIN synapse_type st ON st.dataset_id = syn.dataset_id AND st.code = syn.type_code
 LEFT JOIN axon_keys ac ON ac.dataset_id = syn.dataset_id AND ac.code = syn.axon_code
 LEFT JOIN target_keys tc ON tc.dataset_id = syn.dataset_id AND tc.code = syn.target_code
+WINDOW axon_target_class AS (PARTITION BY syn.dataset_id, syn.axon_id, tc.class_key)
 """
 
 

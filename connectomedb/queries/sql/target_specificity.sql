@@ -29,12 +29,24 @@ target_names AS (
     WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 ),
 -- Per axon and target class: kept synapses, the axon's total (total) and the axon's first
--- row (nth = 1, to count the class's axons without a DISTINCT).
+-- row (nth = 1, to count the class's axons without a DISTINCT). Without thresholds (both at
+-- most 1) every connectome synapse is kept and connectome_synapse holds these figures on one
+-- flagged row per axon and target class; otherwise they are counted from the kept synapses.
 per_axon_target AS (
+    SELECT axon_id, axon_class_key AS axon_key, target_class_key AS target_key,
+           axon_target_class_synapses AS synapses, axon_synapses AS total,
+           CASE WHEN first_of_axon THEN 1 ELSE 2 END AS nth
+    FROM connectome_synapse
+    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+      AND first_of_axon_target_class
+      AND %(min_axon_synapses)s <= 1 AND %(min_target_synapses)s <= 1
+    UNION ALL
     SELECT axon_id, axon_key, target_key, count(*) AS synapses,
            sum(count(*)) OVER w AS total,
            row_number() OVER w AS nth
-    FROM kept GROUP BY 1, 2, 3
+    FROM kept
+    WHERE NOT (%(min_axon_synapses)s <= 1 AND %(min_target_synapses)s <= 1)
+    GROUP BY 1, 2, 3
     WINDOW w AS (PARTITION BY axon_id)
 ),
 target_keys AS (SELECT DISTINCT target_key FROM per_axon_target),
