@@ -325,3 +325,27 @@ def test_the_load_analyzes_the_parent_tables(db: str) -> None:
     assert float(view.iloc[0, 0]) == connectome_synapses(new) != connectome_synapses(old)
     rows = _query(db, "select count(*) from connectome_synapse").iloc[0, 0]
     assert int(rows) == connectome_synapses(new)
+
+
+def test_replace_waits_for_readers_without_holding_their_tables(db: str) -> None:
+    """A reader in the middle of a query holds `dataset` and a class table; the swap of a
+    replace must wait for it without first taking other tables the reader still needs (which
+    would deadlock), then finish."""
+    load_dataset(db, make_source(0), "l4")
+    load = PostgresLoad(db, make_source(3, variant="new"), "l4", replace=True)
+    load.prepare()
+    with psycopg.connect(db) as reader:
+        reader.execute("SELECT count(*) FROM dataset").fetchone()
+        reader.execute("SELECT count(*) FROM axon_class").fetchone()
+        committing = threading.Thread(target=load.commit)
+        committing.start()
+        committing.join(timeout=1.0)
+        assert committing.is_alive()  # the swap waits for the reader's transaction
+        # ... and holds nothing the reader goes on to need.
+        reader.execute("SET LOCAL lock_timeout = '5s'")
+        assert reader.execute("SELECT count(*) FROM synapse").fetchone()[0] > 0
+        assert reader.execute("SELECT count(*) FROM target_class").fetchone()[0] > 0
+        reader.rollback()
+    committing.join(timeout=60)
+    assert not committing.is_alive()
+    assert_dataset_equals(db, "l4", make_source(3, variant="new"))

@@ -69,6 +69,9 @@ ProgressFn = Callable[[str, int, int], None]
 CheckpointFn = Callable[[str, str], None]
 
 LOADER_VERSION = f"connectomedb {__version__}"
+#: How long a replace may try to take the exclusive locks of its swap before giving up.
+SWAP_LOCK_SECONDS = 300
+
 #: pg_advisory_xact_lock key serialising loads (any fixed 64-bit number; "cdb-load").
 _LOAD_LOCK_KEY = 0x6364622D6C6F6164
 
@@ -493,6 +496,8 @@ class PostgresLoad:
     def _drop_old(self, conn: psycopg.Connection, old_id: int, new_id: int) -> None:
         """Detach and drop the replaced version, hand its name to the new one. Catalog work
         only; DETACH locks each parent exclusively until the commit right after."""
+        self._step("lock")
+        self._lock_parents(conn)
         for table in reversed(DATA_TABLES):  # children first: nothing refers to what goes
             self._step("detach", table.name)
             for old in partitions_of(conn, table.name, old_id):
@@ -508,6 +513,38 @@ class PostgresLoad:
         conn.execute(
             "UPDATE public.dataset SET name = %s WHERE dataset_id = %s", (self.dataset, new_id)
         )
+
+    def _lock_parents(self, conn: psycopg.Connection) -> None:
+        """Lock every data table and ``dataset`` exclusively, all at once or not at all.
+
+        Readers lock the tables a query touches one after another, in their own order. Taking
+        the exclusive locks one table at a time while readers run would deadlock with them
+        (each side holding what the other waits for), so every attempt asks for all of them
+        without waiting, inside a savepoint that gives back whatever it got when one is
+        busy, and tries again a moment later. Readers that come afterwards wait for the
+        commit and then see the new version."""
+        # `dataset` too: dropping a partition drops its foreign key to `dataset`, which needs
+        # that table exclusively as well.
+        names = ["dataset", *(t.name for t in DATA_TABLES)]
+        tables = sql.SQL(", ").join(sql.Identifier("public", name) for name in names)
+        statement = sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE NOWAIT").format(tables)
+        deadline = time.monotonic() + SWAP_LOCK_SECONDS
+        delay = 0.005
+        while True:
+            try:
+                with conn.transaction():  # a savepoint
+                    conn.execute(statement)
+                return
+            except psycopg.errors.LockNotAvailable:
+                if time.monotonic() > deadline:
+                    raise LoadError(
+                        f"dataset {self.dataset!r}: the tables stayed in use by other sessions "
+                        f"for {SWAP_LOCK_SECONDS} s, so the new version could not replace the "
+                        "old one. Nothing was changed; run the load again when the long "
+                        "queries have finished."
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
 
     def _verify(
         self, conn: psycopg.Connection, dataset_id: int, expected: dict[str, int]
