@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.errors import InputError
+from connectomedb.etl import codes
 from connectomedb.etl.frames import CodeTable, FileInfo
 
 REEXPORT = "Check that the file is the published one, complete and unmodified."
@@ -232,29 +233,9 @@ def read_floats(h5: h5py.File, path: str, dtype: type, n: int, ref: str) -> np.n
 
 
 # Canonical class names per dimension: lower-case file label -> (code, canonical name).
-AXON_CLASSES = {
-    "corticocortical": (1, "Corticocortical"),
-    "thalamocortical": (2, "Thalamocortical"),
-    "inhibitory": (3, "Inhibitory"),
-    "other": (4, "Other"),
-}
-TARGET_CLASSES = {
-    "apicaldendrite": (1, "ApicalDendrite"),
-    "axoninitialsegment": (2, "AxonInitialSegment"),
-    "ignore": (3, "Unknown"),
-    "otherdendrite": (4, "OtherDendrite"),
-    "smoothdendrite": (5, "SmoothDendrite"),
-    "somata": (6, "Somata"),
-    "wholecell": (7, "WholeCell"),
-    "soma": (8, "Soma"),
-    "proximaldendrite": (9, "ProximalDendrite"),
-}
-SYNAPSE_TYPES = {
-    "primaryspine": (1, "PrimarySpine"),
-    "secondaryspine": (2, "SecondarySpine"),
-    "shaft": (3, "Shaft"),
-    "soma": (4, "Soma"),
-}
+AXON_CLASSES = {label: (code, name) for code, label, name in codes.AXON_CLASSES}
+TARGET_CLASSES = {label: (code, name) for code, label, name in codes.TARGET_CLASSES}
+SYNAPSE_TYPES = {label: (code, name) for code, label, name in codes.SYNAPSE_TYPES}
 
 
 def canonical_name(label: str, table: dict[str, tuple[int, str]]) -> str:

@@ -5,32 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from connectomedb.etl.codes import AXON_CLASSES as AXON_CLASSES  # re-exported for the writer
+from connectomedb.etl.codes import SYNAPSE_TYPES as SYNAPSE_TYPES
+from connectomedb.etl.codes import TARGET_CLASSES as TARGET_CLASSES
 from connectomedb.etl.frames import CodeTable
-
-#: (code, file attribute, canonical name), in code order, exactly as the published files have them.
-AXON_CLASSES = (
-    (1, "corticocortical", "Corticocortical"),
-    (2, "thalamocortical", "Thalamocortical"),
-    (3, "inhibitory", "Inhibitory"),
-    (4, "other", "Other"),
-)
-TARGET_CLASSES = (
-    (1, "apicaldendrite", "ApicalDendrite"),
-    (2, "axoninitialsegment", "AxonInitialSegment"),
-    (3, "ignore", "Unknown"),
-    (4, "otherdendrite", "OtherDendrite"),
-    (5, "smoothdendrite", "SmoothDendrite"),
-    (6, "somata", "Somata"),
-    (7, "wholecell", "WholeCell"),
-    (8, "soma", "Soma"),
-    (9, "proximaldendrite", "ProximalDendrite"),
-)
-SYNAPSE_TYPES = (
-    (1, "primaryspine", "PrimarySpine"),
-    (2, "secondaryspine", "SecondarySpine"),
-    (3, "shaft", "Shaft"),
-    (4, "soma", "Soma"),
-)
 
 # Axon class codes.
 CC, TC, INH, OTHER = 1, 2, 3, 4
