@@ -129,9 +129,6 @@ class Query:
     def engines(self) -> tuple[str, ...]:
         return tuple(e for e, text in (("sql", self.sql), ("cypher", self.cypher)) if text)
 
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
-
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Validated parameter values (defaults filled in, ``dataset`` excluded)."""
         known = {p.name for p in self.params}

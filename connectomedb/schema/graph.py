@@ -23,17 +23,17 @@ GRAPH_MODEL_VERSION = 1
 class PropType(enum.Enum):
     """A property type with its spelling in each engine.
 
-    ``value``: (LadybugDB DDL type, ``neo4j-admin import`` header type, Arrow type name).
+    ``value``: (LadybugDB DDL type, ``neo4j-admin import`` header type).
     """
 
-    INT16 = ("INT16", "short", "int16")
-    INT32 = ("INT32", "int", "int32")
-    INT64 = ("INT64", "long", "int64")
-    DOUBLE = ("DOUBLE", "double", "float64")
-    STRING = ("STRING", "string", "string")
-    BOOL = ("BOOLEAN", "boolean", "bool")
-    TIMESTAMP = ("TIMESTAMP", "datetime", "timestamp")
-    STRING_LIST = ("STRING[]", "string[]", "list<string>")
+    INT16 = ("INT16", "short")
+    INT32 = ("INT32", "int")
+    INT64 = ("INT64", "long")
+    DOUBLE = ("DOUBLE", "double")
+    STRING = ("STRING", "string")
+    BOOL = ("BOOLEAN", "boolean")
+    TIMESTAMP = ("TIMESTAMP", "datetime")
+    STRING_LIST = ("STRING[]", "string[]")
 
     @property
     def ladybug(self) -> str:
@@ -42,10 +42,6 @@ class PropType(enum.Enum):
     @property
     def neo4j_import(self) -> str:
         return self.value[1]
-
-    @property
-    def arrow(self) -> str:
-        return self.value[2]
 
 
 @dataclass(frozen=True)
@@ -243,8 +239,3 @@ def quote_identifier(name: str) -> str:
     if name not in _IDENTIFIERS:
         raise ValueError(f"{name!r} is not a label, type or property of the graph model")
     return f"`{name}`"
-
-
-def key_of(label: str) -> str:
-    """The key property of ``label`` (besides ``dataset``)."""
-    return NODES[label].key

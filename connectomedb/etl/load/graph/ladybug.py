@@ -405,18 +405,3 @@ def begin_ladybug_load(
         lock.release()
         raise
     return LadybugGraphLoad(root, source, name, lock, progress)
-
-
-def drop_dataset(root: Path, name: str) -> bool:
-    """Remove a dataset's graph; ``False`` when it was not loaded."""
-    base = dataset_dir(root, name)
-    if not base.exists():
-        return False
-    lock = _Lock(base / LOCK, name)
-    try:
-        (base / POINTER).unlink(missing_ok=True)
-        _remove_other_versions(base, keep=None)
-    finally:
-        lock.release()
-    shutil.rmtree(base, ignore_errors=True)
-    return True

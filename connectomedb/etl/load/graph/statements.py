@@ -61,13 +61,6 @@ def dataset_node_statement(props: Mapping[str, Any]) -> Statement:
     return Statement(f"CREATE (d:{q('Dataset')} {{{body}}})", {n: props[n] for n in names})
 
 
-def set_current_statement(key: str, current: bool) -> Statement:
-    return Statement(
-        f"MATCH (d:{q('Dataset')} {{{q('dataset')}: $dataset}}) SET d.{q('current')} = $current",
-        {"dataset": key, "current": current},
-    )
-
-
 def _records(frame: pd.DataFrame) -> tuple[list[str], list[dict[str, Any]]]:
     """Rows as dicts of Python values (``None`` for missing), leaving out the columns that
     are missing in every row: a missing property is simply not set, and LadybugDB cannot
