@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import h5py
@@ -71,7 +72,33 @@ def test_second_load_is_a_no_op_for_both_stores(settings: Settings, tiny: Path) 
     assert report.unchanged
     assert report.stage("postgres").status == "unchanged"
     assert report.stage("graph").status == "unchanged"
+    assert report.stage("extract").status == "skipped"  # decided from the checksums alone
     assert snapshot(settings.postgres_url) == before  # type: ignore[arg-type]
+
+
+def test_files_unchanged_in_postgres_only_still_load_the_graph(
+    settings: Settings, tiny: Path
+) -> None:
+    run_load(settings, tiny, graph=False)
+    report = run_load(settings, tiny)
+    assert report.stage("extract").status == "done"  # the graph needs the data
+    assert report.stage("postgres").status == "unchanged"
+    assert report.stage("graph").status == "done"
+    assert _graph_counts(settings, "tiny")["Synapse"] == read_dataset(tiny).synapses.n
+    again = run_load(settings, tiny)
+    assert again.unchanged and again.stage("extract").status == "skipped"
+
+
+def test_a_changed_file_is_not_taken_for_unchanged(
+    settings: Settings, tiny: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "tiny"
+    shutil.copytree(tiny, folder)
+    run_load(settings, folder)
+    with h5py.File(folder / "axons.hdf5", "a") as h5:  # same data, other bytes
+        h5.attrs["info"] = "exported again"
+    with pytest.raises(LoadError, match="--replace"):
+        run_load(settings, folder)
 
 
 def test_replace_reloads_both_stores(settings: Settings, tiny: Path, tiny_other: Path) -> None:

@@ -17,12 +17,12 @@ from connectomedb.etl.extract.axons import read_axons
 from connectomedb.etl.extract.connectome_csv import read_connectome
 from connectomedb.etl.extract.dendrites import read_spine_heads, read_targets
 from connectomedb.etl.extract.fastsets import ElementReader, GroupStats
-from connectomedb.etl.extract.hdf5 import file_info, open_h5
+from connectomedb.etl.extract.hdf5 import file_info, open_h5, sha256_of
 from connectomedb.etl.extract.segments import read_segments
 from connectomedb.etl.extract.synapses import read_synapses
 from connectomedb.etl.frames import FileInfo, SourceDataset
 
-__all__ = ["ExtractReport", "read_dataset", "REQUIRED_FILES", "OPTIONAL_FILES"]
+__all__ = ["ExtractReport", "file_checksums", "read_dataset", "REQUIRED_FILES", "OPTIONAL_FILES"]
 
 REQUIRED_FILES = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5")
 OPTIONAL_FILES = ("segments.hdf5", "connectome.csv")
@@ -36,6 +36,17 @@ class ExtractReport:
 
     seconds: dict[str, float] = field(default_factory=dict)
     groups: list[GroupStats] = field(default_factory=list)
+
+
+def file_checksums(folder: str | Path) -> dict[str, str]:
+    """File name → SHA-256 of the L4dense files present in ``folder`` (no parsing, no
+    validation): what a load compares with the stores to see whether it has anything to do."""
+    folder = Path(folder)
+    return {
+        name: sha256_of(folder / name)
+        for name in (*REQUIRED_FILES, *OPTIONAL_FILES)
+        if (folder / name).is_file()
+    }
 
 
 def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: bool = True,

@@ -44,16 +44,21 @@ def open_h5(path: Path) -> h5py.File:
                          hint=REEXPORT) from exc
 
 
-def file_info(path: Path, h5: h5py.File | None) -> FileInfo:
-    """SHA-256, size and root ``info`` attribute of a source file."""
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, as hex."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 22), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def file_info(path: Path, h5: h5py.File | None) -> FileInfo:
+    """SHA-256, size and root ``info`` attribute of a source file."""
     info = None
     if h5 is not None and "info" in h5.attrs:
         info = attr_text(h5.attrs["info"])
-    return FileInfo(path=path, sha256=digest.hexdigest(), size=path.stat().st_size, info=info)
+    return FileInfo(path=path, sha256=sha256_of(path), size=path.stat().st_size, info=info)
 
 
 def attr_text(value: object) -> str:
