@@ -59,7 +59,9 @@ def test_every_result_is_ordered() -> None:
 
 def test_list_queries_frame() -> None:
     df = queries.list_queries()
-    assert list(df.columns) == ["name", "description", "engines", "params", "columns", "rule"]
+    assert list(df.columns) == [
+        "name", "description", "engines", "params", "columns", "rule", "types",
+    ]
     row = df[df.name == "class_matrix_vs_csv"].iloc[0]
     assert row.engines == "sql"
     assert "min_axon_synapses int 1" in df[df.name == "class_matrix"].iloc[0].params
@@ -94,8 +96,12 @@ def test_parameter_types_are_checked_and_converted() -> None:
         "query 'multi_synaptic_connections': parameter 'min_synapses' expects int, found "
         "'two'. Pass a whole number such as 2."
     )
-    with pytest.raises(QueryError, match="must be at least 0, found -1"):
-        q.bind({"limit": -1})
+    with pytest.raises(QueryError) as error:
+        q.bind({"min_synapses": -1})
+    assert str(error.value) == (
+        "query 'multi_synaptic_connections': parameter 'min_synapses' takes whole numbers from "
+        "0 to 2147483647 (32-bit), found -1."
+    )
     with pytest.raises(QueryError, match="expects text"):
         q.bind({"axon_class": 3})
     ids = queries.get_query("common_targets").bind({"axon_ids": "3, 17,42"})
@@ -129,19 +135,33 @@ def test_engine_mismatch_and_missing_versions() -> None:
 
 def test_header_parsing_errors() -> None:
     with pytest.raises(QueryError, match="no 'rule:' line"):
-        parse_header("-- name: x\n-- description: d\n-- columns: a\nSELECT 1", "sql/x.sql")
+        parse_header("-- name: x\n-- description: d\n-- columns: a\n-- types: a int\nSELECT 1",
+                     "sql/x.sql")
+    with pytest.raises(QueryError, match="no 'types:' line"):
+        parse_header("-- name: x\n-- description: d\n-- columns: a\n-- rule: 1\n", "sql/x.sql")
+    with pytest.raises(QueryError, match="give every column its type, in the same order"):
+        parse_header("-- name: x\n-- description: d\n-- columns: a, b\n-- types: b int, a int\n"
+                     "-- rule: 1\n", "sql/x.sql")
+    with pytest.raises(QueryError, match="expected 'column type' with a type in int, float"):
+        parse_header("-- name: x\n-- description: d\n-- columns: a\n-- types: a bigint\n"
+                     "-- rule: 1\n", "sql/x.sql")
     with pytest.raises(QueryError, match="expected 'name type \\[default\\]'"):
         parse_header("-- name: x\n-- params: limit integer 3\n", "sql/x.sql")
     with pytest.raises(QueryError, match="the file name must match"):
-        parse_header("-- name: y\n-- description: d\n-- columns: a\n-- rule: 1\n", "sql/x.sql")
+        parse_header("-- name: y\n-- description: d\n-- columns: a\n-- types: a text\n"
+                     "-- rule: 1\n", "sql/x.sql")
     fields = parse_header(
-        "-- name: x\n-- description: one\n--   two\n-- params: k int 2\n-- columns: a,\n--   b\n"
+        "-- name: x\n-- description: one\n--   two\n-- params: k int 2\n-- params: ids int[] "
+        "required\n-- columns: a,\n--   b\n-- types: a int,\n--   b float\n"
         "-- rule: 1\nSELECT 1\n-- name: ignored\n",
         "sql/x.sql",
     )
     assert fields["description"] == "one two"
     assert fields["columns"] == ("a", "b")
-    assert [(p.name, p.type, p.default) for p in fields["params"]] == [("k", "int", 2)]
+    assert fields["types"] == ("int", "float")
+    assert [(p.name, p.type, p.default, p.required) for p in fields["params"]] == [
+        ("k", "int", 2, False), ("ids", "int[]", None, True),
+    ]
 
 
 def test_the_catalogue_documents_every_query() -> None:
@@ -151,9 +171,11 @@ def test_the_catalogue_documents_every_query() -> None:
     for name, q in load_queries().items():
         assert f"#### `{name}`" in text, name
         section = text.split(f"#### `{name}`", 1)[1].split("####", 1)[0]
-        assert ", ".join(f"`{c}`" for c in q.columns) in section, name
+        typed = ", ".join(f"`{c}` {t}" for c, t in q.column_types().items())
+        assert f"**Columns:** {typed}\n" in section, name
         for p in q.params:
-            assert f"`{p.name}` {p.type}" in section, (name, p.name)
+            default = "required" if p.required else "all" if p.default is None else p.default
+            assert f"`{p.name}` {p.type} = {default}" in section, (name, p.name)
     from connectomedb.queries.views import VIEWS
 
     for view, columns in VIEWS.items():

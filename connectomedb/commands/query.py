@@ -111,14 +111,24 @@ def run_cmd(
         with open_graph_store(settings) as store:
             frame = queries.run(name, store, engine="cypher", dataset=dataset, **values)
     _emit(frame, fmt)
+    if frame.attrs.get("truncated"):
+        limit = frame.attrs["limit"]
+        click.echo(
+            f"Only the first {limit} rows are shown: the listing was cut at its limit ({limit}) "
+            "and more rows match. Pass -p limit all for every row.",
+            err=True,
+        )
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> None:
+    """Print ``frame``: CSV and JSON keep every value exactly (floats at full precision, counts
+    as integers); the table rounds floats to 6 significant digits for reading."""
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
     elif fmt == "json":
-        records = json.loads(frame.to_json(orient="records"))
-        click.echo(json.dumps(records, indent=2))
+        from connectomedb.queries.results import records
+
+        click.echo(json.dumps(records(frame), indent=2, allow_nan=False))
     else:
         from rich.console import Console
         from rich.table import Table

@@ -16,14 +16,16 @@ uses its own variant where it has one). Every query's result columns are listed 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
 from connectomedb.errors import QueryError
-from connectomedb.queries.registry import Param, Query, load_queries
+from connectomedb.queries.connection import sql_fetch
+from connectomedb.queries.registry import Param, Query, describe_default, load_queries
 from connectomedb.queries.registry import get as get_query
+from connectomedb.queries.results import typed
+from connectomedb.queries.vocabulary import canonical_classes, check_required_files
 
 __all__ = [
     "Param",
@@ -49,27 +51,28 @@ __all__ = [
 ENGINES = ("sql", "cypher")
 #: Stands for "no limit" where an engine needs a number (Cypher's LIMIT takes no null).
 NO_LIMIT = 2**62
-#: Result columns that hold IDs; NULL-able ones come back as pandas ``Int64`` on both engines.
-_ID_COLUMNS = {"axon_a", "axon_b", "target_a", "target_b"}
 
 
 def list_queries() -> pd.DataFrame:
     """One row per named query: ``name``, ``description``, ``engines`` (e.g. ``sql, cypher``),
-    ``params`` (``name type default``, comma separated), ``columns``, ``rule``."""
+    ``params`` (``name type default``, comma separated; ``required`` where there is no
+    default), ``columns``, ``rule``, ``types`` (``column type``, comma separated)."""
     rows = [
         {
             "name": q.name,
             "description": q.description,
             "engines": ", ".join(q.engines),
             "params": ", ".join(
-                f"{p.name} {p.type} {'all' if p.default is None else p.default}" for p in q.params
+                f"{p.name} {p.type} {describe_default(p).removeprefix('default ')}"
+                for p in q.params
             ),
             "columns": ", ".join(q.columns),
+            "types": ", ".join(f"{c} {t}" for c, t in q.column_types().items()),
             "rule": q.rule,
         }
         for q in load_queries().values()
     ]
-    columns = ["name", "description", "engines", "params", "columns", "rule"]
+    columns = ["name", "description", "engines", "params", "columns", "rule", "types"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -93,25 +96,9 @@ def detect_engine(conn: Any) -> str:
 # --- SQL -----------------------------------------------------------------------------------
 
 
-def _sql_fetch(conn: Any, sql: str, params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
-    """Run one statement on whatever SQL connection we were given; (columns, rows)."""
-    module = type(conn).__module__
-    if module.startswith("sqlalchemy"):
-        from sqlalchemy.engine import Engine
-
-        if isinstance(conn, Engine):
-            with conn.connect() as connection:
-                return _sql_fetch(connection, sql, params)
-        result = conn.exec_driver_sql(sql, params)
-        return list(result.keys()), [tuple(r) for r in result.fetchall()]
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        columns = [d.name for d in cur.description]
-        return columns, cur.fetchall()
-
 
 def _sql_datasets(conn: Any) -> list[str]:
-    _, rows = _sql_fetch(conn, "SELECT name FROM dataset ORDER BY name", {})
+    _, rows = sql_fetch(conn, "SELECT name FROM dataset ORDER BY name", {})
     return [r[0] for r in rows]
 
 
@@ -153,21 +140,24 @@ def _engine_params(query: Query, bound: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tidy(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
-    """Same column order and types whatever the engine: Decimal -> float, IDs as ``Int64``."""
+    """Same column order and types whatever the engine: the types of the query's header."""
     if list(frame.columns) != list(query.columns):
         raise QueryError(
             f"query {query.name!r} returned columns {list(frame.columns)}, expected "
             f"{list(query.columns)}. The query file is out of date with its header."
         )
-    for col in frame.columns:
-        series = frame[col]
-        if series.dtype == object and any(isinstance(v, Decimal) for v in series):
-            frame[col] = pd.to_numeric(series.map(lambda v: None if v is None else float(v)))
-        if col.endswith("_id") or col in _ID_COLUMNS:
-            frame[col] = pd.array(
-                [None if pd.isna(v) else int(v) for v in frame[col]], dtype="Int64"
-            )
-    return frame.reset_index(drop=True)
+    return typed(frame, query.name, query.column_types())
+
+
+def _cut(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    """The first ``limit`` rows; ``attrs`` say whether more rows matched (one extra row was
+    fetched to know it) and what the limit was."""
+    truncated = limit is not None and len(frame) > limit
+    if truncated:
+        frame = frame.iloc[:limit]
+    frame.attrs["limit"] = limit
+    frame.attrs["truncated"] = truncated
+    return frame
 
 
 def run(
@@ -182,7 +172,12 @@ def run(
 
     ``engine`` (``sql`` or ``cypher``) defaults to the kind of ``conn``; ``dataset`` to the
     only loaded dataset. Parameters are validated and typed (:class:`QueryError` says how to
-    fix a bad one).
+    fix a bad one); class names (``axon_class``, ``target_class``, ``synapse_type``) are matched
+    case-insensitively against the dataset's names.
+
+    A listing with a ``limit`` that cut it short says so: ``df.attrs["truncated"]`` is true
+    when more rows matched than the ``df.attrs["limit"]`` returned (``limit=None`` returns
+    every row).
     """
     query = get_query(name)
     detected = detect_engine(conn)
@@ -194,7 +189,11 @@ def run(
             f"Pass a {'graph store' if engine == 'cypher' else 'PostgreSQL connection'}."
         )
     engine = detected
-    bound = _engine_params(query, query.bind(params))
+    values = query.bind(params)
+    limit = values.get("limit") if "limit" in values else None
+    bound = _engine_params(query, values)
+    if limit is not None:
+        bound["limit"] = limit + 1  # one row more than asked, to know when the list was cut
     if engine == "sql":
         if query.sql is None:
             raise QueryError(f"query {name!r} has no SQL version. Run it with --engine cypher.")
@@ -202,9 +201,11 @@ def run(
         if name_ not in _sql_datasets(conn):
             raise QueryError(
                 f"dataset {name_!r} is not loaded in PostgreSQL. Load it with "
-                f"`connectomedb load <folder> --name {name_}`."
+                f"`connectomedb load <folder> --dataset {name_}`."
             )
-        columns, rows = _sql_fetch(conn, query.sql, {**bound, "dataset": name_})
+        check_required_files(conn, name, query.requires, name_)
+        bound = canonical_classes(conn, "sql", name, bound, name_, name_)
+        columns, rows = sql_fetch(conn, query.sql, {**bound, "dataset": name_})
         frame = pd.DataFrame.from_records(rows, columns=columns)
     else:
         if query.cypher is None:
@@ -216,10 +217,12 @@ def run(
         text = query.cypher
         if getattr(conn, "engine", "") == "neo4j" and query.cypher_neo4j:
             text = query.cypher_neo4j
-        frame = conn.run(text, {**bound, "dataset": conn.dataset_key(name_)})
+        key = conn.dataset_key(name_)
+        bound = canonical_classes(conn, "cypher", name, bound, name_, key)
+        frame = conn.run(text, {**bound, "dataset": key})
         if frame.empty and list(frame.columns) != list(query.columns):
             frame = pd.DataFrame(columns=list(query.columns))
-    return _tidy(frame, query)
+    return _cut(_tidy(frame, query), limit)
 
 
 # --- typed wrappers for the common analyses ------------------------------------------------

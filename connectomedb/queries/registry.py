@@ -8,11 +8,15 @@ Every query file starts with a header of comment lines (``--`` in SQL, ``//`` in
     -- params: min_axon_synapses int 1
     -- params: axon_class text null
     -- columns: axon_class, target_class, synapses
+    -- types: axon_class text, target_class text, synapses int
     -- rule: 2, 3, 5, 6
 
 ``params`` lines are ``name type default`` (one per line; ``null`` = no default value, which
-for a filter means "all"); the types are ``int``, ``float``, ``text``, ``int[]`` and
-``text[]``. Every query also takes ``dataset`` (text), which the library resolves. The SQL
+for a filter means "all"; ``required`` = the caller must give a value); the types are
+``int``, ``float``, ``text``, ``int[]`` and ``text[]``. Every query also takes ``dataset``
+(text), which the library resolves. ``types`` gives every result column its type (``int``,
+``float`` or ``text``, in the order of ``columns``): part of the query's contract, enforced on
+every engine (an ``int`` column is a pandas ``Int64`` column whatever the engine returned). The SQL
 and the Cypher file of a query must agree on name, parameters and result columns; a variant
 for Neo4j, where its text differs from LadybugDB's, lives under ``cypher/neo4j/``.
 """
@@ -31,9 +35,19 @@ from connectomedb.errors import QueryError
 
 QUERY_DIR = Path(__file__).parent
 TYPES = ("int", "float", "text", "int[]", "text[]")
+#: Types of result columns (``types:`` header line).
+COLUMN_TYPES = ("int", "float", "text")
+#: The largest whole number a parameter may hold: IDs and counts are 32-bit in the model, and
+#: one bound for every engine keeps the message the same whatever runs the query.
+INT_MAX = 2**31 - 1
+#: Parameters whose value is a count with a meaningful floor (``limit`` needs at least one
+#: row: ``all`` or null lifts it); the other ``min_*`` counts start at 0.
+_FLOORS = {"limit": 1}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _COMMENT = re.compile(r"^(?:--|//)(?P<text>.*)$")
-_FIELD = re.compile(r"^ (?P<key>name|description|params|columns|rule):\s*(?P<value>.*?)\s*$")
+_FIELD = re.compile(
+    r"^ (?P<key>name|description|params|columns|types|requires|rule):\s*(?P<value>.*?)\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class Param:
     type: str
     default: Any = None
     minimum: int | None = None
+    required: bool = False
 
     def coerce(self, value: Any, query: str) -> Any:
         """``value`` as this parameter's Python type; :class:`QueryError` if it cannot be."""
@@ -78,12 +93,26 @@ class Param:
                 f"query {query!r}: parameter {self.name!r} contains a NUL character (\\x00), "
                 "which no text in the database can hold. Remove it from the value."
             )
-        if self.minimum is not None and self.type == "int" and result < self.minimum:
-            raise QueryError(
-                f"query {query!r}: parameter {self.name!r} must be at least {self.minimum}, "
-                f"found {result}. Pass a number >= {self.minimum}."
-            )
+        if self.type == "int":
+            self._check_range(result, query)
+        elif self.type == "int[]":
+            for item in result:
+                self._check_range(item, query)
         return result
+
+    def _check_range(self, value: int, query: str) -> None:
+        """One range and one message for every engine (PostgreSQL and the graph stores would
+        each fail differently on a number they cannot hold)."""
+        ids = self.name.endswith(("_id", "_ids"))
+        low = 1 if ids else self.minimum if self.minimum is not None else -INT_MAX - 1
+        if low <= value <= INT_MAX:
+            return
+        what = "IDs" if ids else "whole numbers"
+        tail = " Pass all (or null) for every row." if self.name == "limit" else ""
+        raise QueryError(
+            f"query {query!r}: parameter {self.name!r} takes {what} from {low} to {INT_MAX} "
+            f"(32-bit), found {value}.{tail}"
+        )
 
 
 def _to_int(value: Any) -> int:
@@ -112,7 +141,9 @@ class Query:
 
     ``sql``/``cypher``/``cypher_neo4j`` hold the file texts (``None`` where there is none;
     Neo4j uses ``cypher`` when it has no variant of its own). ``columns`` are the result columns,
-    identical in every language; ``rule`` names the counting rules of docs/model.md it follows.
+    identical in every language, and ``types`` their types (``int``, ``float``, ``text``);
+    ``requires`` names source files the dataset must have been loaded with (``connectome.csv``);
+    ``rule`` names the counting rules of docs/model.md it follows.
     """
 
     name: str
@@ -120,6 +151,8 @@ class Query:
     params: tuple[Param, ...]
     columns: tuple[str, ...]
     rule: str
+    types: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
     sql: str | None = None
     cypher: str | None = None
     cypher_neo4j: str | None = None
@@ -138,13 +171,28 @@ class Query:
                 f"query {self.name!r} has no parameter {', '.join(map(repr, unknown))}. "
                 f"Its parameters are: {self.describe_params() or 'none'}."
             )
+        missing = [p for p in self.params if p.required and values.get(p.name) is None]
+        if missing:
+            p = missing[0]
+            raise QueryError(
+                f"query {self.name!r} needs parameter {p.name!r} ({p.type}): it has no default. "
+                f"Pass {_example(p.type)}."
+            )
         return {p.name: p.coerce(values.get(p.name, p.default), self.name) for p in self.params}
 
     def describe_params(self) -> str:
-        return ", ".join(
-            f"{p.name} ({p.type}, default {'all' if p.default is None else p.default})"
-            for p in self.params
-        )
+        return ", ".join(f"{p.name} ({p.type}, {describe_default(p)})" for p in self.params)
+
+    def column_types(self) -> dict[str, str]:
+        """Result column -> type (``int``, ``float`` or ``text``)."""
+        return dict(zip(self.columns, self.types, strict=True))
+
+
+def describe_default(param: Param) -> str:
+    """``required``, ``default all`` (null) or ``default <value>``, as the catalogue shows it."""
+    if param.required:
+        return "required"
+    return f"default {'all' if param.default is None else param.default}"
 
 
 def _parse_default(type_: str, text: str, where: str) -> Any:
@@ -179,20 +227,47 @@ def parse_header(text: str, where: str) -> dict[str, Any]:
                     f"{where}: params line {value!r}: expected 'name type [default]' with a type "
                     f"in {', '.join(TYPES)}."
                 )
-            default = _parse_default(parts[1], parts[2] if len(parts) == 3 else "null", where)
+            default_text = parts[2] if len(parts) == 3 else "null"
+            required = default_text == "required"
+            default = None if required else _parse_default(parts[1], default_text, where)
             counted = parts[0] == "limit" or parts[0].startswith("min_")
-            minimum = 0 if counted and parts[1] == "int" else None
-            fields["params"].append(Param(parts[0], parts[1], default, minimum))
+            minimum = _FLOORS.get(parts[0], 0) if counted and parts[1] == "int" else None
+            fields["params"].append(Param(parts[0], parts[1], default, minimum, required))
         elif key == "columns":
             fields["columns"] = tuple(c.strip() for c in value.split(",") if c.strip())
+        elif key == "types":
+            fields["types"] = _parse_types(value, where)
+        elif key == "requires":
+            fields["requires"] = tuple(f.strip() for f in value.split(",") if f.strip())
         else:
             fields[key] = value.strip()
-    for required in ("name", "description", "columns", "rule"):
-        if not fields.get(required):
-            raise QueryError(f"{where}: the header has no '{required}:' line.")
+    for required_field in ("name", "description", "columns", "types", "rule"):
+        if not fields.get(required_field):
+            raise QueryError(f"{where}: the header has no '{required_field}:' line.")
+    names = tuple(name for name, _ in fields["types"])
+    if names != fields["columns"]:
+        raise QueryError(
+            f"{where}: 'types:' names the columns {list(names)}, but 'columns:' lists "
+            f"{list(fields['columns'])}; give every column its type, in the same order."
+        )
+    fields["types"] = tuple(type_ for _, type_ in fields["types"])
+    fields.setdefault("requires", ())
     if fields["name"] != Path(where).stem:
         raise QueryError(f"{where}: the header names {fields['name']!r}; the file name must match.")
     return fields
+
+
+def _parse_types(value: str, where: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in value.split(","):
+        parts = item.split()
+        if len(parts) != 2 or parts[1] not in COLUMN_TYPES:
+            raise QueryError(
+                f"{where}: types entry {item.strip()!r}: expected 'column type' with a type in "
+                f"{', '.join(COLUMN_TYPES)}."
+            )
+        pairs.append((parts[0], parts[1]))
+    return tuple(pairs)
 
 
 def _load_dir(folder: Path, pattern: str) -> dict[str, tuple[dict[str, Any], str, str]]:
@@ -220,13 +295,15 @@ def load_queries() -> dict[str, Query]:
         headers = [x for x in (sql.get(name), cypher.get(name), neo4j.get(name)) if x]
         first = headers[0][0]
         for other, _, rel in headers[1:]:
-            for field_ in ("params", "columns"):
+            for field_ in ("params", "columns", "types", "requires"):
                 _same(first, other, field_, rel)
         queries[name] = Query(
             name=name,
             description=first["description"],
             params=tuple(first["params"]),
             columns=first["columns"],
+            types=first["types"],
+            requires=first["requires"],
             rule=first["rule"],
             sql=sql[name][1] if name in sql else None,
             cypher=cypher[name][1] if name in cypher else None,

@@ -5,6 +5,7 @@
 // params: axon_class text null
 // params: limit int 1000
 // columns: axon_id, neuron_id, axon_class, targets, synapses
+// types: axon_id int, neuron_id int, axon_class text, targets int, synapses int
 // rule: 8 (targets grouped by neuronId), 4, 5. Ordered by targets descending, then axon_id,
 //   neuron_id.
 MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)

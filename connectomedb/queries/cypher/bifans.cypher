@@ -4,6 +4,7 @@
 // params: target_class text null
 // params: limit int 1000
 // columns: axon_a, axon_b, target_a, target_b
+// types: axon_a int, axon_b int, target_a int, target_b int
 // rule: 4 (an edge is a connection), 5 (both axons of axon_class, both targets of target_class
 //   when given). Each bi-fan once: axon_a < axon_b and target_a < target_b. Ordered by
 //   axon_a, axon_b, target_a, target_b.

@@ -5,6 +5,7 @@
 // params: min_axon_synapses int 1
 // params: min_target_synapses int 1
 // columns: axon_class, target_class, synapses, axons, targets, fraction
+// types: axon_class text, target_class text, synapses int, axons int, targets int, fraction float
 // rule: 2 (connectome synapses), 3 (an axon's/target's synapse count decides the thresholds),
 //   5 (classes from the files), 6 (thresholds; AxonInitialSegment targets always kept).
 //   fraction = synapses / all kept synapses of the axon class. Only non-zero cells.

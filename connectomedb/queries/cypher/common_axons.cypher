@@ -1,8 +1,9 @@
 // name: common_axons
 // description: The axons connected to every target of a given set (their common partners).
-// params: target_ids int[] null
+// params: target_ids int[] required
 // params: limit int 1000
 // columns: axon_id, axon_class, synapses
+// types: axon_id int, axon_class text, synapses int
 // rule: 4 (partner = connected), 5. synapses = connectome synapses onto the given targets.
 //   The IDs are deduplicated; an empty set gives no rows. Ordered by axon_id.
 MATCH (a:Axon)-[c:CONNECTS_TO]->(t:Target {dataset: $dataset})

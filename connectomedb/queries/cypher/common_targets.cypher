@@ -1,8 +1,9 @@
 // name: common_targets
 // description: The targets connected to every axon of a given set (their common partners).
-// params: axon_ids int[] null
+// params: axon_ids int[] required
 // params: limit int 1000
 // columns: target_id, target_class, neuron_id, synapses
+// types: target_id int, target_class text, neuron_id int, synapses int
 // rule: 4 (partner = connected), 5. synapses = connectome synapses from the given axons.
 //   The IDs are deduplicated; an empty set gives no rows. Ordered by target_id.
 MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)

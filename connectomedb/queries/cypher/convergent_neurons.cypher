@@ -5,6 +5,7 @@
 // params: axon_class text null
 // params: limit int 1000
 // columns: neuron_id, axons, targets, synapses
+// types: neuron_id int, axons int, targets int, synapses int
 // rule: 8 (a neuron's inputs are summed over its targets), 4, 5. axons = distinct axons
 //   connected to any of its targets; targets = its targets with such a connection.
 //   Ordered by axons descending, then neuron_id.

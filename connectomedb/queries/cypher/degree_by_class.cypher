@@ -3,6 +3,8 @@
 //   distribution over every axon (side 'axon') or target (side 'target') of the class.
 // columns: side, class, neurites, synapses, degree_mean, degree_median, degree_q1, degree_q3,
 //   degree_max
+// types: side text, class text, neurites int, synapses int, degree_mean float, degree_median float,
+//   degree_q1 float, degree_q3 float, degree_max int
 // rule: 3 (an axon's/target's synapse count = its connectome synapses), 5 (classes). Every
 //   neurite of the file counts, those without a connectome synapse with 0. Percentiles: linear
 //   interpolation (percentile_cont).

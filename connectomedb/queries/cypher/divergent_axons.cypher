@@ -7,6 +7,7 @@
 // params: target_class text null
 // params: limit int 1000
 // columns: axon_id, axon_class, targets, neurons, synapses
+// types: axon_id int, axon_class text, targets int, neurons int, synapses int
 // rule: 4 (contact = connection), 5, 8 (neurons through the targets' neuronId; targets without
 //   a neuron count in targets only). Ordered by targets descending, then axon_id.
 MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)

@@ -9,6 +9,7 @@
 // params: axon_class text null
 // params: target_class text null
 // columns: motif, instances
+// types: motif text, instances int
 // rule: as each listing query: multi_synaptic_connections (min_synapses), convergent_targets
 //   and convergent_neurons (min_axons; neurons ignore target_class), divergent_axons
 //   (min_targets, no neuron threshold), axon_neuron_multi_target (min_neuron_targets;

@@ -5,6 +5,7 @@
 // params: target_class text null
 // params: limit int 1000
 // columns: axon_id, target_id, axon_class, target_class, synapses
+// types: axon_id int, target_id int, axon_class text, target_class text, synapses int
 // rule: 4 (connection multiplicity = its connectome synapses), 5 (classes).
 //   Ordered by synapses descending, then axon_id, target_id.
 MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)

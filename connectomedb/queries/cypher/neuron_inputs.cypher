@@ -3,6 +3,7 @@
 //   (dendrites, soma, axon initial segment).
 // params: neuron_id int null
 // columns: neuron_id, axon_class, targets, synapses, fraction
+// types: neuron_id int, axon_class text, targets int, synapses int, fraction float
 // rule: 8 (a neuron's inputs are summed over every target whose neuronId is that neuron),
 //   2, 5. targets = its targets receiving synapses from that class; fraction = synapses / all
 //   input synapses of the neuron.

@@ -6,6 +6,7 @@
 // params: target_class text null
 // params: limit int 1000
 // columns: axon_a, axon_b, axon_a_class, axon_b_class, shared_targets
+// types: axon_a int, axon_b int, axon_a_class text, axon_b_class text, shared_targets int
 // rule: 4 (shared target = connected to both), 5. Each pair once: axon_a < axon_b.
 //   Ordered by shared_targets descending, then axon_a, axon_b.
 MATCH (x:Axon)-[:CONNECTS_TO]->(t:Target {dataset: $dataset})<-[:CONNECTS_TO]-(y:Axon)

@@ -4,6 +4,8 @@
 //   distribution of the per-neurite density.
 // columns: side, class, neurites, path_length_um, synapses, synapses_per_um, density_median,
 //   density_q1, density_q3
+// types: side text, class text, neurites int, path_length_um float, synapses int,
+//   synapses_per_um float, density_median float, density_q1 float, density_q3 float
 // rule: 3 (a neurite's connectome synapses), 5 (classes). Only neurites with a skeleton path
 //   length > 0 count (path length = sum of the skeleton edge lengths at 11.24 x 11.24 x 28 nm
 //   voxels). synapses_per_um = synapses / path_length_um summed over the class. Percentiles:

@@ -6,6 +6,9 @@
 // params: axon_class text null
 // columns: axon_class, target_class, axons, synapses, fraction, axon_fraction_mean,
 //   axon_fraction_median, axon_fraction_q1, axon_fraction_q3
+// types: axon_class text, target_class text, axons int, synapses int, fraction float,
+//   axon_fraction_mean float, axon_fraction_median float, axon_fraction_q1 float,
+//   axon_fraction_q3 float
 // rule: 2, 3, 5, 6 as class_matrix. An axon's fraction onto a target class = its kept synapses
 //   onto that class / all its kept synapses; every axon with a kept synapse counts, with 0 for
 //   target classes it does not contact; target classes = those of any kept synapse.

@@ -4,6 +4,8 @@
 -- params: synapse_type text null
 -- columns: axon_class, target_class, synapses, asi_count, asi_missing, asi_mean, asi_median,
 --   asi_q1, asi_q3
+-- types: axon_class text, target_class text, synapses int, asi_count int, asi_missing int,
+--   asi_mean float, asi_median float, asi_q1 float, asi_q3 float
 -- rule: 2 (connectome synapses), 5 (classes). A missing area (NaN in the file) counts in
 --   asi_missing and in no statistic. Percentiles: linear interpolation (percentile_cont).
 WITH syn AS (

@@ -7,6 +7,8 @@
 -- params: target_class text null
 -- columns: axon_class, target_class, pairs, cv_mean, cv_median, random_pairs, random_cv_mean,
 --   random_cv_median
+-- types: axon_class text, target_class text, pairs int, cv_mean float, cv_median float,
+--   random_pairs int, random_cv_mean float, random_cv_median float
 -- rule: 4 (a connection of multiplicity exactly 2, counting all its connectome synapses), 5.
 --   A connection counts when both synapses have an ASI area > 0 (and are of synapse_type when
 --   given). CV of two areas x, y = sample standard deviation / mean = sqrt(2)*|x - y|/(x + y).

@@ -5,6 +5,8 @@
 -- params: min_axon_synapses int 1
 -- params: min_target_synapses int 1
 -- columns: axon_class, target_class, synapses, csv_synapses, difference
+-- types: axon_class text, target_class text, synapses int, csv_synapses int, difference int
+-- requires: connectome.csv
 -- rule: 2, 3, 5, 6 as class_matrix; csv_synapses sums the non-zero cells of connectome.csv;
 --   difference = synapses - csv_synapses; a pair missing on one side counts 0 there.
 -- The kept synapses: connectome_synapse carries each synapse's classes and the connectome

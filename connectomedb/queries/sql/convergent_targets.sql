@@ -5,6 +5,7 @@
 -- params: target_class text null
 -- params: limit int 1000
 -- columns: target_id, target_class, neuron_id, axons, synapses
+-- types: target_id int, target_class text, neuron_id int, axons int, synapses int
 -- rule: 4 (an axon contacts a target when they are connected), 5 (classes). synapses = the
 --   target's connectome synapses from those axons. Ordered by axons descending, then target_id.
 WITH pairs AS (

@@ -4,6 +4,10 @@
 --   connections have two or more synapses.
 -- columns: axon_class, target_class, connections, synapses, multiplicity_mean,
 --   multiplicity_median, multiplicity_q1, multiplicity_q3, multiplicity_max, multi_synaptic
+-- types: axon_class text, target_class text, connections int, synapses int,
+--   multiplicity_mean float,
+--   multiplicity_median float, multiplicity_q1 float, multiplicity_q3 float, multiplicity_max int,
+--   multi_synaptic int
 -- rule: 4 (a connection is a pair with at least one connectome synapse; its multiplicity is
 --   their number), 5 (classes). Percentiles: linear interpolation (percentile_cont).
 -- Pairs from connectome_synapse; classes as their keys (one smallint per class name), names

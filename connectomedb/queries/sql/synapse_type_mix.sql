@@ -3,6 +3,7 @@
 --   target class: side 'axon' rows group by the axon's class, side 'target' rows by the
 --   target's class.
 -- columns: side, class, synapse_type, synapses, fraction
+-- types: side text, class text, synapse_type text, synapses int, fraction float
 -- rule: 2 (connectome synapses), 5 (classes from the files; type from synapses.hdf5).
 --   fraction = synapses / all synapses of that class on that side. Only non-zero cells.
 WITH syn AS (
