@@ -153,12 +153,14 @@ def test_header_parsing_errors() -> None:
     fields = parse_header(
         "-- name: x\n-- description: one\n--   two\n-- params: k int 2\n-- params: ids int[] "
         "required\n-- columns: a,\n--   b\n-- types: a int,\n--   b float\n"
-        "-- rule: 1\nSELECT 1\n-- name: ignored\n",
+        "-- rule: 1\n--   and 2\n-- A note on the statement, not on the rule.\nSELECT 1\n"
+        "-- name: ignored\n",
         "sql/x.sql",
     )
     assert fields["description"] == "one two"
     assert fields["columns"] == ("a", "b")
     assert fields["types"] == ("int", "float")
+    assert fields["rule"] == "1 and 2"
     assert [(p.name, p.type, p.default, p.required) for p in fields["params"]] == [
         ("k", "int", 2, False), ("ids", "int[]", None, True),
     ]
@@ -171,6 +173,7 @@ def test_the_catalogue_documents_every_query() -> None:
     for name, q in load_queries().items():
         assert f"#### `{name}`" in text, name
         section = text.split(f"#### `{name}`", 1)[1].split("####", 1)[0]
+        assert f"- **Rule:** {q.rule}\n" in section, name
         typed = ", ".join(f"`{c}` {t}" for c, t in q.column_types().items())
         assert f"**Columns:** {typed}\n" in section, name
         for p in q.params:

@@ -16,7 +16,10 @@ for a filter means "all"; ``required`` = the caller must give a value); the type
 ``int``, ``float``, ``text``, ``int[]`` and ``text[]``. Every query also takes ``dataset``
 (text), which the library resolves. ``types`` gives every result column its type (``int``,
 ``float`` or ``text``, in the order of ``columns``): part of the query's contract, enforced on
-every engine (an ``int`` column is a pandas ``Int64`` column whatever the engine returned). The SQL
+every engine (an ``int`` column is a pandas ``Int64`` column whatever the engine returned).
+An optional ``requires: connectome.csv`` names source files the dataset must have been loaded
+with. Continuation lines are indented; an unindented comment after the fields is a note on the
+statement, not part of the header. The SQL
 and the Cypher file of a query must agree on name, parameters and result columns; a variant
 for Neo4j, where its text differs from LadybugDB's, lives under ``cypher/neo4j/``.
 """
@@ -216,8 +219,10 @@ def parse_header(text: str, where: str) -> dict[str, Any]:
         field_ = _FIELD.match(comment.group("text"))
         if field_ is not None:
             raw.append((field_.group("key"), field_.group("value")))
-        elif raw and comment.group("text").strip() and raw[-1][0] != "params":
-            # An indented comment line continues the previous field.
+        elif (raw and comment.group("text").startswith("  ") and comment.group("text").strip()
+              and raw[-1][0] != "params"):
+            # An indented comment line continues the previous field; an unindented one is a
+            # comment on the statement, not part of the header.
             raw[-1] = (raw[-1][0], raw[-1][1] + " " + comment.group("text").strip())
     for key, value in raw:
         if key == "params":

@@ -10,8 +10,9 @@
 // types: axon_class text, target_class text, pairs int, cv_mean float, cv_median float,
 //   random_pairs int, random_cv_mean float, random_cv_median float
 // rule: 4 (a connection of multiplicity exactly 2, counting all its connectome synapses), 5.
-//   A connection counts when both synapses have an ASI area > 0 (and are of synapse_type when
-//   given). CV of two areas x, y = sample standard deviation / mean = sqrt(2)*|x - y|/(x + y).
+//   A connection counts when both synapses have an ASI area > 0 (and, when synapse_type is
+//   given, are both of it: the multiplicity still counts every type). CV of two areas
+//   x, y = sample standard deviation / mean = sqrt(2)*|x - y|/(x + y).
 //   Random pairs: within each class pair, the counted synapses ordered by
 //   h = (synapse_id * 2654435761) mod 2^32 (a bijection on IDs below 2^32, so no ties), the 1st
 //   paired with the 2nd, the 3rd with the 4th, ...; an odd last synapse is left out.

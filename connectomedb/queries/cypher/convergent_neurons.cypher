@@ -7,7 +7,8 @@
 // columns: neuron_id, axons, targets, synapses
 // types: neuron_id int, axons int, targets int, synapses int
 // rule: 8 (a neuron's inputs are summed over its targets), 4, 5. axons = distinct axons
-//   connected to any of its targets; targets = its targets with such a connection.
+//   connected to any of its targets; targets = its targets with such a connection;
+//   synapses = its connectome synapses from those axons, summed over all of its targets.
 //   Ordered by axons descending, then neuron_id.
 MATCH (a:Axon)-[c:CONNECTS_TO]->(t:Target {dataset: $dataset})
 WHERE t.neuron_id IS NOT NULL AND coalesce($axon_class, a.class) = a.class

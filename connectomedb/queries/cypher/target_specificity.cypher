@@ -11,7 +11,9 @@
 //   axon_fraction_q3 float
 // rule: 2, 3, 5, 6 as class_matrix. An axon's fraction onto a target class = its kept synapses
 //   onto that class / all its kept synapses; every axon with a kept synapse counts, with 0 for
-//   target classes it does not contact; target classes = those of any kept synapse.
+//   target classes it does not contact; target classes = those of any kept synapse of the
+//   dataset (a row for each, with synapses 0 where the class has none). axons = the axon
+//   class's axons with a kept synapse, the same on every row of the class.
 //   Percentiles: linear interpolation (percentile_cont).
 MATCH (a:Axon {dataset: $dataset})-[:CONNECTS_TO]->(t:Target)
 WHERE a.synapses >= $min_axon_synapses

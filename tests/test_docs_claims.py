@@ -1,0 +1,46 @@
+"""Statements of the docs about the query files, checked against the files themselves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from connectomedb.queries.registry import load_queries
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+
+
+def _names(sentence: str) -> set[str]:
+    return set(re.findall(r"`([a-z_]+)`", sentence))
+
+
+def _paragraph() -> str:
+    start = MODEL.index("`connectome_synapse` (materialized view")
+    return " ".join(MODEL[start:MODEL.index("\n\n", start)].split())
+
+
+def test_the_queries_said_to_read_connectome_synapse_are_those_that_do() -> None:
+    claim = re.search(r"read it instead of joining `synapse`, `axon` and `target`: (.*?)\. ",
+                      _paragraph())
+    assert claim is not None
+    reading = {name for name, q in load_queries().items()
+               if q.sql is not None and "connectome_synapse" in q.sql}
+    assert _names(claim.group(1)) == reading
+
+
+def test_the_queries_said_to_read_the_summaries_are_those_that_do() -> None:
+    claim = re.search(r"\. (`[a-z_]+`(?:, `[a-z_]+`)*(?: and `[a-z_]+`)?) read the per-neurite "
+                      r"counts of `bi_axon_summary` and `bi_target_summary`", _paragraph())
+    assert claim is not None
+    reading = {name for name, q in load_queries().items()
+               if q.sql is not None and "bi_axon_summary" in q.sql}
+    assert _names(claim.group(1)) == reading
+
+
+def test_the_graph_dataset_property_is_described_per_engine() -> None:
+    from connectomedb.etl.load.graph.neo4j import dataset_key
+
+    assert dataset_key("demo", "v1") == "demo@v1"
+    assert "`name@<version>` in Neo4j" in MODEL
+    assert "(the dataset name)" not in MODEL
