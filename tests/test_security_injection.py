@@ -18,6 +18,7 @@ from conftest import _fresh_database
 from connectomedb import queries
 from connectomedb.errors import QueryError
 from connectomedb.etl.extract import read_dataset
+from connectomedb.queries.vocabulary import CLASS_PARAMS
 from connectomedb.stores.graph import LadybugGraphStore
 
 #: Values a hostile or careless user might pass (none contains NUL).
@@ -42,6 +43,8 @@ EVIL_NAMES = [
 ]
 #: A text value that exists in the data, so a filter that works returns rows.
 REAL_CLASS = "Inhibitory"
+#: The same for each class parameter (each is checked against the dataset's names).
+REAL_NAMES = {"axon_class": REAL_CLASS, "target_class": "Soma", "synapse_type": "PrimarySpine"}
 
 
 def _text_params() -> list[tuple[str, str]]:
@@ -116,7 +119,14 @@ def test_hostile_text_parameters(
         pytest.fail(f"{query} has no {engine} version")  # every query has both today
     dataset = EVIL_NAMES[0]
     before = pg_fingerprint(loaded.url)
-    for value in [*EVIL, REAL_CLASS]:
+    real = REAL_NAMES.get(param, REAL_CLASS)
+    for value in [*EVIL, real]:
+        if param in CLASS_PARAMS and value != real:
+            # A class name the dataset does not have is refused, quoted at most 60 characters.
+            with pytest.raises(QueryError, match="which is no .* of dataset") as error:
+                queries.run(query, conns[engine], dataset=dataset, **{param: value})
+            assert len(str(error.value)) < 400
+            continue
         got = rows_of(queries.run(query, conns[engine], dataset=dataset, **{param: value}))
         expected = rows_of(oracle.answer(query, loaded.source, **{param: value}))
         assert got == expected, (query, param, value[:40])

@@ -96,7 +96,6 @@ def detect_engine(conn: Any) -> str:
 # --- SQL -----------------------------------------------------------------------------------
 
 
-
 def _sql_datasets(conn: Any) -> list[str]:
     _, rows = sql_fetch(conn, "SELECT name FROM dataset ORDER BY name", {})
     return [r[0] for r in rows]
@@ -190,7 +189,7 @@ def run(
         )
     engine = detected
     values = query.bind(params)
-    limit = values.get("limit") if "limit" in values else None
+    limit = values.get("limit")
     bound = _engine_params(query, values)
     if limit is not None:
         bound["limit"] = limit + 1  # one row more than asked, to know when the list was cut

@@ -174,14 +174,15 @@ class Query:
                 f"query {self.name!r} has no parameter {', '.join(map(repr, unknown))}. "
                 f"Its parameters are: {self.describe_params() or 'none'}."
             )
-        missing = [p for p in self.params if p.required and values.get(p.name) is None]
+        bound = {p.name: p.coerce(values.get(p.name, p.default), self.name) for p in self.params}
+        missing = [p for p in self.params if p.required and bound[p.name] is None]
         if missing:
             p = missing[0]
             raise QueryError(
                 f"query {self.name!r} needs parameter {p.name!r} ({p.type}): it has no default. "
                 f"Pass {_example(p.type)}."
             )
-        return {p.name: p.coerce(values.get(p.name, p.default), self.name) for p in self.params}
+        return bound
 
     def describe_params(self) -> str:
         return ", ".join(f"{p.name} ({p.type}, {describe_default(p)})" for p in self.params)

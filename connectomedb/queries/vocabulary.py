@@ -65,8 +65,9 @@ def canonical_classes(conn: Any, engine: str, query: str, values: dict[str, Any]
         match = by_fold.get(str(value).strip().casefold())
         if match is None:
             what = CLASS_PARAMS[param][0]
+            shown = repr(value) if len(str(value)) <= 60 else repr(str(value)[:60]) + "…"
             raise QueryError(
-                f"query {query!r}: parameter {param!r} is {value!r}, which is no {what} of "
+                f"query {query!r}: parameter {param!r} is {shown}, which is no {what} of "
                 f"dataset {dataset!r}. Valid names (any case): {', '.join(names) or 'none'}."
             )
         out[param] = match
