@@ -183,3 +183,28 @@ def test_the_catalogue_documents_every_query() -> None:
 
     for view, columns in VIEWS.items():
         assert ", ".join(f"`{c}`" for c in columns) in text, view
+
+
+def test_results_take_their_declared_types() -> None:
+    from decimal import Decimal
+
+    import numpy as np
+    import pandas as pd
+
+    from connectomedb.queries.results import records, typed
+
+    types = {"n": "int", "x": "float", "s": "text"}
+    raw = pd.DataFrame({"n": [44.0, np.nan], "x": [Decimal("0.1"), None], "s": ["a", np.nan]})
+    got = typed(raw, "q", types)
+    assert [str(t) for t in got.dtypes] == ["Int64", "float64", "object"]
+    assert got.n.tolist()[0] == 44 and got.n.isna().tolist() == [False, True]
+    assert got.s.tolist() == ["a", None]
+    assert records(got) == [{"n": 44, "x": 0.1, "s": "a"}, {"n": None, "x": None, "s": None}]
+    mixed = pd.DataFrame({"n": [Decimal("3"), 7, None], "x": [1, 2, 3], "s": [1, "b", None]})
+    got = typed(mixed, "q", types)
+    assert got.n.tolist()[:2] == [3, 7] and got.x.dtype == "float64"
+    assert got.s.tolist() == ["1", "b", None]
+    for bad in ([2.5], [Decimal("2.5")], [float("inf")], ["7"], [True]):
+        with pytest.raises(QueryError, match="column 'n': declared int, but the engine returned"):
+            typed(pd.DataFrame({"n": bad, "x": [0.0], "s": ["a"]}), "q", types)
+    assert records(pd.DataFrame({"x": [float("inf"), 1 / 3]})) == [{"x": None}, {"x": 1 / 3}]
