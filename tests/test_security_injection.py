@@ -106,8 +106,10 @@ def test_every_query_under_a_hostile_dataset_name(
     for query in queries.load_queries().values():
         if engine not in query.engines:
             continue
-        got = rows_of(queries.run(query.name, conns[engine], dataset=name))
-        assert got == rows_of(oracle.answer(query.name, loaded.source)), (query.name, engine)
+        needed = {p.name: [1, 2, 6] for p in query.params if p.required}  # the ID lists
+        got = rows_of(queries.run(query.name, conns[engine], dataset=name, **needed))
+        expected = rows_of(oracle.answer(query.name, loaded.source, **needed))
+        assert got == expected, (query.name, engine)
 
 
 @pytest.mark.parametrize("engine", ["sql", "cypher"])
