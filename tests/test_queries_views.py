@@ -153,8 +153,9 @@ def test_grant_reader_refuses_bad_names_and_unknown_logins(tiny_url: str) -> Non
         with pytest.raises(ConfigError) as unknown:
             grant_reader(admin, "nobody_here", None)
         assert str(unknown.value) == (
-            "PostgreSQL has no login 'nobody_here'. Pass --password to create it, or create it "
-            "first (CREATE ROLE ... LOGIN)."
+            "PostgreSQL has no login 'nobody_here'. Give its password to create it "
+            "(CONNECTOMEDB_READER_PASSWORD, --prompt or --password), or create it first "
+            "(CREATE ROLE ... LOGIN)."
         )
         assert admin.execute("SELECT count(*) FROM synapse").fetchone()[0] > 0
 

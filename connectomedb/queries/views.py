@@ -155,8 +155,9 @@ def grant_reader(conn: Any, login: str, password: str | None = None) -> bool:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
         if not exists and password is None:
             raise ConfigError(
-                f"PostgreSQL has no login {login!r}. Pass --password to create it, or create "
-                "it first (CREATE ROLE ... LOGIN)."
+                f"PostgreSQL has no login {login!r}. Give its password to create it "
+                "(CONNECTOMEDB_READER_PASSWORD, --prompt or --password), or create it first "
+                "(CREATE ROLE ... LOGIN)."
             )
         if password is not None:
             # Utility statements take no bind parameters: the password goes in as a quoted
@@ -179,3 +180,14 @@ def grant_reader(conn: Any, login: str, password: str | None = None) -> bool:
             "may create roles (CREATEROLE), for example the database owner."
         ) from error
     return not exists
+
+
+def reader_logins(conn: Any) -> list[str]:
+    """The logins that are members of :data:`READER_ROLE`, by name."""
+    rows = conn.execute(
+        "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid"
+        " JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = %s AND r.rolcanlogin"
+        " ORDER BY r.rolname",
+        (READER_ROLE,),
+    ).fetchall()
+    return [r[0] for r in rows]
