@@ -162,6 +162,11 @@ def connect(url: str, **kwargs: object) -> Iterator[psycopg.Connection]:
     try:
         with conn:
             yield conn
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise DatabaseError(
+            f"PostgreSQL at {mask_url(url)} refused: {_first_line(error)}. A read-only BI "
+            "login sees only the views of the schema bi; connect as the owner for the rest."
+        ) from None
     except psycopg.OperationalError as error:
         if not (conn.broken or isinstance(error, _SERVER_GONE)):
             raise
