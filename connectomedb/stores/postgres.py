@@ -133,17 +133,27 @@ def current_revision(url: str) -> str | None:
         return None if row is None else str(row[0])
 
 
+#: Key of the advisory lock that serialises schema upgrades ("cdb-schema" as an integer).
+_UPGRADE_LOCK = 0x6364625F736368
+
+
 def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
     """Upgrade the schema; returns (revision before, revision after)."""
     from alembic import command
 
-    before = current_revision(url)
-    try:
-        command.upgrade(alembic_config(url), revision)
-    except Exception as error:
-        if isinstance(error, DatabaseError):
-            raise
-        raise DatabaseError(f"upgrading the schema of {mask_url(url)} failed: {error}") from error
+    # One upgrade at a time per database: two first commands at once would both create the
+    # schema. The advisory lock ends with its session.
+    with connect(url, autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (_UPGRADE_LOCK,))
+        before = current_revision(url)
+        try:
+            command.upgrade(alembic_config(url), revision)
+        except Exception as error:
+            if isinstance(error, DatabaseError):
+                raise
+            raise DatabaseError(
+                f"upgrading the schema of {mask_url(url)} failed: {error}"
+            ) from error
     after = current_revision(url)
     assert after is not None
     return before, after
