@@ -207,6 +207,14 @@ def test_serve_command_prints_the_urls_and_refuses_a_busy_port(tmp_path: Path) -
         assert f"jdbc:postgresql://127.0.0.1:{port}/connectomedb?user=superset" in result.stdout
         with psycopg.connect(_tcp("superset", READER_PW, port)) as conn:
             assert conn.execute("SELECT current_user").fetchone() == ("superset",)
+        info = run_cli("info", "--reader", "superset", "--home", home)
+        assert info.returncode == 0 and READER_PW not in info.stdout + info.stderr
+        for expected in (
+            f"postgresql+psycopg2://superset:***@127.0.0.1:{port}/connectomedb",
+            f"jdbc:postgresql://127.0.0.1:{port}/connectomedb?user=superset&password=***",
+            f"host URL 127.0.0.1:{port}, database name connectomedb, username superset",
+        ):
+            assert expected in info.stdout, (expected, info.stdout)
         with socket.socket() as busy:
             busy.bind(("127.0.0.1", 0))
             busy.listen()
