@@ -23,8 +23,9 @@ from psycopg import errors, sql
 
 from connectomedb.config import Settings
 from connectomedb.queries.views import grant_reader
-from connectomedb.stores.embedded import HBA, Network, read_network, running, serve
+from connectomedb.stores.embedded import HBA, Network, read_network, running
 from connectomedb.stores.postgres import resolve, start_embedded, stop_embedded
+from connectomedb.stores.serving import serve
 
 READER_PW = "R3ad-only-pw"
 OWNER_PW = "0wner-pw"
