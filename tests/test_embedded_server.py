@@ -336,3 +336,21 @@ def test_server_killed_during_a_query(tmp_path: Path, how: str) -> None:
     finally:
         stop_embedded(settings)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_grant_reader_asks_for_the_password(served: tuple[Settings, int, Path]) -> None:
+    """--prompt reads the password (hidden, twice) instead of the command line."""
+    from click.testing import CliRunner
+
+    from connectomedb.cli import main
+
+    settings, port, _shared = served
+    result = CliRunner().invoke(
+        main, ["db", "grant-reader", "prompted", "--prompt", "--home", str(settings.home)],
+        input="Typed-pw-1\nTyped-pw-1\n", env={"CONNECTOMEDB_READER_PASSWORD": ""})
+    assert result.exit_code == 0, result.output
+    assert "Typed-pw-1" not in result.output
+    assert "Created login 'prompted'" in result.output
+    with psycopg.connect(_tcp("prompted", "Typed-pw-1", port)) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("prompted",)
+    assert "password authentication failed" in _refused(_tcp("prompted", "wrong", port))
