@@ -113,7 +113,9 @@ def test_grant_reader_and_refresh_views(stores: tuple[str, Path]) -> None:
     code, out, err = _invoke(["db", "grant-reader", login, "--password", "pw-1",
                               "--postgres-url", url])
     assert code == 0, err
-    assert out.strip() == f"Created login '{login}': read-only (member of connectomedb_reader)."
+    assert out.splitlines()[0] == (
+        f"Created login '{login}': read-only (member of connectomedb_reader).")
+    assert f"postgresql+psycopg2://{login}:***@" in out and "pw-1" not in out
     with psycopg.connect(url) as conn:
         member = conn.execute(
             "SELECT pg_has_role(%s, 'connectomedb_reader', 'MEMBER')", (login,)

@@ -17,7 +17,13 @@ from connectomedb import queries
 from connectomedb.errors import ConfigError
 from connectomedb.etl.load.postgres import load_dataset
 from connectomedb.etl.synth.generate import generate
-from connectomedb.queries.views import MATERIALIZED, VIEWS, grant_reader, refresh_views
+from connectomedb.queries.views import (
+    BI_VIEWS,
+    MATERIALIZED,
+    VIEWS,
+    grant_reader,
+    refresh_views,
+)
 from connectomedb.stores.postgres import upgrade
 
 
@@ -124,19 +130,23 @@ def test_reader_can_select_and_cannot_write(tiny_url: str) -> None:
         assert grant_reader(admin, login, "s3cret-pw2") is False  # exists: updated
     reader_url = _as_login(tiny_url, login, "s3cret-pw2")
     with psycopg.connect(reader_url, autocommit=True) as reader:
-        for view in VIEWS:
+        assert reader.execute("SHOW default_transaction_read_only").fetchone() == ("on",)
+        reader.execute("SET default_transaction_read_only = off")  # privileges still refuse
+        for view in BI_VIEWS:  # the schema bi is the reader's search path
             assert reader.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0, view
-        assert reader.execute("SELECT count(*) FROM synapse").fetchone()[0] > 0
-        df = queries.run("class_matrix", reader, dataset="tiny")
-        assert df.synapses.sum() > 0
+        for table in ("public.synapse", "public.bi_class_matrix", *(f"public.{v}" for v in VIEWS)):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute(f"SELECT count(*) FROM {table}")
         for statement in (
-            "INSERT INTO dataset (name) VALUES ('x')",
-            "UPDATE synapse SET asi_area = 0",
-            "DELETE FROM axon",
+            "INSERT INTO public.dataset (name) VALUES ('x')",
+            "UPDATE public.synapse SET asi_area = 0",
+            "DELETE FROM public.axon",
             "CREATE TABLE public.scratch (x int)",
-            "REFRESH MATERIALIZED VIEW bi_class_matrix",
-            "DROP VIEW bi_synapse",
-            "TRUNCATE synapse",
+            "REFRESH MATERIALIZED VIEW public.bi_class_matrix",
+            "DROP VIEW public.bi_synapse",
+            "DROP VIEW bi.class_matrix",
+            "CREATE VIEW bi.scratch AS SELECT 1",
+            "TRUNCATE public.synapse",
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 reader.execute(statement)
@@ -153,8 +163,9 @@ def test_grant_reader_refuses_bad_names_and_unknown_logins(tiny_url: str) -> Non
         with pytest.raises(ConfigError) as unknown:
             grant_reader(admin, "nobody_here", None)
         assert str(unknown.value) == (
-            "PostgreSQL has no login 'nobody_here'. Pass --password to create it, or create it "
-            "first (CREATE ROLE ... LOGIN)."
+            "PostgreSQL has no login 'nobody_here'. Give its password to create it "
+            "(CONNECTOMEDB_READER_PASSWORD, --prompt or --password), or create it first "
+            "(CREATE ROLE ... LOGIN)."
         )
         assert admin.execute("SELECT count(*) FROM synapse").fetchone()[0] > 0
 
@@ -169,6 +180,9 @@ def test_reader_role_exists_after_upgrade(pg_url: str) -> None:
         granted = conn.execute(
             "SELECT has_table_privilege('connectomedb_reader', 'public.synapse', 'SELECT'), "
             "has_table_privilege('connectomedb_reader', 'public.synapse', 'INSERT'), "
-            "has_table_privilege('connectomedb_reader', 'public.bi_class_matrix', 'SELECT')"
+            "has_table_privilege('connectomedb_reader', 'public.bi_class_matrix', 'SELECT'), "
+            "has_table_privilege('connectomedb_reader', 'bi.class_matrix', 'SELECT'), "
+            "has_schema_privilege('connectomedb_reader', 'bi', 'USAGE')"
         ).fetchone()
-        assert granted == (True, False, True)
+        # Migration 0004: the views of the schema bi only.
+        assert granted == (False, False, False, True, True)

@@ -40,6 +40,21 @@ def postgres_info(target_url: str) -> dict[str, Any]:
     return {"revision": revision, "datasets": datasets}
 
 
+def _reader_section(settings: Any, target: Any, login: str) -> None:
+    """The BI connection details of ``login``, or why it cannot read."""
+    from connectomedb.commands.query import print_bi_details
+    from connectomedb.queries.views import reader_logins
+    from connectomedb.stores.postgres import connect
+
+    with connect(target.url) as conn:
+        members = reader_logins(conn)
+    if login not in members:
+        click.echo(f"  {login!r} is not a read-only login here: connectomedb db grant-reader "
+                   f"{login}")
+        return
+    print_bi_details(settings, target, login)
+
+
 def _graph_section(settings: Any) -> tuple[str, Any]:
     """(where, datasets DataFrame or an error text) for the graph store, if installed."""
     from connectomedb.config import mask_url
@@ -61,15 +76,20 @@ def _graph_section(settings: Any) -> tuple[str, Any]:
 
 
 @click.command("info")
+@click.option("--reader", default=None, metavar="LOGIN",
+              help="Also print the BI connection details of this read-only login.")
 @store_options
-def info(home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+def info(reader: str | None, home: str | None, postgres_url: str | None,
+         graph_url: str | None) -> None:
     """Show the loaded datasets, the schema version and where the databases are.
 
-    Passwords in URLs are shown as ***.
+    Passwords in URLs are shown as ***. With --reader LOGIN, also the connection details of
+    that login for Superset, Metabase and Grafana.
 
     \b
     Example:
       connectomedb info
+      connectomedb info --reader superset
       connectomedb info --postgres-url postgresql://me@dbhost/connectome
     """
     from rich.console import Console
@@ -115,6 +135,9 @@ def info(home: str | None, postgres_url: str | None, graph_url: str | None) -> N
         console.print(table)
     else:
         console.print("  no datasets loaded yet (connectomedb load DIR)")
+
+    if reader is not None:
+        _reader_section(settings, target, reader)
 
     graph_where, graph = _graph_section(settings)
     console.print(f"[bold]Graph[/bold]: {graph_where}", highlight=False)

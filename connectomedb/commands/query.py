@@ -156,23 +156,28 @@ def _cell(value: Any) -> str:
 @click.option(
     "--password",
     default=None,
-    help="Password of LOGIN; creates LOGIN when it does not exist "
-    "(env CONNECTOMEDB_READER_PASSWORD).",
+    help="Password of LOGIN; creates LOGIN when it does not exist. Prefer the environment "
+    "variable CONNECTOMEDB_READER_PASSWORD or --prompt: a command line is visible to others.",
     envvar="CONNECTOMEDB_READER_PASSWORD",
 )
+@click.option("--prompt", "ask", is_flag=True,
+              help="Ask for the password (hidden). Also asked when LOGIN is new and none is set.")
 @store_options
 def grant_reader_cmd(
-    login: str, password: str | None, home: str | None, postgres_url: str | None,
+    login: str, password: str | None, ask: bool, home: str | None, postgres_url: str | None,
     graph_url: str | None,
 ) -> None:
     """Give the PostgreSQL login LOGIN read-only access for BI tools (role connectomedb_reader).
 
-    Creates LOGIN when --password is given and it does not exist yet. The login can SELECT
-    every table and BI view and write nothing.
+    Creates LOGIN when it does not exist yet (with the password from
+    CONNECTOMEDB_READER_PASSWORD, --prompt or --password). The login sees the views of the
+    schema `bi` and nothing else, and writes nothing. Prints the connection details for
+    Superset, Metabase and Grafana (password masked).
 
     \b
     Example:
-      connectomedb db grant-reader superset --password 'choose-one'
+      CONNECTOMEDB_READER_PASSWORD='choose-one' connectomedb db grant-reader superset
+      connectomedb db grant-reader superset --prompt
     """
     from connectomedb.queries.views import grant_reader
     from connectomedb.stores.postgres import connect, resolve
@@ -180,9 +185,25 @@ def grant_reader_cmd(
     settings = settings_from(home, postgres_url, graph_url)
     target = resolve(settings)
     with connect(target.url) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+    if ask or (password is None and exists is None and sys.stdin.isatty()):
+        password = click.prompt(f"Password of {login}", hide_input=True,
+                                confirmation_prompt=True)
+    with connect(target.url) as conn:
         created = grant_reader(conn, login, password)
     verb = "Created" if created else "Updated"
     click.echo(f"{verb} login {login!r}: read-only (member of connectomedb_reader).")
+    print_bi_details(settings, target, login)
+
+
+def print_bi_details(settings: Any, target: Any, login: str) -> None:
+    """The ready-to-paste connection details of ``login`` (password masked)."""
+    from connectomedb.stores.endpoints import bi_details, embedded_endpoint, url_endpoint
+
+    endpoint = embedded_endpoint(settings) if target.embedded else url_endpoint(target.url)
+    click.echo(f"Connect BI tools as {login}:")
+    for tool, text in bi_details(endpoint, login):
+        click.echo(f"  {tool}: {text}")
 
 
 @click.command("refresh-views")

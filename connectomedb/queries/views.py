@@ -28,8 +28,33 @@ from typing import Any
 
 from connectomedb.errors import ConfigError, DatabaseError
 
-#: The role BI tools' logins are members of: SELECT on every table and view, no writes.
+#: The role BI tools' logins are members of: SELECT on the views of :data:`BI_SCHEMA` only.
 READER_ROLE = "connectomedb_reader"
+#: The schema of the views BI tools chart (migration 0004), the only one the reader sees.
+BI_SCHEMA = "bi"
+#: Views of :data:`BI_SCHEMA` with their columns (docs/queries.md describes each one; the
+#: database has the same text as COMMENTs).
+BI_VIEWS: dict[str, tuple[str, ...]] = {
+    "datasets": ("dataset_name", "loaded_at", "loader_version", "source", "synapses", "axons",
+                 "targets"),
+    "axon_classes": ("dataset_name", "axon_class", "axon_class_order", "loaded_at"),
+    "target_classes": ("dataset_name", "target_class", "target_class_order", "loaded_at"),
+    "class_matrix": ("dataset_name", "axon_class", "axon_class_order", "target_class",
+                     "target_class_order", "synapses", "connections", "axons", "targets",
+                     "fraction", "loaded_at"),
+    "synapses": ("dataset_name", "synapse_id", "synapse_type", "axon_id", "axon_class",
+                 "axon_class_order", "target_id", "target_class", "target_class_order",
+                 "neuron_id", "spine_head_id", "asi_area", "syn_x", "syn_y", "syn_z",
+                 "in_connectome", "synapses", "loaded_at"),
+    "axon_summary": ("dataset_name", "axon_id", "axon_class", "axon_class_order", "synapses",
+                     "targets", "neurons", "path_length_um", "synapses_per_um",
+                     "asi_area_mean", "loaded_at"),
+    "target_summary": ("dataset_name", "target_id", "target_class", "target_class_order",
+                       "neuron_id", "synapses", "axons", "path_length_um", "synapses_per_um",
+                       "asi_area_mean", "loaded_at"),
+    "neuron_inputs": ("dataset_name", "neuron_id", "axon_class", "axon_class_order",
+                      "synapses", "targets", "axons", "fraction", "loaded_at"),
+}
 
 #: Views in refresh order, each with its documented columns.
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -118,17 +143,26 @@ def refresh_views(conn: Any) -> list[str]:
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-# Grants of the reader role on this database (also made by migration 0002); idempotent.
+# Grants of the reader role on this database (as made by migrations 0002 and 0004): the views
+# of the schema bi, nothing of public; idempotent.
 _READER_GRANTS = (
-    "GRANT USAGE ON SCHEMA public TO {role}",
-    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
-    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {role}",
+    "GRANT USAGE ON SCHEMA bi TO {role}",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA bi TO {role}",
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA bi GRANT SELECT ON TABLES TO {role}",
+)
+# Settings of each member login in this database: BI tools list the bi views first, and every
+# transaction is read-only unless the session asks otherwise (the privileges refuse writes
+# either way).
+_LOGIN_SETTINGS = (
+    "ALTER ROLE {user} IN DATABASE {db} SET search_path = bi",
+    "ALTER ROLE {user} IN DATABASE {db} SET default_transaction_read_only = on",
 )
 
 
 def grant_reader(conn: Any, login: str, password: str | None = None) -> bool:
     """Make the PostgreSQL login ``login`` a member of :data:`READER_ROLE` (read-only access to
-    every table and view of this database) and commit; ``True`` when the login was created.
+    the views of the schema ``bi`` of this database, its search path) and commit; ``True`` when
+    the login was created.
 
     ``conn``: a psycopg connection of a role allowed to create roles. A new login needs a
     ``password``; an existing one gets its password changed only when one is given.
@@ -155,8 +189,9 @@ def grant_reader(conn: Any, login: str, password: str | None = None) -> bool:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
         if not exists and password is None:
             raise ConfigError(
-                f"PostgreSQL has no login {login!r}. Pass --password to create it, or create "
-                "it first (CREATE ROLE ... LOGIN)."
+                f"PostgreSQL has no login {login!r}. Give its password to create it "
+                "(CONNECTOMEDB_READER_PASSWORD, --prompt or --password), or create it first "
+                "(CREATE ROLE ... LOGIN)."
             )
         if password is not None:
             # Utility statements take no bind parameters: the password goes in as a quoted
@@ -168,6 +203,9 @@ def grant_reader(conn: Any, login: str, password: str | None = None) -> bool:
                 )
             )
         conn.execute(sql.SQL("GRANT {} TO {}").format(role, user))
+        database = sql.Identifier(conn.info.dbname)
+        for setting in _LOGIN_SETTINGS:
+            conn.execute(sql.SQL(setting).format(user=user, db=database))
         conn.commit()
     except ConfigError:
         conn.rollback()
@@ -179,3 +217,14 @@ def grant_reader(conn: Any, login: str, password: str | None = None) -> bool:
             "may create roles (CREATEROLE), for example the database owner."
         ) from error
     return not exists
+
+
+def reader_logins(conn: Any) -> list[str]:
+    """The logins that are members of :data:`READER_ROLE`, by name."""
+    rows = conn.execute(
+        "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid"
+        " JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = %s AND r.rolcanlogin"
+        " ORDER BY r.rolname",
+        (READER_ROLE,),
+    ).fetchall()
+    return [r[0] for r in rows]

