@@ -23,7 +23,7 @@ import pandas as pd
 
 from connectomedb.config import Settings
 from connectomedb.console.text import split_statements, write_keyword
-from connectomedb.errors import QueryError
+from connectomedb.errors import LoadError, QueryError
 from connectomedb.schema.graph import quote_identifier
 
 #: What ``:schema`` runs on Neo4j (labels, relationship types and their properties).
@@ -148,7 +148,13 @@ class CypherConsole:
 
             root = self.settings.embedded_graph_dir
             name = self.key
-            lock = _Lock(dataset_dir(root, name) / LOCK, name)
+            try:
+                lock = _Lock(dataset_dir(root, name) / LOCK, name)
+            except LoadError:
+                raise QueryError(
+                    f"graph: dataset {name!r} is being loaded, and writes wait for the load. "
+                    "Run the statement again when the load has finished."
+                ) from None
             try:
                 self.store.close()  # our own read-only handle would block the writer
                 db = ladybug.Database(str(current_db_path(root, name)))

@@ -71,16 +71,11 @@ def _open_history(path: Path) -> Any:
     return readline
 
 
-def _remember(readline: Any, path: Path, entry: str) -> None:
-    """Adds ``entry`` (a whole statement) to the history and saves it at once, so that it
-    survives a crash or a second console."""
+def _save(readline: Any, path: Path) -> None:
+    """Saves the history (each line as typed) at once, so that it survives a crash and is
+    there for the next console."""
     if readline is None:
         return
-    lines = readline.get_current_history_length()
-    # readline recorded every line typed; keep the statement as one entry instead
-    for _ in range(min(entry.count("\n") + 1, lines)):
-        readline.remove_history_item(readline.get_current_history_length() - 1)
-    readline.add_history(entry)
     try:
         readline.write_history_file(str(path))
     except OSError:
@@ -110,8 +105,7 @@ def run_prompt(
             buffer = []
             continue
         if not buffer and line.strip().startswith(":"):
-            if readline is not None:
-                _remember(readline, history, line.strip())
+            _save(readline, history)
             command, _, rest = line.strip().partition(" ")
             try:
                 result = _command(command, rest.strip(), console, params, emit, fmt)
@@ -130,7 +124,7 @@ def run_prompt(
                 buffer = []
             continue
         buffer = []
-        _remember(readline, history, text.strip())
+        _save(readline, history)
         try:
             for frame in console.run(text, params):
                 emit(frame, fmt)
