@@ -15,7 +15,7 @@ lock; writes to an embedded graph hold the dataset's load lock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -97,9 +97,10 @@ class CypherConsole:
 
     # --- running -------------------------------------------------------------------------
 
-    def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[pd.DataFrame]:
-        """Run every ``;``-separated statement of ``text``; one frame per statement. Nothing
-        runs when one of them writes on a read-only console."""
+    def run(self, text: str, params: Mapping[str, Any] | None = None) -> Iterator[pd.DataFrame]:
+        """Run the ``;``-separated statements of ``text`` one by one as the result is
+        iterated; one frame per statement. Nothing runs when one of them writes on a
+        read-only console."""
         statements = split_statements(text, "cypher")
         if not self.write:
             for statement in statements:
@@ -107,15 +108,16 @@ class CypherConsole:
                 if keyword is not None:
                     raise refusal(keyword, self.language)
         values = {**dict(params or {}), "dataset": self.key} if statements else {}
-        return [self._one(statement, values) for statement in statements]
+        return (self._one(statement, values) for statement in statements)
 
     def _one(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
         try:
             if self.engine == "neo4j":
                 return self._neo4j(statement, params)
             if self.write:
-                return self._ladybug_write(statement, params)
-            return self.store.run(statement, params)
+                return _ladybug_frame(self._ladybug_writer(), statement, params)
+            conn = self.store.connection(self.key)  # type: ignore[attr-defined]
+            return _ladybug_frame(conn, statement, params)
         except QueryError as error:
             if any(marker in str(error) for marker in _READ_ONLY_ENGINE):
                 raise refusal("the engine refused a write", self.language) from None
@@ -135,7 +137,8 @@ class CypherConsole:
             raise QueryError(f"graph: Neo4j rejected the statement: {error.message}") from None
         return pd.DataFrame([[_plain(v) for v in r.values()] for r in records], columns=keys)
 
-    def _ladybug_write(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
+    def _ladybug_writer(self) -> Any:
+        """A read-write connection to the dataset's current graph, under its load lock."""
         import ladybug
 
         if self._rw is None:
@@ -165,11 +168,7 @@ class CypherConsole:
                     f"graph: cannot open the graph of {name!r} for writing: {error}. "
                     "Close the other programs that have it open."
                 ) from None
-        try:
-            result = self._rw[2].execute(statement, params)
-        except RuntimeError as error:
-            raise QueryError(f"graph: LadybugDB rejected the statement: {error}") from None
-        return result.get_as_df()
+        return self._rw[2]
 
     # --- the schema ----------------------------------------------------------------------
 
@@ -199,14 +198,14 @@ class CypherConsole:
             except ValueError:
                 continue
             info = self._one(f"CALL table_info('{name}') RETURN name, type", params)
-            props = ", ".join(f"{n} {t}" for n, t in zip(info.name, info.type, strict=True))
+            typed = ", ".join(f"{n} {t}" for n, t in zip(info.name, info.type, strict=True))
             connects = ""
             if type_ == "REL":
                 ends = self._one(f"CALL show_connection('{name}') RETURN *", params)
                 connects = ", ".join(f"{a}→{b}" for a, b in zip(ends.iloc[:, 0], ends.iloc[:, 1],
                                                                  strict=True))
             kind = "node" if type_ == "NODE" else "relationship"
-            rows.append([kind, name, props, connects])
+            rows.append([kind, name, typed, connects])
         return pd.DataFrame(rows, columns=SCHEMA_COLUMNS)
 
     def close(self) -> None:
@@ -217,6 +216,31 @@ class CypherConsole:
             db.close()
             lock.release()
         self.store.close()
+
+
+_INTEGER_TYPES = ("INT8", "INT16", "INT32", "INT64", "INT128", "UINT8", "UINT16", "UINT32",
+                  "UINT64", "SERIAL")
+
+
+def _ladybug_frame(conn: Any, statement: str, params: dict[str, Any]) -> pd.DataFrame:
+    """The result of one statement with exact values: integers stay integers (``sum()`` is an
+    INT128, which a DataFrame conversion would turn into floats)."""
+    try:
+        result = conn.execute(statement, params)
+    except RuntimeError as error:
+        raise QueryError(f"graph: LadybugDB rejected the statement: {error}") from None
+    names = result.get_column_names()
+    types = result.get_column_data_types()
+    rows = result.get_all()
+    result.close()
+    frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(
+        columns=names
+    )
+    for i, type_ in enumerate(types):
+        if type_ in _INTEGER_TYPES:
+            values = [None if v is None else int(v) for v in (row[i] for row in rows)]
+            frame[names[i]] = pd.array(values, dtype="Int64")
+    return frame
 
 
 def _plain(value: Any) -> Any:

@@ -8,7 +8,7 @@ history is kept across sessions in a file of the user data folder.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,7 +41,7 @@ EXAMPLES = {
 class Console(Protocol):
     language: str
 
-    def run(self, text: str, params: dict[str, Any]) -> list[pd.DataFrame]: ...
+    def run(self, text: str, params: dict[str, Any]) -> Iterator[pd.DataFrame]: ...
 
     def schema(self) -> pd.DataFrame: ...
 

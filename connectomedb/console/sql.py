@@ -8,7 +8,7 @@ stands for the dataset name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -74,15 +74,17 @@ class SqlConsole:
     def describe_params(self) -> dict[str, Any]:
         return {"dataset": self.dataset}
 
-    def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[pd.DataFrame]:
-        """Run every ``;``-separated statement of ``text``; one frame per statement."""
+    def run(self, text: str, params: Mapping[str, Any] | None = None) -> Iterator[pd.DataFrame]:
+        """Run the ``;``-separated statements of ``text`` one by one as the result is
+        iterated; one frame per statement."""
         statements = split_statements(text, "sql")
         if not self.write:
             for statement in statements:
                 keyword = write_keyword(statement, "sql")
                 if keyword is not None:
                     raise refusal(keyword, self.language)
-        return [self._one(statement, dict(params or {})) for statement in statements]
+        values = dict(params or {})
+        return (self._one(statement, values) for statement in statements)
 
     def _one(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
         import psycopg

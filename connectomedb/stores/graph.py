@@ -169,6 +169,10 @@ class LadybugGraphStore(_Base):
             return conn
         raise DatabaseError(f"graph: cannot open the LadybugDB graph of {name!r}: {last}")
 
+    def connection(self, name: str) -> Any:
+        """The read-only LadybugDB connection to the current graph of dataset ``name``."""
+        return self._connection(name)
+
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         params = dict(params or {})
         name = params.get("dataset")
