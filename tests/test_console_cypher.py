@@ -206,6 +206,12 @@ def test_errors_are_one_message_and_a_non_zero_exit(
         assert "(line: 1, offset: 15)" in err  # the position
 
 
+def test_parameter_values_the_engine_cannot_type(home: Path) -> None:
+    code, out, err = cypher(home, "--dataset", "tiny", "-p", "x", '[1, "a"]', "RETURN $x AS v")
+    assert code == QueryError.exit_code and out == "" and "Traceback" not in err
+    assert "cannot use the parameter values" in err
+
+
 def test_unknown_dataset_and_ambiguous_dataset(home: Path) -> None:
     code, _, err = cypher(home, "--dataset", "nope", COUNT_AXONS)
     assert code == QueryError.exit_code and "dataset 'nope' is not loaded" in err

@@ -229,6 +229,11 @@ def _ladybug_frame(conn: Any, statement: str, params: dict[str, Any]) -> pd.Data
         result = conn.execute(statement, params)
     except RuntimeError as error:
         raise QueryError(f"graph: LadybugDB rejected the statement: {error}") from None
+    except (ValueError, TypeError) as error:  # a parameter value it cannot type
+        raise QueryError(
+            f"graph: LadybugDB cannot use the parameter values {params}: {error}. "
+            "Give lists of one type, such as [1, 2] or [\"a\", \"b\"]."
+        ) from None
     names = result.get_column_names()
     types = result.get_column_data_types()
     rows = result.get_all()

@@ -130,6 +130,8 @@ def run_prompt(
                 emit(frame, fmt)
         except ConnectomeDBError as error:
             click.echo(f"Error: {error}", err=True)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
 
 
 def _command(
@@ -146,7 +148,7 @@ def _command(
     if command in (":help", ":h", ":?"):
         click.echo(HELP.format(language=console.language, example=EXAMPLES[console.language]))
     elif command == ":schema":
-        emit(console.schema(), "table" if fmt == "table" else fmt)
+        emit(console.schema(), fmt)
     elif command == ":params":
         shown = {**console.describe_params(), **params}
         for name, value in shown.items():
