@@ -124,6 +124,20 @@ def test_nodes_print_as_cypher(home: Path) -> None:
     assert "_ID" not in out
 
 
+def test_json_holds_every_value_type(home: Path) -> None:
+    code, out, err = cypher(
+        home, "--dataset", "tiny", "--format", "json",
+        "RETURN CAST(1.5 AS DECIMAL(10, 2)) AS d, timestamp('2020-01-01 10:00:00') AS t, "
+        "date('2020-01-02') AS day, UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11') AS u, "
+        "sum(7) AS s, [1, 2] AS l",
+    )
+    assert code == 0, err
+    assert json.loads(out) == [{
+        "d": 1.5, "t": "2020-01-01T10:00:00", "day": "2020-01-02",
+        "u": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "s": 7, "l": [1, 2],
+    }]
+
+
 # --- read-only -------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from connectomedb.config import Settings
 from connectomedb.console.text import split_statements, write_keyword
-from connectomedb.errors import LoadError, QueryError
+from connectomedb.errors import DatabaseError, LoadError, QueryError
 from connectomedb.schema.graph import quote_identifier
 
 #: What ``:schema`` runs on Neo4j (labels, relationship types and their properties).
@@ -134,7 +134,11 @@ class CypherConsole:
                 routing_=routing,
             )
         except neo4j.exceptions.ClientError as error:
+            if (error.code or "").endswith(("AccessMode", "ForbiddenOnReadOnlyDatabase")):
+                raise refusal("the engine refused a write", self.language) from None
             raise QueryError(f"graph: Neo4j rejected the statement: {error.message}") from None
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:
+            raise DatabaseError(f"graph: Neo4j failed to run the statement: {error}") from None
         return pd.DataFrame([[_plain(v) for v in r.values()] for r in records], columns=keys)
 
     def _ladybug_writer(self) -> Any:

@@ -8,7 +8,10 @@ objects with ``_label`` and the properties that are set.
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -18,6 +21,22 @@ _INTERNAL = ("_ID", "_SRC", "_DST")
 
 def _is_entity(value: Any) -> bool:
     return isinstance(value, dict) and "_LABEL" in value
+
+
+def _scalar(value: Any) -> Any:
+    """A scalar JSON can hold: exact numbers as numbers, times as ISO 8601 text, UUIDs and
+    intervals as text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, datetime.timedelta)):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    if value is pd.NaT:
+        return None
+    return value
 
 
 def plain(value: Any) -> Any:
@@ -32,7 +51,7 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
         return plain(value.tolist())
-    return value
+    return _scalar(value)
 
 
 def cypher_text(value: Any) -> Any:
@@ -67,6 +86,10 @@ def for_output(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
     """``frame`` with its nested values rendered for ``fmt`` (table, csv or json)."""
     out = frame.copy()
     for col in out.columns:
+        kind = out[col].dtype.kind
+        if fmt == "json" and kind in "mM":  # datetimes and intervals: as text, not epoch ms
+            out[col] = pd.Series([plain(v) for v in out[col].astype(object)], dtype=object)
+            continue
         if out[col].dtype != object:
             continue
         if fmt == "table":
