@@ -22,6 +22,8 @@ from connectomedb.schema.graph import NODE_LABELS, REL_PAIRS, REL_TYPES
 ROOT = Path(__file__).resolve().parents[1]
 TOOL_DIR = ROOT / "tools" / "cypher-lint"
 PACKAGE = "@neo4j-cypher/language-support"
+#: The oldest Node.js the analyser is verified on (the package itself asks for 24).
+MIN_NODE = 20
 #: Neo4j 5 speaks Cypher 5; Neo4j 2025+ also Cypher 25. Both must accept every statement.
 VERSIONS = ("CYPHER 5", "CYPHER 25")
 
@@ -42,6 +44,11 @@ def missing_tool() -> str | None:
     """Why the analyser cannot run here (``None``: it can)."""
     if shutil.which("node") is None:
         return "node is not installed (apt-get install nodejs npm)"
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
+    major = re.match(r"v(\d+)\.", version.stdout.strip())
+    if major is None or int(major.group(1)) < MIN_NODE:
+        return (f"node {version.stdout.strip() or '?'} is too old: the analyser is verified on "
+                f"Node.js {MIN_NODE} and newer")
     if not (TOOL_DIR / "node_modules" / PACKAGE / "package.json").exists():
         return f"{PACKAGE} is not installed (cd {TOOL_DIR} && npm ci)"
     return None
