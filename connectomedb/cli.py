@@ -21,7 +21,18 @@ from connectomedb.errors import ConnectomeDBError
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 #: The modules under ``connectomedb.commands`` that add subcommands, in help order.
-COMMAND_MODULES = ("synth", "load", "db", "info", "query", "export", "report", "demo", "serve")
+COMMAND_MODULES = (
+    "synth",
+    "load",
+    "db",
+    "info",
+    "query",
+    "cypher",
+    "export",
+    "report",
+    "demo",
+    "serve",
+)
 
 
 class _Group(click.Group):

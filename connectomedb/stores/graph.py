@@ -169,6 +169,10 @@ class LadybugGraphStore(_Base):
             return conn
         raise DatabaseError(f"graph: cannot open the LadybugDB graph of {name!r}: {last}")
 
+    def connection(self, name: str) -> Any:
+        """The read-only LadybugDB connection to the current graph of dataset ``name``."""
+        return self._connection(name)
+
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         params = dict(params or {})
         name = params.get("dataset")
@@ -256,6 +260,20 @@ def neo4j_driver(settings: Settings) -> Any:
     return driver
 
 
+#: Neo4j: the key (``name@version``) of the current version of dataset ``$name``.
+NEO4J_DATASET_KEY = (
+    f"MATCH (d:{q('Dataset')} {{{q('name')}: $name, {q('current')}: true}}) "
+    f"RETURN d.{q('dataset')} AS key"
+)
+#: Neo4j: the current version of every dataset (columns :data:`DATASET_COLUMNS`).
+NEO4J_DATASETS = (
+    f"MATCH (d:{q('Dataset')} {{{q('current')}: true}}) RETURN d.{q('name')} AS name, "
+    f"d.{q('dataset')} AS key, d.{q('version')} AS version, "
+    f"d.{q('graph_model_version')} AS graph_model_version, "
+    f"d.{q('loaded_at')} AS loaded_at, d.{q('source')} AS source ORDER BY name"
+)
+
+
 class Neo4jGraphStore(_Base):
     engine = "neo4j"
 
@@ -276,11 +294,7 @@ class Neo4jGraphStore(_Base):
         return pd.DataFrame([r.values() for r in records], columns=keys)
 
     def dataset_key(self, name: str) -> str:
-        df = self._query(
-            f"MATCH (d:{q('Dataset')} {{{q('name')}: $name, {q('current')}: true}}) "
-            f"RETURN d.{q('dataset')} AS key",
-            {"name": name},
-        )
+        df = self._query(NEO4J_DATASET_KEY, {"name": name})
         if df.empty:
             raise _not_loaded(name)
         return str(df.iloc[0, 0])
@@ -289,13 +303,7 @@ class Neo4jGraphStore(_Base):
         return self._query(cypher, params or {})
 
     def datasets(self) -> pd.DataFrame:
-        df = self._query(
-            f"MATCH (d:{q('Dataset')} {{{q('current')}: true}}) RETURN d.{q('name')} AS name, "
-            f"d.{q('dataset')} AS key, d.{q('version')} AS version, "
-            f"d.{q('graph_model_version')} AS graph_model_version, "
-            f"d.{q('loaded_at')} AS loaded_at, d.{q('source')} AS source ORDER BY name",
-            {},
-        )
+        df = self._query(NEO4J_DATASETS, {})
         if df.empty:
             return pd.DataFrame(columns=DATASET_COLUMNS)
         df["loaded_at"] = [v.to_native() if hasattr(v, "to_native") else v for v in df.loaded_at]
