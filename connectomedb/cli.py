@@ -21,7 +21,19 @@ from connectomedb.errors import ConnectomeDBError
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 #: The modules under ``connectomedb.commands`` that add subcommands, in help order.
-COMMAND_MODULES = ("synth", "load", "db", "info", "query", "export", "report", "demo")
+COMMAND_MODULES = (
+    "synth",
+    "load",
+    "db",
+    "info",
+    "query",
+    "export",
+    "report",
+    "demo",
+    "volumes",
+    "locate",
+    "check",
+)
 
 
 class _Group(click.Group):

@@ -115,6 +115,10 @@ def info(home: str | None, postgres_url: str | None, graph_url: str | None) -> N
         console.print(table)
     else:
         console.print("  no datasets loaded yet (connectomedb load DIR)")
+    if pg["revision"] == head:
+        from connectomedb.commands.volumes import print_volumes
+
+        print_volumes(console, target.url)
 
     graph_where, graph = _graph_section(settings)
     console.print(f"[bold]Graph[/bold]: {graph_where}", highlight=False)

@@ -44,7 +44,7 @@ class Cube:
     dtype: str
     chunks: tuple[int, int, int] | None
     compression: str | None
-    compression_opts: Any
+    compression_opts: str | None
     size_bytes: int
     mtime_ns: int
 
@@ -130,7 +130,7 @@ def read_cube(path: Path, kind: Kind) -> Cube:
         dtype=str(dtype),
         chunks=chunks,  # type: ignore[arg-type]
         compression=compression,
-        compression_opts=opts if isinstance(opts, (int, str, type(None))) else str(opts),
+        compression_opts=None if opts is None else str(opts),
         size_bytes=int(st.st_size),
         mtime_ns=int(st.st_mtime_ns),
     )
