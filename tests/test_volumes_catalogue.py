@@ -17,7 +17,7 @@ from connectomedb.errors import InputError, LoadError
 from connectomedb.stores.postgres import upgrade
 from connectomedb.volumes.catalogue import catalogue, register, registered
 from connectomedb.volumes.cubes import scan
-from connectomedb.volumes.lookup import lookup
+from connectomedb.volumes.lookup import read_points
 
 
 def _cube(folder: Path, name: str, shape=(16, 16, 16), dtype="uint32") -> Path:
@@ -153,12 +153,12 @@ def test_changed_cube_is_caught_when_read(pg_url: str, synth_volumes: Path, tmp_
     register(pg_url, scan(folder, "segmentation"), "tiny")
     with psycopg.connect(pg_url) as conn:
         volume = registered(conn, "tiny", "segmentation")
-    assert lookup([[5, 5, 5]], volume).status.tolist() == [0]
+    assert read_points([[5, 5, 5]], volume).status.tolist() == [0]
     st = (folder / "x0y0z0.hdf5").stat()
     os.utime(folder / "x0y0z0.hdf5", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     with pytest.raises(InputError, match="It changed since; register the folder again"):
-        lookup([[5, 5, 5]], volume)
-    assert lookup([[40, 5, 5]], volume).status.tolist() == [0]  # other cubes still read
+        read_points([[5, 5, 5]], volume)
+    assert read_points([[40, 5, 5]], volume).status.tolist() == [0]  # other cubes still read
 
 
 @pytest.mark.parametrize("point", ["volumes:volume", "volumes:volume_cube"])

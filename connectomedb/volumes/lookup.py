@@ -50,7 +50,7 @@ def as_points(points: object) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def lookup(points: object, volume: Volume) -> LookupResult:
+def read_points(points: object, volume: Volume) -> LookupResult:
     """The value of ``volume`` at each point of ``points`` ((N, 3) global 1-based x, y, z).
 
     Points outside the volume's published extent get status ``outside``, points in a cube
