@@ -152,3 +152,86 @@ def print_volumes(console: Any, url: str, dataset: str | None = None) -> None:
             r.folder,
         )
     console.print(table)
+
+
+@volumes.command("view")
+@click.option("--synapse", type=int, default=None, help="Centre on this synapse.")
+@click.option("--axon", type=int, default=None, help="Centre on this axon.")
+@click.option("--target", type=int, default=None, help="Centre on this target.")
+@click.option("--point", type=int, nargs=3, default=None, help="Centre on the voxel X Y Z.")
+@click.option("--dataset", default=None, help="Dataset name (default: the only loaded one).")
+@click.option("--radius", type=click.IntRange(8, 1024), default=128, show_default=True,
+              help="Half-width of the box shown, in x/y voxels (z: ~1/3 of it).")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (0: any free one).")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Render in headless Chromium, write a PNG screenshot and exit.")  # fmt: skip
+@click.option("--no-browser", is_flag=True, help="Print the URL only; do not open a browser.")
+@store_options
+def view(
+    synapse: int | None,
+    axon: int | None,
+    target: int | None,
+    point: tuple[int, int, int] | None,
+    dataset: str | None,
+    radius: int,
+    port: int,
+    png: Path | None,
+    no_browser: bool,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
+    """Open neuroglancer on the registered EM and segmentation around a synapse, axon, target
+    or point, with its segments selected.
+
+    The viewer runs on this machine (127.0.0.1) with neuroglancer's bundled client, so it
+    works offline; it serves until Ctrl-C. Coordinates are the published voxel coordinates.
+
+    \b
+    Example:
+      connectomedb volumes view --synapse 1234 --dataset l4dense
+      connectomedb volumes view --axon 17 --png axon17.png
+    """
+    from connectomedb.stores.postgres import connect, resolve
+    from connectomedb.volumes.viewer import build_viewer, check_in_chromium, focus
+
+    chosen = [(k, v) for k, v in (("synapse", synapse), ("axon", axon), ("target", target),
+                                  ("point", point)) if v is not None]  # fmt: skip
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --synapse, --axon, --target, --point")
+    what, ident = chosen[0]
+    target_db = resolve(settings_from(home, postgres_url, graph_url))
+    name = default_dataset(target_db.url, dataset)
+    with connect(target_db.url) as conn:
+        where = focus(conn, name, what, ident)
+        viewer = build_viewer(conn, name, where, radius=(radius, radius, max(radius // 3, 4)),
+                              port=port)  # fmt: skip
+    click.echo(f"{where.label} at {where.centre}, {len(where.segments)} segments selected")
+    if png is not None:
+        from connectomedb.errors import ConnectomeDBError
+
+        try:
+            check = check_in_chromium(viewer)
+        except Exception as error:  # Chromium missing or crashed: a message, not a traceback
+            raise ConnectomeDBError(f"rendering in headless Chromium failed: {error}") from None
+        if check.screenshot is None:
+            raise ConnectomeDBError(
+                f"the viewer did not finish drawing within the time limit (layers: "
+                f"{check.layers}; errors: {check.console_errors or 'none'})"
+            )
+        png.write_bytes(check.screenshot)
+        click.echo(f"wrote {png}")
+        return
+    url = viewer.get_viewer_url()
+    click.echo(f"neuroglancer: {url}  (Ctrl-C to stop)")
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    import time
+
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopped")

@@ -114,3 +114,29 @@ def read_points(points: object, volume: Volume) -> LookupResult:
                 values[rows_sorted[cs:ce]] = block[rel[:, 0], rel[:, 1], rel[:, 2]]
                 chunks_read += 1
     return LookupResult(values, status, chunks_read)
+
+
+def read_box(volume: Volume, lo: object, hi: object) -> np.ndarray:
+    """The voxels of the inclusive global box ``lo``–``hi`` (x, y, z, 1-based) as an array
+    indexed [z, y, x]; one read per cube it touches, 0 where a cube is missing."""
+    first = np.asarray(lo, dtype=np.int64)
+    last = np.asarray(hi, dtype=np.int64)
+    size = last - first + 1
+    out = np.zeros(tuple(int(v) for v in size[::-1]), dtype=np.dtype(volume.dtype))
+    edge = volume.cube
+    c_lo, c_hi = (first - 1) // edge, (last - 1) // edge
+    for i in range(int(c_lo[0]), int(c_hi[0]) + 1):
+        for j in range(int(c_lo[1]), int(c_hi[1]) + 1):
+            for k in range(int(c_lo[2]), int(c_hi[2]) + 1):
+                if (i, j, k) not in volume.cubes:
+                    continue
+                origin = np.array([i, j, k], dtype=np.int64) * edge + 1
+                a = np.maximum(first, origin)
+                b = np.minimum(last, origin + edge - 1)
+                la, lb = a - origin, b - origin + 1
+                oa, ob = a - first, b - first + 1
+                with open_cube(volume, (i, j, k)) as data:
+                    out[oa[2] : ob[2], oa[1] : ob[1], oa[0] : ob[0]] = data[
+                        la[2] : lb[2], la[1] : lb[1], la[0] : lb[0]
+                    ]
+    return out
