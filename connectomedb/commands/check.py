@@ -100,7 +100,7 @@ def segmentation(
     for col in ("check", "what", "checked", "agreeing", "fraction", "not checked"):
         table.add_column(col, justify="left" if col in ("check", "what") else "right")
     for r in results:
-        frac = "" if r.fraction is None else f"{r.fraction:.4f}"
+        frac = "" if r.fraction is None else f"{r.fraction:.6f}"
         table.add_row(
             r.name, CHECKS[r.name], f"{r.checked:,}", f"{r.agreeing:,}", frac, f"{r.not_checked:,}"
         )

@@ -125,7 +125,11 @@ def build_viewer(
         if em is not None:
             state.layers["em"] = neuroglancer.ImageLayer(source=source(em, "image"))
         state.layers["segmentation"] = neuroglancer.SegmentationLayer(
-            source=source(seg, "segmentation", seg_box), segments=shown
+            source=source(seg, "segmentation", seg_box),
+            segments=shown,
+            # The object's segments bright, every other segment faint around them.
+            selected_alpha=0.8,
+            not_selected_alpha=0.15,
         )
         mapped = registered(conn, dataset, "mapped-segmentation")
         if mapped is not None:
