@@ -10,7 +10,11 @@ The segmentation is ``--cubes-per-axis``³ cubes (default 2³ = 8) of ``--cube``
 synthetic volumes; it is written once to ``out/bench-locate-<cube>-<n>/``. Each measurement runs
 in its own process, so each peak RSS is its own. Both give the same values on the shared points.
 
-Run: ``python -m bench.locate [--points 100000] [--baseline-points 2000]``
+With ``--with-postgres`` it also times (c) ``connectomedb.locate``: the same look-up plus the
+owning axon / target / spine head, class and neuron from PostgreSQL (the demo dataset loaded
+into an embedded server; the segmentation's labels are demo segment IDs).
+
+Run: ``python -m bench.locate [--points 100000] [--baseline-points 2000] [--with-postgres]``
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+#: Segments of the synthetic ``demo`` scale (the labels of the benchmark's segmentation).
+DEMO_SEGMENTS = 300_000
+DATASET = "bench-locate"
 
 
 def _peak_rss_mb() -> float:
@@ -40,7 +48,10 @@ def write_segmentation(folder: Path, cube: int, n: int, seed: int) -> None:
     for i in range(n):
         for j in range(n):
             for k in range(n):
-                coarse = rng.integers(1, 2**31, size=(cube // block,) * 3, dtype=np.uint32)
+                # Segment IDs of the synthetic demo dataset, so that locate finds owners.
+                coarse = rng.integers(
+                    1, DEMO_SEGMENTS + 1, size=(cube // block,) * 3, dtype=np.uint32
+                )
                 data = coarse.repeat(block, 0).repeat(block, 1).repeat(block, 2)
                 _write_cube(folder / cube_name(i, j, k), data, 64)
                 print(f"  wrote {cube_name(i, j, k)}", flush=True)
@@ -60,7 +71,7 @@ def _points(folder: Path, count: int, seed: int):  # type: ignore[no-untyped-def
     return volume, rng.integers(lo, hi + 1, size=(count, 3))
 
 
-def worker(mode: str, folder: Path, count: int, baseline: int, seed: int) -> dict:
+def worker(mode: str, folder: Path, count: int, baseline: int, seed: int, url: str) -> dict:
     import hashlib
 
     import h5py
@@ -68,7 +79,16 @@ def worker(mode: str, folder: Path, count: int, baseline: int, seed: int) -> dic
 
     volume, points = _points(folder, count, seed)
     rss0 = _peak_rss_mb()
-    if mode == "lookup":
+    if mode == "locate":
+        from connectomedb import locate
+
+        t0 = time.perf_counter()
+        frame = locate(points, DATASET, url=url)
+        seconds = time.perf_counter() - t0
+        values, n = frame["segment_id"].to_numpy(np.uint32), count
+        extra = {"with_axon": int(frame["axon_id"].notna().sum()),
+                 "with_target": int(frame["target_id"].notna().sum())}  # fmt: skip
+    elif mode == "lookup":
         from connectomedb.volumes import lookup
 
         t0 = time.perf_counter()
@@ -101,11 +121,36 @@ def worker(mode: str, folder: Path, count: int, baseline: int, seed: int) -> dic
     }
 
 
+def _prepare_postgres(folder: Path, seed: int) -> str:
+    """An embedded PostgreSQL with the demo dataset loaded and the volume registered."""
+    from connectomedb.config import Settings
+    from connectomedb.etl.extract import read_dataset
+    from connectomedb.etl.load.postgres import load_dataset
+    from connectomedb.stores.postgres import connect, resolve
+    from connectomedb.volumes import scan
+    from connectomedb.volumes.catalogue import register
+
+    url = resolve(Settings(home=Path("out/bench-locate-home").resolve())).url
+    with connect(url) as conn:
+        loaded = conn.execute("SELECT 1 FROM dataset WHERE name = %s", (DATASET,)).fetchone()
+    if loaded is None:
+        demo = Path("out") / f"bench-demo-{seed}"
+        if not (demo / "truth.json").exists():
+            print(f"== writing the synthetic demo dataset to {demo}", flush=True)
+            subprocess.run([sys.executable, "-m", "connectomedb.cli", "synth", str(demo),
+                            "--scale", "demo", "--seed", str(seed), "--force", "-q"],
+                           check=True)  # fmt: skip
+        print(f"== loading {demo} into PostgreSQL as {DATASET}", flush=True)
+        load_dataset(url, read_dataset(demo), DATASET)
+    register(url, scan(folder, "segmentation"), DATASET, replace=True)
+    return url
+
+
 def _run(mode: str, args: argparse.Namespace, folder: Path) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.locate", "--worker", mode, "--folder", str(folder),
          "--points", str(args.points), "--baseline-points", str(args.baseline_points),
-         "--seed", str(args.seed)],
+         "--seed", str(args.seed), "--url", args.url or ""],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -119,30 +164,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cubes-per-axis", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, help="ignored (the benchmark writes its own volume)")
-    parser.add_argument("--worker", choices=["lookup", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", choices=["lookup", "baseline", "locate"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--with-postgres",
+        action="store_true",
+        help="also time connectomedb.locate (owners from PostgreSQL): loads the synthetic demo "
+        "dataset into an embedded PostgreSQL under out/bench-locate-home once",
+    )
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.folder, args.points, args.baseline_points,
-                                args.seed)))  # fmt: skip
+                                args.seed, args.url)))  # fmt: skip
         return 0
 
-    folder = Path("out") / f"bench-locate-{args.cube}-{args.cubes_per_axis}"
+    folder = Path("out") / f"bench-locate-v2-{args.cube}-{args.cubes_per_axis}"
     if not (folder / "complete").exists():
         print(f"== writing {args.cubes_per_axis**3} cubes of {args.cube}³ to {folder}")
         write_segmentation(folder, args.cube, args.cubes_per_axis, args.seed)
+    if args.with_postgres:
+        args.url = _prepare_postgres(folder, args.seed)
     base = _run("baseline", args, folder)
     fast = _run("lookup", args, folder)
+    full = _run("locate", args, folder) if args.with_postgres else None
     same = base["digest_of_shared_points"] == fast["digest_of_shared_points"]
     print(f"segmentation: {args.cubes_per_axis ** 3} cubes of {args.cube}³ voxels, chunks 64³, "
           f"gzip; {args.points:,} random points")  # fmt: skip
     print(f"{'method':<34}{'points':>10}{'seconds':>10}{'points/s':>12}{'peak RSS MB':>13}")
-    for name, r in (("one h5py read per point (baseline)", base), ("volumes.lookup", fast)):
+    rows = [("one h5py read per point (baseline)", base), ("volumes.lookup", fast)]
+    if full is not None:
+        rows.append(("connectomedb.locate (+ PostgreSQL)", full))
+        same = same and full["digest_of_shared_points"] == base["digest_of_shared_points"]
+    for name, r in rows:
         print(f"{name:<34}{r['points']:>10,}{r['seconds']:>10.2f}{r['points_per_s']:>12,.0f}"
               f"{r['peak_rss_mb']:>13.0f}")  # fmt: skip
     print(f"chunks read by lookup: {fast['chunks_read']:,}")
     print(f"speed-up (points/s): {fast['points_per_s'] / base['points_per_s']:.0f}× "
           f"(target ≥ 50×); same values on the shared points: {same}")  # fmt: skip
+    if full is not None:
+        print(f"locate speed-up (points/s): {full['points_per_s'] / base['points_per_s']:.0f}×; "
+              f"points on an axon: {full['with_axon']:,}, on a target: {full['with_target']:,}; "
+              f"peak memory {full['peak_rss_mb']:.0f} MB")  # fmt: skip
     print(f"peak memory of lookup: {fast['peak_rss_mb']:.0f} MB (target < 2048 MB)")
     return 0 if same else 1
 

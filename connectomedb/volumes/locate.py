@@ -7,8 +7,10 @@ object type for all distinct segments at once.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,25 +27,35 @@ COLUMNS = (
     "target_id", "target_class", "spine_head_id", "neuron_id", "in_blood_vessel",
 )  # fmt: skip
 
+# One COPY per owner type, for all distinct segments at once (parameters are bound by the
+# client for COPY); the segment IDs travel as one array literal, not 100,000 parameters.
 _OWNERS = {
     "axon": (
-        "SELECT s.segment_id, a.axon_id, coalesce(c.name, 'Unknown')"
-        " FROM (SELECT segment_id, min(axon_id) AS axon_id FROM axon_segment"
-        "       WHERE dataset_id = %(d)s AND segment_id = ANY(%(s)s) GROUP BY segment_id) s"
+        "COPY (SELECT s.segment_id, a.axon_id, coalesce(c.name, 'Unknown')"
+        " FROM (SELECT x.segment_id, min(x.axon_id) AS axon_id FROM axon_segment x"
+        "       JOIN unnest(%(s)s::bigint[]) AS q(segment_id) USING (segment_id)"
+        "       WHERE x.dataset_id = %(d)s GROUP BY x.segment_id) s"
         " JOIN axon a ON a.dataset_id = %(d)s AND a.axon_id = s.axon_id"
-        " LEFT JOIN axon_class c ON c.dataset_id = %(d)s AND c.code = a.class_code"
+        " LEFT JOIN axon_class c ON c.dataset_id = %(d)s AND c.code = a.class_code) TO STDOUT"
     ),
     "target": (
-        "SELECT s.segment_id, t.target_id, coalesce(c.name, 'Unknown'), t.neuron_id"
-        " FROM (SELECT segment_id, min(target_id) AS target_id FROM target_segment"
-        "       WHERE dataset_id = %(d)s AND segment_id = ANY(%(s)s) GROUP BY segment_id) s"
+        "COPY (SELECT s.segment_id, t.target_id, coalesce(c.name, 'Unknown'), t.neuron_id"
+        " FROM (SELECT x.segment_id, min(x.target_id) AS target_id FROM target_segment x"
+        "       JOIN unnest(%(s)s::bigint[]) AS q(segment_id) USING (segment_id)"
+        "       WHERE x.dataset_id = %(d)s GROUP BY x.segment_id) s"
         " JOIN target t ON t.dataset_id = %(d)s AND t.target_id = s.target_id"
-        " LEFT JOIN target_class c ON c.dataset_id = %(d)s AND c.code = t.class_code"
+        " LEFT JOIN target_class c ON c.dataset_id = %(d)s AND c.code = t.class_code) TO STDOUT"
     ),
     "spine_head": (
-        "SELECT segment_id, min(spine_head_id) FROM spine_head_segment"
-        " WHERE dataset_id = %(d)s AND segment_id = ANY(%(s)s) GROUP BY segment_id"
+        "COPY (SELECT x.segment_id, min(x.spine_head_id) FROM spine_head_segment x"
+        " JOIN unnest(%(s)s::bigint[]) AS q(segment_id) USING (segment_id)"
+        " WHERE x.dataset_id = %(d)s GROUP BY x.segment_id) TO STDOUT"
     ),
+}
+_OWNER_COLUMNS = {
+    "axon": ["segment_id", "axon_id", "axon_class"],
+    "target": ["segment_id", "target_id", "target_class", "neuron_id"],
+    "spine_head": ["segment_id", "spine_head_id"],
 }
 
 
@@ -124,30 +136,50 @@ def locate(
     return frame[list(COLUMNS)]
 
 
+def _copy_frame(conn: psycopg.Connection, sql: str, params: dict[str, Any],
+                columns: list[str]) -> pd.DataFrame:  # fmt: skip
+    with conn.cursor() as cur, cur.copy(sql, params) as copy:
+        data = b"".join(bytes(block) for block in copy)
+    return pd.read_csv(io.BytesIO(data), sep="\t", header=None, names=columns,
+                       na_values=["\\N"], keep_default_na=False, dtype={"axon_class": str,
+                       "target_class": str})  # fmt: skip
+
+
 def _owners(conn: psycopg.Connection, dataset: str, frame: pd.DataFrame, found: np.ndarray) -> None:
-    for col, dtype in (("axon_id", "Int64"), ("axon_class", "string"), ("target_id", "Int64"),
-                       ("target_class", "string"), ("spine_head_id", "Int64"),
-                       ("neuron_id", "Int64")):  # fmt: skip
-        frame[col] = pd.array([pd.NA] * len(frame), dtype)
+    n = len(frame)
+    columns: dict[str, Any] = {
+        "axon_id": pd.array(np.zeros(n, np.int64), "Int64"),
+        "target_id": pd.array(np.zeros(n, np.int64), "Int64"),
+        "spine_head_id": pd.array(np.zeros(n, np.int64), "Int64"),
+        "neuron_id": pd.array(np.zeros(n, np.int64), "Int64"),
+    }
+    for col in columns:
+        columns[col][:] = pd.NA
+    names: dict[str, np.ndarray] = {
+        c: np.full(n, None, object) for c in ("axon_class", "target_class")
+    }
     row = conn.execute("SELECT dataset_id FROM dataset WHERE name = %s", (dataset,)).fetchone()
     segments = np.unique(found[found > 0])
-    if row is None or segments.shape[0] == 0:
-        return
-    params = {"d": row[0], "s": segments.tolist()}
-    seg_ids = frame["segment_id"].fillna(0).to_numpy(np.int64)
-    for what, sql in _OWNERS.items():
-        rows = conn.execute(sql, params).fetchall()
-        if not rows:
-            continue
-        owners = pd.DataFrame(rows).sort_values(0, ignore_index=True)
-        keys = owners[0].to_numpy(np.int64)
-        at = np.minimum(np.searchsorted(keys, seg_ids), keys.shape[0] - 1)
-        mask = (keys[at] == seg_ids) & (seg_ids > 0)
-        pick = owners.iloc[at[mask]]
-        if what == "spine_head":
-            frame.loc[mask, "spine_head_id"] = pick[1].to_numpy(np.int64)
-            continue
-        frame.loc[mask, f"{what}_id"] = pick[1].to_numpy(np.int64)
-        frame.loc[mask, f"{what}_class"] = pick[2].to_numpy(object)
-        if what == "target":
-            frame.loc[mask, "neuron_id"] = pd.array(pick[3].to_numpy(object), "Int64")
+    if row is not None and segments.shape[0] > 0:
+        literal = "{" + ",".join(map(str, segments.tolist())) + "}"
+        params = {"d": row[0], "s": literal}
+        seg_ids = frame["segment_id"].fillna(0).to_numpy(np.int64)
+        for what, sql in _OWNERS.items():
+            owners = _copy_frame(conn, sql, params, _OWNER_COLUMNS[what])
+            if not len(owners):
+                continue
+            owners = owners.sort_values("segment_id", ignore_index=True)
+            keys = owners["segment_id"].to_numpy(np.int64)
+            at = np.minimum(np.searchsorted(keys, seg_ids), keys.shape[0] - 1)
+            mask = (keys[at] == seg_ids) & (seg_ids > 0)
+            rows = at[mask]
+            for col in _OWNER_COLUMNS[what][1:]:
+                values = owners[col].to_numpy()[rows]
+                if col in names:
+                    names[col][mask] = values
+                else:
+                    columns[col][mask] = pd.array(values, "Int64")
+    for col, values in columns.items():
+        frame[col] = values
+    for col, values in names.items():
+        frame[col] = pd.array(values, "string")
