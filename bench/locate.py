@@ -82,6 +82,7 @@ def worker(mode: str, folder: Path, count: int, baseline: int, seed: int, url: s
     if mode == "locate":
         from connectomedb import locate
 
+        locate(points[:10], DATASET, url=url)  # warm-up: imports, catalogue, first connection
         t0 = time.perf_counter()
         frame = locate(points, DATASET, url=url)
         seconds = time.perf_counter() - t0
