@@ -81,3 +81,16 @@ def test_em_and_vessels(synth_volumes: Path) -> None:  # noqa: F811
     assert bv.array.mean() < 0.2
     em = Assembled(synth_volumes / FOLDERS["em"])
     assert em.array[v["x"], v["y"], 20] > 200
+
+
+def test_volumes_need_the_published_layout(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from connectomedb.cli import main
+
+    result = CliRunner().invoke(
+        main, ["synth", str(tmp_path / "x"), "--volumes", "--variant", "old-names", "-q"]
+    )
+    assert result.exit_code == 2
+    assert "--volumes needs the published layout (no --variant)." in result.output
+    assert not (tmp_path / "x").exists()
