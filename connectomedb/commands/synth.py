@@ -90,10 +90,11 @@ def _size(n: float) -> str:
 )
 @click.option(
     "--cube-size",
-    type=click.IntRange(8, 1024),
+    type=click.IntRange(8, 256),
     default=32,
     show_default=True,
-    help="Edge of the volume cubes in voxels (the published cubes have 1024).",
+    help="Edge of the volume cubes in voxels, 8-256 (the published cubes have 1024: 216 of "
+    "them would take about a terabyte).",
 )
 @quiet_option
 def synth(

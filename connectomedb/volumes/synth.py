@@ -255,7 +255,8 @@ def write_volumes(
     b_order, c_order = np.argsort(blob_cube, kind="stable"), np.argsort(centre_cube, kind="stable")
     b_sorted, c_sorted = blob_cube[b_order], centre_cube[c_order]
     rng = np.random.default_rng([int(plan["seed"]), cube, 17])
-    zz, yy, xx = np.meshgrid(*(np.arange(cube),) * 3, indexing="ij")
+    yy, xx = np.meshgrid(np.arange(cube), np.arange(cube), indexing="ij")
+    zs = np.arange(cube)
     done = 0
     for i in range(gx):
         for j in range(gy):
@@ -276,11 +277,13 @@ def write_volumes(
                 _write_cube(
                     folders["mapped-segmentation"] / name, lut[seg].astype(np.uint32), chunk
                 )
-                vessel = np.zeros((cube,) * 3, dtype=np.uint8)
+                # Vessels run along z: one (y, x) disc per vessel, inside the z extent.
+                disc = np.zeros((cube, cube), dtype=bool)
                 for v in plan["vessels"]:
                     d2 = (xx + first[0] - v["x"]) ** 2 + (yy + first[1] - v["y"]) ** 2
-                    vessel[d2 <= v["radius"] ** 2] = 1
-                vessel[~((zz + first[2] >= lo[2]) & (zz + first[2] <= hi[2]))] = 0
+                    disc |= d2 <= v["radius"] ** 2
+                in_z = (zs + first[2] >= lo[2]) & (zs + first[2] <= hi[2])
+                vessel = (in_z[:, None, None] & disc[None, :, :]).astype(np.uint8)
                 _write_cube(folders["blood-vessels"] / name, vessel, chunk)
                 _write_cube(folders["em"] / name, _em(rng, seg, vessel), chunk)
                 done += 1
