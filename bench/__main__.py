@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "postgres": ("bench.load_postgres", []),
     "graph": ("bench.load_graph", []),
     "queries": ("bench.queries", ["--markdown"]),
+    "locate": ("bench.locate", []),
 }
 
 

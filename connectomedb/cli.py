@@ -32,6 +32,9 @@ COMMAND_MODULES = (
     "report",
     "demo",
     "serve",
+    "volumes",
+    "locate",
+    "check",
 )
 
 

@@ -34,6 +34,9 @@ MODEL_TABLES = {
     "axon_skeleton_edge",
     "target_skeleton_edge",
     "class_connectome",
+    "volume",
+    "volume_cube",
+    "segmentation_check",
 }
 
 

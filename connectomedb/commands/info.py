@@ -135,6 +135,10 @@ def info(reader: str | None, home: str | None, postgres_url: str | None,
         console.print(table)
     else:
         console.print("  no datasets loaded yet (connectomedb load DIR)")
+    if pg["revision"] == head:
+        from connectomedb.commands.volumes import print_volumes
+
+        print_volumes(console, target.url)
 
     if reader is not None:
         _reader_section(settings, target, reader)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +25,13 @@ from connectomedb.etl.synth import SCALES, VARIANTS, generate, write
 
 #: Every file a synthetic folder can hold; truth.json last, as it marks a complete folder.
 _FILES = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5", "segments.hdf5", "connectome.csv")
+#: The volume folders ``--volumes`` adds (connectomedb.volumes.grid.KINDS).
+_VOLUME_FOLDERS = (
+    "electron-microscopy-volume",
+    "segmentation-volume",
+    "mapped-segmentation-volume",
+    "blood-vessel-segmentation-volume",
+)
 
 
 def _install(staged: Path, outdir: Path) -> None:
@@ -38,6 +46,11 @@ def _install(staged: Path, outdir: Path) -> None:
             os.replace(staged / name, outdir / name)
         else:
             (outdir / name).unlink(missing_ok=True)
+    for name in _VOLUME_FOLDERS:
+        if (outdir / name).exists():
+            shutil.rmtree(outdir / name)
+        if (staged / name).exists():
+            os.replace(staged / name, outdir / name)
     os.replace(staged / "truth.json", outdir / "truth.json")
     staged.rmdir()
 
@@ -69,9 +82,30 @@ def _size(n: float) -> str:
     help="File layout: the published one (current) or an older/sparser one; repeat to combine.",
 )
 @click.option("--force", is_flag=True, help="Replace the dataset files of an existing folder.")
+@click.option(
+    "--volumes",
+    is_flag=True,
+    help="Also write the four volumes (EM, segmentation, mapped segmentation, blood vessels) "
+    "as cube folders consistent with the dataset; coordinates shrink by CUBE_SIZE/1024.",
+)
+@click.option(
+    "--cube-size",
+    type=click.IntRange(8, 256),
+    default=32,
+    show_default=True,
+    help="Edge of the volume cubes in voxels, 8-256 (the published cubes have 1024: 216 of "
+    "them would take about a terabyte).",
+)
 @quiet_option
 def synth(
-    outdir: Path, scale: str, seed: int, variants: tuple[str, ...], force: bool, quiet: bool
+    outdir: Path,
+    scale: str,
+    seed: int,
+    variants: tuple[str, ...],
+    force: bool,
+    volumes: bool,
+    cube_size: int,
+    quiet: bool,
 ) -> None:
     """Write a synthetic dataset in the published L4dense file layout into OUTDIR.
 
@@ -83,7 +117,10 @@ def synth(
     Example:
       connectomedb synth demo-data --scale demo --seed 0
       connectomedb synth old-layout --variant old-names --variant minimal
+      connectomedb synth small-volumes --volumes --cube-size 32
     """
+    if volumes and variants and set(variants) != {"current"}:
+        raise click.UsageError("--volumes needs the published layout (no --variant).")
     if outdir.exists() and any(outdir.iterdir()) and not force:
         raise click.UsageError(
             f"{outdir} exists and is not empty. Pass --force to replace its dataset files, "
@@ -116,13 +153,22 @@ def synth(
                     tasks[task] = progress.add_task(task, total=total)
                 progress.update(tasks[task], completed=done, total=total)
 
+            plan = None
+            if volumes:
+                from connectomedb.volumes.synth import place
+
+                try:
+                    result, plan = place(result, cube_size, seed)
+                except ValueError as error:
+                    raise click.UsageError(str(error)) from None
             write(result, staged, variant=set(variants) or {"current"}, progress=report)
+            if plan is not None:
+                from connectomedb.volumes.synth import write_volumes
+
+                write_volumes(plan, staged, progress=report)
         _install(staged, outdir)
     except BaseException:
-        for p in staged.glob("*"):
-            p.unlink()
-        if staged.exists():
-            staged.rmdir()
+        shutil.rmtree(staged, ignore_errors=True)
         raise
     elapsed = time.perf_counter() - started
 
@@ -137,6 +183,11 @@ def synth(
             size = (outdir / name).stat().st_size
             total += size
             table.add_row(name, _size(size))
+    for name in _VOLUME_FOLDERS:
+        if (outdir / name).is_dir():
+            size = sum(p.stat().st_size for p in (outdir / name).iterdir())
+            total += size
+            table.add_row(f"{name}/", _size(size))
     table.add_row("total size", _size(total))
     for key in ("segments", "axons", "targets", "spine_heads", "synapses", "neurons"):
         table.add_row(key.replace("_", " "), f"{c[key]:,}")

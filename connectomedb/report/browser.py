@@ -199,11 +199,14 @@ def _external_requests(events: list[dict[str, Any]]) -> list[str]:
     return urls
 
 
-def _start(chromium: str, profile: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start(
+    chromium: str, profile: Path, extra_flags: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[bytes], str]:
     process = subprocess.Popen(
         [
             chromium,
             *CHROMIUM_FLAGS,
+            *extra_flags,
             f"--user-data-dir={profile}",
             "--remote-debugging-port=0",
             "about:blank",
