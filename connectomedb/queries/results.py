@@ -96,6 +96,10 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     values are ``None`` (JSON ``null``)."""
 
     def plain(value: Any) -> Any:
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
         if _missing(value):
             return None
         if isinstance(value, (bool, np.bool_)):
