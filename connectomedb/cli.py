@@ -21,7 +21,7 @@ from connectomedb.errors import ConnectomeDBError
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 #: The modules under ``connectomedb.commands`` that add subcommands, in help order.
-COMMAND_MODULES = ("synth", "load", "db", "info", "query", "export", "report", "demo")
+COMMAND_MODULES = ("synth", "load", "db", "info", "query", "motif", "export", "report", "demo")
 
 
 class _Group(click.Group):

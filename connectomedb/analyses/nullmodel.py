@@ -1,0 +1,87 @@
+"""Degree-preserving random connectomes: bipartite edge swaps, vectorized in NumPy.
+
+A swap takes two connections (a1, t1) and (a2, t2) and makes them (a1, t2) and (a2, t1). Every
+axon keeps its number of connections and every target its number of connections (its axons),
+and every node keeps its class. A swap that would create a connection that already exists
+(or the same one twice) is rejected, so the result is again a simple graph. Each connection
+keeps its synapse count and ASI sums, so each axon also keeps its synapse count.
+
+One round pairs all connections at random and tries every pair at once; ``rounds`` rounds
+try ``rounds / 2`` swaps per connection. With ``keep_class_pairs`` two connections are only
+swapped when their targets have the same class, so each axon also keeps its number of
+connections onto every target class (and the class-to-class connection counts stay exact).
+
+Each random connectome has its own seed, derived from ``seed`` and its index
+(``numpy.random.SeedSequence(seed).spawn``): the K-th one is the same whatever K is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from connectomedb.analyses.connectome import Connectome
+
+#: Rounds of random pairings per null graph: 10 rounds try 5 swaps per connection.
+DEFAULT_ROUNDS = 10
+
+
+def swap_targets(edge_axon: np.ndarray, edge_target: np.ndarray, n_targets: int,
+                 rng: np.random.Generator, *, rounds: int = DEFAULT_ROUNDS,
+                 strata: np.ndarray | None = None) -> np.ndarray:
+    """New targets for the connections (same axons, same degrees), after ``rounds`` rounds.
+
+    ``strata`` (one integer per connection): only connections of the same stratum swap.
+    """
+    n = edge_axon.shape[0]
+    targets = edge_target.astype(np.int64).copy()
+    if n < 2:
+        return targets
+    axon = edge_axon.astype(np.int64)
+    width = np.int64(max(n_targets, 1))
+    keys = np.sort(axon * width + targets)
+    for _ in range(rounds):
+        if strata is None:
+            order = rng.permutation(n)
+        else:
+            order = np.lexsort((rng.random(n), strata))
+        half = n // 2
+        i, j = order[0:2 * half:2], order[1:2 * half:2]
+        ok = (axon[i] != axon[j]) & (targets[i] != targets[j])
+        if strata is not None:
+            ok &= strata[i] == strata[j]
+        new_i = axon[i] * width + targets[j]
+        new_j = axon[j] * width + targets[i]
+        ok &= ~_member(new_i, keys) & ~_member(new_j, keys)
+        # Two accepted swaps must not make the same new connection.
+        proposed = np.concatenate([new_i[ok], new_j[ok]])
+        uniq, counts = np.unique(proposed, return_counts=True)
+        clash = uniq[counts > 1]
+        if clash.size:
+            ok &= ~_member(new_i, clash) & ~_member(new_j, clash)
+        si, sj = i[ok], j[ok]
+        targets[si], targets[sj] = targets[sj], targets[si].copy()
+        keys = np.sort(axon * width + targets)
+    return targets
+
+
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    if not sorted_keys.shape[0]:
+        return np.zeros(values.shape, bool)
+    pos = np.searchsorted(sorted_keys, values)
+    pos[pos == sorted_keys.shape[0]] = 0
+    return sorted_keys[pos] == values
+
+
+def null_connectomes(connectome: Connectome, k: int, seed: int = 0, *,
+                     rounds: int = DEFAULT_ROUNDS, keep_class_pairs: bool = False):
+    """Yield ``k`` randomized copies of ``connectome`` (reproducible from ``seed``)."""
+    strata = None
+    if keep_class_pairs:
+        _, codes = np.unique(connectome.target_class[connectome.edge_target].astype(str),
+                             return_inverse=True)
+        strata = codes.astype(np.int64)
+    for child in np.random.SeedSequence(seed).spawn(k):
+        rng = np.random.default_rng(child)
+        targets = swap_targets(connectome.edge_axon, connectome.edge_target,
+                               len(connectome.target_id), rng, rounds=rounds, strata=strata)
+        yield connectome.with_targets(targets)
