@@ -140,3 +140,23 @@ def build(edges: pd.DataFrame, axons: pd.DataFrame, targets: pd.DataFrame) -> Co
         asi_area_sum=asi,
         asi_area_count=edges["asi_area_count"].fillna(0).to_numpy(np.int64),
     )
+
+
+def from_source(source: Any) -> Connectome:
+    """The connection graph straight from an extracted dataset
+    (:class:`connectomedb.etl.frames.SourceDataset`), without a database."""
+    syn, ax, tg = source.synapses, source.axons, source.targets
+    keep = (syn.axon_id > 0) & (syn.target_id > 0)
+    asi = syn.asi_area[keep] if syn.asi_area is not None else np.full(int(keep.sum()), np.nan)
+    frame = pd.DataFrame({"axon_id": syn.axon_id[keep], "target_id": syn.target_id[keep],
+                          "asi": asi})
+    edges = (frame.groupby(["axon_id", "target_id"], sort=True)
+             .agg(synapses=("asi", "size"), asi_area_sum=("asi", "sum"),
+                  asi_area_count=("asi", "count")).reset_index())
+    edges.loc[edges["asi_area_count"] == 0, "asi_area_sum"] = np.nan
+    neuron = tg.neuron_id if tg.neuron_id is not None else np.zeros(tg.n, np.int64)
+    axons = pd.DataFrame({"id": np.arange(1, ax.n + 1),
+                          "class": ax.classes.name_of(ax.class_code)})
+    targets = pd.DataFrame({"id": np.arange(1, tg.n + 1),
+                            "class": tg.classes.name_of(tg.class_code), "neuron_id": neuron})
+    return build(edges, axons, targets)
