@@ -184,3 +184,17 @@ def test_bad_parameters():
             specificity_of(syn, **kwargs)
     with pytest.raises(QueryError, match="draws must be"):
         plasticity_of(syn, draws=0)
+
+
+def test_report_shows_the_paper_faithful_tables(motif_loaded, tmp_path):
+    from connectomedb.report import build_report
+
+    out = build_report(motif_loaded.url, "demo", tmp_path / "report.html")
+    text = out.read_text(encoding="utf-8")
+    assert "Paper-faithful analyses (Motta et al. 2019)" in text
+    assert "Conditions: connections of exactly 2 connectome synapses, both PrimarySpine" in text
+    assert "axons &gt;= 10 synapses, targets &gt;= 10 (AIS always kept)" in text
+    with psycopg.connect(motif_loaded.url) as conn:
+        p = plasticity(conn, dataset="demo", draws=1000, seed=0)
+    row = p.set_index("axon_class").loc["Excitatory"]
+    assert f"<td>Excitatory</td><td>{row['pairs']}</td><td>{row['cv_mean']:.4g}</td>" in text

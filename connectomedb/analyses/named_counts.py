@@ -1,16 +1,16 @@
 """The named motifs of ``motif_counts``, counted in memory from a :class:`Connectome`.
 
 The same definitions and parameters as the query ``motif_counts`` (docs/queries.md), computed
-with sparse matrices so that a hundred random connectomes take seconds: bi-fans and axon
-pairs sharing targets come from the co-innervation matrix ``C = M M^T`` (``M`` the axon x
-target connection matrix): a pair of axons sharing ``c`` targets holds ``c (c - 1) / 2``
-bi-fans.
+with sorted integer keys instead of enumeration. Bi-fans: every pair of targets of one axon is
+listed once per axon (as one integer); a pair of targets shared by ``s`` axons holds
+``s (s - 1) / 2`` bi-fans. Axon pairs sharing targets: every pair of axons of one target, and
+how often each pair occurs (the co-innervation counts, without a sparse matrix product, which
+is several times slower here).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from connectomedb.analyses.connectome import Connectome
 
@@ -51,16 +51,30 @@ def named_counts(c: Connectome, *, min_synapses: int = 2, min_axons: int = 2,
     neurons = pair_keys % np.int64(c.target_neuron.max() + 1) if pair_keys.size else pair_keys
     axons_per_neuron = np.bincount(neurons) if neurons.size else np.zeros(0, np.int64)
     out["convergent_neurons"] = int((axons_per_neuron >= min_axons).sum())
-    shared = co_innervation(a, t, n_ax, n_tg)
+    shared = pair_counts(t, a, n_ax)  # axon pairs, per target
     out["shared_target_axon_pairs"] = int((shared >= min_shared).sum())
-    out["bifans"] = int((shared * (shared - 1) // 2).sum())
+    together = pair_counts(a, t, n_tg)  # target pairs, per axon
+    out["bifans"] = int((together * (together - 1) // 2).sum())
     return {name: out[name] for name in NAMED}
 
 
-def co_innervation(a: np.ndarray, t: np.ndarray, n_ax: int, n_tg: int) -> np.ndarray:
-    """For every pair of axons (a < b) sharing at least one target, the number they share."""
-    if a.size == 0:
+def pair_counts(owner: np.ndarray, member: np.ndarray, n_member: int) -> np.ndarray:
+    """For every pair of members (m1 < m2) that share at least one owner, how many they
+    share. ``owner``/``member``: one entry per connection (no duplicates)."""
+    if owner.size == 0:
         return np.zeros(0, np.int64)
-    m = sp.csr_matrix((np.ones(a.size, np.int64), (a, t)), shape=(n_ax, n_tg))
-    product = sp.triu(m @ m.T, k=1).tocoo()
-    return product.data.astype(np.int64)
+    order = np.lexsort((member, owner))
+    o, m = owner[order], member[order].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
+    degree = np.diff(np.r_[starts, o.shape[0]])
+    keys = []
+    for d in np.unique(degree[degree >= 2]).tolist():
+        block = m[starts[degree == d][:, None] + np.arange(d)]
+        i, j = np.triu_indices(d, 1)
+        keys.append((block[:, i] * np.int64(n_member) + block[:, j]).ravel())
+    if not keys:
+        return np.zeros(0, np.int64)
+    flat = np.concatenate(keys)
+    flat.sort()
+    edges = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1], True])
+    return np.diff(edges).astype(np.int64)

@@ -52,15 +52,17 @@ def swap_targets(edge_axon: np.ndarray, edge_target: np.ndarray, n_targets: int,
         new_i = axon[i] * width + targets[j]
         new_j = axon[j] * width + targets[i]
         ok &= ~_member(new_i, keys) & ~_member(new_j, keys)
-        # Two accepted swaps must not make the same new connection.
-        proposed = np.concatenate([new_i[ok], new_j[ok]])
-        uniq, counts = np.unique(proposed, return_counts=True)
-        clash = uniq[counts > 1]
-        if clash.size:
-            ok &= ~_member(new_i, clash) & ~_member(new_j, clash)
         si, sj = i[ok], j[ok]
         targets[si], targets[sj] = targets[sj], targets[si].copy()
         keys = np.sort(axon * width + targets)
+        clash = keys[1:][keys[1:] == keys[:-1]]
+        if clash.size:
+            # Two swaps made the same new connection: undo both.
+            undo = _member(axon[si] * width + targets[si], clash) | _member(
+                axon[sj] * width + targets[sj], clash)
+            ui, uj = si[undo], sj[undo]
+            targets[ui], targets[uj] = targets[uj], targets[ui].copy()
+            keys = np.sort(axon * width + targets)
     return targets
 
 
