@@ -184,6 +184,7 @@ REFUSED = [
     ("A -> A", "loop"),
     ("A - > B ]", "cannot parse the motif"),
     ("   ", "the motif is empty"),
+    ("A -> B\n" * 5000, "at most 20,000 are accepted"),
 ]
 
 

@@ -42,6 +42,8 @@ EDGE_ATTRIBUTES: dict[str, str] = {
 #: The comparison operators the compilers support (DotMotif's ``==`` is ``=``).
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=")
 _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+#: Longer motif texts are refused before parsing (the parser is not meant for megabytes).
+MAX_TEXT = 20_000
 #: The pseudo attribute that says what a node is when no edge says it.
 KIND = "kind"
 
@@ -137,6 +139,9 @@ def parse(text: str) -> Motif:
     """
     if not isinstance(text, str) or not text.strip():
         raise MotifError("the motif is empty. Write at least one edge, e.g. `A -> B`.")
+    if len(text) > MAX_TEXT:
+        raise MotifError(f"the motif is {len(text):,} characters long; at most {MAX_TEXT:,} "
+                         "are accepted. Is this the right file?")
     if "\x00" in text:
         raise MotifError("the motif contains a NUL character (\\x00). Remove it.")
     try:
