@@ -63,15 +63,16 @@ def pair_counts(owner: np.ndarray, member: np.ndarray, n_member: int) -> np.ndar
     share. ``owner``/``member``: one entry per connection (no duplicates)."""
     if owner.size == 0:
         return np.zeros(0, np.int64)
-    order = np.lexsort((member, owner))
-    o, m = owner[order], member[order].astype(np.int64)
+    width = np.int64(n_member)
+    both = np.sort(owner.astype(np.int64) * width + member)
+    o, m = both // width, both % width
     starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
     degree = np.diff(np.r_[starts, o.shape[0]])
     keys = []
     for d in np.unique(degree[degree >= 2]).tolist():
         block = m[starts[degree == d][:, None] + np.arange(d)]
         i, j = np.triu_indices(d, 1)
-        keys.append((block[:, i] * np.int64(n_member) + block[:, j]).ravel())
+        keys.append((block[:, i] * width + block[:, j]).ravel())
     if not keys:
         return np.zeros(0, np.int64)
     flat = np.concatenate(keys)
