@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "db",
     "info",
     "query",
+    "motif",
     "cypher",
     "export",
     "report",

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from connectomedb.errors import QueryError
-from connectomedb.queries.connection import sql_fetch
+from connectomedb.queries.connection import sql_datasets, sql_fetch
 from connectomedb.queries.registry import Param, Query, describe_default, load_queries
 from connectomedb.queries.registry import get as get_query
 from connectomedb.queries.results import typed
@@ -97,8 +97,7 @@ def detect_engine(conn: Any) -> str:
 
 
 def _sql_datasets(conn: Any) -> list[str]:
-    _, rows = sql_fetch(conn, "SELECT name FROM dataset ORDER BY name", {})
-    return [r[0] for r in rows]
+    return sql_datasets(conn)
 
 
 def resolve_dataset(conn: Any, dataset: str | None, engine: str | None = None) -> str:

@@ -21,3 +21,9 @@ def sql_fetch(conn: Any, sql: str, params: dict[str, Any]) -> tuple[list[str], l
         cur.execute(sql, params)
         columns = [d.name for d in cur.description]
         return columns, cur.fetchall()
+
+
+def sql_datasets(conn: Any) -> list[str]:
+    """The names of the datasets loaded in PostgreSQL, sorted."""
+    _, rows = sql_fetch(conn, "SELECT name FROM dataset ORDER BY name", {})
+    return [r[0] for r in rows]

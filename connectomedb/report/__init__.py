@@ -37,6 +37,7 @@ def render_html(data: ReportData, *, generated_at: datetime | None = None) -> st
         when,
         graph_counts=data.graph_counts,
         queries=data.queries,
+        paper=data.paper,
     )
 
 

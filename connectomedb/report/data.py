@@ -89,3 +89,6 @@ class ReportData:
     queries: dict[str, tuple[str, dict[str, object]]] = field(default_factory=dict)
     graph_counts: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    #: The paper-faithful analyses (:mod:`connectomedb.report.paper`): (title, conditions,
+    #: table) each.
+    paper: list[tuple[str, str, pd.DataFrame]] = field(default_factory=list)

@@ -171,11 +171,14 @@ def fetch_report_data(conn: psycopg.Connection, dataset: str, graph: Any = None)
     if graph is not None:
         graph_counts, agreement = graph_check(conn, graph, dataset)
         notes.append(agreement)
+    from connectomedb.report.paper import paper_tables
+
     return ReportData(
         header=header,
         graph_counts=graph_counts,
         queries=dict(REPORT_QUERIES),
         notes=notes,
+        paper=paper_tables(conn, dataset),
         **frames,
     )
 

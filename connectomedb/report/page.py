@@ -39,6 +39,9 @@ h2 { margin-top: 32px; border-bottom: 2px solid #1f3b57; padding-bottom: 4px; fo
 .caption { font-size: 13px; color: #444; margin: 4px 8px 2px 8px; }
 .source { font-size: 12px; color: #666; margin: 0 8px 8px 8px; }
 ul.notes { font-size: 13px; color: #444; }
+table.paper { border-collapse: collapse; font-size: 12px; margin: 8px 0 24px 0; }
+table.paper td, table.paper th { border: 1px solid #ddd; padding: 2px 6px; text-align: right; }
+p.conditions { font-size: 13px; color: #444; }
 """
 
 
@@ -92,6 +95,29 @@ def _sources_html(item: Figure, queries: Mapping[str, tuple[str, Mapping[str, ob
     return f"<p class='source'>Query library: {'; '.join(calls)}</p>"
 
 
+def _paper_html(paper: Sequence[tuple[str, str, pd.DataFrame]]) -> str:
+    """The paper-faithful analyses as tables, each with the conditions it was run under."""
+    out = ["<h2 id='section-paper'>Paper-faithful analyses (Motta et al. 2019)</h2>"]
+    for title, conditions, table in paper:
+        head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_e(_cell(v))}</td>" for v in row) + "</tr>"
+            for row in table.itertuples(index=False)
+        )
+        out.append(
+            f"<div class='paper'><h3>{_e(title)}</h3>"
+            f"<p class='conditions'>Conditions: {_e(conditions)}</p>"
+            f"<table class='paper'><tr>{head}</tr>{rows}</table></div>"
+        )
+    return "".join(out)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.4g}"
+    return str(value)
+
+
 def render_page(
     header: DatasetHeader,
     figures: Sequence[Figure],
@@ -100,6 +126,7 @@ def render_page(
     *,
     graph_counts: pd.DataFrame | None = None,
     queries: Mapping[str, tuple[str, Mapping[str, object]]] | None = None,
+    paper: Sequence[tuple[str, str, pd.DataFrame]] = (),
 ) -> str:
     """The complete HTML document. ``queries`` (frame -> query name and parameters) adds to
     each figure the named queries it shows."""
@@ -129,6 +156,9 @@ def render_page(
     nav = "".join(
         f"<a href='#section-{i}'>{_e(name)}</a>" for i, name in enumerate(sections, start=1)
     )
+    if paper:
+        nav += "<a href='#section-paper'>Paper-faithful analyses</a>"
+        parts.append(_paper_html(paper))
     note_items = "".join(f"<li>{_e(n)}</li>" for n in notes)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

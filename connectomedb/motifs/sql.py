@@ -1,0 +1,131 @@
+"""A :class:`~connectomedb.motifs.model.Motif` compiled to one PostgreSQL statement.
+
+The host graph in SQL: ``edge`` (one row per connection of the dataset, from
+``connectome_synapse``: ``a``, ``t``, ``synapses``, ``asi_area_sum``, ``asi_area_count``),
+``ax`` and ``tg`` (every axon and target, from ``bi_axon_summary`` / ``bi_target_summary``:
+``id``, ``class``, ``synapses`` and, for targets, ``neuron_id``). Each positive motif edge is
+one ``edge`` row; a node's ID is the column of its first edge; nodes with constraints (or no
+edge) join ``ax``/``tg``. Every value is a parameter (``%(v0)s`` ...); column aliases are
+``n0``, ``n1``, ... in the motif's node order, renamed by the executor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectomedb.motifs.model import AXON, Constraint, Link, Motif
+
+_SQL_OP = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+_HOST = """WITH ds AS MATERIALIZED (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
+edge AS MATERIALIZED (
+    SELECT axon_id AS a, target_id AS t, count(*)::bigint AS synapses,
+           sum(asi_area) AS asi_area_sum, count(asi_area)::bigint AS asi_area_count
+    FROM connectome_synapse WHERE dataset_id = (SELECT dataset_id FROM ds)
+    GROUP BY axon_id, target_id
+),
+ax AS (
+    SELECT axon_id AS id, axon_class AS class, synapses::bigint AS synapses
+    FROM bi_axon_summary WHERE dataset = %(dataset)s
+),
+tg AS (
+    SELECT target_id AS id, target_class AS class, synapses::bigint AS synapses, neuron_id
+    FROM bi_target_summary WHERE dataset = %(dataset)s
+)
+"""
+
+
+class _Builder:
+    def __init__(self, motif: Motif) -> None:
+        self.motif = motif
+        self.params: dict[str, Any] = {}
+        self.alias = {n: f"n{i}" for i, n in enumerate(motif.names)}
+        self.edge_alias = {e: f"e{i}" for i, e in enumerate(motif.edges)}
+        self.from_items: list[str] = []
+        self.where: list[str] = []
+        self.ref: dict[str, str] = {}
+        self.node_table: dict[str, str] = {}
+
+    def value(self, v: Any) -> str:
+        name = f"v{len(self.params)}"
+        self.params[name] = v
+        return f"%({name})s"
+
+    def build(self, order: list[tuple[str, str]] | None) -> str:
+        m = self.motif
+        for (u, v), e in self.edge_alias.items():
+            self.from_items.append(f"edge {e}")
+            for node, col in ((u, "a"), (v, "t")):
+                if node in self.ref:
+                    self.where.append(f"{e}.{col} = {self.ref[node]}")
+                else:
+                    self.ref[node] = f"{e}.{col}"
+        needs_table = {c.node for c in m.constraints if c.node} | {
+            side[0] for link in m.links for side in (link.left, link.right) if side[0]
+        }
+        for node in m.names:
+            if node not in self.ref or node in needs_table:
+                t = f"{self.alias[node]}x"
+                table = "ax" if m.nodes[node] == AXON else "tg"
+                self.from_items.append(f"{table} {t}")
+                self.node_table[node] = t
+                if node in self.ref:
+                    self.where.append(f"{t}.id = {self.ref[node]}")
+                else:
+                    self.ref[node] = f"{t}.id"
+        for c in m.constraints:
+            self.where.append(self.constraint(c))
+        for link in m.links:
+            self.where.append(self.link(link))
+        for u, v in m.forbidden:
+            self.where.append(
+                f"NOT EXISTS (SELECT 1 FROM edge f WHERE f.a = {self.ref[u]} "
+                f"AND f.t = {self.ref[v]})"
+            )
+        ordered = set()
+        for a, b in order or []:
+            self.where.append(f"{self.ref[a]} < {self.ref[b]}")
+            ordered.add(frozenset((a, b)))
+        names = m.names
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                if m.nodes[x] == m.nodes[y] and frozenset((x, y)) not in ordered:
+                    self.where.append(f"{self.ref[x]} <> {self.ref[y]}")
+        columns = ", ".join(f"{self.ref[n]} AS {self.alias[n]}" for n in names)
+        where = "\n  AND ".join(self.where) or "TRUE"
+        return f"SELECT {columns}\nFROM {', '.join(self.from_items)}\nWHERE {where}"
+
+    def attr(self, node: str | None, edge: tuple[str, str] | None, attr: str) -> str:
+        if edge is not None:
+            return f"{self.edge_alias[edge]}.{attr}"
+        assert node is not None
+        if attr == "id":
+            return self.ref[node]
+        return f"{self.node_table[node]}.{attr}"
+
+    def constraint(self, c: Constraint) -> str:
+        left = self.attr(c.node, c.edge, c.attr)
+        if c.op == "!=":
+            # A missing value differs from every value (as in DotMotif's own executor).
+            return f"{left} IS DISTINCT FROM {self.value(c.value)}"
+        return f"{left} {_SQL_OP[c.op]} {self.value(c.value)}"
+
+    def link(self, link: Link) -> str:
+        return f"{self.attr(*link.left)} {_SQL_OP[link.op]} {self.attr(*link.right)}"
+
+
+def compile_sql(motif: Motif, *, order: list[tuple[str, str]] | None,
+                count: bool, limit: int | None) -> tuple[str, dict[str, Any]]:
+    """``(statement, parameters)`` listing (or counting) the motif's mappings; ``order`` are
+    the ``id(a) < id(b)`` pairs that keep one mapping per instance (None: every mapping).
+    The caller adds ``dataset`` to the parameters."""
+    b = _Builder(motif)
+    body = b.build(order)
+    if count:
+        return f"{_HOST}SELECT count(*) AS instances FROM (\n{body}\n) AS m", b.params
+    aliases = ", ".join(b.alias[n] for n in motif.names)
+    text = f"{_HOST}{body}\nORDER BY {aliases}"
+    if limit is not None:
+        b.params["limit"] = limit
+        text += "\nLIMIT %(limit)s"
+    return text, b.params
