@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from connectomedb.errors import DatabaseError, LoadError
+from connectomedb.etl.dataset_name import check_dataset_name, folder_name, name_problem
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph import GraphLoadReport, ProgressFn, StepReport
 from connectomedb.etl.load.graph.statements import dataset_node_statement, needs_load
@@ -45,8 +46,6 @@ from connectomedb.schema.graph import (
 )
 
 DB_FILE = "graph.lbug"
-#: Longest percent-encoded dataset name (a folder name has at most 255 bytes).
-MAX_ENCODED_NAME = 240
 #: Rows per ``COPY`` of a node table. Relationship tables are copied whole: appending to a
 #: non-empty one rebuilds its adjacency lists, which measured slower and kept more memory
 #: until the checkpoint (+200 MB for 3.5M relationships in two halves).
@@ -61,16 +60,24 @@ q = quote_identifier
 
 
 def dataset_dir(root: Path, name: str) -> Path:
-    return Path(root) / quote(name, safe="")
+    """``<root>/<encoded name>``: always a direct child of ``root`` (see
+    :mod:`connectomedb.etl.dataset_name`); a name that could not be one is a ``ConfigError``."""
+    path = Path(root) / folder_name(name)
+    assert path.resolve().parent == Path(root).resolve(), path
+    return path
 
 
 def current_version(root: Path, name: str) -> str | None:
     """The version directory ``CURRENT`` names, or ``None`` when the dataset is not loaded."""
+    if name_problem(name) is not None:
+        return None  # no folder can hold it, so it was never loaded
     try:
         text = (dataset_dir(root, name) / POINTER).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    return text or None
+    if not _is_version_name(text):
+        return None
+    return text
 
 
 def current_db_path(root: Path, name: str) -> Path | None:
@@ -81,6 +88,28 @@ def current_db_path(root: Path, name: str) -> Path | None:
 def new_version() -> str:
     """A sortable, unique version name: UTC time plus a random suffix."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+_VERSION = re.compile(r"[0-9]{8}T[0-9]{6}-[0-9a-f]{8}")
+
+
+def _is_version_name(text: str) -> bool:
+    return _VERSION.fullmatch(text) is not None
+
+
+def remove_version_dir(root: Path, name: str, path: Path) -> None:
+    """Remove one version directory of dataset ``name``, and nothing else: the resolved path
+    must be a directory directly inside the dataset's folder, itself directly inside ``root``,
+    with a version's name. Anything else is a bug, never a reason to delete."""
+    base = dataset_dir(root, name).resolve()
+    target = Path(path)
+    if target.is_symlink():
+        target.unlink()
+        return
+    resolved = target.resolve()
+    assert resolved.parent == base and base.parent == Path(root).resolve(), (resolved, base)
+    assert _is_version_name(resolved.name), resolved
+    shutil.rmtree(resolved, ignore_errors=True)
 
 
 # --- DDL and Arrow tables ------------------------------------------------------------------
@@ -335,13 +364,14 @@ class LadybugGraphLoad:
             os.fsync(f.fileno())
         os.replace(tmp, base / POINTER)
         _fsync_dir(base)
-        _remove_other_versions(base, keep=self.version)
+        _remove_other_versions(self.root, self.dataset, keep=self.version)
         self._release()
 
     def abort(self) -> None:
         if self._lock is None:
             return
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if self.directory.exists():
+            remove_version_dir(self.root, self.dataset, self.directory)
         self._release()
 
     def _release(self) -> None:
@@ -358,14 +388,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_other_versions(base: Path, keep: str | None) -> None:
-    """Remove every version directory and temp pointer but ``keep`` (under the lock)."""
-    for child in base.iterdir():
+def _remove_other_versions(root: Path, name: str, keep: str | None) -> None:
+    """Remove every version directory and temp pointer of dataset ``name`` but ``keep`` (under
+    the lock). Folders that are not named like a version are left alone."""
+    for child in dataset_dir(root, name).iterdir():
         if child.name in (POINTER, LOCK) or child.name == keep:
             continue
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(POINTER + "."):
+        if _is_version_name(child.name) and (child.is_dir() or child.is_symlink()):
+            remove_version_dir(root, name, child)
+        elif child.name.startswith(POINTER + ".") and child.name.endswith(".tmp"):
             child.unlink(missing_ok=True)
 
 
@@ -378,17 +409,13 @@ def begin_ladybug_load(
     progress: ProgressFn | None = None,
 ) -> LadybugGraphLoad | None:
     """See :func:`connectomedb.etl.load.graph.begin_graph_load`."""
-    if not name or "\x00" in name or len(quote(name, safe="")) > MAX_ENCODED_NAME:
-        raise LoadError(
-            f"graph: the dataset name {name[:40]!r} cannot name a folder (empty, a NUL "
-            f"character, or over {MAX_ENCODED_NAME} bytes percent-encoded). Choose another."
-        )
+    check_dataset_name(name)
     base = dataset_dir(root, name)
     lock = _Lock(base / LOCK, name)
     try:
         current = current_version(root, name)
         # Anything but the current version is left over from a killed load.
-        _remove_other_versions(base, keep=current)
+        _remove_other_versions(root, name, keep=current)
         existing = None
         if current is not None:
             try:
