@@ -81,6 +81,7 @@ class LoadReport:
     postgres: PostgresLoadReport | None = None
     graph: Any = None  # the graph loader's report, when the graph was loaded
     postgres_target: PostgresTarget | None = None
+    warnings: list[str] = field(default_factory=list)  # about the source files
 
     @property
     def unchanged(self) -> bool:
@@ -227,6 +228,7 @@ def run_load(
             say(message, 0, 0)
 
         source = read_dataset(folder, progress=read_progress)
+    report.warnings = list(source.warnings)
     rows_read = source_rows(source)
     report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
 
