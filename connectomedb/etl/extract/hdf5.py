@@ -301,8 +301,9 @@ def integral(
     elif kind == "i":
         out = values.astype(np.int64)
     elif kind == "f":
-        bad = np.flatnonzero(~np.isfinite(values) | (values != np.floor(values))
-                             | (np.abs(values) >= 2.0**63))
+        with np.errstate(over="ignore", invalid="ignore"):  # float16 cannot hold 2^63
+            bad = np.flatnonzero(~np.isfinite(values) | (values != np.floor(values))
+                                 | (np.abs(values.astype(np.float64)) >= 2.0**63))
         if len(bad):
             raise fail(int(bad[0]), f"{what} as whole numbers", repr(float(values[bad[0]])))
         out = values.astype(np.int64)
