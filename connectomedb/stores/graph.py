@@ -130,7 +130,7 @@ class LadybugGraphStore(_Base):
 
     def _names(self) -> list[str]:
         from connectomedb.etl.dataset_name import name_of_folder, name_problem
-        from connectomedb.etl.load.graph.ladybug import current_version
+        from connectomedb.etl.load.graph.ladybug_layout import current_version
 
         if not self.root.is_dir():
             return []
@@ -140,7 +140,7 @@ class LadybugGraphStore(_Base):
         )
 
     def dataset_key(self, name: str) -> str:
-        from connectomedb.etl.load.graph.ladybug import current_db_path
+        from connectomedb.etl.load.graph.ladybug_layout import current_db_path
 
         if current_db_path(self.root, name) is None:
             raise _not_loaded(name)
@@ -149,7 +149,7 @@ class LadybugGraphStore(_Base):
     def _connection(self, name: str) -> Any:
         import ladybug
 
-        from connectomedb.etl.load.graph.ladybug import current_db_path
+        from connectomedb.etl.load.graph.ladybug_layout import current_db_path
 
         path = current_db_path(self.root, name)
         if path is None:

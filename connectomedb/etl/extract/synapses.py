@@ -41,8 +41,15 @@ def read_synapses(h5: h5py.File, reader: ElementReader, *, n_axons: int | None =
     codes, table = read_codes(h5, type_path, SYNAPSE_TYPES)
     n, ref = len(codes), type_path
 
-    if all(p in h5 for p in POSITIONS):
+    present = [first_present(h5, (p,)) is not None for p in POSITIONS]
+    if all(present):
         pre, syn, post = (read_coords(h5, p, n, ref) for p in POSITIONS)
+    elif any(present):  # the three positions come together
+        missing = POSITIONS[present.index(False)]
+        require(h5, (missing,), "one position per synapse (with "
+                + " and ".join(p for p, there in zip(POSITIONS, present, strict=True) if there)
+                + ")")
+        raise AssertionError("unreachable")  # require() raised
     else:
         old = first_present(h5, OLD_POSITION)
         if old is None:

@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
-import shutil
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
@@ -31,9 +28,22 @@ import pandas as pd
 import pyarrow as pa
 
 from connectomedb.errors import DatabaseError, LoadError
-from connectomedb.etl.dataset_name import check_dataset_name, folder_name, name_problem
+from connectomedb.etl.dataset_name import check_dataset_name
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph import GraphLoadReport, ProgressFn, StepReport
+from connectomedb.etl.load.graph.ladybug_layout import (  # noqa: F401 (the layout's names are used from here)
+    DB_FILE,
+    LOCK,
+    POINTER,
+    _fsync_dir,
+    _remove_other_versions,
+    current_db_path,
+    current_version,
+    dataset_dir,
+    new_version,
+    remove_version_dir,
+    storage_error,
+)
 from connectomedb.etl.load.graph.statements import dataset_node_statement, needs_load
 from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
 from connectomedb.schema.graph import (
@@ -45,71 +55,12 @@ from connectomedb.schema.graph import (
     quote_identifier,
 )
 
-DB_FILE = "graph.lbug"
 #: Rows per ``COPY`` of a node table. Relationship tables are copied whole: appending to a
 #: non-empty one rebuilds its adjacency lists, which measured slower and kept more memory
 #: until the checkpoint (+200 MB for 3.5M relationships in two halves).
 COPY_CHUNK_ROWS = 4_000_000
-POINTER = "CURRENT"
-LOCK = ".lock"
 
 q = quote_identifier
-
-
-# --- layout --------------------------------------------------------------------------------
-
-
-def dataset_dir(root: Path, name: str) -> Path:
-    """``<root>/<encoded name>``: always a direct child of ``root`` (see
-    :mod:`connectomedb.etl.dataset_name`); a name that could not be one is a ``ConfigError``."""
-    path = Path(root) / folder_name(name)
-    assert path.resolve().parent == Path(root).resolve(), path
-    return path
-
-
-def current_version(root: Path, name: str) -> str | None:
-    """The version directory ``CURRENT`` names, or ``None`` when the dataset is not loaded."""
-    if name_problem(name) is not None:
-        return None  # no folder can hold it, so it was never loaded
-    try:
-        text = (dataset_dir(root, name) / POINTER).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if not _is_version_name(text):
-        return None
-    return text
-
-
-def current_db_path(root: Path, name: str) -> Path | None:
-    version = current_version(root, name)
-    return None if version is None else dataset_dir(root, name) / version / DB_FILE
-
-
-def new_version() -> str:
-    """A sortable, unique version name: UTC time plus a random suffix."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-
-
-_VERSION = re.compile(r"[0-9]{8}T[0-9]{6}-[0-9a-f]{8}")
-
-
-def _is_version_name(text: str) -> bool:
-    return _VERSION.fullmatch(text) is not None
-
-
-def remove_version_dir(root: Path, name: str, path: Path) -> None:
-    """Remove one version directory of dataset ``name``, and nothing else: the resolved path
-    must be a directory directly inside the dataset's folder, itself directly inside ``root``,
-    with a version's name. Anything else is a bug, never a reason to delete."""
-    base = dataset_dir(root, name).resolve()
-    target = Path(path)
-    if target.is_symlink():
-        target.unlink()
-        return
-    resolved = target.resolve()
-    assert resolved.parent == base and base.parent == Path(root).resolve(), (resolved, base)
-    assert _is_version_name(resolved.name), resolved
-    shutil.rmtree(resolved, ignore_errors=True)
 
 
 # --- DDL and Arrow tables ------------------------------------------------------------------
@@ -331,19 +282,30 @@ class LadybugGraphLoad:
             version=self.version,
             loaded_at=datetime.now(timezone.utc),
         )
-        self.directory.mkdir(parents=True)
-        # One checkpoint at the end: with automatic checkpoints every COPY pays for its own
-        # (about 0.5 s each here, more than the COPY of most tables).
-        db = ladybug.Database(str(self.db_path), auto_checkpoint=False)
         try:
-            conn = ladybug.Connection(db)
+            self.directory.mkdir(parents=True)
+            # One checkpoint at the end: with automatic checkpoints every COPY pays for its
+            # own (about 0.5 s each here, more than the COPY of most tables).
+            db = ladybug.Database(str(self.db_path), auto_checkpoint=False)
             try:
-                write_graph(conn, frames, dataset, progress=self._progress, report=report)
-                _execute(conn, "CHECKPOINT")
+                conn = ladybug.Connection(db)
+                try:
+                    write_graph(conn, frames, dataset, progress=self._progress, report=report)
+                    _execute(conn, "CHECKPOINT")
+                finally:
+                    conn.close()
             finally:
-                conn.close()
-        finally:
-            db.close()
+                db.close()
+        except OSError as error:
+            raise storage_error(self.root, self.dataset, error) from None
+        except RuntimeError as error:
+            if "IO exception" in str(error):  # LadybugDB's words for a failed read or write
+                raise storage_error(self.root, self.dataset, error) from None
+            raise
+        except LoadError as error:
+            if isinstance(error.__cause__, RuntimeError) and "IO exception" in str(error):
+                raise storage_error(self.root, self.dataset, error.__cause__) from None
+            raise
         report.nodes = {**frames.node_counts(), "Dataset": 1}
         report.relationships = frames.rel_counts()
         report.batches = len(report.steps)
@@ -380,26 +342,6 @@ class LadybugGraphLoad:
             self._lock = None
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_other_versions(root: Path, name: str, keep: str | None) -> None:
-    """Remove every version directory and temp pointer of dataset ``name`` but ``keep`` (under
-    the lock). Folders that are not named like a version are left alone."""
-    for child in dataset_dir(root, name).iterdir():
-        if child.name in (POINTER, LOCK) or child.name == keep:
-            continue
-        if _is_version_name(child.name) and (child.is_dir() or child.is_symlink()):
-            remove_version_dir(root, name, child)
-        elif child.name.startswith(POINTER + ".") and child.name.endswith(".tmp"):
-            child.unlink(missing_ok=True)
-
-
 def begin_ladybug_load(
     root: Path,
     source: SourceDataset,
@@ -411,7 +353,10 @@ def begin_ladybug_load(
     """See :func:`connectomedb.etl.load.graph.begin_graph_load`."""
     check_dataset_name(name)
     base = dataset_dir(root, name)
-    lock = _Lock(base / LOCK, name)
+    try:
+        lock = _Lock(base / LOCK, name)
+    except OSError as error:
+        raise storage_error(root, name, error) from None
     try:
         current = current_version(root, name)
         # Anything but the current version is left over from a killed load.
