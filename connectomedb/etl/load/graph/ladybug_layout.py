@@ -27,8 +27,19 @@ def dataset_dir(root: Path, name: str) -> Path:
     """``<root>/<encoded name>``: always a direct child of ``root`` (see
     :mod:`connectomedb.etl.dataset_name`); a name that could not be one is a ``ConfigError``."""
     path = Path(root) / folder_name(name)
-    assert path.resolve().parent == Path(root).resolve(), path
+    _require(_lexical(path).parent == _lexical(root), f"{path} is not inside {root}")
     return path
+
+
+def _lexical(path: Path) -> Path:
+    """``path`` made absolute with ``.`` and ``..`` resolved by name (links not followed)."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
+def _require(condition: bool, what: str) -> None:
+    # Not ``assert``: these checks guard deletions and must hold under ``python -O`` too.
+    if not condition:
+        raise AssertionError(f"refusing to act on a path outside the graph's folders: {what}")
 
 
 def current_version(root: Path, name: str) -> str | None:
@@ -62,17 +73,19 @@ def _is_version_name(text: str) -> bool:
 
 
 def remove_version_dir(root: Path, name: str, path: Path) -> None:
-    """Remove one version directory of dataset ``name``, and nothing else: the resolved path
-    must be a directory directly inside the dataset's folder, itself directly inside ``root``,
-    with a version's name. Anything else is a bug, never a reason to delete."""
-    base = dataset_dir(root, name).resolve()
+    """Remove one version directory of dataset ``name``, and nothing else: ``path`` must be
+    named like a version and sit directly inside the dataset's folder, both by name and once
+    links are resolved. Anything else is a bug, never a reason to delete."""
+    base = dataset_dir(root, name)
     target = Path(path)
-    if target.is_symlink():
+    _require(_lexical(target).parent == _lexical(base) and _is_version_name(target.name),
+             str(target))
+    if target.is_symlink():  # a link named like a version: the link goes, never its target
         target.unlink()
         return
     resolved = target.resolve()
-    assert resolved.parent == base and base.parent == Path(root).resolve(), (resolved, base)
-    assert _is_version_name(resolved.name), resolved
+    _require(resolved.parent == base.resolve() and _is_version_name(resolved.name),
+             f"{target} → {resolved}")
     shutil.rmtree(resolved, ignore_errors=True)
 
 
