@@ -28,8 +28,10 @@ def code_warnings(file: str, what: str, table: CodeTable, values: np.ndarray) ->
     table of ``what`` (``axons``, ``targets`` or ``synapses``)."""
     published = PUBLISHED[what]
     label_of = {code: label for label, code in published.items()}
-    present, counts = np.unique(values, return_counts=True) if len(values) else ([], [])
-    count = dict(zip((int(c) for c in present), (int(n) for n in counts), strict=True))
+    count: dict[int, int] = {}
+    if len(values):
+        present, counts = np.unique(values, return_counts=True)
+        count = {int(c): int(n) for c, n in zip(present, counts, strict=True)}
     out = []
     for row in table.frame.itertuples(index=False):
         code, label, name, source = int(row.code), str(row.label), str(row.name), row.source
