@@ -2,14 +2,13 @@
 (exit code 3) or read into consistent data; never a traceback, a signal or a hang, and a
 refused load leaves both stores as they were.
 
-A few hundred cases run here within a time budget, each read in a forked child; the slow run
-is ``python -m bench.fuzz --cases N``.
+A fixed set of 300 seeded cases runs here (about 15 s on an idle machine), each read in a
+forked child; the slow run is ``python -m bench.fuzz --cases N``.
 """
 
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +24,6 @@ from connectomedb.etl.extract import read_dataset
 CASES = 300
 #: Seeds that once failed (``bench.fuzz``): they run first, every time.
 REGRESSIONS = [1664, 2352]
-BUDGET_SECONDS = 60.0
-MIN_CASES = 100
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +34,9 @@ def valid(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_mutated_files_are_refused_or_read_never_crash(valid: Path, tmp_path: Path) -> None:
-    started = time.monotonic()
     failures: list[str] = []
     outcomes = {"read": 0, "refused": 0}
-    done = 0
     for seed in [*REGRESSIONS, *range(CASES)]:
-        if time.monotonic() - started > BUDGET_SECONDS:
-            break
         case = tmp_path / f"case-{seed}"
         what = mutate(valid, case, seed)
         passed, result = run_case(case, timeout=60)
@@ -52,9 +45,7 @@ def test_mutated_files_are_refused_or_read_never_crash(valid: Path, tmp_path: Pa
         else:
             failures.append(f"seed {seed}: {what}: {result}")
         shutil.rmtree(case, ignore_errors=True)
-        done += 1
     assert not failures, "\n".join(failures)
-    assert done >= MIN_CASES, f"only {done} cases in {BUDGET_SECONDS} s"
     # Both outcomes occur: the mutations neither all break nor all miss the files.
     assert outcomes["read"] and outcomes["refused"]
 
