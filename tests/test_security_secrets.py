@@ -79,8 +79,11 @@ def test_the_command_never_prints_the_password(url: str, shown: str, tmp_path: P
     """``info`` and ``load`` against a server that is not there: one clean error line, the URL
     masked, the password nowhere."""
     folder = valid_dataset(tmp_path / "tiny", seed=0)
+    commands = [["info"]]
+    if FORMS.index((url, shown)) % 3 == 0:  # load: a third of them
+        commands.append(["load", str(folder), "--dataset", "x"])
     shown = shown.replace("postgres://", "postgresql://")  # the settings spell it so
-    for args in (["info"], ["load", str(folder), "--dataset", "x"]):
+    for args in commands:
         result = run_cli(*args, "--postgres-url", url, "--home", str(tmp_path / "h"),
                          timeout=120)
         text = result.stdout + result.stderr
