@@ -96,11 +96,84 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^@/\s]*)@")
+#: Query parameters and conninfo keys that hold a secret (libpq: ``password``,
+#: ``sslpassword``).
+_SECRET_KEYS = r"(?:ssl)?password"
+_QUERY_SECRET = re.compile(rf"(?P<head>[?&]{_SECRET_KEYS}=)(?P<value>[^&#]*)", re.IGNORECASE)
+_CONNINFO_SECRET = re.compile(
+    rf"(?P<head>(?<![\w.]){_SECRET_KEYS}\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'|[^\s']\S*|'.*)",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://")
+
+
+def _mask_userinfo(url: str) -> str:
+    """``scheme://user:***@host…``: the password runs from the first ``:`` after the user to
+    the last ``@`` before the host, so unencoded ``/``, ``@``, ``:`` or ``?`` in it stay
+    hidden too."""
+    start = _SCHEME.match(url)
+    if start is None:
+        return url
+    rest = url[start.end():]
+    at = rest.rfind("@")
+    colon = rest.find(":")
+    if at < 0 or colon < 0 or colon > at or any(c in rest[:colon] for c in "/?#"):
+        return url
+    secret = rest[colon + 1 : at]
+    if re.fullmatch(r"\d*(/[^?]*)?(\?.*)?", secret) and "/" in secret and "?" in secret:
+        return url  # host:port/db?…=…@…: an @ in a parameter, not a password
+    return url[: start.end()] + rest[: colon + 1] + "***" + rest[at:]
 
 
 def mask_url(url: str | None) -> str | None:
-    """The URL with any password replaced by ``***``, for logs, errors and ``info`` output."""
+    """``url`` with every credential libpq (or the Neo4j driver) would take from it replaced by
+    ``***``: the password of the user information, ``password=`` and ``sslpassword=`` query
+    parameters, and ``password=…`` of a ``key=value`` connection string (quoted or not).
+    The one place where secrets are masked: for logs, errors and ``info`` output."""
     if url is None:
         return None
-    return _PASSWORD_IN_URL.sub(lambda m: m.group("head") + "***@", url)
+    if _SCHEME.match(url):
+        masked = _QUERY_SECRET.sub(lambda m: m.group("head") + "***", url)
+        return _mask_userinfo(masked)
+    return _CONNINFO_SECRET.sub(lambda m: m.group("head") + "***", url)
+
+
+def secrets_of(url: str | None) -> list[str]:
+    """The literal secrets ``url`` holds (as written and percent-decoded), longest first."""
+    if not url:
+        return []
+    from urllib.parse import unquote
+
+    found: list[str] = []
+    if _SCHEME.match(url):
+        for m in _QUERY_SECRET.finditer(url):
+            found.append(m.group("value"))
+        masked = _QUERY_SECRET.sub(lambda m: m.group("head") + "***", url)
+        start = _SCHEME.match(masked)
+        assert start is not None
+        shown = _mask_userinfo(masked)
+        if shown != masked:
+            rest = masked[start.end():]
+            found.append(rest[rest.find(":") + 1 : rest.rfind("@")])
+    else:
+        for m in _CONNINFO_SECRET.finditer(url):
+            value = m.group("value")
+            found.append(value)
+            if value.startswith("'"):
+                found.append(value.strip("'").replace("\\'", "'").replace("\\\\", "\\"))
+    found += [unquote(v) for v in found]
+    return sorted({v for v in found if v and v != "***"}, key=len, reverse=True)
+
+
+def mask_secrets(text: str, *urls: str | None) -> str:
+    """``text`` (an error message of a driver, say) with every secret of ``urls`` replaced by
+    ``***`` wherever it appears, and every URL-like credential in it masked."""
+    secrets = [s for url in urls for s in secrets_of(url)]
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    if secrets:
+        # Drivers quote fragments of a connection string they cannot parse.
+        text = re.sub(r'"([^"]+)"',
+                      lambda m: '"***"' if any(m.group(1) in s for s in secrets) else m.group(0),
+                      text)
+    return text

@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: The most characters of input text an error message quotes.
+MAX_QUOTED = 200
+
+
+def shorten(text: str, limit: int = MAX_QUOTED) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was: errors quote input (a
+    cell, a label, a line) and must stay one readable line whatever the input holds."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
 
 class ConnectomeDBError(Exception):
     """Base class of every error connectomedb raises on purpose."""
@@ -58,7 +69,7 @@ class InputError(ConnectomeDBError):
             parts.append(f"element {self.element}")
         text = ": ".join(parts) + f": expected {self.expected}"
         if self.found is not None:
-            text += f", found {self.found}"
+            text += f", found {shorten(self.found)}"
         text += "."
         if self.hint:
             text += f" {self.hint}"

@@ -84,7 +84,7 @@ def test_directory_instead_of_file(folder: Path) -> None:
     (folder / "axons.hdf5").unlink()
     (folder / "axons.hdf5").mkdir()
     assert error_of(folder) == (
-        f"{folder}/axons.hdf5: expected a regular file, found a directory or special file. "
+        f"{folder}/axons.hdf5: expected a regular file, found a directory. "
         "Check the folder passed to the command.")
 
 

@@ -22,7 +22,7 @@ from graph_helpers import (
 )
 
 from connectomedb.config import Settings
-from connectomedb.errors import LoadError, QueryError
+from connectomedb.errors import ConfigError, LoadError, QueryError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph import begin_graph_load
 from connectomedb.etl.load.graph.ladybug import (
@@ -367,9 +367,9 @@ def test_chunked_copy_and_progress(settings: Settings, monkeypatch: pytest.Monke
     assert sum(1 for c in calls if c[0] == "rels PRE Segment→Synapse") == 1
 
 
-@pytest.mark.parametrize("bad", ["", "a\x00b", "é" * 50])
+@pytest.mark.parametrize("bad", ["", "a\x00b", "é" * 50, ".", ".."])
 def test_names_that_cannot_be_folders_are_refused(settings: Settings, bad: str) -> None:
-    with pytest.raises(LoadError, match="cannot name a folder"):
+    with pytest.raises(ConfigError, match="the dataset name"):
         begin_graph_load(settings, handmade_source(), bad, replace=False)
     assert not settings.embedded_graph_dir.exists() or not any(
         settings.embedded_graph_dir.iterdir()

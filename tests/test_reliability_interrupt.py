@@ -10,6 +10,8 @@ The points are reached deterministically through the pipeline's test hooks
 
 from __future__ import annotations
 
+import os
+import random
 import signal
 import subprocess
 import tempfile
@@ -220,3 +222,56 @@ def test_postgres_stopping_mid_load(own_server: tuple, world: World, tmp_path: P
     assert again.returncode == 0, again.stderr
     assert_dataset_equals(url, DATASET, world.sources["new"])
     assert graph_content(home, DATASET) == world.graph["new"]
+
+
+#: Seeded random kill moments: a sample here; ``python -m bench.kill --cases 100`` sets
+#: ``CONNECTOMEDB_KILL_CASES`` for the slow run.
+KILL_CASES = int(os.environ.get("CONNECTOMEDB_KILL_CASES", "4"))
+
+
+@pytest.fixture(scope="module")
+def load_seconds(world: World) -> float:
+    """How long a whole load of the other dataset takes here (measured, then reverted)."""
+    current = world.loaded
+    other = "new" if current == "old" else "old"
+    started = time.monotonic()
+    world.good_load(other)
+    seconds = time.monotonic() - started
+    world.good_load(current)
+    return seconds
+
+
+@pytest.mark.parametrize("seed", range(KILL_CASES))
+def test_sigkill_at_a_random_moment(world: World, load_seconds: float, seed: int) -> None:
+    """SIGKILL after a seeded random delay within a load's duration: wherever it lands, the
+    stores hold either the complete old dataset, or (killed between the two commits)
+    PostgreSQL the complete new one and the graph the complete old one; the next load
+    succeeds without clean-up."""
+    rng = random.Random(seed)
+    current = world.loaded
+    other = "new" if current == "old" else "old"
+    delay = rng.uniform(0.0, load_seconds * 1.1)
+    process = subprocess.Popen(
+        [CLI, "load", str(world.folders[other]), "--dataset", DATASET, "--replace", "--quiet",
+         "--home", str(world.home), "--postgres-url", world.url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+        env=cli_env())
+    try:
+        process.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+    out, err = process.communicate(timeout=300)
+    assert "Traceback" not in out + err
+    if process.returncode == 0:  # finished before the kill
+        world.good_load(other)
+        return
+    assert process.returncode == -signal.SIGKILL, (delay, err)
+    if pg_fingerprint(world.url) == world.pg:
+        world.assert_still(current)
+    else:
+        assert_dataset_equals(world.url, DATASET, world.sources[other])
+        assert graph_content(world.home, DATASET) in (world.graph[current], world.graph[other])
+    world.good_load(other)  # no clean-up in between
+    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir()
+                if p.is_dir()]
+    assert versions == [current_version(world.home / "graph", DATASET)]

@@ -172,4 +172,6 @@ def load(
                 graph=not no_graph,
                 progress=progress,
             )
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     _summary(report, quiet)

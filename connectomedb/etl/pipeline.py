@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from connectomedb.config import Settings
-from connectomedb.errors import ConfigError, LoadError
+from connectomedb.errors import LoadError
+from connectomedb.etl.dataset_name import check_dataset_name
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
 from connectomedb.etl.transform import transform
@@ -81,6 +81,7 @@ class LoadReport:
     postgres: PostgresLoadReport | None = None
     graph: Any = None  # the graph loader's report, when the graph was loaded
     postgres_target: PostgresTarget | None = None
+    warnings: list[str] = field(default_factory=list)  # about the source files
 
     @property
     def unchanged(self) -> bool:
@@ -150,27 +151,6 @@ def source_rows(source: SourceDataset) -> int:
     return n
 
 
-#: The embedded graph keeps a dataset in a folder named by its percent-encoded name.
-MAX_ENCODED_NAME = 240  # as the LadybugDB loader: a folder name holds 255 bytes
-
-
-def check_dataset_name(name: str) -> None:
-    """A name both stores can hold, else :class:`ConfigError` (before anything is read)."""
-    shown = name if len(name) <= 40 else name[:40] + "…"
-    if not name.strip():
-        problem = "is empty"
-    elif "\x00" in name:
-        problem = "contains a NUL character"
-    elif len(quote(name, safe="").encode()) > MAX_ENCODED_NAME:
-        problem = (
-            f"is too long ({len(quote(name, safe=''))} bytes percent-encoded, at most "
-            f"{MAX_ENCODED_NAME})"
-        )
-    else:
-        return
-    raise ConfigError(f"the dataset name {shown!r} {problem}. Choose another with --dataset.")
-
-
 def graph_loader() -> Callable[..., Any] | None:
     """``begin_graph_load`` of the graph package, or None when it is not installed."""
     try:
@@ -195,7 +175,7 @@ def run_load(
     """Load the L4dense files of ``folder`` into PostgreSQL and (unless ``graph=False``) the
     graph. ``dataset`` defaults to the folder's name. Pass ``source`` to skip reading files."""
     folder = Path(folder)
-    name = dataset or folder.resolve().name
+    name = dataset if dataset is not None else folder.resolve().name
     check_dataset_name(name)
     say = progress or (lambda _s, _d, _t: None)
     report = LoadReport(name, folder)
@@ -248,6 +228,7 @@ def run_load(
             say(message, 0, 0)
 
         source = read_dataset(folder, progress=read_progress)
+    report.warnings = list(source.warnings)
     rows_read = source_rows(source)
     report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
 

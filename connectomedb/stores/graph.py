@@ -129,14 +129,18 @@ class LadybugGraphStore(_Base):
         self._open: dict[str, tuple[Path, Any, Any]] = {}  # name -> (db path, db, conn)
 
     def _names(self) -> list[str]:
-        from connectomedb.etl.load.graph.ladybug import POINTER
+        from connectomedb.etl.dataset_name import name_of_folder, name_problem
+        from connectomedb.etl.load.graph.ladybug_layout import current_version
 
-        if not self.root.exists():
+        if not self.root.is_dir():
             return []
-        return sorted(unquote(p.name) for p in self.root.iterdir() if (p / POINTER).exists())
+        names = (name_of_folder(p.name) for p in self.root.iterdir() if p.is_dir())
+        return sorted(
+            n for n in names if name_problem(n) is None and current_version(self.root, n)
+        )
 
     def dataset_key(self, name: str) -> str:
-        from connectomedb.etl.load.graph.ladybug import current_db_path
+        from connectomedb.etl.load.graph.ladybug_layout import current_db_path
 
         if current_db_path(self.root, name) is None:
             raise _not_loaded(name)
@@ -145,7 +149,7 @@ class LadybugGraphStore(_Base):
     def _connection(self, name: str) -> Any:
         import ladybug
 
-        from connectomedb.etl.load.graph.ladybug import current_db_path
+        from connectomedb.etl.load.graph.ladybug_layout import current_db_path
 
         path = current_db_path(self.root, name)
         if path is None:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
 
-from connectomedb.config import Settings, mask_url
+from connectomedb.config import Settings, mask_secrets, mask_url
 from connectomedb.errors import DatabaseError
 
 #: Name of the database connectomedb creates in the embedded server.
@@ -164,9 +164,10 @@ def connect(url: str, **kwargs: object) -> Iterator[psycopg.Connection]:
     """A psycopg connection with connectomedb's error wrapping."""
     try:
         conn = psycopg.connect(psycopg_url(url), **kwargs)  # type: ignore[arg-type]
-    except psycopg.OperationalError as error:
+    except psycopg.Error as error:
         raise DatabaseError(
-            f"cannot connect to PostgreSQL at {mask_url(url)}: {str(error).strip()}. Check "
+            f"cannot connect to PostgreSQL at {mask_url(url)}: "
+            f"{mask_secrets(str(error).strip(), url)}. Check "
             "--postgres-url / CONNECTOMEDB_POSTGRES_URL, or unset it to use the embedded server."
         ) from None
     try:

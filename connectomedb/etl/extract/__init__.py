@@ -7,18 +7,30 @@ an :class:`~connectomedb.errors.InputError`.
 
 from __future__ import annotations
 
+import os
+import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectomedb.errors import InputError
 from connectomedb.etl.extract.axons import read_axons
+from connectomedb.etl.extract.codecheck import code_warnings
 from connectomedb.etl.extract.connectome_csv import read_connectome
 from connectomedb.etl.extract.dendrites import read_spine_heads, read_targets
 from connectomedb.etl.extract.fastsets import ElementReader, GroupStats
-from connectomedb.etl.extract.hdf5 import file_info, open_h5, sha256_of
+from connectomedb.etl.extract.h5layout import Unsupported
+from connectomedb.etl.extract.hdf5 import (
+    REEXPORT,
+    check_regular_file,
+    file_info,
+    open_h5,
+    sha256_of,
+)
 from connectomedb.etl.extract.segments import read_segments
+from connectomedb.etl.extract.stamp import FileStamp, check_unchanged
 from connectomedb.etl.extract.synapses import read_synapses
 from connectomedb.etl.frames import FileInfo, SourceDataset
 
@@ -42,11 +54,48 @@ def file_checksums(folder: str | Path) -> dict[str, str]:
     """File name → SHA-256 of the L4dense files present in ``folder`` (no parsing, no
     validation): what a load compares with the stores to see whether it has anything to do."""
     folder = Path(folder)
-    return {
-        name: sha256_of(folder / name)
-        for name in (*REQUIRED_FILES, *OPTIONAL_FILES)
-        if (folder / name).is_file()
-    }
+    out = {}
+    for name in (*REQUIRED_FILES, *OPTIONAL_FILES):
+        if _present(folder / name):
+            check_regular_file(folder / name)
+            out[name] = sha256_of(folder / name)
+    return out
+
+
+def _present(path: Path) -> bool:
+    """Whether ``path`` exists; a folder that may be listed but not searched is an InputError
+    (``Path.exists`` would raise PermissionError)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return os.path.islink(path)  # a dangling link is "there": the open names it
+    except PermissionError as exc:
+        raise InputError(path.parent, None, "a folder whose files may be opened (permission "
+                         "to search it, x)", exc.strerror or str(exc),
+                         hint="Check the folder permissions: chmod u+rx on it.") from None
+    return True
+
+
+#: Errors of the HDF5 library and of NumPy that a damaged file can raise past the checks.
+_READ_ERRORS = (KeyError, SystemError, OSError, RuntimeError, ValueError, TypeError, IndexError,
+                MemoryError, OverflowError, struct.error, Unsupported)
+
+
+@contextmanager
+def _reading(path: Path, stamp: FileStamp) -> Iterator[None]:
+    """Read one file: a change of the file during the read is reported as such (whatever
+    else failed), and any error left by a damaged file becomes an InputError naming it."""
+    try:
+        yield
+    except InputError:
+        check_unchanged(path, stamp)
+        raise
+    except _READ_ERRORS as exc:
+        check_unchanged(path, stamp)
+        raise InputError(path, None, "a file in the published L4dense layout",
+                         f"a file the reader cannot read ({type(exc).__name__}: {exc})",
+                         hint=REEXPORT) from None
+    check_unchanged(path, stamp)
 
 
 def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: bool = True,
@@ -56,7 +105,7 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
     ``axons.hdf5``, ``dendrites.hdf5`` and ``synapses.hdf5`` are required; ``segments.hdf5``
     and ``connectome.csv`` are read when present. ``progress`` receives one line per file.
     ``fast=False`` reads the per-element groups through h5py only. Pass an ``ExtractReport``
-    to get timings.
+    to get timings. A file that changes while it is read is an InputError.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -65,9 +114,11 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
                          hint="Pass the folder that holds axons.hdf5, dendrites.hdf5 and "
                               "synapses.hdf5.")
     for name in REQUIRED_FILES:
-        if not (folder / name).exists():
+        if not _present(folder / name):
             raise InputError(folder / name, None, "the file to exist", "no such file",
                              hint=f"{folder} must hold {', '.join(REQUIRED_FILES)}.")
+    present = [n for n in (*REQUIRED_FILES, *OPTIONAL_FILES) if _present(folder / n)]
+    stamps = {n: FileStamp.of(check_path(folder / n)) for n in present}
     report = report if report is not None else ExtractReport()
     say = progress or (lambda _msg: None)
     files: dict[str, FileInfo] = {}
@@ -78,44 +129,70 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
         return time.perf_counter()
 
     segments = None
-    if (folder / "segments.hdf5").exists():
+    if "segments.hdf5" in stamps:
         t0 = step("segments.hdf5")
-        with open_h5(folder / "segments.hdf5") as h5:
+        path = folder / "segments.hdf5"
+        with _reading(path, stamps["segments.hdf5"]), open_h5(path) as h5:
             segments = read_segments(h5)
-            files["segments.hdf5"] = file_info(folder / "segments.hdf5", h5)
+            files["segments.hdf5"] = file_info(path, h5)
         kwargs = {"n_segments": segments.n}
         report.seconds["segments.hdf5"] = time.perf_counter() - t0
 
     t0 = step("axons.hdf5")
-    with open_h5(folder / "axons.hdf5") as h5, ElementReader(h5, fast=fast) as reader:
+    path = folder / "axons.hdf5"
+    with (_reading(path, stamps["axons.hdf5"]), open_h5(path) as h5,
+          ElementReader(h5, fast=fast) as reader):
         axons = read_axons(h5, reader, **kwargs)
-        files["axons.hdf5"] = file_info(folder / "axons.hdf5", h5)
+        files["axons.hdf5"] = file_info(path, h5)
         report.groups.extend(reader.stats)
     report.seconds["axons.hdf5"] = time.perf_counter() - t0
 
     t0 = step("dendrites.hdf5")
-    with open_h5(folder / "dendrites.hdf5") as h5, ElementReader(h5, fast=fast) as reader:
+    path = folder / "dendrites.hdf5"
+    with (_reading(path, stamps["dendrites.hdf5"]), open_h5(path) as h5,
+          ElementReader(h5, fast=fast) as reader):
         targets = read_targets(h5, reader, **kwargs)
         spine_heads = read_spine_heads(h5, reader, **kwargs)
-        files["dendrites.hdf5"] = file_info(folder / "dendrites.hdf5", h5)
+        files["dendrites.hdf5"] = file_info(path, h5)
         report.groups.extend(reader.stats)
     report.seconds["dendrites.hdf5"] = time.perf_counter() - t0
 
     t0 = step("synapses.hdf5")
-    with open_h5(folder / "synapses.hdf5") as h5, ElementReader(h5, fast=fast) as reader:
+    path = folder / "synapses.hdf5"
+    with (_reading(path, stamps["synapses.hdf5"]), open_h5(path) as h5,
+          ElementReader(h5, fast=fast) as reader):
         synapses = read_synapses(h5, reader, n_axons=axons.n, n_targets=targets.n,
                                  n_spine_heads=spine_heads.n, **kwargs)
-        files["synapses.hdf5"] = file_info(folder / "synapses.hdf5", h5)
+        files["synapses.hdf5"] = file_info(path, h5)
         report.groups.extend(reader.stats)
     report.seconds["synapses.hdf5"] = time.perf_counter() - t0
 
     connectome = None
-    if (folder / "connectome.csv").exists():
+    if "connectome.csv" in stamps:
         t0 = step("connectome.csv")
-        connectome = read_connectome(folder / "connectome.csv")
-        files["connectome.csv"] = file_info(folder / "connectome.csv", None)
+        path = folder / "connectome.csv"
+        with _reading(path, stamps["connectome.csv"]):
+            connectome = read_connectome(path)
+            files["connectome.csv"] = file_info(path, None)
         report.seconds["connectome.csv"] = time.perf_counter() - t0
 
+    warnings = [
+        *code_warnings(str(folder / "axons.hdf5"), "axons", axons.classes, axons.class_code),
+        *code_warnings(str(folder / "dendrites.hdf5"), "targets", targets.classes,
+                       targets.class_code),
+        *code_warnings(str(folder / "synapses.hdf5"), "synapses", synapses.types,
+                       synapses.type_code),
+    ]
+    # A file changed after it was read is a folder being rewritten: the files may not belong
+    # together any more.
+    for name, stamp in stamps.items():
+        check_unchanged(folder / name, stamp)
     return SourceDataset(folder=folder, files=files, axons=axons, targets=targets,
                          spine_heads=spine_heads, synapses=synapses, segments=segments,
-                         connectome=connectome)
+                         connectome=connectome, warnings=warnings)
+
+
+def check_path(path: Path) -> Path:
+    """``path`` after checking it is a regular file (see :func:`check_regular_file`)."""
+    check_regular_file(path)
+    return path

@@ -8,11 +8,12 @@ import numpy as np
 
 from connectomedb.etl.extract.fastsets import ElementReader, segment_note
 from connectomedb.etl.extract.hdf5 import (
+    INT32_MAX,
     TARGET_CLASSES,
     first_present,
     read_codes,
-    read_floats,
     read_ids,
+    read_quantity,
     require,
 )
 from connectomedb.etl.frames import SpineHeads, Targets
@@ -33,7 +34,8 @@ def read_targets(h5: h5py.File, reader: ElementReader, *, n_segments: int | None
     n = len(codes)
     ref = class_path
     neuron_path = first_present(h5, NEURON)
-    neuron = None if neuron_path is None else read_ids(h5, neuron_path, "neuron IDs", n, ref)
+    neuron = None if neuron_path is None else read_ids(h5, neuron_path, "neuron IDs", n, ref,
+                                                       maximum=INT32_MAX)
     mapped_path = first_present(h5, MAPPED)
     mapped = None if mapped_path is None else read_ids(h5, mapped_path, "segment labels", n, ref)
     agg_path = require(h5, AGGLOMERATE, "one segment-ID dataset per target")
@@ -53,7 +55,8 @@ def read_spine_heads(h5: h5py.File, reader: ElementReader, *,
     agg_path = require(h5, SPINE_AGGLOMERATE, "one segment-ID dataset per spine head")
     volume_path = first_present(h5, SPINE_VOLUME)
     if volume_path is not None:
-        volume = read_floats(h5, volume_path, np.float32, _length(h5, volume_path), volume_path)
+        volume = read_quantity(h5, volume_path, np.float32, _length(h5, volume_path),
+                               volume_path, "volumes in µm³")
         n, ref = len(volume), volume_path
     else:
         volume = None

@@ -2,8 +2,8 @@
 
 Two paths give identical results:
 
-* the fast path lists the group and parses every member's object header straight from a
-  read-only memory map of the file (:mod:`.h5layout`), then copies all data with one vectorised
+* the fast path lists the group and parses every member's object header straight from the
+  file's bytes read into memory (:mod:`.h5layout`), then copies all data with one vectorised
   NumPy gather;
 * the h5py path opens each member through the HDF5 library. It is used for a group whenever
   the fast path meets a structure it does not parse (and when ``fast=False``).
@@ -13,7 +13,7 @@ Timings per group are collected in :attr:`ElementReader.stats`.
 
 from __future__ import annotations
 
-import mmap
+import os
 import struct
 import time
 from collections.abc import Iterator
@@ -25,7 +25,13 @@ import numpy as np
 from connectomedb.errors import InputError
 from connectomedb.etl.extract.h5batch import HeaderBatch, member_addresses, read_headers
 from connectomedb.etl.extract.h5layout import H5Layout, Unsupported
-from connectomedb.etl.extract.hdf5 import REEXPORT, integral
+from connectomedb.etl.extract.hdf5 import (
+    MAX_VALUES,
+    REEXPORT,
+    check_declared_size,
+    integral,
+)
+from connectomedb.etl.extract.stamp import changed_error
 from connectomedb.etl.extract.validate import element_ids
 from connectomedb.etl.frames import Ragged, Skeletons
 
@@ -97,6 +103,27 @@ class _Elements:
         return gather_items(layout.array, b.address[idx], b.nbytes[idx], dtype)
 
 
+def read_whole(file: str) -> bytearray:
+    """The bytes of ``file``, read into memory.
+
+    Not a memory map: a file truncated by another process while it is mapped kills the reader
+    with SIGBUS on the next access beyond its new end. Read bytes stay valid whatever happens
+    to the file; a change during the read shows as a short read here, or in the size, time and
+    inode checks of :mod:`connectomedb.etl.extract.stamp`.
+    """
+    with open(file, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        buf = bytearray(size)
+        view = memoryview(buf)
+        done = 0
+        while done < size:
+            got = fh.readinto(view[done:])
+            if not got:
+                raise changed_error(file, f"size {size} → {done} bytes")
+            done += got
+    return buf
+
+
 def segment_note(n_segments: int | None) -> str | None:
     """The explanation of a segment-ID bound, for error messages."""
     return None if n_segments is None else f"segments.hdf5 has {n_segments} segments"
@@ -160,18 +187,10 @@ class ElementReader:
         self.fast = fast
         self.stats: list[GroupStats] = []
         self._layout: H5Layout | None = None
-        self._mmap: mmap.mmap | None = None
         self._layout_error: str | None = None
 
     def close(self) -> None:
         self._layout = None
-        if self._mmap is not None:
-            try:
-                self._mmap.close()
-            except BufferError:
-                # A traceback still references a view of the map; it is unmapped when freed.
-                pass
-            self._mmap = None
 
     def __enter__(self) -> ElementReader:
         return self
@@ -182,9 +201,7 @@ class ElementReader:
     def _get_layout(self) -> H5Layout | None:
         if self._layout is None and self._layout_error is None:
             try:
-                with open(self.file, "rb") as fh:
-                    self._mmap = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-                self._layout = H5Layout(self._mmap)
+                self._layout = H5Layout(read_whole(self.file))
             except (OSError, ValueError, Unsupported) as exc:
                 self._layout_error = str(exc)
         return self._layout
@@ -270,13 +287,21 @@ class ElementReader:
         names: list[bytes] = []
         addrs: list[int] = []
 
-        def visit(name: bytes, info: h5py.h5l.LinkInfo) -> None:
+        other: list[bytes] = []
+
+        def visit(name: bytes, info: h5py.h5l.LinkInfo) -> int | None:
+            # An exception raised inside the library's iteration surfaces as SystemError:
+            # stop it by returning a value instead, and raise after.
             if info.type != h5py.h5l.TYPE_HARD:
-                raise Unsupported("soft or external link")
+                other.append(name)
+                return 1
             names.append(name)
             addrs.append(layout.addr(info.u))
+            return None
 
         gid.links.iterate(visit, info=True)
+        if other:
+            raise Unsupported("soft or external link")
         return names, np.asarray(addrs, dtype=np.int64)
 
     def _collect_fast(self, layout: H5Layout, group: h5py.Group, path: str, n: int, ref: str,
@@ -290,6 +315,7 @@ class ElementReader:
         stats.seconds["list"] = t1 - t0
         if parts is None:
             batch = read_headers(layout, addrs)
+            _check_inside(layout, batch)
             stats.seconds["headers"] = time.perf_counter() - t1
             return [_Elements(batch)]
         part_addrs = member_addresses(layout, addrs, tuple(p.encode() for p in parts))
@@ -298,6 +324,8 @@ class ElementReader:
         stats.seconds["list"] += time.perf_counter() - t1
         t2 = time.perf_counter()
         elements = [_Elements(read_headers(layout, pa)) for pa in part_addrs]
+        for e in elements:
+            _check_inside(layout, e.batch)
         stats.seconds["headers"] = time.perf_counter() - t2
         return elements
 
@@ -312,7 +340,7 @@ class ElementReader:
         width = 1 if parts is None else len(parts)
         arrays: list[list[np.ndarray]] = [[] for _ in range(width)]
         for name in ordered:
-            obj = group[name]
+            obj = self._member(group, f"{path}/{name}", name)
             if parts is None:
                 arrays[0].append(self._h5py_data(obj, f"{path}/{name}"))
                 continue
@@ -323,16 +351,33 @@ class ElementReader:
                                  "a group with datasets nodes, edges and segIds", found,
                                  hint=REEXPORT)
             for k, part in enumerate(parts):
-                arrays[k].append(self._h5py_data(obj[part], f"{path}/{name}/{part}"))
+                where = f"{path}/{name}/{part}"
+                arrays[k].append(self._h5py_data(self._member(obj, where, part), where))
         stats.seconds["headers"] = time.perf_counter() - t1
         return [_Elements.from_arrays(arrs) for arrs in arrays]
+
+    def _member(self, group: h5py.Group, where: str, name: str) -> object:
+        """``group[name]``; a soft link pointing nowhere or an external link is an
+        InputError naming the member."""
+        link = group.get(name, getlink=True)
+        if isinstance(link, h5py.ExternalLink):
+            raise InputError(self.file, where, "data stored in the file itself",
+                             f"an external link to {link.filename}:{link.path}",
+                             hint=REEXPORT)
+        try:
+            return group[name]
+        except (KeyError, OSError, RuntimeError, ValueError) as exc:
+            found = (f"a soft link to {link.path} that points nowhere"
+                     if isinstance(link, h5py.SoftLink) else f"an unreadable member ({exc})")
+            raise InputError(self.file, where, "a dataset", found, hint=REEXPORT) from None
 
     def _h5py_data(self, obj: object, where: str) -> np.ndarray:
         if not isinstance(obj, h5py.Dataset):
             raise InputError(self.file, where, "a dataset", "a group", hint=REEXPORT)
+        check_declared_size(self.file, where, obj)
         try:
             return np.asarray(obj[()])
-        except (OSError, TypeError) as exc:
+        except (OSError, TypeError, KeyError, RuntimeError, ValueError) as exc:
             raise InputError(self.file, where, "readable numeric data", f"an error ({exc})",
                              hint=REEXPORT) from exc
 
@@ -408,6 +453,22 @@ class ElementReader:
                              f"node indices from 1 to {int(n_nodes[owner - 1])} "
                              "(the skeleton's nodes)", f"the edge ({a}, {b})",
                              element=owner, hint=REEXPORT)
+
+
+def _check_inside(layout: H5Layout, batch: HeaderBatch) -> None:
+    """Every member's declared data must lie inside the file, and its size must match its
+    shape; else the h5py path reads the group and reports the member."""
+    stored = batch.address >= 0
+    if (batch.address[stored] + batch.nbytes[stored] > len(layout.buf)).any():
+        raise Unsupported("data beyond the end of the file")
+    if (batch.dims < 0).any() or (batch.dims > MAX_VALUES).any():
+        raise Unsupported("declared shape out of range")
+    items = batch.dims[:, 0] * batch.dims[:, 1]
+    if (items > MAX_VALUES).any():
+        raise Unsupported("declared shape out of range")
+    sizes = np.array([dt.itemsize for dt in batch.dtypes], dtype=np.int64)
+    if len(items) and (items * sizes[batch.dtype_index] != batch.nbytes).any():
+        raise Unsupported("declared shape and stored size disagree")
 
 
 def _positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 The published files store every element of a set-valued field as its own tiny dataset. Opening
 each through the HDF5 library costs about 0.1 ms, so this module reads the file structures
-directly from a read-only memory map, for the layouts these files use:
+directly from the file's bytes (read into memory), for the layouts these files use:
 
 * superblock versions 0-3;
 * groups with a symbol table (version 1 B-tree, symbol table nodes, local heap), as written by
@@ -67,14 +67,14 @@ class DatasetHeader:
     inline: bytes | None = None  # raw data of a compact layout
 
 
-def _u(raw: bytes | mmap.mmap, pos: int, size: int) -> int:
+def _u(raw: bytes | bytearray | mmap.mmap, pos: int, size: int) -> int:
     return int.from_bytes(raw[pos : pos + size], "little")
 
 
 class H5Layout:
-    """A read-only view of one HDF5 file's structures (``buf`` is an ``mmap`` of the file)."""
+    """A read-only view of one HDF5 file's structures (``buf`` holds the file's bytes)."""
 
-    def __init__(self, buf: mmap.mmap) -> None:
+    def __init__(self, buf: bytes | bytearray | mmap.mmap) -> None:
         self.buf = buf
         self.array = np.frombuffer(buf, dtype=np.uint8)
         self.base = self._find_superblock()

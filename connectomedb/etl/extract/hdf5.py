@@ -7,6 +7,8 @@ when the data is not in the published layout.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,14 +23,53 @@ from connectomedb.etl.frames import CodeTable, FileInfo
 REEXPORT = "Check that the file is the published one, complete and unmodified."
 
 
+#: The most values one dataset may declare (the IDs are 32-bit; the published files hold at
+#: most about 15 million segments).
+MAX_VALUES = 2**31 - 1
+#: The largest ID a 32-bit ID column holds.
+INT32_MAX = 2**31 - 1
+#: The largest ratio of a chunked dataset's size to the bytes it occupies in the file (the
+#: published files are not compressed; gzip of ID vectors stays far below this).
+MAX_COMPRESSION = 1000
+
+
+def file_kind(mode: int) -> str:
+    """``a FIFO``, ``a character device``… for ``st_mode`` of anything but a regular file."""
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def check_regular_file(path: Path) -> os.stat_result:
+    """The ``stat`` of ``path`` (following links) when it is a regular file, else InputError.
+
+    FIFOs would block the reader forever and devices such as ``/dev/zero`` never end; both
+    are refused before any byte is read.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, None, "the file to exist", "no such file",
+                         hint="Check the folder passed to the command.") from None
+    except PermissionError as exc:
+        raise InputError(path, None, "a file whose folder may be searched",
+                         f"{exc.strerror or exc}",
+                         hint="Check the folder permissions (it needs x as well as r).") from None
+    except OSError as exc:
+        raise InputError(path, None, "a readable file", f"{exc.strerror or exc}",
+                         hint="Check the folder passed to the command.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, None, "a regular file", file_kind(info.st_mode),
+                         hint="Check the folder passed to the command.")
+    return info
+
+
 def open_h5(path: Path) -> h5py.File:
     """Open ``path`` read-only; missing, empty, truncated or unreadable files raise InputError."""
-    if not path.exists():
-        raise InputError(path, None, "the file to exist", "no such file",
-                         hint="Check the folder passed to the command.")
-    if not path.is_file():
-        raise InputError(path, None, "a regular file", "a directory or special file",
-                         hint="Check the folder passed to the command.")
+    check_regular_file(path)
     if path.stat().st_size == 0:
         raise InputError(path, None, "an HDF5 file", "an empty file", hint=REEXPORT)
     try:
@@ -93,16 +134,62 @@ def attr_int(value: object) -> int | None:
 
 
 def first_present(h5: h5py.File, paths: tuple[str, ...]) -> str | None:
-    """The first of ``paths`` that exists in the file (published name first, older ones after)."""
+    """The first of ``paths`` that exists in the file (published name first, older ones after).
+    A path that is a dangling or external link is an InputError, not an absent dataset."""
     for p in paths:
+        check_links(h5, p)
         if p in h5:
             return p
     return None
 
 
+def dangling_link(h5: h5py.File, path: str) -> str | None:
+    """What a path that does not resolve is, when it is a link: ``a soft link to /x that
+    points nowhere``, ``an external link to other.h5:/x``; else ``None``."""
+    try:
+        link = h5.get(path, getlink=True)
+    except (KeyError, ValueError, RuntimeError, OSError):
+        return None
+    if isinstance(link, h5py.SoftLink):
+        return f"a soft link to {link.path} that points nowhere"
+    if isinstance(link, h5py.ExternalLink):
+        return f"an external link to {link.filename}:{link.path}"
+    return None
+
+
+def check_links(h5: h5py.File, path: str) -> None:
+    """InputError when ``path`` or a group on its way is an external link (data must be in the
+    file itself, not in another file the export did not ship) or a soft link that points
+    nowhere."""
+    parts = [p for p in path.split("/") if p]
+    for i in range(1, len(parts) + 1):
+        sub = "/" + "/".join(parts[:i])
+        try:
+            link = h5.get(sub, getlink=True)
+        except (KeyError, ValueError, RuntimeError, OSError):
+            return
+        if isinstance(link, h5py.ExternalLink):
+            raise InputError(h5.filename, sub, "data stored in the file itself",
+                             f"an external link to {link.filename}:{link.path}",
+                             hint=REEXPORT)
+        if isinstance(link, h5py.SoftLink) and not _resolves(h5, sub):
+            raise InputError(h5.filename, sub, "a dataset or group",
+                             f"a soft link to {link.path} that points nowhere", hint=REEXPORT)
+
+
+def _resolves(h5: h5py.File, path: str) -> bool:
+    try:
+        h5[path]
+    except (KeyError, ValueError, RuntimeError, OSError):
+        return False
+    return True
+
+
 def require(h5: h5py.File, paths: tuple[str, ...], what: str) -> str:
     path = first_present(h5, paths)
     if path is None:
+        for p in paths:
+            check_links(h5, p)
         raise InputError(h5.filename, paths[0], f"a dataset with {what}", "nothing at that path"
                          + (f" nor at {', '.join(paths[1:])}" if len(paths) > 1 else ""),
                          hint=REEXPORT)
@@ -110,17 +197,54 @@ def require(h5: h5py.File, paths: tuple[str, ...], what: str) -> str:
 
 
 def dataset(h5: h5py.File, path: str) -> h5py.Dataset:
+    check_links(h5, path)
     obj = h5[path]
     if not isinstance(obj, h5py.Dataset):
         raise InputError(h5.filename, path, "a dataset", "a group", hint=REEXPORT)
     return obj
 
 
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def check_declared_size(file: str, where: str, ds: h5py.Dataset) -> None:
+    """InputError when the shape ``ds`` declares cannot be real: more than
+    :data:`MAX_VALUES` values, or more bytes than the file can hold for it. Checked before
+    anything is allocated for the data."""
+    shape = tuple(int(d) for d in ds.shape or ())
+    count = 1
+    for d in shape:
+        count *= d
+    if count > MAX_VALUES:
+        raise InputError(file, where, f"at most {MAX_VALUES:,} values",
+                         f"shape {shape} ({count:,} values)", hint=REEXPORT)
+    needed = count * ds.dtype.itemsize
+    if needed == 0:
+        return
+    file_size = os.stat(file).st_size
+    stored = ds.id.get_storage_size()
+    plist = ds.id.get_create_plist()
+    filtered = plist.get_nfilters() > 0
+    room = stored * MAX_COMPRESSION if filtered else stored
+    if plist.get_layout() == h5py.h5d.COMPACT:
+        room = needed  # compact data sits in the object header, whose size h5py checked
+    if needed > min(room, file_size * (MAX_COMPRESSION if filtered else 1)):
+        raise InputError(file, where,
+                         f"data the file holds ({_size(stored)} stored for it in a file of "
+                         f"{_size(file_size)})",
+                         f"shape {shape} declaring {_size(needed)}", hint=REEXPORT)
+
+
 def read_raw(h5: h5py.File, path: str) -> np.ndarray:
     ds = dataset(h5, path)
+    check_declared_size(str(h5.filename), path, ds)
     try:
         return ds[()]
-    except OSError as exc:
+    except (OSError, KeyError, RuntimeError, ValueError, TypeError) as exc:
         raise InputError(h5.filename, path, "readable data", f"a read error ({exc})",
                          hint=REEXPORT) from exc
 
@@ -177,8 +301,9 @@ def integral(
     elif kind == "i":
         out = values.astype(np.int64)
     elif kind == "f":
-        bad = np.flatnonzero(~np.isfinite(values) | (values != np.floor(values))
-                             | (np.abs(values) >= 2.0**63))
+        with np.errstate(over="ignore", invalid="ignore"):  # float16 cannot hold 2^63
+            bad = np.flatnonzero(~np.isfinite(values) | (values != np.floor(values))
+                                 | (np.abs(values.astype(np.float64)) >= 2.0**63))
         if len(bad):
             raise fail(int(bad[0]), f"{what} as whole numbers", repr(float(values[bad[0]])))
         out = values.astype(np.int64)
@@ -235,6 +360,27 @@ def read_floats(h5: h5py.File, path: str, dtype: type, n: int, ref: str) -> np.n
     if arr.dtype.kind not in "fiu":
         raise InputError(h5.filename, path, "numbers", f"dtype {arr.dtype}", hint=REEXPORT)
     return arr.astype(dtype)
+
+
+def read_quantity(h5: h5py.File, path: str, dtype: type, n: int, ref: str, what: str
+                  ) -> np.ndarray:
+    """A physical quantity per element (an area, a volume): finite, not negative and
+    representable in ``dtype``; NaN means "not available" and stays NaN. Anything else is an
+    InputError naming the element, so it never reaches a statistic."""
+    arr = read_vector(h5, path)
+    check_length(h5, path, arr, n, ref)
+    if arr.dtype.kind not in "fiu":
+        raise InputError(h5.filename, path, "numbers", f"dtype {arr.dtype}", hint=REEXPORT)
+    values = arr.astype(np.float64)
+    limit = float(np.finfo(dtype).max)
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(~np.isnan(values) & ((values < 0) | ~(np.abs(values) <= limit)))
+    if len(bad):
+        i = int(bad[0])
+        raise InputError(h5.filename, path,
+                         f"{what}: finite and not negative (NaN where not available)",
+                         repr(float(values[i])), element=i + 1, hint=REEXPORT)
+    return values.astype(dtype)
 
 
 # Canonical class names per dimension: lower-case file label -> (code, canonical name).

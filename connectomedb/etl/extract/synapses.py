@@ -7,12 +7,13 @@ import numpy as np
 
 from connectomedb.etl.extract.fastsets import ElementReader, segment_note
 from connectomedb.etl.extract.hdf5 import (
+    INT32_MAX,
     SYNAPSE_TYPES,
     first_present,
     read_codes,
     read_coords,
-    read_floats,
     read_ids,
+    read_quantity,
     require,
 )
 from connectomedb.etl.extract.validate import SAME_EXPORT, check_max
@@ -40,8 +41,15 @@ def read_synapses(h5: h5py.File, reader: ElementReader, *, n_axons: int | None =
     codes, table = read_codes(h5, type_path, SYNAPSE_TYPES)
     n, ref = len(codes), type_path
 
-    if all(p in h5 for p in POSITIONS):
+    present = [first_present(h5, (p,)) is not None for p in POSITIONS]
+    if all(present):
         pre, syn, post = (read_coords(h5, p, n, ref) for p in POSITIONS)
+    elif any(present):  # the three positions come together
+        missing = POSITIONS[present.index(False)]
+        require(h5, (missing,), "one position per synapse (with "
+                + " and ".join(p for p, there in zip(POSITIONS, present, strict=True) if there)
+                + ")")
+        raise AssertionError("unreachable")  # require() raised
     else:
         old = first_present(h5, OLD_POSITION)
         if old is None:
@@ -54,11 +62,13 @@ def read_synapses(h5: h5py.File, reader: ElementReader, *, n_axons: int | None =
     target_path = require(h5, TARGET, "one target ID per synapse")
     target = read_ids(h5, target_path, "target IDs", n, ref)
     split_path = first_present(h5, SPLIT_AXON)
-    split = None if split_path is None else read_ids(h5, split_path, "axon IDs", n, ref)
+    split = None if split_path is None else read_ids(h5, split_path, "axon IDs", n, ref,
+                                                     maximum=INT32_MAX)
     sh_path = first_present(h5, SPINE_HEAD)
     spine = None if sh_path is None else read_ids(h5, sh_path, "spine head IDs", n, ref)
     asi_path = first_present(h5, ASI)
-    asi = None if asi_path is None else read_floats(h5, asi_path, np.float64, n, ref)
+    asi = None if asi_path is None else read_quantity(h5, asi_path, np.float64, n, ref,
+                                                      "areas in µm²")
 
     if n_axons is not None:
         check_max(file, axon_path, axon, n_axons,

@@ -50,7 +50,7 @@ from sqlalchemy import BigInteger, Double, Integer, SmallInteger, Table, Text
 from sqlalchemy.dialects.postgresql import REAL
 
 from connectomedb import __version__
-from connectomedb.config import mask_url
+from connectomedb.config import mask_secrets, mask_url
 from connectomedb.errors import ConnectomeDBError, DatabaseError, InputError, LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.pgcopy import CopyColumn, ValueRangeError, check_range, copy_chunks
@@ -255,9 +255,10 @@ class PostgresLoad:
         self._step("connect")
         try:
             conn = psycopg.connect(self.url, autocommit=False)
-        except psycopg.OperationalError as error:
+        except psycopg.Error as error:
             raise DatabaseError(
-                f"cannot connect to PostgreSQL at {mask_url(self.url)}: {str(error).strip()}"
+                f"cannot connect to PostgreSQL at {mask_url(self.url)}: "
+                f"{mask_secrets(str(error).strip(), self.url)}"
             ) from None
         self._conn = conn
         # Index builds after the COPY sort whole partitions; the default 64 MB spills to disk.
@@ -593,7 +594,7 @@ class PostgresLoad:
             )
         return LoadError(
             f"loading dataset {self.dataset!r} into PostgreSQL at {mask_url(self.url)} failed "
-            f"during {where}: {text}. "
+            f"during {where}: {mask_secrets(text, self.url)}. "
             "Nothing was changed; the previous data is intact. Load again once the cause is fixed."
         )
 

@@ -18,21 +18,32 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from connectomedb.errors import DatabaseError, LoadError
+from connectomedb.etl.dataset_name import check_dataset_name
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph import GraphLoadReport, ProgressFn, StepReport
+from connectomedb.etl.load.graph.ladybug_layout import (  # noqa: F401 (the layout's names are used from here)
+    DB_FILE,
+    LOCK,
+    POINTER,
+    _fsync_dir,
+    _remove_other_versions,
+    current_db_path,
+    current_version,
+    dataset_dir,
+    new_version,
+    remove_version_dir,
+    storage_error,
+)
 from connectomedb.etl.load.graph.statements import dataset_node_statement, needs_load
 from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
 from connectomedb.schema.graph import (
@@ -44,43 +55,12 @@ from connectomedb.schema.graph import (
     quote_identifier,
 )
 
-DB_FILE = "graph.lbug"
-#: Longest percent-encoded dataset name (a folder name has at most 255 bytes).
-MAX_ENCODED_NAME = 240
 #: Rows per ``COPY`` of a node table. Relationship tables are copied whole: appending to a
 #: non-empty one rebuilds its adjacency lists, which measured slower and kept more memory
 #: until the checkpoint (+200 MB for 3.5M relationships in two halves).
 COPY_CHUNK_ROWS = 4_000_000
-POINTER = "CURRENT"
-LOCK = ".lock"
 
 q = quote_identifier
-
-
-# --- layout --------------------------------------------------------------------------------
-
-
-def dataset_dir(root: Path, name: str) -> Path:
-    return Path(root) / quote(name, safe="")
-
-
-def current_version(root: Path, name: str) -> str | None:
-    """The version directory ``CURRENT`` names, or ``None`` when the dataset is not loaded."""
-    try:
-        text = (dataset_dir(root, name) / POINTER).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return text or None
-
-
-def current_db_path(root: Path, name: str) -> Path | None:
-    version = current_version(root, name)
-    return None if version is None else dataset_dir(root, name) / version / DB_FILE
-
-
-def new_version() -> str:
-    """A sortable, unique version name: UTC time plus a random suffix."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
 # --- DDL and Arrow tables ------------------------------------------------------------------
@@ -302,19 +282,30 @@ class LadybugGraphLoad:
             version=self.version,
             loaded_at=datetime.now(timezone.utc),
         )
-        self.directory.mkdir(parents=True)
-        # One checkpoint at the end: with automatic checkpoints every COPY pays for its own
-        # (about 0.5 s each here, more than the COPY of most tables).
-        db = ladybug.Database(str(self.db_path), auto_checkpoint=False)
         try:
-            conn = ladybug.Connection(db)
+            self.directory.mkdir(parents=True)
+            # One checkpoint at the end: with automatic checkpoints every COPY pays for its
+            # own (about 0.5 s each here, more than the COPY of most tables).
+            db = ladybug.Database(str(self.db_path), auto_checkpoint=False)
             try:
-                write_graph(conn, frames, dataset, progress=self._progress, report=report)
-                _execute(conn, "CHECKPOINT")
+                conn = ladybug.Connection(db)
+                try:
+                    write_graph(conn, frames, dataset, progress=self._progress, report=report)
+                    _execute(conn, "CHECKPOINT")
+                finally:
+                    conn.close()
             finally:
-                conn.close()
-        finally:
-            db.close()
+                db.close()
+        except OSError as error:
+            raise storage_error(self.root, self.dataset, error) from None
+        except RuntimeError as error:
+            if "IO exception" in str(error):  # LadybugDB's words for a failed read or write
+                raise storage_error(self.root, self.dataset, error) from None
+            raise
+        except LoadError as error:
+            if isinstance(error.__cause__, RuntimeError) and "IO exception" in str(error):
+                raise storage_error(self.root, self.dataset, error.__cause__) from None
+            raise
         report.nodes = {**frames.node_counts(), "Dataset": 1}
         report.relationships = frames.rel_counts()
         report.batches = len(report.steps)
@@ -335,38 +326,20 @@ class LadybugGraphLoad:
             os.fsync(f.fileno())
         os.replace(tmp, base / POINTER)
         _fsync_dir(base)
-        _remove_other_versions(base, keep=self.version)
+        _remove_other_versions(self.root, self.dataset, keep=self.version)
         self._release()
 
     def abort(self) -> None:
         if self._lock is None:
             return
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if self.directory.exists():
+            remove_version_dir(self.root, self.dataset, self.directory)
         self._release()
 
     def _release(self) -> None:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_other_versions(base: Path, keep: str | None) -> None:
-    """Remove every version directory and temp pointer but ``keep`` (under the lock)."""
-    for child in base.iterdir():
-        if child.name in (POINTER, LOCK) or child.name == keep:
-            continue
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(POINTER + "."):
-            child.unlink(missing_ok=True)
 
 
 def begin_ladybug_load(
@@ -378,17 +351,16 @@ def begin_ladybug_load(
     progress: ProgressFn | None = None,
 ) -> LadybugGraphLoad | None:
     """See :func:`connectomedb.etl.load.graph.begin_graph_load`."""
-    if not name or "\x00" in name or len(quote(name, safe="")) > MAX_ENCODED_NAME:
-        raise LoadError(
-            f"graph: the dataset name {name[:40]!r} cannot name a folder (empty, a NUL "
-            f"character, or over {MAX_ENCODED_NAME} bytes percent-encoded). Choose another."
-        )
+    check_dataset_name(name)
     base = dataset_dir(root, name)
-    lock = _Lock(base / LOCK, name)
+    try:
+        lock = _Lock(base / LOCK, name)
+    except OSError as error:
+        raise storage_error(root, name, error) from None
     try:
         current = current_version(root, name)
         # Anything but the current version is left over from a killed load.
-        _remove_other_versions(base, keep=current)
+        _remove_other_versions(root, name, keep=current)
         existing = None
         if current is not None:
             try:
