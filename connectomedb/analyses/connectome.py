@@ -103,7 +103,7 @@ def fetch(conn: Any, dataset: str | None = None) -> Connectome:
         if name not in sql_datasets(conn):
             raise queries.QueryError(
                 f"dataset {name!r} is not loaded in PostgreSQL. Load it with "
-                f"`connectomedb load <folder> --name {name}`."
+                f"`connectomedb load <folder> --dataset {name}`."
             )
 
         def read(sql: str) -> pd.DataFrame:

@@ -42,7 +42,7 @@ def fetch_synapses(conn: Any, dataset: str | None = None) -> pd.DataFrame:
         if name not in sql_datasets(conn):
             raise queries.QueryError(
                 f"dataset {name!r} is not loaded in PostgreSQL. Load it with "
-                f"`connectomedb load <folder> --name {name}`."
+                f"`connectomedb load <folder> --dataset {name}`."
             )
         columns, rows = sql_fetch(conn, _SQL, {"dataset": name})
         frame = pd.DataFrame.from_records(rows, columns=columns)

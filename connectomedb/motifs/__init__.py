@@ -84,7 +84,7 @@ def find(motif: Motif | str, conn: Any, *, dataset: str | None = None,
     if detected == "sql":
         if name not in sql_datasets(conn):
             raise MotifError(f"dataset {name!r} is not loaded in PostgreSQL. Load it with "
-                             f"`connectomedb load <folder> --name {name}`.")
+                             f"`connectomedb load <folder> --dataset {name}`.")
         columns, rows = sql_fetch(conn, text, {**params, "dataset": name})
         frame = pd.DataFrame.from_records(rows, columns=columns)
     else:
