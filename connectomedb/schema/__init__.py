@@ -1,5 +1,13 @@
 """The PostgreSQL data model (see ``docs/model.md``)."""
 
 from connectomedb.schema.relational import DATA_TABLES, PARTITION_SCHEMA, Base, metadata
+from connectomedb.schema.tracings import TRACING_TABLES, TRAINING_TABLES
 
-__all__ = ["DATA_TABLES", "PARTITION_SCHEMA", "Base", "metadata"]
+__all__ = [
+    "DATA_TABLES",
+    "PARTITION_SCHEMA",
+    "TRACING_TABLES",
+    "TRAINING_TABLES",
+    "Base",
+    "metadata",
+]

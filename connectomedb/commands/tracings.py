@@ -1,0 +1,106 @@
+"""``connectomedb tracings``: NML skeleton tracings into PostgreSQL and the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from connectomedb.commands.options import quiet_option, settings_from, store_options
+from connectomedb.tracings.store import KINDS
+
+
+def register(group: click.Group) -> None:
+    group.add_command(tracings)
+
+
+@click.group("tracings")
+def tracings() -> None:
+    """Skeleton tracings (webKnossos NML): add them, list them.
+
+    \b
+    Example:
+      connectomedb tracings add demo-data/tracings/connectem --kind connectem --dataset demo
+      connectomedb tracings list
+    """
+
+
+@tracings.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", required=True, type=click.Choice(KINDS), help="Which tracing set.")
+@click.option(
+    "--dataset",
+    default=None,
+    help="The loaded dataset the tracings belong to; also copies them into its graph.",
+)
+@click.option("--no-graph", is_flag=True, help="Store in PostgreSQL only, not in the graph.")
+@store_options
+@quiet_option
+def add(
+    paths: tuple[Path, ...],
+    kind: str,
+    dataset: str | None,
+    no_graph: bool,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+    quiet: bool,
+) -> None:
+    """Add the NML files PATHS (files, or folders searched for *.nml) as one batch.
+
+    Every file is checked before anything is stored; a bad file is reported with its line
+    and element, and nothing of the batch is stored. Files already added (same SHA-256) are
+    skipped, so adding the same files again does nothing.
+
+    \b
+    Example:
+      connectomedb tracings add typeem/training-and-test-data --kind typeem
+      connectomedb tracings add manual-neuron-reconstructions --kind manual-neurons \\
+          --dataset l4dense
+    """
+    from rich.console import Console
+
+    from connectomedb.stores import postgres
+    from connectomedb.tracings.store import add_tracings, find_nml_files
+
+    settings = settings_from(home, postgres_url, graph_url)
+    files = find_nml_files(paths)
+    target = postgres.resolve(settings)
+    after_write = None
+    if dataset is not None and not no_graph:
+        from connectomedb.tracings.graph import graph_writer
+
+        after_write = graph_writer(settings, dataset)
+    report = add_tracings(target.url, files, kind, dataset, after_write=after_write)
+    console = Console(stderr=quiet)
+    if report.files_added:
+        console.print(
+            f"Added {len(report.files_added)} file(s): {report.tracings:,} tracings, "
+            f"{report.nodes:,} nodes, {report.edges:,} edges "
+            f"(read {report.read_seconds:.1f} s, stored {report.write_seconds:.1f} s)."
+        )
+    if report.files_skipped:
+        console.print(f"Skipped {len(report.files_skipped)} file(s) already added.")
+
+
+@tracings.command("list")
+@store_options
+def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+    """List the added tracing files with their counts.
+
+    \b
+    Example:
+      connectomedb tracings list
+    """
+    from connectomedb.stores import postgres
+
+    settings = settings_from(home, postgres_url, graph_url)
+    target = postgres.resolve(settings)
+    with postgres.connect(target.url) as conn:
+        rows = conn.execute(
+            "SELECT file_id, kind, coalesce(dataset, ''), name, trees, nodes FROM tracing_file"
+            " ORDER BY file_id"
+        ).fetchall()
+    click.echo("file_id\tkind\tdataset\tname\ttrees\tnodes")
+    for row in rows:
+        click.echo("\t".join(str(v) for v in row))

@@ -1,0 +1,318 @@
+"""Reading NML skeleton files: validated with line numbers, then read by ``webknossos``.
+
+A file goes through two passes:
+
+1. :func:`check_nml` walks the XML once with the standard library's streaming parser and
+   checks what the NML reader does not: broken XML, missing or non-numeric attributes,
+   duplicate node or tree IDs, edges, comments and branch points naming unknown nodes. Each
+   problem is reported with the file, the line and the element.
+2. :func:`read_nml` reads the data with the ``webknossos`` library (the format maintainers'
+   reader) into :class:`NmlFile` frames.
+
+``webknossos`` is imported on first use (it costs about a second and a half to import).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+import xml.parsers.expat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from connectomedb.errors import InputError
+
+#: Attributes each element must carry, and how each is checked.
+_REQUIRED: dict[str, tuple[tuple[str, type], ...]] = {
+    "thing": (("id", int),),
+    "node": (("id", int), ("x", float), ("y", float), ("z", float)),
+    "edge": (("source", int), ("target", int)),
+    "comment": (("node", int), ("content", str)),
+    "branchpoint": (("id", int),),
+    "group": (("id", int),),
+    "scale": (("x", float), ("y", float), ("z", float)),
+}
+_OPTIONAL_NUMBERS = {"node": (("radius", float),), "thing": (("groupId", int),)}
+
+#: The TypeEM neurite types and the spellings accepted in tree names and comments.
+NEURITE_TYPES = {
+    "axon": "axon",
+    "axons": "axon",
+    "dendrite": "dendrite",
+    "dendrites": "dendrite",
+    "astrocyte": "astrocyte",
+    "astrocytes": "astrocyte",
+    "glia": "astrocyte",
+    "spinehead": "spine head",
+    "spine head": "spine head",
+    "spine_head": "spine head",
+    "spine-head": "spine head",
+    "spineheads": "spine head",
+    "spine heads": "spine head",
+}
+_TYPE_WORD = re.compile(
+    r"(?<![a-z])("
+    + "|".join(sorted(map(re.escape, NEURITE_TYPES), key=len, reverse=True))
+    + r")(?![a-z])"
+)
+
+
+def _problem(path: Path, line: int, element: str, expected: str, found: str | None) -> InputError:
+    return InputError(
+        path,
+        f"line {line}, <{element}>",
+        expected,
+        found,
+        hint="Fix or remove the file; nothing of this batch was loaded.",
+    )
+
+
+def check_nml(path: Path) -> None:
+    """Raise :class:`InputError` (file, line, element) for the first problem of ``path``."""
+    parser = xml.parsers.expat.ParserCreate()
+    node_lines: dict[int, int] = {}
+    tree_lines: dict[int, int] = {}
+    tree_nodes: set[int] = set()
+    pending: list[tuple[int, str, int, str]] = []  # (node id, element, line, role)
+    in_things = [False]
+    seen_parameters = [False]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        line = parser.CurrentLineNumber
+        if name == "parameters":
+            seen_parameters[0] = True
+        for attr, type_ in _REQUIRED.get(name, ()):
+            value = attrs.get(attr)
+            if value is None:
+                raise _problem(path, line, name, f"attribute {attr!r}", "none")
+            _check_number(path, line, name, attr, value, type_)
+        for attr, type_ in _OPTIONAL_NUMBERS.get(name, ()):
+            if attrs.get(attr) is not None:
+                _check_number(path, line, name, attr, attrs[attr], type_)
+        if name == "thing":
+            tree = int(attrs["id"])
+            if tree in tree_lines:
+                raise _problem(
+                    path,
+                    line,
+                    name,
+                    "a tree ID used once",
+                    f"id {tree} again (first on line {tree_lines[tree]})",
+                )
+            tree_lines[tree] = line
+            tree_nodes.clear()
+            in_things[0] = True
+        elif name == "node":
+            node = int(attrs["id"])
+            if node in node_lines:
+                raise _problem(
+                    path,
+                    line,
+                    name,
+                    "a node ID used once in the file",
+                    f"id {node} again (first on line {node_lines[node]})",
+                )
+            node_lines[node] = line
+            tree_nodes.add(node)
+        elif name == "edge":
+            for role in ("source", "target"):
+                node = int(attrs[role])
+                if node not in tree_nodes:
+                    raise _problem(
+                        path,
+                        line,
+                        name,
+                        f"a {role} node of the same tree",
+                        f"{role}={node}, which is not a node of that tree",
+                    )
+        elif name in ("comment", "branchpoint"):
+            role = "node" if name == "comment" else "id"
+            pending.append((int(attrs[role]), name, line, role))
+
+    parser.StartElementHandler = start
+    try:
+        with open(path, "rb") as f:
+            parser.ParseFile(f)
+    except xml.parsers.expat.ExpatError as error:
+        raise InputError(
+            path,
+            f"line {error.lineno}, column {error.offset + 1}",
+            "well-formed XML",
+            xml.parsers.expat.ErrorString(error.code),
+            hint="The file is truncated or not an NML file; nothing of this batch was loaded.",
+        ) from None
+    except OSError as error:
+        raise InputError(path, None, "a readable file", error.strerror or str(error)) from None
+    if not seen_parameters[0]:
+        raise InputError(
+            path,
+            "<parameters>",
+            "a <parameters> element with the <scale> (voxel size)",
+            "none",
+            hint="Every webKnossos NML file has one; is this an NML file?",
+        )
+    for node, element, line, role in pending:
+        if node not in node_lines:
+            raise _problem(
+                path,
+                line,
+                element,
+                f"{role}= to name a node of the file",
+                f"{role}={node}, which is no node of the file",
+            )
+
+
+def _check_number(path: Path, line: int, element: str, attr: str, value: str, type_: type) -> None:
+    if type_ is str:
+        return
+    try:
+        number = float(value)
+        ok = np.isfinite(number) and (type_ is float or number == int(number))
+    except ValueError:
+        ok = False
+    if not ok:
+        kind = "an integer" if type_ is int else "a number"
+        raise _problem(path, line, element, f"{attr} to be {kind}", repr(value))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def neurite_type(*texts: str | None) -> str | None:
+    """The TypeEM neurite type named in the first of ``texts`` that names one, else None."""
+    for text in texts:
+        if text:
+            match = _TYPE_WORD.search(text.lower())
+            if match:
+                return NEURITE_TYPES[match.group(1)]
+    return None
+
+
+@dataclass
+class NmlFile:
+    """One NML file as frames (IDs as in the file).
+
+    ``trees``: tree_id, name, group_id, label; ``groups``: group_id, parent_group_id, name;
+    ``nodes``: tree_id, node_id, x, y, z, radius, comment, is_branch_point;
+    ``edges``: tree_id, source_id, target_id, length_um.
+    """
+
+    path: Path
+    sha256: str
+    experiment: str | None
+    scale: tuple[float, float, float]
+    trees: pd.DataFrame
+    groups: pd.DataFrame
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+
+
+def _webknossos_nml() -> Any:
+    with warnings.catch_warnings():
+        # webknossos announces optional image readers it could not import; we read no images.
+        warnings.simplefilter("ignore")
+        from webknossos._nml import Nml
+    return Nml
+
+
+def read_nml(path: Path, *, labels: bool = False, sha256: str | None = None) -> NmlFile:
+    """Check and read one NML file; ``labels``: derive the TypeEM neurite type of each tree."""
+    path = Path(path)
+    check_nml(path)
+    Nml = _webknossos_nml()
+    try:
+        with open(path, "rb") as f:
+            nml = Nml.parse(f)
+    except Exception as error:  # the reader raises ValueError/AssertionError on bad content
+        raise InputError(
+            path,
+            None,
+            "a webKnossos NML skeleton",
+            f"{type(error).__name__}: {error}",
+            hint="Nothing of this batch was loaded.",
+        ) from None
+    scale = tuple(float(v) for v in nml.parameters.scale.factor)
+    comments = {c.node: c.content for c in nml.comments}
+    branch = {b.id for b in nml.branchpoints}
+    tree_rows, node_cols, edge_cols = [], _columns(8), _columns(3)
+    for tree in nml.trees:
+        tree_comments = [comments.get(n.id) for n in tree.nodes]
+        label = neurite_type(tree.name, *tree_comments) if labels else None
+        tree_rows.append((tree.id, tree.name, tree.groupId, label))
+        for node, comment in zip(tree.nodes, tree_comments, strict=True):
+            x, y, z = node.position
+            for col, value in zip(
+                node_cols,
+                (tree.id, node.id, x, y, z, node.radius, comment, node.id in branch),
+                strict=True,
+            ):
+                col.append(value)
+        for edge in tree.edges:
+            for col, value in zip(edge_cols, (tree.id, edge.source, edge.target), strict=True):
+                col.append(value)
+    nodes = pd.DataFrame(
+        dict(
+            zip(
+                ["tree_id", "node_id", "x", "y", "z", "radius", "comment", "is_branch_point"],
+                node_cols,
+                strict=True,
+            )
+        )
+    )
+    for col in ("x", "y", "z"):
+        nodes[col] = np.rint(nodes[col].astype("float64")).astype("int64")
+    nodes["radius"] = nodes["radius"].astype("float64")
+    nodes["is_branch_point"] = nodes["is_branch_point"].astype(bool)
+    edges = pd.DataFrame(
+        dict(zip(["tree_id", "source_id", "target_id"], edge_cols, strict=True)), dtype="int64"
+    )
+    edges["length_um"] = edge_lengths_um(nodes, edges, scale)
+    groups = pd.DataFrame(
+        _group_rows(nml.groups, None), columns=["group_id", "parent_group_id", "name"]
+    ).astype({"group_id": "int64", "parent_group_id": "Int64"})
+    return NmlFile(
+        path=path,
+        sha256=sha256 or sha256_of(path),
+        experiment=nml.parameters.name,
+        scale=scale,  # type: ignore[arg-type]
+        trees=pd.DataFrame(tree_rows, columns=["tree_id", "name", "group_id", "label"]).astype(
+            {"group_id": "Int64"}
+        ),
+        groups=groups,
+        nodes=nodes,
+        edges=edges,
+    )
+
+
+def _columns(n: int) -> list[list[Any]]:
+    return [[] for _ in range(n)]
+
+
+def _group_rows(groups: Any, parent: int | None) -> list[tuple[int, int | None, str]]:
+    rows = []
+    for group in groups:
+        rows.append((group.id, parent, group.name))
+        rows.extend(_group_rows(group.children, group.id))
+    return rows
+
+
+def edge_lengths_um(
+    nodes: pd.DataFrame, edges: pd.DataFrame, scale: tuple[float, float, float]
+) -> np.ndarray:
+    """Euclidean length of each edge in µm (node positions in voxels, ``scale`` in nm)."""
+    if edges.empty:
+        return np.zeros(0)
+    xyz = nodes.set_index("node_id")[["x", "y", "z"]]
+    a = xyz.loc[edges["source_id"].to_numpy()].to_numpy(dtype="float64")
+    b = xyz.loc[edges["target_id"].to_numpy()].to_numpy(dtype="float64")
+    return np.sqrt((((a - b) * np.asarray(scale)) ** 2).sum(axis=1)) / 1000.0
