@@ -21,7 +21,9 @@ from connectomedb.errors import ConnectomeDBError
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 #: The modules under ``connectomedb.commands`` that add subcommands, in help order.
-COMMAND_MODULES = ("synth", "load", "db", "info", "query", "export", "report", "demo")
+COMMAND_MODULES = (
+    "synth", "load", "db", "info", "query", "export", "report", "demo", "tracings", "training",
+)
 
 
 class _Group(click.Group):

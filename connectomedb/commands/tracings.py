@@ -58,8 +58,6 @@ def add(
       connectomedb tracings add manual-neuron-reconstructions --kind manual-neurons \\
           --dataset l4dense
     """
-    from rich.console import Console
-
     from connectomedb.stores import postgres
     from connectomedb.tracings.store import add_tracings, find_nml_files
 
@@ -72,15 +70,14 @@ def add(
 
         after_write = graph_writer(settings, dataset)
     report = add_tracings(target.url, files, kind, dataset, after_write=after_write)
-    console = Console(stderr=quiet)
     if report.files_added:
-        console.print(
+        click.echo(
             f"Added {len(report.files_added)} file(s): {report.tracings:,} tracings, "
             f"{report.nodes:,} nodes, {report.edges:,} edges "
             f"(read {report.read_seconds:.1f} s, stored {report.write_seconds:.1f} s)."
         )
     if report.files_skipped:
-        console.print(f"Skipped {len(report.files_skipped)} file(s) already added.")
+        click.echo(f"Skipped {len(report.files_skipped)} file(s) already added.")
 
 
 @tracings.command("list")

@@ -79,13 +79,12 @@ def check_nml(path: Path) -> None:
     tree_lines: dict[int, int] = {}
     tree_nodes: set[int] = set()
     pending: list[tuple[int, str, int, str]] = []  # (node id, element, line, role)
-    in_things = [False]
-    seen_parameters = [False]
+    seen: set[str] = set()
 
     def start(name: str, attrs: dict[str, str]) -> None:
         line = parser.CurrentLineNumber
-        if name == "parameters":
-            seen_parameters[0] = True
+        if name in ("parameters", "scale", "experiment"):
+            seen.add(name)
         for attr, type_ in _REQUIRED.get(name, ()):
             value = attrs.get(attr)
             if value is None:
@@ -106,7 +105,6 @@ def check_nml(path: Path) -> None:
                 )
             tree_lines[tree] = line
             tree_nodes.clear()
-            in_things[0] = True
         elif name == "node":
             node = int(attrs["id"])
             if node in node_lines:
@@ -148,14 +146,20 @@ def check_nml(path: Path) -> None:
         ) from None
     except OSError as error:
         raise InputError(path, None, "a readable file", error.strerror or str(error)) from None
-    if not seen_parameters[0]:
-        raise InputError(
-            path,
-            "<parameters>",
-            "a <parameters> element with the <scale> (voxel size)",
-            "none",
-            hint="Every webKnossos NML file has one; is this an NML file?",
-        )
+    for element, what in (
+        ("parameters", "a <parameters> element"),
+        ("scale", "<scale x y z> (the voxel size) in <parameters>"),
+        ("experiment", "<experiment name> (the dataset) in <parameters>"),
+    ):
+        if element not in seen:
+            raise InputError(
+                path,
+                "<parameters>",
+                what,
+                "none",
+                hint="webKnossos writes it into every NML file; is this an NML file? "
+                "Nothing of this batch was loaded.",
+            )
     for node, element, line, role in pending:
         if node not in node_lines:
             raise _problem(

@@ -2,7 +2,7 @@
 -- description: Per tracing: path length, nodes on segments, and how much of it the best-matching agglomerate recovers.
 -- params: kind text null
 -- columns: tracing_id, file, tree_id, tracing_name, nodes, path_length_um, nodes_on_segments, fraction_on_segments, agglomerates, best_kind, best_id, best_nodes, best_path_length_um, recall
--- rule: tracings of the given kind (all when null) that belong to the dataset or to none. A
+-- rule: tracings added with --dataset <dataset>, of the given kind (all when null). A
 --   node is on a segment when its segment_id is > 0 (NULL: not looked up yet). A node overlaps
 --   every axon and target (of the dataset) whose agglomerate holds its segment; an edge is
 --   recovered by an agglomerate when both its nodes overlap it. The best agglomerate recovers
@@ -12,7 +12,7 @@ WITH ds AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
 tr AS (
     SELECT t.tracing_id, f.name AS file, t.tree_id, t.name, t.nodes, t.path_length_um
     FROM tracing t JOIN tracing_file f ON f.file_id = t.file_id
-    WHERE (f.dataset IS NULL OR f.dataset = %(dataset)s)
+    WHERE f.dataset = %(dataset)s
       AND (%(kind)s::text IS NULL OR f.kind = %(kind)s::text)
 ),
 member AS (

@@ -10,7 +10,7 @@ WITH ds AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
 tr AS (
     SELECT t.tracing_id
     FROM tracing t JOIN tracing_file f ON f.file_id = t.file_id
-    WHERE (f.dataset IS NULL OR f.dataset = %(dataset)s)
+    WHERE f.dataset = %(dataset)s
       AND (%(kind)s::text IS NULL OR f.kind = %(kind)s::text)
 ),
 member AS (
