@@ -69,9 +69,21 @@ def _size(n: float) -> str:
     help="File layout: the published one (current) or an older/sparser one; repeat to combine.",
 )
 @click.option("--force", is_flag=True, help="Replace the dataset files of an existing folder.")
+@click.option(
+    "--tracings",
+    is_flag=True,
+    help="Also write NML tracings of the neurites (tracings/) and SynEM-layout cubes "
+    "(training/), with their truth.",
+)
 @quiet_option
 def synth(
-    outdir: Path, scale: str, seed: int, variants: tuple[str, ...], force: bool, quiet: bool
+    outdir: Path,
+    scale: str,
+    seed: int,
+    variants: tuple[str, ...],
+    force: bool,
+    tracings: bool,
+    quiet: bool,
 ) -> None:
     """Write a synthetic dataset in the published L4dense file layout into OUTDIR.
 
@@ -83,6 +95,7 @@ def synth(
     Example:
       connectomedb synth demo-data --scale demo --seed 0
       connectomedb synth old-layout --variant old-names --variant minimal
+      connectomedb synth demo-data --tracings
     """
     if outdir.exists() and any(outdir.iterdir()) and not force:
         raise click.UsageError(
@@ -124,6 +137,10 @@ def synth(
         if staged.exists():
             staged.rmdir()
         raise
+    if tracings:
+        from connectomedb.tracings.synth import write_tracings_and_cubes
+
+        write_tracings_and_cubes(result.dataset, outdir, seed=seed)
     elapsed = time.perf_counter() - started
 
     c = result.truth["counts"]

@@ -103,7 +103,7 @@ def read_new_files(
     return files
 
 
-def _copy(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> None:
+def copy_frame(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> None:
     """``COPY table (columns of frame)`` from a CSV rendering of ``frame`` (NULL = ``\\N``)."""
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
@@ -177,14 +177,14 @@ def write_files(
         report.files_added.append(str(nml.path))
     if not files:
         return
-    _copy(conn, "tracing_file", pd.DataFrame(file_rows))
+    copy_frame(conn, "tracing_file", pd.DataFrame(file_rows))
     group_frame = pd.concat(groups, ignore_index=True)
     if len(group_frame):
-        _copy(
+        copy_frame(
             conn, "tracing_group", group_frame[["file_id", "group_id", "parent_group_id", "name"]]
         )
     tree_frame = pd.concat(trees, ignore_index=True)
-    _copy(
+    copy_frame(
         conn,
         "tracing",
         tree_frame[
@@ -202,7 +202,7 @@ def write_files(
         ],
     )
     node_frame = pd.concat(nodes, ignore_index=True)
-    _copy(
+    copy_frame(
         conn,
         "tracing_node",
         node_frame[
@@ -211,7 +211,7 @@ def write_files(
     )
     edge_frame = pd.concat(edges, ignore_index=True)
     if len(edge_frame):
-        _copy(
+        copy_frame(
             conn, "tracing_edge", edge_frame[["tracing_id", "source_id", "target_id", "length_um"]]
         )
     report.tracings += len(tree_frame)
@@ -269,7 +269,7 @@ def set_node_segments(conn: psycopg.Connection, frame: pd.DataFrame) -> int:
             "CREATE TEMP TABLE tracing_node_segment"
             " (tracing_id int, node_id int, segment_id bigint) ON COMMIT DROP"
         )
-    _copy(conn, "tracing_node_segment", frame[["tracing_id", "node_id", "segment_id"]])
+    copy_frame(conn, "tracing_node_segment", frame[["tracing_id", "node_id", "segment_id"]])
     updated = conn.execute(
         "UPDATE tracing_node n SET segment_id = s.segment_id FROM tracing_node_segment s"
         " WHERE n.tracing_id = s.tracing_id AND n.node_id = s.node_id"

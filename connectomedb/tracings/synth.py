@@ -159,3 +159,32 @@ def write_typeem(outdir: Path, *, seed: int = 0, trees: int = 12) -> dict[str, A
     result = {"file": "typeem-1.nml", "trees": labels}
     (outdir / "truth.json").write_text(json.dumps(result, indent=1) + "\n")
     return result
+
+
+def write_tracings_and_cubes(dataset: SourceDataset, outdir: Path, *, seed: int = 0) -> None:
+    """``outdir/tracings/{connectem,typeem}`` and ``outdir/training/…`` (see
+    :mod:`connectomedb.training.synth`), each folder replaced as a whole."""
+    import shutil
+    import tempfile
+
+    from connectomedb.training.synth import write_training
+
+    for name, write in (
+        (
+            "tracings",
+            lambda d: (
+                write_connectem(dataset, d / "connectem", seed=seed),
+                write_typeem(d / "typeem", seed=seed),
+            ),
+        ),
+        ("training", lambda d: write_training(d, seed=seed)),
+    ):
+        staged = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=outdir))
+        try:
+            write(staged)
+            shutil.rmtree(outdir / name, ignore_errors=True)
+            staged.chmod(0o755)
+            staged.rename(outdir / name)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
