@@ -15,6 +15,7 @@ A file goes through two passes:
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import warnings
 import xml.parsers.expat
@@ -81,10 +82,7 @@ def check_nml(path: Path) -> None:
     pending: list[tuple[int, str, int, str]] = []  # (node id, element, line, role)
     seen: set[str] = set()
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        line = parser.CurrentLineNumber
-        if name in ("parameters", "scale", "experiment"):
-            seen.add(name)
+    def check_attributes(name: str, attrs: dict[str, str], line: int) -> None:
         for attr, type_ in _REQUIRED.get(name, ()):
             value = attrs.get(attr)
             if value is None:
@@ -93,6 +91,30 @@ def check_nml(path: Path) -> None:
         for attr, type_ in _OPTIONAL_NUMBERS.get(name, ()):
             if attrs.get(attr) is not None:
                 _check_number(path, line, name, attr, attrs[attr], type_)
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        line = parser.CurrentLineNumber
+        if name == "node":  # the hot path: one conversion per attribute, details on failure
+            try:
+                node = int(attrs["id"])
+                _finite(attrs["x"], attrs["y"], attrs["z"], attrs.get("radius", "0"))
+            except (KeyError, ValueError):
+                check_attributes(name, attrs, line)
+                raise _problem(path, line, name, "numeric id, x, y, z", repr(attrs)) from None
+            if node in node_lines:
+                raise _problem(
+                    path,
+                    line,
+                    name,
+                    "a node ID used once in the file",
+                    f"id {node} again (first on line {node_lines[node]})",
+                )
+            node_lines[node] = line
+            tree_nodes.add(node)
+            return
+        if name in ("parameters", "scale", "experiment"):
+            seen.add(name)
+        check_attributes(name, attrs, line)
         if name == "thing":
             tree = int(attrs["id"])
             if tree in tree_lines:
@@ -105,18 +127,6 @@ def check_nml(path: Path) -> None:
                 )
             tree_lines[tree] = line
             tree_nodes.clear()
-        elif name == "node":
-            node = int(attrs["id"])
-            if node in node_lines:
-                raise _problem(
-                    path,
-                    line,
-                    name,
-                    "a node ID used once in the file",
-                    f"id {node} again (first on line {node_lines[node]})",
-                )
-            node_lines[node] = line
-            tree_nodes.add(node)
         elif name == "edge":
             for role in ("source", "target"):
                 node = int(attrs[role])
@@ -171,12 +181,17 @@ def check_nml(path: Path) -> None:
             )
 
 
+def _finite(*values: str) -> None:
+    for value in values:
+        if not math.isfinite(float(value)):
+            raise ValueError(value)
+
+
 def _check_number(path: Path, line: int, element: str, attr: str, value: str, type_: type) -> None:
     if type_ is str:
         return
     try:
-        number = float(value)
-        ok = np.isfinite(number) and (type_ is float or number == int(number))
+        ok = math.isfinite(float(value)) and (type_ is float or int(value) == int(value))
     except ValueError:
         ok = False
     if not ok:
@@ -248,38 +263,47 @@ def read_nml(path: Path, *, labels: bool = False, sha256: str | None = None) -> 
     scale = tuple(float(v) for v in nml.parameters.scale.factor)
     comments = {c.node: c.content for c in nml.comments}
     branch = {b.id for b in nml.branchpoints}
-    tree_rows, node_cols, edge_cols = [], _columns(8), _columns(3)
+    tree_rows = []
+    node_parts: list[np.ndarray] = []
+    node_ids: list[int] = []
+    radii: list[float | None] = []
+    edge_parts: list[np.ndarray] = []
     for tree in nml.trees:
-        tree_comments = [comments.get(n.id) for n in tree.nodes]
-        label = neurite_type(tree.name, *tree_comments) if labels else None
+        ids = [n.id for n in tree.nodes]
+        if labels:
+            label = neurite_type(tree.name, *(comments.get(i) for i in ids))
+        else:
+            label = None
         tree_rows.append((tree.id, tree.name, tree.groupId, label))
-        for node, comment in zip(tree.nodes, tree_comments, strict=True):
-            x, y, z = node.position
-            for col, value in zip(
-                node_cols,
-                (tree.id, node.id, x, y, z, node.radius, comment, node.id in branch),
-                strict=True,
-            ):
-                col.append(value)
-        for edge in tree.edges:
-            for col, value in zip(edge_cols, (tree.id, edge.source, edge.target), strict=True):
-                col.append(value)
+        if ids:
+            block = np.empty((len(ids), 4), dtype="float64")
+            block[:, 0] = tree.id
+            block[:, 1:] = [n.position for n in tree.nodes]
+            node_parts.append(block)
+            node_ids += ids
+            radii += [n.radius for n in tree.nodes]
+        if tree.edges:
+            pairs = np.array([(tree.id, e.source, e.target) for e in tree.edges], dtype="int64")
+            edge_parts.append(pairs)
+    block = np.concatenate(node_parts) if node_parts else np.empty((0, 4))
+    ids_array = np.asarray(node_ids, dtype="int64")
+    positions = np.rint(block[:, 1:]).astype("int64")
     nodes = pd.DataFrame(
-        dict(
-            zip(
-                ["tree_id", "node_id", "x", "y", "z", "radius", "comment", "is_branch_point"],
-                node_cols,
-                strict=True,
-            )
-        )
+        {
+            "tree_id": block[:, 0].astype("int64"),
+            "node_id": ids_array,
+            "x": positions[:, 0],
+            "y": positions[:, 1],
+            "z": positions[:, 2],
+            "radius": np.array([np.nan if r is None else r for r in radii], dtype="float64"),
+            "comment": pd.Series(ids_array, dtype="int64").map(comments)
+            if comments
+            else pd.Series([None] * len(ids_array), dtype=object),
+            "is_branch_point": np.isin(ids_array, list(branch)),
+        }
     )
-    for col in ("x", "y", "z"):
-        nodes[col] = np.rint(nodes[col].astype("float64")).astype("int64")
-    nodes["radius"] = nodes["radius"].astype("float64")
-    nodes["is_branch_point"] = nodes["is_branch_point"].astype(bool)
-    edges = pd.DataFrame(
-        dict(zip(["tree_id", "source_id", "target_id"], edge_cols, strict=True)), dtype="int64"
-    )
+    pairs = np.concatenate(edge_parts) if edge_parts else np.empty((0, 3), dtype="int64")
+    edges = pd.DataFrame(pairs, columns=["tree_id", "source_id", "target_id"])
     edges["length_um"] = edge_lengths_um(nodes, edges, scale)
     groups = pd.DataFrame(
         _group_rows(nml.groups, None), columns=["group_id", "parent_group_id", "name"]
@@ -296,10 +320,6 @@ def read_nml(path: Path, *, labels: bool = False, sha256: str | None = None) -> 
         nodes=nodes,
         edges=edges,
     )
-
-
-def _columns(n: int) -> list[list[Any]]:
-    return [[] for _ in range(n)]
 
 
 def _group_rows(groups: Any, parent: int | None) -> list[tuple[int, int | None, str]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import psycopg
 
@@ -131,14 +132,6 @@ def write_files(
     file_rows, groups, trees, nodes, edges = [], [], [], [], []
     for offset, nml in enumerate(files):
         file_id = next_file + offset
-        tree_ids = dict(
-            zip(
-                nml.trees["tree_id"],
-                range(next_tracing, next_tracing + len(nml.trees)),
-                strict=True,
-            )
-        )
-        next_tracing += len(nml.trees)
         file_rows.append(
             {
                 "file_id": file_id,
@@ -156,34 +149,35 @@ def write_files(
             }
         )
         groups.append(nml.groups.assign(file_id=file_id))
-        node_frame = nml.nodes.assign(tracing_id=nml.nodes["tree_id"].map(tree_ids))
-        edge_frame = nml.edges.assign(tracing_id=nml.edges["tree_id"].map(tree_ids))
-        per_tree = pd.DataFrame(
-            {
-                "nodes": node_frame.groupby("tree_id").size(),
-                "edges": edge_frame.groupby("tree_id").size(),
-                "path_length_um": edge_frame.groupby("tree_id")["length_um"].sum(),
-            }
-        )
-        tree_frame = nml.trees.join(per_tree, on="tree_id")
-        tree_frame[["nodes", "edges"]] = tree_frame[["nodes", "edges"]].fillna(0).astype("int64")
-        tree_frame["path_length_um"] = tree_frame["path_length_um"].fillna(0.0)
-        tree_frame["tracing_id"] = tree_frame["tree_id"].map(tree_ids)
-        tree_frame["file_id"] = file_id
-        trees.append(tree_frame)
-        nodes.append(node_frame)
-        edges.append(edge_frame)
+        trees.append(nml.trees.assign(file_id=file_id))
+        nodes.append(nml.nodes.assign(file_id=file_id))
+        edges.append(nml.edges.assign(file_id=file_id))
         report.file_ids.append(file_id)
         report.files_added.append(str(nml.path))
     if not files:
         return
+    # Tracing IDs in file order, then tree order; nodes and edges find theirs by one merge.
+    tree_frame = pd.concat(trees, ignore_index=True)
+    tree_frame["tracing_id"] = np.arange(next_tracing, next_tracing + len(tree_frame))
+    ids = tree_frame[["file_id", "tree_id", "tracing_id"]]
+    node_frame = pd.concat(nodes, ignore_index=True).merge(ids, on=["file_id", "tree_id"])
+    edge_frame = pd.concat(edges, ignore_index=True).merge(ids, on=["file_id", "tree_id"])
+    per_tree = pd.DataFrame(
+        {
+            "nodes": node_frame.groupby("tracing_id").size(),
+            "edges": edge_frame.groupby("tracing_id").size(),
+            "path_length_um": edge_frame.groupby("tracing_id")["length_um"].sum(),
+        }
+    )
+    tree_frame = tree_frame.join(per_tree, on="tracing_id")
+    tree_frame[["nodes", "edges"]] = tree_frame[["nodes", "edges"]].fillna(0).astype("int64")
+    tree_frame["path_length_um"] = tree_frame["path_length_um"].fillna(0.0)
     copy_frame(conn, "tracing_file", pd.DataFrame(file_rows))
     group_frame = pd.concat(groups, ignore_index=True)
     if len(group_frame):
         copy_frame(
             conn, "tracing_group", group_frame[["file_id", "group_id", "parent_group_id", "name"]]
         )
-    tree_frame = pd.concat(trees, ignore_index=True)
     copy_frame(
         conn,
         "tracing",
@@ -201,7 +195,6 @@ def write_files(
             ]
         ],
     )
-    node_frame = pd.concat(nodes, ignore_index=True)
     copy_frame(
         conn,
         "tracing_node",
@@ -209,7 +202,6 @@ def write_files(
             ["tracing_id", "node_id", "x", "y", "z", "radius", "comment", "is_branch_point"]
         ],
     )
-    edge_frame = pd.concat(edges, ignore_index=True)
     if len(edge_frame):
         copy_frame(
             conn, "tracing_edge", edge_frame[["tracing_id", "source_id", "target_id", "length_um"]]
