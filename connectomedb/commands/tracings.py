@@ -101,3 +101,65 @@ def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> 
     click.echo("file_id\tkind\tdataset\tname\ttrees\tnodes")
     for row in rows:
         click.echo("\t".join(str(v) for v in row))
+
+
+@tracings.command("segments")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", default=None, help="Also refresh the tracings in its graph.")
+@store_options
+def segments(
+    csv_file: Path,
+    dataset: str | None,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
+    """Set the segment under each tracing node from CSV_FILE.
+
+    CSV_FILE has the columns file (NML file name), tree_id, node_id, segment_id (0 = on no
+    segment), one row per node; the synthetic tracings come with such a file
+    (node_segments.csv). Until the segmentation volume can be looked up, this is how the
+    column the evaluation queries read gets filled.
+
+    \b
+    Example:
+      connectomedb tracings segments demo-data/tracings/connectem/node_segments.csv \\
+          --dataset demo
+    """
+    from connectomedb.stores import postgres
+    from connectomedb.tracings.segments import read_node_segments, store_node_segments
+
+    settings = settings_from(home, postgres_url, graph_url)
+    frame = read_node_segments(csv_file)
+    target = postgres.resolve(settings)
+    updated, missing = store_node_segments(target.url, frame, csv_file)
+    click.echo(f"Set the segment of {updated:,} nodes.")
+    if missing:
+        click.echo(f"{missing:,} rows name no stored node (file, tree_id, node_id); skipped.")
+    if dataset is not None:
+        from connectomedb.tracings.graph import sync_graph
+
+        files = sync_graph(settings, target.url, dataset)
+        click.echo(f"Graph of {dataset!r}: tracings of {files} file(s) refreshed.")
+
+
+@tracings.command("graph")
+@click.option("--dataset", required=True, help="The dataset whose graph gets the tracings.")
+@store_options
+def graph(dataset: str, home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+    """Copy the tracings of DATASET from PostgreSQL into its graph again.
+
+    A reload of the dataset builds a new graph without tracings; this puts them back
+    (replacing any there).
+
+    \b
+    Example:
+      connectomedb tracings graph --dataset demo
+    """
+    from connectomedb.stores import postgres
+    from connectomedb.tracings.graph import sync_graph
+
+    settings = settings_from(home, postgres_url, graph_url)
+    target = postgres.resolve(settings)
+    files = sync_graph(settings, target.url, dataset)
+    click.echo(f"Graph of {dataset!r}: tracings of {files} file(s) copied.")
