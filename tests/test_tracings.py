@@ -302,3 +302,25 @@ def test_evaluation_finds_the_planted_gaps_and_mergers(
         if not t["gap_nodes"] and not t["merger"] and (nodes.segment_id > 0).all():
             assert row.agglomerates == 1 and math.isclose(row.recall, 1.0)
     assert planted >= 10
+
+
+def test_a_file_without_trees_and_a_tree_without_nodes_are_stored(
+    env: TracingEnv, pg: psycopg.Connection, store: LadybugGraphStore, tmp_path: Path
+) -> None:
+    head = '<things><parameters><experiment name="e"/><scale x="1" y="2" z="3"/></parameters>'
+    empty = tmp_path / "no-trees.nml"
+    empty.write_text(head + "</things>")
+    bare = tmp_path / "bare-tree.nml"
+    bare.write_text(head + '<thing id="4" name="axon empty"><nodes/><edges/></thing></things>')
+    report = add_tracings(env.url, [empty, bare], "typeem", DATASET,
+                          after_write=graph_writer(env.settings, DATASET))
+    assert (report.tracings, report.nodes) == (1, 0)
+    row = pg.execute(
+        "SELECT t.nodes, t.edges, t.path_length_um, t.label FROM tracing t JOIN tracing_file f"
+        " USING (file_id) WHERE f.name = 'bare-tree.nml'"
+    ).fetchone()
+    assert row == (0, 0, 0.0, "axon")
+    got = queries.run("tracing_evaluation", pg, dataset=DATASET, kind="typeem")
+    assert got[["tracing_name", "nodes", "agglomerates"]].values.tolist() == [["axon empty", 0, 0]]
+    assert pd.isna(got.fraction_on_segments.iloc[0]) and pd.isna(got.recall.iloc[0])
+    _same(queries.run("tracing_evaluation", store, dataset=DATASET, kind="typeem"), got)
