@@ -19,7 +19,7 @@ from tracing_env import DATASET, TracingEnv, drop_env, make_env, oracle, webknos
 
 from connectomedb import queries
 from connectomedb.cli import main
-from connectomedb.errors import InputError
+from connectomedb.errors import InputError, LoadError
 from connectomedb.etl.load.graph.ladybug import current_version
 from connectomedb.stores.graph import LadybugGraphStore
 from connectomedb.tracings.graph import graph_writer
@@ -324,3 +324,18 @@ def test_a_file_without_trees_and_a_tree_without_nodes_are_stored(
     assert got[["tracing_name", "nodes", "agglomerates"]].values.tolist() == [["axon empty", 0, 0]]
     assert pd.isna(got.fraction_on_segments.iloc[0]) and pd.isna(got.recall.iloc[0])
     _same(queries.run("tracing_evaluation", store, dataset=DATASET, kind="typeem"), got)
+
+
+def test_a_dataset_without_a_graph_is_refused_and_nothing_is_stored(
+    env: TracingEnv, pg: psycopg.Connection, tmp_path: Path
+) -> None:
+    good = _bad_nml(tmp_path / "lonely.nml", GOOD_NODE)
+    before = pg.execute(COUNTS).fetchone()
+    with pytest.raises(LoadError) as caught:
+        add_tracings(env.url, [good], "connectem", "absent",
+                     after_write=graph_writer(env.settings, "absent"))
+    assert str(caught.value) == (
+        "graph: dataset 'absent' is not loaded in the graph, so its tracings cannot be added "
+        "there. Load it first, or add the tracings with --no-graph."
+    )
+    assert pg.execute(COUNTS).fetchone() == before

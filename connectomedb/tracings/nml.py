@@ -260,7 +260,8 @@ def read_nml(path: Path, *, labels: bool = False, sha256: str | None = None) -> 
             f"{type(error).__name__}: {error}",
             hint="Nothing of this batch was loaded.",
         ) from None
-    scale = tuple(float(v) for v in nml.parameters.scale.factor)
+    sx, sy, sz = (float(v) for v in nml.parameters.scale.factor)
+    scale = (sx, sy, sz)
     comments = {c.node: c.content for c in nml.comments}
     branch = {b.id for b in nml.branchpoints}
     tree_rows = []
@@ -312,7 +313,7 @@ def read_nml(path: Path, *, labels: bool = False, sha256: str | None = None) -> 
         path=path,
         sha256=sha256 or sha256_of(path),
         experiment=nml.parameters.name,
-        scale=scale,  # type: ignore[arg-type]
+        scale=scale,
         trees=pd.DataFrame(tree_rows, columns=["tree_id", "name", "group_id", "label"]).astype(
             {"group_id": "Int64"}
         ),
