@@ -18,7 +18,7 @@ graph --dataset NAME`` copies every tracing of the dataset from PostgreSQL into 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import psycopg
@@ -83,15 +83,13 @@ def tracing_frames(conn: psycopg.Connection, file_ids: list[int]) -> TracingFram
     return TracingFrames(trees, nodes, edges)
 
 
-class PendingGraphWrite:
+class PendingGraphWrite(Protocol):
     """A graph copy prepared inside the PostgreSQL transaction: ``commit`` after PostgreSQL
     committed, ``abort`` otherwise."""
 
-    def commit(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    def commit(self) -> None: ...
 
-    def abort(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    def abort(self) -> None: ...
 
 
 def graph_writer(settings: Settings, dataset: str, *, replace: bool = False) -> Any:

@@ -112,6 +112,22 @@ def check_nml(path: Path) -> None:
             node_lines[node] = line
             tree_nodes.add(node)
             return
+        if name == "edge":  # as many as nodes: the same fast path
+            try:
+                source, target = int(attrs["source"]), int(attrs["target"])
+            except (KeyError, ValueError):
+                check_attributes(name, attrs, line)
+                raise _problem(path, line, name, "integer source, target", repr(attrs)) from None
+            for role, node in (("source", source), ("target", target)):
+                if node not in tree_nodes:
+                    raise _problem(
+                        path,
+                        line,
+                        name,
+                        f"a {role} node of the same tree",
+                        f"{role}={node}, which is not a node of that tree",
+                    )
+            return
         if name in ("parameters", "scale", "experiment"):
             seen.add(name)
         check_attributes(name, attrs, line)
@@ -127,17 +143,6 @@ def check_nml(path: Path) -> None:
                 )
             tree_lines[tree] = line
             tree_nodes.clear()
-        elif name == "edge":
-            for role in ("source", "target"):
-                node = int(attrs[role])
-                if node not in tree_nodes:
-                    raise _problem(
-                        path,
-                        line,
-                        name,
-                        f"a {role} node of the same tree",
-                        f"{role}={node}, which is not a node of that tree",
-                    )
         elif name in ("comment", "branchpoint"):
             role = "node" if name == "comment" else "id"
             pending.append((int(attrs[role]), name, line, role))
