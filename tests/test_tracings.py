@@ -330,6 +330,7 @@ def test_a_dataset_without_a_graph_is_refused_and_nothing_is_stored(
     env: TracingEnv, pg: psycopg.Connection, tmp_path: Path
 ) -> None:
     good = _bad_nml(tmp_path / "lonely.nml", GOOD_NODE)
+    good.write_text(good.read_text().replace('name="t"', 'name="lonely"'))  # a new file
     before = pg.execute(COUNTS).fetchone()
     with pytest.raises(LoadError) as caught:
         add_tracings(env.url, [good], "connectem", "absent",

@@ -4,6 +4,10 @@ Unlike the connectome tables these are plain (not partitioned) and independent o
 versions: a tracing file is stored once, identified by its SHA-256, and evaluated against any
 loaded dataset by name. IDs (``file_id``, ``tracing_id``, ``cube_id``) are assigned by the
 loader under a table lock, so a batch is numbered consecutively.
+
+``tracing_node`` and ``tracing_edge`` carry no foreign key to ``tracing``: the loader writes
+a tree with its nodes and edges in one transaction, and the per-row key check cost eight
+times the COPY itself (1M edges: 18 s against 2 s).
 """
 
 from __future__ import annotations
@@ -96,7 +100,6 @@ tracing_node = Table(
         comment="segment under the node; NULL until looked up, 0 = on no segment",
     ),
     PrimaryKeyConstraint("tracing_id", "node_id"),
-    ForeignKeyConstraint(["tracing_id"], ["tracing.tracing_id"], ondelete="CASCADE"),
     Index(None, "segment_id"),
     comment="nodes of each tracing (global voxel coordinates)",
 )
@@ -108,7 +111,6 @@ tracing_edge = Table(
     Column("source_id", Integer, nullable=False),
     Column("target_id", Integer, nullable=False),
     Column("length_um", Double, nullable=False, comment="with the file's voxel size"),
-    ForeignKeyConstraint(["tracing_id"], ["tracing.tracing_id"], ondelete="CASCADE"),
     Index(None, "tracing_id"),
     comment="edges of each tracing",
 )

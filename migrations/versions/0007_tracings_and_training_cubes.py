@@ -185,12 +185,6 @@ def upgrade() -> None:
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("length_um", sa.Double(), nullable=False, comment="with the file's voxel size"),
-        sa.ForeignKeyConstraint(
-            ["tracing_id"],
-            ["tracing.tracing_id"],
-            name=op.f("fk_tracing_edge_tracing_id_tracing"),
-            ondelete="CASCADE",
-        ),
         comment="edges of each tracing",
     )
     op.create_index(
@@ -211,12 +205,6 @@ def upgrade() -> None:
             sa.BigInteger(),
             nullable=True,
             comment="segment under the node; NULL until looked up, 0 = on no segment",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tracing_id"],
-            ["tracing.tracing_id"],
-            name=op.f("fk_tracing_node_tracing_id_tracing"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("tracing_id", "node_id", name=op.f("pk_tracing_node")),
         comment="nodes of each tracing (global voxel coordinates)",
