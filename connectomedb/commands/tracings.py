@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from connectomedb.commands.options import quiet_option, settings_from, store_options
+from connectomedb.commands.options import settings_from, store_options
 from connectomedb.tracings.store import KINDS
 
 
@@ -16,7 +16,7 @@ def register(group: click.Group) -> None:
 
 @click.group("tracings")
 def tracings() -> None:
-    """Skeleton tracings (webKnossos NML): add them, list them.
+    """Skeleton tracings (webKnossos NML): add, list, link nodes to segments.
 
     \b
     Example:
@@ -35,7 +35,6 @@ def tracings() -> None:
 )
 @click.option("--no-graph", is_flag=True, help="Store in PostgreSQL only, not in the graph.")
 @store_options
-@quiet_option
 def add(
     paths: tuple[Path, ...],
     kind: str,
@@ -44,7 +43,6 @@ def add(
     home: str | None,
     postgres_url: str | None,
     graph_url: str | None,
-    quiet: bool,
 ) -> None:
     """Add the NML files PATHS (files, or folders searched for *.nml) as one batch.
 
