@@ -69,6 +69,8 @@ def write_connectem(
     rng = np.random.default_rng(seed)
     outdir.mkdir(parents=True, exist_ok=True)
     chosen = _neurites(dataset, min_nodes)
+    per_file = max(per_file, -(-len(chosen) // 200))  # at most about 200 files
+    index = {n: i for i, n in enumerate(chosen)}
     truth: list[dict[str, Any]] = []
     node_rows: list[tuple[str, int, int, int]] = []
     for start in range(0, len(chosen), per_file):
@@ -91,8 +93,8 @@ def write_connectem(
                 nodes[gap[0]].comment = "gap"
             merger = None
             if rng.random() < 0.5:
-                others = [n for n in chosen if n != (kind, id_)]
-                other = others[int(rng.integers(len(others)))]
+                pick = int(rng.integers(len(chosen) - 1))  # any neurite but this one
+                other = chosen[pick + (pick >= index[(kind, id_)])]
                 oxyz, osegs, _ = _skeleton(dataset, *other)
                 k = min(3, len(oxyz))
                 # Placed next to the last node (a merger is where two neurites touch); the
