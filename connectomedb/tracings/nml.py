@@ -309,19 +309,36 @@ def read_nml(path: Path, *, labels: bool = False, sha256: str | None = None) -> 
         }
     )
     pairs = np.concatenate(edge_parts) if edge_parts else np.empty((0, 3), dtype="int64")
-    edges = pd.DataFrame(pairs, columns=["tree_id", "source_id", "target_id"])
-    edges["length_um"] = edge_lengths_um(nodes, edges, scale)
+    edges = pd.DataFrame(
+        {
+            "tree_id": pairs[:, 0],
+            "source_id": pairs[:, 1],
+            "target_id": pairs[:, 2],
+            "length_um": edge_lengths_um(ids_array, positions, pairs[:, 1], pairs[:, 2], scale),
+        }
+    )
+    group_rows = _group_rows(nml.groups, None)
     groups = pd.DataFrame(
-        _group_rows(nml.groups, None), columns=["group_id", "parent_group_id", "name"]
-    ).astype({"group_id": "int64", "parent_group_id": "Int64"})
+        {
+            "group_id": np.array([g[0] for g in group_rows], dtype="int64"),
+            "parent_group_id": pd.array([g[1] for g in group_rows], dtype="Int64"),
+            "name": [g[2] for g in group_rows],
+        }
+    )
+    trees = pd.DataFrame(
+        {
+            "tree_id": np.array([t[0] for t in tree_rows], dtype="int64"),
+            "name": [t[1] for t in tree_rows],
+            "group_id": pd.array([t[2] for t in tree_rows], dtype="Int64"),
+            "label": [t[3] for t in tree_rows],
+        }
+    )
     return NmlFile(
         path=path,
         sha256=sha256 or sha256_of(path),
         experiment=nml.parameters.name,
         scale=scale,
-        trees=pd.DataFrame(tree_rows, columns=["tree_id", "name", "group_id", "label"]).astype(
-            {"group_id": "Int64"}
-        ),
+        trees=trees,
         groups=groups,
         nodes=nodes,
         edges=edges,
@@ -337,12 +354,17 @@ def _group_rows(groups: Any, parent: int | None) -> list[tuple[int, int | None, 
 
 
 def edge_lengths_um(
-    nodes: pd.DataFrame, edges: pd.DataFrame, scale: tuple[float, float, float]
+    node_ids: np.ndarray,
+    positions: np.ndarray,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    scale: tuple[float, float, float],
 ) -> np.ndarray:
-    """Euclidean length of each edge in µm (node positions in voxels, ``scale`` in nm)."""
-    if edges.empty:
+    """Euclidean length of each edge in µm (node positions in voxels, ``scale`` in nm); every
+    source and target is one of ``node_ids`` (the check guarantees it)."""
+    if len(sources) == 0:
         return np.zeros(0)
-    xyz = nodes.set_index("node_id")[["x", "y", "z"]]
-    a = xyz.loc[edges["source_id"].to_numpy()].to_numpy(dtype="float64")
-    b = xyz.loc[edges["target_id"].to_numpy()].to_numpy(dtype="float64")
+    order = np.argsort(node_ids, kind="stable")
+    a = positions[order[np.searchsorted(node_ids, sources, sorter=order)]]
+    b = positions[order[np.searchsorted(node_ids, targets, sorter=order)]]
     return np.sqrt((((a - b) * np.asarray(scale)) ** 2).sum(axis=1)) / 1000.0
