@@ -239,10 +239,10 @@ TRACING_LABELS: tuple[NodeLabel, ...] = (
     ),
     NodeLabel(
         "TracingNode",
-        "uid",
+        "node_key",
         (
             _DATASET,
-            _p("uid", _I64, "tracing_id * 2^32 + node_id"),
+            _p("node_key", _I64, "tracing_id * 2^32 + node_id"),
             _p("tracing_id", _I64),
             _p("node_id", _I64, "<node id> in the file"),
             _p("x", _I32),

@@ -55,7 +55,7 @@ def _frame(conn: psycopg.Connection, sql: str, files: list[int]) -> pd.DataFrame
 @dataclass
 class TracingFrames:
     """The graph rows of some tracings: ``tracings`` (Tracing props), ``nodes``
-    (TracingNode props), ``edges`` (from uid, to uid, length_um)."""
+    (TracingNode props), ``edges`` (from node_key, to node_key, length_um)."""
 
     tracings: pd.DataFrame
     nodes: pd.DataFrame
@@ -71,7 +71,7 @@ def tracing_frames(conn: psycopg.Connection, file_ids: list[int]) -> TracingFram
     """Read the rows of ``file_ids`` (inside the caller's transaction)."""
     trees = _frame(conn, _TREE_SQL, file_ids)
     nodes = _frame(conn, _NODE_SQL, file_ids)
-    nodes.insert(0, "uid", uid(nodes["tracing_id"].astype("int64"), nodes["node_id"]))
+    nodes.insert(0, "node_key", uid(nodes["tracing_id"].astype("int64"), nodes["node_id"]))
     edges = _frame(conn, _EDGE_SQL, file_ids)
     edges = pd.DataFrame(
         {

@@ -81,7 +81,7 @@ def write_tracings(conn: Any, frames: TracingFrames, key: str, *, replace: bool 
     has_node = pa.table(
         {
             "from": pa.array(frames.nodes["tracing_id"].astype("int64")),
-            "to": pa.array(frames.nodes["uid"].astype("int64")),
+            "to": pa.array(frames.nodes["node_key"].astype("int64")),
         }
     )
     traced = pa.table(

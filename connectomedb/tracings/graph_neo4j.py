@@ -23,19 +23,19 @@ CONSTRAINTS = (
     f"CREATE CONSTRAINT tracing_key IF NOT EXISTS FOR (t:{q('Tracing')}) "
     f"REQUIRE (t.{q('dataset')}, t.{q('id')}) IS UNIQUE",
     f"CREATE CONSTRAINT tracing_node_key IF NOT EXISTS FOR (n:{q('TracingNode')}) "
-    f"REQUIRE (n.{q('dataset')}, n.{q('uid')}) IS UNIQUE",
+    f"REQUIRE (n.{q('dataset')}, n.{q('node_key')}) IS UNIQUE",
 )
 CREATE_TRACINGS = f"UNWIND $rows AS r CREATE (t:{q('Tracing')}) SET t = r"
 CREATE_NODES = f"UNWIND $rows AS r CREATE (n:{q('TracingNode')}) SET n = r"
 CREATE_HAS_NODE = (
     f"UNWIND $rows AS r MATCH (t:{q('Tracing')} {{{q('dataset')}: $dataset, {q('id')}: "
     f"r.{q('tracing_id')}}}) MATCH (n:{q('TracingNode')} {{{q('dataset')}: $dataset, "
-    f"{q('uid')}: r.{q('uid')}}}) CREATE (t)-[:{q('HAS_NODE')}]->(n)"
+    f"{q('node_key')}: r.{q('node_key')}}}) CREATE (t)-[:{q('HAS_NODE')}]->(n)"
 )
 CREATE_TRACED_TO = (
     f"UNWIND $rows AS r MATCH (a:{q('TracingNode')} {{{q('dataset')}: $dataset, "
-    f"{q('uid')}: r.source}}) MATCH (b:{q('TracingNode')} {{{q('dataset')}: $dataset, "
-    f"{q('uid')}: r.target}}) CREATE (a)-[:{q('TRACED_TO')} "
+    f"{q('node_key')}: r.source}}) MATCH (b:{q('TracingNode')} {{{q('dataset')}: $dataset, "
+    f"{q('node_key')}: r.target}}) CREATE (a)-[:{q('TRACED_TO')} "
     f"{{{q('length_um')}: r.{q('length_um')}}}]->(b)"
 )
 
@@ -107,7 +107,7 @@ def prepare_neo4j(
         batches = [
             (CREATE_TRACINGS, _records(frames.tracings, key)),
             (CREATE_NODES, _records(frames.nodes, key)),
-            (CREATE_HAS_NODE, _records(frames.nodes[["tracing_id", "uid"]])),
+            (CREATE_HAS_NODE, _records(frames.nodes[["tracing_id", "node_key"]])),
             (
                 CREATE_TRACED_TO,
                 _records(frames.edges.rename(columns={"from": "source", "to": "target"})),
