@@ -36,6 +36,8 @@ COMMAND_MODULES = (
     "volumes",
     "locate",
     "check",
+    "tracings",
+    "training",
 )
 
 

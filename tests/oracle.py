@@ -550,6 +550,21 @@ ORACLES: dict[str, Callable[..., pd.DataFrame]] = {
 }
 
 
+def _no_tracings(name: str) -> Callable[..., pd.DataFrame]:
+    """The tracing queries on a source dataset, which has no tracings: no rows. (On datasets
+    with tracings their oracle is tests/tracing_env.py.)"""
+
+    def oracle(source: SourceDataset, **params: Any) -> pd.DataFrame:
+        from connectomedb.queries import get_query
+
+        return pd.DataFrame(columns=list(get_query(name).columns))
+
+    return oracle
+
+
+ORACLES.update({name: _no_tracings(name) for name in ("tracing_evaluation", "tracing_overlaps")})
+
+
 def answer(name: str, source: SourceDataset, **params: Any) -> pd.DataFrame:
     """The oracle's answer to the named query (parameters as the query's, minus ``dataset``)."""
     return ORACLES[name](source, **params)

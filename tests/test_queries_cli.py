@@ -33,7 +33,11 @@ def stores(pg_url: str, tmp_path: Path) -> tuple[str, Path]:
 
 
 def _invoke(args: list[str]) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, args)
+    try:
+        runner = CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into stdout by default
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 always keeps them apart
+    result = runner.invoke(main, args)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -40,8 +40,15 @@ MODEL_TABLES = {
 }
 
 
+#: Plain tables of tracings and training cubes (connectomedb/schema/tracings.py).
+TRACING_TABLES = {
+    "tracing_file", "tracing_group", "tracing", "tracing_node", "tracing_edge",
+    "training_cube", "training_interface", "training_label_count",
+}
+
+
 def test_tables_are_those_of_the_model() -> None:
-    assert set(metadata.tables) == MODEL_TABLES
+    assert set(metadata.tables) == MODEL_TABLES | TRACING_TABLES
 
 
 def test_every_data_table_starts_with_dataset_id_and_is_partitioned_by_it() -> None:

@@ -96,6 +96,12 @@ def _size(n: float) -> str:
     help="Edge of the volume cubes in voxels, 8-256 (the published cubes have 1024: 216 of "
     "them would take about a terabyte).",
 )
+@click.option(
+    "--tracings",
+    is_flag=True,
+    help="Also write NML tracings of the neurites (tracings/) and SynEM-layout cubes "
+    "(training/), with their truth.",
+)
 @quiet_option
 def synth(
     outdir: Path,
@@ -105,6 +111,7 @@ def synth(
     force: bool,
     volumes: bool,
     cube_size: int,
+    tracings: bool,
     quiet: bool,
 ) -> None:
     """Write a synthetic dataset in the published L4dense file layout into OUTDIR.
@@ -118,6 +125,7 @@ def synth(
       connectomedb synth demo-data --scale demo --seed 0
       connectomedb synth old-layout --variant old-names --variant minimal
       connectomedb synth small-volumes --volumes --cube-size 32
+      connectomedb synth demo-data --tracings
     """
     if volumes and variants and set(variants) != {"current"}:
         raise click.UsageError("--volumes needs the published layout (no --variant).")
@@ -170,6 +178,10 @@ def synth(
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    if tracings:
+        from connectomedb.tracings.synth import write_tracings_and_cubes
+
+        write_tracings_and_cubes(result.dataset, outdir, seed=seed)
     elapsed = time.perf_counter() - started
 
     c = result.truth["counts"]

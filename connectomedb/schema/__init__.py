@@ -2,5 +2,13 @@
 
 from connectomedb.schema import volumes as _volumes  # noqa: F401  (registers its tables)
 from connectomedb.schema.relational import DATA_TABLES, PARTITION_SCHEMA, Base, metadata
+from connectomedb.schema.tracings import TRACING_TABLES, TRAINING_TABLES
 
-__all__ = ["DATA_TABLES", "PARTITION_SCHEMA", "Base", "metadata"]
+__all__ = [
+    "DATA_TABLES",
+    "PARTITION_SCHEMA",
+    "TRACING_TABLES",
+    "TRAINING_TABLES",
+    "Base",
+    "metadata",
+]

@@ -218,6 +218,53 @@ REL_TYPES: tuple[RelType, ...] = (
     ),
 )
 
+#: Skeleton tracings (``connectomedb tracings add --dataset``), kept apart from the load's
+#: model: a load does not build them; they are added to the dataset's current graph.
+TRACING_LABELS: tuple[NodeLabel, ...] = (
+    NodeLabel(
+        "Tracing",
+        "id",
+        (
+            _DATASET,
+            _p("id", _I64, "tracing_id of PostgreSQL"),
+            _p("file", _STR, "NML file name"),
+            _p("kind", _STR, "tracing set"),
+            _p("tree_id", _I64, "<thing id> in the file"),
+            _p("name", _STR),
+            _p("label", _STR, "neurite type, if any"),
+            _p("nodes", _I64),
+            _p("path_length_um", _F64),
+        ),
+        "one per tree of an NML file",
+    ),
+    NodeLabel(
+        "TracingNode",
+        "node_key",
+        (
+            _DATASET,
+            _p("node_key", _I64, "tracing_id * 2^32 + node_id"),
+            _p("tracing_id", _I64),
+            _p("node_id", _I64, "<node id> in the file"),
+            _p("x", _I32),
+            _p("y", _I32),
+            _p("z", _I32),
+            _p("radius", _F64),
+            _p("comment", _STR),
+            _p("branch_point", _BOOL),
+            _p("segment_id", _I64, "segment under the node; null until looked up, 0 = none"),
+        ),
+    ),
+)
+TRACING_RELS: tuple[RelType, ...] = (
+    RelType("HAS_NODE", (("Tracing", "TracingNode"),)),
+    RelType(
+        "TRACED_TO",
+        (("TracingNode", "TracingNode"),),
+        (_p("length_um", _F64, "edge length"),),
+        "an edge of the tracing (source to target as in the file)",
+    ),
+)
+
 NODES: dict[str, NodeLabel] = {n.name: n for n in NODE_LABELS}
 RELS: dict[str, RelType] = {r.name: r for r in REL_TYPES}
 
@@ -229,8 +276,10 @@ REL_PAIRS: tuple[tuple[str, str, str], ...] = tuple(
 _IDENTIFIERS = (
     set(NODES)
     | set(RELS)
-    | {p.name for n in NODE_LABELS for p in n.props}
-    | {p.name for r in REL_TYPES for p in r.props}
+    | {p.name for n in NODE_LABELS + TRACING_LABELS for p in n.props}
+    | {p.name for r in REL_TYPES + TRACING_RELS for p in r.props}
+    | {n.name for n in TRACING_LABELS}
+    | {r.name for r in TRACING_RELS}
 )
 
 

@@ -51,6 +51,8 @@ from connectomedb.schema.graph import (
     NODES,
     REL_TYPES,
     RELS,
+    TRACING_LABELS,
+    TRACING_RELS,
     PropType,
     quote_identifier,
 )
@@ -67,14 +69,15 @@ q = quote_identifier
 
 
 def ladybug_ddl() -> list[str]:
-    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements of the whole model."""
+    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements of the whole model (the
+    tracing tables too, empty until tracings are added, so their queries find no rows)."""
     statements = []
-    for node in NODE_LABELS:
+    for node in NODE_LABELS + TRACING_LABELS:
         cols = ", ".join(f"{q(p.name)} {p.type.ladybug}" for p in node.props)
         statements.append(
             f"CREATE NODE TABLE {q(node.name)}({cols}, PRIMARY KEY({q(node.key)}))"
         )
-    for rel in REL_TYPES:
+    for rel in REL_TYPES + TRACING_RELS:
         parts = [f"FROM {q(a)} TO {q(b)}" for a, b in rel.endpoints]
         parts += [f"{q(p.name)} {p.type.ladybug}" for p in rel.props]
         statements.append(f"CREATE REL TABLE {q(rel.name)}({', '.join(parts)})")

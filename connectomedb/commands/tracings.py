@@ -1,0 +1,163 @@
+"""``connectomedb tracings``: NML skeleton tracings into PostgreSQL and the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from connectomedb.commands.options import settings_from, store_options
+from connectomedb.tracings.store import KINDS
+
+
+def register(group: click.Group) -> None:
+    group.add_command(tracings)
+
+
+@click.group("tracings")
+def tracings() -> None:
+    """Skeleton tracings (webKnossos NML): add, list, link nodes to segments.
+
+    \b
+    Example:
+      connectomedb tracings add demo-data/tracings/connectem --kind connectem --dataset demo
+      connectomedb tracings list
+    """
+
+
+@tracings.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", required=True, type=click.Choice(KINDS), help="Which tracing set.")
+@click.option(
+    "--dataset",
+    default=None,
+    help="The loaded dataset the tracings belong to; also copies them into its graph.",
+)
+@click.option("--no-graph", is_flag=True, help="Store in PostgreSQL only, not in the graph.")
+@store_options
+def add(
+    paths: tuple[Path, ...],
+    kind: str,
+    dataset: str | None,
+    no_graph: bool,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
+    """Add the NML files PATHS (files, or folders searched for *.nml) as one batch.
+
+    Every file is checked before anything is stored; a bad file is reported with its line
+    and element, and nothing of the batch is stored. Files already added (same SHA-256) are
+    skipped, so adding the same files again does nothing.
+
+    \b
+    Example:
+      connectomedb tracings add typeem/training-and-test-data --kind typeem
+      connectomedb tracings add manual-neuron-reconstructions --kind manual-neurons \\
+          --dataset l4dense
+    """
+    from connectomedb.stores import postgres
+    from connectomedb.tracings.store import add_tracings, find_nml_files
+
+    settings = settings_from(home, postgres_url, graph_url)
+    files = find_nml_files(paths)
+    target = postgres.resolve(settings)
+    after_write = None
+    if dataset is not None and not no_graph:
+        from connectomedb.tracings.graph import graph_writer
+
+        after_write = graph_writer(settings, dataset)
+    report = add_tracings(target.url, files, kind, dataset, after_write=after_write)
+    if report.files_added:
+        click.echo(
+            f"Added {len(report.files_added)} file(s): {report.tracings:,} tracings, "
+            f"{report.nodes:,} nodes, {report.edges:,} edges "
+            f"(read {report.read_seconds:.1f} s, stored {report.write_seconds:.1f} s)."
+        )
+    if report.files_skipped:
+        click.echo(f"Skipped {len(report.files_skipped)} file(s) already added.")
+
+
+@tracings.command("list")
+@store_options
+def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+    """List the added tracing files with their counts.
+
+    \b
+    Example:
+      connectomedb tracings list
+    """
+    from connectomedb.stores import postgres
+
+    settings = settings_from(home, postgres_url, graph_url)
+    target = postgres.resolve(settings)
+    with postgres.connect(target.url) as conn:
+        rows = conn.execute(
+            "SELECT file_id, kind, coalesce(dataset, ''), name, trees, nodes FROM tracing_file"
+            " ORDER BY file_id"
+        ).fetchall()
+    click.echo("file_id\tkind\tdataset\tname\ttrees\tnodes")
+    for row in rows:
+        click.echo("\t".join(str(v) for v in row))
+
+
+@tracings.command("segments")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", default=None, help="Also refresh the tracings in its graph.")
+@store_options
+def segments(
+    csv_file: Path,
+    dataset: str | None,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
+    """Set the segment under each tracing node from CSV_FILE.
+
+    CSV_FILE has the columns file (NML file name), tree_id, node_id, segment_id (0 = on no
+    segment), one row per node; the synthetic tracings come with such a file
+    (node_segments.csv). Until the segmentation volume can be looked up, this is how the
+    column the evaluation queries read gets filled.
+
+    \b
+    Example:
+      connectomedb tracings segments demo-data/tracings/connectem/node_segments.csv \\
+          --dataset demo
+    """
+    from connectomedb.stores import postgres
+    from connectomedb.tracings.segments import read_node_segments, store_node_segments
+
+    settings = settings_from(home, postgres_url, graph_url)
+    frame = read_node_segments(csv_file)
+    target = postgres.resolve(settings)
+    updated, missing = store_node_segments(target.url, frame, csv_file)
+    click.echo(f"Set the segment of {updated:,} nodes.")
+    if missing:
+        click.echo(f"{missing:,} rows name no stored node (file, tree_id, node_id); skipped.")
+    if dataset is not None:
+        from connectomedb.tracings.graph import sync_graph
+
+        files = sync_graph(settings, target.url, dataset)
+        click.echo(f"Graph of {dataset!r}: tracings of {files} file(s) refreshed.")
+
+
+@tracings.command("graph")
+@click.option("--dataset", required=True, help="The dataset whose graph gets the tracings.")
+@store_options
+def graph(dataset: str, home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+    """Copy the tracings of DATASET from PostgreSQL into its graph again.
+
+    A reload of the dataset builds a new graph without tracings; this puts them back
+    (replacing any there).
+
+    \b
+    Example:
+      connectomedb tracings graph --dataset demo
+    """
+    from connectomedb.stores import postgres
+    from connectomedb.tracings.graph import sync_graph
+
+    settings = settings_from(home, postgres_url, graph_url)
+    target = postgres.resolve(settings)
+    files = sync_graph(settings, target.url, dataset)
+    click.echo(f"Graph of {dataset!r}: tracings of {files} file(s) copied.")

@@ -1,0 +1,1 @@
+"""Skeleton tracings (webKnossos NML): reading, storing, the graph copy, synthetic ones."""

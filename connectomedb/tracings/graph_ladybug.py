@@ -1,0 +1,152 @@
+"""Tracings into the embedded LadybugDB graph of a dataset: a copy-on-write version.
+
+See :mod:`connectomedb.tracings.graph`. The dataset's ``.lock`` is held from the copy to the
+switch, so a load of the dataset and a tracing batch never interleave.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from connectomedb.errors import LoadError
+from connectomedb.etl.load.graph.ladybug import (
+    DB_FILE,
+    LOCK,
+    POINTER,
+    _execute,
+    _fsync_dir,
+    _Lock,
+    _remove_other_versions,
+    constant_strings,
+    current_version,
+    dataset_dir,
+    new_version,
+)
+from connectomedb.schema.graph import TRACING_LABELS, TRACING_RELS, PropType, quote_identifier
+from connectomedb.tracings.graph import PendingGraphWrite, TracingFrames, not_loaded
+
+q = quote_identifier
+
+_ARROW = {
+    PropType.INT32: pa.int32(),
+    PropType.INT64: pa.int64(),
+    PropType.DOUBLE: pa.float64(),
+    PropType.STRING: pa.string(),
+    PropType.BOOL: pa.bool_(),
+}
+
+
+def tracing_ddl() -> list[str]:
+    """``CREATE … IF NOT EXISTS`` of the tracing tables (a graph built by a load lacks them)."""
+    out = []
+    for node in TRACING_LABELS:
+        cols = ", ".join(f"{q(p.name)} {p.type.ladybug}" for p in node.props)
+        out.append(
+            f"CREATE NODE TABLE IF NOT EXISTS {q(node.name)}({cols}, PRIMARY KEY({q(node.key)}))"
+        )
+    for rel in TRACING_RELS:
+        parts = [f"FROM {q(a)} TO {q(b)}" for a, b in rel.endpoints]
+        parts += [f"{q(p.name)} {p.type.ladybug}" for p in rel.props]
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {q(rel.name)}({', '.join(parts)})")
+    return out
+
+
+def _node_table(label_index: int, frame: Any, key: str) -> pa.Table:
+    label = TRACING_LABELS[label_index]
+    arrays = [constant_strings(key, len(frame))]
+    names = ["dataset"]
+    for prop in label.data_props:
+        arrays.append(pa.Array.from_pandas(frame[prop.name], type=_ARROW[prop.type]))
+        names.append(prop.name)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def write_tracings(conn: Any, frames: TracingFrames, key: str, *, replace: bool = False) -> None:
+    """Create the tables if needed and ``COPY`` the frames (an open read-write connection);
+    ``replace``: remove the tracings already there first."""
+    for ddl in tracing_ddl():
+        _execute(conn, ddl)
+    if replace:
+        for label in ("TracingNode", "Tracing"):
+            _execute(conn, f"MATCH (n:{q(label)}) DETACH DELETE n")
+    copies = [
+        (q("Tracing"), _node_table(0, frames.tracings, key)),
+        (q("TracingNode"), _node_table(1, frames.nodes, key)),
+    ]
+    has_node = pa.table(
+        {
+            "from": pa.array(frames.nodes["tracing_id"].astype("int64")),
+            "to": pa.array(frames.nodes["node_key"].astype("int64")),
+        }
+    )
+    traced = pa.table(
+        {
+            "from": pa.array(frames.edges["from"].astype("int64")),
+            "to": pa.array(frames.edges["to"].astype("int64")),
+            "length_um": pa.array(frames.edges["length_um"].astype("float64")),
+        }
+    )
+    copies += [(q("HAS_NODE"), has_node), (q("TRACED_TO"), traced)]
+    for name, table in copies:
+        if table.num_rows:
+            _execute(conn, f"COPY {name} FROM $rows_in", {"rows_in": table}, f"tracings {name}")
+
+
+class LadybugTracingWrite(PendingGraphWrite):
+    def __init__(self, base: Path, version: str, lock: _Lock) -> None:
+        self.base, self.version, self._lock = base, version, lock
+
+    def commit(self) -> None:
+        tmp = self.base / f"{POINTER}.{self.version}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(self.version + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.base / POINTER)
+        _fsync_dir(self.base)
+        _remove_other_versions(self.base, keep=self.version)
+        self._lock.release()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.base / self.version, ignore_errors=True)
+        self._lock.release()
+
+
+def prepare_ladybug(
+    root: Path, dataset: str, frames: TracingFrames, *, replace: bool = False
+) -> LadybugTracingWrite:
+    """Copy the current version, write the tracings into the copy; switched in by commit."""
+    import ladybug
+
+    base = dataset_dir(root, dataset)
+    if current_version(root, dataset) is None:
+        raise not_loaded(dataset)
+    lock = _Lock(base / LOCK, dataset)
+    version = new_version()
+    try:
+        current = current_version(root, dataset)
+        if current is None:
+            raise not_loaded(dataset)
+        shutil.copytree(base / current, base / version)
+        db = ladybug.Database(str(base / version / DB_FILE), auto_checkpoint=False)
+        try:
+            conn = ladybug.Connection(db)
+            try:
+                write_tracings(conn, frames, dataset, replace=replace)
+                _execute(conn, "CHECKPOINT")
+            finally:
+                conn.close()
+        finally:
+            db.close()
+    except BaseException as error:
+        shutil.rmtree(base / version, ignore_errors=True)
+        lock.release()
+        if isinstance(error, RuntimeError):
+            raise LoadError(f"graph: LadybugDB refused the tracings: {error}") from error
+        raise
+    return LadybugTracingWrite(base, version, lock)

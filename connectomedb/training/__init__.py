@@ -1,0 +1,1 @@
+"""Training and test data: the SynEM cubes (catalogue in PostgreSQL, voxels in the files)."""
