@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from connectomedb.etl.frames import (
     Synapses,
     Targets,
 )
+from connectomedb.etl.motifs import motif_frames
 
 AXON_CLASSES = [(1, "corticocortical", "Corticocortical"),
                 (2, "thalamocortical", "Thalamocortical"),
@@ -253,8 +255,23 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
         "IN_CLASS": ax.n + tg.n,
         "CONNECTS_TO": len(pairs),
         "CLASS_CONNECTS_TO": len(class_pairs),
+        "SHARES_TARGETS": _pairs_sharing_two(pairs, tg, tg_names),
     }
+    # The histogram's rows are checked by the motif queries against the oracle.
+    nodes["MotifHistogram"] = len(motif_frames(src).histogram)
     return nodes, rels
+
+
+def _pairs_sharing_two(pairs: pd.DataFrame, tg: Any, tg_names: dict[Any, Any]) -> int:
+    """Axon pairs sharing at least two targets: over all targets plus per target class."""
+    frame = pairs.assign(
+        cls=[tg_names.get(int(tg.class_code[t - 1]), "Unknown") for t in pairs.target]
+    )
+    both = frame.merge(frame, on="target")
+    both = both[both.axon_x < both.axon_y]
+    every = both.groupby(["axon_x", "axon_y"]).size()
+    per_class = both.groupby(["cls_x", "axon_x", "axon_y"]).size()
+    return int((every >= 2).sum() + (per_class >= 2).sum())
 
 
 def axon_contacts(src: SourceDataset, axon: int) -> pd.DataFrame:

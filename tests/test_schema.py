@@ -34,6 +34,9 @@ MODEL_TABLES = {
     "axon_skeleton_edge",
     "target_skeleton_edge",
     "class_connectome",
+    "connection",
+    "axon_pair",
+    "motif_histogram",
 }
 
 

@@ -278,10 +278,40 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     rels[("CLASS_CONNECTS_TO", "AxonClass", "TargetClass")] = _class_connections(
         connects, axon_classes, target_classes
     )
+    _add_motif_structure(source, nodes, rels)
     missing = set(REL_PAIRS) ^ set(rels)
     if missing:  # pragma: no cover - guards the model and this function staying in step
         raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
     return GraphFrames(nodes=nodes, rels={k: rels[k] for k in REL_PAIRS})
+
+
+def _add_motif_structure(
+    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
+) -> None:
+    """``MotifHistogram`` nodes and ``SHARES_TARGETS`` relationships
+    (:mod:`connectomedb.etl.motifs`)."""
+    from connectomedb.etl.motifs import motif_frames
+
+    m = motif_frames(source)
+    h = m.histogram
+    nodes["MotifHistogram"] = _frame(
+        "MotifHistogram",
+        {
+            "id": np.arange(1, len(h) + 1, dtype=np.int64),
+            "motif": h["motif"].to_numpy(object),
+            "axon_class": h["axon_class"].to_numpy(object),
+            "target_class": h["target_class"].to_numpy(object),
+            "value": h["value"].to_numpy(np.int64),
+            "instances": h["instances"].to_numpy(np.int64),
+        },
+    )
+    p = m.pairs
+    rels[("SHARES_TARGETS", "Axon", "Axon")] = _rel(
+        p["axon_a"].to_numpy(np.int64),
+        p["axon_b"].to_numpy(np.int64),
+        target_class=p["target_class"].to_numpy(object),
+        shared=p["shared"].to_numpy(np.int64),
+    )
 
 
 def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 1
+GRAPH_MODEL_VERSION = 2
 
 
 class PropType(enum.Enum):
@@ -182,6 +182,20 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
     NodeLabel(
         "TargetClass", "name", (_DATASET, _p("name", _STR), _p("code", _I16, "smallest code"))
     ),
+    NodeLabel(
+        "MotifHistogram",
+        "id",
+        (
+            _DATASET,
+            _p("id", _I64, "row number"),
+            _p("motif", _STR, "motif query name"),
+            _p("axon_class", _STR, "axon class filter; missing: none"),
+            _p("target_class", _STR, "target class filter; missing: none"),
+            _p("value", _I64, "value of the motif's thresholded quantity"),
+            _p("instances", _I64, "instances with that value"),
+        ),
+        "derived: instances of each motif per class filter and value (connectomedb.etl.motifs)",
+    ),
 )
 
 REL_TYPES: tuple[RelType, ...] = (
@@ -215,6 +229,16 @@ REL_TYPES: tuple[RelType, ...] = (
             _p("connections", _I64, "distinct (axon, target) pairs"),
         ),
         "aggregate: one per (axon class, target class) with a synapse",
+    ),
+    RelType(
+        "SHARES_TARGETS",
+        (("Axon", "Axon"),),
+        (
+            _p("target_class", _STR, "class of the targets counted; missing: every class"),
+            _p("shared", _I64, "targets both axons connect to"),
+        ),
+        "derived: from the smaller axon ID to the larger, per pair sharing at least 2 targets"
+        " (of the class)",
     ),
 )
 

@@ -96,6 +96,9 @@ TABLE_FILES: dict[str, str] = {
     "synapse_post_segment": "synapses.hdf5",
     "segment": "segments.hdf5",
     "class_connectome": "connectome.csv",
+    "connection": "synapses.hdf5",
+    "axon_pair": "synapses.hdf5",
+    "motif_histogram": "synapses.hdf5",
 }
 
 

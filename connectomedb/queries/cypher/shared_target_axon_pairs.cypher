@@ -8,8 +8,22 @@
 // columns: axon_a, axon_b, axon_a_class, axon_b_class, shared_targets
 // rule: 4 (shared target = connected to both), 5. Each pair once: axon_a < axon_b.
 //   Ordered by shared_targets descending, then axon_a, axon_b.
+
+// Reads SHARES_TARGETS (pairs sharing at least 2 targets, per target class, built by the
+// load); pairs sharing one target are not stored, so min_shared below 2 enumerates them from
+// CONNECTS_TO.
+MATCH (x:Axon {dataset: $dataset})-[p:SHARES_TARGETS]->(y:Axon)
+WHERE $min_shared >= 2 AND p.shared >= $min_shared
+  AND (p.target_class = $target_class OR ($target_class IS NULL AND p.target_class IS NULL))
+  AND coalesce($axon_class, x.class) = x.class AND coalesce($axon_class, y.class) = y.class
+WITH x, y, p.shared AS shared_targets
+ORDER BY shared_targets DESC, x.id, y.id
+LIMIT $limit
+RETURN x.id AS axon_a, y.id AS axon_b, x.class AS axon_a_class, y.class AS axon_b_class,
+       shared_targets
+UNION ALL
 MATCH (x:Axon)-[:CONNECTS_TO]->(t:Target {dataset: $dataset})<-[:CONNECTS_TO]-(y:Axon)
-WHERE x.id < y.id
+WHERE $min_shared < 2 AND x.id < y.id
   AND coalesce($axon_class, x.class) = x.class AND coalesce($axon_class, y.class) = y.class
   AND coalesce($target_class, t.class) = t.class
 WITH x, y, count(*) AS shared_targets
