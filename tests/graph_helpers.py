@@ -256,10 +256,25 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
         "CONNECTS_TO": len(pairs),
         "CLASS_CONNECTS_TO": len(class_pairs),
         "SHARES_TARGETS": _pairs_sharing_two(pairs, tg, tg_names),
+        "CLASS_SYNAPSES": _class_type_cells(src, conn, ax_names, tg_names),
     }
     # The histogram's rows are checked by the motif queries against the oracle.
     nodes["MotifHistogram"] = len(motif_frames(src).histogram)
     return nodes, rels
+
+
+def _class_type_cells(src: SourceDataset, conn: pd.DataFrame, ax_names: dict[Any, Any],
+                      tg_names: dict[Any, Any]) -> int:
+    """(axon class, target class) cells plus (axon class, target class, type) cells."""
+    ax, tg, sy = src.axons, src.targets, src.synapses
+    st_names = dict(zip(sy.types.frame.code, sy.types.frame.name, strict=True))
+    cells = {
+        (ax_names.get(int(ax.class_code[a - 1]), "Unknown"),
+         tg_names.get(int(tg.class_code[t - 1]), "Unknown"),
+         st_names.get(int(sy.type_code[s]), "Unknown"))
+        for a, t, s in zip(conn.axon, conn.target, conn.index, strict=True)
+    }
+    return len(cells) + len({c[:2] for c in cells})
 
 
 def _pairs_sharing_two(pairs: pd.DataFrame, tg: Any, tg_names: dict[Any, Any]) -> int:

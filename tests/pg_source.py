@@ -355,6 +355,35 @@ def _class_key(table: CodeTable, codes: np.ndarray) -> np.ndarray:
     return np.array([int(smallest[names[int(c)]]) for c in codes])
 
 
+def _class_stats(src: SourceDataset) -> pd.DataFrame:
+    """class_synapse_stat with pandas: per class pair and type, and over every type."""
+    sy, ax, tg = src.synapses, src.axons, src.targets
+
+    def names(table: CodeTable, codes: np.ndarray) -> list[str]:
+        lookup = dict(zip(table.frame.code.astype(int), table.frame.name, strict=True))
+        return [lookup.get(int(c), "Unknown") for c in codes]
+
+    keep = (sy.axon_id > 0) & (sy.target_id > 0)
+    syn = pd.DataFrame({
+        "axon_class": names(ax.classes, ax.class_code[sy.axon_id[keep] - 1]),
+        "target_class": names(tg.classes, tg.class_code[sy.target_id[keep] - 1]),
+        "synapse_type": names(sy.types, sy.type_code[keep]),
+        "asi": sy.asi_area[keep],
+    })
+    parts = []
+    for keys in (["axon_class", "target_class"], ["axon_class", "target_class", "synapse_type"]):
+        g = syn.groupby(keys).asi
+        part = pd.DataFrame({
+            "synapses": g.size(), "asi_count": g.count(), "asi_mean": g.mean(),
+            "asi_median": g.quantile(0.5), "asi_q1": g.quantile(0.25), "asi_q3": g.quantile(0.75),
+        }).reset_index()
+        if "synapse_type" not in part:
+            part["synapse_type"] = None
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True).astype(object)
+    return out.where(out.notna(), None)
+
+
 def _motif_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
     """connection and axon_pair straight from the synapses; motif_histogram as built (its
     contents are checked by the motif queries against the oracle)."""
@@ -398,13 +427,15 @@ def _motif_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
     histogram = motif_frames(src).histogram.astype(object)
     histogram = histogram.where(histogram.notna(), None)
     return {
+        "class_synapse_stat": _class_stats(src),
         "connection": connection,
         "axon_pair": pd.concat(pairs, ignore_index=True).astype(object),
         "motif_histogram": histogram,
     }
 
 
-FLOAT_COLUMNS = {"path_length_um", "asi_area", "volume_um3"}
+FLOAT_COLUMNS = {"path_length_um", "asi_area", "volume_um3", "asi_mean", "asi_median", "asi_q1",
+                 "asi_q3"}
 
 
 def _norm(value: object, column: str) -> object:

@@ -37,6 +37,7 @@ MODEL_TABLES = {
     "connection",
     "axon_pair",
     "motif_histogram",
+    "class_synapse_stat",
 }
 
 

@@ -293,6 +293,7 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
         ),
     )
     yield from motif_table_frames(source)
+    yield class_stat_frame(source)
 
 
 def class_keys(table: CodeTable, names: pd.Series) -> np.ndarray:
@@ -398,6 +399,25 @@ def source_row_counts(source: SourceDataset) -> dict[str, int]:
     }
 
 
+def class_stat_frame(source: SourceDataset) -> TableFrame:
+    """``class_synapse_stat`` (:mod:`connectomedb.etl.class_stats`)."""
+    from connectomedb.etl.class_stats import class_synapse_stats
+
+    f = class_synapse_stats(source)
+    columns = []
+    for name in f.columns:
+        series = f[name]
+        null = series.isna().to_numpy()
+        if name in ("axon_class", "target_class", "synapse_type"):
+            values = series.to_numpy(object)
+        elif name in ("synapses", "asi_count"):
+            values = series.to_numpy(np.int64)
+        else:
+            values = series.to_numpy(np.float64)
+        columns.append(Column(name, values, null if null.any() else None))
+    return TableFrame("class_synapse_stat", len(f), tuple(columns))
+
+
 def _derived_row_counts(source: SourceDataset) -> dict[str, int]:
     from connectomedb.etl.motifs import motif_frames
 
@@ -406,4 +426,5 @@ def _derived_row_counts(source: SourceDataset) -> dict[str, int]:
         "connection": len(m.connections),
         "axon_pair": len(m.pairs),
         "motif_histogram": len(m.histogram),
+        "class_synapse_stat": class_stat_frame(source).n,
     }

@@ -279,6 +279,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
         connects, axon_classes, target_classes
     )
     _add_motif_structure(source, nodes, rels)
+    rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = _class_synapses(source)
     missing = set(REL_PAIRS) ^ set(rels)
     if missing:  # pragma: no cover - guards the model and this function staying in step
         raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
@@ -311,6 +312,26 @@ def _add_motif_structure(
         p["axon_b"].to_numpy(np.int64),
         target_class=p["target_class"].to_numpy(object),
         shared=p["shared"].to_numpy(np.int64),
+        axon_class=np.where(
+            p["axon_a_class"].to_numpy(object) == p["axon_b_class"].to_numpy(object),
+            p["axon_a_class"].to_numpy(object),
+            None,
+        ),
+    )
+
+
+def _class_synapses(source: SourceDataset) -> pd.DataFrame:
+    """CLASS_SYNAPSES (:mod:`connectomedb.etl.class_stats`)."""
+    from connectomedb.etl.class_stats import class_synapse_stats
+
+    f = class_synapse_stats(source)
+    return _rel(
+        f["axon_class"].to_numpy(object),
+        f["target_class"].to_numpy(object),
+        synapse_type=f["synapse_type"].to_numpy(object),
+        synapses=f["synapses"].to_numpy(np.int64),
+        asi_count=f["asi_count"].to_numpy(np.int64),
+        **{c: f[c].to_numpy(np.float64) for c in ("asi_mean", "asi_median", "asi_q1", "asi_q3")},
     )
 
 

@@ -231,11 +231,27 @@ REL_TYPES: tuple[RelType, ...] = (
         "aggregate: one per (axon class, target class) with a synapse",
     ),
     RelType(
+        "CLASS_SYNAPSES",
+        (("AxonClass", "TargetClass"),),
+        (
+            _p("synapse_type", _STR, "synapse type counted; missing: every type"),
+            _p("synapses", _I64, "connectome synapses"),
+            _p("asi_count", _I64, "how many have an ASI area"),
+            _p("asi_mean", _F64, "mean ASI area, µm²"),
+            _p("asi_median", _F64, "median ASI area (linear interpolation)"),
+            _p("asi_q1", _F64, "first quartile"),
+            _p("asi_q3", _F64, "third quartile"),
+        ),
+        "aggregate: per (axon class, target class) and synapse type with a connectome synapse,"
+        " and over every type (connectomedb.etl.class_stats)",
+    ),
+    RelType(
         "SHARES_TARGETS",
         (("Axon", "Axon"),),
         (
             _p("target_class", _STR, "class of the targets counted; missing: every class"),
             _p("shared", _I64, "targets both axons connect to"),
+            _p("axon_class", _STR, "the class of both axons; missing when they differ"),
         ),
         "derived: from the smaller axon ID to the larger, per pair sharing at least 2 targets"
         " (of the class)",

@@ -361,5 +361,25 @@ motif_histogram = Table(
 )
 
 
+class_synapse_stat = Table(
+    "class_synapse_stat",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_class", Text, nullable=False),
+    Column("target_class", Text, nullable=False),
+    Column("synapse_type", Text, comment="NULL: every type"),
+    Column("synapses", BigInteger, nullable=False),
+    Column("asi_count", BigInteger, nullable=False),
+    Column("asi_mean", Double),
+    Column("asi_median", Double),
+    Column("asi_q1", Double),
+    Column("asi_q3", Double),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "synapse_type"),
+    comment="connectome synapses and ASI statistics per axon class, target class and type",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+
 #: The partitioned data tables in foreign-key order (a table's parents come before it).
 DATA_TABLES: tuple[Table, ...] = tuple(t for t in metadata.sorted_tables if t.name != "dataset")

@@ -1,10 +1,12 @@
-"""The motif structure built by the load: connections, axon pairs, motif histogram.
+"""Derived tables built by the load: connections, axon pairs, motif histogram, class stats.
 
 ``connection`` holds one row per (axon, target) with a connectome synapse, with both class
 keys, the target's neuron and the synapse count; ``axon_pair`` the axon pairs that share at
 least two targets (per target class and over all classes); ``motif_histogram`` how many
 instances each motif has per class filter and value of its thresholded quantity. The motif
-queries read them instead of enumerating axon pairs at query time. Partitioned by dataset
+queries read them instead of enumerating axon pairs at query time; ``class_synapse_stat``
+holds the connectome synapses and ASI statistics per axon class, target class and synapse
+type (and over every type) for the per-class statistics. Partitioned by dataset
 like every data table; the load fills them in its transaction.
 
 Revision ID: 0005
@@ -96,9 +98,34 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_motif_histogram_dataset_id_motif"), "motif_histogram", ["dataset_id", "motif"]
     )
+    op.create_table(
+        "class_synapse_stat",
+        sa.Column("dataset_id", sa.SmallInteger(), nullable=False),
+        sa.Column("axon_class", sa.Text(), nullable=False),
+        sa.Column("target_class", sa.Text(), nullable=False),
+        sa.Column("synapse_type", sa.Text(), nullable=True, comment="NULL: every type"),
+        sa.Column("synapses", sa.BigInteger(), nullable=False),
+        sa.Column("asi_count", sa.BigInteger(), nullable=False),
+        sa.Column("asi_mean", sa.Double(), nullable=True),
+        sa.Column("asi_median", sa.Double(), nullable=True),
+        sa.Column("asi_q1", sa.Double(), nullable=True),
+        sa.Column("asi_q3", sa.Double(), nullable=True),
+        _dataset_fk("class_synapse_stat"),
+        comment="connectome synapses and ASI statistics per axon class, target class and type",
+        postgresql_partition_by=_PARTITION,
+    )
+    op.create_index(
+        op.f("ix_class_synapse_stat_dataset_id_synapse_type"),
+        "class_synapse_stat",
+        ["dataset_id", "synapse_type"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        op.f("ix_class_synapse_stat_dataset_id_synapse_type"), table_name="class_synapse_stat"
+    )
+    op.drop_table("class_synapse_stat")
     op.drop_index(op.f("ix_motif_histogram_dataset_id_motif"), table_name="motif_histogram")
     op.drop_table("motif_histogram")
     op.drop_index(op.f("ix_axon_pair_dataset_id_target_class_key_shared"), table_name="axon_pair")

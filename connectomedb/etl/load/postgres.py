@@ -99,6 +99,7 @@ TABLE_FILES: dict[str, str] = {
     "connection": "synapses.hdf5",
     "axon_pair": "synapses.hdf5",
     "motif_histogram": "synapses.hdf5",
+    "class_synapse_stat": "synapses.hdf5",
 }
 
 

@@ -13,7 +13,7 @@
 // bi-fans.
 MATCH (x:Axon {dataset: $dataset})-[p:SHARES_TARGETS]->(y:Axon)
 WHERE (p.target_class = $target_class OR ($target_class IS NULL AND p.target_class IS NULL))
-  AND coalesce($axon_class, x.class) = x.class AND coalesce($axon_class, y.class) = y.class
+  AND (p.axon_class = $axon_class OR $axon_class IS NULL)
 WITH x, y
 ORDER BY x.id, y.id
 LIMIT $limit

@@ -15,7 +15,7 @@
 MATCH (x:Axon {dataset: $dataset})-[p:SHARES_TARGETS]->(y:Axon)
 WHERE $min_shared >= 2 AND p.shared >= $min_shared
   AND (p.target_class = $target_class OR ($target_class IS NULL AND p.target_class IS NULL))
-  AND coalesce($axon_class, x.class) = x.class AND coalesce($axon_class, y.class) = y.class
+  AND (p.axon_class = $axon_class OR $axon_class IS NULL)
 WITH x, y, p.shared AS shared_targets
 ORDER BY shared_targets DESC, x.id, y.id
 LIMIT $limit
