@@ -257,6 +257,7 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
         "CLASS_CONNECTS_TO": len(class_pairs),
         "SHARES_TARGETS": _pairs_sharing_two(pairs, tg, tg_names),
         "CLASS_SYNAPSES": _class_type_cells(src, conn, ax_names, tg_names),
+        "BIFAN": _bifan_count(pairs, tg, tg_names),
     }
     # The histogram's rows are checked by the motif queries against the oracle.
     nodes["MotifHistogram"] = len(motif_frames(src).histogram)
@@ -275,6 +276,18 @@ def _class_type_cells(src: SourceDataset, conn: pd.DataFrame, ax_names: dict[Any
         for a, t, s in zip(conn.axon, conn.target, conn.index, strict=True)
     }
     return len(cells) + len({c[:2] for c in cells})
+
+
+def _bifan_count(pairs: pd.DataFrame, tg: Any, tg_names: dict[Any, Any]) -> int:
+    """Bi-fans over all targets plus per target class: n (n - 1) / 2 per pair sharing n."""
+    frame = pairs.assign(
+        cls=[tg_names.get(int(tg.class_code[t - 1]), "Unknown") for t in pairs.target]
+    )
+    both = frame.merge(frame, on="target")
+    both = both[both.axon_x < both.axon_y]
+    every = both.groupby(["axon_x", "axon_y"]).size()
+    per_class = both.groupby(["cls_x", "axon_x", "axon_y"]).size()
+    return int((every * (every - 1) // 2).sum() + (per_class * (per_class - 1) // 2).sum())
 
 
 def _pairs_sharing_two(pairs: pd.DataFrame, tg: Any, tg_names: dict[Any, Any]) -> int:

@@ -15,6 +15,14 @@ share a target at query time costs seconds at full scale, so the load builds:
     every class and for all classes. Pairs that share one target are not stored (they are 18
     of every 19 pairs at full scale); a listing that asks for them enumerates them at query
     time.
+``bifans``
+    every bi-fan (``axon_a`` < ``axon_b``, ``target_a`` < ``target_b``) per scope (all
+    target classes, or the class of both targets), with ``axon_class`` (both axons' class;
+    missing when they differ).
+Pairs and bi-fans carry ``rank`` (position in their listing's order within the scope: shared
+descending then the IDs for pairs, the IDs for bi-fans) and ``class_rank`` (the same among
+the rows whose axons are both of ``axon_class``; -1 when the classes differ), so the graph
+returns a listing's first ``limit`` rows without sorting them all.
 ``histogram``
     per motif and class filter, how many instances have each value of the quantity the
     motif's threshold applies to (``motif``, ``axon_class``, ``target_class``, ``value``,
@@ -88,6 +96,7 @@ class MotifFrames:
     connections: pd.DataFrame
     pairs: pd.DataFrame
     histogram: pd.DataFrame
+    bifans: pd.DataFrame
 
 
 def class_names(table: CodeTable, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +160,7 @@ def _compute(source: SourceDataset) -> MotifFrames:
         }
     )
     by_class = connections.assign(ac=c_axon_class, tc=c_target_class)
-    pairs, pair_histogram = _pairs(
+    pairs, pair_histogram, bifans = _pairs(
         conn_axon, conn_target, axon_class, c_target_class, axon_names, target_names
     )
     histogram = pd.concat(
@@ -168,8 +177,12 @@ def _compute(source: SourceDataset) -> MotifFrames:
         ignore_index=True,
     )
     histogram = _named(histogram, axon_names, target_names)
-    return MotifFrames(connections.sort_values(["axon_id", "target_id"], ignore_index=True),
-                       pairs, histogram)
+    return MotifFrames(
+        connections.sort_values(["axon_id", "target_id"], ignore_index=True),
+        pairs,
+        histogram,
+        bifans,
+    )
 
 
 def _scopes(by_target: bool) -> list[tuple[bool, bool]]:
@@ -222,8 +235,9 @@ def _pairs(
     conn_tc: np.ndarray,
     axon_names: np.ndarray,
     target_names: np.ndarray,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The stored pairs and the pair histogram, from connections sorted by (target, axon)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The stored pairs, the pair histogram and the bi-fans, from connections sorted by
+    (target, axon)."""
     n = len(conn_axon)
     # Every (i, j), i < j, of connections onto the same target: i pairs with the rest of
     # its target's run.
@@ -236,6 +250,7 @@ def _pairs(
     a = conn_axon[left].astype(np.int64)
     b = conn_axon[right].astype(np.int64)
     tc = conn_tc[left]
+    target = conn_target[left].astype(np.int64)
     del left, right
     width = int(conn_axon.max()) + 1 if n else 1
     n_tc = max(len(target_names), 1)
@@ -243,7 +258,11 @@ def _pairs(
     del a, b
     all_keys, all_shared = np.unique(pair_key, return_counts=True)
     tc_keys, tc_shared = np.unique(pair_key * n_tc + tc, return_counts=True)
-    del pair_key, tc
+    bifan_parts = [
+        _bifans(pair_key, target, all_shared, width, np.full(len(pair_key), -1)),
+        _bifans(pair_key * n_tc + tc, target, tc_shared, width * n_tc, tc),
+    ]
+    del pair_key, tc, target
 
     def split(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return keys // width, keys % width
@@ -305,7 +324,94 @@ def _pairs(
             "shared": np.r_[all_shared[stored_all], tc_shared[stored_tc]].astype(np.int64),
         }
     )
-    return pairs, histogram
+    pairs["axon_class"] = _pair_class_names(pairs)
+    pairs = _ranked(pairs, ["shared", "axon_a", "axon_b"], [False, True, True])
+    bifans_frame = _bifan_frame(bifan_parts, width, n_tc, axon_class, axon_names, target_names)
+    return pairs, histogram, bifans_frame
+
+
+def _pair_class_names(frame: pd.DataFrame) -> np.ndarray:
+    a = frame["axon_a_class"].to_numpy(object)
+    b = frame["axon_b_class"].to_numpy(object)
+    return np.where(a == b, a, None) if len(a) else np.zeros(0, object)
+
+
+def _ranked(frame: pd.DataFrame, order: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """Add ``rank`` (0-based position in ``order`` within the target class scope) and
+    ``class_rank`` (the same among the rows of the same pair class; -1 when the axons' classes
+    differ): a listing's first ``limit`` rows are those ranked below ``limit``."""
+    scope = frame["target_class"].fillna("\x00")
+    sort = frame.assign(_scope=scope).sort_values(["_scope", *order], ascending=[True, *ascending])
+    rank = sort.groupby("_scope", sort=False).cumcount()
+    pair_class = sort["axon_class"].fillna("\x00")
+    class_rank = sort.assign(_pc=pair_class).groupby(["_scope", "_pc"], sort=False).cumcount()
+    class_rank = class_rank.where(sort["axon_class"].notna(), -1)
+    out = sort.drop(columns="_scope").assign(
+        rank=rank.to_numpy(np.int64), class_rank=class_rank.to_numpy(np.int64)
+    )
+    return out.reset_index(drop=True)
+
+
+def _bifans(
+    keys: np.ndarray, target: np.ndarray, shared: np.ndarray, width: int, scope: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(pair key, target_a, target_b, scope) of every bi-fan: two targets shared by a pair,
+    over the combinations grouped by ``keys`` (``shared`` = their counts, sorted by key)."""
+    order = np.argsort(keys, kind="stable")  # targets stay ascending within a key
+    keep = np.repeat(shared >= 2, shared)
+    k, t, sc = keys[order][keep], target[order][keep], scope[order][keep]
+    left, right = _run_pairs(k)
+    return k[left], t[left], t[right], sc[left]
+
+
+def _run_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j), i < j, of positions in the same run of equal ``values`` (sorted)."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    run_end = np.repeat(np.r_[starts[1:], n], np.diff(np.r_[starts, n]))
+    partners = (run_end - np.arange(n)).astype(np.int64) - 1
+    left = np.repeat(np.arange(n, dtype=np.int64), partners)
+    first = np.cumsum(partners) - partners
+    right = left + 1 + (np.arange(len(left), dtype=np.int64) - np.repeat(first, partners))
+    return left, right
+
+
+def _bifan_frame(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    width: int,
+    n_tc: int,
+    axon_class: np.ndarray,
+    axon_names: np.ndarray,
+    target_names: np.ndarray,
+) -> pd.DataFrame:
+    """The bi-fans, per scope (all classes, or one), ranked in listing order."""
+    frames = []
+    for i, (key, ta, tb, scope) in enumerate(parts):
+        pair = key if i == 0 else key // n_tc
+        a, b = pair // width, pair % width
+        ca = axon_class[a - 1] if len(a) else np.zeros(0, np.int64)
+        cb = axon_class[b - 1] if len(b) else np.zeros(0, np.int64)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "axon_a": a,
+                    "axon_b": b,
+                    "target_a": ta,
+                    "target_b": tb,
+                    "target_class": np.where(
+                        scope >= 0, target_names[np.maximum(scope, 0)], None
+                    ) if len(scope) and len(target_names) else np.full(len(scope), None),
+                    "axon_class": np.where(ca == cb, axon_names[ca], None)
+                    if len(ca)
+                    else np.zeros(0, object),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    order = ["axon_a", "axon_b", "target_a", "target_b"]
+    return _ranked(out, order, [True] * 4)
 
 
 def _named(

@@ -289,7 +289,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
 def _add_motif_structure(
     source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
 ) -> None:
-    """``MotifHistogram`` nodes and ``SHARES_TARGETS`` relationships
+    """``MotifHistogram`` nodes, ``SHARES_TARGETS`` and ``BIFAN`` relationships
     (:mod:`connectomedb.etl.motifs`)."""
     from connectomedb.etl.motifs import motif_frames
 
@@ -312,11 +312,19 @@ def _add_motif_structure(
         p["axon_b"].to_numpy(np.int64),
         target_class=p["target_class"].to_numpy(object),
         shared=p["shared"].to_numpy(np.int64),
-        axon_class=np.where(
-            p["axon_a_class"].to_numpy(object) == p["axon_b_class"].to_numpy(object),
-            p["axon_a_class"].to_numpy(object),
-            None,
-        ),
+        axon_class=p["axon_class"].to_numpy(object),
+        rank=p["rank"].to_numpy(np.int64),
+        class_rank=p["class_rank"].to_numpy(np.int64),
+    )
+    b = m.bifans
+    rels[("BIFAN", "Axon", "Axon")] = _rel(
+        b["axon_a"].to_numpy(np.int64),
+        b["axon_b"].to_numpy(np.int64),
+        **{c: b[c].to_numpy(np.int64) for c in ("target_a", "target_b")},
+        target_class=b["target_class"].to_numpy(object),
+        axon_class=b["axon_class"].to_numpy(object),
+        rank=b["rank"].to_numpy(np.int64),
+        class_rank=b["class_rank"].to_numpy(np.int64),
     )
 
 

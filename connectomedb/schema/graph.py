@@ -252,9 +252,25 @@ REL_TYPES: tuple[RelType, ...] = (
             _p("target_class", _STR, "class of the targets counted; missing: every class"),
             _p("shared", _I64, "targets both axons connect to"),
             _p("axon_class", _STR, "the class of both axons; missing when they differ"),
+            _p("rank", _I64, "position by shared descending, then IDs, within target_class"),
+            _p("class_rank", _I64, "the same among pairs of axon_class; -1 when it is missing"),
         ),
         "derived: from the smaller axon ID to the larger, per pair sharing at least 2 targets"
         " (of the class)",
+    ),
+    RelType(
+        "BIFAN",
+        (("Axon", "Axon"),),
+        (
+            _p("target_a", _I64, "the smaller target ID"),
+            _p("target_b", _I64, "the larger target ID"),
+            _p("target_class", _STR, "both targets' class; missing: counted over every class"),
+            _p("axon_class", _STR, "the class of both axons; missing when they differ"),
+            _p("rank", _I64, "position by (axon IDs, target IDs) within target_class"),
+            _p("class_rank", _I64, "the same among bi-fans of axon_class; -1 when it is missing"),
+        ),
+        "derived: from the smaller axon ID to the larger, one per bi-fan (two targets both"
+        " axons connect to), over every class and per target class",
     ),
 )
 

@@ -8,22 +8,12 @@
 //   when given). Each bi-fan once: axon_a < axon_b and target_a < target_b. Ordered by
 //   axon_a, axon_b, target_a, target_b.
 
-// Reads SHARES_TARGETS (pairs sharing at least 2 targets of the class, built by the load):
-// each such pair makes at least one bi-fan, so the first $limit pairs hold the first $limit
-// bi-fans.
-MATCH (x:Axon {dataset: $dataset})-[p:SHARES_TARGETS]->(y:Axon)
-WHERE (p.target_class = $target_class OR ($target_class IS NULL AND p.target_class IS NULL))
-  AND (p.axon_class = $axon_class OR $axon_class IS NULL)
-WITH x, y
-ORDER BY x.id, y.id
-LIMIT $limit
-MATCH (x)-[:CONNECTS_TO]->(t:Target)<-[:CONNECTS_TO]-(y)
-WHERE coalesce($target_class, t.class) = t.class
-WITH x, y, collect(t.id) AS shared
-UNWIND shared AS target_a
-UNWIND shared AS target_b
-WITH x, y, target_a, target_b
-WHERE target_a < target_b
-RETURN x.id AS axon_a, y.id AS axon_b, target_a, target_b
+// Reads the BIFAN relationships (built by the load, ranked in this listing's order within
+// each class filter), so only the first $limit are sorted.
+MATCH (x:Axon {dataset: $dataset})-[f:BIFAN]->(y:Axon)
+WHERE (f.target_class = $target_class OR ($target_class IS NULL AND f.target_class IS NULL))
+  AND ((f.axon_class = $axon_class AND (f.class_rank < $limit OR $limit IS NULL))
+       OR ($axon_class IS NULL AND (f.rank < $limit OR $limit IS NULL)))
+RETURN x.id AS axon_a, y.id AS axon_b, f.target_a AS target_a, f.target_b AS target_b
 ORDER BY axon_a, axon_b, target_a, target_b
 LIMIT $limit

@@ -10,17 +10,17 @@
 //   Ordered by shared_targets descending, then axon_a, axon_b.
 
 // Reads SHARES_TARGETS (pairs sharing at least 2 targets, per target class, built by the
-// load); pairs sharing one target are not stored, so min_shared below 2 enumerates them from
-// CONNECTS_TO.
+// load and ranked in this listing's order, so only the first $limit are sorted); pairs
+// sharing one target are not stored, so min_shared below 2 enumerates them from CONNECTS_TO.
 MATCH (x:Axon {dataset: $dataset})-[p:SHARES_TARGETS]->(y:Axon)
 WHERE $min_shared >= 2 AND p.shared >= $min_shared
   AND (p.target_class = $target_class OR ($target_class IS NULL AND p.target_class IS NULL))
-  AND (p.axon_class = $axon_class OR $axon_class IS NULL)
-WITH x, y, p.shared AS shared_targets
-ORDER BY shared_targets DESC, x.id, y.id
-LIMIT $limit
+  AND ((p.axon_class = $axon_class AND (p.class_rank < $limit OR $limit IS NULL))
+       OR ($axon_class IS NULL AND (p.rank < $limit OR $limit IS NULL)))
 RETURN x.id AS axon_a, y.id AS axon_b, x.class AS axon_a_class, y.class AS axon_b_class,
-       shared_targets
+       p.shared AS shared_targets
+ORDER BY shared_targets DESC, axon_a, axon_b
+LIMIT $limit
 UNION ALL
 MATCH (x:Axon)-[:CONNECTS_TO]->(t:Target {dataset: $dataset})<-[:CONNECTS_TO]-(y:Axon)
 WHERE $min_shared < 2 AND x.id < y.id
