@@ -23,7 +23,8 @@ ORDER BY shared_targets DESC, axon_a, axon_b
 LIMIT $limit
 UNION ALL
 MATCH (x:Axon)-[:CONNECTS_TO]->(t:Target {dataset: $dataset})<-[:CONNECTS_TO]-(y:Axon)
-WHERE $min_shared < 2 AND x.id < y.id
+// (The bound on x.id stops the scan itself when min_shared is 2 or more: IDs are positive.)
+WHERE x.id < CASE WHEN $min_shared < 2 THEN 9223372036854775807 ELSE 0 END AND x.id < y.id
   AND coalesce($axon_class, x.class) = x.class AND coalesce($axon_class, y.class) = y.class
   AND coalesce($target_class, t.class) = t.class
 WITH x, y, count(*) AS shared_targets
