@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from connectomedb.etl.frames import (
     Synapses,
     Targets,
 )
+from connectomedb.etl.motifs import motif_frames
 
 AXON_CLASSES = [(1, "corticocortical", "Corticocortical"),
                 (2, "thalamocortical", "Thalamocortical"),
@@ -253,8 +255,51 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
         "IN_CLASS": ax.n + tg.n,
         "CONNECTS_TO": len(pairs),
         "CLASS_CONNECTS_TO": len(class_pairs),
+        "SHARES_TARGETS": _pairs_sharing_two(pairs, tg, tg_names),
+        "CLASS_SYNAPSES": _class_type_cells(src, conn, ax_names, tg_names),
+        "BIFAN": _bifan_count(pairs, tg, tg_names),
     }
+    # The histogram's rows are checked by the motif queries against the oracle.
+    nodes["MotifHistogram"] = len(motif_frames(src).histogram)
     return nodes, rels
+
+
+def _class_type_cells(src: SourceDataset, conn: pd.DataFrame, ax_names: dict[Any, Any],
+                      tg_names: dict[Any, Any]) -> int:
+    """(axon class, target class) cells plus (axon class, target class, type) cells."""
+    ax, tg, sy = src.axons, src.targets, src.synapses
+    st_names = dict(zip(sy.types.frame.code, sy.types.frame.name, strict=True))
+    cells = {
+        (ax_names.get(int(ax.class_code[a - 1]), "Unknown"),
+         tg_names.get(int(tg.class_code[t - 1]), "Unknown"),
+         st_names.get(int(sy.type_code[s]), "Unknown"))
+        for a, t, s in zip(conn.axon, conn.target, conn.index, strict=True)
+    }
+    return len(cells) + len({c[:2] for c in cells})
+
+
+def _bifan_count(pairs: pd.DataFrame, tg: Any, tg_names: dict[Any, Any]) -> int:
+    """Bi-fans over all targets plus per target class: n (n - 1) / 2 per pair sharing n."""
+    frame = pairs.assign(
+        cls=[tg_names.get(int(tg.class_code[t - 1]), "Unknown") for t in pairs.target]
+    )
+    both = frame.merge(frame, on="target")
+    both = both[both.axon_x < both.axon_y]
+    every = both.groupby(["axon_x", "axon_y"]).size()
+    per_class = both.groupby(["cls_x", "axon_x", "axon_y"]).size()
+    return int((every * (every - 1) // 2).sum() + (per_class * (per_class - 1) // 2).sum())
+
+
+def _pairs_sharing_two(pairs: pd.DataFrame, tg: Any, tg_names: dict[Any, Any]) -> int:
+    """Axon pairs sharing at least two targets: over all targets plus per target class."""
+    frame = pairs.assign(
+        cls=[tg_names.get(int(tg.class_code[t - 1]), "Unknown") for t in pairs.target]
+    )
+    both = frame.merge(frame, on="target")
+    both = both[both.axon_x < both.axon_y]
+    every = both.groupby(["axon_x", "axon_y"]).size()
+    per_class = both.groupby(["cls_x", "axon_x", "axon_y"]).size()
+    return int((every >= 2).sum() + (per_class >= 2).sum())
 
 
 def axon_contacts(src: SourceDataset, axon: int) -> pd.DataFrame:

@@ -343,10 +343,99 @@ def expected_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
     out["class_connectome"] = src.connectome.entries.rename(
         columns={"row": "row_index", "col": "col_index"}
     )
+    out.update(_motif_tables(src))
     return out
 
 
-FLOAT_COLUMNS = {"path_length_um", "asi_area", "volume_um3"}
+def _class_key(table: CodeTable, codes: np.ndarray) -> np.ndarray:
+    """The smallest code of the table with each code's name."""
+    frame = table.frame
+    names = dict(zip(frame.code.astype(int), frame.name, strict=True))
+    smallest = frame.groupby("name").code.min()
+    return np.array([int(smallest[names[int(c)]]) for c in codes])
+
+
+def _class_stats(src: SourceDataset) -> pd.DataFrame:
+    """class_synapse_stat with pandas: per class pair and type, and over every type."""
+    sy, ax, tg = src.synapses, src.axons, src.targets
+
+    def names(table: CodeTable, codes: np.ndarray) -> list[str]:
+        lookup = dict(zip(table.frame.code.astype(int), table.frame.name, strict=True))
+        return [lookup.get(int(c), "Unknown") for c in codes]
+
+    keep = (sy.axon_id > 0) & (sy.target_id > 0)
+    syn = pd.DataFrame({
+        "axon_class": names(ax.classes, ax.class_code[sy.axon_id[keep] - 1]),
+        "target_class": names(tg.classes, tg.class_code[sy.target_id[keep] - 1]),
+        "synapse_type": names(sy.types, sy.type_code[keep]),
+        "asi": sy.asi_area[keep],
+    })
+    parts = []
+    for keys in (["axon_class", "target_class"], ["axon_class", "target_class", "synapse_type"]):
+        g = syn.groupby(keys).asi
+        part = pd.DataFrame({
+            "synapses": g.size(), "asi_count": g.count(), "asi_mean": g.mean(),
+            "asi_median": g.quantile(0.5), "asi_q1": g.quantile(0.25), "asi_q3": g.quantile(0.75),
+        }).reset_index()
+        if "synapse_type" not in part:
+            part["synapse_type"] = None
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True).astype(object)
+    return out.where(out.notna(), None)
+
+
+def _motif_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
+    """connection and axon_pair straight from the synapses; motif_histogram as built (its
+    contents are checked by the motif queries against the oracle)."""
+    from connectomedb.etl.motifs import motif_frames
+
+    sy, ax, tg = src.synapses, src.axons, src.targets
+    syn = pd.DataFrame({"axon_id": sy.axon_id, "target_id": sy.target_id})
+    syn = syn[(syn.axon_id > 0) & (syn.target_id > 0)]
+    conn = syn.groupby(["axon_id", "target_id"]).size().rename("synapses").reset_index()
+    a_key = _class_key(ax.classes, ax.class_code[conn.axon_id - 1])
+    t_key = _class_key(tg.classes, tg.class_code[conn.target_id - 1])
+    neuron = np.asarray(tg.neuron_id)[conn.target_id - 1]
+    connection = pd.DataFrame(
+        {
+            "axon_id": conn.axon_id,
+            "target_id": conn.target_id,
+            "axon_class_key": a_key,
+            "target_class_key": t_key,
+            "neuron_id": _none(neuron, neuron == 0),
+            "synapses": conn.synapses,
+        }
+    )
+    both = connection.merge(connection, on="target_id")
+    both = both[both.axon_id_x < both.axon_id_y]
+    pairs = []
+    for scope, rows in [(None, both), *both.groupby("target_class_key_x")]:
+        shared = rows.groupby(["axon_id_x", "axon_id_y"]).size()
+        shared = shared[shared >= 2].rename("shared").reset_index()
+        pairs.append(
+            pd.DataFrame(
+                {
+                    "axon_a": shared.axon_id_x,
+                    "axon_b": shared.axon_id_y,
+                    "axon_a_class_key": _class_key(ax.classes, ax.class_code[shared.axon_id_x - 1]),
+                    "axon_b_class_key": _class_key(ax.classes, ax.class_code[shared.axon_id_y - 1]),
+                    "target_class_key": [scope] * len(shared),
+                    "shared": shared.shared,
+                }
+            )
+        )
+    histogram = motif_frames(src).histogram.astype(object)
+    histogram = histogram.where(histogram.notna(), None)
+    return {
+        "class_synapse_stat": _class_stats(src),
+        "connection": connection,
+        "axon_pair": pd.concat(pairs, ignore_index=True).astype(object),
+        "motif_histogram": histogram,
+    }
+
+
+FLOAT_COLUMNS = {"path_length_um", "asi_area", "volume_um3", "asi_mean", "asi_median", "asi_q1",
+                 "asi_q3"}
 
 
 def _norm(value: object, column: str) -> object:

@@ -64,6 +64,43 @@ SQL = {
           join axon_class ac on ac.dataset_id = a.dataset_id and ac.code = a.class_code
           join target_class tc on tc.dataset_id = t.dataset_id and tc.code = t.class_code
           where s.dataset_id = %(ds)s) c""",
+    # The derived structure, counted on the base tables (the derived tables are not used).
+    "SHARES_TARGETS": """
+        with c as (select distinct s.axon_id, s.target_id, t.class_code
+                   from synapse s join target t
+                     on t.dataset_id = s.dataset_id and t.target_id = s.target_id
+                   where s.dataset_id = %(ds)s and s.axon_id is not null),
+        p as (select x.axon_id a, y.axon_id b, x.target_id, tc.name
+              from c x join c y on y.target_id = x.target_id and y.axon_id > x.axon_id
+              join target_class tc on tc.dataset_id = %(ds)s and tc.code = x.class_code)
+        select (select count(*) from (select 1 from p group by a, b having count(*) >= 2) q)
+             + (select count(*) from (select 1 from p group by name, a, b
+                                      having count(*) >= 2) q)""",
+    "BIFAN": """
+        with c as (select distinct s.axon_id, s.target_id, t.class_code
+                   from synapse s join target t
+                     on t.dataset_id = s.dataset_id and t.target_id = s.target_id
+                   where s.dataset_id = %(ds)s and s.axon_id is not null),
+        p as (select x.axon_id a, y.axon_id b, x.target_id, tc.name
+              from c x join c y on y.target_id = x.target_id and y.axon_id > x.axon_id
+              join target_class tc on tc.dataset_id = %(ds)s and tc.code = x.class_code)
+        select coalesce((select sum(n * (n - 1) / 2) from (select count(*) n from p
+                                                          group by a, b) q), 0)
+             + coalesce((select sum(n * (n - 1) / 2) from (select count(*) n from p
+                                                          group by name, a, b) q), 0)""",
+    "CLASS_SYNAPSES": """
+        with k as (
+          select ac.name a, tc.name t, st.name ty
+          from synapse s
+          join axon a on a.dataset_id = s.dataset_id and a.axon_id = s.axon_id
+          join target t on t.dataset_id = s.dataset_id and t.target_id = s.target_id
+          join axon_class ac on ac.dataset_id = a.dataset_id and ac.code = a.class_code
+          join target_class tc on tc.dataset_id = t.dataset_id and tc.code = t.class_code
+          join synapse_type st on st.dataset_id = s.dataset_id and st.code = s.type_code
+          where s.dataset_id = %(ds)s)
+        select (select count(*) from (select distinct a, t, ty from k) q)
+             + (select count(*) from (select distinct a, t from k) q)""",
+    "MotifHistogram": "select count(*) from motif_histogram where dataset_id = %(ds)s",
 }
 
 

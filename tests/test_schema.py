@@ -37,6 +37,10 @@ MODEL_TABLES = {
     "volume",
     "volume_cube",
     "segmentation_check",
+    "connection",
+    "axon_pair",
+    "motif_histogram",
+    "class_synapse_stat",
 }
 
 

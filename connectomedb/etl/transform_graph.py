@@ -278,10 +278,69 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     rels[("CLASS_CONNECTS_TO", "AxonClass", "TargetClass")] = _class_connections(
         connects, axon_classes, target_classes
     )
+    _add_motif_structure(source, nodes, rels)
+    rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = _class_synapses(source)
     missing = set(REL_PAIRS) ^ set(rels)
     if missing:  # pragma: no cover - guards the model and this function staying in step
         raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
     return GraphFrames(nodes=nodes, rels={k: rels[k] for k in REL_PAIRS})
+
+
+def _add_motif_structure(
+    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
+) -> None:
+    """``MotifHistogram`` nodes, ``SHARES_TARGETS`` and ``BIFAN`` relationships
+    (:mod:`connectomedb.etl.motifs`)."""
+    from connectomedb.etl.motifs import motif_frames
+
+    m = motif_frames(source)
+    h = m.histogram
+    nodes["MotifHistogram"] = _frame(
+        "MotifHistogram",
+        {
+            "id": np.arange(1, len(h) + 1, dtype=np.int64),
+            "motif": h["motif"].to_numpy(object),
+            "axon_class": h["axon_class"].to_numpy(object),
+            "target_class": h["target_class"].to_numpy(object),
+            "value": h["value"].to_numpy(np.int64),
+            "instances": h["instances"].to_numpy(np.int64),
+        },
+    )
+    p = m.pairs
+    rels[("SHARES_TARGETS", "Axon", "Axon")] = _rel(
+        p["axon_a"].to_numpy(np.int64),
+        p["axon_b"].to_numpy(np.int64),
+        target_class=p["target_class"].to_numpy(object),
+        shared=p["shared"].to_numpy(np.int64),
+        axon_class=p["axon_class"].to_numpy(object),
+        rank=p["rank"].to_numpy(np.int64),
+        class_rank=p["class_rank"].to_numpy(np.int64),
+    )
+    b = m.bifans
+    rels[("BIFAN", "Axon", "Axon")] = _rel(
+        b["axon_a"].to_numpy(np.int64),
+        b["axon_b"].to_numpy(np.int64),
+        **{c: b[c].to_numpy(np.int64) for c in ("target_a", "target_b")},
+        target_class=b["target_class"].to_numpy(object),
+        axon_class=b["axon_class"].to_numpy(object),
+        rank=b["rank"].to_numpy(np.int64),
+        class_rank=b["class_rank"].to_numpy(np.int64),
+    )
+
+
+def _class_synapses(source: SourceDataset) -> pd.DataFrame:
+    """CLASS_SYNAPSES (:mod:`connectomedb.etl.class_stats`)."""
+    from connectomedb.etl.class_stats import class_synapse_stats
+
+    f = class_synapse_stats(source)
+    return _rel(
+        f["axon_class"].to_numpy(object),
+        f["target_class"].to_numpy(object),
+        synapse_type=f["synapse_type"].to_numpy(object),
+        synapses=f["synapses"].to_numpy(np.int64),
+        asi_count=f["asi_count"].to_numpy(np.int64),
+        **{c: f[c].to_numpy(np.float64) for c in ("asi_mean", "asi_median", "asi_q1", "asi_q3")},
+    )
 
 
 def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 1
+GRAPH_MODEL_VERSION = 2
 
 
 class PropType(enum.Enum):
@@ -182,6 +182,20 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
     NodeLabel(
         "TargetClass", "name", (_DATASET, _p("name", _STR), _p("code", _I16, "smallest code"))
     ),
+    NodeLabel(
+        "MotifHistogram",
+        "id",
+        (
+            _DATASET,
+            _p("id", _I64, "row number"),
+            _p("motif", _STR, "motif query name"),
+            _p("axon_class", _STR, "axon class filter; missing: none"),
+            _p("target_class", _STR, "target class filter; missing: none"),
+            _p("value", _I64, "value of the motif's thresholded quantity"),
+            _p("instances", _I64, "instances with that value"),
+        ),
+        "derived: instances of each motif per class filter and value (connectomedb.etl.motifs)",
+    ),
 )
 
 REL_TYPES: tuple[RelType, ...] = (
@@ -215,6 +229,48 @@ REL_TYPES: tuple[RelType, ...] = (
             _p("connections", _I64, "distinct (axon, target) pairs"),
         ),
         "aggregate: one per (axon class, target class) with a synapse",
+    ),
+    RelType(
+        "CLASS_SYNAPSES",
+        (("AxonClass", "TargetClass"),),
+        (
+            _p("synapse_type", _STR, "synapse type counted; missing: every type"),
+            _p("synapses", _I64, "connectome synapses"),
+            _p("asi_count", _I64, "how many have an ASI area"),
+            _p("asi_mean", _F64, "mean ASI area, µm²"),
+            _p("asi_median", _F64, "median ASI area (linear interpolation)"),
+            _p("asi_q1", _F64, "first quartile"),
+            _p("asi_q3", _F64, "third quartile"),
+        ),
+        "aggregate: per (axon class, target class) and synapse type with a connectome synapse,"
+        " and over every type (connectomedb.etl.class_stats)",
+    ),
+    RelType(
+        "SHARES_TARGETS",
+        (("Axon", "Axon"),),
+        (
+            _p("target_class", _STR, "class of the targets counted; missing: every class"),
+            _p("shared", _I64, "targets both axons connect to"),
+            _p("axon_class", _STR, "the class of both axons; missing when they differ"),
+            _p("rank", _I64, "position by shared descending, then IDs, within target_class"),
+            _p("class_rank", _I64, "the same among pairs of axon_class; -1 when it is missing"),
+        ),
+        "derived: from the smaller axon ID to the larger, per pair sharing at least 2 targets"
+        " (of the class)",
+    ),
+    RelType(
+        "BIFAN",
+        (("Axon", "Axon"),),
+        (
+            _p("target_a", _I64, "the smaller target ID"),
+            _p("target_b", _I64, "the larger target ID"),
+            _p("target_class", _STR, "both targets' class; missing: counted over every class"),
+            _p("axon_class", _STR, "the class of both axons; missing when they differ"),
+            _p("rank", _I64, "position by (axon IDs, target IDs) within target_class"),
+            _p("class_rank", _I64, "the same among bi-fans of axon_class; -1 when it is missing"),
+        ),
+        "derived: from the smaller axon ID to the larger, one per bi-fan (two targets both"
+        " axons connect to), over every class and per target class",
     ),
 )
 

@@ -307,5 +307,79 @@ class ClassConnectome(Base):
     synapses: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+# --- derived at load time: the motif structure (connectomedb/etl/motifs.py) ----------------
+# Class keys are the smallest code of the class table with the class's name (grouping by key
+# is grouping by name, as in connectome_synapse).
+
+connection = Table(
+    "connection",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_id", Integer, nullable=False),
+    Column("target_id", Integer, nullable=False),
+    Column("axon_class_key", SmallInteger, nullable=False),
+    Column("target_class_key", SmallInteger, nullable=False),
+    Column("neuron_id", Integer),
+    Column("synapses", Integer, nullable=False),
+    PrimaryKeyConstraint("dataset_id", "axon_id", "target_id"),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "target_id"),
+    comment="one row per (axon, target) with a connectome synapse",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+axon_pair = Table(
+    "axon_pair",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_a", Integer, nullable=False),
+    Column("axon_b", Integer, nullable=False),
+    Column("axon_a_class_key", SmallInteger, nullable=False),
+    Column("axon_b_class_key", SmallInteger, nullable=False),
+    Column("target_class_key", SmallInteger, comment="targets counted; NULL: every class"),
+    Column("shared", Integer, nullable=False),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "target_class_key", "axon_a", "axon_b"),
+    Index(None, "dataset_id", "target_class_key", "shared"),
+    comment="axon pairs (axon_a < axon_b) sharing at least 2 targets",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+motif_histogram = Table(
+    "motif_histogram",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("motif", Text, nullable=False),
+    Column("axon_class", Text, comment="NULL: no axon class filter"),
+    Column("target_class", Text, comment="NULL: no target class filter"),
+    Column("value", Integer, nullable=False),
+    Column("instances", BigInteger, nullable=False),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "motif"),
+    comment="instances of each motif per class filter and value of its thresholded quantity",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+
+class_synapse_stat = Table(
+    "class_synapse_stat",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_class", Text, nullable=False),
+    Column("target_class", Text, nullable=False),
+    Column("synapse_type", Text, comment="NULL: every type"),
+    Column("synapses", BigInteger, nullable=False),
+    Column("asi_count", BigInteger, nullable=False),
+    Column("asi_mean", Double),
+    Column("asi_median", Double),
+    Column("asi_q1", Double),
+    Column("asi_q3", Double),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "synapse_type"),
+    comment="connectome synapses and ASI statistics per axon class, target class and type",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+
 #: The partitioned data tables in foreign-key order (a table's parents come before it).
 DATA_TABLES: tuple[Table, ...] = tuple(t for t in metadata.sorted_tables if t.name != "dataset")

@@ -8,16 +8,13 @@
 //   asi_mean float, asi_median float, asi_q1 float, asi_q3 float
 // rule: 2 (connectome synapses), 5 (classes). A missing area (NaN in the file) counts in
 //   asi_missing and in no statistic. Percentiles: linear interpolation (percentile_cont).
-MATCH (a:Axon)-[:MAKES]->(s:Synapse)-[:ONTO]->(t:Target)
-WHERE a.dataset = $dataset AND coalesce($synapse_type, s.type) = s.type
-WITH a.class AS axon_class, t.class AS target_class,
-     CASE WHEN s.asi_area = s.asi_area THEN s.asi_area ELSE NULL END AS asi
-RETURN axon_class, target_class,
-       count(*) AS synapses,
-       count(asi) AS asi_count,
-       count(*) - count(asi) AS asi_missing,
-       avg(asi) AS asi_mean,
-       percentileCont(asi, 0.5) AS asi_median,
-       percentileCont(asi, 0.25) AS asi_q1,
-       percentileCont(asi, 0.75) AS asi_q3
+
+// Reads CLASS_SYNAPSES (built by the load): one per class pair and synapse type, and over
+// every type.
+MATCH (a:AxonClass {dataset: $dataset})-[r:CLASS_SYNAPSES]->(t:TargetClass)
+WHERE r.synapse_type = $synapse_type OR ($synapse_type IS NULL AND r.synapse_type IS NULL)
+RETURN a.name AS axon_class, t.name AS target_class, r.synapses AS synapses,
+       r.asi_count AS asi_count, r.synapses - r.asi_count AS asi_missing,
+       r.asi_mean AS asi_mean, r.asi_median AS asi_median, r.asi_q1 AS asi_q1,
+       r.asi_q3 AS asi_q3
 ORDER BY axon_class, target_class

@@ -8,12 +8,13 @@
 // rule: 4 (an edge is a connection), 5 (both axons of axon_class, both targets of target_class
 //   when given). Each bi-fan once: axon_a < axon_b and target_a < target_b. Ordered by
 //   axon_a, axon_b, target_a, target_b.
-MATCH (x:Axon {dataset: $dataset})-[:CONNECTS_TO]->(t1:Target)<-[:CONNECTS_TO]-(y:Axon),
-      (x)-[:CONNECTS_TO]->(t2:Target)<-[:CONNECTS_TO]-(y)
-WHERE x.id < y.id AND t1.id < t2.id
-  AND coalesce($axon_class, x.class) = x.class AND coalesce($axon_class, y.class) = y.class
-  AND coalesce($target_class, t1.class) = t1.class
-  AND coalesce($target_class, t2.class) = t2.class
-RETURN x.id AS axon_a, y.id AS axon_b, t1.id AS target_a, t2.id AS target_b
+
+// Reads the BIFAN relationships (built by the load, ranked in this listing's order within
+// each class filter), so only the first $limit are sorted.
+MATCH (x:Axon {dataset: $dataset})-[f:BIFAN]->(y:Axon)
+WHERE (f.target_class = $target_class OR ($target_class IS NULL AND f.target_class IS NULL))
+  AND ((f.axon_class = $axon_class AND (f.class_rank < $limit OR $limit IS NULL))
+       OR ($axon_class IS NULL AND (f.rank < $limit OR $limit IS NULL)))
+RETURN x.id AS axon_a, y.id AS axon_b, f.target_a AS target_a, f.target_b AS target_b
 ORDER BY axon_a, axon_b, target_a, target_b
 LIMIT $limit

@@ -9,19 +9,23 @@
 //   neurite of the file counts, those without a connectome synapse with 0. Percentiles: linear
 //   interpolation (percentile_cont).
 MATCH (a:Axon {dataset: $dataset})
-WITH collect({side: 'axon', class: a.class, degree: a.synapses}) AS axon_rows
-OPTIONAL MATCH (t:Target {dataset: $dataset})
-WITH axon_rows,
-     collect(CASE WHEN t IS NULL THEN NULL
-             ELSE {side: 'target', class: t.class, degree: t.synapses} END) AS target_rows
-UNWIND axon_rows + target_rows AS r
-WITH r.side AS side, r.class AS class, r.degree AS degree
-RETURN side, class,
+RETURN 'axon' AS side, a.class AS class,
        count(*) AS neurites,
-       sum(degree) AS synapses,
-       avg(degree) AS degree_mean,
-       percentileCont(degree, 0.5) AS degree_median,
-       percentileCont(degree, 0.25) AS degree_q1,
-       percentileCont(degree, 0.75) AS degree_q3,
-       max(degree) AS degree_max
+       sum(a.synapses) AS synapses,
+       avg(a.synapses) AS degree_mean,
+       percentileCont(a.synapses, 0.5) AS degree_median,
+       percentileCont(a.synapses, 0.25) AS degree_q1,
+       percentileCont(a.synapses, 0.75) AS degree_q3,
+       max(a.synapses) AS degree_max
+ORDER BY side, class
+UNION ALL
+MATCH (t:Target {dataset: $dataset})
+RETURN 'target' AS side, t.class AS class,
+       count(*) AS neurites,
+       sum(t.synapses) AS synapses,
+       avg(t.synapses) AS degree_mean,
+       percentileCont(t.synapses, 0.5) AS degree_median,
+       percentileCont(t.synapses, 0.25) AS degree_q1,
+       percentileCont(t.synapses, 0.75) AS degree_q3,
+       max(t.synapses) AS degree_max
 ORDER BY side, class

@@ -12,22 +12,24 @@
 //   linear interpolation (percentile_cont).
 MATCH (a:Axon {dataset: $dataset})
 WHERE a.path_length_um > 0
-WITH collect({side: 'axon', class: a.class, length: a.path_length_um, synapses: a.synapses})
-     AS axon_rows
-OPTIONAL MATCH (t:Target {dataset: $dataset})
-WHERE t.path_length_um > 0
-WITH axon_rows,
-     collect(CASE WHEN t IS NULL THEN NULL
-             ELSE {side: 'target', class: t.class, length: t.path_length_um, synapses: t.synapses}
-             END) AS target_rows
-UNWIND axon_rows + target_rows AS r
-WITH r.side AS side, r.class AS class, r.length AS length, r.synapses AS synapses
-RETURN side, class,
+RETURN 'axon' AS side, a.class AS class,
        count(*) AS neurites,
-       sum(length) AS path_length_um,
-       sum(synapses) AS synapses,
-       sum(synapses) / sum(length) AS synapses_per_um,
-       percentileCont(synapses / length, 0.5) AS density_median,
-       percentileCont(synapses / length, 0.25) AS density_q1,
-       percentileCont(synapses / length, 0.75) AS density_q3
+       sum(a.path_length_um) AS path_length_um,
+       sum(a.synapses) AS synapses,
+       sum(a.synapses) / sum(a.path_length_um) AS synapses_per_um,
+       percentileCont(a.synapses / a.path_length_um, 0.5) AS density_median,
+       percentileCont(a.synapses / a.path_length_um, 0.25) AS density_q1,
+       percentileCont(a.synapses / a.path_length_um, 0.75) AS density_q3
+ORDER BY side, class
+UNION ALL
+MATCH (t:Target {dataset: $dataset})
+WHERE t.path_length_um > 0
+RETURN 'target' AS side, t.class AS class,
+       count(*) AS neurites,
+       sum(t.path_length_um) AS path_length_um,
+       sum(t.synapses) AS synapses,
+       sum(t.synapses) / sum(t.path_length_um) AS synapses_per_um,
+       percentileCont(t.synapses / t.path_length_um, 0.5) AS density_median,
+       percentileCont(t.synapses / t.path_length_um, 0.25) AS density_q1,
+       percentileCont(t.synapses / t.path_length_um, 0.75) AS density_q3
 ORDER BY side, class

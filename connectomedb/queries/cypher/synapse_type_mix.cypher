@@ -6,9 +6,12 @@
 // types: side text, class text, synapse_type text, synapses int, fraction float
 // rule: 2 (connectome synapses), 5 (classes from the files; type from synapses.hdf5).
 //   fraction = synapses / all synapses of that class on that side. Only non-zero cells.
-MATCH (a:Axon)-[:MAKES]->(s:Synapse)-[:ONTO]->(t:Target)
-WHERE a.dataset = $dataset
-WITH a.class AS axon_class, t.class AS target_class, s.type AS synapse_type, count(*) AS n
+
+// Reads CLASS_SYNAPSES (built by the load): synapses per class pair and synapse type.
+MATCH (a:AxonClass {dataset: $dataset})-[r:CLASS_SYNAPSES]->(t:TargetClass)
+WHERE r.synapse_type IS NOT NULL
+WITH a.name AS axon_class, t.name AS target_class, r.synapse_type AS synapse_type,
+     r.synapses AS n
 UNWIND [{side: 'axon', class: axon_class}, {side: 'target', class: target_class}] AS x
 WITH x.side AS side, x.class AS class, synapse_type, sum(n) AS synapses
 WITH side, class, sum(synapses) AS total,

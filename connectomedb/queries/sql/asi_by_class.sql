@@ -8,20 +8,13 @@
 --   asi_mean float, asi_median float, asi_q1 float, asi_q3 float
 -- rule: 2 (connectome synapses), 5 (classes). A missing area (NaN in the file) counts in
 --   asi_missing and in no statistic. Percentiles: linear interpolation (percentile_cont).
-WITH syn AS (
-    SELECT asi_area, axon_class, target_class
-    FROM connectome_synapse
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-      AND (%(synapse_type)s::text IS NULL OR synapse_type = %(synapse_type)s::text)
-)
-SELECT axon_class, target_class,
-       count(*) AS synapses,
-       count(asi_area) AS asi_count,
-       count(*) - count(asi_area) AS asi_missing,
-       avg(asi_area) AS asi_mean,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY asi_area) AS asi_median,
-       percentile_cont(0.25) WITHIN GROUP (ORDER BY asi_area) AS asi_q1,
-       percentile_cont(0.75) WITHIN GROUP (ORDER BY asi_area) AS asi_q3
-FROM syn
-GROUP BY axon_class, target_class
+
+-- Reads class_synapse_stat (built by the load): one row per class pair and synapse type, and
+-- over every type.
+SELECT axon_class, target_class, synapses, asi_count, synapses - asi_count AS asi_missing,
+       asi_mean, asi_median, asi_q1, asi_q3
+FROM class_synapse_stat
+WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+  AND CASE WHEN %(synapse_type)s::text IS NULL THEN synapse_type IS NULL
+           ELSE synapse_type = %(synapse_type)s::text END
 ORDER BY axon_class, target_class

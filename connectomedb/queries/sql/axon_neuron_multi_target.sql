@@ -9,18 +9,13 @@
 -- rule: 8 (targets grouped by neuronId), 4, 5. Ordered by targets descending, then axon_id,
 --   neuron_id.
 WITH pairs AS (
-    SELECT s.axon_id, s.target_id,
-           min(coalesce(ac.name, 'Unknown')) AS axon_class,
-           min(coalesce(tc.name, 'Unknown')) AS target_class,
-           min(t.neuron_id) AS neuron_id,
-           count(*) AS synapses
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY s.axon_id, s.target_id
+    -- connection: one row per (axon, target) with a connectome synapse, built by the load.
+    SELECT c.axon_id, c.target_id, ac.name AS axon_class, tc.name AS target_class,
+           c.neuron_id, c.synapses::bigint AS synapses
+    FROM connection c
+    JOIN axon_class ac ON ac.dataset_id = c.dataset_id AND ac.code = c.axon_class_key
+    JOIN target_class tc ON tc.dataset_id = c.dataset_id AND tc.code = c.target_class_key
+    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 )
 SELECT axon_id, neuron_id, min(axon_class) AS axon_class, count(*) AS targets,
        sum(synapses)::bigint AS synapses

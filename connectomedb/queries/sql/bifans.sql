@@ -8,25 +8,38 @@
 -- rule: 4 (an edge is a connection), 5 (both axons of axon_class, both targets of target_class
 --   when given). Each bi-fan once: axon_a < axon_b and target_a < target_b. Ordered by
 --   axon_a, axon_b, target_a, target_b.
-WITH pairs AS (
-    SELECT s.axon_id, s.target_id,
-           min(coalesce(ac.name, 'Unknown')) AS axon_class,
-           min(coalesce(tc.name, 'Unknown')) AS target_class,
-           min(t.neuron_id) AS neuron_id,
-           count(*) AS synapses
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY s.axon_id, s.target_id
+
+-- Reads axon_pair (pairs sharing at least 2 targets of the class, built by the load): each
+-- such pair makes at least one bi-fan, so the first `limit` pairs hold the first `limit`
+-- bi-fans; their shared targets come from connection.
+WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
+ak AS (
+    SELECT min(code) AS class_key FROM axon_class
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND name = %(axon_class)s::text
 ),
-kept AS (SELECT axon_id, target_id FROM pairs WHERE (%(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text)
-      AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text)),
+tk AS (
+    SELECT min(code) AS class_key FROM target_class
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND name = %(target_class)s::text
+),
+pairs AS (
+    SELECT p.axon_a, p.axon_b
+    FROM axon_pair p
+    WHERE p.dataset_id = (SELECT dataset_id FROM d)
+      AND CASE WHEN %(target_class)s::text IS NULL THEN p.target_class_key IS NULL
+               ELSE p.target_class_key = (SELECT class_key FROM tk) END
+      AND (%(axon_class)s::text IS NULL
+           OR (p.axon_a_class_key = (SELECT class_key FROM ak)
+               AND p.axon_b_class_key = (SELECT class_key FROM ak)))
+    ORDER BY p.axon_a, p.axon_b
+    LIMIT %(limit)s
+),
 shared AS (
-    SELECT x.axon_id AS axon_a, y.axon_id AS axon_b, x.target_id
-    FROM kept x JOIN kept y ON y.target_id = x.target_id AND y.axon_id > x.axon_id
+    SELECT p.axon_a, p.axon_b, x.target_id
+    FROM pairs p
+    JOIN connection x ON x.dataset_id = (SELECT dataset_id FROM d) AND x.axon_id = p.axon_a
+    JOIN connection y ON y.dataset_id = (SELECT dataset_id FROM d) AND y.axon_id = p.axon_b
+                     AND y.target_id = x.target_id
+    WHERE %(target_class)s::text IS NULL OR x.target_class_key = (SELECT class_key FROM tk)
 )
 SELECT p.axon_a, p.axon_b, p.target_id AS target_a, q.target_id AS target_b
 FROM shared p

@@ -7,18 +7,13 @@
 -- rule: 4 (partner = connected), 5. synapses = connectome synapses from the given axons.
 --   The IDs are deduplicated; an empty set gives no rows. Ordered by target_id.
 WITH pairs AS (
-    SELECT s.axon_id, s.target_id,
-           min(coalesce(ac.name, 'Unknown')) AS axon_class,
-           min(coalesce(tc.name, 'Unknown')) AS target_class,
-           min(t.neuron_id) AS neuron_id,
-           count(*) AS synapses
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY s.axon_id, s.target_id
+    -- connection: one row per (axon, target) with a connectome synapse, built by the load.
+    SELECT c.axon_id, c.target_id, ac.name AS axon_class, tc.name AS target_class,
+           c.neuron_id, c.synapses::bigint AS synapses
+    FROM connection c
+    JOIN axon_class ac ON ac.dataset_id = c.dataset_id AND ac.code = c.axon_class_key
+    JOIN target_class tc ON tc.dataset_id = c.dataset_id AND tc.code = c.target_class_key
+    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 )
 SELECT target_id, min(target_class) AS target_class, min(neuron_id) AS neuron_id,
        sum(synapses)::bigint AS synapses

@@ -14,51 +14,31 @@
 --   and convergent_neurons (min_axons; neurons ignore target_class), divergent_axons
 --   (min_targets, no neuron threshold), axon_neuron_multi_target (min_neuron_targets;
 --   ignores target_class), shared_target_axon_pairs (min_shared), bifans. Ordered by motif.
-WITH pairs AS (
-    SELECT s.axon_id, s.target_id,
-           min(coalesce(ac.name, 'Unknown')) AS axon_class,
-           min(coalesce(tc.name, 'Unknown')) AS target_class,
-           min(t.neuron_id) AS neuron_id,
-           count(*) AS synapses
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY s.axon_id, s.target_id
+
+-- Reads motif_histogram (built by the load): per motif and class filter, how many instances
+-- have each value of the thresholded quantity (bi-fans have no threshold).
+WITH h AS (
+    SELECT h.motif, h.value, h.instances
+    FROM motif_histogram h
+    WHERE h.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+      AND CASE WHEN %(axon_class)s::text IS NULL THEN h.axon_class IS NULL
+               ELSE h.axon_class = %(axon_class)s::text END
+      AND CASE WHEN %(target_class)s::text IS NULL
+                    OR h.motif IN ('convergent_neurons', 'axon_neuron_multi_target')
+               THEN h.target_class IS NULL
+               ELSE h.target_class = %(target_class)s::text END
 ),
-kept AS (SELECT * FROM pairs WHERE (%(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text)
-      AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text)),
-by_axon_class AS (
-    SELECT * FROM pairs
-    WHERE %(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text
-),
-shared AS (
-    SELECT x.axon_id AS axon_a, y.axon_id AS axon_b, x.target_id
-    FROM kept x JOIN kept y ON y.target_id = x.target_id AND y.axon_id > x.axon_id
-),
-shared_counts AS (SELECT axon_a, axon_b, count(*) AS n FROM shared GROUP BY 1, 2)
-SELECT motif, instances FROM (
-    SELECT 'multi_synaptic_connections' AS motif, count(*) AS instances
-    FROM kept WHERE synapses >= %(min_synapses)s
-    UNION ALL
-    SELECT 'convergent_targets', count(*) FROM (
-        SELECT target_id FROM kept GROUP BY 1 HAVING count(*) >= %(min_axons)s) x
-    UNION ALL
-    SELECT 'convergent_neurons', count(*) FROM (
-        SELECT neuron_id FROM by_axon_class WHERE neuron_id IS NOT NULL
-        GROUP BY 1 HAVING count(DISTINCT axon_id) >= %(min_axons)s) x
-    UNION ALL
-    SELECT 'divergent_axons', count(*) FROM (
-        SELECT axon_id FROM kept GROUP BY 1 HAVING count(*) >= %(min_targets)s) x
-    UNION ALL
-    SELECT 'axon_neuron_multi_target', count(*) FROM (
-        SELECT axon_id, neuron_id FROM by_axon_class WHERE neuron_id IS NOT NULL
-        GROUP BY 1, 2 HAVING count(*) >= %(min_neuron_targets)s) x
-    UNION ALL
-    SELECT 'shared_target_axon_pairs', count(*) FROM shared_counts WHERE n >= %(min_shared)s
-    UNION ALL
-    SELECT 'bifans', coalesce(sum(n * (n - 1) / 2), 0)::bigint FROM shared_counts
-) m
+m (motif, threshold) AS (VALUES
+    ('multi_synaptic_connections', %(min_synapses)s::bigint),
+    ('convergent_targets', %(min_axons)s::bigint),
+    ('convergent_neurons', %(min_axons)s::bigint),
+    ('divergent_axons', %(min_targets)s::bigint),
+    ('axon_neuron_multi_target', %(min_neuron_targets)s::bigint),
+    ('shared_target_axon_pairs', %(min_shared)s::bigint),
+    ('bifans', 0::bigint)
+)
+SELECT m.motif, coalesce(sum(h.instances), 0)::bigint AS instances
+FROM m
+LEFT JOIN h ON h.motif = m.motif AND h.value >= m.threshold
+GROUP BY m.motif
 ORDER BY motif

@@ -10,15 +10,14 @@
 --   multi_synaptic int
 -- rule: 4 (a connection is a pair with at least one connectome synapse; its multiplicity is
 --   their number), 5 (classes). Percentiles: linear interpolation (percentile_cont).
--- Pairs from connectome_synapse; classes as their keys (one smallint per class name), names
+-- Pairs from connection; classes as their keys (one smallint per class name), names
 -- joined to the few result rows.
 WITH pairs AS (
-    SELECT axon_id, target_id,
-           min(axon_class_key) AS axon_key, min(target_class_key) AS target_key,
-           count(*) AS synapses
-    FROM connectome_synapse
+    -- connection: one row per (axon, target) with its class keys, built by the load.
+    SELECT axon_id, target_id, axon_class_key AS axon_key, target_class_key AS target_key,
+           synapses::bigint AS synapses
+    FROM connection
     WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY axon_id, target_id
 ),
 cells AS (
     SELECT axon_key, target_key,

@@ -9,28 +9,50 @@
 -- types: axon_a int, axon_b int, axon_a_class text, axon_b_class text, shared_targets int
 -- rule: 4 (shared target = connected to both), 5. Each pair once: axon_a < axon_b.
 --   Ordered by shared_targets descending, then axon_a, axon_b.
-WITH pairs AS (
-    SELECT s.axon_id, s.target_id,
-           min(coalesce(ac.name, 'Unknown')) AS axon_class,
-           min(coalesce(tc.name, 'Unknown')) AS target_class,
-           min(t.neuron_id) AS neuron_id,
-           count(*) AS synapses
-    FROM synapse s
-    JOIN axon a ON a.dataset_id = s.dataset_id AND a.axon_id = s.axon_id
-    JOIN target t ON t.dataset_id = s.dataset_id AND t.target_id = s.target_id
-    LEFT JOIN axon_class ac ON ac.dataset_id = a.dataset_id AND ac.code = a.class_code
-    LEFT JOIN target_class tc ON tc.dataset_id = t.dataset_id AND tc.code = t.class_code
-    WHERE s.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY s.axon_id, s.target_id
+
+-- Reads axon_pair (the pairs sharing at least 2 targets, per target class, built by the load);
+-- pairs sharing one target are not stored, so min_shared below 2 enumerates them from
+-- connection.
+WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
+ak AS (
+    SELECT min(code) AS class_key FROM axon_class
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND name = %(axon_class)s::text
 ),
-kept AS (SELECT axon_id, target_id, axon_class FROM pairs WHERE (%(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text)
-      AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text))
-SELECT x.axon_id AS axon_a, y.axon_id AS axon_b,
-       min(x.axon_class) AS axon_a_class, min(y.axon_class) AS axon_b_class,
-       count(*) AS shared_targets
-FROM kept x
-JOIN kept y ON y.target_id = x.target_id AND y.axon_id > x.axon_id
-GROUP BY x.axon_id, y.axon_id
-HAVING count(*) >= %(min_shared)s
+tk AS (
+    SELECT min(code) AS class_key FROM target_class
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND name = %(target_class)s::text
+),
+stored AS (
+    SELECT p.axon_a, p.axon_b, p.axon_a_class_key, p.axon_b_class_key, p.shared::bigint AS shared
+    FROM axon_pair p
+    WHERE p.dataset_id = (SELECT dataset_id FROM d)
+      AND %(min_shared)s >= 2 AND p.shared >= %(min_shared)s
+      AND CASE WHEN %(target_class)s::text IS NULL THEN p.target_class_key IS NULL
+               ELSE p.target_class_key = (SELECT class_key FROM tk) END
+      AND (%(axon_class)s::text IS NULL
+           OR (p.axon_a_class_key = (SELECT class_key FROM ak)
+               AND p.axon_b_class_key = (SELECT class_key FROM ak)))
+),
+kept AS (
+    SELECT c.axon_id, c.target_id, c.axon_class_key
+    FROM connection c
+    WHERE c.dataset_id = (SELECT dataset_id FROM d) AND %(min_shared)s < 2
+      AND (%(axon_class)s::text IS NULL OR c.axon_class_key = (SELECT class_key FROM ak))
+      AND (%(target_class)s::text IS NULL OR c.target_class_key = (SELECT class_key FROM tk))
+),
+enumerated AS (
+    SELECT x.axon_id AS axon_a, y.axon_id AS axon_b, min(x.axon_class_key) AS axon_a_class_key,
+           min(y.axon_class_key) AS axon_b_class_key, count(*) AS shared
+    FROM kept x
+    JOIN kept y ON y.target_id = x.target_id AND y.axon_id > x.axon_id
+    GROUP BY x.axon_id, y.axon_id
+    HAVING count(*) >= %(min_shared)s
+),
+found AS (SELECT * FROM stored UNION ALL SELECT * FROM enumerated)
+SELECT f.axon_a, f.axon_b, ca.name AS axon_a_class, cb.name AS axon_b_class,
+       f.shared AS shared_targets
+FROM found f
+JOIN axon_class ca ON ca.dataset_id = (SELECT dataset_id FROM d) AND ca.code = f.axon_a_class_key
+JOIN axon_class cb ON cb.dataset_id = (SELECT dataset_id FROM d) AND cb.code = f.axon_b_class_key
 ORDER BY shared_targets DESC, axon_a, axon_b
 LIMIT %(limit)s

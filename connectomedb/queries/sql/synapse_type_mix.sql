@@ -6,16 +6,19 @@
 -- types: side text, class text, synapse_type text, synapses int, fraction float
 -- rule: 2 (connectome synapses), 5 (classes from the files; type from synapses.hdf5).
 --   fraction = synapses / all synapses of that class on that side. Only non-zero cells.
+
+-- Reads class_synapse_stat (built by the load): synapses per class pair and synapse type.
 WITH syn AS (
-    SELECT axon_class, target_class, synapse_type
-    FROM connectome_synapse
+    SELECT axon_class, target_class, synapse_type, synapses
+    FROM class_synapse_stat
     WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+      AND synapse_type IS NOT NULL
 ),
 cells AS (
-    SELECT 'axon' AS side, axon_class AS class, synapse_type, count(*) AS synapses
+    SELECT 'axon' AS side, axon_class AS class, synapse_type, sum(synapses)::bigint AS synapses
     FROM syn GROUP BY 2, 3
     UNION ALL
-    SELECT 'target' AS side, target_class AS class, synapse_type, count(*) AS synapses
+    SELECT 'target' AS side, target_class AS class, synapse_type, sum(synapses)::bigint AS synapses
     FROM syn GROUP BY 2, 3
 )
 SELECT side, class, synapse_type, synapses,

@@ -1,0 +1,438 @@
+"""The motif structure both stores keep beside the data, computed once per load (pure).
+
+The motif queries of the library count and list patterns of connections (counting rule 4:
+an axon and a target with at least one connectome synapse). Enumerating the axon pairs that
+share a target at query time costs seconds at full scale, so the load builds:
+
+``connections``
+    one row per connection: ``axon_id``, ``target_id``, ``axon_class``, ``target_class``
+    (canonical names, ``Unknown`` for a code in no table), ``neuron_id`` (the target's, or
+    missing) and ``synapses``.
+``pairs``
+    the axon pairs that share at least :data:`MIN_STORED_SHARED` targets: ``axon_a`` <
+    ``axon_b``, their classes, ``target_class`` (the targets counted: one class, or missing
+    for all classes) and ``shared`` (how many). One row per pair and scope, for the scope of
+    every class and for all classes. Pairs that share one target are not stored (they are 18
+    of every 19 pairs at full scale); a listing that asks for them enumerates them at query
+    time.
+``bifans``
+    every bi-fan (``axon_a`` < ``axon_b``, ``target_a`` < ``target_b``) per scope (all
+    target classes, or the class of both targets), with ``axon_class`` (both axons' class;
+    missing when they differ).
+Pairs and bi-fans carry ``rank`` (position in their listing's order within the scope: shared
+descending then the IDs for pairs, the IDs for bi-fans) and ``class_rank`` (the same among
+the rows whose axons are both of ``axon_class``; -1 when the classes differ), so the graph
+returns a listing's first ``limit`` rows without sorting them all.
+``histogram``
+    per motif and class filter, how many instances have each value of the quantity the
+    motif's threshold applies to (``motif``, ``axon_class``, ``target_class``, ``value``,
+    ``instances``; a missing class means "no filter"). ``motif_counts`` sums it: the
+    instances of a motif with threshold ``k`` are the rows with ``value >= k``, and the
+    ``bifans`` rows hold the bi-fans of the pairs that share ``value`` targets
+    (``n (n - 1) / 2`` each), so their sum is the motif's count.
+
+    ============================ ========================================= ===============
+    motif                        instance, value                           target filter
+    ============================ ========================================= ===============
+    multi_synaptic_connections   connection, its synapses                  yes
+    convergent_targets           target, connections onto it               yes
+    convergent_neurons           neuron, distinct axons onto it            no
+    divergent_axons              axon, connections it makes                yes
+    axon_neuron_multi_target     (axon, neuron), connections between them  no
+    shared_target_axon_pairs     axon pair, targets shared                 yes
+    bifans                       bi-fan, targets its pair shares           yes
+    ============================ ========================================= ===============
+
+The axon class filter keeps connections whose axon (for pairs: both axons) is of the class;
+the target class filter keeps connections whose target is of the class.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from connectomedb.etl.frames import CodeTable, SourceDataset
+
+#: Pairs sharing fewer targets are counted in the histogram but not stored one by one.
+MIN_STORED_SHARED = 2
+
+#: Motifs whose histogram has rows per target class (the others ignore ``target_class``).
+BY_TARGET_CLASS = (
+    "multi_synaptic_connections",
+    "convergent_targets",
+    "divergent_axons",
+    "shared_target_axon_pairs",
+)
+MOTIFS = (
+    "axon_neuron_multi_target",
+    "bifans",
+    "convergent_neurons",
+    "convergent_targets",
+    "divergent_axons",
+    "multi_synaptic_connections",
+    "shared_target_axon_pairs",
+)
+
+CONNECTION_COLUMNS = (
+    "axon_id",
+    "target_id",
+    "axon_class",
+    "target_class",
+    "neuron_id",
+    "synapses",
+)
+PAIR_COLUMNS = ("axon_a", "axon_b", "axon_a_class", "axon_b_class", "target_class", "shared")
+HISTOGRAM_COLUMNS = ("motif", "axon_class", "target_class", "value", "instances")
+
+
+@dataclass(frozen=True)
+class MotifFrames:
+    """See the module docstring; columns in the order of the ``*_COLUMNS`` tuples."""
+
+    connections: pd.DataFrame
+    pairs: pd.DataFrame
+    histogram: pd.DataFrame
+    bifans: pd.DataFrame
+
+
+def class_names(table: CodeTable, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct names, index of each code's name): the canonical name of the code
+    table, ``Unknown`` for a code in no table."""
+    frame = table.frame
+    lookup = dict(zip(frame["code"].astype(int).tolist(), frame["name"].tolist(), strict=True))
+    uniq, inverse = np.unique(np.asarray(codes, dtype=np.int64), return_inverse=True)
+    names = np.array([str(lookup.get(int(c), "Unknown")) for c in uniq], dtype=object)
+    distinct, name_index = np.unique(names, return_inverse=True) if len(names) else (names, [])
+    index = np.asarray(name_index, dtype=np.int64)[inverse] if len(codes) else np.zeros(0, int)
+    return np.asarray(distinct, dtype=object), index
+
+
+_CACHE: dict[int, MotifFrames] = {}
+
+
+def motif_frames(source: SourceDataset) -> MotifFrames:
+    """The motif structure of ``source`` (computed once per source object: both stores'
+    transforms ask for it)."""
+    key = id(source)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _compute(source)
+        _CACHE[key] = cached
+        weakref.finalize(source, _CACHE.pop, key, None)
+    return cached
+
+
+def _compute(source: SourceDataset) -> MotifFrames:
+    ax, tg, sy = source.axons, source.targets, source.synapses
+    axon_id = np.asarray(sy.axon_id, dtype=np.int64)
+    target_id = np.asarray(sy.target_id, dtype=np.int64)
+    # IDs beyond the neurites are refused by the loaders (range and key checks) with an error
+    # naming the file; here they are left out so that check is the one that reports them.
+    keep = (axon_id > 0) & (target_id > 0) & (axon_id <= ax.n) & (target_id <= tg.n)
+    # One key per connection; sorted by target, then axon (the pair enumeration needs it).
+    key = target_id[keep] * (ax.n + 1) + axon_id[keep]
+    uniq, synapses = np.unique(key, return_counts=True)
+    conn_target = uniq // (ax.n + 1)
+    conn_axon = uniq % (ax.n + 1)
+
+    axon_names, axon_class = class_names(ax.classes, ax.class_code)
+    target_names, target_class = class_names(tg.classes, tg.class_code)
+    neuron = (
+        np.zeros(tg.n, dtype=np.int64)
+        if tg.neuron_id is None
+        else np.asarray(tg.neuron_id, dtype=np.int64)
+    )
+    c_axon_class = axon_class[conn_axon - 1] if len(uniq) else np.zeros(0, np.int64)
+    c_target_class = target_class[conn_target - 1] if len(uniq) else np.zeros(0, np.int64)
+    c_neuron = neuron[conn_target - 1] if len(uniq) else np.zeros(0, np.int64)
+    connections = pd.DataFrame(
+        {
+            "axon_id": conn_axon.astype(np.int64),
+            "target_id": conn_target.astype(np.int64),
+            "axon_class": axon_names[c_axon_class] if len(uniq) else np.zeros(0, object),
+            "target_class": target_names[c_target_class] if len(uniq) else np.zeros(0, object),
+            "neuron_id": pd.arrays.IntegerArray(c_neuron, c_neuron == 0),
+            "synapses": synapses.astype(np.int64),
+        }
+    )
+    by_class = connections.assign(ac=c_axon_class, tc=c_target_class)
+    pairs, pair_histogram, bifans = _pairs(
+        conn_axon, conn_target, axon_class, c_target_class, axon_names, target_names
+    )
+    histogram = pd.concat(
+        [
+            _tally(by_class, "multi_synaptic_connections", [], value="synapses"),
+            _tally(by_class, "convergent_targets", ["target_id"]),
+            _tally(
+                by_class[c_neuron > 0], "convergent_neurons", ["neuron_id"], distinct="axon_id"
+            ),
+            _tally(by_class, "divergent_axons", ["axon_id"]),
+            _tally(by_class[c_neuron > 0], "axon_neuron_multi_target", ["axon_id", "neuron_id"]),
+            pair_histogram,
+        ],
+        ignore_index=True,
+    )
+    histogram = _named(histogram, axon_names, target_names)
+    return MotifFrames(
+        connections.sort_values(["axon_id", "target_id"], ignore_index=True),
+        pairs,
+        histogram,
+        bifans,
+    )
+
+
+def _scopes(by_target: bool) -> list[tuple[bool, bool]]:
+    """(filter by axon class, filter by target class) combinations of a motif's histogram."""
+    return [(a, t) for a in (True, False) for t in ((True, False) if by_target else (False,))]
+
+
+def _tally(
+    frame: pd.DataFrame,
+    motif: str,
+    items: list[str],
+    *,
+    value: str | None = None,
+    distinct: str | None = None,
+) -> pd.DataFrame:
+    """Histogram rows (motif, ac, tc, value, instances) with class indices, -1 = no filter.
+
+    An instance is a group of ``items`` (within the scope's classes); its value is ``value``
+    (a column, one row per instance), the distinct ``distinct`` of the group, or its rows."""
+    out = []
+    for by_axon, by_target in _scopes(motif in BY_TARGET_CLASS):
+        scope = (["ac"] if by_axon else []) + (["tc"] if by_target else [])
+        if value is not None:
+            values = frame[[*scope, value]].rename(columns={value: "value"})
+        else:
+            grouped = frame.groupby([*scope, *items], sort=False)
+            series = grouped[distinct].nunique() if distinct else grouped.size()
+            values = series.rename("value").reset_index()
+        counts = values.groupby([*scope, "value"], sort=False).size()
+        part = counts.rename("instances").reset_index()
+        out.append(
+            pd.DataFrame(
+                {
+                    "motif": motif,
+                    "ac": part["ac"].to_numpy(np.int64) if by_axon else -1,
+                    "tc": part["tc"].to_numpy(np.int64) if by_target else -1,
+                    "value": part["value"].to_numpy(np.int64),
+                    "instances": part["instances"].to_numpy(np.int64),
+                },
+                index=pd.RangeIndex(len(part)),
+            )
+        )
+    return pd.concat(out, ignore_index=True)
+
+
+def _pairs(
+    conn_axon: np.ndarray,
+    conn_target: np.ndarray,
+    axon_class: np.ndarray,
+    conn_tc: np.ndarray,
+    axon_names: np.ndarray,
+    target_names: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The stored pairs, the pair histogram and the bi-fans, from connections sorted by
+    (target, axon)."""
+    n = len(conn_axon)
+    # Every (i, j), i < j, of connections onto the same target: i pairs with the rest of
+    # its target's run.
+    starts = np.flatnonzero(np.r_[True, conn_target[1:] != conn_target[:-1]]) if n else []
+    run_end = np.repeat(np.r_[starts[1:], n] if n else [], np.diff(np.r_[starts, n]))
+    partners = (run_end - np.arange(n)).astype(np.int64) - 1 if n else np.zeros(0, np.int64)
+    left = np.repeat(np.arange(n, dtype=np.int64), partners)
+    first = np.cumsum(partners) - partners
+    right = left + 1 + (np.arange(len(left), dtype=np.int64) - np.repeat(first, partners))
+    a = conn_axon[left].astype(np.int64)
+    b = conn_axon[right].astype(np.int64)
+    tc = conn_tc[left]
+    target = conn_target[left].astype(np.int64)
+    del left, right
+    width = int(conn_axon.max()) + 1 if n else 1
+    n_tc = max(len(target_names), 1)
+    pair_key = a * width + b
+    del a, b
+    all_keys, all_shared = np.unique(pair_key, return_counts=True)
+    tc_keys, tc_shared = np.unique(pair_key * n_tc + tc, return_counts=True)
+    bifan_parts = [
+        _bifans(pair_key, target, all_shared, width, np.full(len(pair_key), -1)),
+        _bifans(pair_key * n_tc + tc, target, tc_shared, width * n_tc, tc),
+    ]
+    del pair_key, tc, target
+
+    def split(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return keys // width, keys % width
+
+    ka, kb = split(all_keys)
+    ta, tb = split(tc_keys // n_tc)
+    t_class = tc_keys % n_tc
+
+    def pair_class(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        cx, cy = axon_class[x - 1], axon_class[y - 1]
+        return np.where(cx == cy, cx, -1)
+
+    parts = []
+    for ac, tcls, shared in (
+        (pair_class(ka, kb), np.full(len(ka), -1), all_shared),
+        (pair_class(ta, tb), t_class, tc_shared),
+    ):
+        frame = pd.DataFrame({"ac": ac, "tc": tcls, "value": shared})
+        for by_axon in (True, False):
+            scope = ["ac", "tc"] if by_axon else ["tc"]
+            sub = frame[frame["ac"] >= 0] if by_axon else frame
+            counts = sub.groupby([*scope, "value"], sort=False).size().rename("instances")
+            part = counts.reset_index()
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "motif": "shared_target_axon_pairs",
+                        "ac": part["ac"].to_numpy(np.int64) if by_axon else -1,
+                        "tc": part["tc"].to_numpy(np.int64),
+                        "value": part["value"].to_numpy(np.int64),
+                        "instances": part["instances"].to_numpy(np.int64),
+                    },
+                    index=pd.RangeIndex(len(part)),
+                )
+            )
+    shared_histogram = pd.concat(parts, ignore_index=True)
+    # A pair sharing n targets makes n (n - 1) / 2 bi-fans.
+    bifans = shared_histogram[shared_histogram["value"] >= 2].copy()
+    bifans["motif"] = "bifans"
+    v = bifans["value"].to_numpy(np.int64)
+    bifans["instances"] = bifans["instances"].to_numpy(np.int64) * (v * (v - 1) // 2)
+    histogram = pd.concat([shared_histogram, bifans], ignore_index=True)
+
+    stored_all = all_shared >= MIN_STORED_SHARED
+    stored_tc = tc_shared >= MIN_STORED_SHARED
+    pa_ = np.r_[ka[stored_all], ta[stored_tc]].astype(np.int64)
+    pb_ = np.r_[kb[stored_all], tb[stored_tc]].astype(np.int64)
+    scope_tc = np.r_[np.full(int(stored_all.sum()), -1), t_class[stored_tc]].astype(np.int64)
+    target_class = np.where(
+        scope_tc >= 0, target_names[np.maximum(scope_tc, 0)] if len(target_names) else None, None
+    ) if len(scope_tc) else np.zeros(0, object)
+    pairs = pd.DataFrame(
+        {
+            "axon_a": pa_,
+            "axon_b": pb_,
+            "axon_a_class": axon_names[axon_class[pa_ - 1]] if len(pa_) else np.zeros(0, object),
+            "axon_b_class": axon_names[axon_class[pb_ - 1]] if len(pb_) else np.zeros(0, object),
+            "target_class": np.asarray(target_class, dtype=object),
+            "shared": np.r_[all_shared[stored_all], tc_shared[stored_tc]].astype(np.int64),
+        }
+    )
+    pairs["axon_class"] = _pair_class_names(pairs)
+    pairs = _ranked(pairs, ["shared", "axon_a", "axon_b"], [False, True, True])
+    bifans_frame = _bifan_frame(bifan_parts, width, n_tc, axon_class, axon_names, target_names)
+    return pairs, histogram, bifans_frame
+
+
+def _pair_class_names(frame: pd.DataFrame) -> np.ndarray:
+    a = frame["axon_a_class"].to_numpy(object)
+    b = frame["axon_b_class"].to_numpy(object)
+    return np.where(a == b, a, None) if len(a) else np.zeros(0, object)
+
+
+def _ranked(frame: pd.DataFrame, order: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """Add ``rank`` (0-based position in ``order`` within the target class scope) and
+    ``class_rank`` (the same among the rows of the same pair class; -1 when the axons' classes
+    differ): a listing's first ``limit`` rows are those ranked below ``limit``."""
+    scope = frame["target_class"].fillna("\x00")
+    sort = frame.assign(_scope=scope).sort_values(["_scope", *order], ascending=[True, *ascending])
+    rank = sort.groupby("_scope", sort=False).cumcount()
+    pair_class = sort["axon_class"].fillna("\x00")
+    class_rank = sort.assign(_pc=pair_class).groupby(["_scope", "_pc"], sort=False).cumcount()
+    class_rank = class_rank.where(sort["axon_class"].notna(), -1)
+    out = sort.drop(columns="_scope").assign(
+        rank=rank.to_numpy(np.int64), class_rank=class_rank.to_numpy(np.int64)
+    )
+    return out.reset_index(drop=True)
+
+
+def _bifans(
+    keys: np.ndarray, target: np.ndarray, shared: np.ndarray, width: int, scope: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(pair key, target_a, target_b, scope) of every bi-fan: two targets shared by a pair,
+    over the combinations grouped by ``keys`` (``shared`` = their counts, sorted by key)."""
+    order = np.argsort(keys, kind="stable")  # targets stay ascending within a key
+    keep = np.repeat(shared >= 2, shared)
+    k, t, sc = keys[order][keep], target[order][keep], scope[order][keep]
+    left, right = _run_pairs(k)
+    return k[left], t[left], t[right], sc[left]
+
+
+def _run_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j), i < j, of positions in the same run of equal ``values`` (sorted)."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    run_end = np.repeat(np.r_[starts[1:], n], np.diff(np.r_[starts, n]))
+    partners = (run_end - np.arange(n)).astype(np.int64) - 1
+    left = np.repeat(np.arange(n, dtype=np.int64), partners)
+    first = np.cumsum(partners) - partners
+    right = left + 1 + (np.arange(len(left), dtype=np.int64) - np.repeat(first, partners))
+    return left, right
+
+
+def _bifan_frame(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    width: int,
+    n_tc: int,
+    axon_class: np.ndarray,
+    axon_names: np.ndarray,
+    target_names: np.ndarray,
+) -> pd.DataFrame:
+    """The bi-fans, per scope (all classes, or one), ranked in listing order."""
+    frames = []
+    for i, (key, ta, tb, scope) in enumerate(parts):
+        pair = key if i == 0 else key // n_tc
+        a, b = pair // width, pair % width
+        ca = axon_class[a - 1] if len(a) else np.zeros(0, np.int64)
+        cb = axon_class[b - 1] if len(b) else np.zeros(0, np.int64)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "axon_a": a,
+                    "axon_b": b,
+                    "target_a": ta,
+                    "target_b": tb,
+                    "target_class": np.where(
+                        scope >= 0, target_names[np.maximum(scope, 0)], None
+                    ) if len(scope) and len(target_names) else np.full(len(scope), None),
+                    "axon_class": np.where(ca == cb, axon_names[ca], None)
+                    if len(ca)
+                    else np.zeros(0, object),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    order = ["axon_a", "axon_b", "target_a", "target_b"]
+    return _ranked(out, order, [True] * 4)
+
+
+def _named(
+    histogram: pd.DataFrame, axon_names: np.ndarray, target_names: np.ndarray
+) -> pd.DataFrame:
+    """Class indices (-1: no filter) → names (None: no filter); sorted for a stable load."""
+    ac = histogram["ac"].to_numpy()
+    tc = histogram["tc"].to_numpy()
+    out = pd.DataFrame(
+        {
+            "motif": histogram["motif"].astype(object).to_numpy(),
+            "axon_class": np.where(ac >= 0, axon_names[np.maximum(ac, 0)], None)
+            if len(axon_names)
+            else np.full(len(ac), None, dtype=object),
+            "target_class": np.where(tc >= 0, target_names[np.maximum(tc, 0)], None)
+            if len(target_names)
+            else np.full(len(tc), None, dtype=object),
+            "value": histogram["value"].to_numpy(np.int64),
+            "instances": histogram["instances"].to_numpy(np.int64),
+        }
+    )
+    return out.sort_values(
+        ["motif", "axon_class", "target_class", "value"], na_position="first", ignore_index=True
+    )
