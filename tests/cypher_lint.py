@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from connectomedb.schema.graph import NODE_LABELS, REL_PAIRS, REL_TYPES
+from connectomedb.schema.graph import (
+    NODE_LABELS,
+    REL_PAIRS,
+    REL_TYPES,
+    TRACING_LABELS,
+    TRACING_RELS,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL_DIR = ROOT / "tools" / "cypher-lint"
@@ -57,14 +63,15 @@ def missing_tool() -> str | None:
 def graph_schema() -> dict[str, Any]:
     """The graph model as the analyser's ``dbSchema``: labels, relationship types, property
     keys and the (from, type, to) paths, so a misspelled one is reported."""
-    props = {p.name for n in NODE_LABELS for p in n.props} | {
-        p.name for r in REL_TYPES for p in r.props
-    }
+    labels = NODE_LABELS + TRACING_LABELS
+    rels = REL_TYPES + TRACING_RELS
+    pairs = REL_PAIRS + tuple((r.name, a, b) for r in TRACING_RELS for a, b in r.endpoints)
+    props = {p.name for n in labels for p in n.props} | {p.name for r in rels for p in r.props}
     return {
-        "labels": [n.name for n in NODE_LABELS],
-        "relationshipTypes": [r.name for r in REL_TYPES],
+        "labels": [n.name for n in labels],
+        "relationshipTypes": [r.name for r in rels],
         "propertyKeys": sorted(props),
-        "graphSchema": [{"from": a, "relType": t, "to": b} for t, a, b in REL_PAIRS],
+        "graphSchema": [{"from": a, "relType": t, "to": b} for t, a, b in pairs],
     }
 
 

@@ -27,6 +27,7 @@ from connectomedb.etl.load.graph.ladybug import (
     dataset_dir,
     new_version,
 )
+from connectomedb.etl.load.graph.ladybug_layout import remove_version_dir
 from connectomedb.schema.graph import TRACING_LABELS, TRACING_RELS, PropType, quote_identifier
 from connectomedb.tracings.graph import PendingGraphWrite, TracingFrames, not_loaded
 
@@ -98,8 +99,9 @@ def write_tracings(conn: Any, frames: TracingFrames, key: str, *, replace: bool 
 
 
 class LadybugTracingWrite(PendingGraphWrite):
-    def __init__(self, base: Path, version: str, lock: _Lock) -> None:
-        self.base, self.version, self._lock = base, version, lock
+    def __init__(self, root: Path, dataset: str, version: str, lock: _Lock) -> None:
+        self.root, self.dataset, self.version, self._lock = root, dataset, version, lock
+        self.base = dataset_dir(root, dataset)
 
     def commit(self) -> None:
         tmp = self.base / f"{POINTER}.{self.version}.tmp"
@@ -109,11 +111,12 @@ class LadybugTracingWrite(PendingGraphWrite):
             os.fsync(f.fileno())
         os.replace(tmp, self.base / POINTER)
         _fsync_dir(self.base)
-        _remove_other_versions(self.base, keep=self.version)
+        _remove_other_versions(self.root, self.dataset, keep=self.version)
         self._lock.release()
 
     def abort(self) -> None:
-        shutil.rmtree(self.base / self.version, ignore_errors=True)
+        if (self.base / self.version).exists():
+            remove_version_dir(self.root, self.dataset, self.base / self.version)
         self._lock.release()
 
 
@@ -144,9 +147,10 @@ def prepare_ladybug(
         finally:
             db.close()
     except BaseException as error:
-        shutil.rmtree(base / version, ignore_errors=True)
+        if (base / version).exists():
+            remove_version_dir(root, dataset, base / version)
         lock.release()
         if isinstance(error, RuntimeError):
             raise LoadError(f"graph: LadybugDB refused the tracings: {error}") from error
         raise
-    return LadybugTracingWrite(base, version, lock)
+    return LadybugTracingWrite(root, dataset, version, lock)

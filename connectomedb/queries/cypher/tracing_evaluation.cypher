@@ -13,9 +13,11 @@ MATCH (t:Tracing {dataset: $dataset})
 WHERE coalesce($kind, t.kind) = t.kind
 OPTIONAL MATCH (t)-[:HAS_NODE]->(n:TracingNode)
 WITH t, count(n) AS nodes, count(CASE WHEN n.segment_id > 0 THEN 1 END) AS on_segments
-OPTIONAL MATCH (t)-[:HAS_NODE]->(m:TracingNode), (a)-[:HAS_SEGMENT]->(s:Segment)
-WHERE m.segment_id > 0 AND s.id = m.segment_id AND lower(label(a)) IN ['axon', 'target']
-WITH t, nodes, on_segments, a, count(DISTINCT m) AS a_nodes
+OPTIONAL MATCH (t)-[:HAS_NODE]->(m:TracingNode)
+WHERE m.segment_id > 0
+OPTIONAL MATCH (a)-[:HAS_SEGMENT]->(s:Segment)
+WHERE s.id = m.segment_id AND lower(label(a)) IN ['axon', 'target']
+WITH t, nodes, on_segments, a, count(DISTINCT CASE WHEN a IS NOT NULL THEN m END) AS a_nodes
 OPTIONAL MATCH (t)-[:HAS_NODE]->(u:TracingNode)-[e:TRACED_TO]->(v:TracingNode)
 WHERE EXISTS { MATCH (a)-[:HAS_SEGMENT]->(su:Segment) WHERE su.id = u.segment_id }
   AND EXISTS { MATCH (a)-[:HAS_SEGMENT]->(sv:Segment) WHERE sv.id = v.segment_id }
