@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_runner import cli_runner
 from cypher_lint import ROOT, markdown_cypher
 from graph_helpers import neuron_input_classes
 
@@ -47,7 +47,7 @@ def home(source: SourceDataset, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def cypher(home: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["cypher", "--home", str(home), *args], input=stdin)
+    result = cli_runner().invoke(main, ["cypher", "--home", str(home), *args], input=stdin)
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         result.exception
     )

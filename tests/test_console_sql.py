@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import psycopg
 import pytest
-from click.testing import CliRunner
+from cli_runner import cli_runner
 
 from connectomedb.cli import main
 from connectomedb.config import Settings
@@ -30,7 +30,7 @@ def url(pg_url_embedded: str) -> str:
 
 
 def sql(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["sql", "--postgres-url", url, *args])
+    result = cli_runner().invoke(main, ["sql", "--postgres-url", url, *args])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.stdout, result.stderr
 
@@ -112,7 +112,7 @@ def test_split_and_complete() -> None:
 
 
 def test_an_unreachable_server_is_one_message(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["sql", "--postgres-url", "postgresql://x@/nope?host="
+    result = cli_runner().invoke(main, ["sql", "--postgres-url", "postgresql://x@/nope?host="
                                        + str(tmp_path), "SELECT 1"])
     assert result.exit_code != 0 and "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: ") and "PostgreSQL" in result.stderr

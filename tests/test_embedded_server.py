@@ -340,12 +340,12 @@ def test_server_killed_during_a_query(tmp_path: Path, how: str) -> None:
 
 def test_grant_reader_asks_for_the_password(served: tuple[Settings, int, Path]) -> None:
     """--prompt reads the password (hidden, twice) instead of the command line."""
-    from click.testing import CliRunner
+    from cli_runner import cli_runner
 
     from connectomedb.cli import main
 
     settings, port, _shared = served
-    result = CliRunner().invoke(
+    result = cli_runner().invoke(
         main, ["db", "grant-reader", "prompted", "--prompt", "--home", str(settings.home)],
         input="Typed-pw-1\nTyped-pw-1\n", env={"CONNECTOMEDB_READER_PASSWORD": ""})
     assert result.exit_code == 0, result.output

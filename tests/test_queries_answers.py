@@ -19,7 +19,7 @@ import oracle
 import pandas as pd
 import psycopg
 import pytest
-from click.testing import CliRunner
+from cli_runner import cli_runner
 from test_queries_engines import assert_same
 
 from connectomedb import queries
@@ -87,7 +87,7 @@ def _conns(stores: Stores, pg: psycopg.Connection, name: str) -> list[tuple[str,
 
 
 def _cli(stores: Stores, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
+    result = cli_runner().invoke(
         main, ["query", "run", *args, "--postgres-url", stores.url, "--home", str(stores.home)]
     )
     assert "Traceback" not in result.stderr, result.stderr

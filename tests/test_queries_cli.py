@@ -10,7 +10,7 @@ import oracle
 import pandas as pd
 import psycopg
 import pytest
-from click.testing import CliRunner
+from cli_runner import cli_runner
 
 from connectomedb.cli import main
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
@@ -33,10 +33,7 @@ def stores(pg_url: str, tmp_path: Path) -> tuple[str, Path]:
 
 
 def _invoke(args: list[str]) -> tuple[int, str, str]:
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into stdout by default
-    except TypeError:
-        runner = CliRunner()  # click >= 8.2 always keeps them apart
+    runner = cli_runner()
     result = runner.invoke(main, args)
     return result.exit_code, result.stdout, result.stderr
 

@@ -29,7 +29,7 @@ def _mount_tmpfs(path: Path, size: str) -> bool:
 def full_disk(tmp_path: Path, embedded_pg_base: str) -> Iterator[dict]:
     home = tmp_path / "home"
     graph = home / "graph"
-    if not _mount_tmpfs(graph, "16m"):
+    if not _mount_tmpfs(graph, "64m"):
         pytest.skip("needs root to mount a small tmpfs as the graph folder")
     try:
         folder = valid_dataset(tmp_path / "tiny", seed=0)
