@@ -181,7 +181,7 @@ def synth(
     if tracings:
         from connectomedb.tracings.synth import write_tracings_and_cubes
 
-        write_tracings_and_cubes(result.dataset, outdir, seed=seed)
+        write_tracings_and_cubes(result.dataset, outdir, seed=seed, volume_plan=plan)
     elapsed = time.perf_counter() - started
 
     c = result.truth["counts"]

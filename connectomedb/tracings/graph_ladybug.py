@@ -98,8 +98,9 @@ def write_tracings(conn: Any, frames: TracingFrames, key: str, *, replace: bool 
 
 
 class LadybugTracingWrite(PendingGraphWrite):
-    def __init__(self, base: Path, version: str, lock: _Lock) -> None:
-        self.base, self.version, self._lock = base, version, lock
+    def __init__(self, root: Path, dataset: str, version: str, lock: _Lock) -> None:
+        self.root, self.dataset = root, dataset
+        self.base, self.version, self._lock = dataset_dir(root, dataset), version, lock
 
     def commit(self) -> None:
         tmp = self.base / f"{POINTER}.{self.version}.tmp"
@@ -109,7 +110,7 @@ class LadybugTracingWrite(PendingGraphWrite):
             os.fsync(f.fileno())
         os.replace(tmp, self.base / POINTER)
         _fsync_dir(self.base)
-        _remove_other_versions(self.base, keep=self.version)
+        _remove_other_versions(self.root, self.dataset, keep=self.version)
         self._lock.release()
 
     def abort(self) -> None:
@@ -149,4 +150,4 @@ def prepare_ladybug(
         if isinstance(error, RuntimeError):
             raise LoadError(f"graph: LadybugDB refused the tracings: {error}") from error
         raise
-    return LadybugTracingWrite(base, version, lock)
+    return LadybugTracingWrite(root, dataset, version, lock)
