@@ -118,7 +118,12 @@ def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> 
     is_flag=True,
     help="Look the segments up in the segmentation volume registered for --dataset.",
 )
-@click.option("--dataset", default=None, help="Also refresh the tracings in its graph.")
+@click.option(
+    "--dataset",
+    default=None,
+    help="With --from-volume: the dataset whose tracings and volume; with CSV_FILE: also "
+    "refresh the tracings in its graph.",
+)
 @click.option("--no-graph", is_flag=True, help="With --from-volume: PostgreSQL only.")
 @store_options
 def segments(
