@@ -9,20 +9,25 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import psycopg
+import pytest
 from click.testing import CliRunner
 from tracing_env import webknossos_frames
 from volume_fixtures import Assembled
 
 from connectomedb.cli import main
+from connectomedb.config import load_settings
+from connectomedb.errors import InputError
 from connectomedb.etl.synth.generate import generate
 from connectomedb.tracings.synth import write_connectem
-from connectomedb.tracings.volume_segments import segments_at
+from connectomedb.tracings.volume_segments import link_after_register, segments_at
 from connectomedb.volumes import scan
+from connectomedb.volumes.catalogue import register, registered
 from connectomedb.volumes.synth import place
 
 CUBE = 16
@@ -133,6 +138,22 @@ def test_nodes_get_their_segments_from_the_volume(pg_url_embedded: str, tmp_path
     assert f"Segments: {later_nodes:,} nodes looked up" in out
     files = ["later-" + f for f in later_truth["files"]]
     _check_against_volume(_node_segments(pg_url_embedded, files), later, volume)
+
+    # A lookup that fails while a new volume is registered leaves volume and nodes as they were.
+    before = _node_segments(pg_url_embedded, truth["files"])
+    copy = tmp_path / "segmentation-copy"
+    shutil.copytree(data / "segmentation-volume", copy)
+    replacement = scan(copy, "segmentation")
+    first = before[["x", "y", "z"]].to_numpy()[0]
+    (copy / "x{}y{}z{}.hdf5".format(*((first - 1) // CUBE))).unlink()
+    settings = load_settings().with_overrides(home=str(tmp_path / "home"),
+                                              postgres_url=pg_url_embedded)
+    with pytest.raises(InputError, match="no such file"):
+        register(pg_url_embedded, replacement, "tiny", replace=True,
+                 after=link_after_register(settings, "tiny", []))
+    with psycopg.connect(pg_url_embedded) as conn:
+        assert registered(conn, "tiny", "segmentation").folder == data / "segmentation-volume"
+    pd.testing.assert_frame_equal(_node_segments(pg_url_embedded, truth["files"]), before)
 
 
 def test_outside_the_volume_is_0_and_a_missing_cube_is_null(tmp_path: Path) -> None:
