@@ -109,7 +109,12 @@ def add(
         )
         out.print(f"  missing cubes ({len(missing)}): {shown}", markup=False, highlight=False)
     for counts in linked:
-        out.print(f"  tracing node segments: {counts.summary()}", markup=False, highlight=False)
+        out.print(
+            f"  tracing node segments: {counts.summary()}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @volumes.command("list")

@@ -92,10 +92,21 @@ class _Placement:
             cand = xyz[off][:, None, :] + self.offsets[None, :, :]
             inside = np.all((cand >= self.lo) & (cand <= self.hi), axis=2)
             free = inside & ~np.isin(self._linear(cand), self.occupied)
-            if not free.any(axis=1).all():
-                raise ValueError("no free voxel near a tracing node: choose a larger --cube-size")
             out[off] = cand[np.arange(off.shape[0]), free.argmax(axis=1)]
+            crowded = off[~free.any(axis=1)]
+            if crowded.shape[0]:  # a dense volume: any free voxel (deterministic draw)
+                out[crowded] = self._free_voxels(crowded.shape[0])
         return out
+
+    def _free_voxels(self, n: int) -> np.ndarray:
+        rng = np.random.default_rng(n)
+        for _ in range(100):
+            cand = rng.integers(self.lo, self.hi + 1, size=(max(64, 4 * n), 3))
+            cand = cand[~np.isin(self._linear(cand), self.occupied)]
+            if cand.shape[0] >= n:
+                return cand[:n]
+        raise ValueError("no free voxel for the tracing nodes off every segment: choose a "
+                         "larger --cube-size")
 
 
 def write_connectem(
