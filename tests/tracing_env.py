@@ -2,8 +2,8 @@
 
 The ``tiny`` synthetic dataset in PostgreSQL and in an embedded LadybugDB graph, its synthetic
 tracings (``connectem``, with planted gaps and mergers, and ``typeem``) added through the
-library, the segment under every node filled from the generator's truth (as the volume lookup
-will), and the graph copy refreshed from PostgreSQL.
+library, the segment under every node filled from the generator's truth (the CSV path; the
+volume lookup is tested in test_tracings_volume.py), and the graph copy refreshed from PostgreSQL.
 """
 
 from __future__ import annotations

@@ -181,7 +181,10 @@ def synth(
     if tracings:
         from connectomedb.tracings.synth import write_tracings_and_cubes
 
-        write_tracings_and_cubes(result.dataset, outdir, seed=seed)
+        try:
+            write_tracings_and_cubes(result.dataset, outdir, seed=seed, volume_plan=plan)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
     elapsed = time.perf_counter() - started
 
     c = result.truth["counts"]

@@ -74,6 +74,14 @@ def add(
             f"{report.nodes:,} nodes, {report.edges:,} edges "
             f"(read {report.read_seconds:.1f} s, stored {report.write_seconds:.1f} s)."
         )
+    if report.segments is not None:
+        click.echo(f"Segments: {report.segments.summary()}.")
+    elif report.files_added and dataset is not None:
+        click.echo(
+            f"No segmentation volume registered for {dataset!r}: node segments stay empty "
+            f"(register one, then: connectomedb tracings segments --from-volume --dataset "
+            f"{dataset})."
+        )
     if report.files_skipped:
         click.echo(f"Skipped {len(report.files_skipped)} file(s) already added.")
 
@@ -102,34 +110,78 @@ def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> 
 
 
 @tracings.command("segments")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dataset", default=None, help="Also refresh the tracings in its graph.")
+@click.argument(
+    "csv_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--from-volume",
+    is_flag=True,
+    help="Look the segments up in the segmentation volume registered for --dataset.",
+)
+@click.option(
+    "--dataset",
+    default=None,
+    help="With --from-volume: the dataset whose tracings and volume; with CSV_FILE: also "
+    "refresh the tracings in its graph.",
+)
+@click.option("--no-graph", is_flag=True, help="With --from-volume: PostgreSQL only.")
 @store_options
 def segments(
-    csv_file: Path,
+    csv_file: Path | None,
+    from_volume: bool,
     dataset: str | None,
+    no_graph: bool,
     home: str | None,
     postgres_url: str | None,
     graph_url: str | None,
 ) -> None:
-    """Set the segment under each tracing node from CSV_FILE.
+    """Set the segment under each tracing node, from the volume or from CSV_FILE.
+
+    With --from-volume --dataset NAME, every node of the tracings added with NAME gets the
+    segment under it in the segmentation volume registered for NAME (0: on no segment or
+    outside the volume; empty: in a cube missing from the folder), and the graph copy is
+    refreshed in the same step. `tracings add` does this by itself when the volume is
+    registered first; this is for tracings added before.
 
     CSV_FILE has the columns file (NML file name), tree_id, node_id, segment_id (0 = on no
     segment), one row per node; the synthetic tracings come with such a file
-    (node_segments.csv). Until the segmentation volume can be looked up, this is how the
-    column the evaluation queries read gets filled.
+    (node_segments.csv), for segment IDs computed elsewhere.
 
     \b
     Example:
+      connectomedb tracings segments --from-volume --dataset demo
       connectomedb tracings segments demo-data/tracings/connectem/node_segments.csv \\
           --dataset demo
     """
     from connectomedb.stores import postgres
-    from connectomedb.tracings.segments import read_node_segments, store_node_segments
 
     settings = settings_from(home, postgres_url, graph_url)
-    frame = read_node_segments(csv_file)
     target = postgres.resolve(settings)
+    if from_volume:
+        if csv_file is not None or dataset is None:
+            raise click.UsageError("--from-volume takes --dataset NAME and no CSV_FILE.")
+        from connectomedb.errors import InputError
+        from connectomedb.tracings.volume_segments import refill
+
+        counts = refill(target.url, dataset, None if no_graph else settings)
+        if counts is None:
+            raise InputError(
+                "--dataset",
+                None,
+                "a dataset with a registered segmentation volume",
+                repr(dataset),
+                hint=f"Register it first: connectomedb volumes add FOLDER --kind segmentation "
+                f"--dataset {dataset}",
+            )
+        click.echo(f"Segments: {counts.summary()}.")
+        if not no_graph:
+            click.echo(f"Graph of {dataset!r}: tracings refreshed.")
+        return
+    if csv_file is None:
+        raise click.UsageError("Give CSV_FILE, or --from-volume --dataset NAME.")
+    from connectomedb.tracings.segments import read_node_segments, store_node_segments
+
+    frame = read_node_segments(csv_file)
     updated, missing = store_node_segments(target.url, frame, csv_file)
     click.echo(f"Set the segment of {updated:,} nodes.")
     if missing:

@@ -80,7 +80,13 @@ def add(
     target = resolve(settings_from(home, postgres_url, graph_url))
     name = default_dataset(target.url, dataset)
     check_dataset_name(name)
-    done = register_volume(target.url, volume, name, replace=replace)
+    linked: list[Any] = []
+    after = None
+    if kind == "segmentation":
+        from connectomedb.tracings.volume_segments import link_after_register
+
+        after = link_after_register(settings_from(home, postgres_url, graph_url), name, linked)
+    done = register_volume(target.url, volume, name, replace=replace, after=after)
     out = Console()
     verb = {
         "registered": "registered",
@@ -102,6 +108,13 @@ def add(
             f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         )
         out.print(f"  missing cubes ({len(missing)}): {shown}", markup=False, highlight=False)
+    for counts in linked:
+        out.print(
+            f"  tracing node segments: {counts.summary()}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @volumes.command("list")

@@ -1,8 +1,8 @@
 """The segment under each tracing node, from a CSV table (file, tree_id, node_id, segment_id).
 
-The segmentation-volume lookup will fill ``tracing_node.segment_id`` through
-:func:`connectomedb.tracings.store.set_node_segments`; until then (and for segment IDs
-computed elsewhere) a CSV file does.
+The dataset's segmentation volume fills ``tracing_node.segment_id`` (see
+:mod:`connectomedb.tracings.volume_segments`); a CSV file fills it with segment IDs computed
+elsewhere, through the same :func:`connectomedb.tracings.store.set_node_segments`.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ class AddReport:
     edges: int = 0
     read_seconds: float = 0.0
     write_seconds: float = 0.0
+    #: The segment look-up of the batch's nodes (None: no segmentation volume registered).
+    segments: Any = None
 
 
 def find_nml_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -125,8 +127,11 @@ def write_files(
     kind: str,
     dataset: str | None,
     report: AddReport,
+    volume: Any = None,
 ) -> None:
-    """Insert ``files`` (inside the caller's transaction, after its table lock)."""
+    """Insert ``files`` (inside the caller's transaction, after its table lock); with a
+    segmentation ``volume``, each node's ``segment_id`` is looked up in it (one look-up for
+    the whole batch, see :mod:`connectomedb.tracings.volume_segments`)."""
     started = time.perf_counter()
     next_file, next_tracing = conn.execute(
         "SELECT (SELECT coalesce(max(file_id), 0) + 1 FROM tracing_file),"
@@ -198,13 +203,15 @@ def write_files(
             ]
         ],
     )
-    copy_frame(
-        conn,
-        "tracing_node",
-        node_frame[
-            ["tracing_id", "node_id", "x", "y", "z", "radius", "comment", "is_branch_point"]
-        ],
-    )
+    node_columns = ["tracing_id", "node_id", "x", "y", "z", "radius", "comment", "is_branch_point"]
+    if volume is not None:
+        from connectomedb.tracings.volume_segments import segments_at
+
+        segments, report.segments = segments_at(volume, node_frame[["x", "y", "z"]].to_numpy())
+        node_frame["segment_id"] = segments.to_numpy()
+        node_frame["segment_id"] = node_frame["segment_id"].astype("Int64")
+        node_columns.append("segment_id")
+    copy_frame(conn, "tracing_node", node_frame[node_columns])
     if len(edge_frame):
         copy_frame(
             conn, "tracing_edge", edge_frame[["tracing_id", "source_id", "target_id", "length_um"]]
@@ -223,8 +230,12 @@ def add_tracings(
     *,
     progress: ProgressFn | None = None,
     after_write: Callable[[psycopg.Connection, list[int]], Any] | None = None,
+    link_volume: bool = True,
 ) -> AddReport:
     """Add the NML files ``paths`` as one batch; see the module docstring.
+
+    With ``dataset`` and a segmentation volume registered for it (and ``link_volume``), each
+    node gets the segment under it from the volume; otherwise ``segment_id`` stays NULL.
 
     ``after_write(conn, file_ids)`` runs inside the transaction once the rows are written and
     returns a pending write with ``commit()``/``abort()`` (the graph copy): a graph failure
@@ -240,7 +251,12 @@ def add_tracings(
             with conn.transaction():
                 conn.execute("LOCK TABLE tracing_file IN EXCLUSIVE MODE")
                 files = read_new_files(conn, paths, kind, report, progress)
-                write_files(conn, files, kind, dataset, report)
+                volume = None
+                if link_volume and files:
+                    from connectomedb.tracings.volume_segments import segmentation_of
+
+                    volume = segmentation_of(conn, dataset)
+                write_files(conn, files, kind, dataset, report, volume)
                 if after_write is not None and files:
                     pending = after_write(conn, report.file_ids)
         except BaseException as error:
@@ -258,7 +274,9 @@ def add_tracings(
 
 def set_node_segments(conn: psycopg.Connection, frame: pd.DataFrame) -> int:
     """Store the segment under each node: ``frame`` has tracing_id, node_id, segment_id
-    (0 = on no segment). The volume lookup fills the column through this function."""
+    (0 = on no segment, NA = not known: NULL). The volume look-up
+    (:mod:`connectomedb.tracings.volume_segments`) and the CSV path fill the column through
+    this function."""
     with conn.cursor() as cur:
         cur.execute(
             "CREATE TEMP TABLE tracing_node_segment"

@@ -7,6 +7,7 @@ a killed registration leaves no row behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,40 @@ def _fingerprint(volume: Volume) -> list[tuple[Any, ...]]:
     )
 
 
-def register(url: str, volume: Volume, dataset: str, *, replace: bool = False) -> Registration:
-    """Record ``volume`` as the ``volume.kind`` volume of ``dataset`` (all or nothing)."""
+def register(
+    url: str,
+    volume: Volume,
+    dataset: str,
+    *,
+    replace: bool = False,
+    after: Callable[[psycopg.Connection, Volume], Any] | None = None,
+) -> Registration:
+    """Record ``volume`` as the ``volume.kind`` volume of ``dataset`` (all or nothing).
+
+    ``after(conn, volume)`` runs inside the same transaction once a new or replaced volume is
+    written (not when unchanged), for work that must commit with it; it may return a pending
+    write with ``commit()``/``abort()`` (a graph copy), switched in only after PostgreSQL
+    committed."""
+    pending: list[Any] = []
+    try:
+        done = _register(url, volume, dataset, replace, after, pending)
+    except BaseException:
+        for write in pending:
+            write.abort()
+        raise
+    for write in pending:
+        write.commit()
+    return done
+
+
+def _register(
+    url: str,
+    volume: Volume,
+    dataset: str,
+    replace: bool,
+    after: Callable[[psycopg.Connection, Volume], Any] | None,
+    pending: list[Any],
+) -> Registration:
     with connect(url) as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
         old = registered(conn, dataset, volume.kind)
@@ -82,6 +115,10 @@ def register(url: str, volume: Volume, dataset: str, *, replace: bool = False) -
                 [_cube_row(row[0], c) for c in volume.cubes.values()],
             )
         interrupt_hook("volumes", "volume_cube")
+        if after is not None:
+            write = after(conn, volume)
+            if write is not None:
+                pending.append(write)
     return Registration(action, dataset, volume)
 
 

@@ -2,7 +2,9 @@
 -- description: Per tracing: path length, nodes on segments, and how much of it the best-matching agglomerate recovers.
 -- params: kind text null
 -- columns: tracing_id, file, tree_id, tracing_name, nodes, path_length_um, nodes_on_segments, fraction_on_segments, agglomerates, best_kind, best_id, best_nodes, best_path_length_um, recall
--- types: tracing_id int, file text, tree_id int, tracing_name text, nodes int, path_length_um float, nodes_on_segments int, fraction_on_segments float, agglomerates int, best_kind text, best_id int, best_nodes int, best_path_length_um float, recall float
+-- types: tracing_id int, file text, tree_id int, tracing_name text, nodes int, path_length_um float,
+--   nodes_on_segments int, fraction_on_segments float, agglomerates int, best_kind text,
+--   best_id int, best_nodes int, best_path_length_um float, recall float
 -- rule: tracings added with --dataset <dataset>, of the given kind (all when null). A
 --   node is on a segment when its segment_id is > 0 (NULL: not looked up yet). A node overlaps
 --   every axon and target (of the dataset) whose agglomerate holds its segment; an edge is
