@@ -268,8 +268,16 @@ def test_evaluation_queries_equal_the_pandas_oracle(
 ) -> None:
     conn = pg if engine == "sql" else store
     evaluation, overlaps = oracle(env, _ids(pg))
-    _same(queries.run("tracing_evaluation", conn, dataset=DATASET, kind="connectem"), evaluation)
-    _same(queries.run("tracing_overlaps", conn, dataset=DATASET), overlaps)
+    got_evaluation = queries.run("tracing_evaluation", conn, dataset=DATASET, kind="connectem")
+    got_overlaps = queries.run("tracing_overlaps", conn, dataset=DATASET)
+    _same(got_evaluation, evaluation)
+    _same(got_overlaps, overlaps)
+    # The declared column types (tests/test_queries_answers.py checks the other queries on a
+    # dataset without tracings, where these two have no rows).
+    dtypes = {"int": "Int64", "float": "float64", "text": "object"}
+    for name, frame in (("tracing_evaluation", got_evaluation), ("tracing_overlaps", got_overlaps)):
+        for column, type_ in queries.get_query(name).column_types().items():
+            assert str(frame[column].dtype) == dtypes[type_], (name, engine, column)
     assert queries.run("tracing_evaluation", conn, dataset=DATASET, kind="typeem").empty
 
 
