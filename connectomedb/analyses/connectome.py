@@ -95,27 +95,15 @@ class Connectome:
 def fetch(conn: Any, dataset: str | None = None) -> Connectome:
     """The connection graph of ``dataset`` from PostgreSQL or a graph store."""
     from connectomedb import queries
-    from connectomedb.queries.connection import sql_datasets, sql_fetch
 
-    engine = queries.detect_engine(conn)
-    name = queries.resolve_dataset(conn, dataset, engine)
-    if engine == "sql":
-        if name not in sql_datasets(conn):
-            raise queries.QueryError(
-                f"dataset {name!r} is not loaded in PostgreSQL. Load it with "
-                f"`connectomedb load <folder> --dataset {name}`."
-            )
+    name = queries.resolve_dataset(conn, dataset)
 
-        def read(sql: str) -> pd.DataFrame:
-            columns, rows = sql_fetch(conn, sql, {"dataset": name})
-            return pd.DataFrame.from_records(rows, columns=columns)
+    def read(sql: str, cypher: str) -> pd.DataFrame:
+        return queries.run_statement(conn, sql=sql, cypher=cypher, dataset=name)
 
-        edges, axons, targets = read(_SQL_EDGES), read(_SQL_AXONS), read(_SQL_TARGETS)
-    else:
-        key = conn.dataset_key(name)
-        edges = conn.run(_CYPHER_EDGES, {"dataset": key})
-        axons = conn.run(_CYPHER_AXONS, {"dataset": key})
-        targets = conn.run(_CYPHER_TARGETS, {"dataset": key})
+    edges = read(_SQL_EDGES, _CYPHER_EDGES)
+    axons = read(_SQL_AXONS, _CYPHER_AXONS)
+    targets = read(_SQL_TARGETS, _CYPHER_TARGETS)
     return build(edges, axons, targets)
 
 

@@ -34,20 +34,8 @@ ORDER BY synapse_id
 def fetch_synapses(conn: Any, dataset: str | None = None) -> pd.DataFrame:
     """The dataset's connectome synapses (columns: :data:`COLUMNS`)."""
     from connectomedb import queries
-    from connectomedb.queries.connection import sql_datasets, sql_fetch
 
-    engine = queries.detect_engine(conn)
-    name = queries.resolve_dataset(conn, dataset, engine)
-    if engine == "sql":
-        if name not in sql_datasets(conn):
-            raise queries.QueryError(
-                f"dataset {name!r} is not loaded in PostgreSQL. Load it with "
-                f"`connectomedb load <folder> --dataset {name}`."
-            )
-        columns, rows = sql_fetch(conn, _SQL, {"dataset": name})
-        frame = pd.DataFrame.from_records(rows, columns=columns)
-    else:
-        frame = conn.run(_CYPHER, {"dataset": conn.dataset_key(name)})
+    frame = queries.run_statement(conn, sql=_SQL, cypher=_CYPHER, dataset=dataset)
     if frame.empty:
         frame = pd.DataFrame(columns=COLUMNS)
     frame = frame[COLUMNS].copy()

@@ -65,7 +65,6 @@ def find(motif: Motif | str, conn: Any, *, dataset: str | None = None,
     mapping instead. Raises :class:`MotifError` for a motif that cannot apply.
     """
     from connectomedb import queries
-    from connectomedb.queries.connection import sql_datasets, sql_fetch
 
     m = parse(motif) if isinstance(motif, str) else motif
     detected = queries.detect_engine(conn)
@@ -80,15 +79,8 @@ def find(motif: Motif | str, conn: Any, *, dataset: str | None = None,
     divide = 1 if (all_mappings or order is not None) else len(m.automorphisms)
     text, params = compile_motif(m, detected, count=count, limit=limit,
                                  all_mappings=all_mappings)
-    name = queries.resolve_dataset(conn, dataset, detected)
-    if detected == "sql":
-        if name not in sql_datasets(conn):
-            raise MotifError(f"dataset {name!r} is not loaded in PostgreSQL. Load it with "
-                             f"`connectomedb load <folder> --dataset {name}`.")
-        columns, rows = sql_fetch(conn, text, {**params, "dataset": name})
-        frame = pd.DataFrame.from_records(rows, columns=columns)
-    else:
-        frame = conn.run(text, {**params, "dataset": conn.dataset_key(name)})
+    frame = queries.run_statement(conn, sql=text, cypher=text, params=params, dataset=dataset,
+                                  error=MotifError)
     if count:
         total = int(frame.iloc[0, 0]) if len(frame) else 0
         return total // divide

@@ -158,6 +158,36 @@ def _cut(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
     return frame
 
 
+def _loaded_in_postgres(conn: Any, name: str, error: type[QueryError] = QueryError) -> None:
+    if name not in _sql_datasets(conn):
+        raise error(
+            f"dataset {name!r} is not loaded in PostgreSQL. Load it with "
+            f"`connectomedb load <folder> --dataset {name}`."
+        )
+
+
+def run_statement(
+    conn: Any,
+    *,
+    sql: str,
+    cypher: str,
+    params: dict[str, Any] | None = None,
+    dataset: str | None = None,
+    error: type[QueryError] = QueryError,
+) -> pd.DataFrame:
+    """Run a statement that is not a named query (a compiled motif, an analysis's read) on
+    ``conn``: ``sql`` on PostgreSQL, ``cypher`` on a graph store, with ``$dataset`` /
+    ``%(dataset)s`` filled in the same way as :func:`run` (``error`` is raised, with the load
+    hint, for a dataset PostgreSQL does not hold)."""
+    engine = detect_engine(conn)
+    name = resolve_dataset(conn, dataset, engine)
+    if engine == "sql":
+        _loaded_in_postgres(conn, name, error)
+        columns, rows = sql_fetch(conn, sql, {**(params or {}), "dataset": name})
+        return pd.DataFrame.from_records(rows, columns=columns)
+    return conn.run(cypher, {**(params or {}), "dataset": conn.dataset_key(name)})
+
+
 def run(
     name: str,
     conn: Any,
@@ -196,11 +226,7 @@ def run(
         if query.sql is None:
             raise QueryError(f"query {name!r} has no SQL version. Run it with --engine cypher.")
         name_ = resolve_dataset(conn, dataset, "sql")
-        if name_ not in _sql_datasets(conn):
-            raise QueryError(
-                f"dataset {name_!r} is not loaded in PostgreSQL. Load it with "
-                f"`connectomedb load <folder> --dataset {name_}`."
-            )
+        _loaded_in_postgres(conn, name_)
         check_required_files(conn, name, query.requires, name_)
         bound = canonical_classes(conn, "sql", name, bound, name_, name_)
         columns, rows = sql_fetch(conn, query.sql, {**bound, "dataset": name_})
