@@ -452,7 +452,7 @@ class PostgresLoad:
     def _copy_table(
         self,
         cur: psycopg.Cursor,
-        statement: sql.Composable,
+        statement: sql.Composed,
         columns: list[CopyColumn],
         frame: TableFrame,
         table: str,
