@@ -45,7 +45,9 @@ def contexts(
 def reference(root: click.Command | None = None) -> str:
     """The Markdown of ``docs/cli.md``: an index, then one section per command."""
     if root is None:
-        from connectomedb.cli import main as root
+        from connectomedb.cli import main
+
+        root = main
     pages = [(ctx.command_path, ctx.get_help()) for ctx in contexts(root, "connectomedb")]
     index = [f"- [`{path}`](#{path.replace(' ', '-')})" for path, _ in pages]
     sections = [f"## {path}\n\n```text\n{text}\n```\n" for path, text in pages]
