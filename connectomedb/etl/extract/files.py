@@ -20,9 +20,13 @@ from connectomedb.etl.frames import FileInfo
 
 def file_kind(mode: int) -> str:
     """``a FIFO``, ``a character device``… for ``st_mode`` of anything but a regular file."""
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "a special file"
@@ -37,18 +41,37 @@ def check_regular_file(path: Path) -> os.stat_result:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(path, None, "the file to exist", "no such file",
-                         hint="Check the folder passed to the command.") from None
+        raise InputError(
+            path,
+            None,
+            "the file to exist",
+            "no such file",
+            hint="Check the folder passed to the command.",
+        ) from None
     except PermissionError as exc:
-        raise InputError(path, None, "a file whose folder may be searched",
-                         f"{exc.strerror or exc}",
-                         hint="Check the folder permissions (it needs x as well as r).") from None
+        raise InputError(
+            path,
+            None,
+            "a file whose folder may be searched",
+            f"{exc.strerror or exc}",
+            hint="Check the folder permissions (it needs x as well as r).",
+        ) from None
     except OSError as exc:
-        raise InputError(path, None, "a readable file", f"{exc.strerror or exc}",
-                         hint="Check the folder passed to the command.") from None
+        raise InputError(
+            path,
+            None,
+            "a readable file",
+            f"{exc.strerror or exc}",
+            hint="Check the folder passed to the command.",
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(path, None, "a regular file", file_kind(info.st_mode),
-                         hint="Check the folder passed to the command.")
+        raise InputError(
+            path,
+            None,
+            "a regular file",
+            file_kind(info.st_mode),
+            hint="Check the folder passed to the command.",
+        )
     return info
 
 
@@ -61,13 +84,19 @@ def open_h5(path: Path) -> h5py.File:
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise InputError(path, None, "a readable file", f"{exc.strerror or exc}",
-                         hint="Check the file permissions.") from exc
+        raise InputError(
+            path,
+            None,
+            "a readable file",
+            f"{exc.strerror or exc}",
+            hint="Check the file permissions.",
+        ) from exc
     try:
         return h5py.File(path, "r")
     except OSError as exc:
-        raise InputError(path, None, "an HDF5 file", f"a file HDF5 cannot open ({exc})",
-                         hint=REEXPORT) from exc
+        raise InputError(
+            path, None, "an HDF5 file", f"a file HDF5 cannot open ({exc})", hint=REEXPORT
+        ) from exc
 
 
 def sha256_of(path: Path) -> str:

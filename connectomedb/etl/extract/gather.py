@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def gather_items(arr: np.ndarray, address: np.ndarray, nbytes: np.ndarray, dtype: np.dtype
-                 ) -> np.ndarray:
+def gather_items(
+    arr: np.ndarray, address: np.ndarray, nbytes: np.ndarray, dtype: np.dtype
+) -> np.ndarray:
     """Like :func:`gather`, viewed as ``dtype``, but indexing whole items instead of bytes
     (several times less index memory) for the members whose addresses share an alignment."""
     size = dtype.itemsize
@@ -65,8 +66,7 @@ def positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def transpose_positions(item_starts: np.ndarray, items: np.ndarray, width: int
-                         ) -> np.ndarray:
+def transpose_positions(item_starts: np.ndarray, items: np.ndarray, width: int) -> np.ndarray:
     """Where each value of a C-order ``(width, n)`` member goes in the ``(total, width)``
     output (flattened), so members come out transposed to ``(n, width)``."""
     counts = items * width

@@ -60,9 +60,12 @@ class Members:
         assert layout is not None
         b = self.batch
         if b.inline and any(int(i) in b.inline for i in idx):
-            raw = b"".join(b.inline[i] if i in b.inline
-                           else bytes(layout.buf[b.address[i] : b.address[i] + b.nbytes[i]])
-                           for i in idx.tolist())
+            raw = b"".join(
+                b.inline[i]
+                if i in b.inline
+                else bytes(layout.buf[b.address[i] : b.address[i] + b.nbytes[i]])
+                for i in idx.tolist()
+            )
             return np.frombuffer(raw, dtype=dtype)
         return gather_items(layout.array, b.address[idx], b.nbytes[idx], dtype)
 
