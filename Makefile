@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= out/demo-data
 PYTEST_ARGS ?=
+SOURCES := connectomedb tests bench migrations
 
 .PHONY: demo test lint bench install
 
@@ -18,12 +19,14 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/connectomedb demo $(DEMO_DIR)
 
+# The tests, then the style gates of `make lint`.
 test: install
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
-	$(BIN)/ruff check connectomedb tests bench migrations
+	$(MAKE) --no-print-directory lint
 
 lint: install
-	$(BIN)/ruff check connectomedb tests bench migrations
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
 	$(BIN)/mypy connectomedb
 
 bench: install

@@ -14,33 +14,25 @@ Run: ``python -m bench.extract --data DIR``
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-GROUPS = ("/synapses/preSegIds", "/synapses/postSegIds")
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+from bench.measure import SET_GROUPS as GROUPS
+from bench.measure import digest, peak_rss_mb
 
 
 def _digest(arrays: list) -> str:
-    h = hashlib.sha256()
-    for a in arrays:
-        h.update(a.tobytes())
-    return h.hexdigest()[:16]
+    return digest(a.tobytes() for a in arrays)
 
 
 def worker_baseline(path: Path) -> dict:
     import h5py
     import numpy as np
 
-    rss0 = _peak_rss_mb()
+    rss0 = peak_rss_mb()
     t0 = time.perf_counter()
     c0 = time.process_time()
     count = 0
@@ -59,7 +51,7 @@ def worker_baseline(path: Path) -> dict:
             parts += [values, offsets]
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "cpu_seconds": time.process_time() - c0, "datasets": count,
-            "peak_rss_mb": _peak_rss_mb(), "rss_before_mb": rss0, "digest": _digest(parts)}
+            "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss0, "digest": _digest(parts)}
 
 
 def worker_fast(path: Path) -> dict:
@@ -67,7 +59,7 @@ def worker_fast(path: Path) -> dict:
 
     from connectomedb.etl.extract.fastsets import ElementReader
 
-    rss0 = _peak_rss_mb()
+    rss0 = peak_rss_mb()
     t0 = time.perf_counter()
     c0 = time.process_time()
     parts = []
@@ -85,7 +77,7 @@ def worker_fast(path: Path) -> dict:
         modes = sorted({s.mode for s in reader.stats})
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "cpu_seconds": time.process_time() - c0, "datasets": count,
-            "peak_rss_mb": _peak_rss_mb(), "rss_before_mb": rss0, "digest": _digest(parts),
+            "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss0, "digest": _digest(parts),
             "phases": phases, "modes": modes}
 
 
@@ -100,7 +92,7 @@ def worker_dataset(folder: Path) -> dict:
                "seconds": {k: round(v, 3) for k, v in g.seconds.items()}}
               for g in report.groups]
     return {"seconds": seconds, "files": report.seconds, "groups": groups,
-            "peak_rss_mb": _peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 WORKERS = {"baseline": worker_baseline, "fast": worker_fast, "dataset": worker_dataset}
@@ -114,6 +106,15 @@ def _run(kind: str, target: Path) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"{kind} worker failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _rate_line(result: dict) -> str:
+    """How fast one worker read its datasets, and its memory."""
+    rate = result["datasets"] / result["seconds"]
+    return (f"{result['datasets']:,} datasets in {result['seconds']:.2f} s "
+            f"(CPU {result['cpu_seconds']:.2f} s) = {rate:,.0f} datasets/s; "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB "
+            f"(after imports {result['rss_before_mb']:.0f} MB)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,10 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"data: {args.data}")
     fast = _run("fast", args.data)
     rate_fast = fast["datasets"] / fast["seconds"]
-    print(f"(b) extract reader: {fast['datasets']:,} datasets in {fast['seconds']:.2f} s "
-          f"(CPU {fast['cpu_seconds']:.2f} s) = {rate_fast:,.0f} datasets/s; "
-          f"peak RSS {fast['peak_rss_mb']:.0f} MB "
-          f"(after imports {fast['rss_before_mb']:.0f} MB); path {', '.join(fast['modes'])}")
+    print(f"(b) extract reader: {_rate_line(fast)}; path {', '.join(fast['modes'])}")
     total = sum(fast["phases"].get(k, 0.0) for k in ("list", "headers", "data")) or 1.0
     print("    where the time goes: " + ", ".join(
         f"{k} {fast['phases'].get(k, 0.0):.2f} s ({100 * fast['phases'].get(k, 0.0) / total:.0f}%)"
@@ -147,10 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_baseline:
         base = _run("baseline", args.data)
         rate_base = base["datasets"] / base["seconds"]
-        print(f"(a) h5py one at a time: {base['datasets']:,} datasets in "
-              f"{base['seconds']:.2f} s (CPU {base['cpu_seconds']:.2f} s) = {rate_base:,.0f} "
-              f"datasets/s; peak RSS {base['peak_rss_mb']:.0f} MB "
-              f"(after imports {base['rss_before_mb']:.0f} MB)")
+        print(f"(a) h5py one at a time: {_rate_line(base)}")
         same = "identical" if base["digest"] == fast["digest"] else "DIFFERENT"
         print(f"    speed-up (b)/(a): {rate_fast / rate_base:.1f}x wall clock, "
               f"{base['cpu_seconds'] / fast['cpu_seconds']:.1f}x CPU time; results {same}")

@@ -67,12 +67,20 @@ def _truncate(d: Path, rng: random.Random) -> str:
     return f"truncate {path.name} to {cut} of {size} bytes"
 
 
+def _replace(f: h5py.File, name: str, new: np.ndarray) -> None:
+    """Write ``new`` in place of the dataset ``name``, with the same attributes."""
+    attrs = dict(f[name].attrs)
+    del f[name]
+    ds = f.create_dataset(name, data=new)
+    for k, v in attrs.items():
+        ds.attrs[k] = v
+
+
 def _reshape(d: Path, rng: random.Random) -> str:
     path = d / rng.choice(FILES)
     name = rng.choice(_datasets(path))
     with h5py.File(path, "r+") as f:
         data = f[name][()]
-        attrs = dict(f[name].attrs)
         flat = np.asarray(data).ravel()
         choice = rng.randrange(4)
         if choice == 0 and flat.size:
@@ -84,10 +92,7 @@ def _reshape(d: Path, rng: random.Random) -> str:
             new = flat.reshape(-1, 1) if flat.size else flat.reshape(0, 1)
         else:
             new = np.asarray(data).T if np.asarray(data).ndim == 2 else flat.reshape(1, -1)
-        del f[name]
-        ds = f.create_dataset(name, data=new)
-        for k, v in attrs.items():
-            ds.attrs[k] = v
+        _replace(f, name, new)
     return f"reshape {path.name}:{name} to {new.shape}"
 
 
@@ -97,13 +102,9 @@ def _retype(d: Path, rng: random.Random) -> str:
     dtype = rng.choice(DTYPES)
     with h5py.File(path, "r+") as f:
         data = np.asarray(f[name][()])
-        attrs = dict(f[name].attrs)
         with np.errstate(all="ignore"):
             new = data.astype(dtype)
-        del f[name]
-        ds = f.create_dataset(name, data=new)
-        for k, v in attrs.items():
-            ds.attrs[k] = v
+        _replace(f, name, new)
     return f"retype {path.name}:{name} to {dtype}"
 
 

@@ -21,19 +21,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.measure import peak_rss_mb
+
 #: Segments of the synthetic ``demo`` scale (the labels of the benchmark's segmentation).
 DEMO_SEGMENTS = 300_000
 DATASET = "bench-locate"
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def write_segmentation(folder: Path, cube: int, n: int, seed: int) -> None:
@@ -78,7 +75,7 @@ def worker(mode: str, folder: Path, count: int, baseline: int, seed: int, url: s
     import numpy as np
 
     volume, points = _points(folder, count, seed)
-    rss0 = _peak_rss_mb()
+    rss0 = peak_rss_mb()
     if mode == "locate":
         from connectomedb import locate
 
@@ -115,7 +112,7 @@ def worker(mode: str, folder: Path, count: int, baseline: int, seed: int, url: s
         "points": n,
         "seconds": seconds,
         "points_per_s": n / seconds,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
         "rss_before_mb": rss0,
         "digest_of_shared_points": hashlib.sha256(head.tobytes()).hexdigest()[:16],
         **extra,

@@ -13,8 +13,6 @@ Run: ``python -m bench.synth --scale demo``
 from __future__ import annotations
 
 import argparse
-import hashlib
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -22,26 +20,23 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from bench.measure import SET_GROUPS as GROUPS
+from bench.measure import digest, peak_rss_mb
 from connectomedb.etl.synth import generate, write
 from connectomedb.etl.synth.writer import _Writer
 
-GROUPS = ("/synapses/preSegIds", "/synapses/postSegIds")
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
 
 def _digest(path: Path) -> str:
-    h = hashlib.sha256()
     with h5py.File(path, "r") as f:
-        for group in GROUPS:
-            g = f[group]
-            for name in sorted(g, key=int):
-                ds = g[name]
-                h.update(f"{name}:{ds.dtype}:{ds.shape}".encode())
-                h.update(ds[()].tobytes())
-    return h.hexdigest()[:16]
+        return digest(
+            part
+            for group in GROUPS
+            for name in sorted(f[group], key=int)
+            for part in (
+                f"{name}:{f[group][name].dtype}:{f[group][name].shape}".encode(),
+                f[group][name][()].tobytes(),
+            )
+        )
 
 
 def baseline(path: Path, sets: list) -> float:
@@ -93,7 +88,7 @@ def main() -> None:
     print(f"  (b) low-level writer:                {fast_s:8.2f} s  {n / fast_s:10,.0f} /s")
     print(f"  speed-up (a)/(b): {base_s / fast_s:.2f}x; same values: {same}")
     print(f"  (c) generate {gen_s:.2f} s, write {write_s:.2f} s, {size / 1e6:,.1f} MB, "
-          f"peak RSS {_peak_rss_mb():,.0f} MB")  # fmt: skip
+          f"peak RSS {peak_rss_mb():,.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

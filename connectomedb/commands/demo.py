@@ -93,6 +93,7 @@ def demo(
 
     from connectomedb import queries
     from connectomedb.commands.load import RichProgress, _summary
+    from connectomedb.errors import LoadError
     from connectomedb.etl.pipeline import run_load
     from connectomedb.report import build_report
     from connectomedb.stores.graph import open_graph_store
@@ -107,7 +108,10 @@ def demo(
             report = run_load(settings, folder, dataset=DEMO_DATASET, progress=progress)
     _summary(report, quiet)
 
-    url = report.postgres_target.url
+    target = report.postgres_target
+    if target is None:  # pragma: no cover - run_load reaches PostgreSQL before anything else
+        raise LoadError("the load did not say which PostgreSQL it wrote to.")
+    url = target.url
     with connect(url) as conn:
         sql = queries.class_matrix(conn, dataset=DEMO_DATASET)
     with open_graph_store(settings) as graph:

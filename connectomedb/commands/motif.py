@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from connectomedb.commands.options import quiet_option, settings_from, store_options
+from connectomedb.config import Settings
 from connectomedb.errors import QueryError
 
 
@@ -72,7 +76,7 @@ def motif_cmd(motif_file: str | None, named: bool, dataset: str | None, engine: 
     row_limit = None if limit.lower() in ("all", "none", "null") else _int(limit)
     settings = settings_from(home, postgres_url, graph_url)
     with _open(engine, settings) as conn:
-        if named:
+        if parsed is None:  # --named
             from connectomedb.analyses.significance import named_significance
 
             frame = named_significance(conn, dataset=dataset, k=int(k or 0), seed=seed,
@@ -121,22 +125,16 @@ def _int(value: str) -> int:
     return number
 
 
-class _open:
-    """The PostgreSQL connection or the graph store, as a context manager."""
+@contextmanager
+def _open(engine: str, settings: Settings) -> Iterator[Any]:
+    """The PostgreSQL connection or the graph store."""
+    if engine == "sql":
+        from connectomedb.stores.postgres import connect, resolve
 
-    def __init__(self, engine: str, settings) -> None:
-        self.engine, self.settings, self.handle = engine, settings, None
+        with connect(resolve(settings).url) as conn:
+            yield conn
+    else:
+        from connectomedb.stores.graph import open_graph_store
 
-    def __enter__(self):
-        if self.engine == "sql":
-            from connectomedb.stores.postgres import connect, resolve
-
-            self.handle = connect(resolve(self.settings).url)
-        else:
-            from connectomedb.stores.graph import open_graph_store
-
-            self.handle = open_graph_store(self.settings)
-        return self.handle.__enter__()
-
-    def __exit__(self, *exc) -> None:
-        self.handle.__exit__(*exc)
+        with open_graph_store(settings) as store:
+            yield store

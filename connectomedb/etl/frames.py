@@ -117,7 +117,10 @@ class FileInfo:
 
 
 @dataclass(frozen=True)
-class Axons:
+class Neurites:
+    """What axons and postsynaptic targets share: a class, a mapped segment, an agglomerate of
+    segments and a skeleton each."""
+
     n: int
     class_code: np.ndarray  # int16 (n,)
     classes: CodeTable
@@ -127,16 +130,15 @@ class Axons:
 
 
 @dataclass(frozen=True)
-class Targets:
+class Axons(Neurites):
+    """``axons.hdf5``: every axon."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Targets(Neurites):
     """``dendrites.hdf5``: every postsynaptic target (somata and axon initial segments too)."""
 
-    n: int
-    class_code: np.ndarray  # int16 (n,)
-    classes: CodeTable
     neuron_id: np.ndarray | None  # int64 (n,), 0 = none; None when absent
-    mapped_seg_id: np.ndarray | None  # int64 (n,), 0 = none; None when absent
-    agglomerate: Ragged
-    skeleton: Skeletons | None
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,11 @@ def _pairs(
     n = len(conn_axon)
     # Every (i, j), i < j, of connections onto the same target: i pairs with the rest of
     # its target's run.
-    starts = np.flatnonzero(np.r_[True, conn_target[1:] != conn_target[:-1]]) if n else []
+    starts = (
+        np.flatnonzero(np.r_[True, conn_target[1:] != conn_target[:-1]])
+        if n
+        else np.zeros(0, np.int64)
+    )
     run_end = np.repeat(np.r_[starts[1:], n] if n else [], np.diff(np.r_[starts, n]))
     partners = (run_end - np.arange(n)).astype(np.int64) - 1 if n else np.zeros(0, np.int64)
     left = np.repeat(np.arange(n, dtype=np.int64), partners)
@@ -333,7 +337,9 @@ def _pairs(
 def _pair_class_names(frame: pd.DataFrame) -> np.ndarray:
     a = frame["axon_a_class"].to_numpy(object)
     b = frame["axon_b_class"].to_numpy(object)
-    return np.where(a == b, a, None) if len(a) else np.zeros(0, object)
+    same = a.copy()
+    same[a != b] = None
+    return same
 
 
 def _ranked(frame: pd.DataFrame, order: list[str], ascending: list[bool]) -> pd.DataFrame:

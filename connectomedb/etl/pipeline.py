@@ -101,7 +101,9 @@ class LoadReport:
         raise KeyError(name)
 
 
-def _loaded_checksums_postgres(url: str, name: str) -> tuple[int, dict[str, str]] | None:
+def _loaded_checksums_postgres(
+    url: str, name: str
+) -> tuple[int, dict[str, str | None]] | None:
     """PostgreSQL's ID of dataset ``name`` and file name → SHA-256 it was loaded from (None:
     not loaded)."""
     from connectomedb.stores.postgres import connect

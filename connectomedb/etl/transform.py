@@ -7,71 +7,19 @@ loader adds it). Published 0 IDs and NaN measurements become NULL (a ``null`` ma
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from connectomedb.errors import InputError
-from connectomedb.etl.frames import CodeTable, Ragged, Skeletons, SourceDataset
+from connectomedb.etl.derived import class_stat_frame, derived_row_counts, motif_table_frames
+from connectomedb.etl.frames import CodeTable, Neurites, Ragged, Skeletons, SourceDataset
+from connectomedb.etl.tables import Column, TableFrame, nan_is_null, zero_is_null
+
+__all__ = ["iter_frames", "skeleton_path_length_um", "source_row_counts", "transform"]
 
 #: Voxel size in nm (x, y, z).
 VOXEL_SIZE_NM = np.array([11.24, 11.24, 28.0])
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: ``values`` (NumPy; ``object`` for text) and ``null`` (bool, True = NULL) or
-    None when the column has no NULLs."""
-
-    name: str
-    values: np.ndarray
-    null: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class TableFrame:
-    """The rows of one table for one dataset, column by column (``dataset_id`` excluded)."""
-
-    table: str
-    n: int
-    columns: tuple[Column, ...]
-
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(name)
-
-    def to_pandas(self) -> pd.DataFrame:
-        """A DataFrame with one column per table column; NULLs are ``pd.NA`` (nullable dtypes)."""
-        data: dict[str, object] = {}
-        for col in self.columns:
-            if col.values.dtype == object:
-                series = pd.Series(col.values, dtype="string")
-            elif col.values.dtype.kind == "f":
-                series = pd.Series(col.values, dtype="Float64")
-            else:
-                series = pd.Series(col.values, dtype=f"Int{col.values.dtype.itemsize * 8}")
-            if col.null is not None:
-                series = series.mask(col.null)
-            data[col.name] = series
-        return pd.DataFrame(data)
-
-
-def _zero_is_null(name: str, values: np.ndarray | None, n: int, dtype: type) -> Column:
-    if values is None:
-        return Column(name, np.zeros(n, dtype=dtype), np.ones(n, dtype=bool))
-    null = values == 0
-    # No narrowing here: the loader checks that every value fits its column before casting.
-    return Column(name, values, null if null.any() else None)
-
-
-def _nan_is_null(name: str, values: np.ndarray | None, n: int, dtype: type) -> Column:
-    if values is None:
-        return Column(name, np.zeros(n, dtype=dtype), np.ones(n, dtype=bool))
-    null = np.isnan(values)
-    return Column(name, values.astype(dtype, copy=False), null if null.any() else None)
 
 
 def _ids(n: int) -> np.ndarray:
@@ -165,7 +113,7 @@ def _skeleton_frames(kind: str, owner: str, skeletons: Skeletons | None) -> list
         Column(owner, node_owner.astype(np.int32)),
         Column("node_index", node_index.astype(np.int32)),
         *(Column(a, np.ascontiguousarray(xyz[:, i])) for i, a in enumerate("xyz")),
-        _zero_is_null("segment_id", skeletons.seg_ids.values, node_owner.shape[0], np.int64),
+        zero_is_null("segment_id", skeletons.seg_ids.values, node_owner.shape[0], np.int64),
     ]
     edge_values = skeletons.edges.values
     edge_cols = [
@@ -183,6 +131,23 @@ def _path_length(skeletons: Skeletons | None, n: int, file: str, group: str) -> 
     if skeletons is None:
         return Column("path_length_um", np.zeros(n), np.ones(n, dtype=bool))
     return Column("path_length_um", skeleton_path_length_um(skeletons, file=file, group=group))
+
+
+def _neurite_frame(table: str, neurites: Neurites, group: str, *extra: Column) -> TableFrame:
+    """``axon`` or ``target``: ID, class, the ``extra`` columns, mapped segment and the path
+    length of the skeletons read from the group ``/<group>`` of ``<group>.hdf5``."""
+    n = neurites.n
+    return TableFrame(
+        table,
+        n,
+        (
+            Column(f"{table}_id", _ids(n)),
+            Column("class_code", neurites.class_code.astype(np.int16, copy=False)),
+            *extra,
+            zero_is_null("mapped_seg_id", neurites.mapped_seg_id, n, np.int64),
+            _path_length(neurites.skeleton, n, f"{group}.hdf5", f"/{group}"),
+        ),
+    )
 
 
 def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
@@ -219,33 +184,16 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
     distinct = np.unique(neuron_ids[neuron_ids > 0])
     yield TableFrame("neuron", distinct.shape[0], (Column("neuron_id", distinct),))
 
-    yield TableFrame(
-        "axon",
-        ax.n,
-        (
-            Column("axon_id", _ids(ax.n)),
-            Column("class_code", ax.class_code.astype(np.int16, copy=False)),
-            _zero_is_null("mapped_seg_id", ax.mapped_seg_id, ax.n, np.int64),
-            _path_length(ax.skeleton, ax.n, "axons.hdf5", "/axons"),
-        ),
-    )
-    yield TableFrame(
-        "target",
-        tg.n,
-        (
-            Column("target_id", _ids(tg.n)),
-            Column("class_code", tg.class_code.astype(np.int16, copy=False)),
-            _zero_is_null("neuron_id", tg.neuron_id, tg.n, np.int32),
-            _zero_is_null("mapped_seg_id", tg.mapped_seg_id, tg.n, np.int64),
-            _path_length(tg.skeleton, tg.n, "dendrites.hdf5", "/dendrites"),
-        ),
+    yield _neurite_frame("axon", ax, "axons")
+    yield _neurite_frame(
+        "target", tg, "dendrites", zero_is_null("neuron_id", tg.neuron_id, tg.n, np.int32)
     )
     yield TableFrame(
         "spine_head",
         sh.n,
         (
             Column("spine_head_id", _ids(sh.n)),
-            _nan_is_null("volume_um3", sh.volume, sh.n, np.float32),
+            nan_is_null("volume_um3", sh.volume, sh.n, np.float32),
         ),
     )
     yield membership_frame("axon_segment", "axon_id", ax.agglomerate)
@@ -263,11 +211,11 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
             *_xyz("pre_", sy.pre_position, sy.n),
             *_xyz("syn_", sy.syn_position, sy.n),
             *_xyz("post_", sy.post_position, sy.n),
-            _zero_is_null("axon_id", sy.axon_id, sy.n, np.int32),
-            _zero_is_null("split_axon_id", sy.split_axon_id, sy.n, np.int32),
-            _zero_is_null("target_id", sy.target_id, sy.n, np.int32),
-            _zero_is_null("spine_head_id", sy.spine_head_id, sy.n, np.int32),
-            _nan_is_null("asi_area", sy.asi_area, sy.n, np.float64),
+            zero_is_null("axon_id", sy.axon_id, sy.n, np.int32),
+            zero_is_null("split_axon_id", sy.split_axon_id, sy.n, np.int32),
+            zero_is_null("target_id", sy.target_id, sy.n, np.int32),
+            zero_is_null("spine_head_id", sy.spine_head_id, sy.n, np.int32),
+            nan_is_null("asi_area", sy.asi_area, sy.n, np.float64),
         ),
     )
     yield membership_frame("synapse_pre_segment", "synapse_id", sy.pre_seg)
@@ -294,70 +242,6 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
     )
     yield from motif_table_frames(source)
     yield class_stat_frame(source)
-
-
-def class_keys(table: CodeTable, names: pd.Series) -> np.ndarray:
-    """The class key of each name: the smallest code of the table with that name."""
-    frame = table.frame
-    smallest = frame.groupby(frame["name"].astype(str))["code"].min()
-    keys = names.map(smallest)
-    if keys.isna().any():  # pragma: no cover - every code of the data is in its table
-        raise ValueError(f"class names without a code: {sorted(set(names[keys.isna()]))}")
-    return keys.to_numpy(np.int16)
-
-
-def motif_table_frames(source: SourceDataset) -> Iterator[TableFrame]:
-    """The derived tables ``connection``, ``axon_pair`` and ``motif_histogram``
-    (:mod:`connectomedb.etl.motifs`)."""
-    from connectomedb.etl.motifs import motif_frames
-
-    m = motif_frames(source)
-    ac, tc = source.axons.classes, source.targets.classes
-    c = m.connections
-    neuron = c["neuron_id"].to_numpy(np.int64, na_value=0)
-    yield TableFrame(
-        "connection",
-        len(c),
-        (
-            Column("axon_id", c["axon_id"].to_numpy(np.int32)),
-            Column("target_id", c["target_id"].to_numpy(np.int32)),
-            Column("axon_class_key", class_keys(ac, c["axon_class"])),
-            Column("target_class_key", class_keys(tc, c["target_class"])),
-            _zero_is_null("neuron_id", neuron.astype(np.int32), len(c), np.int32),
-            Column("synapses", c["synapses"].to_numpy(np.int32)),
-        ),
-    )
-    p = m.pairs
-    every = p["target_class"].isna().to_numpy()
-    target_key = np.zeros(len(p), dtype=np.int16)
-    if (~every).any():
-        target_key[~every] = class_keys(tc, p["target_class"][~every])
-    yield TableFrame(
-        "axon_pair",
-        len(p),
-        (
-            Column("axon_a", p["axon_a"].to_numpy(np.int32)),
-            Column("axon_b", p["axon_b"].to_numpy(np.int32)),
-            Column("axon_a_class_key", class_keys(ac, p["axon_a_class"])),
-            Column("axon_b_class_key", class_keys(ac, p["axon_b_class"])),
-            Column("target_class_key", target_key, every if every.any() else None),
-            Column("shared", p["shared"].to_numpy(np.int32)),
-        ),
-    )
-    h = m.histogram
-    yield TableFrame(
-        "motif_histogram",
-        len(h),
-        (
-            Column("motif", h["motif"].to_numpy(object)),
-            *(
-                Column(name, h[name].to_numpy(object), h[name].isna().to_numpy())
-                for name in ("axon_class", "target_class")
-            ),
-            Column("value", h["value"].to_numpy(np.int32)),
-            Column("instances", h["instances"].to_numpy(np.int64)),
-        ),
-    )
 
 
 def transform(source: SourceDataset) -> dict[str, TableFrame]:
@@ -395,36 +279,5 @@ def source_row_counts(source: SourceDataset) -> dict[str, int]:
         "synapse_pre_segment": len(source.synapses.pre_seg.values),
         "synapse_post_segment": len(source.synapses.post_seg.values),
         "class_connectome": 0 if source.connectome is None else len(source.connectome.entries),
-        **_derived_row_counts(source),
-    }
-
-
-def class_stat_frame(source: SourceDataset) -> TableFrame:
-    """``class_synapse_stat`` (:mod:`connectomedb.etl.class_stats`)."""
-    from connectomedb.etl.class_stats import class_synapse_stats
-
-    f = class_synapse_stats(source)
-    columns = []
-    for name in f.columns:
-        series = f[name]
-        null = series.isna().to_numpy()
-        if name in ("axon_class", "target_class", "synapse_type"):
-            values = series.to_numpy(object)
-        elif name in ("synapses", "asi_count"):
-            values = series.to_numpy(np.int64)
-        else:
-            values = series.to_numpy(np.float64)
-        columns.append(Column(name, values, null if null.any() else None))
-    return TableFrame("class_synapse_stat", len(f), tuple(columns))
-
-
-def _derived_row_counts(source: SourceDataset) -> dict[str, int]:
-    from connectomedb.etl.motifs import motif_frames
-
-    m = motif_frames(source)
-    return {
-        "connection": len(m.connections),
-        "axon_pair": len(m.pairs),
-        "motif_histogram": len(m.histogram),
-        "class_synapse_stat": class_stat_frame(source).n,
+        **derived_row_counts(source),
     }

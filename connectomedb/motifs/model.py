@@ -287,9 +287,11 @@ def _check(motif: Motif) -> None:
                 )
             where = f"edge {c.edge[0]} -> {c.edge[1]}"
             kind = check_attr(c.attr, None, where)
-        else:
+        elif c.node is not None:
             where = f"{c.node}.{c.attr}"
             kind = check_attr(c.attr, motif.nodes[c.node], where)
+        else:  # pragma: no cover - the parser gives every constraint a node or an edge
+            raise MotifError(f"the constraint on {c.attr} names neither a node nor an edge.")
         if kind == "text" and not isinstance(c.value, str):
             raise MotifError(f'{where} is text; compare it with a quoted value, e.g. "Soma".')
         if kind == "number" and (isinstance(c.value, (str, bool)) or c.value is None):

@@ -95,6 +95,16 @@ def _p(name: str, type_: PropType, doc: str = "") -> Prop:
 _I16, _I32, _I64 = PropType.INT16, PropType.INT32, PropType.INT64
 _F64, _STR, _BOOL = PropType.DOUBLE, PropType.STRING, PropType.BOOL
 
+
+def _axon_pair_ranks(order: str, things: str) -> tuple[Prop, ...]:
+    """The class of a pair of axons and the ranks of the pair, by ``order``, among the
+    ``things`` of its target class and of its axon class."""
+    return (
+        _p("axon_class", _STR, "the class of both axons; missing when they differ"),
+        _p("rank", _I64, f"position by {order} within target_class"),
+        _p("class_rank", _I64, f"the same among {things} of axon_class; -1 when it is missing"),
+    )
+
 _DATASET = _p("dataset", _STR, "dataset key (the name; in Neo4j name@version)")
 _ID = _p("id", _I64, "published ID")
 _POSITIONS = tuple(
@@ -251,9 +261,7 @@ REL_TYPES: tuple[RelType, ...] = (
         (
             _p("target_class", _STR, "class of the targets counted; missing: every class"),
             _p("shared", _I64, "targets both axons connect to"),
-            _p("axon_class", _STR, "the class of both axons; missing when they differ"),
-            _p("rank", _I64, "position by shared descending, then IDs, within target_class"),
-            _p("class_rank", _I64, "the same among pairs of axon_class; -1 when it is missing"),
+            *_axon_pair_ranks("shared descending, then IDs,", "pairs"),
         ),
         "derived: from the smaller axon ID to the larger, per pair sharing at least 2 targets"
         " (of the class)",
@@ -265,9 +273,7 @@ REL_TYPES: tuple[RelType, ...] = (
             _p("target_a", _I64, "the smaller target ID"),
             _p("target_b", _I64, "the larger target ID"),
             _p("target_class", _STR, "both targets' class; missing: counted over every class"),
-            _p("axon_class", _STR, "the class of both axons; missing when they differ"),
-            _p("rank", _I64, "position by (axon IDs, target IDs) within target_class"),
-            _p("class_rank", _I64, "the same among bi-fans of axon_class; -1 when it is missing"),
+            *_axon_pair_ranks("(axon IDs, target IDs)", "bi-fans"),
         ),
         "derived: from the smaller axon ID to the larger, one per bi-fan (two targets both"
         " axons connect to), over every class and per target class",

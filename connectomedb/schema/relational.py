@@ -66,6 +66,11 @@ def _args(*items: Any) -> tuple[Any, ...]:
     return (*items, _PARTITIONED)
 
 
+def xyz_columns() -> list[Column[int]]:
+    """The ``x``, ``y``, ``z`` voxel coordinates of a point, all required."""
+    return [Column(axis, Integer, nullable=False) for axis in "xyz"]
+
+
 class Dataset(Base):
     """One row per loaded dataset."""
 
@@ -260,9 +265,7 @@ def _skeleton_nodes(name: str, owner: str, owner_table: str) -> Table:
         Column("dataset_id", SmallInteger, nullable=False),
         Column(owner, Integer, nullable=False),
         Column("node_index", Integer, nullable=False, comment="1-based, as published"),
-        Column("x", Integer, nullable=False),
-        Column("y", Integer, nullable=False),
-        Column("z", Integer, nullable=False),
+        *xyz_columns(),
         Column("segment_id", BigInteger, comment="NULL for nodes of manual flight paths"),
         PrimaryKeyConstraint("dataset_id", owner, "node_index"),
         _fk(["dataset_id", owner], owner_table, ["dataset_id", owner]),

@@ -30,7 +30,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TIMESTAMP
 
-from connectomedb.schema.relational import metadata
+from connectomedb.schema.relational import metadata, xyz_columns
+
+
+def _part_of(parent: str, key: str) -> ForeignKeyConstraint:
+    """Rows that belong to a row of ``parent`` (by ``key``) and are deleted with it."""
+    return ForeignKeyConstraint([key], [f"{parent}.{key}"], ondelete="CASCADE")
+
 
 tracing_file = Table(
     "tracing_file",
@@ -61,7 +67,7 @@ tracing_group = Table(
     Column("parent_group_id", Integer, comment="NULL at the top level"),
     Column("name", Text, nullable=False),
     PrimaryKeyConstraint("file_id", "group_id"),
-    ForeignKeyConstraint(["file_id"], ["tracing_file.file_id"], ondelete="CASCADE"),
+    _part_of("tracing_file", "file_id"),
     comment="tree groups of each file",
 )
 
@@ -79,7 +85,7 @@ tracing = Table(
     Column("path_length_um", Double, nullable=False),
     PrimaryKeyConstraint("tracing_id"),
     UniqueConstraint("file_id", "tree_id"),
-    ForeignKeyConstraint(["file_id"], ["tracing_file.file_id"], ondelete="CASCADE"),
+    _part_of("tracing_file", "file_id"),
     comment="one row per tree (<thing>) of a file",
 )
 
@@ -88,9 +94,7 @@ tracing_node = Table(
     metadata,
     Column("tracing_id", Integer, nullable=False),
     Column("node_id", Integer, nullable=False, comment="the <node id> in the file"),
-    Column("x", Integer, nullable=False),
-    Column("y", Integer, nullable=False),
-    Column("z", Integer, nullable=False),
+    *xyz_columns(),
     Column("radius", REAL),
     Column("comment", Text),
     Column("is_branch_point", Boolean, nullable=False),
@@ -146,7 +150,7 @@ training_interface = Table(
     Column("synapse_id", Integer, comment="test sets: synapse of the interface, 0 = none"),
     Column("is_inhibitory", Boolean, comment="test sets"),
     PrimaryKeyConstraint("cube_id", "interface_id"),
-    ForeignKeyConstraint(["cube_id"], ["training_cube.cube_id"], ondelete="CASCADE"),
+    _part_of("training_cube", "cube_id"),
     comment="SynEM interfaces of each cube",
 )
 
@@ -158,7 +162,7 @@ training_label_count = Table(
     Column("label", Text, nullable=False, comment="background, synapse, vesicle, ..."),
     Column("voxels", BigInteger, nullable=False),
     PrimaryKeyConstraint("cube_id", "code"),
-    ForeignKeyConstraint(["cube_id"], ["training_cube.cube_id"], ondelete="CASCADE"),
+    _part_of("training_cube", "cube_id"),
     comment="voxels per label of the label cubes (svm)",
 )
 

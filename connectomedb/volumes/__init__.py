@@ -14,7 +14,7 @@ Public API (see ``docs/volumes.md``):
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -31,6 +31,26 @@ __all__ = [
     "registered_volume",
     "scan",
 ]
+
+
+@overload
+def lookup(
+    points: object,
+    volume: Volume | str | os.PathLike[str],
+    *,
+    kind: str = ...,
+    with_status: Literal[False] = ...,
+) -> np.ndarray: ...
+
+
+@overload
+def lookup(
+    points: object,
+    volume: Volume | str | os.PathLike[str],
+    *,
+    kind: str = ...,
+    with_status: Literal[True],
+) -> LookupResult: ...
 
 
 def lookup(

@@ -11,15 +11,14 @@ headless Chromium and reports its layers, console errors and a screenshot.
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import psycopg
 
+from connectomedb.chromium import console_errors, external_requests, headless, open_page
 from connectomedb.errors import QueryError
 from connectomedb.volumes.catalogue import registered
 from connectomedb.volumes.cubes import Volume
@@ -187,51 +186,25 @@ def check_in_chromium(
     viewer: Any, *, timeout: float = 60.0, size: tuple[int, int] = (960, 720)
 ) -> ViewerCheck:
     """Open ``viewer`` in headless Chromium; wait until its layers have loaded; screenshot it."""
-    from websockets.sync.client import connect
-
-    from connectomedb.report import browser
-
     url = viewer.get_viewer_url()
     expected = len(viewer.state.layers)
-    with tempfile.TemporaryDirectory(
-        prefix="connectomedb-viewer-", ignore_cleanup_errors=True
-    ) as tmp:
-        process, ws_url = browser._start(browser.find_chromium(), Path(tmp), WEBGL_FLAGS)
-        try:
-            with connect(ws_url, max_size=None, open_timeout=30) as ws:
-                tools = browser._Devtools(ws)
-                target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-                session = tools.send(
-                    "Target.attachToTarget", {"targetId": target, "flatten": True}
-                )["sessionId"]
-                for domain in ("Page", "Runtime", "Log", "Network"):
-                    tools.send(f"{domain}.enable", session=session)
-                tools.send(
-                    "Emulation.setDeviceMetricsOverride",
-                    {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
-                    session=session,
-                )
-                tools.send("Page.navigate", {"url": url}, session=session)
-                tools.wait_for("Page.loadEventFired", timeout=timeout)
-                js = _LAYERS_JS % {"expected": expected, "timeout_ms": int(timeout * 1000)}
-                result = tools.send(
-                    "Runtime.evaluate",
-                    {"expression": js, "awaitPromise": True, "returnByValue": True},
-                    session=session,
-                    timeout=timeout + 30,
-                )
-                state = json.loads(result["result"]["value"])
-                shot = _screenshot(viewer, size, timeout)
-                errors = [
-                    e for e in browser._console_errors(tools.events) if "/favicon.ico" not in e
-                ]
-                outside = [
-                    u for u in browser._external_requests(tools.events)
-                    if not u.startswith(("http://127.0.0.1:", "ws://127.0.0.1:"))
-                ]  # fmt: skip
-                return ViewerCheck(state["layers"], bool(state["ready"]), errors, outside, shot)
-        finally:
-            browser._stop(process)
+    with headless(WEBGL_FLAGS, prefix="connectomedb-viewer-") as tools:
+        session = open_page(tools, url, width=size[0], height=size[1], timeout=timeout)
+        js = _LAYERS_JS % {"expected": expected, "timeout_ms": int(timeout * 1000)}
+        result = tools.send(
+            "Runtime.evaluate",
+            {"expression": js, "awaitPromise": True, "returnByValue": True},
+            session=session,
+            timeout=timeout + 30,
+        )
+        state = json.loads(result["result"]["value"])
+        shot = _screenshot(viewer, size, timeout)
+        errors = [e for e in console_errors(tools.events) if "/favicon.ico" not in e]
+        outside = [
+            u for u in external_requests(tools.events)
+            if not u.startswith(("http://127.0.0.1:", "ws://127.0.0.1:"))
+        ]  # fmt: skip
+        return ViewerCheck(state["layers"], bool(state["ready"]), errors, outside, shot)
 
 
 def _screenshot(viewer: Any, size: tuple[int, int], timeout: float) -> bytes | None:

@@ -15,20 +15,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import h5py
+
 from connectomedb.errors import InputError
 from connectomedb.etl.extract.axons import read_axons
 from connectomedb.etl.extract.codecheck import code_warnings
 from connectomedb.etl.extract.connectome_csv import read_connectome
 from connectomedb.etl.extract.dendrites import read_spine_heads, read_targets
 from connectomedb.etl.extract.fastsets import ElementReader, GroupStats
-from connectomedb.etl.extract.h5layout import Unsupported
-from connectomedb.etl.extract.hdf5 import (
-    REEXPORT,
-    check_regular_file,
-    file_info,
-    open_h5,
-    sha256_of,
-)
+from connectomedb.etl.extract.files import check_regular_file, file_info, open_h5, sha256_of
+from connectomedb.etl.extract.h5format import Unsupported
+from connectomedb.etl.extract.hdf5 import REEXPORT
 from connectomedb.etl.extract.segments import read_segments
 from connectomedb.etl.extract.stamp import FileStamp, check_unchanged
 from connectomedb.etl.extract.synapses import read_synapses
@@ -98,6 +95,38 @@ def _reading(path: Path, stamp: FileStamp) -> Iterator[None]:
     check_unchanged(path, stamp)
 
 
+@dataclass
+class _Reads:
+    """Reads the files of one folder: one progress line, the seconds and the group statistics
+    per file into ``report``, each file's checksum into ``files``."""
+
+    folder: Path
+    stamps: dict[str, FileStamp]
+    report: ExtractReport
+    say: Progress
+    fast: bool
+    files: dict[str, FileInfo] = field(default_factory=dict)
+
+    @contextmanager
+    def file(self, name: str) -> Iterator[Path]:
+        """Read the file ``name`` (see :func:`_reading`), timed."""
+        self.say(f"reading {name}")
+        t0 = time.perf_counter()
+        path = self.folder / name
+        with _reading(path, self.stamps[name]):
+            yield path
+        self.report.seconds[name] = time.perf_counter() - t0
+
+    @contextmanager
+    def hdf5(self, name: str) -> Iterator[tuple[h5py.File, ElementReader]]:
+        """The HDF5 file ``name`` open, with a reader of its per-element groups."""
+        with (self.file(name) as path, open_h5(path) as h5,
+              ElementReader(h5, fast=self.fast) as reader):
+            yield h5, reader
+            self.files[name] = file_info(path, h5)
+            self.report.groups.extend(reader.stats)
+
+
 def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: bool = True,
                  report: ExtractReport | None = None) -> SourceDataset:
     """Read and validate the L4dense files of ``folder``.
@@ -120,61 +149,28 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
     present = [n for n in (*REQUIRED_FILES, *OPTIONAL_FILES) if _present(folder / n)]
     stamps = {n: FileStamp.of(check_path(folder / n)) for n in present}
     report = report if report is not None else ExtractReport()
-    say = progress or (lambda _msg: None)
-    files: dict[str, FileInfo] = {}
-    kwargs: dict = {}
 
-    def step(name: str) -> float:
-        say(f"reading {name}")
-        return time.perf_counter()
+    reads = _Reads(folder, stamps, report, progress or (lambda _msg: None), fast)
+    kwargs: dict = {}
 
     segments = None
     if "segments.hdf5" in stamps:
-        t0 = step("segments.hdf5")
-        path = folder / "segments.hdf5"
-        with _reading(path, stamps["segments.hdf5"]), open_h5(path) as h5:
+        with reads.hdf5("segments.hdf5") as (h5, _):
             segments = read_segments(h5)
-            files["segments.hdf5"] = file_info(path, h5)
-        kwargs = {"n_segments": segments.n}
-        report.seconds["segments.hdf5"] = time.perf_counter() - t0
-
-    t0 = step("axons.hdf5")
-    path = folder / "axons.hdf5"
-    with (_reading(path, stamps["axons.hdf5"]), open_h5(path) as h5,
-          ElementReader(h5, fast=fast) as reader):
+            kwargs = {"n_segments": segments.n}
+    with reads.hdf5("axons.hdf5") as (h5, reader):
         axons = read_axons(h5, reader, **kwargs)
-        files["axons.hdf5"] = file_info(path, h5)
-        report.groups.extend(reader.stats)
-    report.seconds["axons.hdf5"] = time.perf_counter() - t0
-
-    t0 = step("dendrites.hdf5")
-    path = folder / "dendrites.hdf5"
-    with (_reading(path, stamps["dendrites.hdf5"]), open_h5(path) as h5,
-          ElementReader(h5, fast=fast) as reader):
+    with reads.hdf5("dendrites.hdf5") as (h5, reader):
         targets = read_targets(h5, reader, **kwargs)
         spine_heads = read_spine_heads(h5, reader, **kwargs)
-        files["dendrites.hdf5"] = file_info(path, h5)
-        report.groups.extend(reader.stats)
-    report.seconds["dendrites.hdf5"] = time.perf_counter() - t0
-
-    t0 = step("synapses.hdf5")
-    path = folder / "synapses.hdf5"
-    with (_reading(path, stamps["synapses.hdf5"]), open_h5(path) as h5,
-          ElementReader(h5, fast=fast) as reader):
+    with reads.hdf5("synapses.hdf5") as (h5, reader):
         synapses = read_synapses(h5, reader, n_axons=axons.n, n_targets=targets.n,
                                  n_spine_heads=spine_heads.n, **kwargs)
-        files["synapses.hdf5"] = file_info(path, h5)
-        report.groups.extend(reader.stats)
-    report.seconds["synapses.hdf5"] = time.perf_counter() - t0
-
     connectome = None
     if "connectome.csv" in stamps:
-        t0 = step("connectome.csv")
-        path = folder / "connectome.csv"
-        with _reading(path, stamps["connectome.csv"]):
+        with reads.file("connectome.csv") as path:
             connectome = read_connectome(path)
-            files["connectome.csv"] = file_info(path, None)
-        report.seconds["connectome.csv"] = time.perf_counter() - t0
+            reads.files["connectome.csv"] = file_info(path, None)
 
     warnings = [
         *code_warnings(str(folder / "axons.hdf5"), "axons", axons.classes, axons.class_code),
@@ -187,7 +183,7 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
     # together any more.
     for name, stamp in stamps.items():
         check_unchanged(folder / name, stamp)
-    return SourceDataset(folder=folder, files=files, axons=axons, targets=targets,
+    return SourceDataset(folder=folder, files=reads.files, axons=axons, targets=targets,
                          spine_heads=spine_heads, synapses=synapses, segments=segments,
                          connectome=connectome, warnings=warnings)
 

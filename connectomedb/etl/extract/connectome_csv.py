@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.errors import InputError
-from connectomedb.etl.extract.hdf5 import AXON_CLASSES, TARGET_CLASSES, check_regular_file
+from connectomedb.etl.extract.files import check_regular_file
+from connectomedb.etl.extract.hdf5 import AXON_CLASSES, TARGET_CLASSES
 from connectomedb.etl.frames import ClassConnectome
 
 HINT = ("connectome.csv must be comma-separated without quotes: a header with an empty first "

@@ -16,6 +16,7 @@ from connectomedb.etl.extract.hdf5 import (
     read_quantity,
     require,
 )
+from connectomedb.etl.extract.neurites import read_neurite_parts
 from connectomedb.etl.frames import SpineHeads, Targets
 
 CLASS = ("/dendrites/class", "/targetClasses")
@@ -36,16 +37,11 @@ def read_targets(h5: h5py.File, reader: ElementReader, *, n_segments: int | None
     neuron_path = first_present(h5, NEURON)
     neuron = None if neuron_path is None else read_ids(h5, neuron_path, "neuron IDs", n, ref,
                                                        maximum=INT32_MAX)
-    mapped_path = first_present(h5, MAPPED)
-    mapped = None if mapped_path is None else read_ids(h5, mapped_path, "segment labels", n, ref)
-    agg_path = require(h5, AGGLOMERATE, "one segment-ID dataset per target")
-    agglomerate = reader.sets(agg_path, n, ref, maximum=n_segments,
-                          limit_note=segment_note(n_segments))
-    skel_path = first_present(h5, SKELETON)
-    skeleton = None if skel_path is None else reader.skeletons(skel_path, n, ref,
-                                                               max_segment=n_segments)
-    return Targets(n=n, class_code=codes, classes=table, neuron_id=neuron, mapped_seg_id=mapped,
-                   agglomerate=agglomerate, skeleton=skeleton)
+    parts = read_neurite_parts(h5, reader, n, ref, noun="target", mapped=MAPPED,
+                               agglomerate=AGGLOMERATE, skeleton=SKELETON, n_segments=n_segments)
+    return Targets(n=n, class_code=codes, classes=table, neuron_id=neuron,
+                   mapped_seg_id=parts.mapped_seg_id, agglomerate=parts.agglomerate,
+                   skeleton=parts.skeleton)
 
 
 def read_spine_heads(h5: h5py.File, reader: ElementReader, *,

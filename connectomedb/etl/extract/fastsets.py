@@ -4,7 +4,7 @@ Two paths give identical results:
 
 * the fast path lists the group and parses every member's object header straight from the
   file's bytes read into memory (:mod:`.h5layout`), then copies all data with one vectorised
-  NumPy gather;
+  NumPy gather (:mod:`.gather`);
 * the h5py path opens each member through the HDF5 library. It is used for a group whenever
   the fast path meets a structure it does not parse (and when ``fast=False``).
 
@@ -16,21 +16,18 @@ from __future__ import annotations
 import os
 import struct
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import h5py
 import numpy as np
 
 from connectomedb.errors import InputError
-from connectomedb.etl.extract.h5batch import HeaderBatch, member_addresses, read_headers
-from connectomedb.etl.extract.h5layout import H5Layout, Unsupported
-from connectomedb.etl.extract.hdf5 import (
-    MAX_VALUES,
-    REEXPORT,
-    check_declared_size,
-    integral,
-)
+from connectomedb.etl.extract.gather import offsets_of, positions, transpose_positions
+from connectomedb.etl.extract.h5batch import member_addresses, read_headers
+from connectomedb.etl.extract.h5format import Unsupported
+from connectomedb.etl.extract.h5layout import H5Layout
+from connectomedb.etl.extract.hdf5 import REEXPORT, check_declared_size, integral
+from connectomedb.etl.extract.members import Members, check_inside
 from connectomedb.etl.extract.stamp import changed_error
 from connectomedb.etl.extract.validate import element_ids
 from connectomedb.etl.frames import Ragged, Skeletons
@@ -48,59 +45,6 @@ class GroupStats:
     elements: int
     seconds: dict[str, float] = field(default_factory=dict)
     reason: str | None = None  # why the fast path was not used
-
-
-@dataclass
-class _Elements:
-    """The members of one per-element group (or one part of every skeleton), in ID order."""
-
-    batch: HeaderBatch
-    arrays: list[np.ndarray] | None = None  # h5py path: the data itself
-
-    @classmethod
-    def from_arrays(cls, arrays: list[np.ndarray]) -> _Elements:
-        m = len(arrays)
-        dtypes: list[np.dtype] = []
-        index = np.zeros(m, dtype=np.int64)
-        rank = np.zeros(m, dtype=np.int64)
-        dims = np.ones((m, 2), dtype=np.int64)
-        for i, a in enumerate(arrays):
-            if a.dtype not in dtypes:
-                dtypes.append(a.dtype)
-            index[i] = dtypes.index(a.dtype)
-            rank[i] = a.ndim
-            if a.ndim <= 2:
-                dims[i, : a.ndim] = a.shape
-        zeros = np.zeros(m, dtype=np.int64)
-        return cls(HeaderBatch(dtypes, index, rank, dims, zeros - 1, zeros, {}), arrays)
-
-    def shape(self, i: int) -> tuple[int, ...]:
-        if self.arrays is not None:
-            return tuple(self.arrays[i].shape)
-        return tuple(int(d) for d in self.batch.dims[i, : self.batch.rank[i]])
-
-    def by_dtype(self) -> Iterator[tuple[np.dtype, np.ndarray]]:
-        """``(dtype, indices of the members with that dtype)``."""
-        b = self.batch
-        if len(b.dtypes) == 1:
-            yield b.dtypes[0], np.arange(len(b.dtype_index), dtype=np.int64)
-            return
-        for k, dt in enumerate(b.dtypes):
-            yield dt, np.flatnonzero(b.dtype_index == k)
-
-    def flat(self, dtype: np.dtype, idx: np.ndarray, layout: H5Layout | None) -> np.ndarray:
-        """The data of members ``idx`` (all of ``dtype``) concatenated in C order."""
-        if self.arrays is not None:
-            parts = [np.asarray(self.arrays[i]).ravel() for i in idx.tolist()]
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-        assert layout is not None
-        b = self.batch
-        if b.inline and any(int(i) in b.inline for i in idx):
-            raw = b"".join(b.inline[i] if i in b.inline
-                           else bytes(layout.buf[b.address[i] : b.address[i] + b.nbytes[i]])
-                           for i in idx.tolist())
-            return np.frombuffer(raw, dtype=dtype)
-        return gather_items(layout.array, b.address[idx], b.nbytes[idx], dtype)
 
 
 def read_whole(file: str) -> bytearray:
@@ -127,52 +71,6 @@ def read_whole(file: str) -> bytearray:
 def segment_note(n_segments: int | None) -> str | None:
     """The explanation of a segment-ID bound, for error messages."""
     return None if n_segments is None else f"segments.hdf5 has {n_segments} segments"
-
-
-def gather_items(arr: np.ndarray, address: np.ndarray, nbytes: np.ndarray, dtype: np.dtype
-                 ) -> np.ndarray:
-    """Like :func:`gather`, viewed as ``dtype``, but indexing whole items instead of bytes
-    (several times less index memory) for the members whose addresses share an alignment."""
-    size = dtype.itemsize
-    keep = nbytes > 0
-    address, nbytes = address[keep], nbytes[keep]
-    counts = nbytes // size
-    if len(address) == 0:
-        return np.zeros(0, dtype=dtype)
-    residue = address % size
-    out = np.empty(int(counts.sum()), dtype=dtype)
-    starts = _offsets(counts)[:-1]
-    classes = np.unique(residue)
-    for r in classes.tolist():
-        sel = residue == r if len(classes) > 1 else slice(None)
-        usable = (len(arr) - r) // size * size
-        items = arr[r : r + usable].view(dtype)
-        got = gather(items, (address[sel] - r) // size, counts[sel])
-        if len(classes) == 1:
-            return got
-        out[_positions(starts[sel], counts[sel])] = got
-    return out
-
-
-def gather(arr: np.ndarray, address: np.ndarray, nbytes: np.ndarray) -> np.ndarray:
-    """Concatenate ``arr[address[i] : address[i] + nbytes[i]]`` for all ``i`` in one pass
-    (positions and lengths count items of ``arr``)."""
-    total = int(nbytes.sum())
-    if total == 0:
-        return np.zeros(0, dtype=arr.dtype)
-    keep = nbytes > 0
-    address, nbytes = address[keep], nbytes[keep]
-    starts = np.zeros(len(nbytes), dtype=np.int64)
-    np.cumsum(nbytes[:-1], out=starts[1:])
-    shift = np.repeat(address - starts, nbytes)
-    shift += np.arange(total, dtype=np.int64)
-    return arr[shift]
-
-
-def _offsets(counts: np.ndarray) -> np.ndarray:
-    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    return offsets
 
 
 class ElementReader:
@@ -262,7 +160,7 @@ class ElementReader:
         return obj
 
     def _collect(self, group: h5py.Group, path: str, n: int, ref: str, stats: GroupStats,
-                 parts: tuple[str, ...] | None) -> tuple[list[_Elements], H5Layout | None]:
+                 parts: tuple[str, ...] | None) -> tuple[list[Members], H5Layout | None]:
         layout = self._get_layout() if self.fast else None
         if layout is not None:
             try:
@@ -305,7 +203,7 @@ class ElementReader:
         return names, np.asarray(addrs, dtype=np.int64)
 
     def _collect_fast(self, layout: H5Layout, group: h5py.Group, path: str, n: int, ref: str,
-                      stats: GroupStats, parts: tuple[str, ...] | None) -> list[_Elements]:
+                      stats: GroupStats, parts: tuple[str, ...] | None) -> list[Members]:
         t0 = time.perf_counter()
         names, addrs = self._listing(layout, group)
         ids = element_ids(names, self.file, path, n, ref)
@@ -315,22 +213,22 @@ class ElementReader:
         stats.seconds["list"] = t1 - t0
         if parts is None:
             batch = read_headers(layout, addrs)
-            _check_inside(layout, batch)
+            check_inside(layout, batch)
             stats.seconds["headers"] = time.perf_counter() - t1
-            return [_Elements(batch)]
+            return [Members(batch)]
         part_addrs = member_addresses(layout, addrs, tuple(p.encode() for p in parts))
         if (part_addrs < 0).any():
             raise Unsupported("skeleton member missing")  # the h5py path reports it
         stats.seconds["list"] += time.perf_counter() - t1
         t2 = time.perf_counter()
-        elements = [_Elements(read_headers(layout, pa)) for pa in part_addrs]
+        elements = [Members(read_headers(layout, pa)) for pa in part_addrs]
         for e in elements:
-            _check_inside(layout, e.batch)
+            check_inside(layout, e.batch)
         stats.seconds["headers"] = time.perf_counter() - t2
         return elements
 
     def _collect_h5py(self, group: h5py.Group, path: str, n: int, ref: str, stats: GroupStats,
-                      parts: tuple[str, ...] | None) -> list[_Elements]:
+                      parts: tuple[str, ...] | None) -> list[Members]:
         t0 = time.perf_counter()
         names = list(group.keys())
         ids = element_ids(names, self.file, path, n, ref)
@@ -354,7 +252,7 @@ class ElementReader:
                 where = f"{path}/{name}/{part}"
                 arrays[k].append(self._h5py_data(self._member(obj, where, part), where))
         stats.seconds["headers"] = time.perf_counter() - t1
-        return [_Elements.from_arrays(arrs) for arrs in arrays]
+        return [Members.from_arrays(arrs) for arrs in arrays]
 
     def _member(self, group: h5py.Group, where: str, name: str) -> object:
         """``group[name]``; a soft link pointing nowhere or an external link is an
@@ -383,11 +281,11 @@ class ElementReader:
 
     # -- assembling ---------------------------------------------------------------------------
 
-    def _ragged(self, elements: _Elements, layout: H5Layout | None, path: str, where: str,
+    def _ragged(self, elements: Members, layout: H5Layout | None, path: str, where: str,
                 what: str, *, width: int | None, maximum: int | None,
                 limit_note: str | None = None) -> Ragged:
         items = self._item_counts(elements, where, width)
-        offsets = _offsets(items)
+        offsets = offsets_of(items)
         per = 1 if width is None else width
         values = np.empty(int(offsets[-1]) * per, dtype=np.int64)
         ids = np.arange(1, len(items) + 1, dtype=np.int64)
@@ -405,9 +303,9 @@ class ElementReader:
             converted = integral(raw, self.file, where, what, owners=owners, maximum=maximum,
                                  limit_note=limit_note)
             if width is None or width == 1:
-                dest = None if len(groups) == 1 else _positions(offsets[idx], counts)
+                dest = None if len(groups) == 1 else positions(offsets[idx], counts)
             else:
-                dest = _transpose_positions(offsets[idx], items[idx], width)
+                dest = transpose_positions(offsets[idx], items[idx], width)
             if dest is None:
                 values[:] = converted
             else:
@@ -415,7 +313,7 @@ class ElementReader:
         shaped = values if width is None else values.reshape(-1, width)
         return Ragged(values=shaped, offsets=offsets)
 
-    def _item_counts(self, elements: _Elements, where: str, width: int | None) -> np.ndarray:
+    def _item_counts(self, elements: Members, where: str, width: int | None) -> np.ndarray:
         """Items per member: vector length, or columns of a ``(width, n)`` matrix."""
         rank, d0, d1 = elements.batch.rank, elements.batch.dims[:, 0], elements.batch.dims[:, 1]
         if width is None:
@@ -453,37 +351,3 @@ class ElementReader:
                              f"node indices from 1 to {int(n_nodes[owner - 1])} "
                              "(the skeleton's nodes)", f"the edge ({a}, {b})",
                              element=owner, hint=REEXPORT)
-
-
-def _check_inside(layout: H5Layout, batch: HeaderBatch) -> None:
-    """Every member's declared data must lie inside the file, and its size must match its
-    shape; else the h5py path reads the group and reports the member."""
-    stored = batch.address >= 0
-    if (batch.address[stored] + batch.nbytes[stored] > len(layout.buf)).any():
-        raise Unsupported("data beyond the end of the file")
-    if (batch.dims < 0).any() or (batch.dims > MAX_VALUES).any():
-        raise Unsupported("declared shape out of range")
-    items = batch.dims[:, 0] * batch.dims[:, 1]
-    if (items > MAX_VALUES).any():
-        raise Unsupported("declared shape out of range")
-    sizes = np.array([dt.itemsize for dt in batch.dtypes], dtype=np.int64)
-    if len(items) and (items * sizes[batch.dtype_index] != batch.nbytes).any():
-        raise Unsupported("declared shape and stored size disagree")
-
-
-def _positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Destination indices ``starts[i] + j`` for ``j < counts[i]``, flattened."""
-    total = int(counts.sum())
-    out = np.repeat(starts - _offsets(counts)[:-1], counts)
-    out += np.arange(total, dtype=np.int64)
-    return out
-
-
-def _transpose_positions(item_starts: np.ndarray, items: np.ndarray, width: int
-                         ) -> np.ndarray:
-    """Where each value of a C-order ``(width, n)`` member goes in the ``(total, width)``
-    output (flattened), so members come out transposed to ``(n, width)``."""
-    counts = items * width
-    j = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(_offsets(counts)[:-1], counts)
-    n = np.repeat(np.maximum(items, 1), counts)
-    return (np.repeat(item_starts, counts) + j % n) * width + j // n

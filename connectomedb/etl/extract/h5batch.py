@@ -15,19 +15,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from connectomedb.etl.extract.h5layout import (
-    _UNDEF,
+from connectomedb.etl.extract.h5format import (
     MSG_DATASPACE,
     MSG_DATATYPE,
     MSG_LAYOUT,
     MSG_SYMBOL_TABLE,
-    H5Layout,
+    UNDEF,
+    NoTemplate,
     Unsupported,
-    _gather_u32,
-    _gather_u64,
-    _NoTemplate,
-    _ragged_starts,
+    datatype,
+    gather_u32,
+    gather_u64,
+    ragged_starts,
 )
+from connectomedb.etl.extract.h5layout import H5Layout
 
 MAX_TEMPLATES = 32
 _CHUNK = 1 << 16  # headers compared per NumPy pass (bounds the index arrays' memory)
@@ -60,7 +61,7 @@ def _template(layout: H5Layout, header: int) -> _Template | None:
     record: list[tuple[int, int]] = []
     try:
         messages = layout.messages(header, record)
-    except _NoTemplate:
+    except NoTemplate:
         return None
     buf = layout.buf
     dim_pos: list[int] = []
@@ -75,7 +76,7 @@ def _template(layout: H5Layout, header: int) -> _Template | None:
             dim_pos = [pos + head + 8 * i for i in range(rank)]
         elif mtype == MSG_DATATYPE:
             record.append((pos, size))
-            dtype = layout._datatype(pos)
+            dtype = datatype(layout.buf, pos)
         elif mtype == MSG_LAYOUT:
             version = buf[pos]
             if version in (3, 4) and buf[pos + 1] == 1:
@@ -179,7 +180,7 @@ def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
                                          != size).any():
             raise Unsupported("contiguous size does not match the dataspace")
         has_data = size > 0
-        if (raw_addr[has_data] == _UNDEF).any():
+        if (raw_addr[has_data] == UNDEF).any():
             raise Unsupported("storage not allocated")
         absolute = np.where(has_data, raw_addr.astype(np.int64) + layout.base, -1)
         if (absolute[has_data] + size[has_data] > len(arr)).any():
@@ -226,17 +227,17 @@ def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, 
         table, bt, head = table[leaf], bt[leaf], head[leaf]
         used = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
         owner_node = np.repeat(np.arange(len(table)), used)
-        snod = _gather_u64(arr, _ragged_starts(bt + 32, used, 16)).astype(np.int64) + layout.base
+        snod = gather_u64(arr, ragged_starts(bt + 32, used, 16)).astype(np.int64) + layout.base
         shead = arr[snod[:, None] + np.arange(8)]
         if (not (shead[:, :4] == np.frombuffer(b"SNOD", np.uint8)).all()
                 or (shead[:, 4] != 1).any()):
             raise Unsupported("symbol table node")
         count = shead[:, 6].astype(np.int64) | (shead[:, 7].astype(np.int64) << 8)
-        entry = _ragged_starts(snod + 8, count, 40)
+        entry = ragged_starts(snod + 8, count, 40)
         owner = table[np.repeat(owner_node, count)]
-        name_off = _gather_u64(arr, entry).astype(np.int64)
-        raw_target = _gather_u64(arr, entry + 8)
-        if (raw_target == _UNDEF).any() or (_gather_u32(arr, entry + 16) == 2).any():
+        name_off = gather_u64(arr, entry).astype(np.int64)
+        raw_target = gather_u64(arr, entry + 8)
+        if (raw_target == UNDEF).any() or (gather_u32(arr, entry + 16) == 2).any():
             raise Unsupported("soft link in a symbol table")
         target = raw_target.astype(np.int64) + layout.base
         hp = heap[owner]
@@ -244,8 +245,8 @@ def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, 
         if (not (hhead[:, :4] == np.frombuffer(b"HEAP", np.uint8)).all()
                 or (hhead[:, 4] != 0).any()):
             raise Unsupported("local heap")
-        heap_size = _gather_u64(arr, hp + 8).astype(np.int64)
-        data = _gather_u64(arr, hp + 24).astype(np.int64) + layout.base
+        heap_size = gather_u64(arr, hp + 8).astype(np.int64)
+        data = gather_u64(arr, hp + 24).astype(np.int64) + layout.base
         if (name_off >= heap_size).any():
             raise Unsupported("link name outside the local heap")
         width = max(len(w) for w in wanted) + 1

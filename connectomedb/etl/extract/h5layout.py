@@ -18,63 +18,40 @@ h5py for that group, so an unrecognised structure never yields wrong data.
 
 from __future__ import annotations
 
-import mmap
 import struct
-from dataclasses import dataclass
 
 import numpy as np
 
-_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-_UNDEF = 0xFFFFFFFFFFFFFFFF
-
-# Object header message types used here.
-MSG_NIL = 0x0000
-MSG_DATASPACE = 0x0001
-MSG_LINK_INFO = 0x0002
-MSG_DATATYPE = 0x0003
-MSG_EXTERNAL = 0x0007
-MSG_LAYOUT = 0x0008
-MSG_LINK = 0x0006
-MSG_FILTERS = 0x000B
-MSG_CONTINUATION = 0x0010
-MSG_SYMBOL_TABLE = 0x0011
-
-# IEEE layouts: size -> (bit offset, precision, exponent location, exponent size,
-# mantissa location, mantissa size, exponent bias).
-_IEEE = {
-    2: (0, 16, 10, 5, 0, 10, 15),
-    4: (0, 32, 23, 8, 0, 23, 127),
-    8: (0, 64, 52, 11, 0, 52, 1023),
-}
-
-
-class Unsupported(Exception):
-    """A structure outside the subset this module parses; use the HDF5 library instead."""
-
-
-class _NoTemplate(Exception):
-    """An object header that cannot serve as a template (it is parsed on its own)."""
-
-
-@dataclass(frozen=True)
-class DatasetHeader:
-    """What is needed to read a small dataset without the HDF5 library."""
-
-    dtype: np.dtype
-    shape: tuple[int, ...]
-    address: int  # absolute file offset of the raw data (-1 when there is none)
-    nbytes: int
-    inline: bytes | None = None  # raw data of a compact layout
-
-
-def _u(raw: bytes | bytearray | mmap.mmap, pos: int, size: int) -> int:
-    return int.from_bytes(raw[pos : pos + size], "little")
+from connectomedb.etl.extract.h5format import (
+    MSG_CONTINUATION,
+    MSG_DATASPACE,
+    MSG_DATATYPE,
+    MSG_EXTERNAL,
+    MSG_FILTERS,
+    MSG_LAYOUT,
+    MSG_LINK,
+    MSG_LINK_INFO,
+    MSG_NIL,
+    MSG_SYMBOL_TABLE,
+    SIGNATURE,
+    UNDEF,
+    Buffer,
+    DatasetHeader,
+    NoTemplate,
+    Unsupported,
+    dataspace,
+    datatype,
+    gather_u32,
+    gather_u64,
+    ragged_starts,
+    read_uint,
+)
 
 
 class H5Layout:
     """A read-only view of one HDF5 file's structures (``buf`` holds the file's bytes)."""
 
-    def __init__(self, buf: bytes | bytearray | mmap.mmap) -> None:
+    def __init__(self, buf: Buffer) -> None:
         self.buf = buf
         self.array = np.frombuffer(buf, dtype=np.uint8)
         self.base = self._find_superblock()
@@ -85,7 +62,7 @@ class H5Layout:
         pos = 0
         size = len(self.buf)
         while pos + 8 <= size:
-            if self.buf[pos : pos + 8] == _SIGNATURE:
+            if self.buf[pos : pos + 8] == SIGNATURE:
                 break
             pos = 512 if pos == 0 else pos * 2
         else:
@@ -102,7 +79,7 @@ class H5Layout:
         if self.so != 8 or self.sl != 8:
             # Every file written by current HDF5 defaults uses 8-byte offsets and lengths.
             raise Unsupported("offset/length size other than 8")
-        return _u(self.buf, base_pos, 8)
+        return read_uint(self.buf, base_pos, 8)
 
     def addr(self, relative: int) -> int:
         """Absolute file offset of a file address."""
@@ -116,7 +93,7 @@ class H5Layout:
         absolute offset ``header``, continuation blocks included.
 
         With ``record``, the ``(position, length)`` of every byte that decided the parse is
-        appended to it, and a header with continuation blocks raises :class:`_NoTemplate`.
+        appended to it, and a header with continuation blocks raises :class:`NoTemplate`.
         """
         buf = self.buf
         out: list[tuple[int, int, int, int]] = []
@@ -126,7 +103,7 @@ class H5Layout:
             flags = buf[header + 5]
             pos = header + 6 + (16 if flags & 0x20 else 0) + (4 if flags & 0x10 else 0)
             width = 1 << (flags & 0x03)
-            size = _u(buf, pos, width)
+            size = read_uint(buf, pos, width)
             if record is not None:
                 record.append((header, 6))
                 if flags & 0x10:
@@ -137,7 +114,7 @@ class H5Layout:
             hdr_len = 6 if flags & 0x04 else 4
             v2 = True
         elif buf[header] == 1:
-            size = _u(buf, header + 8, 4)
+            size = read_uint(buf, header + 8, 4)
             if record is not None:
                 record.append((header, 12))
             blocks = [(header + 16, header + 16 + size)]
@@ -165,9 +142,9 @@ class H5Layout:
                     raise Unsupported("message overruns its block")
                 if mtype == MSG_CONTINUATION:
                     if record is not None:
-                        raise _NoTemplate
-                    cont = self.addr(_u(buf, data, 8))
-                    length = _u(buf, data + 8, 8)
+                        raise NoTemplate
+                    cont = self.addr(read_uint(buf, data, 8))
+                    length = read_uint(buf, data + 8, 8)
                     if v2:
                         if buf[cont : cont + 4] != b"OCHK":
                             raise Unsupported("continuation block signature")
@@ -197,54 +174,12 @@ class H5Layout:
                 raise Unsupported("filters or external storage")
         if space is None or dtype is None or layout is None:
             raise Unsupported("not a dataset")
-        shape = self._dataspace(space)
-        dt = self._datatype(dtype)
+        shape = dataspace(self.buf, space)
+        dt = datatype(self.buf, dtype)
         count = 1
         for d in shape:
             count *= d
         return self._layout(layout[0], layout[1], shape, dt, count * dt.itemsize)
-
-    def _dataspace(self, pos: int) -> tuple[int, ...]:
-        buf = self.buf
-        version, rank, flags = buf[pos], buf[pos + 1], buf[pos + 2]
-        if version == 1:
-            dims_at = pos + 8
-            if flags & 0x02:
-                raise Unsupported("dataspace permutation")
-        elif version == 2:
-            kind = buf[pos + 3]
-            if kind == 2:  # null dataspace: no elements
-                return (0,)
-            if kind not in (0, 1):
-                raise Unsupported("dataspace type")
-            dims_at = pos + 4
-        else:
-            raise Unsupported("dataspace version")
-        return tuple(_u(buf, dims_at + 8 * i, 8) for i in range(rank))
-
-    def _datatype(self, pos: int) -> np.dtype:
-        buf = self.buf
-        head = buf[pos]
-        cls, version = head & 0x0F, head >> 4
-        bits = buf[pos + 1]
-        size = _u(buf, pos + 4, 4)
-        if version not in (1, 2, 3):
-            raise Unsupported("datatype version")
-        order = ">" if bits & 0x01 else "<"
-        if cls == 0:
-            offset, precision = struct.unpack_from("<HH", buf, pos + 8)
-            if size not in (1, 2, 4, 8) or offset != 0 or precision != 8 * size:
-                raise Unsupported("integer layout")
-            kind = "i" if bits & 0x08 else "u"
-            return np.dtype(f"{order}{kind}{size}")
-        if cls == 1:
-            if bits & 0x40 or size not in _IEEE:
-                raise Unsupported("float byte order or size")
-            props = struct.unpack_from("<HHBBBBI", buf, pos + 8)
-            if props != _IEEE[size]:
-                raise Unsupported("non-IEEE float")
-            return np.dtype(f"{order}f{size}")
-        raise Unsupported(f"datatype class {cls}")
 
     def _layout(
         self, pos: int, size: int, shape: tuple[int, ...], dt: np.dtype, nbytes: int
@@ -254,11 +189,11 @@ class H5Layout:
         if version in (1, 2):
             rank, cls = buf[pos + 1], buf[pos + 2]
             if cls == 1:
-                address = _u(buf, pos + 8, 8)
+                address = read_uint(buf, pos + 8, 8)
                 return self._contiguous(dt, shape, address, nbytes)
             if cls == 0:
                 at = pos + 8 + 4 * rank
-                raw_size = _u(buf, at, 4)
+                raw_size = read_uint(buf, at, 4)
                 return self._compact(dt, shape, bytes(buf[at + 4 : at + 4 + raw_size]), nbytes)
             raise Unsupported("chunked layout")
         if version in (3, 4):
@@ -269,7 +204,7 @@ class H5Layout:
                     raise Unsupported("contiguous size does not match the dataspace")
                 return self._contiguous(dt, shape, address, nbytes)
             if cls == 0:
-                raw_size = _u(buf, pos + 2, 2)
+                raw_size = read_uint(buf, pos + 2, 2)
                 return self._compact(dt, shape, bytes(buf[pos + 4 : pos + 4 + raw_size]), nbytes)
             raise Unsupported("chunked or virtual layout")
         raise Unsupported("layout version")
@@ -279,7 +214,7 @@ class H5Layout:
     ) -> DatasetHeader:
         if nbytes == 0:
             return DatasetHeader(dt, shape, -1, 0)
-        if address == _UNDEF:
+        if address == UNDEF:
             raise Unsupported("storage not allocated")  # the library would return fill values
         absolute = self.addr(address)
         if absolute + nbytes > len(self.buf):
@@ -314,7 +249,7 @@ class H5Layout:
             raise Unsupported("not a group")
         flags = self.buf[link_info + 1]
         heap_at = link_info + 2 + (8 if flags & 0x01 else 0)
-        if _u(self.buf, heap_at, 8) != _UNDEF:
+        if read_uint(self.buf, heap_at, 8) != UNDEF:
             return None
         names = [n for n, _ in links]
         return names, np.array([self.addr(a) for _, a in links], dtype=np.int64)
@@ -334,17 +269,17 @@ class H5Layout:
         if flags & 0x10:
             at += 1
         width = 1 << (flags & 0x03)
-        length = _u(buf, at, width)
+        length = read_uint(buf, at, width)
         at += width
         name = bytes(buf[at : at + length])
-        return name, _u(buf, at + length, 8)
+        return name, read_uint(buf, at + length, 8)
 
     def _symbol_table(self, btree: int, heap: int) -> tuple[np.ndarray, np.ndarray]:
         buf = self.buf
         if buf[heap : heap + 4] != b"HEAP" or buf[heap + 4] != 0:
             raise Unsupported("local heap")
-        heap_size = _u(buf, heap + 8, 8)
-        heap_data = self.addr(_u(buf, heap + 24, 8))
+        heap_size = read_uint(buf, heap + 8, 8)
+        heap_data = self.addr(read_uint(buf, heap + 24, 8))
         # Walk the B-tree level by level; the leaves point at symbol table nodes.
         arr = self.array
         level_nodes = np.array([btree], dtype=np.int64)
@@ -357,7 +292,7 @@ class H5Layout:
             level = head[:, 5]
             used = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
             # Children follow the 24-byte node header and key 0, 16 bytes apart.
-            children = _gather_u64(arr, _ragged_starts(level_nodes + 32, used, 16))
+            children = gather_u64(arr, ragged_starts(level_nodes + 32, used, 16))
             children = children.astype(np.int64) + self.base
             leaf = np.repeat(level == 0, used)
             snods.append(children[leaf])
@@ -374,12 +309,12 @@ class H5Layout:
         if not (head[:, :4] == np.frombuffer(b"SNOD", np.uint8)).all() or (head[:, 4] != 1).any():
             raise Unsupported("symbol table node")
         counts = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
-        entry = _ragged_starts(snods + 8, counts, 40)
-        name_off = _gather_u64(arr, entry).astype(np.int64)
-        header = _gather_u64(arr, entry + 8)
+        entry = ragged_starts(snods + 8, counts, 40)
+        name_off = gather_u64(arr, entry).astype(np.int64)
+        header = gather_u64(arr, entry + 8)
         if (name_off >= heap_size).any():
             raise Unsupported("link name outside the local heap")
-        if (header == _UNDEF).any() or (_gather_u32(arr, entry + 16) == 2).any():
+        if (header == UNDEF).any() or (gather_u32(arr, entry + 16) == 2).any():
             raise Unsupported("soft link in a symbol table")
         return self._heap_names(heap_data, heap_size, name_off), header.astype(np.int64) + self.base
 
@@ -395,32 +330,3 @@ class H5Layout:
                 return np.ascontiguousarray(window).view(f"S{max(longest, 1)}").ravel()
         raw = bytes(heap)
         return np.array([raw[o : raw.index(b"\0", o)] for o in offsets.tolist()], dtype="S")
-
-
-def _ragged_starts(starts: np.ndarray, counts: np.ndarray, stride: int) -> np.ndarray:
-    """``starts[i] + stride * j`` for ``j < counts[i]``, flattened."""
-    total = int(counts.sum())
-    owner_start = np.repeat(starts - stride * _exclusive_cumsum(counts), counts)
-    return owner_start + stride * np.arange(total, dtype=np.int64)
-
-
-def _exclusive_cumsum(counts: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(counts), dtype=np.int64)
-    np.cumsum(counts[:-1], out=out[1:])
-    return out
-
-
-def _gather_u32(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Little-endian uint32 at each (possibly unaligned) byte position."""
-    if len(positions) == 0:
-        return np.zeros(0, dtype=np.uint32)
-    raw = arr[positions[:, None] + np.arange(4)]
-    return np.ascontiguousarray(raw).view("<u4").ravel()
-
-
-def _gather_u64(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Little-endian uint64 at each (possibly unaligned) byte position."""
-    if len(positions) == 0:
-        return np.zeros(0, dtype=np.uint64)
-    raw = arr[positions[:, None] + np.arange(8)]
-    return np.ascontiguousarray(raw).view("<u8").ravel()

@@ -1,4 +1,4 @@
-"""Opening the published HDF5 files and reading their whole-file datasets.
+"""Reading the whole-file datasets of the published HDF5 files (opened by :mod:`.files`).
 
 Every function raises :class:`~connectomedb.errors.InputError` naming the file and dataset path
 when the data is not in the published layout.
@@ -6,11 +6,8 @@ when the data is not in the published layout.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import stat
 from collections.abc import Callable
-from pathlib import Path
 
 import h5py
 import numpy as np
@@ -18,7 +15,7 @@ import pandas as pd
 
 from connectomedb.errors import InputError
 from connectomedb.etl import codes
-from connectomedb.etl.frames import CodeTable, FileInfo
+from connectomedb.etl.frames import CodeTable
 
 REEXPORT = "Check that the file is the published one, complete and unmodified."
 
@@ -31,75 +28,6 @@ INT32_MAX = 2**31 - 1
 #: The largest ratio of a chunked dataset's size to the bytes it occupies in the file (the
 #: published files are not compressed; gzip of ID vectors stays far below this).
 MAX_COMPRESSION = 1000
-
-
-def file_kind(mode: int) -> str:
-    """``a FIFO``, ``a character device``… for ``st_mode`` of anything but a regular file."""
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "a special file"
-
-
-def check_regular_file(path: Path) -> os.stat_result:
-    """The ``stat`` of ``path`` (following links) when it is a regular file, else InputError.
-
-    FIFOs would block the reader forever and devices such as ``/dev/zero`` never end; both
-    are refused before any byte is read.
-    """
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(path, None, "the file to exist", "no such file",
-                         hint="Check the folder passed to the command.") from None
-    except PermissionError as exc:
-        raise InputError(path, None, "a file whose folder may be searched",
-                         f"{exc.strerror or exc}",
-                         hint="Check the folder permissions (it needs x as well as r).") from None
-    except OSError as exc:
-        raise InputError(path, None, "a readable file", f"{exc.strerror or exc}",
-                         hint="Check the folder passed to the command.") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(path, None, "a regular file", file_kind(info.st_mode),
-                         hint="Check the folder passed to the command.")
-    return info
-
-
-def open_h5(path: Path) -> h5py.File:
-    """Open ``path`` read-only; missing, empty, truncated or unreadable files raise InputError."""
-    check_regular_file(path)
-    if path.stat().st_size == 0:
-        raise InputError(path, None, "an HDF5 file", "an empty file", hint=REEXPORT)
-    try:
-        with path.open("rb"):
-            pass
-    except OSError as exc:
-        raise InputError(path, None, "a readable file", f"{exc.strerror or exc}",
-                         hint="Check the file permissions.") from exc
-    try:
-        return h5py.File(path, "r")
-    except OSError as exc:
-        raise InputError(path, None, "an HDF5 file", f"a file HDF5 cannot open ({exc})",
-                         hint=REEXPORT) from exc
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes, as hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def file_info(path: Path, h5: h5py.File | None) -> FileInfo:
-    """SHA-256, size and root ``info`` attribute of a source file."""
-    info = None
-    if h5 is not None and "info" in h5.attrs:
-        info = attr_text(h5.attrs["info"])
-    return FileInfo(path=path, sha256=sha256_of(path), size=path.stat().st_size, info=info)
 
 
 def attr_text(value: object) -> str:

@@ -59,7 +59,8 @@ from connectomedb.etl.load.postgres_sql import (
     refresh_materialized_views,
     text_rows,
 )
-from connectomedb.etl.transform import TableFrame, source_row_counts, transform
+from connectomedb.etl.tables import TableFrame
+from connectomedb.etl.transform import source_row_counts, transform
 from connectomedb.schema import DATA_TABLES, PARTITION_SCHEMA
 from connectomedb.stores.postgres import head_revision, psycopg_url
 
@@ -452,7 +453,7 @@ class PostgresLoad:
     def _copy_table(
         self,
         cur: psycopg.Cursor,
-        statement: sql.Composable,
+        statement: sql.Composed,
         columns: list[CopyColumn],
         frame: TableFrame,
         table: str,

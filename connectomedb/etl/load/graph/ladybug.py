@@ -173,7 +173,7 @@ def write_graph(
     done = 0
     for name, rtype, label, frm, to, rows in steps:
         started = time.perf_counter()
-        frame = frames.nodes[label] if rtype is None else frames.rels[(rtype, frm, to)]
+        frame = frames.rels[(rtype, frm, to)] if rtype is not None else frames.nodes[str(label)]
         # Node tables in chunks: progress during the big ones, one chunk's Arrow copy in
         # memory at a time.
         chunk = COPY_CHUNK_ROWS if rtype is None else max(rows, 1)

@@ -1,0 +1,107 @@
+"""The frames of the tables derived at load time from the source (``connection``,
+``axon_pair``, ``motif_histogram``, ``class_synapse_stat``), and their row counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from connectomedb.etl.frames import CodeTable, SourceDataset
+from connectomedb.etl.tables import Column, TableFrame, zero_is_null
+
+
+def class_keys(table: CodeTable, names: pd.Series) -> np.ndarray:
+    """The class key of each name: the smallest code of the table with that name."""
+    frame = table.frame
+    smallest = frame.groupby(frame["name"].astype(str))["code"].min()
+    keys = names.map(smallest)
+    if keys.isna().any():  # pragma: no cover - every code of the data is in its table
+        raise ValueError(f"class names without a code: {sorted(set(names[keys.isna()]))}")
+    return keys.to_numpy(np.int16)
+
+
+def motif_table_frames(source: SourceDataset) -> Iterator[TableFrame]:
+    """The derived tables ``connection``, ``axon_pair`` and ``motif_histogram``
+    (:mod:`connectomedb.etl.motifs`)."""
+    from connectomedb.etl.motifs import motif_frames
+
+    m = motif_frames(source)
+    ac, tc = source.axons.classes, source.targets.classes
+    c = m.connections
+    neuron = c["neuron_id"].to_numpy(np.int64, na_value=0)
+    yield TableFrame(
+        "connection",
+        len(c),
+        (
+            Column("axon_id", c["axon_id"].to_numpy(np.int32)),
+            Column("target_id", c["target_id"].to_numpy(np.int32)),
+            Column("axon_class_key", class_keys(ac, c["axon_class"])),
+            Column("target_class_key", class_keys(tc, c["target_class"])),
+            zero_is_null("neuron_id", neuron.astype(np.int32), len(c), np.int32),
+            Column("synapses", c["synapses"].to_numpy(np.int32)),
+        ),
+    )
+    p = m.pairs
+    every = p["target_class"].isna().to_numpy()
+    target_key = np.zeros(len(p), dtype=np.int16)
+    if (~every).any():
+        target_key[~every] = class_keys(tc, p["target_class"][~every])
+    yield TableFrame(
+        "axon_pair",
+        len(p),
+        (
+            Column("axon_a", p["axon_a"].to_numpy(np.int32)),
+            Column("axon_b", p["axon_b"].to_numpy(np.int32)),
+            Column("axon_a_class_key", class_keys(ac, p["axon_a_class"])),
+            Column("axon_b_class_key", class_keys(ac, p["axon_b_class"])),
+            Column("target_class_key", target_key, every if every.any() else None),
+            Column("shared", p["shared"].to_numpy(np.int32)),
+        ),
+    )
+    h = m.histogram
+    yield TableFrame(
+        "motif_histogram",
+        len(h),
+        (
+            Column("motif", h["motif"].to_numpy(object)),
+            *(
+                Column(name, h[name].to_numpy(object), h[name].isna().to_numpy())
+                for name in ("axon_class", "target_class")
+            ),
+            Column("value", h["value"].to_numpy(np.int32)),
+            Column("instances", h["instances"].to_numpy(np.int64)),
+        ),
+    )
+
+
+def class_stat_frame(source: SourceDataset) -> TableFrame:
+    """``class_synapse_stat`` (:mod:`connectomedb.etl.class_stats`)."""
+    from connectomedb.etl.class_stats import class_synapse_stats
+
+    f = class_synapse_stats(source)
+    columns = []
+    for name in f.columns:
+        series = f[name]
+        null = series.isna().to_numpy()
+        if name in ("axon_class", "target_class", "synapse_type"):
+            values = series.to_numpy(object)
+        elif name in ("synapses", "asi_count"):
+            values = series.to_numpy(np.int64)
+        else:
+            values = series.to_numpy(np.float64)
+        columns.append(Column(name, values, null if null.any() else None))
+    return TableFrame("class_synapse_stat", len(f), tuple(columns))
+
+
+def derived_row_counts(source: SourceDataset) -> dict[str, int]:
+    from connectomedb.etl.motifs import motif_frames
+
+    m = motif_frames(source)
+    return {
+        "connection": len(m.connections),
+        "axon_pair": len(m.pairs),
+        "motif_histogram": len(m.histogram),
+        "class_synapse_stat": class_stat_frame(source).n,
+    }
