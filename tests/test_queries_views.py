@@ -17,14 +17,14 @@ from connectomedb import queries
 from connectomedb.errors import ConfigError
 from connectomedb.etl.load.postgres import load_dataset
 from connectomedb.etl.synth.generate import generate
-from connectomedb.queries.views import (
+from connectomedb.stores.postgres import upgrade
+from connectomedb.stores.views import (
     BI_VIEWS,
     MATERIALIZED,
     VIEWS,
     grant_reader,
     refresh_views,
 )
-from connectomedb.stores.postgres import upgrade
 
 
 def _frame(conn: psycopg.Connection, sql: str, params: tuple = ()) -> pd.DataFrame:

@@ -179,7 +179,7 @@ def grant_reader_cmd(
       CONNECTOMEDB_READER_PASSWORD='choose-one' connectomedb db grant-reader superset
       connectomedb db grant-reader superset --prompt
     """
-    from connectomedb.queries.views import grant_reader
+    from connectomedb.stores.views import grant_reader
     from connectomedb.stores.postgres import connect, resolve
 
     settings = settings_from(home, postgres_url, graph_url)
@@ -218,7 +218,7 @@ def refresh_views_cmd(
     Example:
       connectomedb db refresh-views
     """
-    from connectomedb.queries.views import refresh_views
+    from connectomedb.stores.views import refresh_views
     from connectomedb.stores.postgres import connect, resolve
 
     settings = settings_from(home, postgres_url, graph_url)

@@ -72,11 +72,6 @@ def dataset_node(
     }
 
 
-def file_fingerprint(source: SourceDataset) -> dict[str, str]:
-    """File name → SHA-256: what a load is compared by to decide it is already loaded."""
-    return {f: info.sha256 for f, info in source.files.items()}
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
