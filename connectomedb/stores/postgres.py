@@ -240,7 +240,7 @@ def stored_dataset(
     row = conn.execute(statement, (name,)).fetchone()
     if row is None:
         return None
-    files = {file: (value or {}).get("sha256") for file, value in (row[1] or {}).items()}
+    files = {file: (value or {}).get("sha256") or "" for file, value in (row[1] or {}).items()}
     return StoredDataset(int(row[0]), files, row[2], row[3])
 
 

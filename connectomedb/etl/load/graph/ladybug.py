@@ -295,8 +295,11 @@ def begin_ladybug_load(
     try:
         # Anything but the current version is left over from a killed load.
         remove_other_versions(root, name, keep=current_version(root, name))
-        with LadybugGraphStore(root) as store:
+        store = LadybugGraphStore(root)
+        try:
             stored = store.stored_dataset(name)
+        finally:
+            store.close()
         if not needs_load(stored, source, name, replace=replace):
             lock.release()
             return None
