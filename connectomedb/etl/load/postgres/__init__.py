@@ -37,16 +37,12 @@ Two phases, so the pipeline can keep PostgreSQL and the graph consistent::
 Modules: :mod:`~connectomedb.etl.load.postgres.load` (the state machine),
 :mod:`~connectomedb.etl.load.postgres.copy_plan` (what is copied into each table, checked before
 anything is written), :mod:`~connectomedb.etl.load.postgres.pgcopy` (binary COPY buffers),
-:mod:`~connectomedb.etl.load.postgres.partitions` (the DDL of a version's partitions). The
+:mod:`~connectomedb.etl.load.postgres.partitions` (the DDL of a version's partitions),
+:mod:`~connectomedb.etl.load.postgres.report` (what a load did). The
 views are refreshed by :func:`connectomedb.stores.views.refresh_views`.
 """
 
-from connectomedb.etl.load.postgres.load import (
-    LOADER_VERSION,
-    PostgresLoad,
-    PostgresLoadReport,
-    TableLoad,
-    load_dataset,
-)
+from connectomedb.etl.load.postgres.load import LOADER_VERSION, PostgresLoad, load_dataset
+from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
 
 __all__ = ["LOADER_VERSION", "PostgresLoad", "PostgresLoadReport", "TableLoad", "load_dataset"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -18,6 +18,7 @@ from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.decision import Action, decide, fingerprint
 from connectomedb.etl.load.postgres import partitions
 from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES, TableCopy, copy_plan
+from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
 from connectomedb.etl.transform import TableFrame, source_row_counts, transform
 from connectomedb.schema import DATA_TABLES
 from connectomedb.stores.postgres import head_revision, psycopg_url, stored_dataset
@@ -45,29 +46,17 @@ def files_record(source: SourceDataset) -> dict[str, dict[str, Any]]:
 
 
 @dataclass
-class TableLoad:
-    """One table of one load: its rows and where the time went."""
+class _Progress:
+    """Rows sent so far in one step, reported as they go."""
 
-    table: str
-    rows: int
-    copy_seconds: float = 0.0
-    index_seconds: float = 0.0
+    step: str
+    done: int
+    total: int
+    report: ProgressFn
 
-
-@dataclass
-class PostgresLoadReport:
-    """What a load did. ``status``: ``loaded`` (new dataset), ``replaced`` or ``unchanged``."""
-
-    dataset: str
-    status: str
-    dataset_id: int | None = None
-    row_counts: dict[str, int] = field(default_factory=dict)
-    tables: list[TableLoad] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # phase → seconds
-
-    @property
-    def rows(self) -> int:
-        return sum(self.row_counts.values()) if self.status != "unchanged" else 0
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        self.report(self.step, self.done, self.total)
 
 
 class PostgresLoad:
@@ -309,16 +298,10 @@ class PostgresLoad:
             partitions.create_partition(conn, step.table, parts[name], int(report.dataset_id or 0))
             self._step("copy", name)
             started = time.perf_counter()
-            statement = partitions.copy_statement(parts[name], step.column_names)
-            written = [done]
-
-            def progress(rows: int, name: str = name, written: list[int] = written) -> None:
-                written[0] += rows
-                self._progress(f"copy {name}", written[0], total)
-
+            copied = _Progress(f"copy {name}", done, total, self._progress)
             with conn.cursor() as cur:
-                with cur.copy(statement) as copy:
-                    step.write(copy, progress)
+                with cur.copy(partitions.copy_statement(parts[name], step.column_names)) as copy:
+                    step.write(copy, copied)
                 # What the server reports it stored: the verify step compares it with the
                 # source (counting the rows again would only repeat this number).
                 self._copied[name] = cur.rowcount
