@@ -33,34 +33,23 @@ def _peak_rss_mb() -> float:
 
 def _baseline_copy(url: str, frames: dict, dataset_id: int) -> tuple[int, float]:
     """Rows and seconds of a raw binary COPY of every table's rows into unindexed tables."""
-    from connectomedb.etl.load.pgcopy import CopyColumn, copy_chunks
-    from connectomedb.etl.load.postgres import _pg_type
-    from connectomedb.schema import DATA_TABLES
+    from connectomedb.etl.load.postgres.copy_plan import copy_plan
 
     rows = 0
     seconds = 0.0
     with psycopg.connect(url, autocommit=True) as conn:
-        for table in DATA_TABLES:
-            frame = frames[table.name]
-            columns = []
-            for column in table.columns:
-                pg_type = _pg_type(column)
-                if column.name == "dataset_id":
-                    columns.append(CopyColumn("dataset_id", pg_type, constant=dataset_id))
-                else:
-                    col = frame.column(column.name)
-                    columns.append(CopyColumn(column.name, pg_type, col.values, col.null))
-            name = sql.Identifier(f"bench_raw_{table.name}")
-            if any(c.pg_type == "text" for c in columns):
+        for step in copy_plan(frames, dataset_id):
+            if step.has_text:
                 continue  # dimension and CSV rows go through write_row; not a COPY question
-            buffers = [bytes(b) for b, _ in copy_chunks(columns, frame.n)]
+            name = sql.Identifier(f"bench_raw_{step.table.name}")
+            buffers = [bytes(b) for b, _ in step.chunks()]
             statement = sql.SQL("COPY {t} FROM STDIN (FORMAT BINARY)").format(t=name)
             with conn.transaction():
                 # Created in the COPY's transaction, as the loader does (no WAL with
                 # wal_level=minimal): the best case the loader can reach.
                 conn.execute(
                     sql.SQL("CREATE TABLE {t} (LIKE {p})").format(
-                        t=name, p=sql.Identifier("public", table.name)
+                        t=name, p=sql.Identifier("public", step.table.name)
                     )
                 )
                 started = time.perf_counter()
@@ -68,7 +57,7 @@ def _baseline_copy(url: str, frames: dict, dataset_id: int) -> tuple[int, float]
                     for buffer in buffers:
                         copy.write(buffer)
                 seconds += time.perf_counter() - started
-            rows += frame.n
+            rows += step.rows
             del buffers
             conn.execute(sql.SQL("DROP TABLE {t}").format(t=name))
     return rows, seconds

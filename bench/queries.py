@@ -65,8 +65,8 @@ def _load(args: argparse.Namespace, work: Path) -> tuple[str, Path, str, Any]:
 
     from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
     from connectomedb.etl.load.postgres import load_dataset
-    from connectomedb.queries.views import refresh_views
     from connectomedb.stores.postgres import upgrade
+    from connectomedb.stores.views import refresh_views
 
     t0 = time.perf_counter()
     if args.data:

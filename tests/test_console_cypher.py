@@ -24,8 +24,9 @@ from connectomedb.config import Settings
 from connectomedb.console.cypher import CypherConsole
 from connectomedb.errors import QueryError
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.graph.ladybug import LOCK, _Lock, begin_ladybug_load, dataset_dir
+from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.synth.generate import generate
+from connectomedb.stores.ladybug_layout import DatasetLock
 
 COUNT_AXONS = "MATCH (a:Axon {dataset: $dataset}) RETURN count(*) AS n"
 
@@ -180,7 +181,7 @@ def test_the_engine_refuses_what_the_guard_lets_through(home: Path) -> None:
 
 
 def test_a_read_takes_no_lock_and_a_write_takes_the_load_lock(home: Path) -> None:
-    lock = _Lock(dataset_dir(home / "graph", "other") / LOCK, "other")
+    lock = DatasetLock(home / "graph", "other")
     try:  # a load of "other" is running: reads go on, writes wait for it
         assert axon_count(home, "other") > 0
         code, _, err = cypher(home, "--dataset", "other", "--write", COUNT_AXONS)

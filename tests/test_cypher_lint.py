@@ -125,10 +125,8 @@ def loader_statements() -> list[LintStatement]:
 
 
 def store_statements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[LintStatement]:
-    """What the stores, the pipeline and ``export neo4j-import`` send to a graph store."""
-    from connectomedb.config import Settings
+    """What the stores, the loaders and ``export neo4j-import`` send to a graph store."""
     from connectomedb.etl.load.graph.neo4j_import import frames_from_store
-    from connectomedb.etl.pipeline import _graph_is_loaded_from
 
     root = tmp_path / "graph"
     load = begin_ladybug_load(root, handmade_source(), "demo", replace=False)
@@ -139,8 +137,7 @@ def store_statements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Li
     try:
         frames_from_store(store, "demo")
         store.counts("demo")
-        monkeypatch.setattr(graph_store, "open_graph_store", lambda settings: store)
-        _graph_is_loaded_from(Settings(home=tmp_path), "demo", {})
+        store.stored_dataset("demo")
     finally:
         store.close()
     out = [

@@ -22,10 +22,10 @@ from badinput import CLI, cli_env, run_cli, valid_dataset
 from psycopg import errors, sql
 
 from connectomedb.config import Settings
-from connectomedb.queries.views import grant_reader
 from connectomedb.stores.embedded import HBA, Network, read_network, running
 from connectomedb.stores.postgres import resolve, start_embedded, stop_embedded
 from connectomedb.stores.serving import serve
+from connectomedb.stores.views import grant_reader
 
 READER_PW = "R3ad-only-pw"
 OWNER_PW = "0wner-pw"

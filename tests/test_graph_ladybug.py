@@ -25,13 +25,13 @@ from connectomedb.config import Settings
 from connectomedb.errors import ConfigError, LoadError, QueryError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph import begin_graph_load
-from connectomedb.etl.load.graph.ladybug import (
+from connectomedb.stores.graph import open_graph_store
+from connectomedb.stores.ladybug_layout import (
     DB_FILE,
     POINTER,
     current_version,
     dataset_dir,
 )
-from connectomedb.stores.graph import open_graph_store
 
 
 @pytest.fixture(scope="module")
@@ -322,9 +322,9 @@ def test_a_new_graph_model_version_reloads(
 ) -> None:
     src = handmade_source()
     load(settings, src, "ds")
-    import connectomedb.etl.load.graph.statements as statements
+    import connectomedb.etl.load.graph as graph_load
 
-    monkeypatch.setattr(statements, "GRAPH_MODEL_VERSION", 999)
+    monkeypatch.setattr(graph_load, "GRAPH_MODEL_VERSION", 999)
     job = begin_graph_load(settings, src, "ds", replace=False)
     assert job is not None  # same files, other model: rebuilt without needing replace
     job.abort()

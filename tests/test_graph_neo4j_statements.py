@@ -16,7 +16,7 @@ from graph_helpers import expected_counts, handmade_source
 
 from connectomedb.errors import DatabaseError
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.graph.ladybug import begin_ladybug_load, current_db_path, ladybug_ddl
+from connectomedb.etl.load.graph.ladybug import begin_ladybug_load, ladybug_ddl
 from connectomedb.etl.load.graph.neo4j import (
     Neo4jRunner,
     begin_with_runner,
@@ -24,6 +24,7 @@ from connectomedb.etl.load.graph.neo4j import (
 )
 from connectomedb.etl.load.graph.statements import Statement
 from connectomedb.schema.graph import NODE_LABELS, NODES, REL_PAIRS, RELS
+from connectomedb.stores.ladybug_layout import current_db_path
 
 
 class LadybugCollector:

@@ -285,7 +285,7 @@ def test_materialized_views_change_with_the_data(db: str) -> None:
 def _parent_statistics(db: str) -> dict[str, tuple[float, int]]:
     """Per partitioned parent the queries join: (pg_class.reltuples, pg_stats rows of the
     parent as a whole)."""
-    from connectomedb.queries.views import ANALYZED
+    from connectomedb.stores.views import ANALYZED
 
     found = _query(
         db,

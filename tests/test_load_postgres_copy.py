@@ -9,7 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from connectomedb.etl.load.pgcopy import CopyColumn, ValueRangeError, check_range, copy_chunks
+from connectomedb.etl.load.postgres.pgcopy import (
+    CopyColumn,
+    ValueRangeError,
+    check_range,
+    copy_chunks,
+)
 
 TYPES = {
     "int2": np.int16,

@@ -179,7 +179,7 @@ def test_the_catalogue_documents_every_query() -> None:
         for p in q.params:
             default = "required" if p.required else "all" if p.default is None else p.default
             assert f"`{p.name}` {p.type} = {default}" in section, (name, p.name)
-    from connectomedb.queries.views import VIEWS
+    from connectomedb.stores.views import VIEWS
 
     for view, columns in VIEWS.items():
         assert ", ".join(f"`{c}`" for c in columns) in text, view

@@ -17,14 +17,14 @@ from connectomedb import queries
 from connectomedb.errors import ConfigError
 from connectomedb.etl.load.postgres import load_dataset
 from connectomedb.etl.synth.generate import generate
-from connectomedb.queries.views import (
+from connectomedb.stores.postgres import upgrade
+from connectomedb.stores.views import (
     BI_VIEWS,
     MATERIALIZED,
     VIEWS,
     grant_reader,
     refresh_views,
 )
-from connectomedb.stores.postgres import upgrade
 
 
 def _frame(conn: psycopg.Connection, sql: str, params: tuple = ()) -> pd.DataFrame:
@@ -186,3 +186,24 @@ def test_reader_role_exists_after_upgrade(pg_url: str) -> None:
         ).fetchone()
         # Migration 0004: the views of the schema bi only.
         assert granted == (False, False, False, True, True)
+
+
+def test_refresh_fills_a_view_never_populated(tiny_url: str) -> None:
+    """A materialized view emptied WITH NO DATA cannot be refreshed CONCURRENTLY: the refresh
+    fills it plainly, and the load's refresh inside its transaction does the same."""
+    with psycopg.connect(tiny_url) as conn:
+        expected = _frame(conn, "SELECT * FROM bi_class_matrix ORDER BY 1, 2, 3")
+        conn.execute("REFRESH MATERIALIZED VIEW bi_class_matrix WITH NO DATA")
+        conn.commit()
+        assert refresh_views(conn) == list(MATERIALIZED)
+        pd.testing.assert_frame_equal(
+            _frame(conn, "SELECT * FROM bi_class_matrix ORDER BY 1, 2, 3"), expected
+        )
+        conn.execute("REFRESH MATERIALIZED VIEW connectome_synapse WITH NO DATA")
+        conn.commit()
+    load_dataset(tiny_url, handmade_source(seed=3), "another")
+    with psycopg.connect(tiny_url) as conn:
+        populated = conn.execute(
+            "SELECT ispopulated FROM pg_matviews WHERE matviewname = 'connectome_synapse'"
+        ).fetchone()
+        assert populated == (True,)

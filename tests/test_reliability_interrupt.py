@@ -39,8 +39,8 @@ from connectomedb import queries
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.graph.ladybug import current_version, dataset_dir
 from connectomedb.stores.graph import open_graph_store
+from connectomedb.stores.ladybug_layout import current_version, dataset_dir
 
 DATASET = "l4"
 

@@ -34,7 +34,7 @@ from psycopg import errors, sql
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.queries.views import READER_ROLE
+from connectomedb.stores.views import READER_ROLE
 
 SECRET = "W0rking-S3cret"
 WRONG = "Wr0ng-Pa55word"

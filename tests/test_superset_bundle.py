@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from connectomedb.queries.views import BI_VIEWS
+from connectomedb.stores.views import BI_VIEWS
 
 BUNDLE = Path(__file__).resolve().parents[1] / "bi" / "superset"
 

@@ -20,8 +20,8 @@ from tracing_env import DATASET, TracingEnv, drop_env, make_env, oracle, webknos
 from connectomedb import queries
 from connectomedb.cli import main
 from connectomedb.errors import InputError, LoadError
-from connectomedb.etl.load.graph.ladybug import current_version
 from connectomedb.stores.graph import LadybugGraphStore
+from connectomedb.stores.ladybug_layout import current_version
 from connectomedb.tracings.graph import graph_writer
 from connectomedb.tracings.store import add_tracings, find_nml_files
 

@@ -43,8 +43,8 @@ def postgres_info(target_url: str) -> dict[str, Any]:
 def _reader_section(settings: Any, target: Any, login: str) -> None:
     """The BI connection details of ``login``, or why it cannot read."""
     from connectomedb.commands.query import print_bi_details
-    from connectomedb.queries.views import reader_logins
     from connectomedb.stores.postgres import connect
+    from connectomedb.stores.views import reader_logins
 
     with connect(target.url) as conn:
         members = reader_logins(conn)

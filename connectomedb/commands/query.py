@@ -179,8 +179,8 @@ def grant_reader_cmd(
       CONNECTOMEDB_READER_PASSWORD='choose-one' connectomedb db grant-reader superset
       connectomedb db grant-reader superset --prompt
     """
-    from connectomedb.queries.views import grant_reader
     from connectomedb.stores.postgres import connect, resolve
+    from connectomedb.stores.views import grant_reader
 
     settings = settings_from(home, postgres_url, graph_url)
     target = resolve(settings)
@@ -218,8 +218,8 @@ def refresh_views_cmd(
     Example:
       connectomedb db refresh-views
     """
-    from connectomedb.queries.views import refresh_views
     from connectomedb.stores.postgres import connect, resolve
+    from connectomedb.stores.views import refresh_views
 
     settings = settings_from(home, postgres_url, graph_url)
     target = resolve(settings)

@@ -44,11 +44,11 @@ def serve_cmd(host: str, port: int, socket_dir: str | None, private: bool,
     from pathlib import Path
 
     from connectomedb.commands.options import settings_from
-    from connectomedb.queries.views import reader_logins
     from connectomedb.stores.embedded import Network
     from connectomedb.stores.endpoints import bi_details, embedded_endpoint
     from connectomedb.stores.postgres import connect
     from connectomedb.stores.serving import serve
+    from connectomedb.stores.views import reader_logins
 
     settings = settings_from(home, None, None)
     if not settings.uses_embedded_postgres:

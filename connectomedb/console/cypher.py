@@ -146,17 +146,12 @@ class CypherConsole:
         import ladybug
 
         if self._rw is None:
-            from connectomedb.etl.load.graph.ladybug import (
-                LOCK,
-                _Lock,
-                current_db_path,
-                dataset_dir,
-            )
+            from connectomedb.stores.ladybug_layout import DatasetLock, current_db_path
 
             root = self.settings.embedded_graph_dir
             name = self.key
             try:
-                lock = _Lock(dataset_dir(root, name) / LOCK, name)
+                lock = DatasetLock(root, name)
             except LoadError:
                 raise QueryError(
                     f"graph: dataset {name!r} is being loaded, and writes wait for the load. "

@@ -24,11 +24,15 @@ from typing import Any
 
 from connectomedb.config import Settings
 from connectomedb.errors import LoadError
-from connectomedb.etl.dataset_name import check_dataset_name
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
 from connectomedb.etl.transform import transform
-from connectomedb.stores.postgres import PostgresTarget, resolve
+from connectomedb.schema.graph import GRAPH_MODEL_VERSION
+from connectomedb.stores.dataset_name import check_dataset_name
+from connectomedb.stores.fingerprint import StoredDataset
+from connectomedb.stores.graph import open_graph_store
+from connectomedb.stores.postgres import PostgresTarget, connect, resolve, stored_dataset
 
 #: ``progress(step, done, total)``; ``total`` 0 means "unknown", a message-only step.
 ProgressFn = Callable[[str, int, int], None]
@@ -101,45 +105,28 @@ class LoadReport:
         raise KeyError(name)
 
 
-def _loaded_checksums_postgres(
-    url: str, name: str
-) -> tuple[int, dict[str, str | None]] | None:
-    """PostgreSQL's ID of dataset ``name`` and file name → SHA-256 it was loaded from (None:
-    not loaded)."""
-    from connectomedb.stores.postgres import connect
-
+def loaded_unchanged(
+    settings: Settings, url: str, name: str, folder: Path, *, graph: bool, say: ProgressFn
+) -> StoredDataset | None:
+    """PostgreSQL's copy of dataset ``name`` when it and (with ``graph``) the graph's hold it
+    from exactly the files of ``folder``, under the current graph model; else None. Only the
+    files' checksums are computed: no file is parsed."""
     with connect(url) as conn:
-        row = conn.execute(
-            "SELECT dataset_id, files FROM dataset WHERE name = %s", (name,)
-        ).fetchone()
-    if row is None or not row[1]:
+        stored = stored_dataset(conn, name)
+    if stored is None:
         return None
-    return int(row[0]), {file: (value or {}).get("sha256") for file, value in row[1].items()}
+    from connectomedb.etl.extract import file_checksums
 
-
-def _graph_is_loaded_from(settings: Settings, name: str, checksums: dict[str, str]) -> bool:
-    """Whether the graph's current version of ``name`` was loaded from exactly these files
-    under the current graph model (the same test the graph loader makes)."""
-    from connectomedb.errors import QueryError
-    from connectomedb.schema.graph import GRAPH_MODEL_VERSION
-    from connectomedb.stores.graph import open_graph_store
-
-    try:
+    say("comparing file checksums", 0, 0)
+    files = file_checksums(folder)
+    if not unchanged(stored, files):
+        return None
+    if graph and graph_loader() is not None:
         with open_graph_store(settings) as store:
-            key = store.dataset_key(name)
-            found = store.run(
-                "MATCH (d:Dataset {dataset: $dataset}) "
-                "RETURN d.file_names AS names, d.file_sha256 AS sums, "
-                "d.graph_model_version AS version",
-                {"dataset": key},
-            )
-    except QueryError:  # not loaded in the graph
-        return False
-    if len(found) != 1:
-        return False
-    row = found.iloc[0]
-    stored = dict(zip(list(row["names"] or []), list(row["sums"] or []), strict=True))
-    return stored == checksums and row["version"] == GRAPH_MODEL_VERSION
+            in_graph = store.stored_dataset(name)
+        if not unchanged(in_graph, files, model_version=GRAPH_MODEL_VERSION):
+            return None
+    return stored
 
 
 def source_rows(source: SourceDataset) -> int:
@@ -193,36 +180,26 @@ def run_load(
         # Reading and transforming a full dataset takes a while; when both stores already hold
         # it from these very files, the checksums alone say there is nothing to do.
         t0 = time.perf_counter()
-        loaded = _loaded_checksums_postgres(target.url, name)
-        if loaded is not None:
-            from connectomedb.etl.extract import file_checksums
-
-            say("comparing file checksums", 0, 0)
-            checksums = file_checksums(folder)
-            graph_done = (
-                not graph
-                or graph_loader() is None
-                or _graph_is_loaded_from(settings, name, checksums)
+        stored = loaded_unchanged(settings, target.url, name, folder, graph=graph, say=say)
+        if stored is not None:
+            report.stages.append(
+                StageReport(
+                    "extract",
+                    seconds=time.perf_counter() - t0,
+                    status="skipped",
+                    detail="files unchanged (SHA-256)",
+                )
             )
-            if loaded[1] == checksums and graph_done:
-                report.stages.append(
-                    StageReport(
-                        "extract",
-                        seconds=time.perf_counter() - t0,
-                        status="skipped",
-                        detail="files unchanged (SHA-256)",
-                    )
+            report.postgres = PostgresLoadReport(name, "unchanged", stored.key)
+            report.stages.append(StageReport("postgres", status="unchanged"))
+            report.stages.append(
+                StageReport(
+                    "graph",
+                    status="unchanged" if graph else "skipped",
+                    detail="" if graph else "--no-graph",
                 )
-                report.postgres = PostgresLoadReport(name, "unchanged", loaded[0])
-                report.stages.append(StageReport("postgres", status="unchanged"))
-                report.stages.append(
-                    StageReport(
-                        "graph",
-                        status="unchanged" if graph else "skipped",
-                        detail="" if graph else "--no-graph",
-                    )
-                )
-                return report
+            )
+            return report
 
     t0 = time.perf_counter()
     if source is None:

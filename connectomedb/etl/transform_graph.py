@@ -17,7 +17,14 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from connectomedb.etl.frames import CodeTable, Ragged, Skeletons, SourceDataset
+from connectomedb.etl.frames import Axons, CodeTable, Ragged, Skeletons, SourceDataset, Targets
+from connectomedb.etl.graph_aggregates import (
+    class_connections,
+    class_synapses,
+    connections,
+    motif_structure,
+    rel_frame,
+)
 from connectomedb.etl.transform import skeleton_path_length_um
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION, NODES, REL_PAIRS
 
@@ -70,11 +77,6 @@ def dataset_node(
         "file_names": [f for f, _ in files],
         "file_sha256": [info.sha256 for _, info in files],
     }
-
-
-def file_fingerprint(source: SourceDataset) -> dict[str, str]:
-    """File name → SHA-256: what a load is compared by to decide it is already loaded."""
-    return {f: info.sha256 for f, info in source.files.items()}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -141,8 +143,22 @@ def _frame(label: str, columns: dict[str, object]) -> pd.DataFrame:
     return pd.DataFrame({c: columns[c] for c in order})
 
 
-def _rel(frm: np.ndarray, to: np.ndarray, **props: object) -> pd.DataFrame:
-    return pd.DataFrame({"from": frm, "to": to, **props})
+def _neurite_nodes(
+    label: str, part: Axons | Targets, classes: np.ndarray, synapses: np.ndarray, **extra: object
+) -> pd.DataFrame:
+    """``Axon`` or ``Target`` nodes: the columns both have, and ``extra``."""
+    return _frame(
+        label,
+        {
+            "id": _ids(part.n),
+            "class": classes,
+            "class_code": np.asarray(part.class_code, dtype=np.int16),
+            "mapped_seg_id": _nullable_id(part.mapped_seg_id, part.n),
+            "path_length_um": path_lengths_um(part.skeleton, part.n),
+            "synapses": synapses.astype(np.int64),
+            **extra,
+        },
+    )
 
 
 def _class_nodes(table: CodeTable, codes: np.ndarray, names: np.ndarray) -> pd.DataFrame:
@@ -182,28 +198,9 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     target_classes = _names(tg.classes, tg.class_code)
 
     nodes: dict[str, pd.DataFrame] = {}
-    nodes["Axon"] = _frame(
-        "Axon",
-        {
-            "id": _ids(ax.n),
-            "class": axon_classes,
-            "class_code": np.asarray(ax.class_code, dtype=np.int16),
-            "mapped_seg_id": _nullable_id(ax.mapped_seg_id, ax.n),
-            "path_length_um": path_lengths_um(ax.skeleton, ax.n),
-            "synapses": axon_syn.astype(np.int64),
-        },
-    )
-    nodes["Target"] = _frame(
-        "Target",
-        {
-            "id": _ids(tg.n),
-            "class": target_classes,
-            "class_code": np.asarray(tg.class_code, dtype=np.int16),
-            "neuron_id": _nullable_id(tg.neuron_id, tg.n),
-            "mapped_seg_id": _nullable_id(tg.mapped_seg_id, tg.n),
-            "path_length_um": path_lengths_um(tg.skeleton, tg.n),
-            "synapses": target_syn.astype(np.int64),
-        },
+    nodes["Axon"] = _neurite_nodes("Axon", ax, axon_classes, axon_syn)
+    nodes["Target"] = _neurite_nodes(
+        "Target", tg, target_classes, target_syn, neuron_id=_nullable_id(tg.neuron_id, tg.n)
     )
     neuron_of_target = (
         np.zeros(tg.n, dtype=np.int64)
@@ -250,97 +247,43 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     nodes["Segment"] = _segment_nodes(source, (pre_seg, post_seg, ax_seg, tg_seg, sh_seg))
 
     rels: dict[RelKey, pd.DataFrame] = {}
-    rels[("PRE", "Segment", "Synapse")] = _rel(pre_seg, pre_syn)
-    rels[("POST", "Synapse", "Segment")] = _rel(post_syn, post_seg)
+    rels[("PRE", "Segment", "Synapse")] = rel_frame(pre_seg, pre_syn)
+    rels[("POST", "Synapse", "Segment")] = rel_frame(post_syn, post_seg)
     syn_ids = _ids(sy.n)
     has_axon = axon_id > 0
-    rels[("MAKES", "Axon", "Synapse")] = _rel(axon_id[has_axon], syn_ids[has_axon])
+    rels[("MAKES", "Axon", "Synapse")] = rel_frame(axon_id[has_axon], syn_ids[has_axon])
     has_target = target_id > 0
-    rels[("ONTO", "Synapse", "Target")] = _rel(syn_ids[has_target], target_id[has_target])
+    rels[("ONTO", "Synapse", "Target")] = rel_frame(syn_ids[has_target], target_id[has_target])
     spine = (
         np.zeros(sy.n, dtype=np.int64)
         if sy.spine_head_id is None
         else np.asarray(sy.spine_head_id, dtype=np.int64)
     )
-    rels[("ON_SPINE", "Synapse", "SpineHead")] = _rel(syn_ids[spine > 0], spine[spine > 0])
+    rels[("ON_SPINE", "Synapse", "SpineHead")] = rel_frame(syn_ids[spine > 0], spine[spine > 0])
     has_neuron = neuron_of_target > 0
-    rels[("OF_NEURON", "Target", "Neuron")] = _rel(
+    rels[("OF_NEURON", "Target", "Neuron")] = rel_frame(
         _ids(tg.n)[has_neuron], neuron_of_target[has_neuron]
     )
-    rels[("HAS_SEGMENT", "Axon", "Segment")] = _rel(ax_own, ax_seg)
-    rels[("HAS_SEGMENT", "Target", "Segment")] = _rel(tg_own, tg_seg)
-    rels[("HAS_SEGMENT", "SpineHead", "Segment")] = _rel(sh_own, sh_seg)
-    rels[("IN_CLASS", "Axon", "AxonClass")] = _rel(_ids(ax.n), axon_classes)
-    rels[("IN_CLASS", "Target", "TargetClass")] = _rel(_ids(tg.n), target_classes)
+    rels[("HAS_SEGMENT", "Axon", "Segment")] = rel_frame(ax_own, ax_seg)
+    rels[("HAS_SEGMENT", "Target", "Segment")] = rel_frame(tg_own, tg_seg)
+    rels[("HAS_SEGMENT", "SpineHead", "Segment")] = rel_frame(sh_own, sh_seg)
+    rels[("IN_CLASS", "Axon", "AxonClass")] = rel_frame(_ids(ax.n), axon_classes)
+    rels[("IN_CLASS", "Target", "TargetClass")] = rel_frame(_ids(tg.n), target_classes)
 
-    connects = _connections(axon_id, target_id, in_connectome, sy.asi_area)
+    connects = connections(axon_id, target_id, in_connectome, sy.asi_area)
     rels[("CONNECTS_TO", "Axon", "Target")] = connects
-    rels[("CLASS_CONNECTS_TO", "AxonClass", "TargetClass")] = _class_connections(
+    rels[("CLASS_CONNECTS_TO", "AxonClass", "TargetClass")] = class_connections(
         connects, axon_classes, target_classes
     )
-    _add_motif_structure(source, nodes, rels)
-    rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = _class_synapses(source)
+    histogram, shares, bifan = motif_structure(source)
+    nodes["MotifHistogram"] = _frame("MotifHistogram", histogram)
+    rels[("SHARES_TARGETS", "Axon", "Axon")] = shares
+    rels[("BIFAN", "Axon", "Axon")] = bifan
+    rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = class_synapses(source)
     missing = set(REL_PAIRS) ^ set(rels)
     if missing:  # pragma: no cover - guards the model and this function staying in step
         raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
     return GraphFrames(nodes=nodes, rels={k: rels[k] for k in REL_PAIRS})
-
-
-def _add_motif_structure(
-    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
-) -> None:
-    """``MotifHistogram`` nodes, ``SHARES_TARGETS`` and ``BIFAN`` relationships
-    (:mod:`connectomedb.etl.motifs`)."""
-    from connectomedb.etl.motifs import motif_frames
-
-    m = motif_frames(source)
-    h = m.histogram
-    nodes["MotifHistogram"] = _frame(
-        "MotifHistogram",
-        {
-            "id": np.arange(1, len(h) + 1, dtype=np.int64),
-            "motif": h["motif"].to_numpy(object),
-            "axon_class": h["axon_class"].to_numpy(object),
-            "target_class": h["target_class"].to_numpy(object),
-            "value": h["value"].to_numpy(np.int64),
-            "instances": h["instances"].to_numpy(np.int64),
-        },
-    )
-    p = m.pairs
-    rels[("SHARES_TARGETS", "Axon", "Axon")] = _rel(
-        p["axon_a"].to_numpy(np.int64),
-        p["axon_b"].to_numpy(np.int64),
-        target_class=p["target_class"].to_numpy(object),
-        shared=p["shared"].to_numpy(np.int64),
-        axon_class=p["axon_class"].to_numpy(object),
-        rank=p["rank"].to_numpy(np.int64),
-        class_rank=p["class_rank"].to_numpy(np.int64),
-    )
-    b = m.bifans
-    rels[("BIFAN", "Axon", "Axon")] = _rel(
-        b["axon_a"].to_numpy(np.int64),
-        b["axon_b"].to_numpy(np.int64),
-        **{c: b[c].to_numpy(np.int64) for c in ("target_a", "target_b")},
-        target_class=b["target_class"].to_numpy(object),
-        axon_class=b["axon_class"].to_numpy(object),
-        rank=b["rank"].to_numpy(np.int64),
-        class_rank=b["class_rank"].to_numpy(np.int64),
-    )
-
-
-def _class_synapses(source: SourceDataset) -> pd.DataFrame:
-    """CLASS_SYNAPSES (:mod:`connectomedb.etl.class_stats`)."""
-    from connectomedb.etl.class_stats import class_synapse_stats
-
-    f = class_synapse_stats(source)
-    return _rel(
-        f["axon_class"].to_numpy(object),
-        f["target_class"].to_numpy(object),
-        synapse_type=f["synapse_type"].to_numpy(object),
-        synapses=f["synapses"].to_numpy(np.int64),
-        asi_count=f["asi_count"].to_numpy(np.int64),
-        **{c: f[c].to_numpy(np.float64) for c in ("asi_mean", "asi_median", "asi_q1", "asi_q3")},
-    )
 
 
 def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) -> pd.DataFrame:
@@ -374,55 +317,3 @@ def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) ->
             "voxel_count": pd.arrays.IntegerArray(voxels, voxel_mask),
         },
     )
-
-
-def _connections(
-    axon_id: np.ndarray,
-    target_id: np.ndarray,
-    in_connectome: np.ndarray,
-    asi_area: np.ndarray | None,
-) -> pd.DataFrame:
-    """CONNECTS_TO: one row per (axon, target) with a connectome synapse (counting rule 4)."""
-    asi = (
-        np.full(len(axon_id), np.nan) if asi_area is None else np.asarray(asi_area, np.float64)
-    )
-    df = pd.DataFrame(
-        {
-            "from": axon_id[in_connectome],
-            "to": target_id[in_connectome],
-            "asi": asi[in_connectome],
-        }
-    )
-    grouped = df.groupby(["from", "to"], sort=True)["asi"]
-    out = pd.DataFrame(
-        {
-            "synapses": grouped.size().astype(np.int64),
-            "asi_area_sum": grouped.sum(min_count=1),
-            "asi_area_count": grouped.count().astype(np.int64),
-        }
-    ).reset_index()
-    return out[["from", "to", "synapses", "asi_area_sum", "asi_area_count"]].astype(
-        {"from": np.int64, "to": np.int64}
-    )
-
-
-def _class_connections(
-    connects: pd.DataFrame, axon_classes: np.ndarray, target_classes: np.ndarray
-) -> pd.DataFrame:
-    """CLASS_CONNECTS_TO: connectome synapses and connections per (axon class, target class)."""
-    frame = pd.DataFrame(
-        {
-            "from": axon_classes[connects["from"].to_numpy() - 1]
-            if len(connects)
-            else np.array([], dtype=object),
-            "to": target_classes[connects["to"].to_numpy() - 1]
-            if len(connects)
-            else np.array([], dtype=object),
-            "synapses": connects["synapses"].to_numpy(),
-        }
-    )
-    grouped = frame.groupby(["from", "to"], sort=True)["synapses"]
-    out = pd.DataFrame(
-        {"synapses": grouped.sum().astype(np.int64), "connections": grouped.size().astype(np.int64)}
-    ).reset_index()
-    return out[["from", "to", "synapses", "connections"]]

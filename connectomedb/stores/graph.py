@@ -8,13 +8,15 @@
 
 ``dataset_key(name)`` is the value queries pass as ``$dataset``: the dataset name in
 LadybugDB, ``name@<version>`` of the current version in Neo4j. LadybugDB keeps one database
-per dataset (see :mod:`connectomedb.etl.load.graph.ladybug`), so ``run`` opens the one named
+per dataset (see :mod:`connectomedb.stores.ladybug_layout`), so ``run`` opens the one named
 by the ``dataset`` parameter; a statement without it runs on the only loaded dataset.
+``stored_dataset(name)`` says which files the current version was loaded from (``None``: not
+loaded).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -25,6 +27,9 @@ import pandas as pd
 from connectomedb.config import Settings, mask_url
 from connectomedb.errors import ConfigError, DatabaseError, QueryError
 from connectomedb.schema.graph import NODE_LABELS, REL_TYPES, quote_identifier
+from connectomedb.stores.dataset_name import name_of_folder, name_problem
+from connectomedb.stores.fingerprint import StoredDataset
+from connectomedb.stores.ladybug_layout import current_db_path, current_version
 
 q = quote_identifier
 
@@ -42,6 +47,8 @@ class GraphStore(Protocol):
     def counts(self, dataset: str) -> dict[str, int]: ...
 
     def datasets(self) -> pd.DataFrame: ...
+
+    def stored_dataset(self, name: str) -> StoredDataset | None: ...
 
     def close(self) -> None: ...
 
@@ -66,6 +73,18 @@ def _not_loaded(name: str) -> QueryError:
     return QueryError(
         f"graph: dataset {name!r} is not loaded. Load it with `connectomedb load <folder> "
         f"--dataset {name}`, or list the loaded ones with `connectomedb info`."
+    )
+
+
+def _stored(props: Mapping[str, Any]) -> StoredDataset:
+    """A ``Dataset`` node's properties as :class:`StoredDataset`."""
+    names, sums = props.get("file_names") or [], props.get("file_sha256") or []
+    return StoredDataset(
+        key=props.get("dataset"),
+        files=dict(zip(list(names), list(sums), strict=True)),
+        source=props.get("source"),
+        loaded_at=props.get("loaded_at"),
+        model_version=props.get("graph_model_version"),
     )
 
 
@@ -129,9 +148,6 @@ class LadybugGraphStore(_Base):
         self._open: dict[str, tuple[Path, Any, Any]] = {}  # name -> (db path, db, conn)
 
     def _names(self) -> list[str]:
-        from connectomedb.etl.dataset_name import name_of_folder, name_problem
-        from connectomedb.etl.load.graph.ladybug_layout import current_version
-
         if not self.root.is_dir():
             return []
         names = (name_of_folder(p.name) for p in self.root.iterdir() if p.is_dir())
@@ -140,16 +156,12 @@ class LadybugGraphStore(_Base):
         )
 
     def dataset_key(self, name: str) -> str:
-        from connectomedb.etl.load.graph.ladybug_layout import current_db_path
-
         if current_db_path(self.root, name) is None:
             raise _not_loaded(name)
         return name
 
     def _connection(self, name: str) -> Any:
         import ladybug
-
-        from connectomedb.etl.load.graph.ladybug_layout import current_db_path
 
         path = current_db_path(self.root, name)
         if path is None:
@@ -171,7 +183,11 @@ class LadybugGraphStore(_Base):
                 continue
             self._open[name] = (path, db, conn)
             return conn
-        raise DatabaseError(f"graph: cannot open the LadybugDB graph of {name!r}: {last}")
+        raise DatabaseError(
+            f"graph: cannot open the LadybugDB graph of {name!r} at {path}: {last}. "
+            "Close the other programs that have it open; if it is damaged, remove that folder "
+            "and load the dataset again."
+        )
 
     def connection(self, name: str) -> Any:
         """The read-only LadybugDB connection to the current graph of dataset ``name``."""
@@ -209,6 +225,17 @@ class LadybugGraphStore(_Base):
         if not rows:
             return pd.DataFrame(columns=DATASET_COLUMNS)
         return pd.concat(rows, ignore_index=True)[DATASET_COLUMNS]
+
+    def stored_dataset(self, name: str) -> StoredDataset | None:
+        """The current version of ``name`` (``key``: the name) and the files it was loaded
+        from; ``None`` when the dataset is not loaded. Each database holds one ``Dataset``
+        node, read whole so that a graph of an older model is still recognised."""
+        if current_db_path(self.root, name) is None:
+            return None
+        found = self.run(f"MATCH (d:{q('Dataset')}) RETURN d", {"dataset": name})
+        if found.empty:
+            return None
+        return _stored({k: v for k, v in dict(found.iloc[0, 0]).items() if not k.startswith("_")})
 
     def _close_one(self, name: str) -> None:
         cached = self._open.pop(name, None)
@@ -269,6 +296,26 @@ NEO4J_DATASET_KEY = (
     f"MATCH (d:{q('Dataset')} {{{q('name')}: $name, {q('current')}: true}}) "
     f"RETURN d.{q('dataset')} AS key"
 )
+#: Neo4j: the current version of dataset ``$name`` and the files it was loaded from.
+NEO4J_STORED_DATASET = (
+    f"MATCH (d:{q('Dataset')} {{{q('name')}: $name, {q('current')}: true}}) RETURN "
+    + ", ".join(
+        f"d.{q(p)} AS {q(p)}"
+        for p in ("dataset", "source", "loaded_at", "graph_model_version", "file_names",
+                  "file_sha256")
+    )
+)
+
+
+def neo4j_stored_dataset(
+    run: Callable[[str, dict[str, Any]], list[dict[str, Any]]], name: str
+) -> StoredDataset | None:
+    """Neo4j's current version of dataset ``name`` (``key``: ``name@version``), read with
+    ``run(statement, parameters) → records``; ``None`` when the dataset is not loaded."""
+    records = run(NEO4J_STORED_DATASET, {"name": name})
+    return _stored(records[0]) if records else None
+
+
 #: Neo4j: the current version of every dataset (columns :data:`DATASET_COLUMNS`).
 NEO4J_DATASETS = (
     f"MATCH (d:{q('Dataset')} {{{q('current')}: true}}) RETURN d.{q('name')} AS name, "
@@ -305,6 +352,11 @@ class Neo4jGraphStore(_Base):
 
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         return self._query(cypher, params or {})
+
+    def stored_dataset(self, name: str) -> StoredDataset | None:
+        return neo4j_stored_dataset(
+            lambda text, params: self._query(text, params).to_dict("records"), name
+        )
 
     def datasets(self) -> pd.DataFrame:
         df = self._query(NEO4J_DATASETS, {})

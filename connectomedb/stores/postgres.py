@@ -18,6 +18,7 @@ import psycopg
 
 from connectomedb.config import Settings, mask_secrets, mask_url
 from connectomedb.errors import DatabaseError
+from connectomedb.stores.fingerprint import StoredDataset
 
 #: Name of the database connectomedb creates in the embedded server.
 EMBEDDED_DATABASE = "connectomedb"  # the same as connectomedb.stores.embedded's
@@ -224,6 +225,23 @@ def resolve(settings: Settings, *, ensure_schema: bool = True) -> PostgresTarget
                     f"connectomedb needs {head}. Run: connectomedb db upgrade"
                 )
     return target
+
+
+def stored_dataset(
+    conn: psycopg.Connection, name: str, *, lock: bool = False
+) -> StoredDataset | None:
+    """The version of dataset ``name`` PostgreSQL holds (``key``: its ``dataset_id``) and the
+    files it was loaded from; ``None`` when it is not loaded. ``lock``: lock the dataset's row
+    (``FOR UPDATE``) until the transaction ends."""
+    statement = (
+        "SELECT dataset_id, files, source, loaded_at FROM public.dataset WHERE name = %s"
+        + (" FOR UPDATE" if lock else "")
+    )
+    row = conn.execute(statement, (name,)).fetchone()
+    if row is None:
+        return None
+    files = {file: (value or {}).get("sha256") or "" for file, value in (row[1] or {}).items()}
+    return StoredDataset(int(row[0]), files, row[2], row[3])
 
 
 def socket_dir_of(url: str) -> str | None:

@@ -6,7 +6,6 @@ switch, so a load of the dataset and a tracing batch never interleave.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,21 +13,17 @@ from typing import Any
 import pyarrow as pa
 
 from connectomedb.errors import LoadError
-from connectomedb.etl.load.graph.ladybug import (
+from connectomedb.etl.load.graph.ladybug import _execute, constant_strings
+from connectomedb.schema.graph import TRACING_LABELS, TRACING_RELS, PropType, quote_identifier
+from connectomedb.stores.ladybug_layout import (
     DB_FILE,
-    LOCK,
-    POINTER,
-    _execute,
-    _fsync_dir,
-    _Lock,
-    _remove_other_versions,
-    constant_strings,
+    DatasetLock,
     current_version,
     dataset_dir,
     new_version,
+    remove_version_dir,
+    switch_current,
 )
-from connectomedb.etl.load.graph.ladybug_layout import remove_version_dir
-from connectomedb.schema.graph import TRACING_LABELS, TRACING_RELS, PropType, quote_identifier
 from connectomedb.tracings.graph import PendingGraphWrite, TracingFrames, not_loaded
 
 q = quote_identifier
@@ -99,19 +94,12 @@ def write_tracings(conn: Any, frames: TracingFrames, key: str, *, replace: bool 
 
 
 class LadybugTracingWrite(PendingGraphWrite):
-    def __init__(self, root: Path, dataset: str, version: str, lock: _Lock) -> None:
+    def __init__(self, root: Path, dataset: str, version: str, lock: DatasetLock) -> None:
         self.root, self.dataset, self.version, self._lock = root, dataset, version, lock
         self.base = dataset_dir(root, dataset)
 
     def commit(self) -> None:
-        tmp = self.base / f"{POINTER}.{self.version}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(self.version + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.base / POINTER)
-        _fsync_dir(self.base)
-        _remove_other_versions(self.root, self.dataset, keep=self.version)
+        switch_current(self.root, self.dataset, self.version)
         self._lock.release()
 
     def abort(self) -> None:
@@ -129,7 +117,7 @@ def prepare_ladybug(
     base = dataset_dir(root, dataset)
     if current_version(root, dataset) is None:
         raise not_loaded(dataset)
-    lock = _Lock(base / LOCK, dataset)
+    lock = DatasetLock(root, dataset)
     version = new_version()
     try:
         current = current_version(root, dataset)

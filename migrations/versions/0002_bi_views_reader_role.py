@@ -8,7 +8,7 @@ Views (docs/queries.md lists every column):
 * ``bi_axon_summary``, ``bi_target_summary``, ``bi_neuron_inputs`` (materialized): per axon, per
   target and per neuron x axon class.
 
-The materialized views are refreshed after every load (``connectomedb.queries.views.
+The materialized views are refreshed after every load (``connectomedb.stores.views.
 refresh_views``). ``connectomedb_reader`` may read every table and view of ``public`` and write
 nothing; a login for a BI tool is a member of it (``connectomedb db grant-reader``).
 

@@ -21,10 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Protocol
 
 from connectomedb.config import Settings
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.decision import Action, decide, fingerprint
+from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
+from connectomedb.schema.graph import GRAPH_MODEL_VERSION
+from connectomedb.stores.fingerprint import StoredDataset
 
 #: ``progress(step, rows done, rows total)``.
 ProgressFn = Callable[[str, int, int], None]
@@ -53,6 +58,38 @@ class GraphLoadReport:
     @property
     def rows(self) -> int:
         return sum(self.nodes.values()) + sum(self.relationships.values())
+
+    def count(self, frames: GraphFrames) -> None:
+        """Nodes and relationships written: the frames' rows and the ``Dataset`` node."""
+        self.nodes = {**frames.node_counts(), "Dataset": 1}
+        self.relationships = frames.rel_counts()
+
+
+def needs_load(
+    stored: StoredDataset | None, source: SourceDataset, name: str, *, replace: bool
+) -> bool:
+    """Whether a graph store holding ``stored`` must be loaded with ``source`` as ``name``
+    (:func:`connectomedb.etl.load.decision.decide` under the current graph model)."""
+    action = decide(
+        stored,
+        fingerprint(source),
+        replace=replace,
+        dataset=name,
+        store="graph",
+        folder=source.folder,
+        model_version=GRAPH_MODEL_VERSION,
+    )
+    return action is not Action.UNCHANGED
+
+
+def new_version_content(
+    source: SourceDataset, name: str, key: str, version: str
+) -> tuple[GraphFrames, dict[str, object]]:
+    """What both writers store for a new version: the frames and the ``Dataset`` node."""
+    node = dataset_node(
+        source, name=name, key=key, version=version, loaded_at=datetime.now(timezone.utc)
+    )
+    return graph_frames(source), node
 
 
 class GraphLoad(Protocol):
@@ -100,4 +137,6 @@ __all__ = [
     "ProgressFn",
     "StepReport",
     "begin_graph_load",
+    "needs_load",
+    "new_version_content",
 ]

@@ -1,51 +1,32 @@
 """Loading a dataset into the embedded LadybugDB by bulk ``COPY`` from Arrow tables.
 
-Layout under ``Settings.embedded_graph_dir`` — one database per dataset (queries always name
-their dataset, so nothing is lost, and a load never rewrites another dataset)::
-
-    <graph dir>/<dataset name, percent-encoded>/
-        CURRENT             # the version directory readers open (replaced atomically)
-        .lock               # held by the one load of this dataset that may run
-        <version>/graph.lbug
-
-A load builds a new ``<version>`` directory (invisible: ``CURRENT`` does not name it), and
-its commit replaces ``CURRENT`` with ``os.replace`` and removes the other version
-directories. Directories left by a killed load are removed by the next load of the dataset.
-The ``dataset`` property of every node is the dataset name.
+A load builds a new version directory of the dataset under its lock and its commit switches
+``CURRENT`` to it (the layout: :mod:`connectomedb.stores.ladybug_layout`). Directories left
+by a killed load are removed by the next load of the dataset. The ``dataset`` property of
+every node is the dataset name.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from connectomedb.errors import DatabaseError, LoadError
-from connectomedb.etl.dataset_name import check_dataset_name
+from connectomedb.errors import LoadError
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.graph import GraphLoadReport, ProgressFn, StepReport
-from connectomedb.etl.load.graph.ladybug_layout import (  # noqa: F401 (the layout's names are used from here)
-    DB_FILE,
-    LOCK,
-    POINTER,
-    _fsync_dir,
-    _remove_other_versions,
-    current_db_path,
-    current_version,
-    dataset_dir,
-    new_version,
-    remove_version_dir,
-    storage_error,
+from connectomedb.etl.load.graph import (
+    GraphLoadReport,
+    ProgressFn,
+    StepReport,
+    needs_load,
+    new_version_content,
 )
-from connectomedb.etl.load.graph.statements import dataset_node_statement, needs_load
-from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
+from connectomedb.etl.load.graph.statements import dataset_node_statement
+from connectomedb.etl.transform_graph import GraphFrames
 from connectomedb.schema.graph import (
     NODE_LABELS,
     NODES,
@@ -55,6 +36,19 @@ from connectomedb.schema.graph import (
     TRACING_RELS,
     PropType,
     quote_identifier,
+)
+from connectomedb.stores.dataset_name import check_dataset_name
+from connectomedb.stores.graph import LadybugGraphStore
+from connectomedb.stores.ladybug_layout import (
+    DB_FILE,
+    DatasetLock,
+    current_version,
+    dataset_dir,
+    new_version,
+    remove_other_versions,
+    remove_version_dir,
+    storage_error,
+    switch_current,
 )
 
 #: Rows per ``COPY`` of a node table. Relationship tables are copied whole: appending to a
@@ -195,52 +189,7 @@ def write_graph(
             progress(name, done, total)
 
 
-def read_dataset_node(db_path: Path) -> dict[str, Any] | None:
-    """The ``Dataset`` node of a LadybugDB graph (opened read-only), or ``None``."""
-    import ladybug
-
-    if not db_path.exists():
-        return None
-    db = ladybug.Database(str(db_path), read_only=True)
-    try:
-        conn = ladybug.Connection(db)
-        try:
-            result: Any = conn.execute(f"MATCH (d:{q('Dataset')}) RETURN d")
-            rows: list[Any] = result.get_all()
-        finally:
-            conn.close()
-    finally:
-        db.close()
-    if not rows:
-        return None
-    node = dict(rows[0][0])
-    return {k: v for k, v in node.items() if not k.startswith("_")}
-
-
 # --- the load ------------------------------------------------------------------------------
-
-
-class _Lock:
-    """An exclusive ``flock`` on the dataset's ``.lock`` file."""
-
-    def __init__(self, path: Path, name: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: IO[str] | None = open(path, "a+", encoding="utf-8")  # noqa: SIM115
-        try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._file.close()
-            self._file = None
-            raise LoadError(
-                f"graph: another load of dataset {name!r} is running (lock {path}). "
-                "Wait for it to finish, then load again."
-            ) from None
-
-    def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
 
 
 class LadybugGraphLoad:
@@ -253,7 +202,7 @@ class LadybugGraphLoad:
         root: Path,
         source: SourceDataset,
         name: str,
-        lock: _Lock,
+        lock: DatasetLock,
         progress: ProgressFn | None = None,
     ) -> None:
         self.root = Path(root)
@@ -261,7 +210,7 @@ class LadybugGraphLoad:
         self.dataset = name
         self.key = name
         self.version = new_version()
-        self._lock: _Lock | None = lock
+        self._lock: DatasetLock | None = lock
         self._progress = progress
         self._prepared = False
         self.directory = dataset_dir(self.root, name) / self.version
@@ -277,14 +226,7 @@ class LadybugGraphLoad:
             raise LoadError(f"graph: the load of {self.dataset!r} is already finished.")
         started = time.perf_counter()
         report = GraphLoadReport("ladybug", self.dataset, self.key)
-        frames = graph_frames(self.source)
-        dataset = dataset_node(
-            self.source,
-            name=self.dataset,
-            key=self.key,
-            version=self.version,
-            loaded_at=datetime.now(timezone.utc),
-        )
+        frames, dataset = new_version_content(self.source, self.dataset, self.key, self.version)
         try:
             self.directory.mkdir(parents=True)
             # One checkpoint at the end: with automatic checkpoints every COPY pays for its
@@ -309,8 +251,7 @@ class LadybugGraphLoad:
             if isinstance(error.__cause__, RuntimeError) and "IO exception" in str(error):
                 raise storage_error(self.root, self.dataset, error.__cause__) from None
             raise
-        report.nodes = {**frames.node_counts(), "Dataset": 1}
-        report.relationships = frames.rel_counts()
+        report.count(frames)
         report.batches = len(report.steps)
         report.seconds = time.perf_counter() - started
         self._prepared = True
@@ -321,15 +262,7 @@ class LadybugGraphLoad:
             raise LoadError(f"graph: the load of {self.dataset!r} is already finished.")
         if not self._prepared:
             raise LoadError(f"graph: commit of {self.dataset!r} before prepare finished.")
-        base = dataset_dir(self.root, self.dataset)
-        tmp = base / f"{POINTER}.{self.version}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(self.version + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, base / POINTER)
-        _fsync_dir(base)
-        _remove_other_versions(self.root, self.dataset, keep=self.version)
+        switch_current(self.root, self.dataset, self.version)
         self._release()
 
     def abort(self) -> None:
@@ -355,25 +288,19 @@ def begin_ladybug_load(
 ) -> LadybugGraphLoad | None:
     """See :func:`connectomedb.etl.load.graph.begin_graph_load`."""
     check_dataset_name(name)
-    base = dataset_dir(root, name)
     try:
-        lock = _Lock(base / LOCK, name)
+        lock = DatasetLock(root, name)
     except OSError as error:
         raise storage_error(root, name, error) from None
     try:
-        current = current_version(root, name)
         # Anything but the current version is left over from a killed load.
-        _remove_other_versions(root, name, keep=current)
-        existing = None
-        if current is not None:
-            try:
-                existing = read_dataset_node(base / current / DB_FILE)
-            except RuntimeError as error:
-                raise DatabaseError(
-                    f"graph: cannot open the LadybugDB graph of {name!r} at "
-                    f"{base / current}: {error}. Remove that folder and load again."
-                ) from error
-        if not needs_load(existing, source, name, replace=replace):
+        remove_other_versions(root, name, keep=current_version(root, name))
+        store = LadybugGraphStore(root)
+        try:
+            stored = store.stored_dataset(name)
+        finally:
+            store.close()
+        if not needs_load(stored, source, name, replace=replace):
             lock.release()
             return None
     except BaseException:

@@ -21,24 +21,29 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from connectomedb.config import Settings
 from connectomedb.errors import DatabaseError, LoadError
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.graph import GraphLoadReport, ProgressFn, StepReport
-from connectomedb.etl.load.graph.ladybug import new_version
+from connectomedb.etl.load.graph import (
+    GraphLoadReport,
+    ProgressFn,
+    StepReport,
+    needs_load,
+    new_version_content,
+)
 from connectomedb.etl.load.graph.statements import (
     Statement,
     dataset_node_statement,
     delete_batch_statement,
-    needs_load,
     node_batches,
     rel_batches,
 )
-from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
+from connectomedb.etl.transform_graph import GraphFrames
 from connectomedb.schema.graph import NODE_LABELS, quote_identifier
+from connectomedb.stores.graph import neo4j_stored_dataset
+from connectomedb.stores.ladybug_layout import new_version
 
 q = quote_identifier
 
@@ -89,19 +94,6 @@ def schema_statements() -> list[Statement]:
 def _constraint_name(label: str) -> str:
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
     return f"`{snake}_key`"
-
-
-def current_dataset_statement(name: str) -> Statement:
-    props = ", ".join(
-        f"d.{q(p)} AS {q(p)}"
-        for p in (
-            "dataset", "source", "loaded_at", "graph_model_version", "file_names", "file_sha256"
-        )
-    )
-    return Statement(
-        f"MATCH (d:{q('Dataset')} {{{q('name')}: $name, {q('current')}: true}}) RETURN {props}",
-        {"name": name},
-    )
 
 
 def other_versions_statement(name: str, key: str | None) -> Statement:
@@ -187,14 +179,7 @@ class Neo4jGraphLoad:
         # Versions of this dataset that are not current were left by killed loads.
         for record in self.runner.run(other_versions_statement(self.dataset, self.previous_key)):
             delete_version(self.runner, record["key"], self.batch_size)
-        frames = graph_frames(self.source)
-        props = dataset_node(
-            self.source,
-            name=self.dataset,
-            key=self.key,
-            version=self.version,
-            loaded_at=datetime.now(timezone.utc),
-        )
+        frames, props = new_version_content(self.source, self.dataset, self.key, self.version)
         self.runner.run(dataset_node_statement({**props, "current": False}))
         total = frames.total_rows
         done = 0
@@ -215,8 +200,7 @@ class Neo4jGraphLoad:
             report.steps.append(
                 StepReport(current_step, step_rows, time.perf_counter() - step_started)
             )
-        report.nodes = {**frames.node_counts(), "Dataset": 1}
-        report.relationships = frames.rel_counts()
+        report.count(frames)
         report.seconds = time.perf_counter() - started
         self._state = "prepared"
         return report
@@ -260,16 +244,17 @@ def begin_with_runner(
     """:func:`begin_graph_load` for Neo4j over any statement runner."""
     if not name:
         raise LoadError("graph: the dataset name is empty. Give the dataset a name.")
-    records = runner.run(current_dataset_statement(name))
-    existing = records[0] if records else None
-    if not needs_load(existing, source, name, replace=replace):
+    stored = neo4j_stored_dataset(
+        lambda text, params: runner.run(Statement(text, params)), name
+    )
+    if not needs_load(stored, source, name, replace=replace):
         return None
     return Neo4jGraphLoad(
         runner,
         source,
         name,
         batch_size=batch_size,
-        previous_key=None if existing is None else existing["dataset"],
+        previous_key=None if stored is None else stored.key,
         progress=progress,
         on_finish=on_finish,
     )

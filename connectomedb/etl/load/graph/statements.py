@@ -1,4 +1,4 @@
-"""Cypher shared by the graph writers, and the rule deciding whether a load is needed.
+"""Cypher shared by the graph writers.
 
 The statements here are *portable*: they run unchanged on Neo4j 5 and on LadybugDB (the tests
 run them on LadybugDB). Identifiers come from the model through ``quote_identifier``; values
@@ -14,10 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from connectomedb.errors import LoadError
-from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.transform_graph import file_fingerprint
-from connectomedb.schema.graph import GRAPH_MODEL_VERSION, NODES, RELS, quote_identifier
+from connectomedb.schema.graph import NODES, RELS, quote_identifier
 
 q = quote_identifier
 
@@ -30,28 +27,6 @@ class Statement:
     params: dict[str, Any] = field(default_factory=dict)
     portable: bool = True
     rows: int = 0  # data rows it writes (for progress)
-
-
-def needs_load(
-    existing: Mapping[str, Any] | None, source: SourceDataset, name: str, *, replace: bool
-) -> bool:
-    """Whether ``source`` must be loaded as ``name`` given the current ``Dataset`` node
-    properties (``None``: not loaded). Same files and model version: no. Other files: only
-    with ``replace`` (else :class:`LoadError`)."""
-    if existing is None:
-        return True
-    names, sums = existing.get("file_names") or [], existing.get("file_sha256") or []
-    stored = dict(zip(names, sums, strict=True))
-    same_files = stored == file_fingerprint(source)
-    if same_files:
-        return existing.get("graph_model_version") != GRAPH_MODEL_VERSION
-    if not replace:
-        raise LoadError(
-            f"graph: dataset {name!r} is already loaded from other files "
-            f"(source {existing.get('source')!r}, loaded {existing.get('loaded_at')}). "
-            "Load it with --replace to replace it, or under another name with --dataset NAME."
-        )
-    return True
 
 
 def dataset_node_statement(props: Mapping[str, Any]) -> Statement:

@@ -1,4 +1,5 @@
-"""The BI views of PostgreSQL (created by migration 0002) and their refresh after a load.
+"""The views of PostgreSQL (migrations 0002-0004), their refresh after a load, and the
+read-only role of BI tools.
 
 ============================  ====================================================================
 view                          columns
@@ -95,44 +96,69 @@ ANALYZED = (
 )
 
 
-def _execute(conn: Any, sql: str) -> list[tuple]:
+def _execute(conn: Any, statement: Any) -> list[tuple]:
+    """Run a psycopg ``sql`` statement on a psycopg or a SQLAlchemy connection."""
     if type(conn).__module__.startswith("sqlalchemy"):
-        result = conn.exec_driver_sql(sql)
+        raw = conn.connection.driver_connection  # the psycopg connection below
+        text = statement if isinstance(statement, str) else statement.as_string(raw)
+        result = conn.exec_driver_sql(text)
         return [tuple(r) for r in result.fetchall()] if result.returns_rows else []
-    cur = conn.execute(sql)
+    cur = conn.execute(statement)
     return cur.fetchall() if cur.description else []
 
 
-def refresh_views(conn: Any) -> list[str]:
-    """Gather the planner statistics of the partitioned tables the queries join
-    (:data:`ANALYZED`), refresh every materialized view of :data:`MATERIALIZED` (``REFRESH
-    MATERIALIZED VIEW CONCURRENTLY``: readers keep the previous contents until the commit),
-    gather their statistics too and commit.
+def _names(names: Any) -> Any:
+    from psycopg import sql
 
-    ``conn``: a psycopg connection or a SQLAlchemy Connection, outside any open load
-    transaction (call it after the load committed). Returns the refreshed view names; a
-    database whose schema predates the views gets none refreshed.
+    return sql.SQL(", ").join(sql.Identifier("public", name) for name in names)
+
+
+def refresh_views(conn: Any, *, in_transaction: bool = False) -> list[str]:
+    """Gather the planner statistics of the partitioned tables the queries join
+    (:data:`ANALYZED`: PostgreSQL plans a join over a partitioned table with the parent's
+    statistics, which neither ``ANALYZE`` of a partition nor autovacuum gathers; the refresh
+    itself joins them), refresh every materialized view of :data:`MATERIALIZED` the database
+    has, and gather their statistics too. Returns the refreshed view names; a database whose
+    schema predates the views gets none refreshed.
+
+    A view that holds rows is refreshed ``CONCURRENTLY`` (readers keep its previous contents
+    until the commit); one never populated yet cannot be, and is filled plainly.
+
+    ``conn``: a psycopg connection or a SQLAlchemy Connection. By default the refresh is its
+    own transaction: committed here, or rolled back and reported as
+    :class:`~connectomedb.errors.DatabaseError`. ``in_transaction=True`` makes it part of the
+    caller's open transaction (a load's, so the views change together with the data): nothing
+    is committed here and an error propagates as it is.
     """
-    present = _execute(
-        conn,
-        "SELECT matviewname FROM pg_matviews WHERE schemaname = 'public'",
-    )
-    names = {r[0] for r in present}
-    done = []
+    from psycopg import sql
+
     view = "(statistics)"
     try:
-        # Table names from the fixed list above, never from input.
-        _execute(conn, "ANALYZE " + ", ".join(ANALYZED))
+        rows = _execute(
+            conn,
+            sql.SQL(
+                "SELECT matviewname, ispopulated FROM pg_matviews WHERE schemaname = 'public'"
+            ),
+        )
+        populated = {name: bool(filled) for name, filled in rows}
+        _execute(conn, sql.SQL("ANALYZE {}").format(_names(ANALYZED)))
+        done = []
         for view in MATERIALIZED:
-            if view in names:
-                # A view name from the fixed list above, never from input.
-                _execute(conn, f"REFRESH MATERIALIZED VIEW CONCURRENTLY {view}")
-                done.append(view)
+            if view not in populated:
+                continue  # a schema version without this view
+            refresh = "REFRESH MATERIALIZED VIEW CONCURRENTLY {}" if populated[view] else (
+                "REFRESH MATERIALIZED VIEW {}"
+            )
+            _execute(conn, sql.SQL(refresh).format(sql.Identifier("public", view)))
+            done.append(view)
         view = "(statistics)"
         if done:
-            _execute(conn, "ANALYZE " + ", ".join(done))
-        conn.commit()
+            _execute(conn, sql.SQL("ANALYZE {}").format(_names(done)))
+        if not in_transaction:
+            conn.commit()
     except Exception as error:
+        if in_transaction:
+            raise
         conn.rollback()
         raise DatabaseError(
             f"refreshing the BI view {view} failed: {error}. The data is loaded; run "

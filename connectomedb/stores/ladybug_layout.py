@@ -1,22 +1,36 @@
-"""Where the embedded graph keeps each dataset, and the only code that removes its folders.
+"""Where the embedded graph keeps each dataset, its lock, and the only code that switches
+versions or removes its folders.
 
-See :mod:`connectomedb.etl.load.graph.ladybug` for the layout. Every path is built from the
-dataset name through :func:`connectomedb.etl.dataset_name.folder_name`, and every removal
-checks on resolved paths that it acts on a version folder of that dataset only.
+Layout under ``Settings.embedded_graph_dir``, one database per dataset (queries always name
+their dataset, so a load never rewrites another dataset)::
+
+    <graph dir>/<dataset name, percent-encoded>/
+        CURRENT             # the version directory readers open (replaced atomically)
+        .lock               # held by the one writer of this dataset that may run
+        <version>/graph.lbug
+
+A writer builds a new ``<version>`` directory under the lock (invisible: ``CURRENT`` does not
+name it); :func:`switch_current` replaces ``CURRENT`` with ``os.replace`` and removes the
+other version directories. Directories left by a killed writer are removed by the next one.
+Every path is built from the dataset name through
+:func:`connectomedb.stores.dataset_name.folder_name`, and every removal checks on resolved
+paths that it acts on a version folder of that dataset only.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
 import shutil
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from connectomedb.errors import LoadError, shorten
-from connectomedb.etl.dataset_name import folder_name, name_problem
+from connectomedb.stores.dataset_name import folder_name, name_problem
 
 DB_FILE = "graph.lbug"
 POINTER = "CURRENT"
@@ -25,7 +39,7 @@ LOCK = ".lock"
 
 def dataset_dir(root: Path, name: str) -> Path:
     """``<root>/<encoded name>``: always a direct child of ``root`` (see
-    :mod:`connectomedb.etl.dataset_name`); a name that could not be one is a ``ConfigError``."""
+    :mod:`connectomedb.stores.dataset_name`); a name that could not be one is a ``ConfigError``."""
     path = Path(root) / folder_name(name)
     _require(_lexical(path).parent == _lexical(root), f"{path} is not inside {root}")
     return path
@@ -110,7 +124,45 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_other_versions(root: Path, name: str, keep: str | None) -> None:
+def switch_current(root: Path, name: str, version: str) -> None:
+    """Make ``version`` the one readers open (durably: file and folder synced), then remove
+    every other version of dataset ``name``. Call it under the dataset's :class:`DatasetLock`."""
+    base = dataset_dir(root, name)
+    tmp = base / f"{POINTER}.{version}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(version + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, base / POINTER)
+    _fsync_dir(base)
+    remove_other_versions(root, name, keep=version)
+
+
+class DatasetLock:
+    """The exclusive ``flock`` of one dataset's ``.lock`` file: one writer at a time."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        path = dataset_dir(root, name) / LOCK
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: IO[str] | None = open(path, "a+", encoding="utf-8")  # noqa: SIM115
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            self._file = None
+            raise LoadError(
+                f"graph: another load of dataset {name!r} is running (lock {path}). "
+                "Wait for it to finish, then load again."
+            ) from None
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def remove_other_versions(root: Path, name: str, keep: str | None) -> None:
     """Remove every version directory and temp pointer of dataset ``name`` but ``keep`` (under
     the lock). Folders that are not named like a version are left alone."""
     for child in dataset_dir(root, name).iterdir():

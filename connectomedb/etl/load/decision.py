@@ -1,0 +1,78 @@
+"""Whether a load has anything to do: the one rule PostgreSQL and the graph follow.
+
+A store answers what it holds of a dataset (``stored_dataset``: a
+:class:`~connectomedb.stores.fingerprint.StoredDataset` or ``None``); a load compares the
+files it was loaded from with the files at hand, by their :data:`Fingerprint`:
+
+- nothing stored: load it;
+- the same files (and, where the store records one, the same model version): unchanged;
+- other files: only with ``--replace``, else :class:`~connectomedb.errors.LoadError`.
+
+A store that records the model version its data was built with (the graph) rebuilds by itself
+when that version changes, so ``--replace`` of the same files leaves it as it is. PostgreSQL
+records none: ``--replace`` is how its tables are rebuilt, and it always reloads.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from connectomedb.errors import LoadError
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.stores.fingerprint import Fingerprint, StoredDataset
+
+
+class Action(Enum):
+    """What a load does in one store (the value is the load report's status)."""
+
+    LOAD = "loaded"
+    UNCHANGED = "unchanged"
+    REPLACE = "replaced"
+
+
+def fingerprint(source: SourceDataset) -> Fingerprint:
+    """The files ``source`` was read from: file name → SHA-256."""
+    return {name: info.sha256 for name, info in source.files.items()}
+
+
+def unchanged(
+    stored: StoredDataset | None, files: Fingerprint, *, model_version: int | None = None
+) -> bool:
+    """Whether the store holds the dataset from exactly these files (and model version)."""
+    return (
+        stored is not None
+        and stored.files == files
+        and stored.model_version == model_version
+    )
+
+
+def decide(
+    stored: StoredDataset | None,
+    files: Fingerprint,
+    *,
+    replace: bool,
+    dataset: str,
+    store: str,
+    folder: Path | str,
+    model_version: int | None = None,
+) -> Action:
+    """What a load of ``files`` as ``dataset`` does in a store holding ``stored`` (see the
+    module docstring). ``store``: ``"PostgreSQL"`` or ``"graph"``, for the message."""
+    if stored is None:
+        return Action.LOAD
+    if unchanged(stored, files, model_version=model_version):
+        forced = replace and model_version is None
+        return Action.REPLACE if forced else Action.UNCHANGED
+    if replace or stored.files == files:  # other files, or the same under an older model
+        return Action.REPLACE
+    lead = (
+        f"dataset {dataset!r} is already in PostgreSQL, loaded"
+        if store == "PostgreSQL"
+        else f"{store}: dataset {dataset!r} is already loaded"
+    )
+    raise LoadError(
+        f"{lead} from other files (loaded from {stored.source} at {stored.loaded_at}; the "
+        f"SHA-256 sums of {folder} differ). Nothing was changed. Reload it with --replace, or "
+        "choose another name with --dataset."
+    )

@@ -1,0 +1,48 @@
+"""Load one dataset into PostgreSQL atomically, by binary COPY into fresh partitions.
+
+Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE transaction::
+
+    prepare():
+      lock (advisory; one load at a time) → a new dataset row and dataset_id (on --replace
+      under a provisional name, next to the old version)
+      → per table: CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary
+        COPY into it (no indexes yet)
+      → primary keys and indexes on the filled partitions
+      → ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
+        partition-bound scan; readers are not blocked)
+      → compare the rows every COPY reported stored with the source → ANALYZE the new
+        partitions
+      → for a new dataset: views (below)
+    commit():
+      on --replace: DETACH and DROP the old version's partitions, delete its dataset row and
+      give the new row the dataset's name (catalog work only) → views (below)
+      → COMMIT
+    views: ANALYZE the partitioned parents the queries join (PostgreSQL plans joins over a
+      partitioned table with the parent's statistics, which nothing else gathers) → REFRESH
+      the materialized views CONCURRENTLY → ANALYZE them. A replacement does this only after
+      the old version is gone, so the statistics describe what the commit leaves.
+
+Until the commit nobody sees any of it, and a failure or a killed process at any point rolls
+everything back, so the previous data stays exactly as it was. Readers of the replaced
+dataset wait only for the few catalog statements of ``commit()`` (DETACH locks the parents).
+A replaced dataset gets a new ``dataset_id``; its name is the stable handle.
+
+Two phases, so the pipeline can keep PostgreSQL and the graph consistent::
+
+    load = PostgresLoad(url, source, "l4dense", replace=False)
+    report = load.prepare()   # everything written, transaction still open
+    ...                       # prepare the graph
+    load.commit()             # or load.abort()
+
+Modules: :mod:`~connectomedb.etl.load.postgres.load` (the state machine),
+:mod:`~connectomedb.etl.load.postgres.copy_plan` (what is copied into each table, checked before
+anything is written), :mod:`~connectomedb.etl.load.postgres.pgcopy` (binary COPY buffers),
+:mod:`~connectomedb.etl.load.postgres.partitions` (the DDL of a version's partitions),
+:mod:`~connectomedb.etl.load.postgres.report` (what a load did). The
+views are refreshed by :func:`connectomedb.stores.views.refresh_views`.
+"""
+
+from connectomedb.etl.load.postgres.load import LOADER_VERSION, PostgresLoad, load_dataset
+from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
+
+__all__ = ["LOADER_VERSION", "PostgresLoad", "PostgresLoadReport", "TableLoad", "load_dataset"]

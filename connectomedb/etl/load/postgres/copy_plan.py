@@ -1,0 +1,182 @@
+"""What a load COPYs into each table: the columns with their PostgreSQL types, checked to fit
+before anything is written, and how their rows reach ``COPY … FROM STDIN``.
+
+::
+
+    plan = copy_plan(frames)                  # InputError when a value does not fit
+    for step in plan:
+        step = step.for_dataset(dataset_id)
+        with cur.copy(copy_statement(part, step.column_names)) as copy:
+            step.write(copy)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from sqlalchemy import BigInteger, Double, Integer, SmallInteger, Table, Text
+from sqlalchemy.dialects.postgresql import REAL
+
+from connectomedb.errors import InputError
+from connectomedb.etl.load.postgres.pgcopy import (
+    CopyColumn,
+    ValueRangeError,
+    check_range,
+    copy_chunks,
+)
+from connectomedb.etl.tables import TableFrame
+from connectomedb.schema import DATA_TABLES
+
+#: Which source file a table's rows come from, for error messages.
+TABLE_FILES: dict[str, str] = {
+    "axon_class": "axons.hdf5",
+    "axon": "axons.hdf5",
+    "axon_segment": "axons.hdf5",
+    "axon_skeleton_node": "axons.hdf5",
+    "axon_skeleton_edge": "axons.hdf5",
+    "target_class": "dendrites.hdf5",
+    "target": "dendrites.hdf5",
+    "neuron": "dendrites.hdf5",
+    "target_segment": "dendrites.hdf5",
+    "target_skeleton_node": "dendrites.hdf5",
+    "target_skeleton_edge": "dendrites.hdf5",
+    "spine_head": "dendrites.hdf5",
+    "spine_head_segment": "dendrites.hdf5",
+    "synapse_type": "synapses.hdf5",
+    "synapse": "synapses.hdf5",
+    "synapse_pre_segment": "synapses.hdf5",
+    "synapse_post_segment": "synapses.hdf5",
+    "segment": "segments.hdf5",
+    "class_connectome": "connectome.csv",
+    "connection": "synapses.hdf5",
+    "axon_pair": "synapses.hdf5",
+    "motif_histogram": "synapses.hdf5",
+    "class_synapse_stat": "synapses.hdf5",
+}
+
+_PG_TYPES = (
+    (SmallInteger, "int2"),
+    (BigInteger, "int8"),
+    (Integer, "int4"),
+    (REAL, "float4"),
+    (Double, "float8"),
+    (Text, "text"),
+)
+
+
+def pg_type(column: Any) -> str:
+    """The PostgreSQL type name (``int4``…) a model column is copied as."""
+    for sa_type, name in _PG_TYPES:
+        if isinstance(column.type, sa_type):
+            return name
+    raise TypeError(f"no COPY type for {column.table.name}.{column.name} ({column.type!r})")
+
+
+@dataclass(frozen=True)
+class TableCopy:
+    """The rows of one table: its model, the frame and the columns in table order
+    (``dataset_id`` a constant)."""
+
+    table: Table
+    frame: TableFrame
+    columns: list[CopyColumn]
+
+    @property
+    def rows(self) -> int:
+        return self.frame.n
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def for_dataset(self, dataset_id: int) -> TableCopy:
+        """The same rows with ``dataset_id`` set to this dataset's."""
+        columns = [
+            CopyColumn(c.name, c.pg_type, constant=dataset_id) if c.name == "dataset_id" else c
+            for c in self.columns
+        ]
+        return replace(self, columns=columns)
+
+    @property
+    def has_text(self) -> bool:
+        """Dimension tables (a few rows with text) go through psycopg's own binary rows."""
+        return any(c.pg_type == "text" for c in self.columns)
+
+    def chunks(self) -> Iterator[tuple[memoryview | bytes, int]]:
+        """PGCOPY buffers and the rows in each (fixed-width tables only)."""
+        return copy_chunks(self.columns, self.frame.n)
+
+    def text_rows(self) -> Iterator[list[object]]:
+        """Rows as Python lists, NULL as ``None`` (for ``copy.write_row``)."""
+        values = []
+        for c in self.columns:
+            if c.values is None:
+                values.append([c.constant] * self.frame.n)
+                continue
+            listed = c.values.tolist()
+            if c.null is not None:
+                nulls = c.null.tolist()
+                listed = [None if null else v for v, null in zip(listed, nulls, strict=True)]
+            values.append(listed)
+        for i in range(self.frame.n):
+            yield [col[i] for col in values]
+
+    def write(self, copy: Any, progress: Callable[[int], None] | None = None) -> None:
+        """Send every row to an open psycopg ``Copy``; ``progress(rows)`` after each chunk."""
+        if self.has_text:
+            copy.set_types([c.pg_type for c in self.columns])
+            for row in self.text_rows():
+                copy.write_row(row)
+            return
+        for buffer, rows in self.chunks():
+            copy.write(buffer)
+            if rows and progress is not None:
+                progress(rows)
+
+
+def copy_plan(frames: dict[str, TableFrame], dataset_id: int = 0) -> list[TableCopy]:
+    """Every data table's :class:`TableCopy`, in load order. Raises
+    :class:`~connectomedb.errors.InputError` (naming the source file, table, column and row)
+    when a value does not fit its column's type or a required column has none."""
+    plan = []
+    for table in DATA_TABLES:
+        frame = frames[table.name]
+        columns = []
+        for column in table.columns:
+            kind = pg_type(column)
+            if column.name == "dataset_id":
+                columns.append(CopyColumn("dataset_id", kind, constant=dataset_id))
+                continue
+            col = frame.column(column.name)
+            copy_col = CopyColumn(column.name, kind, col.values, col.null)
+            _check(table, column, copy_col)
+            columns.append(copy_col)
+        plan.append(TableCopy(table, frame, columns))
+    return plan
+
+
+def _check(table: Table, column: Any, copy_col: CopyColumn) -> None:
+    where = f"table {table.name}, column {column.name}"
+    source_file = TABLE_FILES.get(table.name, table.name)
+    try:
+        check_range(copy_col)
+    except ValueRangeError as error:
+        raise InputError(
+            source_file,
+            where,
+            f"a value that fits PostgreSQL {copy_col.pg_type}",
+            str(error.value),
+            element=error.row + 1,
+        ) from None
+    null = copy_col.null
+    if not column.nullable and null is not None and bool(null.any()):
+        raise InputError(
+            source_file,
+            where,
+            "a value (the column is required)",
+            "none",
+            element=int(np.flatnonzero(null)[0]) + 1,
+        )

@@ -1,0 +1,373 @@
+"""The load of one dataset into PostgreSQL: the two-phase state machine over its transaction
+(see :mod:`connectomedb.etl.load.postgres` for the steps)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from connectomedb import __version__
+from connectomedb.config import mask_secrets, mask_url
+from connectomedb.errors import ConnectomeDBError, DatabaseError, LoadError
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.decision import Action, decide, fingerprint
+from connectomedb.etl.load.postgres import partitions
+from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES, TableCopy, copy_plan
+from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
+from connectomedb.etl.tables import TableFrame
+from connectomedb.etl.transform import source_row_counts, transform
+from connectomedb.schema import DATA_TABLES
+from connectomedb.stores.postgres import head_revision, psycopg_url, stored_dataset
+from connectomedb.stores.views import refresh_views
+
+#: ``progress(step, rows done, rows total)`` (same shape as the graph loader's).
+ProgressFn = Callable[[str, int, int], None]
+#: Called at every step as ``checkpoint(phase, table)``; tests use it to inject failures.
+CheckpointFn = Callable[[str, str], None]
+
+LOADER_VERSION = f"connectomedb {__version__}"
+#: How long a replace may try to take the exclusive locks of its swap before giving up.
+SWAP_LOCK_SECONDS = 300
+
+#: pg_advisory_xact_lock key serialising loads (any fixed 64-bit number; "cdb-load").
+_LOAD_LOCK_KEY = 0x6364622D6C6F6164
+
+
+def files_record(source: SourceDataset) -> dict[str, dict[str, Any]]:
+    """The ``dataset.files`` value: file name → sha256, size, info."""
+    return {
+        name: {"sha256": f.sha256, "size": f.size, "info": f.info}
+        for name, f in sorted(source.files.items())
+    }
+
+
+@dataclass
+class _Progress:
+    """Rows sent so far in one step, reported as they go."""
+
+    step: str
+    done: int
+    total: int
+    report: ProgressFn
+
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        self.report(self.step, self.done, self.total)
+
+
+class PostgresLoad:
+    """One dataset load into PostgreSQL (see the module docstring)."""
+
+    def __init__(
+        self,
+        url: str,
+        source: SourceDataset,
+        dataset: str,
+        *,
+        replace: bool = False,
+        frames: dict[str, TableFrame] | None = None,
+        progress: ProgressFn | None = None,
+        checkpoint: CheckpointFn | None = None,
+    ) -> None:
+        self.url = psycopg_url(url)
+        self.source = source
+        self.dataset = dataset
+        self.replace = replace
+        self._frames = frames
+        self._progress = progress or (lambda _s, _d, _t: None)
+        self._checkpoint = checkpoint or (lambda _p, _t: None)
+        self._conn: psycopg.Connection | None = None
+        self._old_id: int | None = None
+        self._copied: dict[str, int] = {}
+        self._phase = "connect"
+        self._table = ""
+        self.report: PostgresLoadReport | None = None
+
+    # --- public two-phase interface ---------------------------------------------------------
+
+    def prepare(self) -> PostgresLoadReport:
+        """Write everything inside one open transaction; raise and roll back on any failure."""
+        try:
+            return self._prepare()
+        except BaseException as error:
+            self.abort()
+            if isinstance(error, ConnectomeDBError) or not isinstance(error, Exception):
+                raise
+            raise self._wrap(error) from error
+
+    def commit(self) -> None:
+        """Make the prepared load visible (a no-op for an unchanged dataset)."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if self._old_id is not None and self.report is not None:
+                self._drop_old(conn, self._old_id, int(self.report.dataset_id or 0))
+            if self._old_id is not None:
+                # Only now do the views see the replaced version gone and the name moved.
+                self._refresh_views(conn)
+            self._step("commit")
+            conn.commit()
+        except BaseException as error:
+            try:
+                conn.rollback()
+            except psycopg.Error:
+                pass  # a dead connection rolled back on the server already
+            if isinstance(error, ConnectomeDBError) or not isinstance(error, Exception):
+                raise
+            raise self._wrap(error) from error
+        finally:
+            conn.close()
+
+    def abort(self) -> None:
+        """Roll back whatever ``prepare`` wrote; safe to call at any time, also twice."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if not conn.closed:
+                conn.rollback()
+        except psycopg.Error:
+            pass  # a dead connection rolled back on the server already
+        finally:
+            conn.close()
+
+    def __enter__(self) -> PostgresLoad:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+    # --- the steps ----------------------------------------------------------------------------
+
+    def _step(self, phase: str, table: str = "") -> None:
+        self._phase, self._table = phase, table
+        self._checkpoint(phase, table)
+
+    def _prepare(self) -> PostgresLoadReport:
+        expected = source_row_counts(self.source)
+        files = files_record(self.source)
+        self._step("connect")
+        try:
+            conn = psycopg.connect(self.url, autocommit=False)
+        except psycopg.Error as error:
+            raise DatabaseError(
+                f"cannot connect to PostgreSQL at {mask_url(self.url)}: "
+                f"{mask_secrets(str(error).strip(), self.url)}"
+            ) from None
+        self._conn = conn
+        # Index builds after the COPY sort whole partitions; the default 64 MB spills to disk.
+        conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOAD_LOCK_KEY,))
+        self._check_schema(conn)
+        stored = stored_dataset(conn, self.dataset, lock=True)
+        action = decide(
+            stored,
+            fingerprint(self.source),
+            replace=self.replace,
+            dataset=self.dataset,
+            store="PostgreSQL",
+            folder=self.source.folder,
+        )
+        if action is Action.UNCHANGED:
+            assert stored is not None
+            self.abort()
+            self.report = PostgresLoadReport(self.dataset, action.value, stored.key)
+            return self.report
+        frames = self._frames if self._frames is not None else transform(self.source)
+        plan = copy_plan(frames)  # range checks before anything is written
+        generation = uuid.uuid4().hex[:6]
+        # A replacement is built under a new dataset_id and a provisional name next to the
+        # old version; commit() drops the old one and renames, so readers are never blocked
+        # while the rest of the load (the graph) is prepared.
+        self._old_id = None if stored is None else int(stored.key)
+        provisional = (
+            self.dataset if stored is None else f"{self.dataset} (replacing, {generation})"
+        )
+        dataset_id = int(
+            conn.execute(
+                "INSERT INTO public.dataset (name, source, files, row_counts, loader_version)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING dataset_id",
+                (
+                    provisional,
+                    str(self.source.folder),
+                    psycopg.types.json.Jsonb(files),
+                    psycopg.types.json.Jsonb(expected),
+                    LOADER_VERSION,
+                ),
+            ).fetchone()[0]  # type: ignore[index]
+        )
+        report = PostgresLoadReport(self.dataset, action.value, dataset_id)
+        parts = partitions.partition_names(dataset_id, generation)
+
+        t0 = time.perf_counter()
+        self._copy_all(conn, [step.for_dataset(dataset_id) for step in plan], parts, report)
+        t1 = time.perf_counter()
+        self._each_table("index", lambda t: partitions.index_partition(conn, t, parts[t.name]),
+                         report)
+        t2 = time.perf_counter()
+        self._each_table(
+            "attach",
+            lambda t: partitions.attach_partition(conn, t.name, parts[t.name], dataset_id),
+        )
+        t3 = time.perf_counter()
+        self._step("verify")
+        counts = self._verify(expected)
+        conn.execute(
+            "UPDATE public.dataset SET source = %s, files = %s, row_counts = %s,"
+            " loaded_at = clock_timestamp(), loader_version = %s WHERE dataset_id = %s",
+            (
+                str(self.source.folder),
+                psycopg.types.json.Jsonb(files),
+                psycopg.types.json.Jsonb(counts),
+                LOADER_VERSION,
+                dataset_id,
+            ),
+        )
+        t4 = time.perf_counter()
+        self._each_table("analyze", lambda t: partitions.analyze_partition(conn, parts[t.name]))
+        t5 = time.perf_counter()
+        report.row_counts = counts
+        report.seconds = {
+            "copy": t1 - t0,
+            "index": t2 - t1,
+            "swap": t3 - t2,
+            "verify": t4 - t3,
+            "analyze": t5 - t4,
+        }
+        self.report = report
+        if self._old_id is None:
+            # A new dataset: refresh now, so a failure shows before the graph is prepared.
+            self._refresh_views(conn)
+        self._step("prepared")
+        return report
+
+    def _refresh_views(self, conn: psycopg.Connection) -> None:
+        self._step("views")
+        started = time.perf_counter()
+        refresh_views(conn, in_transaction=True)
+        if self.report is not None:
+            self.report.seconds["views"] = time.perf_counter() - started
+
+    def _check_schema(self, conn: psycopg.Connection) -> None:
+        head = head_revision()
+        regclass = conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()
+        current = None
+        if regclass is not None and regclass[0] is not None:
+            found = conn.execute("SELECT version_num FROM public.alembic_version").fetchone()
+            current = None if found is None else found[0]
+        if current != head:
+            raise DatabaseError(
+                f"the PostgreSQL schema is at version {current or 'none'}, the loader needs "
+                f"{head}. Run: connectomedb db upgrade"
+            )
+
+    def _each_table(
+        self,
+        phase: str,
+        action: Callable[[Any], None],
+        report: PostgresLoadReport | None = None,
+    ) -> None:
+        """``action(table)`` for every data table in load order, as checkpointed ``phase``;
+        with ``report``, the seconds of each go to its table's ``index_seconds``."""
+        by_table = {t.table: t for t in report.tables} if report is not None else {}
+        for k, table in enumerate(DATA_TABLES):
+            self._step(phase, table.name)
+            started = time.perf_counter()
+            action(table)
+            if table.name in by_table:
+                by_table[table.name].index_seconds = time.perf_counter() - started
+            self._progress(phase, k + 1, len(DATA_TABLES))
+
+    def _copy_all(
+        self,
+        conn: psycopg.Connection,
+        plan: list[TableCopy],
+        parts: dict[str, str],
+        report: PostgresLoadReport,
+    ) -> None:
+        total = sum(step.rows for step in plan)
+        done = 0
+        for step in plan:
+            name = step.table.name
+            self._step("create", name)
+            partitions.create_partition(conn, step.table, parts[name], int(report.dataset_id or 0))
+            self._step("copy", name)
+            started = time.perf_counter()
+            copied = _Progress(f"copy {name}", done, total, self._progress)
+            with conn.cursor() as cur:
+                with cur.copy(partitions.copy_statement(parts[name], step.column_names)) as copy:
+                    step.write(copy, copied)
+                # What the server reports it stored: the verify step compares it with the
+                # source (counting the rows again would only repeat this number).
+                self._copied[name] = cur.rowcount
+            done += step.rows
+            self._progress(f"copy {name}", done, total)
+            report.tables.append(TableLoad(name, step.rows, time.perf_counter() - started))
+
+    def _drop_old(self, conn: psycopg.Connection, old_id: int, new_id: int) -> None:
+        """Detach and drop the replaced version, hand its name to the new one. Catalog work
+        only; DETACH locks each parent exclusively until the commit right after."""
+        self._step("lock")
+        partitions.lock_parents(conn, self.dataset, SWAP_LOCK_SECONDS)
+        for table in reversed(DATA_TABLES):  # children first: nothing refers to what goes
+            self._step("detach", table.name)
+            partitions.drop_partitions(conn, table.name, old_id)
+        self._step("rename")
+        conn.execute("DELETE FROM public.dataset WHERE dataset_id = %s", (old_id,))
+        conn.execute(
+            "UPDATE public.dataset SET name = %s WHERE dataset_id = %s", (self.dataset, new_id)
+        )
+
+    def _verify(self, expected: dict[str, int]) -> dict[str, int]:
+        # The rows each COPY reported stored (the partitions are attached: their rows are the
+        # parents' rows of this dataset_id, which the CHECK constraint guarantees).
+        counts = {table.name: int(self._copied.get(table.name, -1)) for table in DATA_TABLES}
+        wrong = {t: (counts[t], expected[t]) for t in counts if counts[t] != expected.get(t)}
+        if wrong:
+            detail = ", ".join(
+                f"{t}: {got} rows, source has {want}" for t, (got, want) in wrong.items()
+            )
+            raise LoadError(
+                f"dataset {self.dataset!r}: row counts in PostgreSQL differ from the source "
+                f"({detail}). Nothing was changed."
+            )
+        return counts
+
+    def _wrap(self, error: BaseException, phase: str | None = None) -> ConnectomeDBError:
+        where = phase or self._phase
+        if self._table:
+            where += f" {self._table}"
+        text = str(error).strip().replace("\n", " ")
+        if isinstance(error, psycopg.errors.ForeignKeyViolation):
+            source_file = TABLE_FILES.get(self._table, "the source files")
+            return LoadError(
+                f"loading dataset {self.dataset!r} into PostgreSQL failed: {source_file} refers "
+                f"to an object that does not exist ({text}). Nothing was changed; the previous "
+                "data is intact. Fix the file and load again."
+            )
+        return LoadError(
+            f"loading dataset {self.dataset!r} into PostgreSQL at {mask_url(self.url)} failed "
+            f"during {where}: {mask_secrets(text, self.url)}. "
+            "Nothing was changed; the previous data is intact. Load again once the cause is fixed."
+        )
+
+
+def load_dataset(
+    url: str,
+    source: SourceDataset,
+    dataset: str,
+    *,
+    replace: bool = False,
+    progress: ProgressFn | None = None,
+) -> PostgresLoadReport:
+    """Prepare and commit in one go (when no other store has to commit alongside)."""
+    load = PostgresLoad(url, source, dataset, replace=replace, progress=progress)
+    report = load.prepare()
+    load.commit()
+    return report

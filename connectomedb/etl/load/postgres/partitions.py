@@ -1,0 +1,145 @@
+"""The partitions of one dataset version: their names and every statement that creates, fills
+the indexes of, attaches, analyzes, detaches or drops them.
+
+Every data table is LIST-partitioned by ``dataset_id``; a version's partition of table ``t`` is
+``<PARTITION_SCHEMA>.t_d<dataset_id>_<generation>``. All statements run inside the caller's
+transaction; names come from the model through ``sql.Identifier``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import Table
+
+from connectomedb.errors import LoadError
+from connectomedb.schema import DATA_TABLES, PARTITION_SCHEMA
+
+
+def partition_names(dataset_id: int, generation: str) -> dict[str, str]:
+    """Table name → the name of its partition for this dataset version."""
+    return {t.name: f"{t.name}_d{dataset_id}_{generation}" for t in DATA_TABLES}
+
+
+def _part(name: str) -> sql.Identifier:
+    return sql.Identifier(PARTITION_SCHEMA, name)
+
+
+def _parent(table: str) -> sql.Identifier:
+    return sql.Identifier("public", table)
+
+
+def create_partition(conn: psycopg.Connection, table: Table, part: str, dataset_id: int) -> None:
+    """An empty table shaped like ``table`` whose CHECK constraint spares ATTACH the scan of
+    its rows (no indexes yet: they are built after the COPY)."""
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE {part} (LIKE {parent}, CONSTRAINT {check} CHECK (dataset_id = {id}))"
+        ).format(
+            part=_part(part),
+            parent=_parent(table.name),
+            check=sql.Identifier(part + "_ds"),
+            id=sql.Literal(dataset_id),
+        )
+    )
+
+
+def copy_statement(part: str, columns: list[str]) -> sql.Composed:
+    """``COPY`` of binary rows into the partition ``part``."""
+    return sql.SQL("COPY {part} ({cols}) FROM STDIN (FORMAT BINARY)").format(
+        part=_part(part), cols=sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+
+
+def index_partition(conn: psycopg.Connection, table: Table, part: str) -> None:
+    """The primary key and the indexes of ``table``, built on its filled partition."""
+    pk = [c.name for c in table.primary_key.columns]
+    if pk:
+        conn.execute(
+            sql.SQL("ALTER TABLE {part} ADD CONSTRAINT {name} PRIMARY KEY ({cols})").format(
+                part=_part(part),
+                name=sql.Identifier(part + "_pk"),
+                cols=sql.SQL(", ").join(map(sql.Identifier, pk)),
+            )
+        )
+    for i, index in enumerate(sorted(table.indexes, key=lambda x: str(x.name)), 1):
+        conn.execute(
+            sql.SQL("CREATE INDEX {name} ON {part} ({cols})").format(
+                name=sql.Identifier(f"{part}_ix{i}"),
+                part=_part(part),
+                cols=sql.SQL(", ").join(sql.Identifier(c.name) for c in index.columns),
+            )
+        )
+
+
+def attach_partition(conn: psycopg.Connection, table: str, part: str, dataset_id: int) -> None:
+    """ATTACH takes SHARE UPDATE EXCLUSIVE on the parent: readers go on undisturbed. The
+    foreign keys of the new partition are validated here."""
+    conn.execute(
+        sql.SQL("ALTER TABLE {parent} ATTACH PARTITION {part} FOR VALUES IN ({id})").format(
+            parent=_parent(table), part=_part(part), id=sql.Literal(dataset_id)
+        )
+    )
+
+
+def analyze_partition(conn: psycopg.Connection, part: str) -> None:
+    conn.execute(sql.SQL("ANALYZE {part}").format(part=_part(part)))
+
+
+def partitions_of(conn: psycopg.Connection, table: str, dataset_id: int) -> list[str]:
+    """The partitions of ``table`` attached for ``dataset_id`` (any generation)."""
+    prefix = f"{table}_d{dataset_id}_"
+    found = conn.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE i.inhparent = %s::regclass AND n.nspname = %s AND left(c.relname, %s) = %s",
+        (f"public.{table}", PARTITION_SCHEMA, len(prefix), prefix),
+    ).fetchall()
+    return [r[0] for r in found]
+
+
+def drop_partitions(conn: psycopg.Connection, table: str, dataset_id: int) -> None:
+    """Detach and drop the partitions of ``table`` of ``dataset_id`` (catalog work; DETACH
+    locks the parent exclusively until the transaction ends)."""
+    for old in partitions_of(conn, table, dataset_id):
+        conn.execute(
+            sql.SQL("ALTER TABLE {parent} DETACH PARTITION {old}").format(
+                parent=_parent(table), old=_part(old)
+            )
+        )
+        conn.execute(sql.SQL("DROP TABLE {old}").format(old=_part(old)))
+
+
+def lock_parents(conn: psycopg.Connection, dataset: str, seconds: float) -> None:
+    """Lock every data table and ``dataset`` exclusively, all at once or not at all.
+
+    Readers lock the tables a query touches one after another, in their own order. Taking
+    the exclusive locks one table at a time while readers run would deadlock with them
+    (each side holding what the other waits for), so every attempt asks for all of them
+    without waiting, inside a savepoint that gives back whatever it got when one is
+    busy, and tries again a moment later. Readers that come afterwards wait for the
+    commit and then see the new version."""
+    # `dataset` too: dropping a partition drops its foreign key to `dataset`, which needs
+    # that table exclusively as well.
+    names = ["dataset", *(t.name for t in DATA_TABLES)]
+    tables = sql.SQL(", ").join(_parent(name) for name in names)
+    statement = sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE NOWAIT").format(tables)
+    deadline = time.monotonic() + seconds
+    delay = 0.005
+    while True:
+        try:
+            with conn.transaction():  # a savepoint
+                conn.execute(statement)
+            return
+        except psycopg.errors.LockNotAvailable:
+            if time.monotonic() > deadline:
+                raise LoadError(
+                    f"dataset {dataset!r}: the tables stayed in use by other sessions "
+                    f"for {seconds:g} s, so the new version could not replace the "
+                    "old one. Nothing was changed; run the load again when the long "
+                    "queries have finished."
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
