@@ -12,9 +12,9 @@ from conftest import _fresh_database
 
 from connectomedb.config import Settings
 from connectomedb.errors import ConfigError
-from connectomedb.etl.dataset_name import folder_name
 from connectomedb.etl.load.graph.ladybug import dataset_dir, remove_version_dir
 from connectomedb.etl.pipeline import run_load
+from connectomedb.stores.datasets import folder_name
 
 KEEP = "keep"
 

@@ -24,10 +24,10 @@ from typing import Any
 
 from connectomedb.config import Settings
 from connectomedb.errors import LoadError
-from connectomedb.etl.dataset_name import check_dataset_name
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
 from connectomedb.etl.transform import transform
+from connectomedb.stores.datasets import check_dataset_name
 from connectomedb.stores.postgres import PostgresTarget, resolve
 
 #: ``progress(step, done, total)``; ``total`` 0 means "unknown", a message-only step.

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import pandas as pd
 
 from connectomedb.config import Settings, mask_url
-from connectomedb.errors import ConfigError, DatabaseError, QueryError
+from connectomedb.errors import ConfigError, DatabaseError, NotLoadedError, QueryError
 from connectomedb.schema.graph import NODE_LABELS, REL_TYPES, quote_identifier
 
 q = quote_identifier
@@ -62,8 +62,8 @@ def open_graph_store(settings: Settings) -> GraphStore:
     return Neo4jGraphStore(settings)
 
 
-def _not_loaded(name: str) -> QueryError:
-    return QueryError(
+def _not_loaded(name: str) -> NotLoadedError:
+    return NotLoadedError(
         f"graph: dataset {name!r} is not loaded. Load it with `connectomedb load <folder> "
         f"--dataset {name}`, or list the loaded ones with `connectomedb info`."
     )
@@ -129,8 +129,8 @@ class LadybugGraphStore(_Base):
         self._open: dict[str, tuple[Path, Any, Any]] = {}  # name -> (db path, db, conn)
 
     def _names(self) -> list[str]:
-        from connectomedb.etl.dataset_name import name_of_folder, name_problem
         from connectomedb.etl.load.graph.ladybug_layout import current_version
+        from connectomedb.stores.datasets import name_of_folder, name_problem
 
         if not self.root.is_dir():
             return []

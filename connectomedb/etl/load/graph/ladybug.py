@@ -28,7 +28,6 @@ import pandas as pd
 import pyarrow as pa
 
 from connectomedb.errors import DatabaseError, LoadError
-from connectomedb.etl.dataset_name import check_dataset_name
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph import GraphLoadReport, ProgressFn, StepReport
 from connectomedb.etl.load.graph.ladybug_layout import (  # noqa: F401 (the layout's names are used from here)
@@ -56,6 +55,7 @@ from connectomedb.schema.graph import (
     PropType,
     quote_identifier,
 )
+from connectomedb.stores.datasets import check_dataset_name
 
 #: Rows per ``COPY`` of a node table. Relationship tables are copied whole: appending to a
 #: non-empty one rebuilds its adjacency lists, which measured slower and kept more memory

@@ -1,7 +1,7 @@
 """Where the embedded graph keeps each dataset, and the only code that removes its folders.
 
 See :mod:`connectomedb.etl.load.graph.ladybug` for the layout. Every path is built from the
-dataset name through :func:`connectomedb.etl.dataset_name.folder_name`, and every removal
+dataset name through :func:`connectomedb.stores.datasets.folder_name`, and every removal
 checks on resolved paths that it acts on a version folder of that dataset only.
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from connectomedb.errors import LoadError, shorten
-from connectomedb.etl.dataset_name import folder_name, name_problem
+from connectomedb.stores.datasets import folder_name, name_problem
 
 DB_FILE = "graph.lbug"
 POINTER = "CURRENT"
@@ -25,7 +25,7 @@ LOCK = ".lock"
 
 def dataset_dir(root: Path, name: str) -> Path:
     """``<root>/<encoded name>``: always a direct child of ``root`` (see
-    :mod:`connectomedb.etl.dataset_name`); a name that could not be one is a ``ConfigError``."""
+    :mod:`connectomedb.stores.datasets`); a name that could not be one is a ``ConfigError``."""
     path = Path(root) / folder_name(name)
     _require(_lexical(path).parent == _lexical(root), f"{path} is not inside {root}")
     return path

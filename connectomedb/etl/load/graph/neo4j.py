@@ -39,6 +39,7 @@ from connectomedb.etl.load.graph.statements import (
 )
 from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
 from connectomedb.schema.graph import NODE_LABELS, quote_identifier
+from connectomedb.stores.datasets import check_dataset_name
 
 q = quote_identifier
 
@@ -258,8 +259,7 @@ def begin_with_runner(
     on_finish: Any = None,
 ) -> Neo4jGraphLoad | None:
     """:func:`begin_graph_load` for Neo4j over any statement runner."""
-    if not name:
-        raise LoadError("graph: the dataset name is empty. Give the dataset a name.")
+    check_dataset_name(name)
     records = runner.run(current_dataset_statement(name))
     existing = records[0] if records else None
     if not needs_load(existing, source, name, replace=replace):
