@@ -89,6 +89,10 @@ class LoadError(ConnectomeDBError):
 
 
 class QueryError(ConnectomeDBError):
-    """An unknown query name, a missing or malformed query parameter."""
+    """An unknown query name, a missing or malformed query parameter, a rejected statement."""
 
     exit_code = 6
+
+
+class NotLoadedError(QueryError):
+    """The dataset a query or statement names is not loaded in the store it runs on."""

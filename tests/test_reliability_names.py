@@ -13,7 +13,7 @@ from conftest import _fresh_database
 from connectomedb.config import Settings
 from connectomedb.errors import ConfigError
 from connectomedb.etl.pipeline import run_load
-from connectomedb.stores.dataset_name import folder_name
+from connectomedb.stores.datasets import folder_name
 from connectomedb.stores.ladybug_layout import dataset_dir, remove_version_dir
 
 KEEP = "keep"

@@ -29,9 +29,10 @@ from connectomedb.etl.pipeline import run_load
 from connectomedb.etl.synth import generate, write
 from connectomedb.report import build_figures, build_report, fetch_report_data
 from connectomedb.report.browser import check_page
-from connectomedb.report.fetch import PAPER_MIN_SYNAPSES, REPORT_QUERIES
+from connectomedb.report.fetch import REPORT_QUERIES
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import sqlalchemy_url
+from connectomedb.vocabulary import MIN_SYNAPSES
 
 SCALE = "demo"
 DATASET = "demo"
@@ -123,7 +124,7 @@ def test_report_shows_what_the_queries_return(
     # Class x class: database panel vs pandas (paper thresholds), csv panel vs the file.
     raw = figures["class-matrix"]
     rows, cols = list(raw.data[0].y), list(raw.data[0].x)
-    truth = oracle.class_matrix(src, PAPER_MIN_SYNAPSES, PAPER_MIN_SYNAPSES)
+    truth = oracle.class_matrix(src, MIN_SYNAPSES, MIN_SYNAPSES)
     assert truth["synapses"].sum() > 0
     np.testing.assert_array_equal(np.asarray(raw.data[0].z), _pivot(truth, "synapses", rows, cols))
     np.testing.assert_array_equal(

@@ -13,12 +13,8 @@ from plotly.basedatatypes import BaseTraceType
 
 from connectomedb.etl.synth import generate
 from connectomedb.report import DatasetHeader, ReportData, build_figures, render_html
-from connectomedb.report.style import (
-    AXON_CLASS_COLOURS,
-    AXON_CLASS_ORDER,
-    TARGET_CLASS_COLOURS,
-    TARGET_CLASS_ORDER,
-)
+from connectomedb.report.style import AXON_CLASS_COLOURS, TARGET_CLASS_COLOURS
+from connectomedb.vocabulary import AXON_CLASS_ORDER, TARGET_CLASS_ORDER
 
 FRAMES = (
     "class_matrix",

@@ -18,7 +18,7 @@ from conftest import _fresh_database
 from connectomedb import queries
 from connectomedb.errors import QueryError
 from connectomedb.etl.extract import read_dataset
-from connectomedb.queries.vocabulary import CLASS_PARAMS
+from connectomedb.queries.parameters import CLASS_PARAMS
 from connectomedb.stores.graph import LadybugGraphStore
 
 #: Values a hostile or careless user might pass (none contains NUL).

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from connectomedb.stores.sql import Connection
+
 _SQL_EDGES = """
 SELECT axon_id, target_id, count(*)::bigint AS synapses, sum(asi_area) AS asi_area_sum,
        count(asi_area)::bigint AS asi_area_count
@@ -92,18 +94,16 @@ class Connectome:
                              "synapses": syn.astype(np.int64), "neuron_id": neuron})
 
 
-def fetch(conn: Any, dataset: str | None = None) -> Connectome:
+def fetch(conn: Connection, dataset: str | None = None) -> Connectome:
     """The connection graph of ``dataset`` from PostgreSQL or a graph store."""
     from connectomedb import queries
 
-    name = queries.resolve_dataset(conn, dataset)
-
-    def read(sql: str, cypher: str) -> pd.DataFrame:
-        return queries.run_statement(conn, sql=sql, cypher=cypher, dataset=name)
-
-    edges = read(_SQL_EDGES, _CYPHER_EDGES)
-    axons = read(_SQL_AXONS, _CYPHER_AXONS)
-    targets = read(_SQL_TARGETS, _CYPHER_TARGETS)
+    edges, axons, targets = queries.run_statements(
+        conn,
+        [(_SQL_EDGES, _CYPHER_EDGES), (_SQL_AXONS, _CYPHER_AXONS),
+         (_SQL_TARGETS, _CYPHER_TARGETS)],
+        dataset=dataset,
+    )
     return build(edges, axons, targets)
 
 

@@ -22,8 +22,9 @@ from scipy import stats
 
 from connectomedb.analyses.synapses import fetch_synapses
 from connectomedb.errors import QueryError
+from connectomedb.stores.sql import Connection
+from connectomedb.vocabulary import EXCITATORY
 
-EXCITATORY = ("Corticocortical", "Thalamocortical")
 COLUMNS = ["axon_class", "pairs", "cv_mean", "cv_median", "random_draws", "random_cv_mean",
            "random_cv_median", "ks_statistic", "ks_p", "mean_p", "conditions"]
 CONDITIONS = ("connections of exactly 2 connectome synapses, both PrimarySpine with ASI > 0; "
@@ -107,7 +108,7 @@ def plasticity_of(synapses: pd.DataFrame, *, draws: int = 5000, seed: int = 0) -
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def plasticity(conn: Any, *, dataset: str | None = None, draws: int = 5000,
+def plasticity(conn: Connection, *, dataset: str | None = None, draws: int = 5000,
                seed: int = 0) -> pd.DataFrame:
     """The paper-faithful plasticity test on a dataset (PostgreSQL or graph).
 

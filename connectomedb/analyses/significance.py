@@ -23,6 +23,7 @@ from connectomedb.analyses.connectome import Connectome, fetch
 from connectomedb.analyses.named_counts import NAMED, named_counts
 from connectomedb.analyses.nullmodel import DEFAULT_ROUNDS, null_connectomes
 from connectomedb.errors import QueryError
+from connectomedb.stores.sql import Connection
 
 COLUMNS = ["motif", "observed", "null_mean", "null_sd", "z_score", "p_greater", "p_less",
            "k", "seed"]
@@ -67,7 +68,7 @@ def named_significance_of(c: Connectome, *, k: int = 100, seed: int = 0,
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def named_significance(conn: Any, *, dataset: str | None = None, k: int = 100, seed: int = 0,
+def named_significance(conn: Connection, *, dataset: str | None = None, k: int = 100, seed: int = 0,
                        rounds: int = DEFAULT_ROUNDS, keep_class_pairs: bool = False,
                        progress: Progress = None, **params: Any) -> pd.DataFrame:
     """:func:`named_significance_of` on the dataset's connection graph (one fetch)."""
@@ -76,7 +77,7 @@ def named_significance(conn: Any, *, dataset: str | None = None, k: int = 100, s
                                  keep_class_pairs=keep_class_pairs, progress=progress, **params)
 
 
-def motif_significance(motif: Any, conn: Any, *, dataset: str | None = None, k: int = 100,
+def motif_significance(motif: Any, conn: Connection, *, dataset: str | None = None, k: int = 100,
                        seed: int = 0, rounds: int = DEFAULT_ROUNDS,
                        keep_class_pairs: bool = False, all_mappings: bool = False,
                        progress: Progress = None) -> pd.DataFrame:

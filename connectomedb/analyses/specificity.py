@@ -17,14 +17,14 @@ null of at least as many axons below that threshold (exact Poisson-binomial).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
 from connectomedb.analyses.synapses import fetch_synapses
 from connectomedb.errors import QueryError
+from connectomedb.stores.sql import Connection
+from connectomedb.vocabulary import AXON_INITIAL_SEGMENT, MIN_SYNAPSES
 
 #: The target classes the paper tests (its Fig. 4: somata, proximal, smooth and apical
 #: dendrites, axon initial segments); synapses onto other classes still count in ``n``.
@@ -35,12 +35,12 @@ COLUMNS = ["axon_class", "target_class", "axons", "synapses", "fraction", "null_
            "threshold", "class_p", "conditions"]
 
 
-def kept_synapses(synapses: pd.DataFrame, min_axon_synapses: int = 10,
-                  min_target_synapses: int = 10) -> pd.DataFrame:
+def kept_synapses(synapses: pd.DataFrame, min_axon_synapses: int = MIN_SYNAPSES,
+                  min_target_synapses: int = MIN_SYNAPSES) -> pd.DataFrame:
     """The synapses at the thresholds (axon initial segments always kept as targets)."""
     keep = (synapses["axon_synapses"] >= min_axon_synapses) & (
         (synapses["target_synapses"] >= min_target_synapses)
-        | (synapses["target_class"] == "AxonInitialSegment"))
+        | (synapses["target_class"] == AXON_INITIAL_SEGMENT))
     return synapses[keep]
 
 
@@ -117,8 +117,8 @@ def poisson_binomial_sf(probabilities: np.ndarray, count: int) -> float:
     return float(min(1.0, dist[count:].sum()))
 
 
-def specificity_of(synapses: pd.DataFrame, *, min_axon_synapses: int = 10,
-                   min_target_synapses: int = 10, fdr: float = 0.2,
+def specificity_of(synapses: pd.DataFrame, *, min_axon_synapses: int = MIN_SYNAPSES,
+                   min_target_synapses: int = MIN_SYNAPSES, fdr: float = 0.2,
                    null: str = "first_hit",
                    target_classes: tuple[str, ...] = PAPER_TARGETS) -> pd.DataFrame:
     """One row per axon class and tested target class of the kept synapses (columns:
@@ -158,8 +158,9 @@ def specificity_of(synapses: pd.DataFrame, *, min_axon_synapses: int = 10,
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def specificity(conn: Any, *, dataset: str | None = None, min_axon_synapses: int = 10,
-                min_target_synapses: int = 10, fdr: float = 0.2,
+def specificity(conn: Connection, *, dataset: str | None = None,
+                min_axon_synapses: int = MIN_SYNAPSES,
+                min_target_synapses: int = MIN_SYNAPSES, fdr: float = 0.2,
                 null: str = "first_hit") -> pd.DataFrame:
     """The paper-faithful target-specificity analysis on a dataset (PostgreSQL or graph)."""
     return specificity_of(fetch_synapses(conn, dataset), min_axon_synapses=min_axon_synapses,

@@ -7,10 +7,10 @@ Columns: ``synapse_id``, ``axon_id``, ``target_id``, ``synapse_type``, ``axon_cl
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
+
+from connectomedb.stores.sql import Connection
 
 COLUMNS = ["synapse_id", "axon_id", "target_id", "synapse_type", "axon_class", "target_class",
            "asi_area", "axon_synapses", "target_synapses"]
@@ -31,7 +31,7 @@ ORDER BY synapse_id
 """
 
 
-def fetch_synapses(conn: Any, dataset: str | None = None) -> pd.DataFrame:
+def fetch_synapses(conn: Connection, dataset: str | None = None) -> pd.DataFrame:
     """The dataset's connectome synapses (columns: :data:`COLUMNS`)."""
     from connectomedb import queries
 

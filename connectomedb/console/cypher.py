@@ -15,16 +15,16 @@ lock; writes to an embedded graph hold the dataset's load lock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from types import TracebackType
 from typing import Any
 
 import pandas as pd
 
 from connectomedb.config import Settings
-from connectomedb.console.text import split_statements, write_keyword
-from connectomedb.errors import DatabaseError, LoadError, QueryError
+from connectomedb.console.session import Session, refusal
+from connectomedb.errors import DatabaseError, QueryError
 from connectomedb.schema.graph import quote_identifier
+from connectomedb.stores.graph import GraphStore, open_graph_store
+from connectomedb.stores.graph_writer import LadybugWriter
 
 #: What ``:schema`` runs on Neo4j (labels, relationship types and their properties).
 NEO4J_SCHEMA_STATEMENTS = (
@@ -41,48 +41,23 @@ SCHEMA_COLUMNS = ["kind", "name", "properties", "connects"]
 _READ_ONLY_ENGINE = ("read-only database", "read access mode", "AccessMode")
 
 
-def refusal(keyword: str, language: str) -> QueryError:
-    return QueryError(
-        f"{language}: the statement writes ({keyword}) and the console is read-only. "
-        f"Run `connectomedb {language} --write` to allow writes."
-    )
-
-
-class CypherConsole:
+class CypherConsole(Session):
     """One user's Cypher session on the configured graph store (see the module docstring)."""
 
     language = "cypher"
 
     def __init__(self, settings: Settings, *, dataset: str | None = None, write: bool = False):
-        from connectomedb.stores.graph import open_graph_store
-
+        super().__init__(dataset=dataset, write=write)
         self.settings = settings
-        self.write = write
-        self._dataset = dataset
         self._key: str | None = None
-        self.store = open_graph_store(settings)
+        self.store: GraphStore = open_graph_store(settings)
         self.engine: str = self.store.engine
-        self._rw: Any = None  # (lock, db, conn) of a writable embedded graph
-
-    def __enter__(self) -> CypherConsole:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        self._rw: LadybugWriter | None = None  # a writable embedded graph
 
     # --- the dataset ---------------------------------------------------------------------
 
-    @property
-    def dataset(self) -> str:
-        """The dataset name ``$dataset`` stands for (resolved on first use)."""
-        if self._dataset is None:
-            from connectomedb.queries import resolve_dataset
-
-            self._dataset = resolve_dataset(self.store, None, "cypher")
-        return self._dataset
+    def _connection(self) -> GraphStore:
+        return self.store
 
     @property
     def key(self) -> str:
@@ -97,18 +72,8 @@ class CypherConsole:
 
     # --- running -------------------------------------------------------------------------
 
-    def run(self, text: str, params: Mapping[str, Any] | None = None) -> Iterator[pd.DataFrame]:
-        """Run the ``;``-separated statements of ``text`` one by one as the result is
-        iterated; one frame per statement. Nothing runs when one of them writes on a
-        read-only console."""
-        statements = split_statements(text, "cypher")
-        if not self.write:
-            for statement in statements:
-                keyword = write_keyword(statement, "cypher")
-                if keyword is not None:
-                    raise refusal(keyword, self.language)
-        values = {**dict(params or {}), "dataset": self.key} if statements else {}
-        return (self._one(statement, values) for statement in statements)
+    def _values(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {**params, "dataset": self.key}
 
     def _one(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
         try:
@@ -143,31 +108,11 @@ class CypherConsole:
 
     def _ladybug_writer(self) -> Any:
         """A read-write connection to the dataset's current graph, under its load lock."""
-        import ladybug
-
         if self._rw is None:
-            from connectomedb.stores.ladybug_layout import DatasetLock, current_db_path
-
-            root = self.settings.embedded_graph_dir
             name = self.key
-            try:
-                lock = DatasetLock(root, name)
-            except LoadError:
-                raise QueryError(
-                    f"graph: dataset {name!r} is being loaded, and writes wait for the load. "
-                    "Run the statement again when the load has finished."
-                ) from None
-            try:
-                self.store.close()  # our own read-only handle would block the writer
-                db = ladybug.Database(str(current_db_path(root, name)))
-                self._rw = (lock, db, ladybug.Connection(db))
-            except RuntimeError as error:
-                lock.release()
-                raise QueryError(
-                    f"graph: cannot open the graph of {name!r} for writing: {error}. "
-                    "Close the other programs that have it open."
-                ) from None
-        return self._rw[2]
+            self.store.close()  # our own read-only handle would block the writer
+            self._rw = LadybugWriter.open(self.settings.embedded_graph_dir, name)
+        return self._rw.connection
 
     # --- the schema ----------------------------------------------------------------------
 
@@ -209,11 +154,8 @@ class CypherConsole:
 
     def close(self) -> None:
         if self._rw is not None:
-            lock, db, conn = self._rw
-            self._rw = None
-            conn.close()
-            db.close()
-            lock.release()
+            writer, self._rw = self._rw, None
+            writer.close()
         self.store.close()
 
 

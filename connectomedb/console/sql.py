@@ -8,15 +8,13 @@ stands for the dataset name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from types import TracebackType
 from typing import Any
 
 import pandas as pd
+import psycopg
 
 from connectomedb.config import Settings
-from connectomedb.console.cypher import refusal
-from connectomedb.console.text import split_statements, write_keyword
+from connectomedb.console.session import Session, refusal
 from connectomedb.errors import QueryError
 
 SCHEMA = (
@@ -34,18 +32,15 @@ SCHEMA = (
 )
 
 
-class SqlConsole:
+class SqlConsole(Session):
     """One user's SQL session on the configured PostgreSQL."""
 
     language = "sql"
 
     def __init__(self, settings: Settings, *, dataset: str | None = None, write: bool = False):
-        import psycopg
-
         from connectomedb.stores.postgres import psycopg_url, resolve
 
-        self.write = write
-        self._dataset = dataset
+        super().__init__(dataset=dataset, write=write)
         target = resolve(settings)
         try:
             self.conn = psycopg.connect(psycopg_url(target.url))
@@ -53,42 +48,18 @@ class SqlConsole:
             raise QueryError(f"sql: cannot connect to PostgreSQL: {error}".strip()) from None
         self.conn.read_only = not write
 
-    def __enter__(self) -> SqlConsole:
-        return self
+    def _connection(self) -> psycopg.Connection[Any]:
+        return self.conn
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @property
-    def dataset(self) -> str:
-        if self._dataset is None:
-            from connectomedb.queries import resolve_dataset
-
-            self._dataset = resolve_dataset(self.conn, None, "sql")
-            self.conn.rollback()
-        return self._dataset
+    def _only_dataset(self) -> str:
+        name = super()._only_dataset()
+        self.conn.rollback()  # ends the listing's transaction: each statement runs in its own
+        return name
 
     def describe_params(self) -> dict[str, Any]:
         return {"dataset": self.dataset}
 
-    def run(self, text: str, params: Mapping[str, Any] | None = None) -> Iterator[pd.DataFrame]:
-        """Run the ``;``-separated statements of ``text`` one by one as the result is
-        iterated; one frame per statement."""
-        statements = split_statements(text, "sql")
-        if not self.write:
-            for statement in statements:
-                keyword = write_keyword(statement, "sql")
-                if keyword is not None:
-                    raise refusal(keyword, self.language)
-        values = dict(params or {})
-        return (self._one(statement, values) for statement in statements)
-
     def _one(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
-        import psycopg
-
         # Placeholders only when the statement has one: a bare '%' (LIKE 'a%') stays text.
         values = {**params, "dataset": self.dataset} if "%(" in statement else None
         try:

@@ -29,7 +29,7 @@ from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
 from connectomedb.etl.transform import transform
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
-from connectomedb.stores.dataset_name import check_dataset_name
+from connectomedb.stores.datasets import check_dataset_name
 from connectomedb.stores.fingerprint import StoredDataset
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import PostgresTarget, connect, resolve, stored_dataset

@@ -25,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from connectomedb.motifs.model import Motif, MotifError, parse
+from connectomedb.motifs.model import Motif, MotifError, MotifNotLoadedError, parse
+from connectomedb.stores.sql import Connection
 
 __all__ = ["Motif", "MotifError", "parse", "find", "compile_motif"]
 
@@ -52,7 +53,7 @@ def compile_motif(motif: Motif | str, engine: str, *, count: bool = False,
     return compiler(m, order=order, count=count, limit=limit)
 
 
-def find(motif: Motif | str, conn: Any, *, dataset: str | None = None,
+def find(motif: Motif | str, conn: Connection, *, dataset: str | None = None,
          engine: str | None = None, count: bool = False, limit: int | None = 1000,
          all_mappings: bool = False) -> pd.DataFrame | int:
     """The motif's instances in ``dataset``: a DataFrame with one column per motif node (its
@@ -80,7 +81,7 @@ def find(motif: Motif | str, conn: Any, *, dataset: str | None = None,
     text, params = compile_motif(m, detected, count=count, limit=limit,
                                  all_mappings=all_mappings)
     frame = queries.run_statement(conn, sql=text, cypher=text, params=params, dataset=dataset,
-                                  error=MotifError)
+                                  error=MotifNotLoadedError)
     if count:
         total = int(frame.iloc[0, 0]) if len(frame) else 0
         return total // divide

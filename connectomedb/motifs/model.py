@@ -19,11 +19,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectomedb.errors import QueryError
+from connectomedb.errors import NotLoadedError, QueryError
 
 
 class MotifError(QueryError):
     """A motif that cannot be parsed or cannot apply to the connectome graph."""
+
+
+class MotifNotLoadedError(MotifError, NotLoadedError):
+    """The dataset a motif is looked for in is not loaded."""
 
 
 AXON, TARGET = "axon", "target"

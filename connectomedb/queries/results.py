@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.errors import QueryError
+from connectomedb.queries.registry import Query
 
 #: pandas dtype of each declared column type.
 DTYPES = {"int": "Int64", "float": "float64", "text": "object"}
@@ -116,3 +117,24 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         dict(zip(columns, (plain(v) for v in row), strict=True))
         for row in frame.itertuples(index=False, name=None)
     ]
+
+
+def tidy(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """Same column order and types whatever the engine: the types of the query's header."""
+    if list(frame.columns) != list(query.columns):
+        raise QueryError(
+            f"query {query.name!r} returned columns {list(frame.columns)}, expected "
+            f"{list(query.columns)}. The query file is out of date with its header."
+        )
+    return typed(frame, query.name, query.column_types())
+
+
+def cut(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    """The first ``limit`` rows; ``attrs`` say whether more rows matched (one extra row was
+    fetched to know it) and what the limit was."""
+    truncated = limit is not None and len(frame) > limit
+    if truncated:
+        frame = frame.iloc[:limit]
+    frame.attrs["limit"] = limit
+    frame.attrs["truncated"] = truncated
+    return frame

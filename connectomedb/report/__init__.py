@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from connectomedb.report.data import DatasetHeader, ReportData
-from connectomedb.report.fetch import fetch_report_data, psycopg_connection
+from connectomedb.report.fetch import fetch_report_data
 from connectomedb.report.figures import Figure, build_figures
 from connectomedb.report.page import render_page
+from connectomedb.stores.graph import GraphStore
+from connectomedb.stores.sql import SqlConnection, psycopg_connection
 
 __all__ = [
     "DatasetHeader",
@@ -41,7 +42,8 @@ def render_html(data: ReportData, *, generated_at: datetime | None = None) -> st
     )
 
 
-def build_report(pg_conn_or_engine: Any, dataset: str, out: Path, *, graph: Any = None) -> Path:
+def build_report(pg_conn_or_engine: SqlConnection | str, dataset: str, out: Path, *,
+                 graph: GraphStore | None = None) -> Path:
     """Write the report of ``dataset`` to ``out`` (an ``.html`` file) and return its path.
 
     ``pg_conn_or_engine``: a psycopg connection, a SQLAlchemy engine or connection, or a

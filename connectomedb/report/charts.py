@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from connectomedb.report.style import AXON_CLASS_ORDER, TARGET_CLASS_ORDER, ordered
+from connectomedb.report.style import ordered
+from connectomedb.vocabulary import AXON_CLASS_ORDER, TARGET_CLASS_ORDER
 
 FONT = "Helvetica, Arial, sans-serif"
 

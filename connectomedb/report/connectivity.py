@@ -18,12 +18,11 @@ from connectomedb.report.charts import (
 )
 from connectomedb.report.style import (
     AXON_CLASS_COLOURS,
-    AXON_CLASS_ORDER,
     TARGET_CLASS_COLOURS,
-    TARGET_CLASS_ORDER,
     colour_map,
     ordered,
 )
+from connectomedb.vocabulary import AXON_CLASS_ORDER, TARGET_CLASS_ORDER
 
 
 def class_matrix_figure(matrix: pd.DataFrame, *, normalised: bool) -> go.Figure:

@@ -8,24 +8,21 @@ from the ``dataset`` table.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
-import psycopg
 
-from connectomedb.errors import QueryError
 from connectomedb.report.data import DatasetHeader, ReportData
-
-#: The paper's thresholds: connectome.csv counts axons and targets with at least 10 synapses.
-PAPER_MIN_SYNAPSES = 10
+from connectomedb.stores import datasets
+from connectomedb.stores.graph import GraphStore
+from connectomedb.stores.sql import SqlConnection, fetch
+from connectomedb.vocabulary import MIN_SYNAPSES
 
 #: frame of ReportData -> (query name, parameters); ``limit`` None keeps every row.
 REPORT_QUERIES: dict[str, tuple[str, dict[str, object]]] = {
     "class_matrix": (
         "class_matrix_vs_csv",
-        {"min_axon_synapses": PAPER_MIN_SYNAPSES, "min_target_synapses": PAPER_MIN_SYNAPSES},
+        {"min_axon_synapses": MIN_SYNAPSES, "min_target_synapses": MIN_SYNAPSES},
     ),
     "specificity": ("target_specificity", {}),
     "type_mix": ("synapse_type_mix", {}),
@@ -43,85 +40,24 @@ FROM dataset
 WHERE name = %(name)s
 """
 
-_DATASET_NAMES_SQL = "SELECT name FROM dataset ORDER BY name"
 
-
-@contextmanager
-def psycopg_connection(pg: Any) -> Iterator[psycopg.Connection]:
-    """A psycopg connection from a psycopg connection, a SQLAlchemy engine or connection, or a
-    PostgreSQL URL (opened and closed here)."""
-    if isinstance(pg, psycopg.Connection):
-        yield pg
-        return
-    if isinstance(pg, str):
-        from connectomedb.stores.postgres import connect
-
-        with connect(pg) as conn:
-            yield conn
-        return
-    try:
-        from sqlalchemy.engine import Connection as SAConnection
-        from sqlalchemy.engine import Engine
-    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
-        Engine = SAConnection = ()  # type: ignore[assignment,misc]
-    if isinstance(pg, Engine):
-        raw = pg.raw_connection()
-        try:
-            yield raw.driver_connection  # type: ignore[misc]
-        finally:
-            raw.close()
-        return
-    if isinstance(pg, SAConnection):
-        yield pg.connection.driver_connection  # type: ignore[misc]
-        return
-    raise TypeError(
-        f"expected a psycopg connection, a SQLAlchemy engine or connection, or a URL; "
-        f"found {type(pg).__name__}"
-    )
-
-
-def dataset_names(conn: psycopg.Connection) -> list[str]:
-    """The names of the loaded datasets."""
-    with conn.cursor() as cur:
-        cur.execute(_DATASET_NAMES_SQL)
-        return [row[0] for row in cur.fetchall()]
-
-
-def resolve_dataset(conn: psycopg.Connection, name: str | None) -> str:
-    """``name``, or the only loaded dataset when ``name`` is None; :class:`QueryError` naming
-    the loaded datasets otherwise."""
-    names = dataset_names(conn)
-    if name is not None and name in names:
-        return name
-    loaded = ", ".join(names) if names else "none"
-    if name is None and len(names) == 1:
-        return names[0]
-    if name is None:
-        raise QueryError(
-            f"more than one dataset is loaded ({loaded}) or none is. "
-            "Pass --dataset NAME, or load one with `connectomedb load FOLDER`."
-            if names
-            else "no dataset is loaded. Load one with `connectomedb load FOLDER`."
-        )
-    raise QueryError(
-        f"no dataset named {name!r} is loaded (loaded: {loaded}). "
-        "Pass one of those to --dataset, or load it with `connectomedb load FOLDER`."
-    )
+def resolve_dataset(conn: SqlConnection, name: str | None) -> str:
+    """``name``, or the only loaded dataset when ``name`` is None; a
+    :class:`~connectomedb.errors.NotLoadedError` naming the loaded datasets otherwise."""
+    name = datasets.resolve_dataset(conn, name, "sql")
+    datasets.require_loaded(conn, name, list_loaded=True)
+    return name
 
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
-def read_header(conn: psycopg.Connection, dataset: str) -> DatasetHeader:
+def read_header(conn: SqlConnection, dataset: str) -> DatasetHeader:
     """The ``dataset`` row of ``dataset`` as a :class:`DatasetHeader`."""
-    with conn.cursor() as cur:
-        cur.execute(_HEADER_SQL, {"name": dataset})
-        row = cur.fetchone()
-    if row is None:
-        resolve_dataset(conn, dataset)  # raises the error naming the loaded datasets
-        raise QueryError(f"no dataset named {dataset!r} is loaded.")  # pragma: no cover
-    name, source, files, row_counts, loaded_at, loader_version = row
+    datasets.require_loaded(conn, dataset, list_loaded=True)
+    _, rows = fetch(conn, _HEADER_SQL, {"name": dataset})
+    name, source, files, row_counts, loaded_at, loader_version = rows[0]
     files = _json(files) or {}
     file_rows = [
         {
@@ -147,14 +83,15 @@ def read_header(conn: psycopg.Connection, dataset: str) -> DatasetHeader:
     )
 
 
-def run_query(conn: psycopg.Connection, name: str, dataset: str, **params: Any) -> pd.DataFrame:
+def run_query(conn: SqlConnection, name: str, dataset: str, **params: Any) -> pd.DataFrame:
     """One named query of the library: the one place the report calls it."""
     from connectomedb import queries
 
     return queries.run(name, conn, dataset=dataset, **params)
 
 
-def fetch_report_data(conn: psycopg.Connection, dataset: str, graph: Any = None) -> ReportData:
+def fetch_report_data(conn: SqlConnection, dataset: str,
+                      graph: GraphStore | None = None) -> ReportData:
     """Every frame of the report for ``dataset`` (see :class:`ReportData`); with a graph store,
     also its node and relationship counts and whether its class matrix agrees."""
     header = read_header(conn, dataset)
@@ -164,7 +101,7 @@ def fetch_report_data(conn: psycopg.Connection, dataset: str, graph: Any = None)
     }
     notes = [
         "Class × class matrices count only axons and targets with at least "
-        f"{PAPER_MIN_SYNAPSES} connectome synapses (axon initial segments always kept), as "
+        f"{MIN_SYNAPSES} connectome synapses (axon initial segments always kept), as "
         "connectome.csv does; every other figure counts every connectome synapse.",
     ]
     graph_counts = None
@@ -183,7 +120,7 @@ def fetch_report_data(conn: psycopg.Connection, dataset: str, graph: Any = None)
     )
 
 
-def graph_check(conn: psycopg.Connection, graph: Any, dataset: str) -> tuple[pd.DataFrame, str]:
+def graph_check(conn: SqlConnection, graph: GraphStore, dataset: str) -> tuple[pd.DataFrame, str]:
     """The graph's counts (columns ``name``, ``count``) and a sentence saying whether the graph's
     ``class_matrix`` equals PostgreSQL's."""
     from connectomedb import queries

@@ -4,15 +4,15 @@ restrictions and tests of Motta et al. 2019 (docs/paper.md), each labelled with 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
+
+from connectomedb.stores.sql import Connection
 
 #: Random pairings of the plasticity control in the report (the library's default is 5000).
 REPORT_DRAWS = 1000
 
 
-def paper_tables(conn: Any, dataset: str) -> list[tuple[str, str, pd.DataFrame]]:
+def paper_tables(conn: Connection, dataset: str) -> list[tuple[str, str, pd.DataFrame]]:
     """(title, conditions, table) for each paper-faithful analysis of ``dataset``."""
     from connectomedb.analyses.plasticity import plasticity
     from connectomedb.analyses.specificity import specificity

@@ -1,28 +1,14 @@
-"""Class order and class colours shared by every figure of the report.
+"""Class colours shared by every figure of the report, and the order classes are shown in.
 
 A class keeps the same position and the same colour in every figure. The orders are those of
-``docs/model.md`` (axon classes) and of ``connectome.csv`` (target classes); names that are not
-listed (``Unknown``, ``Undefined``, codes missing from the files) follow in alphabetical order in
-grey tones.
+:mod:`connectomedb.vocabulary`; names that are not listed (``Unknown``, ``Undefined``, codes
+missing from the files) follow in alphabetical order in grey tones.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
-
-AXON_CLASS_ORDER: tuple[str, ...] = ("Corticocortical", "Thalamocortical", "Inhibitory", "Other")
-TARGET_CLASS_ORDER: tuple[str, ...] = (
-    "Soma",
-    "ProximalDendrite",
-    "SmoothDendrite",
-    "ApicalDendrite",
-    "AxonInitialSegment",
-    "OtherDendrite",
-    "Somata",
-    "WholeCell",
-)
-SYNAPSE_TYPE_ORDER: tuple[str, ...] = ("PrimarySpine", "SecondarySpine", "Shaft", "Soma")
 
 # Colour-blind-safe palette (Okabe-Ito), one fixed colour per class.
 AXON_CLASS_COLOURS: dict[str, str] = {

@@ -14,16 +14,14 @@ from connectomedb.report.charts import (
     target_classes,
 )
 from connectomedb.report.style import (
-    AXON_CLASS_ORDER,
     CONTROL_COLOUR,
     OBSERVED_COLOUR,
     SYNAPSE_TYPE_COLOURS,
-    SYNAPSE_TYPE_ORDER,
     TARGET_CLASS_COLOURS,
-    TARGET_CLASS_ORDER,
     colour_map,
     ordered,
 )
+from connectomedb.vocabulary import AXON_CLASS_ORDER, SYNAPSE_TYPE_ORDER, TARGET_CLASS_ORDER
 
 
 def type_mix_figure(mix: pd.DataFrame) -> go.Figure:

@@ -27,7 +27,7 @@ import pandas as pd
 from connectomedb.config import Settings, mask_url
 from connectomedb.errors import ConfigError, DatabaseError, QueryError
 from connectomedb.schema.graph import NODE_LABELS, REL_TYPES, quote_identifier
-from connectomedb.stores.dataset_name import name_of_folder, name_problem
+from connectomedb.stores.datasets import name_of_folder, name_problem
 from connectomedb.stores.fingerprint import StoredDataset
 from connectomedb.stores.ladybug_layout import current_db_path, current_version
 

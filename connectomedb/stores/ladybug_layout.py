@@ -13,7 +13,7 @@ A writer builds a new ``<version>`` directory under the lock (invisible: ``CURRE
 name it); :func:`switch_current` replaces ``CURRENT`` with ``os.replace`` and removes the
 other version directories. Directories left by a killed writer are removed by the next one.
 Every path is built from the dataset name through
-:func:`connectomedb.stores.dataset_name.folder_name`, and every removal checks on resolved
+:func:`connectomedb.stores.datasets.folder_name`, and every removal checks on resolved
 paths that it acts on a version folder of that dataset only.
 """
 
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO
 
 from connectomedb.errors import LoadError, shorten
-from connectomedb.stores.dataset_name import folder_name, name_problem
+from connectomedb.stores.datasets import folder_name, name_problem
 
 DB_FILE = "graph.lbug"
 POINTER = "CURRENT"
@@ -39,7 +39,7 @@ LOCK = ".lock"
 
 def dataset_dir(root: Path, name: str) -> Path:
     """``<root>/<encoded name>``: always a direct child of ``root`` (see
-    :mod:`connectomedb.stores.dataset_name`); a name that could not be one is a ``ConfigError``."""
+    :mod:`connectomedb.stores.datasets`); a name that could not be one is a ``ConfigError``."""
     path = Path(root) / folder_name(name)
     _require(_lexical(path).parent == _lexical(root), f"{path} is not inside {root}")
     return path

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from connectomedb.etl import codes
+from connectomedb import vocabulary
 from connectomedb.etl.frames import CodeTable
 
 #: Published (code → label) per dimension, keyed by what the warning calls the elements.
 PUBLISHED = {
-    "axons": {label: code for code, label, _ in codes.AXON_CLASSES},
-    "targets": {label: code for code, label, _ in codes.TARGET_CLASSES},
-    "synapses": {label: code for code, label, _ in codes.SYNAPSE_TYPES},
+    "axons": {label: code for code, label, _ in vocabulary.AXON_CLASSES},
+    "targets": {label: code for code, label, _ in vocabulary.TARGET_CLASSES},
+    "synapses": {label: code for code, label, _ in vocabulary.SYNAPSE_TYPES},
 }
 
 

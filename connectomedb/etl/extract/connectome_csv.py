@@ -13,17 +13,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from connectomedb import vocabulary
 from connectomedb.errors import InputError
 from connectomedb.etl.extract.files import check_regular_file
-from connectomedb.etl.extract.hdf5 import AXON_CLASSES, TARGET_CLASSES
 from connectomedb.etl.frames import ClassConnectome
 
 HINT = ("connectome.csv must be comma-separated without quotes: a header with an empty first "
         "cell and one target class per column, then one row per axon with its class and one "
         "non-negative integer synapse count per column.")
 
-_AXON_NAMES = {name.lower(): name for _, name in AXON_CLASSES.values()}
-_TARGET_NAMES = {name.lower(): name for _, name in TARGET_CLASSES.values()}
+_AXON_NAMES = {name.lower(): name for _, _, name in vocabulary.AXON_CLASSES}
+_TARGET_NAMES = {name.lower(): name for _, _, name in vocabulary.TARGET_CLASSES}
 
 
 #: The largest ``connectome.csv`` read (the published one has about 7,000 short rows).

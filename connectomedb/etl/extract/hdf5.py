@@ -13,8 +13,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from connectomedb import vocabulary
 from connectomedb.errors import InputError
-from connectomedb.etl import codes
 from connectomedb.etl.frames import CodeTable
 
 REEXPORT = "Check that the file is the published one, complete and unmodified."
@@ -312,9 +312,9 @@ def read_quantity(h5: h5py.File, path: str, dtype: type, n: int, ref: str, what:
 
 
 # Canonical class names per dimension: lower-case file label -> (code, canonical name).
-AXON_CLASSES = {label: (code, name) for code, label, name in codes.AXON_CLASSES}
-TARGET_CLASSES = {label: (code, name) for code, label, name in codes.TARGET_CLASSES}
-SYNAPSE_TYPES = {label: (code, name) for code, label, name in codes.SYNAPSE_TYPES}
+AXON_CLASSES = vocabulary.by_label(vocabulary.AXON_CLASSES)
+TARGET_CLASSES = vocabulary.by_label(vocabulary.TARGET_CLASSES)
+SYNAPSE_TYPES = vocabulary.by_label(vocabulary.SYNAPSE_TYPES)
 
 
 def canonical_name(label: str, table: dict[str, tuple[int, str]]) -> str:

@@ -5,10 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from connectomedb.etl.codes import AXON_CLASSES as AXON_CLASSES  # re-exported for the writer
-from connectomedb.etl.codes import SYNAPSE_TYPES as SYNAPSE_TYPES
-from connectomedb.etl.codes import TARGET_CLASSES as TARGET_CLASSES
 from connectomedb.etl.frames import CodeTable
+from connectomedb.vocabulary import (  # noqa: F401 (the generator's names, from one definition)
+    AXON_CLASSES,
+    CSV_COLUMN_ORDER,
+    CSV_ROW_ORDER,
+    EXCITATORY_MIN_SPINE_FRACTION,
+    INHIBITORY_MAX_SPINE_FRACTION,
+    MIN_SYNAPSES,
+    SYNAPSE_TYPES,
+    TARGET_CLASSES,
+    THALAMOCORTICAL_MIN_PROBABILITY,
+    names,
+)
 
 # Axon class codes.
 CC, TC, INH, OTHER = 1, 2, 3, 4
@@ -16,23 +25,6 @@ CC, TC, INH, OTHER = 1, 2, 3, 4
 AD, AIS, IGNORE, OD, SD, SOMATA, WHOLECELL, SOMA, PD = 1, 2, 3, 4, 5, 6, 7, 8, 9
 # Synapse type codes.
 PRIMARY, SECONDARY, SHAFT, SOMA_SYN = 1, 2, 3, 4
-
-#: Row groups and column groups of connectome.csv, in file order.
-CSV_ROW_ORDER = ("Corticocortical", "Thalamocortical", "Other", "Inhibitory")
-CSV_COLUMN_ORDER = (
-    "Soma",
-    "ProximalDendrite",
-    "SmoothDendrite",
-    "ApicalDendrite",
-    "AxonInitialSegment",
-    "OtherDendrite",
-)
-
-#: The paper's classification thresholds.
-MIN_SYNAPSES = 10
-EXCITATORY_MIN_SPINE_FRACTION = 0.5
-INHIBITORY_MAX_SPINE_FRACTION = 0.2
-THALAMOCORTICAL_MIN_PROBABILITY = 0.6
 
 
 def code_table(entries: tuple[tuple[int, str, str], ...]) -> CodeTable:
@@ -46,8 +38,3 @@ def code_table(entries: tuple[tuple[int, str, str], ...]) -> CodeTable:
         }
     )
     return CodeTable(frame=frame)
-
-
-def names(entries: tuple[tuple[int, str, str], ...]) -> dict[int, str]:
-    """Code → canonical name."""
-    return {c: name for c, _, name in entries}

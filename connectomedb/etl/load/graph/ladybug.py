@@ -37,7 +37,7 @@ from connectomedb.schema.graph import (
     PropType,
     quote_identifier,
 )
-from connectomedb.stores.dataset_name import check_dataset_name
+from connectomedb.stores.datasets import check_dataset_name
 from connectomedb.stores.graph import LadybugGraphStore
 from connectomedb.stores.ladybug_layout import (
     DB_FILE,

@@ -42,6 +42,7 @@ from connectomedb.etl.load.graph.statements import (
 )
 from connectomedb.etl.transform_graph import GraphFrames
 from connectomedb.schema.graph import NODE_LABELS, quote_identifier
+from connectomedb.stores.datasets import check_dataset_name
 from connectomedb.stores.graph import neo4j_stored_dataset
 from connectomedb.stores.ladybug_layout import new_version
 
@@ -242,8 +243,7 @@ def begin_with_runner(
     on_finish: Any = None,
 ) -> Neo4jGraphLoad | None:
     """:func:`begin_graph_load` for Neo4j over any statement runner."""
-    if not name:
-        raise LoadError("graph: the dataset name is empty. Give the dataset a name.")
+    check_dataset_name(name)
     stored = neo4j_stored_dataset(
         lambda text, params: runner.run(Statement(text, params)), name
     )

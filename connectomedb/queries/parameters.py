@@ -1,18 +1,37 @@
-"""What a dataset can be asked about: its class and synapse-type names, and its source files.
+"""A query's parameters as each engine takes them.
 
-A class parameter (``axon_class``, ``target_class``, ``synapse_type``) is matched
-case-insensitively against the names the dataset holds and replaced by their canonical
-spelling; an unknown name is refused with the list of valid ones, instead of silently matching
-nothing. A query that needs a source file (``requires: connectome.csv``) is refused on a dataset
-loaded without it.
+``limit`` None stands for "no limit" (:data:`NO_LIMIT`, Cypher's LIMIT takes no null), a list
+parameter is deduplicated with its order kept, and a class parameter (``axon_class``,
+``target_class``, ``synapse_type``) is matched case-insensitively against the names the dataset
+holds and replaced by their canonical spelling; an unknown name is refused with the list of
+valid ones, instead of silently matching nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from connectomedb.errors import QueryError
-from connectomedb.queries.connection import sql_fetch
+from connectomedb.queries.registry import Query
+from connectomedb.stores.graph import GraphStore
+from connectomedb.stores.sql import Connection, SqlConnection, fetch
+
+#: Stands for "no limit" where an engine needs a number (Cypher's LIMIT takes no null).
+NO_LIMIT = 2**62
+
+
+def engine_params(query: Query, bound: dict[str, Any]) -> dict[str, Any]:
+    """The validated parameters of ``query`` as the engines take them (see the module)."""
+    params = dict(bound)
+    for p in query.params:
+        if p.name == "limit" and params[p.name] is None:
+            params[p.name] = NO_LIMIT
+        elif p.type.endswith("[]") and params[p.name] is None:
+            params[p.name] = []
+        elif p.type.endswith("[]"):
+            params[p.name] = list(dict.fromkeys(params[p.name]))  # deduplicated, order kept
+    return params
+
 
 #: Parameter -> (what it names, the SQL listing the names, the Cypher listing them). Fixed
 #: statements: the dataset is the only value and it is a parameter.
@@ -40,20 +59,20 @@ CLASS_PARAMS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def class_names(conn: Any, engine: str, param: str, dataset: str, key: str) -> list[str]:
+def class_names(conn: Connection, engine: str, param: str, dataset: str, key: str) -> list[str]:
     """The names ``param`` may take on the dataset (``dataset`` is its name, ``key`` the value
     the graph store gave for it), sorted."""
     _, sql, cypher = CLASS_PARAMS[param]
     if engine == "sql":
-        _, rows = sql_fetch(conn, sql, {"dataset": dataset})
+        _, rows = fetch(cast(SqlConnection, conn), sql, {"dataset": dataset})
         names = [r[0] for r in rows]
     else:
-        frame = conn.run(cypher, {"dataset": key})
+        frame = cast(GraphStore, conn).run(cypher, {"dataset": key})
         names = frame["name"].tolist() if len(frame) else []
     return sorted({str(n) for n in names if n is not None})
 
 
-def canonical_classes(conn: Any, engine: str, query: str, values: dict[str, Any],
+def canonical_classes(conn: Connection, engine: str, query: str, values: dict[str, Any],
                       dataset: str, key: str) -> dict[str, Any]:
     """``values`` with every class parameter spelled as the dataset spells it."""
     out = dict(values)
@@ -72,27 +91,3 @@ def canonical_classes(conn: Any, engine: str, query: str, values: dict[str, Any]
             )
         out[param] = match
     return out
-
-
-#: A source file -> the table its rows are loaded into (a dataset built in memory has no file
-#: names, so rows in that table also count as having the file).
-FILE_TABLES = {"connectome.csv": "class_connectome"}
-
-
-def check_required_files(conn: Any, query: str, requires: tuple[str, ...], dataset: str) -> None:
-    """Refuse a query that compares with a source file the dataset was loaded without."""
-    for file in requires:
-        _, rows = sql_fetch(
-            conn,
-            "SELECT (files -> %(file)s) IS NOT NULL "
-            "OR coalesce((row_counts ->> %(table)s)::bigint, 0) > 0 "
-            "FROM dataset WHERE name = %(dataset)s",
-            {"file": file, "table": FILE_TABLES.get(file, ""), "dataset": dataset},
-        )
-        if rows and not rows[0][0]:
-            raise QueryError(
-                f"query {query!r}: dataset {dataset!r} was loaded without {file}, so there is no "
-                f"{file} to compare with. Put {file} in the dataset's folder and load it again "
-                f"(`connectomedb load <folder> --dataset {dataset} --replace`), or run "
-                "class_matrix for the counts alone."
-            )
