@@ -55,7 +55,7 @@ CLI = str(Path(sys.executable).with_name("connectomedb"))
 
 def valid_dataset(folder: Path, seed: int = 0, scale: str = "tiny") -> Path:
     """A valid synthetic dataset written to ``folder`` (returned)."""
-    from connectomedb.etl.synth import generate, write
+    from connectomedb.synth import generate, write
 
     write(generate(scale, seed), folder)
     return folder

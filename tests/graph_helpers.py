@@ -179,7 +179,7 @@ def with_fake_files(src: SourceDataset, tag: str) -> SourceDataset:
 def synth_source(scale: str, tmp_dir: Path | None = None, seed: int = 0) -> SourceDataset:
     """The generator's dataset: written to ``tmp_dir`` and read back with the extractor when a
     folder is given (real files and checksums), else in memory with made-up checksums."""
-    from connectomedb.etl.synth import generate, write
+    from connectomedb.synth import generate, write
 
     result = generate(scale, seed=seed)
     if tmp_dir is None:

@@ -26,7 +26,7 @@ import pytest
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 from connectomedb.queries.views import refresh_views
 from connectomedb.stores.graph import LadybugGraphStore
 from connectomedb.stores.postgres import upgrade

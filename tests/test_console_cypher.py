@@ -25,7 +25,7 @@ from connectomedb.console.cypher import CypherConsole
 from connectomedb.errors import QueryError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import LOCK, _Lock, begin_ladybug_load, dataset_dir
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 
 COUNT_AXONS = "MATCH (a:Axon {dataset: $dataset}) RETURN count(*) AS n"
 

@@ -15,7 +15,7 @@ from connectomedb.cli import main
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.graph import begin_graph_load
-from connectomedb.etl.synth import generate, write
+from connectomedb.synth import generate, write
 
 # The header field forms of the import tool: ID with an ID space, LABEL, START_ID/END_ID with
 # an ID space, TYPE, and name:type with a documented type (optionally an array).

@@ -13,7 +13,7 @@ from graph_helpers import handmade_source
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.etl.synth import generate, write
+from connectomedb.synth import generate, write
 from connectomedb.stores.graph import open_graph_store
 
 MEMBERSHIP = (

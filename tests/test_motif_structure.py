@@ -8,7 +8,7 @@ import pytest
 from graph_helpers import handmade_source
 
 from connectomedb.etl.motifs import MIN_STORED_SHARED, motif_frames
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 
 
 def _connections(source) -> pd.DataFrame:

@@ -138,7 +138,7 @@ def _neuron_of(source) -> dict[int, int]:
 def test_tiny_planted_motifs_found_by_their_spelling(motif_loaded, engine):
     from contextlib import ExitStack
 
-    from connectomedb.etl.synth.tiny import PLANTED
+    from connectomedb.synth.tiny import PLANTED
 
     with ExitStack() as stack:
         conn = _conn(motif_loaded, engine, stack)

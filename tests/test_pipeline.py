@@ -17,7 +17,7 @@ from connectomedb.errors import InputError, LoadError
 from connectomedb.etl import pipeline
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.etl.synth import generate, write
+from connectomedb.synth import generate, write
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import head_revision, upgrade
 

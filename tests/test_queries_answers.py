@@ -27,7 +27,7 @@ from connectomedb.cli import main
 from connectomedb.errors import QueryError
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 from connectomedb.queries.registry import INT_MAX
 from connectomedb.queries.views import refresh_views
 from connectomedb.stores.graph import LadybugGraphStore

@@ -16,7 +16,7 @@ from graph_helpers import handmade_source
 from connectomedb import queries
 from connectomedb.errors import ConfigError
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 from connectomedb.queries.views import (
     BI_VIEWS,
     MATERIALIZED,

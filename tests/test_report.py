@@ -26,7 +26,7 @@ from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.etl.synth import generate, write
+from connectomedb.synth import generate, write
 from connectomedb.report import build_figures, build_report, fetch_report_data
 from connectomedb.report.browser import check_page
 from connectomedb.report.fetch import PAPER_MIN_SYNAPSES, REPORT_QUERIES

@@ -11,7 +11,7 @@ import pytest
 import report_oracle as oracle
 from plotly.basedatatypes import BaseTraceType
 
-from connectomedb.etl.synth import generate
+from connectomedb.synth import generate
 from connectomedb.report import DatasetHeader, ReportData, build_figures, render_html
 from connectomedb.report.style import (
     AXON_CLASS_COLOURS,

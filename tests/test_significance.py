@@ -23,7 +23,7 @@ from connectomedb.analyses.significance import (
     named_significance,
     named_significance_of,
 )
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 from connectomedb.motifs.frames import count_frames
 
 motif_loaded = motif_helpers.motif_loaded

@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 import pytest
 
-from connectomedb.etl.synth import VARIANTS, generate, write
+from connectomedb.synth import VARIANTS, generate, write
 
 AXON_ATTRS = {"corticocortical": 1, "thalamocortical": 2, "inhibitory": 3, "other": 4}
 TARGET_ATTRS = {

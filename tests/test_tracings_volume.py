@@ -23,7 +23,7 @@ from volume_fixtures import Assembled
 from connectomedb.cli import main
 from connectomedb.config import load_settings
 from connectomedb.errors import InputError
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 from connectomedb.tracings.synth import write_connectem
 from connectomedb.tracings.volume_segments import link_after_register, segments_at
 from connectomedb.volumes import scan
