@@ -27,12 +27,12 @@ from connectomedb.etl.extract.hdf5 import (
     check_regular_file,
     file_info,
     open_h5,
-    sha256_of,
 )
 from connectomedb.etl.extract.segments import read_segments
 from connectomedb.etl.extract.stamp import FileStamp, check_unchanged
 from connectomedb.etl.extract.synapses import read_synapses
 from connectomedb.etl.frames import FileInfo, SourceDataset
+from connectomedb.files import sha256_of
 
 __all__ = ["ExtractReport", "file_checksums", "read_dataset", "REQUIRED_FILES", "OPTIONAL_FILES"]
 

@@ -6,7 +6,6 @@ when the data is not in the published layout.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import pandas as pd
 from connectomedb.errors import InputError
 from connectomedb.etl import codes
 from connectomedb.etl.frames import CodeTable, FileInfo
+from connectomedb.files import sha256_of
 
 REEXPORT = "Check that the file is the published one, complete and unmodified."
 
@@ -83,15 +83,6 @@ def open_h5(path: Path) -> h5py.File:
     except OSError as exc:
         raise InputError(path, None, "an HDF5 file", f"a file HDF5 cannot open ({exc})",
                          hint=REEXPORT) from exc
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes, as hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_info(path: Path, h5: h5py.File | None) -> FileInfo:
