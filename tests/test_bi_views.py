@@ -22,9 +22,9 @@ from test_embedded_server import _free_port, assert_reader_cannot_write
 
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.queries.views import BI_VIEWS, grant_reader
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 PASSWORD = "Bi-Reader-pw1"
 

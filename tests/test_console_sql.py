@@ -18,8 +18,8 @@ from connectomedb.console.sql import SqlConsole
 from connectomedb.console.text import is_complete, split_statements, write_keyword
 from connectomedb.errors import QueryError
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from graph_helpers import handmade_source
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.synth import generate, write
 from connectomedb.stores.graph import open_graph_store
+from connectomedb.synth import generate, write
 
 MEMBERSHIP = (
     "axon_segment", "target_segment", "spine_head_segment",

@@ -16,8 +16,8 @@ from connectomedb.config import Settings
 from connectomedb.etl.load.graph import begin_graph_load
 from connectomedb.etl.load.graph.neo4j import Neo4jRunner, delete_version
 from connectomedb.etl.load.graph.statements import Statement
-from connectomedb.synth.generate import generate
 from connectomedb.stores.graph import neo4j_driver, open_graph_store
+from connectomedb.synth.generate import generate
 
 pytestmark = [
     pytest.mark.neo4j,

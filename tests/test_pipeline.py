@@ -17,9 +17,9 @@ from connectomedb.errors import InputError, LoadError
 from connectomedb.etl import pipeline
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.synth import generate, write
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import head_revision, upgrade
+from connectomedb.synth import generate, write
 
 
 @pytest.fixture(scope="module")

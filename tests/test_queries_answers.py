@@ -27,11 +27,11 @@ from connectomedb.cli import main
 from connectomedb.errors import QueryError
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.queries.registry import INT_MAX
 from connectomedb.queries.views import refresh_views
 from connectomedb.stores.graph import LadybugGraphStore
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 #: Values for parameters that have no default, so every query can run with its defaults.
 REQUIRED = {"axon_ids": [1, 2, 6], "target_ids": [14, 15]}

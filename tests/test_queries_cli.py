@@ -15,8 +15,8 @@ from cli_runner import cli_runner
 from connectomedb.cli import main
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ from connectomedb import queries
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.queries.views import refresh_views
 from connectomedb.stores.graph import LadybugGraphStore
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 DATASETS = ("tiny", "demo", "handmade")
 

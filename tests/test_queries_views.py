@@ -16,7 +16,6 @@ from graph_helpers import handmade_source
 from connectomedb import queries
 from connectomedb.errors import ConfigError
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.queries.views import (
     BI_VIEWS,
     MATERIALIZED,
@@ -25,6 +24,7 @@ from connectomedb.queries.views import (
     refresh_views,
 )
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 
 def _frame(conn: psycopg.Connection, sql: str, params: tuple = ()) -> pd.DataFrame:

@@ -26,12 +26,12 @@ from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.synth import generate, write
 from connectomedb.report import build_figures, build_report, fetch_report_data
 from connectomedb.report.browser import check_page
 from connectomedb.report.fetch import PAPER_MIN_SYNAPSES, REPORT_QUERIES
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import sqlalchemy_url
+from connectomedb.synth import generate, write
 
 SCALE = "demo"
 DATASET = "demo"

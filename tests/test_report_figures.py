@@ -11,7 +11,6 @@ import pytest
 import report_oracle as oracle
 from plotly.basedatatypes import BaseTraceType
 
-from connectomedb.synth import generate
 from connectomedb.report import DatasetHeader, ReportData, build_figures, render_html
 from connectomedb.report.style import (
     AXON_CLASS_COLOURS,
@@ -19,6 +18,7 @@ from connectomedb.report.style import (
     TARGET_CLASS_COLOURS,
     TARGET_CLASS_ORDER,
 )
+from connectomedb.synth import generate
 
 FRAMES = (
     "class_matrix",

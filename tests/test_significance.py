@@ -23,8 +23,8 @@ from connectomedb.analyses.significance import (
     named_significance,
     named_significance_of,
 )
-from connectomedb.synth.generate import generate
 from connectomedb.motifs.frames import count_frames
+from connectomedb.synth.generate import generate
 
 motif_loaded = motif_helpers.motif_loaded
 

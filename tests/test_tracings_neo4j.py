@@ -18,9 +18,9 @@ from connectomedb.etl.load.graph import begin_graph_load
 from connectomedb.etl.load.graph.neo4j import Neo4jRunner, delete_version
 from connectomedb.etl.load.graph.statements import Statement
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.stores.graph import neo4j_driver, open_graph_store
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 from connectomedb.tracings.graph import graph_writer, sync_graph
 from connectomedb.tracings.store import add_tracings, find_nml_files, set_node_segments
 from connectomedb.tracings.synth import write_connectem

@@ -24,8 +24,8 @@ from connectomedb.config import Settings, load_settings
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 from connectomedb.tracings.graph import graph_writer, sync_graph
 from connectomedb.tracings.store import add_tracings, find_nml_files, set_node_segments
 from connectomedb.tracings.synth import write_connectem, write_typeem
