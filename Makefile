@@ -20,10 +20,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
-	$(BIN)/ruff check connectomedb tests bench migrations
+	$(BIN)/ruff check connectomedb tests bench
 
 lint: install
-	$(BIN)/ruff check connectomedb tests bench migrations
+	$(BIN)/ruff check connectomedb tests bench
 	$(BIN)/mypy connectomedb
 
 bench: install
