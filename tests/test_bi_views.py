@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import oracle
 import pandas as pd
 import psycopg
 import pytest
-from badinput import cli_env, run_cli, valid_dataset
 from psycopg import sql
-from test_embedded_server import _free_port, assert_reader_cannot_write
+from support import oracle
+from support.cli import cli_env, run_cli
+from support.datasets import valid_dataset
+from support.servers import assert_reader_cannot_write, free_port
 
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.postgres import load_dataset
@@ -50,11 +51,11 @@ def _classes(table: object, names: list[str]) -> dict[str, int]:
 
 
 @pytest.fixture
-def loaded(pg_url: str) -> Iterator[tuple[str, object]]:
-    upgrade(pg_url)
+def loaded(fresh_db_url: str) -> Iterator[tuple[str, object]]:
+    upgrade(fresh_db_url)
     source = generate("tiny", 0).dataset
-    load_dataset(pg_url, source, "tiny")
-    yield pg_url, source
+    load_dataset(fresh_db_url, source, "tiny")
+    yield fresh_db_url, source
 
 
 def test_class_matrix_has_every_cell(loaded: tuple[str, object]) -> None:
@@ -152,7 +153,7 @@ def test_a_bi_client_over_tcp_with_the_printed_url(tmp_path: Path) -> None:
     data = valid_dataset(tmp_path / "tiny", seed=0)
     root = Path(tempfile.mkdtemp(prefix="cdb-bi-"))
     home = str(root / "home")
-    port = _free_port()
+    port = free_port()
     try:
         loaded = run_cli("load", str(data), "--dataset", "tiny", "--no-graph", "-q",
                          "--home", home)

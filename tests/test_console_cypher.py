@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_runner import cli_runner
-from cypher_lint import ROOT, markdown_cypher
-from graph_helpers import neuron_input_classes
+from support.cli import cli_runner
+from support.cypher_lint import ROOT, markdown_cypher
+from support.graph_oracle import neuron_input_classes
 
 from connectomedb.cli import main
 from connectomedb.config import Settings

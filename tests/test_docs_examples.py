@@ -130,11 +130,11 @@ class Demo:
 
 
 @pytest.fixture(scope="session")
-def demo(embedded_pg_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     name = "docs_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
+    with psycopg.connect(embedded_server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(embedded_pg_base)
+    parts = urlsplit(embedded_server_url)
     url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
     base = tmp_path_factory.mktemp("docs-examples")
     home = base / "home"
@@ -152,7 +152,7 @@ def demo(embedded_pg_base: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         assert done.returncode == 0, done.stderr
     yield Demo(env, home, url)
     shutil.rmtree(base, ignore_errors=True)
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
+    with psycopg.connect(embedded_server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from graph_helpers import expected_counts, handmade_source
+from support.datasets import handmade_source
+from support.graph_oracle import expected_counts
 
 from connectomedb.cli import main
 from connectomedb.config import Settings

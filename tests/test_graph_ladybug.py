@@ -12,13 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from graph_helpers import (
+from support.datasets import handmade_source, synth_source
+from support.graph_oracle import (
     axon_contacts,
     expected_counts,
-    handmade_source,
     neuron_input_classes,
     synapse_segments,
-    synth_source,
 )
 
 from connectomedb.config import Settings

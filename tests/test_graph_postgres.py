@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from graph_helpers import handmade_source
+from support.datasets import handmade_source
 
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
@@ -118,9 +118,9 @@ def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("kind", ["tiny", "handmade"])
 def test_graph_counts_equal_postgres_counts(
-    pg_url: str, tmp_path: Path, tiny_dir: Path, kind: str
+    fresh_db_url: str, tmp_path: Path, tiny_dir: Path, kind: str
 ) -> None:
-    settings = Settings(home=tmp_path / "home", postgres_url=pg_url)
+    settings = Settings(home=tmp_path / "home", postgres_url=fresh_db_url)
     if kind == "tiny":
         source = read_dataset(tiny_dir)
         run_load(settings, tiny_dir, dataset="ds", source=source)
@@ -129,4 +129,4 @@ def test_graph_counts_equal_postgres_counts(
         run_load(settings, source.folder, dataset="ds", source=source)
     with open_graph_store(settings) as store:
         graph = store.counts("ds")
-    assert graph == sql_counts(pg_url, "ds")
+    assert graph == sql_counts(fresh_db_url, "ds")

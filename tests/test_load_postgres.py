@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from pg_source import _dataset_id, _query, _table, assert_dataset_equals, make_source, snapshot
+from support.datasets import make_source
+from support.warehouse import assert_dataset_equals, dataset_id, read_frame, read_table, snapshot
 
 from connectomedb.errors import InputError, LoadError
 from connectomedb.etl.frames import SourceDataset
@@ -20,9 +21,9 @@ VOXEL = np.array([11.24, 11.24, 28.0])
 
 
 @pytest.fixture
-def db(pg_url: str) -> str:
-    upgrade(pg_url)
-    return pg_url
+def db(fresh_db_url: str) -> str:
+    upgrade(fresh_db_url)
+    return fresh_db_url
 
 
 def test_load_writes_every_table_as_in_the_source(db: str) -> None:
@@ -30,7 +31,7 @@ def test_load_writes_every_table_as_in_the_source(db: str) -> None:
     report = load_dataset(db, src, "l4")
     assert report.status == "loaded"
     assert_dataset_equals(db, "l4", src)
-    stored = _query(db, "select source, files, row_counts, loader_version from dataset")
+    stored = read_frame(db, "select source, files, row_counts, loader_version from dataset")
     assert stored.loc[0, "files"]["synapses.hdf5"]["sha256"] == src.files["synapses.hdf5"].sha256
     assert stored.loc[0, "row_counts"]["synapse"] == src.synapses.n == report.row_counts["synapse"]
     assert stored.loc[0, "loader_version"].startswith("connectomedb ")
@@ -56,16 +57,16 @@ def test_other_files_under_a_loaded_name_need_replace(db: str) -> None:
 def test_replace_swaps_the_dataset_under_a_new_id(db: str) -> None:
     load_dataset(db, make_source(0), "l4")
     load_dataset(db, make_source(7), "other")
-    other_before = {t: _table(db, t.name, "other") for t in DATA_TABLES}
-    first_id = _dataset_id(db, "l4")
+    other_before = {t: read_table(db, t.name, "other") for t in DATA_TABLES}
+    first_id = dataset_id(db, "l4")
     new = make_source(1, n_synapses=200, n_axons=30, variant="new")
     report = load_dataset(db, new, "l4", replace=True)
-    assert report.status == "replaced" and report.dataset_id == _dataset_id(db, "l4") != first_id
-    names = _query(db, "select name from dataset order by name")["name"].tolist()
+    assert report.status == "replaced" and report.dataset_id == dataset_id(db, "l4") != first_id
+    names = read_frame(db, "select name from dataset order by name")["name"].tolist()
     assert names == ["l4", "other"]
     assert_dataset_equals(db, "l4", new)
     for table, frame in other_before.items():
-        pd.testing.assert_frame_equal(_table(db, table.name, "other"), frame)
+        pd.testing.assert_frame_equal(read_table(db, table.name, "other"), frame)
     parts = snapshot(db)["partitions"]
     assert len(parts) == 2 * len(DATA_TABLES)  # the old partitions are gone
 
@@ -76,7 +77,7 @@ def test_two_datasets_side_by_side(db: str) -> None:
     load_dataset(db, b, "b")
     assert_dataset_equals(db, "a", a)
     assert_dataset_equals(db, "b", b)
-    counts = _query(
+    counts = read_frame(
         db,
         "select d.name, count(*) from synapse s join dataset d using (dataset_id)"
         " group by d.name order by 1",
@@ -163,7 +164,7 @@ def test_an_id_too_large_for_the_column_is_an_input_error_before_writing(db: str
         "synapses.hdf5: table synapse, column target_id: element 10: expected a value that fits"
         " PostgreSQL int4, found 1099511627776."
     )
-    assert _query(db, "select count(*) from dataset").iloc[0, 0] == 0
+    assert read_frame(db, "select count(*) from dataset").iloc[0, 0] == 0
 
 
 @pytest.mark.parametrize("phase,table", [("index", "synapse"), ("detach", "target")])
@@ -205,10 +206,10 @@ def test_readers_see_the_old_data_until_commit(db: str) -> None:
     load = PostgresLoad(db, new, "b")
     report = load.prepare()
     assert report.row_counts["synapse"] == 77
-    seen = _query(db, "select name from dataset order by 1")["name"].tolist()
+    seen = read_frame(db, "select name from dataset order by 1")["name"].tolist()
     assert seen == ["a"]
     load.commit()
-    assert _query(db, "select name from dataset order by 1")["name"].tolist() == ["a", "b"]
+    assert read_frame(db, "select name from dataset order by 1")["name"].tolist() == ["a", "b"]
     assert_dataset_equals(db, "b", new)
 
 
@@ -237,7 +238,7 @@ def test_concurrent_loads_are_serialised(db: str) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    ids = _query(db, "select name, dataset_id from dataset order by name")
+    ids = read_frame(db, "select name, dataset_id from dataset order by name")
     assert ids["name"].tolist() == ["d0", "d1", "d2"]
     for i in range(3):
         assert_dataset_equals(db, f"d{i}", make_source(i))
@@ -267,7 +268,7 @@ def test_materialized_views_change_with_the_data(db: str) -> None:
         return int(((src.synapses.axon_id > 0) & (src.synapses.target_id > 0)).sum())
 
     def in_view(name: str) -> int:
-        found = _query(
+        found = read_frame(
             db, "select coalesce(sum(synapses), 0) from bi_class_matrix where dataset = %s", (name,)
         ).iloc[0, 0]
         return int(found)
@@ -287,7 +288,7 @@ def _parent_statistics(db: str) -> dict[str, tuple[float, int]]:
     parent as a whole)."""
     from connectomedb.queries.views import ANALYZED
 
-    found = _query(
+    found = read_frame(
         db,
         "select c.relname, c.reltuples,"
         " (select count(*) from pg_stats s where s.schemaname = 'public'"
@@ -311,7 +312,7 @@ def test_the_load_analyzes_the_parent_tables(db: str) -> None:
     assert stats["synapse"] == (float(old.synapses.n), synapse_columns)
     assert stats["axon"][0] == float(old.axons.n) and stats["axon"][1] > 0
     assert stats["target"][0] == float(old.targets.n) and stats["target"][1] > 0
-    view = _query(db, "select reltuples from pg_class where relname = 'connectome_synapse'")
+    view = read_frame(db, "select reltuples from pg_class where relname = 'connectome_synapse'")
     assert float(view.iloc[0, 0]) == connectome_synapses(old)
 
     load = PostgresLoad(db, new, "l4", replace=True)
@@ -321,9 +322,9 @@ def test_the_load_analyzes_the_parent_tables(db: str) -> None:
     stats = _parent_statistics(db)
     assert stats["synapse"][0] == float(new.synapses.n) != float(old.synapses.n)
     assert stats["axon"][0] == float(new.axons.n) != float(old.axons.n)
-    view = _query(db, "select reltuples from pg_class where relname = 'connectome_synapse'")
+    view = read_frame(db, "select reltuples from pg_class where relname = 'connectome_synapse'")
     assert float(view.iloc[0, 0]) == connectome_synapses(new) != connectome_synapses(old)
-    rows = _query(db, "select count(*) from connectome_synapse").iloc[0, 0]
+    rows = read_frame(db, "select count(*) from connectome_synapse").iloc[0, 0]
     assert int(rows) == connectome_synapses(new)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import h5py
 import pytest
 from click.testing import CliRunner
-from pg_source import _query, assert_dataset_equals, snapshot
+from support.warehouse import assert_dataset_equals, read_frame, snapshot
 
 from connectomedb.cli import main
 from connectomedb.config import Settings
@@ -37,8 +37,8 @@ def tiny_other(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(pg_url: str, tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", postgres_url=pg_url)
+def settings(fresh_db_url: str, tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", postgres_url=fresh_db_url)
 
 
 def _graph_counts(settings: Settings, name: str) -> dict[str, int]:
@@ -58,7 +58,7 @@ def test_load_fills_postgres_and_the_graph_from_the_files(settings: Settings, ti
     assert counts["Axon"] == source.axons.n
     assert counts["Target"] == source.targets.n
     # PostgreSQL and the graph agree on the connectome synapses
-    connectome = _query(
+    connectome = read_frame(
         settings.postgres_url,  # type: ignore[arg-type]
         "select count(*) from synapse where axon_id is not null and target_id is not null",
     ).iloc[0, 0]
@@ -154,7 +154,7 @@ def test_a_failing_graph_load_rolls_postgres_back(
 def test_no_graph_loads_postgres_only(settings: Settings, tiny: Path) -> None:
     report = run_load(settings, tiny, dataset="pg-only", graph=False)
     assert report.stage("graph").status == "skipped"
-    names = _query(settings.postgres_url, "select name from dataset")["name"].tolist()  # type: ignore[arg-type]
+    names = read_frame(settings.postgres_url, "select name from dataset")["name"].tolist()  # type: ignore[arg-type]
     assert names == ["pg-only"]
     with open_graph_store(settings) as store:
         assert "pg-only" not in store.datasets()["name"].tolist()
@@ -177,9 +177,9 @@ def test_a_bad_file_leaves_the_loaded_dataset_intact(
     assert snapshot(settings.postgres_url) == before  # type: ignore[arg-type]
 
 
-def test_cli_load_info_and_errors(pg_url: str, tmp_path: Path, tiny: Path) -> None:
+def test_cli_load_info_and_errors(fresh_db_url: str, tmp_path: Path, tiny: Path) -> None:
     runner = CliRunner()
-    common = ["--postgres-url", pg_url, "--home", str(tmp_path / "home")]
+    common = ["--postgres-url", fresh_db_url, "--home", str(tmp_path / "home")]
     result = runner.invoke(main, ["load", str(tiny), "--dataset", "cli", "--quiet", *common])
     assert result.exit_code == 0, result.output
     source = read_dataset(tiny)
@@ -206,10 +206,10 @@ def test_cli_help_texts_have_examples() -> None:
         assert result.exit_code == 0 and "Example:" in result.output, args
 
 
-def test_password_is_masked_in_info(pg_url: str, tmp_path: Path) -> None:
-    upgrade(pg_url)
-    with_password = re.sub(r"://postgres:?@", "://postgres:s3cret@", pg_url)
-    assert with_password != pg_url
+def test_password_is_masked_in_info(fresh_db_url: str, tmp_path: Path) -> None:
+    upgrade(fresh_db_url)
+    with_password = re.sub(r"://postgres:?@", "://postgres:s3cret@", fresh_db_url)
+    assert with_password != fresh_db_url
     result = CliRunner().invoke(
         main, ["info", "--postgres-url", with_password, "--home", str(tmp_path / "h")]
     )

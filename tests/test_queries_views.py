@@ -7,11 +7,11 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
-import oracle
 import pandas as pd
 import psycopg
 import pytest
-from graph_helpers import handmade_source
+from support import oracle
+from support.datasets import handmade_source
 
 from connectomedb import queries
 from connectomedb.errors import ConfigError
@@ -39,12 +39,12 @@ def _as_login(url: str, user: str, password: str) -> str:
 
 
 @pytest.fixture
-def tiny_url(pg_url: str) -> str:
-    upgrade(pg_url)
-    load_dataset(pg_url, generate("tiny", 0).dataset, "tiny")
-    with psycopg.connect(pg_url) as conn:
+def tiny_url(fresh_db_url: str) -> str:
+    upgrade(fresh_db_url)
+    load_dataset(fresh_db_url, generate("tiny", 0).dataset, "tiny")
+    with psycopg.connect(fresh_db_url) as conn:
         assert refresh_views(conn) == list(MATERIALIZED)
-    return pg_url
+    return fresh_db_url
 
 
 def test_views_have_the_documented_columns(tiny_url: str) -> None:
@@ -170,9 +170,9 @@ def test_grant_reader_refuses_bad_names_and_unknown_logins(tiny_url: str) -> Non
         assert admin.execute("SELECT count(*) FROM synapse").fetchone()[0] > 0
 
 
-def test_reader_role_exists_after_upgrade(pg_url: str) -> None:
-    upgrade(pg_url)
-    with psycopg.connect(pg_url) as conn:
+def test_reader_role_exists_after_upgrade(fresh_db_url: str) -> None:
+    upgrade(fresh_db_url)
+    with psycopg.connect(fresh_db_url) as conn:
         row = conn.execute(
             "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'connectomedb_reader'"
         ).fetchone()

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from badinput import graph_files, pg_fingerprint, run_cli, valid_dataset
-from conftest import _fresh_database
-from pg_source import assert_dataset_equals
+from support.cli import run_cli
+from support.datasets import valid_dataset
+from support.fingerprints import graph_files, pg_fingerprint
+from support.servers import fresh_database
+from support.warehouse import assert_dataset_equals
 
 from bench.fuzz import mutate, read_and_transform, run_case
 from connectomedb.errors import InputError
@@ -51,10 +53,10 @@ def test_mutated_files_are_refused_or_read_never_crash(valid: Path, tmp_path: Pa
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[dict]:
+def world(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) -> Iterator[dict]:
     older = valid_dataset(tmp_path_factory.mktemp("older") / "tiny", seed=1)
     home = tmp_path_factory.mktemp("home")
-    for url in _fresh_database(embedded_pg_base):
+    for url in fresh_database(embedded_server_url):
         done = run_cli("load", str(older), "--dataset", "l4", "--quiet",
                        "--home", str(home), "--postgres-url", url)
         assert done.returncode == 0, done.stderr

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-import report_oracle as oracle
 from plotly.basedatatypes import BaseTraceType
+from support import report_oracle as oracle
 
 from connectomedb.report import DatasetHeader, ReportData, build_figures, render_html
 from connectomedb.report.style import (

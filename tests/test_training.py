@@ -27,9 +27,9 @@ def cubes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 @pytest.fixture
-def db(pg_url: str) -> str:
-    upgrade(pg_url)
-    return pg_url
+def db(fresh_db_url: str) -> str:
+    upgrade(fresh_db_url)
+    return fresh_db_url
 
 
 def _cli(db: str, *args: str) -> str:

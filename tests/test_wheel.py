@@ -65,7 +65,7 @@ def test_the_wheel_holds_every_migration_and_no_symlink(wheel_file: Path) -> Non
 
 
 def test_db_upgrade_from_the_installed_wheel(
-    wheel_file: Path, tmp_path: Path, pg_url_embedded: str
+    wheel_file: Path, tmp_path: Path, fresh_embedded_db_url: str
 ) -> None:
     target = tmp_path / "site"
     subprocess.run(
@@ -75,12 +75,13 @@ def test_db_upgrade_from_the_installed_wheel(
         capture_output=True,
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
+    database = fresh_embedded_db_url
     code = (
         "import sys, connectomedb; print(connectomedb.__file__, file=sys.stderr); "
         "from connectomedb.cli import main; main()"
     )
     run = subprocess.run(
-        [sys.executable, "-c", code, "db", "upgrade", "--postgres-url", pg_url_embedded, "-q"],
+        [sys.executable, "-c", code, "db", "upgrade", "-q", "--postgres-url", database],
         env=env,
         cwd=tmp_path,  # not the checkout, whose connectomedb/ would come first
         capture_output=True,
@@ -88,6 +89,6 @@ def test_db_upgrade_from_the_installed_wheel(
     )
     assert run.returncode == 0, run.stderr
     assert str(target) in run.stderr.splitlines()[0]
-    with psycopg.connect(pg_url_embedded) as conn:
+    with psycopg.connect(fresh_embedded_db_url) as conn:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     assert row is not None and row[0] == head_revision()

@@ -189,17 +189,17 @@ def check_in_chromium(
     """Open ``viewer`` in headless Chromium; wait until its layers have loaded; screenshot it."""
     from websockets.sync.client import connect
 
-    from connectomedb.report import browser
+    from connectomedb.volumes import chromium
 
     url = viewer.get_viewer_url()
     expected = len(viewer.state.layers)
     with tempfile.TemporaryDirectory(
         prefix="connectomedb-viewer-", ignore_cleanup_errors=True
     ) as tmp:
-        process, ws_url = browser._start(browser.find_chromium(), Path(tmp), WEBGL_FLAGS)
+        process, ws_url = chromium.start(chromium.find_chromium(), Path(tmp), WEBGL_FLAGS)
         try:
             with connect(ws_url, max_size=None, open_timeout=30) as ws:
-                tools = browser._Devtools(ws)
+                tools = chromium.Devtools(ws)
                 target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
                 session = tools.send(
                     "Target.attachToTarget", {"targetId": target, "flatten": True}
@@ -223,15 +223,15 @@ def check_in_chromium(
                 state = json.loads(result["result"]["value"])
                 shot = _screenshot(viewer, size, timeout)
                 errors = [
-                    e for e in browser._console_errors(tools.events) if "/favicon.ico" not in e
+                    e for e in chromium.console_errors(tools.events) if "/favicon.ico" not in e
                 ]
                 outside = [
-                    u for u in browser._external_requests(tools.events)
+                    u for u in chromium.external_requests(tools.events)
                     if not u.startswith(("http://127.0.0.1:", "ws://127.0.0.1:"))
                 ]  # fmt: skip
                 return ViewerCheck(state["layers"], bool(state["ready"]), errors, outside, shot)
         finally:
-            browser._stop(process)
+            chromium.stop(process)
 
 
 def _screenshot(viewer: Any, size: tuple[int, int], timeout: float) -> bytes | None:

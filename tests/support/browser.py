@@ -6,39 +6,26 @@ has drawn every figure, counts what each figure drew and takes a full-page scree
 
 Command line (regenerates the README's screenshot)::
 
-    python -m connectomedb.report.browser report.html docs/report.png
+    PYTHONPATH=tests python -m support.browser report.html docs/report.png
 """
 
 from __future__ import annotations
 
 import base64
-import itertools
 import json
-import os
-import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-#: Flags that keep Chromium off the network and away from any profile state.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-default-apps",
-    "--mute-audio",
-    "--hide-scrollbars",
+from connectomedb.volumes.chromium import (
+    BrowserError,
+    Devtools,
+    console_errors,
+    external_requests,
+    find_chromium,
+    start,
+    stop,
 )
 
 # Runs in the page: resolves when every Plotly figure has drawn (or after the time limit) with,
@@ -80,10 +67,6 @@ new Promise((resolve) => {
 """
 
 
-class BrowserError(RuntimeError):
-    """Chromium is missing, did not start, or the page could not be inspected."""
-
-
 @dataclass
 class FigureDrawn:
     """What one Plotly figure drew: ``traces`` in its data, ``drawn`` visible marks in its SVG."""
@@ -114,140 +97,6 @@ class PageCheck:
             f.traces > 0 and f.drawn > 0 and f.width > 0 and f.height > 0 for f in self.figures
         )
 
-
-def find_chromium() -> str:
-    """The Chromium executable (``CONNECTOMEDB_CHROMIUM``, else ``chromium`` on the PATH)."""
-    candidates = [os.environ.get("CONNECTOMEDB_CHROMIUM"), "chromium", "chromium-browser"]
-    for name in candidates:
-        if name and (path := shutil.which(name)):
-            return path
-    raise BrowserError(
-        "Chromium was not found (looked for $CONNECTOMEDB_CHROMIUM, 'chromium' and "
-        "'chromium-browser' on the PATH). Install it, e.g. 'apt-get install -y chromium', "
-        "or set CONNECTOMEDB_CHROMIUM to its path."
-    )
-
-
-class _Devtools:
-    """A minimal DevTools protocol session over one WebSocket (flat sessions)."""
-
-    def __init__(self, ws: Any) -> None:
-        self._ws = ws
-        self._ids = itertools.count(1)
-        self.events: list[dict[str, Any]] = []
-
-    def send(
-        self,
-        method: str,
-        params: dict[str, Any] | None = None,
-        session: str | None = None,
-        timeout: float = 60.0,
-    ) -> dict[str, Any]:
-        message_id = next(self._ids)
-        message: dict[str, Any] = {"id": message_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self._ws.send(json.dumps(message))
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = json.loads(self._ws.recv(timeout=max(deadline - time.monotonic(), 0.01)))
-            if reply.get("id") == message_id:
-                if "error" in reply:
-                    raise BrowserError(f"DevTools {method} failed: {reply['error']}")
-                return reply.get("result", {})
-            self.events.append(reply)
-
-    def wait_for(self, method: str, timeout: float = 60.0) -> dict[str, Any]:
-        for index, event in enumerate(self.events):
-            if event.get("method") == method:
-                return self.events.pop(index)
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise BrowserError(f"timed out after {timeout:.0f} s waiting for {method}")
-            event = json.loads(self._ws.recv(timeout=remaining))
-            if event.get("method") == method:
-                return event
-            self.events.append(event)
-
-
-def _console_errors(events: list[dict[str, Any]]) -> list[str]:
-    errors = []
-    for event in events:
-        method, params = event.get("method"), event.get("params", {})
-        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            text = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
-            errors.append(f"console.{params['type']}: {text}")
-        elif method == "Runtime.exceptionThrown":
-            details = params.get("exceptionDetails", {})
-            description = details.get("exception", {}).get("description") or details.get("text")
-            errors.append(f"uncaught exception: {description}")
-        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-            entry = params["entry"]
-            errors.append(f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}")
-    return errors
-
-
-def _external_requests(events: list[dict[str, Any]]) -> list[str]:
-    urls = []
-    for event in events:
-        if event.get("method") == "Network.requestWillBeSent":
-            url = event.get("params", {}).get("request", {}).get("url", "")
-            if not url.startswith(("file:", "data:", "blob:", "about:")):
-                urls.append(url)
-    return urls
-
-
-def _start(
-    chromium: str, profile: Path, extra_flags: tuple[str, ...] = ()
-) -> tuple[subprocess.Popen[bytes], str]:
-    process = subprocess.Popen(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            *extra_flags,
-            f"--user-data-dir={profile}",
-            "--remote-debugging-port=0",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        # Its own process group, so stopping it also stops its helper processes.
-        start_new_session=True,
-    )
-    # Chromium writes the port it picked to DevToolsActivePort once it listens.
-    port_file = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise BrowserError(f"Chromium exited with code {process.returncode}: {stderr[-2000:]}")
-        if port_file.exists():
-            lines = port_file.read_text().split()
-            if len(lines) >= 2:
-                return process, f"ws://127.0.0.1:{lines[0]}{lines[1]}"
-        time.sleep(0.05)
-    process.kill()
-    raise BrowserError("Chromium did not open its DevTools port within 60 s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop Chromium and its helper processes (its process group), then reap it."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=10)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    if process.stderr:
-        process.stderr.close()
-
-
 def check_page(
     html_file: Path,
     *,
@@ -264,21 +113,21 @@ def check_page(
     with tempfile.TemporaryDirectory(
         prefix="connectomedb-chromium-", ignore_cleanup_errors=True
     ) as tmp:
-        process, ws_url = _start(chromium, Path(tmp))
+        process, ws_url = start(chromium, Path(tmp))
         try:
             from websockets.sync.client import connect
 
             with connect(ws_url, max_size=None, open_timeout=30) as ws:
-                tools = _Devtools(ws)
+                tools = Devtools(ws)
                 return _inspect(
                     tools, Path(html_file).resolve(), width, screenshot, timeout, draw_timeout
                 )
         finally:
-            _stop(process)
+            stop(process)
 
 
 def _inspect(
-    tools: _Devtools,
+    tools: Devtools,
     html_file: Path,
     width: int,
     screenshot: bool,
@@ -339,13 +188,13 @@ def _inspect(
             timeout=timeout,
         )
         check.screenshot = base64.b64decode(shot["data"])
-    check.console_errors = _console_errors(tools.events)
-    check.external_requests = _external_requests(tools.events)
+    check.console_errors = console_errors(tools.events)
+    check.external_requests = external_requests(tools.events)
     return check
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m connectomedb.report.browser REPORT.html [SCREENSHOT.png]``."""
+    """``PYTHONPATH=tests python -m support.browser REPORT.html [SCREENSHOT.png]``."""
     args = sys.argv[1:] if argv is None else argv
     if not 1 <= len(args) <= 2:
         print(__doc__, file=sys.stderr)
