@@ -10,7 +10,6 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
@@ -20,6 +19,7 @@ from support import oracle
 from support.cli import cli_env, run_cli
 from support.datasets import valid_dataset
 from support.servers import assert_reader_cannot_write, free_port
+from support.stores import as_login, query_frame
 
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.postgres import load_dataset
@@ -28,17 +28,6 @@ from connectomedb.stores.postgres import upgrade
 from connectomedb.synth.generate import generate
 
 PASSWORD = "Bi-Reader-pw1"
-
-
-def _frame(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.DataFrame:
-    cur = conn.execute(query, params)
-    return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
-
-
-def _as_login(url: str, user: str, password: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.split("@")[-1]
-    return urlunsplit((parts.scheme, f"{user}:{password}@{host}", parts.path, parts.query, ""))
 
 
 def _classes(table: object, names: list[str]) -> dict[str, int]:
@@ -65,7 +54,7 @@ def test_class_matrix_has_every_cell(loaded: tuple[str, object]) -> None:
     target_order = _classes(source.targets.classes, list(f.targets.target_class))  # type: ignore[attr-defined]
     expected = oracle.answer("class_matrix", source).set_index(["axon_class", "target_class"])
     with psycopg.connect(url) as conn:
-        m = _frame(conn, "SELECT * FROM bi.class_matrix WHERE dataset_name = %s"
+        m = query_frame(conn, "SELECT * FROM bi.class_matrix WHERE dataset_name = %s"
                          " ORDER BY axon_class_order, target_class_order", ("tiny",))
         loaded_at = conn.execute("SELECT loaded_at FROM public.dataset WHERE name = 'tiny'"
                                  ).fetchone()[0]
@@ -129,7 +118,7 @@ def test_reader_sees_only_bi_and_writes_nothing(loaded: tuple[str, object]) -> N
     login = "bi_view_" + uuid.uuid4().hex[:8]
     with psycopg.connect(url) as admin:
         grant_reader(admin, login, PASSWORD)
-    reader = _as_login(url, login, PASSWORD)
+    reader = as_login(url, login, PASSWORD)
     try:
         with psycopg.connect(reader) as conn:
             tables = conn.execute(

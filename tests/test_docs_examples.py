@@ -31,10 +31,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from support.servers import with_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -134,8 +134,7 @@ def demo(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     name = "docs_" + uuid.uuid4().hex[:12]
     with psycopg.connect(embedded_server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(embedded_server_url)
-    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    url = with_database(embedded_server_url, name)
     base = tmp_path_factory.mktemp("docs-examples")
     home = base / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONNECTOMEDB_", "NEO4J_"))}

@@ -1,6 +1,6 @@
 """DotMotif motifs on PostgreSQL and LadybugDB == DotMotif's own in-memory executor.
 
-The oracle graph is built from the source frames (tests/motif_helpers.py), not from either
+The oracle graph is built from the source frames (tests/support/motifs.py), not from either
 store; the instance keys are computed with a symmetry group found by brute force over
 DotMotif's own parse.
 """

@@ -4,7 +4,6 @@ the read-only role: it can SELECT, it cannot write."""
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
@@ -12,6 +11,7 @@ import psycopg
 import pytest
 from support import oracle
 from support.datasets import handmade_source
+from support.stores import as_login, query_frame
 
 from connectomedb import queries
 from connectomedb.errors import ConfigError
@@ -25,17 +25,6 @@ from connectomedb.queries.views import (
 )
 from connectomedb.stores.postgres import upgrade
 from connectomedb.synth.generate import generate
-
-
-def _frame(conn: psycopg.Connection, sql: str, params: tuple = ()) -> pd.DataFrame:
-    cur = conn.execute(sql, params)
-    return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
-
-
-def _as_login(url: str, user: str, password: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.split("@")[-1]
-    return urlunsplit((parts.scheme, f"{user}:{password}@{host}", parts.path, parts.query, ""))
 
 
 @pytest.fixture
@@ -58,19 +47,19 @@ def test_views_equal_the_oracle(tiny_url: str) -> None:
     source = generate("tiny", 0).dataset
     f = oracle.frames(source)
     with psycopg.connect(tiny_url) as conn:
-        matrix = _frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
+        matrix = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
                               "fraction FROM bi_class_matrix WHERE dataset = %s "
                               "ORDER BY axon_class, target_class", ("tiny",))
         expected = oracle.answer("class_matrix", source)
         pd.testing.assert_frame_equal(matrix, expected, check_dtype=False)
-        connections = _frame(conn, "SELECT axon_class, target_class, connections "
+        connections = query_frame(conn, "SELECT axon_class, target_class, connections "
                                    "FROM bi_class_matrix ORDER BY 1, 2")
         want = f.pairs.groupby(["axon_class", "target_class"]).size()
         assert connections.set_index(["axon_class", "target_class"]).connections.to_dict() == (
             want.to_dict()
         )
 
-        axons = _frame(conn, "SELECT axon_id, axon_class, synapses, targets, path_length_um "
+        axons = query_frame(conn, "SELECT axon_id, axon_class, synapses, targets, path_length_um "
                              "FROM bi_axon_summary ORDER BY axon_id")
         assert axons.axon_id.tolist() == f.axons.axon_id.tolist()  # every axon, also silent ones
         assert axons.axon_class.tolist() == f.axons.axon_class.tolist()
@@ -80,18 +69,18 @@ def test_views_equal_the_oracle(tiny_url: str) -> None:
         assert axons.targets.tolist() == [int(partners.get(a, 0)) for a in axons.axon_id]
         np.testing.assert_allclose(axons.path_length_um, f.axons.path_length_um, rtol=1e-9)
 
-        targets = _frame(conn, "SELECT target_id, neuron_id, synapses, axons "
+        targets = query_frame(conn, "SELECT target_id, neuron_id, synapses, axons "
                                "FROM bi_target_summary ORDER BY target_id")
         assert targets.target_id.tolist() == f.targets.target_id.tolist()
         incoming = f.pairs.groupby("target_id").size()
         assert targets.axons.tolist() == [int(incoming.get(t, 0)) for t in targets.target_id]
 
-        inputs = _frame(conn, "SELECT neuron_id, axon_class, targets, synapses, fraction "
+        inputs = query_frame(conn, "SELECT neuron_id, axon_class, targets, synapses, fraction "
                               "FROM bi_neuron_inputs ORDER BY neuron_id, axon_class")
         pd.testing.assert_frame_equal(inputs, oracle.answer("neuron_inputs", source),
                                       check_dtype=False)
 
-        fact = _frame(conn, "SELECT synapse_id, synapse_type, axon_class, target_class, "
+        fact = query_frame(conn, "SELECT synapse_id, synapse_type, axon_class, target_class, "
                             "in_connectome FROM bi_synapse ORDER BY synapse_id")
         assert len(fact) == source.synapses.n
         in_conn = fact[fact.in_connectome]
@@ -109,7 +98,7 @@ def test_views_follow_a_second_load(tiny_url: str) -> None:
         expected = int(oracle.answer("class_matrix", other).synapses.sum())
         assert int(loaded.fetchone()[0]) == expected
         assert refresh_views(conn) == list(MATERIALIZED)  # and refreshing again is harmless
-        matrix = _frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
+        matrix = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
                               "fraction FROM bi_class_matrix WHERE dataset = %s "
                               "ORDER BY axon_class, target_class", ("other",))
         pd.testing.assert_frame_equal(matrix, oracle.answer("class_matrix", other),
@@ -117,7 +106,7 @@ def test_views_follow_a_second_load(tiny_url: str) -> None:
         # The query on the base tables and the view agree for each dataset.
         for name in ("tiny", "other"):
             q = queries.run("class_matrix", conn, dataset=name)
-            v = _frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
+            v = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
                              "fraction FROM bi_class_matrix WHERE dataset = %s "
                              "ORDER BY axon_class, target_class", (name,))
             pd.testing.assert_frame_equal(q, v, check_dtype=False)
@@ -128,7 +117,7 @@ def test_reader_can_select_and_cannot_write(tiny_url: str) -> None:
     with psycopg.connect(tiny_url) as admin:
         assert grant_reader(admin, login, "s3cret-pw") is True
         assert grant_reader(admin, login, "s3cret-pw2") is False  # exists: updated
-    reader_url = _as_login(tiny_url, login, "s3cret-pw2")
+    reader_url = as_login(tiny_url, login, "s3cret-pw2")
     with psycopg.connect(reader_url, autocommit=True) as reader:
         assert reader.execute("SHOW default_transaction_read_only").fetchone() == ("on",)
         reader.execute("SET default_transaction_read_only = off")  # privileges still refuse
