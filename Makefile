@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= out/demo-data
 PYTEST_ARGS ?=
-SOURCES := connectomedb tests bench migrations
+SOURCES := connectomedb tests bench
 
 .PHONY: demo test lint bench install
 

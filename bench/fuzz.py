@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="first case's seed")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per case")
     args = parser.parse_args(argv)
-    from connectomedb.etl.synth import generate, write
+    from connectomedb.synth import generate, write
 
     with tempfile.TemporaryDirectory(prefix="cdb-fuzz-") as tmp:
         valid = Path(tmp) / "valid"

@@ -49,7 +49,7 @@ def _source(data: str | None, scale: str):
 
         print(f"reading {data}")
         return read_dataset(data), f"files in {data}"
-    from connectomedb.etl.synth import generate
+    from connectomedb.synth import generate
 
     print(f"generating scale {scale!r} in memory" + (f" ({data} is not complete)" if data else ""))
     return generate(scale, seed=0).dataset, f"synth {scale} in memory"

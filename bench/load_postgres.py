@@ -100,7 +100,7 @@ def main() -> None:
 
             source = read_dataset(args.data)
         else:
-            from connectomedb.etl.synth import generate
+            from connectomedb.synth import generate
 
             source = generate(args.scale, 0).dataset
         extract_s = time.perf_counter() - t0

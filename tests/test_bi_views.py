@@ -10,34 +10,24 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import oracle
 import pandas as pd
 import psycopg
 import pytest
-from badinput import cli_env, run_cli, valid_dataset
 from psycopg import sql
-from test_embedded_server import _free_port, assert_reader_cannot_write
+from support import oracle
+from support.cli import cli_env, run_cli
+from support.datasets import valid_dataset
+from support.servers import assert_reader_cannot_write, free_port
+from support.stores import as_login, query_frame
 
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
 from connectomedb.stores.views import BI_VIEWS, grant_reader
+from connectomedb.synth.generate import generate
 
 PASSWORD = "Bi-Reader-pw1"
-
-
-def _frame(conn: psycopg.Connection, query: str, params: tuple = ()) -> pd.DataFrame:
-    cur = conn.execute(query, params)
-    return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
-
-
-def _as_login(url: str, user: str, password: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.split("@")[-1]
-    return urlunsplit((parts.scheme, f"{user}:{password}@{host}", parts.path, parts.query, ""))
 
 
 def _classes(table: object, names: list[str]) -> dict[str, int]:
@@ -50,11 +40,11 @@ def _classes(table: object, names: list[str]) -> dict[str, int]:
 
 
 @pytest.fixture
-def loaded(pg_url: str) -> Iterator[tuple[str, object]]:
-    upgrade(pg_url)
+def loaded(fresh_db_url: str) -> Iterator[tuple[str, object]]:
+    upgrade(fresh_db_url)
     source = generate("tiny", 0).dataset
-    load_dataset(pg_url, source, "tiny")
-    yield pg_url, source
+    load_dataset(fresh_db_url, source, "tiny")
+    yield fresh_db_url, source
 
 
 def test_class_matrix_has_every_cell(loaded: tuple[str, object]) -> None:
@@ -64,7 +54,7 @@ def test_class_matrix_has_every_cell(loaded: tuple[str, object]) -> None:
     target_order = _classes(source.targets.classes, list(f.targets.target_class))  # type: ignore[attr-defined]
     expected = oracle.answer("class_matrix", source).set_index(["axon_class", "target_class"])
     with psycopg.connect(url) as conn:
-        m = _frame(conn, "SELECT * FROM bi.class_matrix WHERE dataset_name = %s"
+        m = query_frame(conn, "SELECT * FROM bi.class_matrix WHERE dataset_name = %s"
                          " ORDER BY axon_class_order, target_class_order", ("tiny",))
         loaded_at = conn.execute("SELECT loaded_at FROM public.dataset WHERE name = 'tiny'"
                                  ).fetchone()[0]
@@ -128,7 +118,7 @@ def test_reader_sees_only_bi_and_writes_nothing(loaded: tuple[str, object]) -> N
     login = "bi_view_" + uuid.uuid4().hex[:8]
     with psycopg.connect(url) as admin:
         grant_reader(admin, login, PASSWORD)
-    reader = _as_login(url, login, PASSWORD)
+    reader = as_login(url, login, PASSWORD)
     try:
         with psycopg.connect(reader) as conn:
             tables = conn.execute(
@@ -152,7 +142,7 @@ def test_a_bi_client_over_tcp_with_the_printed_url(tmp_path: Path) -> None:
     data = valid_dataset(tmp_path / "tiny", seed=0)
     root = Path(tempfile.mkdtemp(prefix="cdb-bi-"))
     home = str(root / "home")
-    port = _free_port()
+    port = free_port()
     try:
         loaded = run_cli("load", str(data), "--dataset", "tiny", "--no-graph", "-q",
                          "--home", home)

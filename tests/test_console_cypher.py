@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_runner import cli_runner
-from cypher_lint import ROOT, markdown_cypher
-from graph_helpers import neuron_input_classes
+from support.cli import cli_runner
+from support.cypher_lint import ROOT, markdown_cypher
+from support.graph_oracle import neuron_input_classes
 
 from connectomedb.cli import main
 from connectomedb.config import Settings
@@ -25,8 +25,8 @@ from connectomedb.console.cypher import CypherConsole
 from connectomedb.errors import QueryError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
-from connectomedb.etl.synth.generate import generate
 from connectomedb.stores.ladybug_layout import DatasetLock
+from connectomedb.synth.generate import generate
 
 COUNT_AXONS = "MATCH (a:Axon {dataset: $dataset}) RETURN count(*) AS n"
 

@@ -3,59 +3,37 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from graph_helpers import axon_contacts, handmade_source
+from support.datasets import handmade_source
+from support.graph_oracle import axon_contacts
+from support.neo4j import NEEDS_NEO4J, fresh_graph_name
 
 from connectomedb.config import Settings
 from connectomedb.console.cypher import CypherConsole
 from connectomedb.errors import QueryError
 from connectomedb.etl.load.graph import begin_graph_load
-from connectomedb.etl.load.graph.neo4j import Neo4jRunner, delete_version
-from connectomedb.etl.load.graph.statements import Statement
-from connectomedb.stores.graph import neo4j_driver
 
-pytestmark = [
-    pytest.mark.neo4j,
-    pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set"),
-]
+pytestmark = NEEDS_NEO4J
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(
-        graph_url=os.environ["NEO4J_URI"],
-        neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
-        neo4j_password=os.environ.get("NEO4J_PASSWORD"),
-    )
+def neo4j_dataset_name(neo4j_settings: Settings) -> Iterator[str]:
+    """The hand-made dataset loaded; every version of it is deleted afterwards."""
+    for value in fresh_graph_name(neo4j_settings, "console-"):
+        job = begin_graph_load(neo4j_settings, handmade_source(), value, replace=False)
+        assert job is not None
+        job.prepare()
+        job.commit()
+        yield value
 
 
-@pytest.fixture
-def name(settings: Settings) -> Iterator[str]:
-    """A loaded dataset; every version of it is deleted afterwards."""
-    value = f"console-{uuid.uuid4().hex[:10]}"
-    job = begin_graph_load(settings, handmade_source(), value, replace=False)
-    assert job is not None
-    job.prepare()
-    job.commit()
-    yield value
-    driver = neo4j_driver(settings)
-    try:
-        runner = Neo4jRunner(driver, settings.neo4j_database)
-        for record in runner.run(Statement(
-            "MATCH (d:Dataset {name: $name}) RETURN d.dataset AS key", {"name": value}
-        )):
-            delete_version(runner, record["key"], 1000)
-    finally:
-        driver.close()
-
-
-def test_reads_writes_and_schema_on_neo4j(settings: Settings, name: str) -> None:
-    with CypherConsole(settings, dataset=name) as console:
-        assert console.key.startswith(f"{name}@")
+def test_reads_writes_and_schema_on_neo4j(
+    neo4j_settings: Settings, neo4j_dataset_name: str
+) -> None:
+    with CypherConsole(neo4j_settings, dataset=neo4j_dataset_name) as console:
+        assert console.key.startswith(f"{neo4j_dataset_name}@")
         (frame,) = console.run(
             "MATCH (a:Axon {dataset: $dataset, id: 1})-[c:CONNECTS_TO]->(t:Target) "
             "RETURN t.id AS target, c.synapses AS synapses ORDER BY target", {}
@@ -73,12 +51,12 @@ def test_reads_writes_and_schema_on_neo4j(settings: Settings, name: str) -> None
         assert {"Axon", "CONNECTS_TO"} <= set(schema.name)
         with pytest.raises(QueryError, match="Neo4j rejected the statement"):
             list(console.run("MATCH (a:Axon) RETRN a", {}))
-    with CypherConsole(settings, dataset=name) as console:
+    with CypherConsole(neo4j_settings, dataset=neo4j_dataset_name) as console:
         (frame,) = console.run(
             "MATCH (a:Axon {dataset: $dataset}) WHERE a.class = 'x' RETURN count(*) AS n", {}
         )
         assert frame.n.tolist() == [0]
-    with CypherConsole(settings, dataset=name, write=True) as console:
+    with CypherConsole(neo4j_settings, dataset=neo4j_dataset_name, write=True) as console:
         (frame,) = console.run(
             "MATCH (a:Axon {dataset: $dataset, id: 1}) SET a.class = 'y' RETURN a.class AS c",
             {},

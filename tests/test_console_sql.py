@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import psycopg
 import pytest
-from cli_runner import cli_runner
+from support.cli import cli_runner
 
 from connectomedb.cli import main
 from connectomedb.config import Settings
@@ -18,15 +18,15 @@ from connectomedb.console.sql import SqlConsole
 from connectomedb.console.text import is_complete, split_statements, write_keyword
 from connectomedb.errors import QueryError
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 
 @pytest.fixture
-def url(pg_url_embedded: str) -> str:
-    upgrade(pg_url_embedded)
-    load_dataset(pg_url_embedded, generate("tiny", 0).dataset, "tiny")
-    return pg_url_embedded
+def url(fresh_embedded_db_url: str) -> str:
+    upgrade(fresh_embedded_db_url)
+    load_dataset(fresh_embedded_db_url, generate("tiny", 0).dataset, "tiny")
+    return fresh_embedded_db_url
 
 
 def sql(url: str, *args: str) -> tuple[int, str, str]:

@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from cypher_lint import ROOT, LintStatement, lint, markdown_cypher, missing_tool
-from graph_helpers import handmade_source
+from support.cypher_lint import ROOT, LintStatement, lint, markdown_cypher, missing_tool
+from support.datasets import handmade_source
 
 from connectomedb.console.cypher import NEO4J_SCHEMA_STATEMENTS
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load

@@ -31,10 +31,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from support.servers import with_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -130,12 +130,11 @@ class Demo:
 
 
 @pytest.fixture(scope="session")
-def demo(embedded_pg_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     name = "docs_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
+    with psycopg.connect(embedded_server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(embedded_pg_base)
-    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    url = with_database(embedded_server_url, name)
     base = tmp_path_factory.mktemp("docs-examples")
     home = base / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONNECTOMEDB_", "NEO4J_"))}
@@ -152,7 +151,7 @@ def demo(embedded_pg_base: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         assert done.returncode == 0, done.stderr
     yield Demo(env, home, url)
     shutil.rmtree(base, ignore_errors=True)
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
+    with psycopg.connect(embedded_server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from badinput import CLI, cli_env, run_cli, valid_dataset
-from psycopg import errors, sql
+from psycopg import sql
+from support.cli import CLI, cli_env, run_cli
+from support.datasets import valid_dataset
+from support.servers import assert_reader_cannot_write, free_port
 
 from connectomedb.config import Settings
 from connectomedb.stores.embedded import HBA, Network, read_network, running
@@ -29,12 +31,6 @@ from connectomedb.stores.views import grant_reader
 
 READER_PW = "R3ad-only-pw"
 OWNER_PW = "0wner-pw"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _scratch() -> Path:
@@ -66,7 +62,7 @@ def served() -> Iterator[tuple[Settings, int, Path]]:
     a reader login (password READER_PW) and a plain login ``owner_x`` (password OWNER_PW)."""
     root = _scratch()
     settings = Settings(home=root / "home")
-    port = _free_port()
+    port = free_port()
     shared = root / "shared-socket"
     try:
         url = resolve(settings).url  # started, with the current schema
@@ -135,41 +131,6 @@ def test_other_os_users_need_passwords_on_the_shared_socket(
     assert private.returncode != 0 and "Permission denied" in private.stderr
 
 
-READER_WRITES = [
-    "CREATE TABLE evil (i int)",
-    "CREATE TABLE public.evil (i int)",
-    "CREATE TABLE bi.evil (i int)",
-    "CREATE SCHEMA evil",
-    "CREATE DATABASE evil",
-    "CREATE ROLE evil",
-    "SET ROLE postgres",
-    "SET SESSION AUTHORIZATION postgres",
-    "COPY (SELECT 1) TO PROGRAM 'touch /tmp/cdb-evil'",
-    "COPY (SELECT 1) TO '/tmp/cdb-evil'",
-    "ALTER ROLE CURRENT_USER SUPERUSER",
-    "ALTER ROLE CURRENT_USER CREATEROLE",
-    "GRANT postgres TO CURRENT_USER",
-    "SELECT lo_import('/etc/passwd')",
-]
-
-
-def assert_reader_cannot_write(reader_url: str) -> None:
-    """Every statement of READER_WRITES is refused, also after the session asks for
-    read-write transactions, and nothing was created."""
-    for prelude in ("", "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
-                    "SET default_transaction_read_only = off", "SET ROLE connectomedb_reader"):
-        for statement in READER_WRITES:
-            with psycopg.connect(reader_url, autocommit=True) as conn:
-                if prelude:
-                    conn.execute(prelude)
-                with pytest.raises(psycopg.Error) as refused:
-                    conn.execute(statement)
-                assert isinstance(refused.value, (errors.InsufficientPrivilege,
-                                                  errors.ReadOnlySqlTransaction)), (
-                    prelude, statement, refused.value)
-    assert not Path("/tmp/cdb-evil").exists()
-
-
 def test_reader_writes_are_refused_on_the_embedded_server(
     served: tuple[Settings, int, Path],
 ) -> None:
@@ -194,7 +155,7 @@ def test_serve_settings_survive_a_stop(served: tuple[Settings, int, Path]) -> No
 def test_serve_command_prints_the_urls_and_refuses_a_busy_port(tmp_path: Path) -> None:
     root = _scratch()
     home = str(root / "home")
-    port = _free_port()
+    port = free_port()
     try:
         granted = run_cli("db", "grant-reader", "superset", "--home", home,
                           env=cli_env(CONNECTOMEDB_READER_PASSWORD=READER_PW))
@@ -340,7 +301,7 @@ def test_server_killed_during_a_query(tmp_path: Path, how: str) -> None:
 
 def test_grant_reader_asks_for_the_password(served: tuple[Settings, int, Path]) -> None:
     """--prompt reads the password (hidden, twice) instead of the command line."""
-    from cli_runner import cli_runner
+    from support.cli import cli_runner
 
     from connectomedb.cli import main
 

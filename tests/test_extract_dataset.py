@@ -6,13 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_extract_fixture import (
-    AXON_ATTRS,
-    SYNAPSE_ATTRS,
-    TARGET_ATTRS,
-    make_truth,
-    write_folder,
-)
+from support.extract_files import AXON_ATTRS, SYNAPSE_ATTRS, TARGET_ATTRS, make_truth, write_folder
 
 from connectomedb.etl.extract import ExtractReport, read_dataset
 from connectomedb.etl.frames import Ragged, SourceDataset

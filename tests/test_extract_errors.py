@@ -8,7 +8,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from test_extract_fixture import make_truth, write_folder
+from support.extract_files import make_truth, write_folder
 
 from connectomedb.errors import InputError
 from connectomedb.etl.extract import read_dataset

@@ -13,7 +13,7 @@ import pytest
 
 from connectomedb.etl.extract import ExtractReport, read_dataset
 from connectomedb.etl.frames import CodeTable, FileInfo, Ragged, SourceDataset
-from connectomedb.etl.synth import VARIANTS, generate, write
+from connectomedb.synth import VARIANTS, generate, write
 
 
 def assert_same(got: object, want: object, where: str) -> None:

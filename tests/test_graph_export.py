@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from graph_helpers import expected_counts, handmade_source
+from support.datasets import handmade_source
+from support.graph_oracle import expected_counts
 
 from connectomedb.cli import main
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.graph import begin_graph_load
-from connectomedb.etl.synth import generate, write
+from connectomedb.synth import generate, write
 
 # The header field forms of the import tool: ID with an ID space, LABEL, START_ID/END_ID with
 # an ID space, TYPE, and name:type with a documented type (optionally an array).
@@ -92,14 +93,14 @@ def check_import_files(outdir: Path, expected_nodes: dict, expected_rels: dict) 
 
 
 @pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write(generate("tiny", seed=0), tmp_path_factory.mktemp("tiny"))
 
 
-def test_export_from_a_source_folder(tmp_path: Path, tiny_dir: Path) -> None:
+def test_export_from_a_source_folder(tmp_path: Path, tiny_folder: Path) -> None:
     out = tmp_path / "import"
     result = CliRunner().invoke(
-        main, ["export", "neo4j-import", str(out), str(tiny_dir), "--name", "tiny", "-q"]
+        main, ["export", "neo4j-import", str(out), str(tiny_folder), "--name", "tiny", "-q"]
     )
     assert result.exit_code == 0, result.output
     command = result.stdout.strip()
@@ -109,7 +110,7 @@ def test_export_from_a_source_folder(tmp_path: Path, tiny_dir: Path) -> None:
         data = header.with_name(header.name.replace(".header.csv", ".csv"))
         if data.stat().st_size:
             assert f"{option}={header.resolve()},{data.resolve()}" in command
-    nodes, rels = expected_counts(read_dataset(tiny_dir))
+    nodes, rels = expected_counts(read_dataset(tiny_folder))
     check_import_files(out, nodes, rels)
     (_, rows) = read_import(out)[0]["Dataset"]
     assert rows[0][0].startswith("tiny@") and rows[0][4] == "true"  # current
@@ -142,7 +143,7 @@ def test_export_from_the_graph_store(tmp_path: Path) -> None:
         assert int(by_id[i][pre_x]) == src.synapses.pre_position[i - 1, 0]
 
 
-def test_export_needs_exactly_one_source(tmp_path: Path, tiny_dir: Path) -> None:
+def test_export_needs_exactly_one_source(tmp_path: Path, tiny_folder: Path) -> None:
     result = CliRunner().invoke(main, ["export", "neo4j-import", str(tmp_path / "x")])
     assert result.exit_code == 2
     assert "give either --dataset NAME (a loaded dataset) or a source folder" in result.output

@@ -12,13 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from graph_helpers import (
+from support.datasets import handmade_source, synth_source
+from support.graph_oracle import (
     axon_contacts,
     expected_counts,
-    handmade_source,
     neuron_input_classes,
     synapse_segments,
-    synth_source,
 )
 
 from connectomedb.config import Settings
@@ -35,13 +34,13 @@ from connectomedb.stores.ladybug_layout import (
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> SourceDataset:
+def tiny_source(tmp_path_factory: pytest.TempPathFactory) -> SourceDataset:
     """The generator's tiny dataset, written to files and read back by the extractor."""
     return synth_source("tiny", tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture(scope="module")
-def demo() -> SourceDataset:
+def demo_source() -> SourceDataset:
     return synth_source("demo")
 
 
@@ -76,8 +75,8 @@ def expected_flat(source: SourceDataset) -> dict[str, int]:
 SOURCES = {
     "handmade": lambda request: handmade_source(),
     "handmade-no-segments": lambda request: handmade_source(seed=5, with_segments=False),
-    "tiny": lambda request: request.getfixturevalue("tiny"),
-    "demo": lambda request: request.getfixturevalue("demo"),
+    "tiny": lambda request: request.getfixturevalue("tiny_source"),
+    "demo": lambda request: request.getfixturevalue("demo_source"),
 }
 
 

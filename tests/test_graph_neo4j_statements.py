@@ -12,7 +12,8 @@ import ladybug
 import neo4j.exceptions
 import pandas as pd
 import pytest
-from graph_helpers import expected_counts, handmade_source
+from support.datasets import handmade_source
+from support.graph_oracle import expected_counts
 
 from connectomedb.errors import DatabaseError
 from connectomedb.etl.frames import SourceDataset

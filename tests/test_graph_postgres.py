@@ -8,18 +8,30 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from graph_helpers import handmade_source
+from support.datasets import handmade_source
 
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.etl.synth import generate, write
 from connectomedb.stores.graph import open_graph_store
+from connectomedb.synth import generate, write
 
 MEMBERSHIP = (
     "axon_segment", "target_segment", "spine_head_segment",
     "synapse_pre_segment", "synapse_post_segment",
 )
+
+#: Axon pairs per shared target (``p``: a, b, target_id, target class name), from the base
+#: tables (the derived tables are not used).
+_AXON_PAIRS = """
+        with c as (select distinct s.axon_id, s.target_id, t.class_code
+                   from synapse s join target t
+                     on t.dataset_id = s.dataset_id and t.target_id = s.target_id
+                   where s.dataset_id = %(ds)s and s.axon_id is not null),
+        p as (select x.axon_id a, y.axon_id b, x.target_id, tc.name
+              from c x join c y on y.target_id = x.target_id and y.axon_id > x.axon_id
+              join target_class tc on tc.dataset_id = %(ds)s and tc.code = x.class_code)
+"""
 
 #: Graph label / relationship type -> SQL counting the same thing (``%(ds)s``: dataset_id).
 SQL = {
@@ -65,25 +77,11 @@ SQL = {
           join target_class tc on tc.dataset_id = t.dataset_id and tc.code = t.class_code
           where s.dataset_id = %(ds)s) c""",
     # The derived structure, counted on the base tables (the derived tables are not used).
-    "SHARES_TARGETS": """
-        with c as (select distinct s.axon_id, s.target_id, t.class_code
-                   from synapse s join target t
-                     on t.dataset_id = s.dataset_id and t.target_id = s.target_id
-                   where s.dataset_id = %(ds)s and s.axon_id is not null),
-        p as (select x.axon_id a, y.axon_id b, x.target_id, tc.name
-              from c x join c y on y.target_id = x.target_id and y.axon_id > x.axon_id
-              join target_class tc on tc.dataset_id = %(ds)s and tc.code = x.class_code)
+    "SHARES_TARGETS": _AXON_PAIRS + """
         select (select count(*) from (select 1 from p group by a, b having count(*) >= 2) q)
              + (select count(*) from (select 1 from p group by name, a, b
                                       having count(*) >= 2) q)""",
-    "BIFAN": """
-        with c as (select distinct s.axon_id, s.target_id, t.class_code
-                   from synapse s join target t
-                     on t.dataset_id = s.dataset_id and t.target_id = s.target_id
-                   where s.dataset_id = %(ds)s and s.axon_id is not null),
-        p as (select x.axon_id a, y.axon_id b, x.target_id, tc.name
-              from c x join c y on y.target_id = x.target_id and y.axon_id > x.axon_id
-              join target_class tc on tc.dataset_id = %(ds)s and tc.code = x.class_code)
+    "BIFAN": _AXON_PAIRS + """
         select coalesce((select sum(n * (n - 1) / 2) from (select count(*) n from p
                                                           group by a, b) q), 0)
              + coalesce((select sum(n * (n - 1) / 2) from (select count(*) n from p
@@ -112,21 +110,21 @@ def sql_counts(url: str, name: str) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write(generate("tiny", seed=0), tmp_path_factory.mktemp("synth") / "tiny")
 
 
 @pytest.mark.parametrize("kind", ["tiny", "handmade"])
 def test_graph_counts_equal_postgres_counts(
-    pg_url: str, tmp_path: Path, tiny_dir: Path, kind: str
+    fresh_db_url: str, tmp_path: Path, tiny_folder: Path, kind: str
 ) -> None:
-    settings = Settings(home=tmp_path / "home", postgres_url=pg_url)
+    settings = Settings(home=tmp_path / "home", postgres_url=fresh_db_url)
     if kind == "tiny":
-        source = read_dataset(tiny_dir)
-        run_load(settings, tiny_dir, dataset="ds", source=source)
+        source = read_dataset(tiny_folder)
+        run_load(settings, tiny_folder, dataset="ds", source=source)
     else:
         source = handmade_source(seed=6, n_synapses=150)
         run_load(settings, source.folder, dataset="ds", source=source)
     with open_graph_store(settings) as store:
         graph = store.counts("ds")
-    assert graph == sql_counts(pg_url, "ds")
+    assert graph == sql_counts(fresh_db_url, "ds")

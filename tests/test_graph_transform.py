@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from graph_helpers import handmade_source
+from support.datasets import handmade_source
 
 from connectomedb.etl.frames import CodeTable
 from connectomedb.etl.transform_graph import graph_frames

@@ -44,8 +44,8 @@ def tables(draw: st.DrawFn) -> tuple[list[CopyColumn], int]:
 
 
 @pytest.fixture
-def conn(pg_url: str):  # type: ignore[no-untyped-def]
-    with psycopg.connect(pg_url, autocommit=True) as connection:
+def conn(fresh_db_url: str):  # type: ignore[no-untyped-def]
+    with psycopg.connect(fresh_db_url, autocommit=True) as connection:
         connection.prepare_threshold = None  # the table changes shape between examples
         yield connection
 

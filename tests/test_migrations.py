@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 from alembic import command
 from alembic.script import ScriptDirectory
-from pg_source import make_source
+from support.datasets import make_source
 
 from connectomedb.etl.load.postgres import load_dataset
 from connectomedb.stores.postgres import (
@@ -42,27 +42,27 @@ def test_migrations_do_not_inspect_the_schema() -> None:
         assert not re.search(r"\binspect\(|get_bind\(|has_table|Inspector", text), path.name
 
 
-def test_upgrade_check_downgrade_upgrade(pg_url: str) -> None:
-    assert current_revision(pg_url) is None
-    before, after = upgrade(pg_url)
+def test_upgrade_check_downgrade_upgrade(fresh_db_url: str) -> None:
+    assert current_revision(fresh_db_url) is None
+    before, after = upgrade(fresh_db_url)
     assert (before, after) == (None, head_revision())
-    command.check(alembic_config(pg_url))  # raises when the models and the database differ
-    command.downgrade(alembic_config(pg_url), "base")
-    with psycopg.connect(pg_url) as conn:
+    command.check(alembic_config(fresh_db_url))  # raises when the models and the database differ
+    command.downgrade(alembic_config(fresh_db_url), "base")
+    with psycopg.connect(fresh_db_url) as conn:
         left = conn.execute(
             "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
             " where n.nspname in ('public', 'connectomedb_partitions') and c.relkind in ('r', 'p')"
             " and c.relname <> 'alembic_version'"
         ).fetchone()
     assert left == (0,)
-    upgrade(pg_url)
-    assert current_revision(pg_url) == head_revision()
+    upgrade(fresh_db_url)
+    assert current_revision(fresh_db_url) == head_revision()
 
 
-def test_check_stays_clean_with_loaded_partitions(pg_url: str) -> None:
-    upgrade(pg_url)
-    load_dataset(pg_url, make_source(0), "a")
-    command.check(alembic_config(pg_url))
+def test_check_stays_clean_with_loaded_partitions(fresh_db_url: str) -> None:
+    upgrade(fresh_db_url)
+    load_dataset(fresh_db_url, make_source(0), "a")
+    command.check(alembic_config(fresh_db_url))
 
 
 def test_migrations_ship_inside_the_package() -> None:

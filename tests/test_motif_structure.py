@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from graph_helpers import handmade_source
+from support.datasets import handmade_source
 
 from connectomedb.etl.motifs import MIN_STORED_SHARED, motif_frames
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 
 
 def _connections(source) -> pd.DataFrame:

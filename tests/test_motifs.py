@@ -1,49 +1,30 @@
 """DotMotif motifs on PostgreSQL and LadybugDB == DotMotif's own in-memory executor.
 
-The oracle graph is built from the source frames (tests/motif_helpers.py), not from either
+The oracle graph is built from the source frames (tests/support/motifs.py), not from either
 store; the instance keys are computed with a symmetry group found by brute force over
 DotMotif's own parse.
 """
 
 from __future__ import annotations
 
-import motif_helpers
 import psycopg
 import pytest
-from motif_helpers import dotmotif_mappings, instances, source_graph, symmetry_group
+from support.motifs import (
+    BIFAN,
+    CASES,
+    CONVERGENCE,
+    DIVERGENCE,
+    NEURON_MULTI,
+    dotmotif_mappings,
+    instances,
+    source_graph,
+    symmetry_group,
+)
 
 from connectomedb import motifs, queries
 from connectomedb.motifs import MotifError
 
-BIFAN = "A -> C\nA -> D\nB -> C\nB -> D"
-CONVERGENCE = "A -> T\nB -> T"
-DIVERGENCE = "A -> S\nA -> T"
-NEURON_MULTI = "A -> S\nA -> T\nS.neuron_id = T.neuron_id"
-
-#: (motif, datasets): every feature at least once. DotMotif's executor (VF2 over the whole
-#: graph) takes minutes per motif on demo, so these run on tiny; demo is covered by the
-#: named-query equivalences and the in-memory executor test.
-CASES = [
-    (BIFAN, ("tiny",)),
-    (BIFAN + '\nA.class = "Inhibitory"\nB.class = "Inhibitory"', ("tiny",)),
-    (CONVERGENCE, ("tiny",)),
-    (DIVERGENCE + '\nS.class = "Soma"\nT.class = "Soma"', ("tiny",)),
-    (NEURON_MULTI, ("tiny",)),
-    ("A -> B [synapses >= 3]", ("tiny",)),
-    ('A -> B [synapses = 2, "asi_area_sum" > 0.4]', ("tiny",)),
-    ("A -> B\nA.synapses >= 12\nB.synapses < 8", ("tiny",)),
-    ('A -> B\nB.class != "Soma"\nB.neuron_id != 1', ("tiny",)),
-    ("A -> C\nB -> C\nA !> D\nB -> D", ("tiny",)),  # forbidden edge, no symmetry
-    ("A -> C\nA -> D\nB -> C\nB !> D\nA.synapses > 11", ("tiny",)),
-    ("A -> C [synapses >= 2]\nB -> C", ("tiny",)),  # a constraint breaks the symmetry
-    ("A -> B as AB\nA -> C as AC\nAB.synapses > AC.synapses\nA.id <= 6", ("tiny",)),
-    ("fan(x, y, z) {\n  x -> z\n  y -> z\n}\nfan(A, B, T)\nT.class = \"Soma\"",
-     ("tiny",)),
-    ('A -> T\nC !> T\nC.kind = "axon"\nT.id = 14', ("tiny",)),  # a node with no edge
-]
-
 ENGINES = ("sql", "cypher")
-motif_loaded = motif_helpers.motif_loaded
 
 
 def _conn(loaded, engine: str, stack):
@@ -138,7 +119,7 @@ def _neuron_of(source) -> dict[int, int]:
 def test_tiny_planted_motifs_found_by_their_spelling(motif_loaded, engine):
     from contextlib import ExitStack
 
-    from connectomedb.etl.synth.tiny import PLANTED
+    from connectomedb.synth.tiny import PLANTED
 
     with ExitStack() as stack:
         conn = _conn(motif_loaded, engine, stack)

@@ -3,48 +3,32 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from motif_helpers import dotmotif_mappings, instances, source_graph, symmetry_group
-from test_motifs import CASES
+from support.motifs import CASES, dotmotif_mappings, instances, source_graph, symmetry_group
+from support.neo4j import NEEDS_NEO4J, fresh_graph_name, neo4j_settings_from_env
 
 from connectomedb import motifs
 from connectomedb.config import Settings
 from connectomedb.etl.load.graph import begin_graph_load
-from connectomedb.etl.load.graph.neo4j import Neo4jRunner, delete_version
-from connectomedb.etl.load.graph.statements import Statement
-from connectomedb.etl.synth.generate import generate
-from connectomedb.stores.graph import neo4j_driver, open_graph_store
+from connectomedb.stores.graph import open_graph_store
+from connectomedb.synth.generate import generate
 
-pytestmark = [
-    pytest.mark.neo4j,
-    pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set"),
-]
+pytestmark = NEEDS_NEO4J
 
 
 @pytest.fixture(scope="module")
 def neo4j_tiny() -> Iterator[tuple[Settings, str, object]]:
-    settings = Settings(graph_url=os.environ["NEO4J_URI"],
-                        neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
-                        neo4j_password=os.environ.get("NEO4J_PASSWORD"))
-    name = f"motif-{uuid.uuid4().hex[:10]}"
+    """The generator's ``tiny`` loaded into Neo4j: (settings, dataset name, source)."""
+    settings = neo4j_settings_from_env()
     source = generate("tiny", 0).dataset
-    job = begin_graph_load(settings, source, name, replace=False)
-    assert job is not None
-    job.prepare()
-    job.commit()
-    yield settings, name, source
-    driver = neo4j_driver(settings)
-    try:
-        runner = Neo4jRunner(driver, settings.neo4j_database)
-        for record in runner.run(Statement(
-                "MATCH (d:Dataset {name: $name}) RETURN d.dataset AS key", {"name": name})):
-            delete_version(runner, record["key"], 1000)
-    finally:
-        driver.close()
+    for name in fresh_graph_name(settings, "motif-"):
+        job = begin_graph_load(settings, source, name, replace=False)
+        assert job is not None
+        job.prepare()
+        job.commit()
+        yield settings, name, source
 
 
 @pytest.mark.parametrize("text", [t for t, _ in CASES])

@@ -3,51 +3,23 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
-from graph_helpers import axon_contacts, expected_counts, handmade_source
+from support.datasets import handmade_source
+from support.graph_oracle import axon_contacts, expected_counts
+from support.neo4j import NEEDS_NEO4J, neo4j_settings_from_env
 
 from connectomedb.config import Settings
 from connectomedb.errors import LoadError
 from connectomedb.etl.load.graph import begin_graph_load
-from connectomedb.etl.load.graph.neo4j import Neo4jRunner, delete_version
-from connectomedb.etl.load.graph.statements import Statement
-from connectomedb.stores.graph import neo4j_driver, open_graph_store
+from connectomedb.stores.graph import open_graph_store
 
-pytestmark = [
-    pytest.mark.neo4j,
-    pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set"),
-]
+pytestmark = NEEDS_NEO4J
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(
-        graph_url=os.environ["NEO4J_URI"],
-        neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
-        neo4j_password=os.environ.get("NEO4J_PASSWORD"),
-        neo4j_batch_size=97,
-    )
-
-
-@pytest.fixture
-def name(settings: Settings) -> Iterator[str]:
-    """A fresh dataset name; every version of it is deleted afterwards."""
-    value = f"test-{uuid.uuid4().hex[:10]}"
-    yield value
-    driver = neo4j_driver(settings)
-    try:
-        runner = Neo4jRunner(driver, settings.neo4j_database)
-        keys = runner.run(
-            Statement("MATCH (d:Dataset {name: $name}) RETURN d.dataset AS key", {"name": value})
-        )
-        for record in keys:
-            delete_version(runner, record["key"], 1000)
-    finally:
-        driver.close()
+def neo4j_settings() -> Settings:
+    """Small batches, so that a load takes several."""
+    return neo4j_settings_from_env(neo4j_batch_size=97)
 
 
 def load(settings: Settings, source, name: str, *, replace: bool = False, progress=None):
@@ -63,15 +35,15 @@ def load(settings: Settings, source, name: str, *, replace: bool = False, progre
     return report
 
 
-def test_full_load_on_neo4j(settings: Settings, name: str) -> None:
+def test_full_load_on_neo4j(neo4j_settings: Settings, neo4j_dataset_name: str) -> None:
     first = handmade_source(seed=1, tag="a")
     second = handmade_source(seed=2, n_synapses=120, tag="b")
-    assert load(settings, first, name) is not None
+    assert load(neo4j_settings, first, neo4j_dataset_name) is not None
     nodes, rels = expected_counts(first)
-    with open_graph_store(settings) as store:
-        assert store.counts(name) == {**nodes, **rels}
-        key = store.dataset_key(name)
-        assert key.startswith(f"{name}@")
+    with open_graph_store(neo4j_settings) as store:
+        assert store.counts(neo4j_dataset_name) == {**nodes, **rels}
+        key = store.dataset_key(neo4j_dataset_name)
+        assert key.startswith(f"{neo4j_dataset_name}@")
         got = store.run(
             "MATCH (a:Axon {dataset: $dataset, id: 1})-[c:CONNECTS_TO]->(t:Target) "
             "RETURN t.id AS target, c.synapses AS synapses ORDER BY target",
@@ -83,9 +55,9 @@ def test_full_load_on_neo4j(settings: Settings, name: str) -> None:
         assert {"axon_key", "synapse_key", "segment_key"} <= set(constraints.name)
 
     # Same files: nothing to do. Other files: only with replace.
-    assert begin_graph_load(settings, first, name, replace=False) is None
+    assert begin_graph_load(neo4j_settings, first, neo4j_dataset_name, replace=False) is None
     with pytest.raises(LoadError, match="already loaded from other files"):
-        begin_graph_load(settings, second, name, replace=False)
+        begin_graph_load(neo4j_settings, second, neo4j_dataset_name, replace=False)
 
     # A failure during prepare leaves the first version current and intact.
     def explode(step: str, done: int, total: int) -> None:
@@ -93,15 +65,15 @@ def test_full_load_on_neo4j(settings: Settings, name: str) -> None:
             raise RuntimeError("injected failure")
 
     with pytest.raises(RuntimeError, match="injected failure"):
-        load(settings, second, name, replace=True, progress=explode)
-    with open_graph_store(settings) as store:
-        assert store.dataset_key(name) == key
-        assert store.counts(name) == {**nodes, **rels}
+        load(neo4j_settings, second, neo4j_dataset_name, replace=True, progress=explode)
+    with open_graph_store(neo4j_settings) as store:
+        assert store.dataset_key(neo4j_dataset_name) == key
+        assert store.counts(neo4j_dataset_name) == {**nodes, **rels}
 
-    load(settings, second, name, replace=True)
+    load(neo4j_settings, second, neo4j_dataset_name, replace=True)
     nodes2, rels2 = expected_counts(second)
-    with open_graph_store(settings) as store:
-        assert store.dataset_key(name) != key
-        assert store.counts(name) == {**nodes2, **rels2}
+    with open_graph_store(neo4j_settings) as store:
+        assert store.dataset_key(neo4j_dataset_name) != key
+        assert store.counts(neo4j_dataset_name) == {**nodes2, **rels2}
         left = store.run("MATCH (n {dataset: $dataset}) RETURN count(n) AS n", {"dataset": key})
         assert int(left.n[0]) == 0  # the old version is deleted

@@ -3,19 +3,16 @@ computations from the source files, on both stores."""
 
 from __future__ import annotations
 
-import motif_helpers
 import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from motif_helpers import connectome_frame
 from scipy import stats
+from support.motifs import connectome_frame
 
 from connectomedb.analyses.plasticity import cv, plasticity, plasticity_of, random_pairs
 from connectomedb.analyses.specificity import PAPER_TARGETS, specificity, specificity_of
 from connectomedb.errors import QueryError
-
-motif_loaded = motif_helpers.motif_loaded
 
 
 def _synapses(source) -> pd.DataFrame:

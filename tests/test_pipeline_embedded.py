@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
-from pg_source import make_source
+from support.datasets import make_source
 
 from connectomedb.cli import main
 from connectomedb.config import Settings

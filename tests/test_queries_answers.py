@@ -9,29 +9,25 @@ import io
 import json
 import re
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import oracle
 import pandas as pd
 import psycopg
 import pytest
-from cli_runner import cli_runner
-from test_queries_engines import assert_same
+from support import oracle
+from support.cli import cli_runner
+from support.frames import assert_same
+from support.servers import fresh_database
+from support.stores import load_both
 
 from connectomedb import queries
 from connectomedb.cli import main
 from connectomedb.errors import QueryError
-from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
-from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
 from connectomedb.queries.registry import INT_MAX
 from connectomedb.stores.graph import LadybugGraphStore
-from connectomedb.stores.postgres import upgrade
-from connectomedb.stores.views import refresh_views
+from connectomedb.synth.generate import generate
 
 #: Values for parameters that have no default, so every query can run with its defaults.
 REQUIRED = {"axon_ids": [1, 2, 6], "target_ids": [14, 15]}
@@ -45,34 +41,20 @@ class Stores:
 
 
 @pytest.fixture(scope="module")
-def stores(embedded_pg_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+def stores(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
     """``tiny`` in both stores, and ``nocsv`` (the same files without connectome.csv)."""
-    name = "a_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(embedded_pg_base)
-    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-    upgrade(url)
     home = tmp_path_factory.mktemp("answers-home")
     tiny = generate("tiny", 0).dataset
     nocsv = dataclasses.replace(
         tiny, connectome=None,
         files={k: v for k, v in tiny.files.items() if k != "connectome.csv"},
     )
-    for dataset, source in (("tiny", tiny), ("nocsv", nocsv)):
-        load_dataset(url, source, dataset)
-        graph_load = begin_ladybug_load(home / "graph", source, dataset, replace=False)
-        assert graph_load is not None
-        graph_load.prepare()
-        graph_load.commit()
-    with psycopg.connect(url) as conn:
-        refresh_views(conn)
-    stores = Stores(url, home)
-    yield stores
-    stores.graph.close()
-    shutil.rmtree(home, ignore_errors=True)
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for url in fresh_database(embedded_server_url):
+        load_both(url, home / "graph", {"tiny": tiny, "nocsv": nocsv})
+        stores = Stores(url, home)
+        yield stores
+        stores.graph.close()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

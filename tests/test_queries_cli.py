@@ -6,30 +6,30 @@ import io
 import json
 from pathlib import Path
 
-import oracle
 import pandas as pd
 import psycopg
 import pytest
-from cli_runner import cli_runner
+from support import oracle
+from support.cli import cli_runner
 
 from connectomedb.cli import main
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 
 
 @pytest.fixture
-def stores(pg_url: str, tmp_path: Path) -> tuple[str, Path]:
+def stores(fresh_db_url: str, tmp_path: Path) -> tuple[str, Path]:
     source = generate("tiny", 0).dataset
-    upgrade(pg_url)
-    load_dataset(pg_url, source, "tiny")
+    upgrade(fresh_db_url)
+    load_dataset(fresh_db_url, source, "tiny")
     home = tmp_path / "home"
     load = begin_ladybug_load(home / "graph", source, "tiny", replace=False)
     assert load is not None
     load.prepare()
     load.commit()
-    return pg_url, home
+    return fresh_db_url, home
 
 
 def _invoke(args: list[str]) -> tuple[int, str, str]:

@@ -7,108 +7,41 @@ query that forgot its dataset filter would count the others): the generator's ``
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import numpy as np
-import oracle
 import pandas as pd
 import psycopg
 import pytest
-from graph_helpers import handmade_source
+from support import oracle
+from support.datasets import handmade_source
+from support.frames import assert_same
+from support.stores import Loaded, side_by_side
 
 from connectomedb import queries
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
-from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
-from connectomedb.stores.graph import LadybugGraphStore
-from connectomedb.stores.postgres import upgrade
-from connectomedb.stores.views import refresh_views
+from connectomedb.synth.generate import generate
 
 DATASETS = ("tiny", "demo", "handmade")
 
 
-class Loaded:
-    """The three datasets in PostgreSQL (``url``) and LadybugDB (``store``)."""
-
-    def __init__(self, url: str, store: LadybugGraphStore, sources: dict[str, Any],
-                 truths: dict[str, dict]) -> None:
-        self.url = url
-        self.store = store
-        self.sources: dict[str, SourceDataset] = sources
-        self.truths = truths
-
-
 @pytest.fixture(scope="module")
-def loaded(embedded_pg_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
-    name = "q_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(embedded_pg_base)
-    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-    upgrade(url)
-    root: Path = tmp_path_factory.mktemp("query-graphs")
+def loaded(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    """The three datasets in PostgreSQL (``url``) and LadybugDB (``store``)."""
     sources: dict[str, SourceDataset] = {}
     truths: dict[str, dict] = {}
     for scale in ("tiny", "demo"):
         result = generate(scale, 0)
         sources[scale], truths[scale] = result.dataset, result.truth
     sources["handmade"] = handmade_source(3, n_axons=30, n_targets=25, n_synapses=400)
-    for dataset, source in sources.items():
-        load_dataset(url, source, dataset)
-        graph_load = begin_ladybug_load(root, source, dataset, replace=False)
-        assert graph_load is not None
-        graph_load.prepare()
-        graph_load.commit()
-    with psycopg.connect(url) as conn:
-        refresh_views(conn)
-    store = LadybugGraphStore(root)
-    yield Loaded(url, store, sources, truths)
-    store.close()
-    shutil.rmtree(root, ignore_errors=True)
-    with psycopg.connect(embedded_pg_base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    root = tmp_path_factory.mktemp("query-graphs")
+    yield from side_by_side(embedded_server_url, root, sources, truths)
 
 
 @pytest.fixture(scope="module")
 def pg(loaded: Loaded) -> Iterator[psycopg.Connection]:
     with psycopg.connect(loaded.url) as conn:
         yield conn
-
-
-# --- comparing frames ----------------------------------------------------------------------
-
-
-def _normalise(frame: pd.DataFrame) -> list[tuple]:
-    """Rows as tuples of plain Python values (ints, floats rounded to 9 significant digits,
-    strings, None for every missing value), in the frame's own order."""
-
-    def value(v: object) -> object:
-        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, (bool, np.bool_)):
-            return bool(v)
-        if isinstance(v, (int, np.integer)):
-            return int(v)
-        if isinstance(v, (float, np.floating)):
-            f = float(v)
-            return int(f) if f.is_integer() else float(f"{f:.9g}")
-        return str(v)
-
-    return [tuple(value(v) for v in row) for row in frame.itertuples(index=False)]
-
-
-def assert_same(got: pd.DataFrame, expected: pd.DataFrame, label: str) -> None:
-    assert list(got.columns) == list(expected.columns), label
-    g, e = _normalise(got), _normalise(expected)
-    assert len(g) == len(e), f"{label}: {len(g)} rows, expected {len(e)}"
-    for i, (a, b) in enumerate(zip(g, e, strict=True)):
-        assert a == b, f"{label}: row {i} is {a}, expected {b}"
 
 
 # --- the cases -----------------------------------------------------------------------------

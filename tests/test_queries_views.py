@@ -4,19 +4,18 @@ the read-only role: it can SELECT, it cannot write."""
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
-import oracle
 import pandas as pd
 import psycopg
 import pytest
-from graph_helpers import handmade_source
+from support import oracle
+from support.datasets import handmade_source
+from support.stores import as_login, query_frame
 
 from connectomedb import queries
 from connectomedb.errors import ConfigError
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
 from connectomedb.stores.views import (
     BI_VIEWS,
@@ -25,26 +24,16 @@ from connectomedb.stores.views import (
     grant_reader,
     refresh_views,
 )
-
-
-def _frame(conn: psycopg.Connection, sql: str, params: tuple = ()) -> pd.DataFrame:
-    cur = conn.execute(sql, params)
-    return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
-
-
-def _as_login(url: str, user: str, password: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.split("@")[-1]
-    return urlunsplit((parts.scheme, f"{user}:{password}@{host}", parts.path, parts.query, ""))
+from connectomedb.synth.generate import generate
 
 
 @pytest.fixture
-def tiny_url(pg_url: str) -> str:
-    upgrade(pg_url)
-    load_dataset(pg_url, generate("tiny", 0).dataset, "tiny")
-    with psycopg.connect(pg_url) as conn:
+def tiny_url(fresh_db_url: str) -> str:
+    upgrade(fresh_db_url)
+    load_dataset(fresh_db_url, generate("tiny", 0).dataset, "tiny")
+    with psycopg.connect(fresh_db_url) as conn:
         assert refresh_views(conn) == list(MATERIALIZED)
-    return pg_url
+    return fresh_db_url
 
 
 def test_views_have_the_documented_columns(tiny_url: str) -> None:
@@ -58,19 +47,19 @@ def test_views_equal_the_oracle(tiny_url: str) -> None:
     source = generate("tiny", 0).dataset
     f = oracle.frames(source)
     with psycopg.connect(tiny_url) as conn:
-        matrix = _frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
+        matrix = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
                               "fraction FROM bi_class_matrix WHERE dataset = %s "
                               "ORDER BY axon_class, target_class", ("tiny",))
         expected = oracle.answer("class_matrix", source)
         pd.testing.assert_frame_equal(matrix, expected, check_dtype=False)
-        connections = _frame(conn, "SELECT axon_class, target_class, connections "
+        connections = query_frame(conn, "SELECT axon_class, target_class, connections "
                                    "FROM bi_class_matrix ORDER BY 1, 2")
         want = f.pairs.groupby(["axon_class", "target_class"]).size()
         assert connections.set_index(["axon_class", "target_class"]).connections.to_dict() == (
             want.to_dict()
         )
 
-        axons = _frame(conn, "SELECT axon_id, axon_class, synapses, targets, path_length_um "
+        axons = query_frame(conn, "SELECT axon_id, axon_class, synapses, targets, path_length_um "
                              "FROM bi_axon_summary ORDER BY axon_id")
         assert axons.axon_id.tolist() == f.axons.axon_id.tolist()  # every axon, also silent ones
         assert axons.axon_class.tolist() == f.axons.axon_class.tolist()
@@ -80,18 +69,18 @@ def test_views_equal_the_oracle(tiny_url: str) -> None:
         assert axons.targets.tolist() == [int(partners.get(a, 0)) for a in axons.axon_id]
         np.testing.assert_allclose(axons.path_length_um, f.axons.path_length_um, rtol=1e-9)
 
-        targets = _frame(conn, "SELECT target_id, neuron_id, synapses, axons "
+        targets = query_frame(conn, "SELECT target_id, neuron_id, synapses, axons "
                                "FROM bi_target_summary ORDER BY target_id")
         assert targets.target_id.tolist() == f.targets.target_id.tolist()
         incoming = f.pairs.groupby("target_id").size()
         assert targets.axons.tolist() == [int(incoming.get(t, 0)) for t in targets.target_id]
 
-        inputs = _frame(conn, "SELECT neuron_id, axon_class, targets, synapses, fraction "
+        inputs = query_frame(conn, "SELECT neuron_id, axon_class, targets, synapses, fraction "
                               "FROM bi_neuron_inputs ORDER BY neuron_id, axon_class")
         pd.testing.assert_frame_equal(inputs, oracle.answer("neuron_inputs", source),
                                       check_dtype=False)
 
-        fact = _frame(conn, "SELECT synapse_id, synapse_type, axon_class, target_class, "
+        fact = query_frame(conn, "SELECT synapse_id, synapse_type, axon_class, target_class, "
                             "in_connectome FROM bi_synapse ORDER BY synapse_id")
         assert len(fact) == source.synapses.n
         in_conn = fact[fact.in_connectome]
@@ -109,7 +98,7 @@ def test_views_follow_a_second_load(tiny_url: str) -> None:
         expected = int(oracle.answer("class_matrix", other).synapses.sum())
         assert int(loaded.fetchone()[0]) == expected
         assert refresh_views(conn) == list(MATERIALIZED)  # and refreshing again is harmless
-        matrix = _frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
+        matrix = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
                               "fraction FROM bi_class_matrix WHERE dataset = %s "
                               "ORDER BY axon_class, target_class", ("other",))
         pd.testing.assert_frame_equal(matrix, oracle.answer("class_matrix", other),
@@ -117,7 +106,7 @@ def test_views_follow_a_second_load(tiny_url: str) -> None:
         # The query on the base tables and the view agree for each dataset.
         for name in ("tiny", "other"):
             q = queries.run("class_matrix", conn, dataset=name)
-            v = _frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
+            v = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
                              "fraction FROM bi_class_matrix WHERE dataset = %s "
                              "ORDER BY axon_class, target_class", (name,))
             pd.testing.assert_frame_equal(q, v, check_dtype=False)
@@ -128,7 +117,7 @@ def test_reader_can_select_and_cannot_write(tiny_url: str) -> None:
     with psycopg.connect(tiny_url) as admin:
         assert grant_reader(admin, login, "s3cret-pw") is True
         assert grant_reader(admin, login, "s3cret-pw2") is False  # exists: updated
-    reader_url = _as_login(tiny_url, login, "s3cret-pw2")
+    reader_url = as_login(tiny_url, login, "s3cret-pw2")
     with psycopg.connect(reader_url, autocommit=True) as reader:
         assert reader.execute("SHOW default_transaction_read_only").fetchone() == ("on",)
         reader.execute("SET default_transaction_read_only = off")  # privileges still refuse
@@ -170,9 +159,9 @@ def test_grant_reader_refuses_bad_names_and_unknown_logins(tiny_url: str) -> Non
         assert admin.execute("SELECT count(*) FROM synapse").fetchone()[0] > 0
 
 
-def test_reader_role_exists_after_upgrade(pg_url: str) -> None:
-    upgrade(pg_url)
-    with psycopg.connect(pg_url) as conn:
+def test_reader_role_exists_after_upgrade(fresh_db_url: str) -> None:
+    upgrade(fresh_db_url)
+    with psycopg.connect(fresh_db_url) as conn:
         row = conn.execute(
             "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'connectomedb_reader'"
         ).fetchone()
@@ -192,12 +181,12 @@ def test_refresh_fills_a_view_never_populated(tiny_url: str) -> None:
     """A materialized view emptied WITH NO DATA cannot be refreshed CONCURRENTLY: the refresh
     fills it plainly, and the load's refresh inside its transaction does the same."""
     with psycopg.connect(tiny_url) as conn:
-        expected = _frame(conn, "SELECT * FROM bi_class_matrix ORDER BY 1, 2, 3")
+        expected = query_frame(conn, "SELECT * FROM bi_class_matrix ORDER BY 1, 2, 3")
         conn.execute("REFRESH MATERIALIZED VIEW bi_class_matrix WITH NO DATA")
         conn.commit()
         assert refresh_views(conn) == list(MATERIALIZED)
         pd.testing.assert_frame_equal(
-            _frame(conn, "SELECT * FROM bi_class_matrix ORDER BY 1, 2, 3"), expected
+            query_frame(conn, "SELECT * FROM bi_class_matrix ORDER BY 1, 2, 3"), expected
         )
         conn.execute("REFRESH MATERIALIZED VIEW connectome_synapse WITH NO DATA")
         conn.commit()

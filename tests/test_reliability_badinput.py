@@ -11,61 +11,21 @@ import os
 import pwd
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from badinput import (
-    CASES,
-    Case,
-    build_case,
-    cli_env,
-    graph_files,
-    graph_fingerprint,
-    message_matches,
-    pg_fingerprint,
-    run_cli,
-    run_cli_as,
-    set_unknown_codes,
-    valid_dataset,
-)
-from conftest import _fresh_database
+from support.badinput import CASES, Case, build_case, message_matches, set_unknown_codes
+from support.cli import cli_env, run_cli, run_cli_as
+from support.fingerprints import graph_fingerprint, pg_fingerprint
+from support.reliability import OLDER_DATASET, assert_untouched
 
 from connectomedb.config import Settings
 from connectomedb.errors import InputError
 from connectomedb.etl.extract import read_dataset
 from connectomedb.stores.graph import open_graph_store
 
-DATASET = "l4"
-
-
-@pytest.fixture(scope="module")
-def valid(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return valid_dataset(tmp_path_factory.mktemp("valid") / "tiny", seed=0)
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[dict]:
-    """A database and a graph home holding the older dataset, with their fingerprints."""
-    older = valid_dataset(tmp_path_factory.mktemp("older") / "tiny", seed=1)
-    home = tmp_path_factory.mktemp("home")
-    for url in _fresh_database(embedded_pg_base):
-        done = run_cli("load", str(older), "--dataset", DATASET, "--quiet",
-                       "--home", str(home), "--postgres-url", url)
-        assert done.returncode == 0, done.stderr
-        yield {
-            "url": url,
-            "home": home,
-            "pg": pg_fingerprint(url),
-            "graph": graph_fingerprint(home, DATASET),
-        }
-
-
-def _assert_untouched(world: dict) -> None:
-    """Every table's rows (md5) and every byte of the graph's files as before."""
-    assert pg_fingerprint(world["url"]) == world["pg"]
-    assert graph_files(world["home"]) == world["graph"]["files"]
+DATASET = OLDER_DATASET
 
 
 def _message(case: Case, folder: Path) -> str:
@@ -76,45 +36,46 @@ def _message(case: Case, folder: Path) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_is_reported_exactly_and_changes_nothing(
-    case: Case, valid: Path, world: dict, tmp_path: Path
+    case: Case, valid_tiny_folder: Path, older_l4_stores: dict, tmp_path: Path
 ) -> None:
     folder = tmp_path / "broken"
-    expected = build_case(case, valid, folder)
+    expected = build_case(case, valid_tiny_folder, folder)
     # The library raises the documented message...
     message = _message(case, folder)
     assert message_matches(case, expected, message), (message, expected)
     # ...the command prints exactly that, exits with the input-error code, no traceback...
     result = run_cli("load", str(folder), "--dataset", DATASET, "--replace", "--quiet",
-                     "--home", str(world["home"]), "--postgres-url", world["url"])
+                     "--home", str(older_l4_stores["home"]),
+                     "--postgres-url", older_l4_stores["url"])
     assert result.returncode == InputError.exit_code, result.stderr
     assert result.stderr == f"Error: {message}\n"
     assert "Traceback" not in result.stdout + result.stderr
     # ...and neither store changed by a single byte.
-    _assert_untouched(world)
+    assert_untouched(older_l4_stores)
 
 
 def test_the_corpus_has_at_least_25_distinct_cases() -> None:
     assert len({c.name for c in CASES}) == len(CASES) >= 25
 
 
-def test_after_every_case_the_older_dataset_reads_as_before(world: dict) -> None:
+def test_after_every_case_the_older_dataset_reads_as_before(older_l4_stores: dict) -> None:
     """After the whole corpus (run above): counts and a hash of every node's and relationship's
     properties read through the graph store, and every table, as right after the good load."""
-    assert graph_fingerprint(world["home"], DATASET) == world["graph"]
-    assert pg_fingerprint(world["url"]) == world["pg"]
+    assert graph_fingerprint(older_l4_stores["home"], DATASET) == older_l4_stores["graph"]
+    assert pg_fingerprint(older_l4_stores["url"]) == older_l4_stores["pg"]
 
 
 def test_unknown_category_codes_load_as_unknown(
-    valid: Path, pg_url_embedded: str, tmp_path: Path
+    valid_tiny_folder: Path, fresh_embedded_db_url: str, tmp_path: Path
 ) -> None:
     folder = tmp_path / "codes"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
     target_id, synapse_id = set_unknown_codes(folder)
     home = tmp_path / "home"
     result = run_cli("load", str(folder), "--dataset", "codes", "--quiet",
-                     "--home", str(home), "--postgres-url", pg_url_embedded)
+                     "--home", str(home), "--postgres-url", fresh_embedded_db_url)
     assert result.returncode == 0, result.stderr
-    with psycopg.connect(pg_url_embedded) as conn:
+    with psycopg.connect(fresh_embedded_db_url) as conn:
         rows = conn.execute(
             "SELECT t.class_code, c.label, c.name FROM target t JOIN dataset d USING (dataset_id)"
             " JOIN target_class c ON c.dataset_id = t.dataset_id AND c.code = t.class_code"
@@ -129,7 +90,7 @@ def test_unknown_category_codes_load_as_unknown(
             (synapse_id,),
         ).fetchall()
         assert rows == [(77, "Unknown")]
-    with open_graph_store(Settings(home=home, postgres_url=pg_url_embedded)) as store:
+    with open_graph_store(Settings(home=home, postgres_url=fresh_embedded_db_url)) as store:
         frame = store.run(
             "MATCH (t:Target {dataset: $dataset, id: $id})-[:IN_CLASS]->(c:TargetClass) "
             "RETURN t.class AS class, t.class_code AS code, c.name AS node",
@@ -139,7 +100,7 @@ def test_unknown_category_codes_load_as_unknown(
 
 
 def test_unreadable_file_as_an_unprivileged_user(
-    valid: Path, world: dict, embedded_pg_base: str
+    valid_tiny_folder: Path, older_l4_stores: dict, embedded_server_url: str
 ) -> None:
     """Root reads any file whatever its mode, so this loader runs as the unprivileged system
     user the embedded PostgreSQL runs as (it can reach the server's socket)."""
@@ -148,25 +109,25 @@ def test_unreadable_file_as_an_unprivileged_user(
     try:
         scratch.chmod(0o755)
         folder = scratch / "data"
-        shutil.copytree(valid, folder)
+        shutil.copytree(valid_tiny_folder, folder)
         home = scratch / "home"
         home.mkdir()
         for path in [folder, *folder.iterdir(), home]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         os.chown(home, user.pw_uid, user.pw_gid)
         (folder / "axons.hdf5").chmod(0o000)
-        before = pg_fingerprint(world["url"])
+        before = pg_fingerprint(older_l4_stores["url"])
         env = cli_env(HOME=str(home))
         result = run_cli_as(user.pw_name, "load", str(folder), "--dataset", DATASET,
                             "--replace", "--quiet", "--home", str(home),
-                            "--postgres-url", world["url"], env=env)
+                            "--postgres-url", older_l4_stores["url"], env=env)
         assert result.returncode == InputError.exit_code, result.stderr
         assert result.stderr == (
             f"Error: {folder}/axons.hdf5: expected a readable file, found Permission denied. "
             "Check the file permissions.\n"
         )
         assert "Traceback" not in result.stdout + result.stderr
-        assert pg_fingerprint(world["url"]) == before
+        assert pg_fingerprint(older_l4_stores["url"]) == before
         assert not (home / "graph").exists() or not any((home / "graph").iterdir())
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

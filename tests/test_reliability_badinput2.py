@@ -11,88 +11,61 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import h5py
 import pytest
-from badinput import (
-    CLI,
-    cli_env,
-    graph_files,
-    graph_fingerprint,
-    pg_fingerprint,
-    run_cli,
-    run_cli_as,
-    valid_dataset,
-)
-from badinput2 import CASES2, CHANGED
-from conftest import _fresh_database
+from support.badinput import CASES2, CHANGED
+from support.cli import CLI, cli_env, run_cli, run_cli_as
+from support.fingerprints import graph_fingerprint, pg_fingerprint
+from support.reliability import OLDER_DATASET, assert_untouched
 
 from connectomedb.errors import InputError
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import PAUSE_AT_ENV, PAUSE_FILE_ENV
 
-DATASET = "l4"
+DATASET = OLDER_DATASET
 
 
-@pytest.fixture(scope="module")
-def valid(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return valid_dataset(tmp_path_factory.mktemp("valid") / "tiny", seed=0)
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[dict]:
-    older = valid_dataset(tmp_path_factory.mktemp("older") / "tiny", seed=1)
-    home = tmp_path_factory.mktemp("home")
-    for url in _fresh_database(embedded_pg_base):
-        done = run_cli("load", str(older), "--dataset", DATASET, "--quiet",
-                       "--home", str(home), "--postgres-url", url)
-        assert done.returncode == 0, done.stderr
-        yield {"url": url, "home": home, "pg": pg_fingerprint(url),
-               "graph": graph_fingerprint(home, DATASET)}
-
-
-def _load_over(world: dict, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _load_over(stores: dict, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return run_cli("load", str(folder), "--dataset", DATASET, "--replace", "--quiet",
-                   "--home", str(world["home"]), "--postgres-url", world["url"],
+                   "--home", str(stores["home"]), "--postgres-url", stores["url"],
                    env=cli_env(**env), timeout=120)
 
 
-def _assert_refused(world: dict, result: subprocess.CompletedProcess[str], message: str) -> None:
+def _assert_refused(stores: dict, result: subprocess.CompletedProcess[str], message: str) -> None:
     assert result.returncode == InputError.exit_code, result.stderr
     assert result.stderr == f"Error: {message}\n"
     assert "Traceback" not in result.stdout + result.stderr
-    assert pg_fingerprint(world["url"]) == world["pg"]
-    assert graph_files(world["home"]) == world["graph"]["files"]
+    assert_untouched(stores)
 
 
 @pytest.mark.parametrize("case", CASES2, ids=[c.name for c in CASES2])
 def test_each_case_has_its_message_and_changes_nothing(
-    case: object, valid: Path, world: dict, tmp_path: Path
+    case: object, valid_tiny_folder: Path, older_l4_stores: dict, tmp_path: Path
 ) -> None:
     folder = tmp_path / "broken"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
     expected = case.mutate(folder)  # type: ignore[attr-defined]
     for fast in (True, False):
         with pytest.raises(InputError) as info:
             read_dataset(folder, fast=fast)
         assert str(info.value) == expected
     assert len(str(info.value)) < 1000
-    _assert_refused(world, _load_over(world, folder), expected)
+    _assert_refused(older_l4_stores, _load_over(older_l4_stores, folder), expected)
 
 
-def test_the_older_dataset_reads_as_before(world: dict) -> None:
-    assert graph_fingerprint(world["home"], DATASET) == world["graph"]
-    assert pg_fingerprint(world["url"]) == world["pg"]
+def test_the_older_dataset_reads_as_before(older_l4_stores: dict) -> None:
+    assert graph_fingerprint(older_l4_stores["home"], DATASET) == older_l4_stores["graph"]
+    assert pg_fingerprint(older_l4_stores["url"]) == older_l4_stores["pg"]
 
 
 # --- files that change while they are read ---------------------------------------------------
 
 
-def test_truncated_while_read(valid: Path, tmp_path: Path) -> None:
+def test_truncated_while_read(valid_tiny_folder: Path, tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
     size = (folder / "synapses.hdf5").stat().st_size
 
     def progress(message: str) -> None:
@@ -107,9 +80,9 @@ def test_truncated_while_read(valid: Path, tmp_path: Path) -> None:
     )
 
 
-def test_modified_in_place_after_it_was_read(valid: Path, tmp_path: Path) -> None:
+def test_modified_in_place_after_it_was_read(valid_tiny_folder: Path, tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
 
     def progress(message: str) -> None:
         if message == "reading connectome.csv":  # axons.hdf5 is read by now
@@ -126,15 +99,15 @@ def test_modified_in_place_after_it_was_read(valid: Path, tmp_path: Path) -> Non
     )
 
 
-def test_replaced_while_read_through_the_command(valid: Path, world: dict,
+def test_replaced_while_read_through_the_command(valid_tiny_folder: Path, older_l4_stores: dict,
                                                  tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
     pause = tmp_path / "pause"
     env = {PAUSE_AT_ENV: "extract:dendrites.hdf5", PAUSE_FILE_ENV: str(pause)}
     proc = subprocess.Popen(
         [CLI, "load", str(folder), "--dataset", DATASET, "--replace", "--quiet", "--home",
-         str(world["home"]), "--postgres-url", world["url"]],
+         str(older_l4_stores["home"]), "--postgres-url", older_l4_stores["url"]],
         env=cli_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         reached = Path(f"{pause}.reached")
@@ -153,16 +126,16 @@ def test_replaced_while_read_through_the_command(valid: Path, world: dict,
         if proc.poll() is None:
             proc.kill()
     result = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-    _assert_refused(world, result, (
+    _assert_refused(older_l4_stores, result, (
         f"{folder}/dendrites.hdf5: expected a file that does not change while it is read, "
         f"found it changed during the read (it was replaced by another file). {CHANGED}"))
 
 
-def test_a_truncated_file_never_kills_the_reader(valid: Path, tmp_path: Path) -> None:
+def test_a_truncated_file_never_kills_the_reader(valid_tiny_folder: Path, tmp_path: Path) -> None:
     """The file is cut to a tenth just after the fast reader took its bytes: a memory-mapped
     reader died of SIGBUS here. Now the read finishes and the change is reported."""
     folder = tmp_path / "d"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
     script = f"""
 import os, sys
 from connectomedb.errors import InputError
@@ -190,9 +163,9 @@ except InputError as error:
 # --- accepted input ----------------------------------------------------------------------------
 
 
-def test_counts_padded_with_spaces_are_accepted(valid: Path, tmp_path: Path) -> None:
+def test_counts_padded_with_spaces_are_accepted(valid_tiny_folder: Path, tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
     path = folder / "connectome.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     padded = [lines[0]] + [
@@ -202,7 +175,7 @@ def test_counts_padded_with_spaces_are_accepted(valid: Path, tmp_path: Path) -> 
     path.write_text("\n".join(padded) + "\n", encoding="utf-8")
     assert path.read_text() != "\n".join(lines) + "\n"
     got = read_dataset(folder).connectome
-    want = read_dataset(valid).connectome
+    want = read_dataset(valid_tiny_folder).connectome
     assert got is not None and want is not None
     assert got.entries.equals(want.entries)
     assert got.row_classes == want.row_classes and got.col_classes == want.col_classes
@@ -211,10 +184,10 @@ def test_counts_padded_with_spaces_are_accepted(valid: Path, tmp_path: Path) -> 
 # --- contradictory category attributes -----------------------------------------------------------
 
 
-def test_contradictory_category_attributes_warn(valid: Path, pg_url_embedded: str,
+def test_contradictory_category_attributes_warn(valid_tiny_folder: Path, fresh_embedded_db_url: str,
                                                  tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    shutil.copytree(valid, folder)
+    shutil.copytree(valid_tiny_folder, folder)
     with h5py.File(folder / "axons.hdf5", "r+") as f:
         attrs = f["/axons/class"].attrs
         del attrs["inhibitory"]
@@ -233,7 +206,7 @@ def test_contradictory_category_attributes_warn(valid: Path, pg_url_embedded: st
     assert read_dataset(folder).warnings == expected
     home = tmp_path / "home"
     result = run_cli("load", str(folder), "--dataset", "contra", "--quiet", "--home", str(home),
-                     "--postgres-url", pg_url_embedded)
+                     "--postgres-url", fresh_embedded_db_url)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "".join(f"Warning: {w}\n" for w in expected)
 
@@ -241,14 +214,14 @@ def test_contradictory_category_attributes_warn(valid: Path, pg_url_embedded: st
 # --- the file system ---------------------------------------------------------------------------
 
 
-def test_a_folder_that_cannot_be_searched(valid: Path, world: dict) -> None:
+def test_a_folder_that_cannot_be_searched(valid_tiny_folder: Path, older_l4_stores: dict) -> None:
     """Root may search any folder, so the command runs as the embedded server's user."""
     user = pwd.getpwnam("embedded_postgres")
     scratch = Path(tempfile.mkdtemp(prefix="cdb-nosearch-"))
     try:
         scratch.chmod(0o755)
         folder = scratch / "data"
-        shutil.copytree(valid, folder)
+        shutil.copytree(valid_tiny_folder, folder)
         home = scratch / "home"
         home.mkdir()
         for path in [*folder.iterdir()]:
@@ -257,8 +230,8 @@ def test_a_folder_that_cannot_be_searched(valid: Path, world: dict) -> None:
         os.chown(home, user.pw_uid, user.pw_gid)
         result = run_cli_as(user.pw_name, "load", str(folder), "--dataset", DATASET,
                             "--replace", "--quiet", "--home", str(home),
-                            "--postgres-url", world["url"], env=cli_env(HOME=str(home)))
-        _assert_refused(world, result, (
+                            "--postgres-url", older_l4_stores["url"], env=cli_env(HOME=str(home)))
+        _assert_refused(older_l4_stores, result, (
             f"{folder}: expected a folder whose files may be opened (permission to search it, "
             "x), found Permission denied. Check the folder permissions: chmod u+rx on it."))
     finally:

@@ -9,13 +9,13 @@ forked child; the slow run is ``python -m bench.fuzz --cases N``.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from badinput import graph_files, pg_fingerprint, run_cli, valid_dataset
-from conftest import _fresh_database
-from pg_source import assert_dataset_equals
+from support.cli import run_cli
+from support.datasets import valid_dataset
+from support.fingerprints import graph_files, pg_fingerprint
+from support.warehouse import assert_dataset_equals
 
 from bench.fuzz import mutate, read_and_transform, run_case
 from connectomedb.errors import InputError
@@ -27,18 +27,20 @@ REGRESSIONS = [1664, 2352]
 
 
 @pytest.fixture(scope="module")
-def valid(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def read_valid_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = valid_dataset(tmp_path_factory.mktemp("valid") / "tiny", seed=0)
     read_and_transform(folder)  # imports everything once: the forked children share it
     return folder
 
 
-def test_mutated_files_are_refused_or_read_never_crash(valid: Path, tmp_path: Path) -> None:
+def test_mutated_files_are_refused_or_read_never_crash(
+    read_valid_folder: Path, tmp_path: Path
+) -> None:
     failures: list[str] = []
     outcomes = {"read": 0, "refused": 0}
     for seed in [*REGRESSIONS, *range(CASES)]:
         case = tmp_path / f"case-{seed}"
-        what = mutate(valid, case, seed)
+        what = mutate(read_valid_folder, case, seed)
         passed, result = run_case(case, timeout=60)
         if passed:
             outcomes["read" if result == "read" else "refused"] += 1
@@ -50,41 +52,32 @@ def test_mutated_files_are_refused_or_read_never_crash(valid: Path, tmp_path: Pa
     assert outcomes["read"] and outcomes["refused"]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[dict]:
-    older = valid_dataset(tmp_path_factory.mktemp("older") / "tiny", seed=1)
-    home = tmp_path_factory.mktemp("home")
-    for url in _fresh_database(embedded_pg_base):
-        done = run_cli("load", str(older), "--dataset", "l4", "--quiet",
-                       "--home", str(home), "--postgres-url", url)
-        assert done.returncode == 0, done.stderr
-        yield {"url": url, "home": home}
-
-
 #: Seeds whose mutation is refused (3) and seeds whose mutation still reads (0), found with
 #: ``bench.fuzz``; the test checks which it is.
 CLI_SEEDS = [1000, 1003, 1005, 1009]
 
 
 @pytest.mark.parametrize("seed", CLI_SEEDS)
-def test_mutated_files_through_the_command(valid: Path, world: dict, tmp_path: Path,
-                                           seed: int) -> None:
+def test_mutated_files_through_the_command(
+    read_valid_folder: Path, older_l4_stores: dict, tmp_path: Path, seed: int
+) -> None:
+    url, home = older_l4_stores["url"], older_l4_stores["home"]
     folder = tmp_path / "case"
-    mutate(valid, folder, seed)
+    mutate(read_valid_folder, folder, seed)
     try:
         read_dataset(folder)
         refused = None
     except InputError as error:
         refused = str(error)
-    pg_before, graph_before = pg_fingerprint(world["url"]), graph_files(world["home"])
+    pg_before, graph_before = pg_fingerprint(url), graph_files(home)
     result = run_cli("load", str(folder), "--dataset", f"fuzz{seed}", "--quiet",
-                     "--home", str(world["home"]), "--postgres-url", world["url"], timeout=120)
+                     "--home", str(home), "--postgres-url", url, timeout=120)
     assert "Traceback" not in result.stdout + result.stderr
     if refused is not None:
         assert result.returncode == InputError.exit_code, result.stderr
         assert result.stderr == f"Error: {refused}\n"
-        assert pg_fingerprint(world["url"]) == pg_before
-        assert graph_files(world["home"]) == graph_before
+        assert pg_fingerprint(url) == pg_before
+        assert graph_files(home) == graph_before
     else:
         assert result.returncode == 0, result.stderr
-        assert_dataset_equals(world["url"], f"fuzz{seed}", read_dataset(folder))
+        assert_dataset_equals(url, f"fuzz{seed}", read_dataset(folder))

@@ -19,21 +19,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import oracle
 import psycopg
 import pytest
-from badinput import (
-    CLI,
-    cli_env,
-    graph_content,
-    pg_fingerprint,
-    remove_server,
-    rows_of,
-    run_cli,
-    valid_dataset,
-)
-from conftest import _fresh_database
-from pg_source import assert_dataset_equals
+from support import oracle
+from support.cli import CLI, cli_env, run_cli
+from support.datasets import valid_dataset
+from support.fingerprints import graph_content, pg_fingerprint
+from support.frames import rows_of
+from support.servers import fresh_database, remove_server
+from support.warehouse import assert_dataset_equals
 
 from connectomedb import queries
 from connectomedb.config import Settings
@@ -101,13 +95,13 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) -> Iterator[World]:
     base = tmp_path_factory.mktemp("interrupt")
     folders = {
         "old": valid_dataset(base / "old", seed=0),
         "new": valid_dataset(base / "new", seed=1),
     }
-    for url in _fresh_database(embedded_pg_base):
+    for url in fresh_database(embedded_server_url):
         w = World(url, base / "home", folders)
         w.good_load("old")
         w.good_load("new")  # both answers recorded once

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from badinput import graph_content, pg_fingerprint, run_cli, valid_dataset
-from conftest import _fresh_database
+from support.cli import run_cli
+from support.datasets import valid_dataset
+from support.fingerprints import graph_content, pg_fingerprint
+from support.servers import fresh_database
 
 from connectomedb.config import Settings
 from connectomedb.errors import ConfigError
@@ -35,7 +37,7 @@ def _tree(root: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[dict]:
+def world(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) -> Iterator[dict]:
     folder = valid_dataset(tmp_path_factory.mktemp("data") / "tiny", seed=0)
     data_dir = tmp_path_factory.mktemp("user")
     home = data_dir / "connectomedb"
@@ -43,7 +45,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> It
     for sibling in (data_dir / "thesis", home / "notes"):
         sibling.mkdir(parents=True)
         (sibling / "draft.txt").write_text("precious\n")
-    for url in _fresh_database(embedded_pg_base):
+    for url in fresh_database(embedded_server_url):
         done = run_cli("load", str(folder), "--dataset", KEEP, "--quiet",
                        "--home", str(home), "--postgres-url", url)
         assert done.returncode == 0, done.stderr

@@ -13,10 +13,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import oracle
 import pytest
-from badinput import cli_env, rows_of, run_cli, valid_dataset
-from conftest import _fresh_database
+from support import oracle
+from support.cli import cli_env, run_cli
+from support.datasets import valid_dataset
+from support.frames import rows_of
+from support.servers import fresh_database
 
 from connectomedb.etl.extract import read_dataset
 
@@ -31,7 +33,7 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import psycopg
-from badinput import rows_of
+from support.frames import rows_of
 from connectomedb import queries
 from connectomedb.stores.graph import LadybugGraphStore
 
@@ -54,9 +56,9 @@ with open(out, "w") as sink, psycopg.connect(url, autocommit=True) as conn, \
 
 
 @pytest.fixture
-def setup(tmp_path: Path, embedded_pg_base: str) -> Iterator[dict]:
+def setup(tmp_path: Path, embedded_server_url: str) -> Iterator[dict]:
     folders = {"old": valid_dataset(tmp_path / "old", 0), "new": valid_dataset(tmp_path / "new", 1)}
-    for url in _fresh_database(embedded_pg_base):
+    for url in fresh_database(embedded_server_url):
         yield {"url": url, "home": tmp_path / "home", "folders": folders, "tmp": tmp_path}
 
 

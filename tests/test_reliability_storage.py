@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from badinput import graph_fingerprint, pg_fingerprint, run_cli, valid_dataset
-from conftest import _fresh_database
+from support.cli import run_cli
+from support.datasets import valid_dataset
+from support.fingerprints import graph_fingerprint, pg_fingerprint
+from support.servers import fresh_database
 
 from connectomedb.errors import LoadError
 
@@ -26,14 +28,14 @@ def _mount_tmpfs(path: Path, size: str) -> bool:
 
 
 @pytest.fixture
-def full_disk(tmp_path: Path, embedded_pg_base: str) -> Iterator[dict]:
+def full_disk(tmp_path: Path, embedded_server_url: str) -> Iterator[dict]:
     home = tmp_path / "home"
     graph = home / "graph"
     if not _mount_tmpfs(graph, "64m"):
         pytest.skip("needs root to mount a small tmpfs as the graph folder")
     try:
         folder = valid_dataset(tmp_path / "tiny", seed=0)
-        for url in _fresh_database(embedded_pg_base):
+        for url in fresh_database(embedded_server_url):
             done = run_cli("load", str(folder), "--dataset", "keep", "--quiet",
                            "--home", str(home), "--postgres-url", url)
             assert done.returncode == 0, done.stderr

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-import report_oracle as oracle
 import sqlalchemy
 from click.testing import CliRunner
+from support import report_oracle as oracle
+from support.browser import check_page
 
 from connectomedb import queries
 from connectomedb.cli import main
@@ -26,12 +27,11 @@ from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.etl.synth import generate, write
 from connectomedb.report import build_figures, build_report, fetch_report_data
-from connectomedb.report.browser import check_page
 from connectomedb.report.fetch import REPORT_QUERIES
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import sqlalchemy_url
+from connectomedb.synth import generate, write
 from connectomedb.vocabulary import MIN_SYNAPSES
 
 SCALE = "demo"
@@ -46,10 +46,10 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SourceDatase
 
 
 @pytest.fixture
-def settings(pg_url: str, source: tuple[Path, SourceDataset], tmp_path: Path) -> Settings:
-    """PostgreSQL at ``pg_url`` and an embedded graph, both holding the demo dataset, loaded
+def settings(fresh_db_url: str, source: tuple[Path, SourceDataset], tmp_path: Path) -> Settings:
+    """PostgreSQL at ``fresh_db_url`` and an embedded graph, both holding the demo dataset, loaded
     from its files by the pipeline."""
-    settings = Settings(home=tmp_path / "home", postgres_url=pg_url)
+    settings = Settings(home=tmp_path / "home", postgres_url=fresh_db_url)
     run_load(settings, source[0], dataset=DATASET)
     return settings
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
-
-from connectomedb.report.browser import BrowserError, check_page
+from support.browser import BrowserError, check_page
 
 
 def _page(tmp_path: Path, body: str, expected: int) -> Path:

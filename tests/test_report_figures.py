@@ -8,12 +8,12 @@ from dataclasses import replace
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-import report_oracle as oracle
 from plotly.basedatatypes import BaseTraceType
+from support import report_oracle as oracle
 
-from connectomedb.etl.synth import generate
 from connectomedb.report import DatasetHeader, ReportData, build_figures, render_html
 from connectomedb.report.style import AXON_CLASS_COLOURS, TARGET_CLASS_COLOURS
+from connectomedb.synth import generate
 from connectomedb.vocabulary import AXON_CLASS_ORDER, TARGET_CLASS_ORDER
 
 FRAMES = (

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from pg_source import make_source
+from support.datasets import make_source
 
 from connectomedb.errors import InputError
 from connectomedb.etl.frames import Ragged, Skeletons

@@ -21,15 +21,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import h5py
 import psycopg
 import pytest
-from badinput import (
-    cli_env,
-    pg_fingerprint,
-    remove_server,
-    run_cli,
-    run_cli_as,
-    valid_dataset,
-)
 from psycopg import errors, sql
+from support.cli import cli_env, run_cli, run_cli_as
+from support.datasets import valid_dataset
+from support.fingerprints import pg_fingerprint
+from support.servers import remove_server
 
 from connectomedb.config import Settings
 from connectomedb.etl.extract import read_dataset
@@ -103,8 +99,8 @@ def test_unreachable_server_with_a_password(folder: Path, tmp_path: Path) -> Non
         assert "alice:***@127.0.0.1:1" in text, args
 
 
-def test_graph_url_password_is_masked_in_info(pg_url_embedded: str, tmp_path: Path) -> None:
-    result = run_cli("info", "--postgres-url", pg_url_embedded, "--home", str(tmp_path / "h"),
+def test_graph_url_password_is_masked_in_info(fresh_embedded_db_url: str, tmp_path: Path) -> None:
+    result = run_cli("info", "--postgres-url", fresh_embedded_db_url, "--home", str(tmp_path / "h"),
                      "--graph-url", "bolt://neo4j:N3o-S3cret@127.0.0.1:1")
     assert result.returncode == 0, result.stderr
     text = _no_secret(result, "N3o-S3cret")
@@ -190,25 +186,25 @@ def _assert_cannot_write(reader_url: str, admin_url: str) -> None:
     assert pg_fingerprint(admin_url) == before
 
 
-def test_reader_role_cannot_write(pg_url_embedded: str, folder: Path, tmp_path: Path) -> None:
+def test_reader_role_cannot_write(fresh_embedded_db_url: str, folder: Path, tmp_path: Path) -> None:
     """The role the migrations create, through a plain member login (any server)."""
-    run_load(Settings(home=tmp_path / "home", postgres_url=pg_url_embedded), folder,
+    run_load(Settings(home=tmp_path / "home", postgres_url=fresh_embedded_db_url), folder,
              dataset="tiny", graph=False)
     login = f"cdb_reader_{os.getpid()}"
-    with psycopg.connect(pg_url_embedded, autocommit=True) as conn:
+    with psycopg.connect(fresh_embedded_db_url, autocommit=True) as conn:
         assert conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
                             (READER_ROLE,)).fetchone() == (1,)
         conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(login)))
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(
             sql.Identifier(login), sql.Identifier(READER_ROLE)))
     try:
-        reader = _with_user(pg_url_embedded, login, None)
+        reader = _with_user(fresh_embedded_db_url, login, None)
         with psycopg.connect(reader) as conn:
             n = conn.execute("SELECT count(*) FROM bi.synapses").fetchone()
         assert n == (read_dataset(folder).synapses.n,)
-        _assert_cannot_write(reader, pg_url_embedded)
+        _assert_cannot_write(reader, fresh_embedded_db_url)
     finally:
-        with psycopg.connect(pg_url_embedded, autocommit=True) as conn:
+        with psycopg.connect(fresh_embedded_db_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(login)))
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(login)))
 
@@ -225,7 +221,7 @@ def _state(folder: Path) -> dict[str, tuple[str, int, int]]:
 
 
 def test_files_are_opened_read_only(
-    pg_url_embedded: str, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fresh_embedded_db_url: str, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every open of a source file during a whole load, recorded: h5py with mode 'r', Python
     files with a read-only mode, low-level opens without write flags."""
@@ -255,7 +251,7 @@ def test_files_are_opened_read_only(
     monkeypatch.setattr(builtins, "open", spy_open)
     monkeypatch.setattr(os, "open", spy_os_open)
     monkeypatch.setattr(Path, "open", lambda self, mode="r", *a, **k: spy_open(self, mode, *a, **k))
-    run_load(Settings(home=tmp_path / "home", postgres_url=pg_url_embedded), data)
+    run_load(Settings(home=tmp_path / "home", postgres_url=fresh_embedded_db_url), data)
     monkeypatch.undo()
     assert sorted({name for name, _ in h5_modes}) == [
         "axons.hdf5", "dendrites.hdf5", "segments.hdf5", "synapses.hdf5"]
@@ -264,10 +260,10 @@ def test_files_are_opened_read_only(
     assert _state(data) == before
 
 
-def test_a_load_needs_no_write_access_to_the_files(folder: Path, embedded_pg_base: str) -> None:
+def test_a_load_needs_no_write_access_to_the_files(folder: Path, embedded_server_url: str) -> None:
     """As an unprivileged user (root writes anything), a load of root-owned files in a
     read-only folder succeeds; bytes, mtimes and modes are unchanged."""
-    from conftest import _fresh_database
+    from support.servers import fresh_database
 
     user = pwd.getpwnam("embedded_postgres")
     scratch = Path(tempfile.mkdtemp(prefix="cdb-readonly-"))
@@ -282,7 +278,7 @@ def test_a_load_needs_no_write_access_to_the_files(folder: Path, embedded_pg_bas
         home.mkdir()
         os.chown(home, user.pw_uid, user.pw_gid)
         before = _state(data)
-        for url in _fresh_database(embedded_pg_base):
+        for url in fresh_database(embedded_server_url):
             result = run_cli_as(user.pw_name, "load", str(data), "--dataset", "ro", "--quiet",
                                 "--home", str(home), "--postgres-url", url,
                                 env=cli_env(HOME=str(home)))

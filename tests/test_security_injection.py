@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import oracle
 import psycopg
 import pytest
-from badinput import graph_content, pg_fingerprint, rows_of, run_cli, valid_dataset
-from conftest import _fresh_database
+from support import oracle
+from support.cli import run_cli
+from support.datasets import valid_dataset
+from support.fingerprints import graph_content, pg_fingerprint
+from support.frames import rows_of
+from support.servers import fresh_database
 
 from connectomedb import queries
 from connectomedb.errors import QueryError
@@ -73,10 +76,10 @@ class Loaded:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory, embedded_pg_base: str) -> Iterator[Loaded]:
+def loaded(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) -> Iterator[Loaded]:
     folder = valid_dataset(tmp_path_factory.mktemp("sec") / "tiny", seed=0)
     home = tmp_path_factory.mktemp("sec-home")
-    for url in _fresh_database(embedded_pg_base):
+    for url in fresh_database(embedded_server_url):
         for name in EVIL_NAMES:
             result = run_cli("load", str(folder), "--dataset", name, "--quiet",
                              "--home", str(home), "--postgres-url", url)
@@ -162,7 +165,7 @@ def test_a_nul_dataset_name_is_refused(conns: dict[str, Any]) -> None:
 
 def test_nothing_broke(loaded: Loaded) -> None:
     """After everything above: the tables and graphs hold exactly what was loaded."""
-    from pg_source import assert_dataset_equals
+    from support.warehouse import assert_dataset_equals
 
     for name in EVIL_NAMES:
         assert_dataset_equals(loaded.url, name, loaded.source)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from badinput import run_cli, valid_dataset
+from support.cli import run_cli
+from support.datasets import valid_dataset
 
 from connectomedb.config import mask_secrets, mask_url
 
@@ -93,10 +94,10 @@ def test_the_command_never_prints_the_password(url: str, shown: str, tmp_path: P
         assert shown in text, (args, text)
 
 
-def test_info_with_a_query_password_on_a_running_server(pg_url_embedded: str,
+def test_info_with_a_query_password_on_a_running_server(fresh_embedded_db_url: str,
                                                         tmp_path: Path) -> None:
-    sep = "&" if "?" in pg_url_embedded else "?"
-    url = f"{pg_url_embedded}{sep}password=Qu3ry-S3cret"
+    sep = "&" if "?" in fresh_embedded_db_url else "?"
+    url = f"{fresh_embedded_db_url}{sep}password=Qu3ry-S3cret"
     result = run_cli("info", "--postgres-url", url, "--home", str(tmp_path / "h"))
     assert result.returncode == 0, result.stderr
     assert "Qu3ry-S3cret" not in result.stdout + result.stderr

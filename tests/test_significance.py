@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import itertools
 
-import motif_helpers
 import numpy as np
-import oracle
 import pandas as pd
 import psycopg
 import pytest
 from click.testing import CliRunner
-from motif_helpers import connectome_frame
+from support import oracle
+from support.motifs import connectome_frame
 
 from connectomedb import motifs, queries
 from connectomedb.analyses.connectome import Connectome, build, fetch
@@ -23,10 +22,8 @@ from connectomedb.analyses.significance import (
     named_significance,
     named_significance_of,
 )
-from connectomedb.etl.synth.generate import generate
 from connectomedb.motifs.frames import count_frames
-
-motif_loaded = motif_helpers.motif_loaded
+from connectomedb.synth.generate import generate
 
 
 def source_connectome(scale: str) -> tuple[Connectome, object]:

@@ -1,8 +1,8 @@
 import psycopg
 
 
-def test_fresh_database_is_empty_and_writable(pg_url: str) -> None:
-    with psycopg.connect(pg_url) as conn:
+def test_fresh_database_is_empty_and_writable(fresh_db_url: str) -> None:
+    with psycopg.connect(fresh_db_url) as conn:
         tables = conn.execute(
             "select count(*) from information_schema.tables where table_schema = 'public'"
         ).fetchone()

@@ -10,7 +10,7 @@ import h5py
 from click.testing import CliRunner
 
 from connectomedb.cli import main
-from connectomedb.etl.synth import generate
+from connectomedb.synth import generate
 
 
 def test_synth_writes_a_complete_folder(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from connectomedb.etl.frames import Ragged
-from connectomedb.etl.synth import generate, write
+from connectomedb.synth import generate, write
 
 
 @pytest.fixture(scope="module")

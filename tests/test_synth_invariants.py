@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from connectomedb.etl.synth import generate, write
+from connectomedb.synth import generate, write
 
 AXON_NAMES = {1: "Corticocortical", 2: "Thalamocortical", 3: "Inhibitory", 4: "Other"}
 TARGET_NAMES = {1: "ApicalDendrite", 2: "AxonInitialSegment", 4: "OtherDendrite",

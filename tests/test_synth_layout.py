@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 import pytest
 
-from connectomedb.etl.synth import VARIANTS, generate, write
+from connectomedb.synth import VARIANTS, generate, write
 
 AXON_ATTRS = {"corticocortical": 1, "thalamocortical": 2, "inhibitory": 3, "other": 4}
 TARGET_ATTRS = {
@@ -28,13 +28,13 @@ TYPE_ATTRS = {"primaryspine": 1, "secondaryspine": 2, "shaft": 3, "soma": 4}
 
 
 @pytest.fixture(scope="module")
-def tiny():
+def tiny_result():
     return generate("tiny", seed=3)
 
 
 @pytest.fixture(scope="module")
-def folder(tiny, tmp_path_factory) -> Path:
-    return write(tiny, tmp_path_factory.mktemp("synth") / "current")
+def folder(tiny_result, tmp_path_factory) -> Path:
+    return write(tiny_result, tmp_path_factory.mktemp("synth") / "current")
 
 
 def _contents(path: Path) -> dict:
@@ -104,8 +104,8 @@ def test_root_info_is_fixed_length_text(folder: Path) -> None:
             assert name in text and "seed 3" in text and "MATLAB version" in text
 
 
-def test_axons_layout(folder: Path, tiny) -> None:
-    n = tiny.truth["counts"]["axons"]
+def test_axons_layout(folder: Path, tiny_result) -> None:
+    n = tiny_result.truth["counts"]["axons"]
     with h5py.File(folder / "axons.hdf5", "r") as f:
         cls = f["/axons/class"]
         assert cls.dtype == np.uint8 and cls.shape == (n,)
@@ -133,9 +133,9 @@ def test_axons_layout(folder: Path, tiny) -> None:
         assert sk["13"]["nodes"].shape == (3, 1)
 
 
-def test_dendrites_layout(folder: Path, tiny) -> None:
-    n = tiny.truth["counts"]["targets"]
-    n_sh = tiny.truth["counts"]["spine_heads"]
+def test_dendrites_layout(folder: Path, tiny_result) -> None:
+    n = tiny_result.truth["counts"]["targets"]
+    n_sh = tiny_result.truth["counts"]["spine_heads"]
     with h5py.File(folder / "dendrites.hdf5", "r") as f:
         cls = f["/dendrites/class"]
         assert cls.dtype == np.uint8 and cls.shape == (n,)
@@ -150,8 +150,8 @@ def test_dendrites_layout(folder: Path, tiny) -> None:
         assert vol.dtype == np.float32 and vol.shape == (n_sh,) and (vol[()] > 0).all()
 
 
-def test_synapses_layout(folder: Path, tiny) -> None:
-    n = tiny.truth["counts"]["synapses"]
+def test_synapses_layout(folder: Path, tiny_result) -> None:
+    n = tiny_result.truth["counts"]["synapses"]
     with h5py.File(folder / "synapses.hdf5", "r") as f:
         s = f["/synapses"]
         assert s["type"].dtype == np.uint8 and _attrs(s["type"]) == TYPE_ATTRS
@@ -178,8 +178,8 @@ def test_synapses_layout(folder: Path, tiny) -> None:
         assert f["/synapses/preSegIds/17"].ndim == 1
 
 
-def test_segments_layout(folder: Path, tiny) -> None:
-    n = tiny.truth["counts"]["segments"]
+def test_segments_layout(folder: Path, tiny_result) -> None:
+    n = tiny_result.truth["counts"]["segments"]
     with h5py.File(folder / "segments.hdf5", "r") as f:
         assert f["/segments/position"].shape == (3, n)
         assert f["/segments/position"].dtype == np.uint32
@@ -193,14 +193,14 @@ def test_datasets_are_contiguous_and_uncompressed(folder: Path) -> None:
             assert ds.chunks is None and ds.compression is None
 
 
-def test_connectome_csv_text(folder: Path, tiny) -> None:
+def test_connectome_csv_text(folder: Path, tiny_result) -> None:
     raw = (folder / "connectome.csv").read_bytes()
     assert b"\r" not in raw and b'"' not in raw and raw.endswith(b"\n")
     lines = raw.decode().splitlines()
     header = lines[0].split(",")
     assert header[0] == ""
-    assert len(lines) - 1 == tiny.truth["connectome_csv"]["rows"]
-    assert len(header) - 1 == tiny.truth["connectome_csv"]["columns"]
+    assert len(lines) - 1 == tiny_result.truth["connectome_csv"]["rows"]
+    assert len(header) - 1 == tiny_result.truth["connectome_csv"]["columns"]
     order = ["Soma", "ProximalDendrite", "SmoothDendrite", "ApicalDendrite",
              "AxonInitialSegment", "OtherDendrite"]  # fmt: skip
     groups = [order.index(c) for c in header[1:]]
@@ -219,8 +219,8 @@ def _paths(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_every_variant_writes_what_it_says(variant: str, tiny, tmp_path: Path) -> None:
-    out = write(tiny, tmp_path / variant, variant=variant)
+def test_every_variant_writes_what_it_says(variant: str, tiny_result, tmp_path: Path) -> None:
+    out = write(tiny_result, tmp_path / variant, variant=variant)
     ax, den, syn = (_paths(out / f) for f in ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5"))
     old = variant == "old-names"
     minimal = variant == "minimal"
@@ -239,8 +239,8 @@ def test_every_variant_writes_what_it_says(variant: str, tiny, tmp_path: Path) -
     assert (out / "connectome.csv").exists() == (not minimal)
     assert json.loads((out / "truth.json").read_text())["variant"] == [variant]
 
-    n_ax = tiny.truth["counts"]["axons"]
-    n_syn = tiny.truth["counts"]["synapses"]
+    n_ax = tiny_result.truth["counts"]["axons"]
+    n_syn = tiny_result.truth["counts"]["synapses"]
     with h5py.File(out / "axons.hdf5", "r") as a, h5py.File(out / "synapses.hdf5", "r") as s:
         cls = a["axonClasses" if old else "axons/class"]
         pre = s["synapses/preSegIds/5"]
@@ -262,16 +262,16 @@ def test_every_variant_writes_what_it_says(variant: str, tiny, tmp_path: Path) -
         elif not minimal:
             assert a["axons/mappedSegIds"].dtype == np.uint32
         # Whatever the variant, the values are the generated ones.
-        np.testing.assert_array_equal(np.ravel(cls[()]), tiny.dataset.axons.class_code)
+        np.testing.assert_array_equal(np.ravel(cls[()]), tiny_result.dataset.axons.class_code)
         np.testing.assert_array_equal(
-            np.ravel(pre[()]).astype(np.int64), tiny.dataset.synapses.pre_seg.element(5)
+            np.ravel(pre[()]).astype(np.int64), tiny_result.dataset.synapses.pre_seg.element(5)
         )
 
 
-def test_combined_variants(tiny, tmp_path: Path) -> None:
-    out = write(tiny, tmp_path / "both", variant={"old-names", "minimal"})
+def test_combined_variants(tiny_result, tmp_path: Path) -> None:
+    out = write(tiny_result, tmp_path / "both", variant={"old-names", "minimal"})
     den = _paths(out / "dendrites.hdf5")
     assert "targetClasses" in den and "dendrites/neuronId" not in den
     assert not (out / "connectome.csv").exists()
     with pytest.raises(ValueError, match="unknown variant"):
-        write(tiny, tmp_path / "bad", variant="newest")
+        write(tiny_result, tmp_path / "bad", variant="newest")

@@ -15,7 +15,7 @@ import pandas as pd
 import psycopg
 import pytest
 from click.testing import CliRunner
-from tracing_env import DATASET, TracingEnv, drop_env, make_env, oracle, webknossos_frames
+from support.tracings import DATASET, TracingEnv, drop_env, make_env, oracle, webknossos_frames
 
 from connectomedb import queries
 from connectomedb.cli import main
@@ -29,10 +29,10 @@ COUNTS = "SELECT (SELECT count(*) FROM tracing_file), (SELECT count(*) FROM trac
 
 
 @pytest.fixture(scope="module")
-def env(embedded_pg_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TracingEnv]:
-    environment = make_env(embedded_pg_base, tmp_path_factory.mktemp("tracings"))
+def env(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TracingEnv]:
+    environment = make_env(embedded_server_url, tmp_path_factory.mktemp("tracings"))
     yield environment
-    drop_env(environment, embedded_pg_base)
+    drop_env(environment, embedded_server_url)
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ def _run(*args: str) -> str:
     return result.output
 
 
-def test_synth_load_add_segments_and_evaluate(pg_url_embedded: str, tmp_path: Path) -> None:
+def test_synth_load_add_segments_and_evaluate(fresh_embedded_db_url: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    store = ["--home", str(tmp_path / "home"), "--postgres-url", pg_url_embedded]
+    store = ["--home", str(tmp_path / "home"), "--postgres-url", fresh_embedded_db_url]
     _run("synth", str(data), "--scale", "tiny", "--tracings", "-q")
     truth = json.loads((data / "tracings" / "connectem" / "truth.json").read_text())
     _run("load", str(data), "--dataset", "tiny", *store, "-q")

@@ -17,13 +17,13 @@ import pandas as pd
 import psycopg
 import pytest
 from click.testing import CliRunner
-from tracing_env import webknossos_frames
-from volume_fixtures import Assembled
+from support.tracings import webknossos_frames
+from support.volumes import Assembled
 
 from connectomedb.cli import main
 from connectomedb.config import load_settings
 from connectomedb.errors import InputError
-from connectomedb.etl.synth.generate import generate
+from connectomedb.synth.generate import generate
 from connectomedb.tracings.synth import write_connectem
 from connectomedb.tracings.volume_segments import link_after_register, segments_at
 from connectomedb.volumes import scan
@@ -73,9 +73,11 @@ def _check_against_volume(db: pd.DataFrame, folder: Path, volume: Assembled) -> 
     assert (db.segment_id == 0).any() and (db.segment_id > 0).any()
 
 
-def test_nodes_get_their_segments_from_the_volume(pg_url_embedded: str, tmp_path: Path) -> None:
+def test_nodes_get_their_segments_from_the_volume(
+    fresh_embedded_db_url: str, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
-    store = ["--home", str(tmp_path / "home"), "--postgres-url", pg_url_embedded]
+    store = ["--home", str(tmp_path / "home"), "--postgres-url", fresh_embedded_db_url]
     _run("synth", str(data), "--scale", "tiny", "--volumes", "--cube-size", str(CUBE),
          "--tracings", "-q")
     connectem = data / "tracings" / "connectem"
@@ -87,14 +89,14 @@ def test_nodes_get_their_segments_from_the_volume(pg_url_embedded: str, tmp_path
     out = _run("tracings", "add", str(connectem), "--kind", "connectem", "--dataset", "tiny",
                *store)
     assert "No segmentation volume registered for 'tiny'" in out
-    assert _node_segments(pg_url_embedded, truth["files"]).segment_id.isna().all()
+    assert _node_segments(fresh_embedded_db_url, truth["files"]).segment_id.isna().all()
 
     # Registering the segmentation fills them, in the same transaction.
     out = _run("volumes", "add", str(data / "segmentation-volume"), "--kind", "segmentation",
                "--dataset", "tiny", *store)
     nodes = sum(t["nodes"] for t in truth["tracings"])
     assert f"tracing node segments: {nodes:,} nodes looked up" in out
-    _check_against_volume(_node_segments(pg_url_embedded, truth["files"]), connectem, volume)
+    _check_against_volume(_node_segments(fresh_embedded_db_url, truth["files"]), connectem, volume)
     by_volume = {e: _evaluation(store, e) for e in ("sql", "cypher")}
     pd.testing.assert_frame_equal(by_volume["sql"], by_volume["cypher"], check_exact=False)
     best = {(r.file, r.tree_id): (r.best_kind, r.best_id) for r in by_volume["sql"].itertuples()}
@@ -114,13 +116,13 @@ def test_nodes_get_their_segments_from_the_volume(pg_url_embedded: str, tmp_path
         pd.testing.assert_frame_equal(_evaluation(store, engine), by_volume[engine])
 
     # --from-volume after the segments were lost (as after a late registration) restores them.
-    with psycopg.connect(pg_url_embedded) as conn:
+    with psycopg.connect(fresh_embedded_db_url) as conn:
         conn.execute("UPDATE tracing_node SET segment_id = NULL")
     _run("tracings", "graph", "--dataset", "tiny", *store)
     assert _evaluation(store, "cypher").nodes_on_segments.sum() == 0
     out = _run("tracings", "segments", "--from-volume", "--dataset", "tiny", *store)
     assert f"Segments: {nodes:,} nodes looked up" in out
-    _check_against_volume(_node_segments(pg_url_embedded, truth["files"]), connectem, volume)
+    _check_against_volume(_node_segments(fresh_embedded_db_url, truth["files"]), connectem, volume)
     for engine in ("sql", "cypher"):
         pd.testing.assert_frame_equal(_evaluation(store, engine), by_volume[engine])
 
@@ -137,23 +139,23 @@ def test_nodes_get_their_segments_from_the_volume(pg_url_embedded: str, tmp_path
     later_nodes = sum(t["nodes"] for t in later_truth["tracings"])
     assert f"Segments: {later_nodes:,} nodes looked up" in out
     files = ["later-" + f for f in later_truth["files"]]
-    _check_against_volume(_node_segments(pg_url_embedded, files), later, volume)
+    _check_against_volume(_node_segments(fresh_embedded_db_url, files), later, volume)
 
     # A lookup that fails while a new volume is registered leaves volume and nodes as they were.
-    before = _node_segments(pg_url_embedded, truth["files"])
+    before = _node_segments(fresh_embedded_db_url, truth["files"])
     copy = tmp_path / "segmentation-copy"
     shutil.copytree(data / "segmentation-volume", copy)
     replacement = scan(copy, "segmentation")
     first = before[["x", "y", "z"]].to_numpy()[0]
     (copy / "x{}y{}z{}.hdf5".format(*((first - 1) // CUBE))).unlink()
     settings = load_settings().with_overrides(home=str(tmp_path / "home"),
-                                              postgres_url=pg_url_embedded)
+                                              postgres_url=fresh_embedded_db_url)
     with pytest.raises(InputError, match="no such file"):
-        register(pg_url_embedded, replacement, "tiny", replace=True,
+        register(fresh_embedded_db_url, replacement, "tiny", replace=True,
                  after=link_after_register(settings, "tiny", []))
-    with psycopg.connect(pg_url_embedded) as conn:
+    with psycopg.connect(fresh_embedded_db_url) as conn:
         assert registered(conn, "tiny", "segmentation").folder == data / "segmentation-volume"
-    pd.testing.assert_frame_equal(_node_segments(pg_url_embedded, truth["files"]), before)
+    pd.testing.assert_frame_equal(_node_segments(fresh_embedded_db_url, truth["files"]), before)
 
 
 def test_outside_the_volume_is_0_and_a_missing_cube_is_null(tmp_path: Path) -> None:

@@ -27,25 +27,25 @@ def cubes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 @pytest.fixture
-def db(pg_url: str) -> str:
-    upgrade(pg_url)
-    return pg_url
+def db_url(fresh_db_url: str) -> str:
+    upgrade(fresh_db_url)
+    return fresh_db_url
 
 
-def _cli(db: str, *args: str) -> str:
-    result = CliRunner().invoke(main, ["training", *args, "--postgres-url", db])
+def _cli(db_url: str, *args: str) -> str:
+    result = CliRunner().invoke(main, ["training", *args, "--postgres-url", db_url])
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def test_catalogue_counts_equal_the_truth(db: str, cubes: tuple[Path, dict]) -> None:
+def test_catalogue_counts_equal_the_truth(db_url: str, cubes: tuple[Path, dict]) -> None:
     folder, truth = cubes
-    out = _cli(db, "add", str(folder / "synem-interfaces"), "--kind", "synem-interfaces")
+    out = _cli(db_url, "add", str(folder / "synem-interfaces"), "--kind", "synem-interfaces")
     n = sum(c["interfaces"] for c in truth["synem-interfaces"])
     assert f"Registered 2 cube(s) with {n:,} interfaces." in out
-    _cli(db, "add", str(folder / "synem-test"), "--kind", "synem-test")
-    _cli(db, "add", str(folder / "svm"), "--kind", "svm")
-    with psycopg.connect(db) as conn:
+    _cli(db_url, "add", str(folder / "synem-test"), "--kind", "synem-test")
+    _cli(db_url, "add", str(folder / "svm"), "--kind", "svm")
+    with psycopg.connect(db_url) as conn:
         rows = conn.execute(
             "SELECT i.label || '/' || i.target_type, count(*) FROM training_interface i"
             " JOIN training_cube c USING (cube_id) WHERE c.kind = 'synem-interfaces'"
@@ -81,7 +81,7 @@ def test_catalogue_counts_equal_the_truth(db: str, cubes: tuple[Path, dict]) -> 
                              " ORDER BY kind").fetchall()
         assert sizes == [("svm", 24, 24, 10), ("synem-interfaces", 32, 32, 16),
                          ("synem-test", 32, 32, 16)]
-    again = _cli(db, "add", str(folder), "--kind", "svm")
+    again = _cli(db_url, "add", str(folder), "--kind", "svm")
     assert "Skipped 5 cube(s) already registered." in again
 
 
@@ -107,7 +107,7 @@ def test_cube_arrays_match_the_raw_file(cubes: tuple[Path, dict]) -> None:
     assert set(np.unique(labels)) <= set(range(len(raw_interfaces) + 1))
 
 
-def test_older_layout_variants_are_tolerated(db: str, tmp_path: Path,
+def test_older_layout_variants_are_tolerated(db_url: str, tmp_path: Path,
                                              cubes: tuple[Path, dict]) -> None:
     folder, truth = cubes
     src = folder / "synem-interfaces" / "cube-1.hdf5"
@@ -118,27 +118,27 @@ def test_older_layout_variants_are_tolerated(db: str, tmp_path: Path,
         g["edges"] = f["edges"][()].T  # (N, 2)
         g["labels"] = f["labels"][()].reshape(-1, 1)  # (N, 1), no code attributes
         g["targetTypes"] = f["targetTypes"][()].reshape(1, -1)  # (1, N)
-    register_cubes(db, [variant], "synem-interfaces")
-    with psycopg.connect(db) as conn:
+    register_cubes(db_url, [variant], "synem-interfaces")
+    with psycopg.connect(db_url) as conn:
         rows = dict(conn.execute(
             "SELECT label || '/' || target_type, count(*) FROM training_interface GROUP BY 1"
         ).fetchall())
     assert rows == truth["synem-interfaces"][0]["label_target_counts"]
 
 
-def test_wrong_kind_is_refused_and_stores_nothing(db: str, cubes: tuple[Path, dict]) -> None:
+def test_wrong_kind_is_refused_and_stores_nothing(db_url: str, cubes: tuple[Path, dict]) -> None:
     folder, _ = cubes
     paths = find_cubes([folder / "synem-interfaces", folder / "svm"])
     with pytest.raises(InputError) as caught:
-        register_cubes(db, paths, "synem-interfaces")
+        register_cubes(db_url, paths, "synem-interfaces")
     assert str(caught.value) == (
         f"{folder / 'svm' / 'cube-1.hdf5'}: /segmentation: expected the segmentation of a "
         "synem-interfaces cube, found none. Check --kind."
     )
-    with psycopg.connect(db) as conn:
+    with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT count(*) FROM training_cube").fetchone() == (0,)
     result = CliRunner().invoke(main, ["training", "add", str(folder / "svm"), "--kind",
-                                       "synem-test", "--postgres-url", db])
+                                       "synem-test", "--postgres-url", db_url])
     assert result.exit_code == InputError.exit_code
     assert "Traceback" not in result.output
 

@@ -10,8 +10,8 @@ import h5py
 import numpy as np
 import psycopg
 import pytest
-from badinput import cli_env, run_cli
-from volume_fixtures import FOLDERS, synth_volumes  # noqa: F401
+from support.cli import cli_env, run_cli
+from support.volumes import FOLDERS  # noqa: F401
 
 from connectomedb.errors import InputError, LoadError
 from connectomedb.stores.postgres import upgrade
@@ -119,14 +119,14 @@ def _counts(url: str) -> tuple[int, int]:
     return v, c
 
 
-def test_register_twice_is_a_no_op(pg_url: str, synth_volumes: Path, tmp_path: Path) -> None:  # noqa: F811
-    upgrade(pg_url)
+def test_register_twice_is_a_no_op(fresh_db_url: str, synth_volumes: Path, tmp_path: Path) -> None:
+    upgrade(fresh_db_url)
     volume = scan(synth_volumes / FOLDERS["segmentation"], "segmentation")
-    assert register(pg_url, volume, "tiny").action == "registered"
-    with psycopg.connect(pg_url) as conn:
+    assert register(fresh_db_url, volume, "tiny").action == "registered"
+    with psycopg.connect(fresh_db_url) as conn:
         before = conn.execute("SELECT xmin::text, registered_at FROM volume").fetchall()
-    assert register(pg_url, scan(volume.folder, "segmentation"), "tiny").action == "unchanged"
-    with psycopg.connect(pg_url) as conn:
+    assert register(fresh_db_url, scan(volume.folder, "segmentation"), "tiny").action == "unchanged"
+    with psycopg.connect(fresh_db_url) as conn:
         assert conn.execute("SELECT xmin::text, registered_at FROM volume").fetchall() == before
         back = registered(conn, "tiny", "segmentation")
         frame = catalogue(conn)
@@ -134,24 +134,28 @@ def test_register_twice_is_a_no_op(pg_url: str, synth_volumes: Path, tmp_path: P
     assert frame[["dataset", "kind", "cubes", "missing_cubes"]].values.tolist() == [
         ["tiny", "segmentation", 216, 0]
     ]
-    assert _counts(pg_url) == (1, 216)
+    assert _counts(fresh_db_url) == (1, 216)
 
     # Another folder needs --replace; with it, the catalogue switches in one go.
     other = tmp_path / "seg"
     shutil.copytree(volume.folder, other)
     (other / "x0y0z0.hdf5").unlink()
     with pytest.raises(LoadError, match="Pass --replace"):
-        register(pg_url, scan(other, "segmentation"), "tiny")
-    assert register(pg_url, scan(other, "segmentation"), "tiny", replace=True).action == "replaced"
-    assert _counts(pg_url) == (1, 215)
+        register(fresh_db_url, scan(other, "segmentation"), "tiny")
+    assert register(
+        fresh_db_url, scan(other, "segmentation"), "tiny", replace=True
+    ).action == "replaced"
+    assert _counts(fresh_db_url) == (1, 215)
 
 
-def test_changed_cube_is_caught_when_read(pg_url: str, synth_volumes: Path, tmp_path: Path) -> None:  # noqa: F811
-    upgrade(pg_url)
+def test_changed_cube_is_caught_when_read(
+    fresh_db_url: str, synth_volumes: Path, tmp_path: Path
+) -> None:
+    upgrade(fresh_db_url)
     folder = tmp_path / "seg"
     shutil.copytree(synth_volumes / FOLDERS["segmentation"], folder)
-    register(pg_url, scan(folder, "segmentation"), "tiny")
-    with psycopg.connect(pg_url) as conn:
+    register(fresh_db_url, scan(folder, "segmentation"), "tiny")
+    with psycopg.connect(fresh_db_url) as conn:
         volume = registered(conn, "tiny", "segmentation")
     assert read_points([[5, 5, 5]], volume).status.tolist() == [0]
     st = (folder / "x0y0z0.hdf5").stat()
@@ -163,12 +167,12 @@ def test_changed_cube_is_caught_when_read(pg_url: str, synth_volumes: Path, tmp_
 
 @pytest.mark.parametrize("point", ["volumes:volume", "volumes:volume_cube"])
 def test_killed_registration_leaves_nothing(
-    pg_url: str,
-    synth_volumes: Path,  # noqa: F811
+    fresh_db_url: str,
+    synth_volumes: Path,
     tmp_path: Path,
     point: str,
 ) -> None:
-    upgrade(pg_url)
+    upgrade(fresh_db_url)
     args = [
         "volumes",
         "add",
@@ -178,21 +182,21 @@ def test_killed_registration_leaves_nothing(
         "--dataset",
         "tiny",
         "--postgres-url",
-        pg_url,
+        fresh_db_url,
         "--home",
         str(tmp_path),
     ]
     killed = run_cli(*args, env=cli_env(CONNECTOMEDB_TEST_KILL_AT=point))
     assert killed.returncode == -9, killed.stderr
-    assert _counts(pg_url) == (0, 0)
+    assert _counts(fresh_db_url) == (0, 0)
     done = run_cli(*args, env=cli_env())
     assert done.returncode == 0, done.stderr
     assert "em volume of 'tiny' registered" in done.stdout
-    assert _counts(pg_url) == (1, 216)
+    assert _counts(fresh_db_url) == (1, 216)
     again = run_cli(*args, env=cli_env())
     assert "already registered, unchanged" in again.stdout
     info = run_cli(
-        "info", "--postgres-url", pg_url, "--home", str(tmp_path), env=cli_env(COLUMNS="200")
+        "info", "--postgres-url", fresh_db_url, "--home", str(tmp_path), env=cli_env(COLUMNS="200")
     )
     assert "Registered volumes" in info.stdout and "electron-microscopy-volume" in info.stdout
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import psycopg
-from badinput import cli_env, run_cli
-from volume_fixtures import FOLDERS, synth_volumes, truth  # noqa: F401
+from support.cli import cli_env, run_cli
+from support.volumes import FOLDERS, truth  # noqa: F401
 
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.postgres import load_dataset
@@ -24,11 +24,11 @@ def _setup(url: str, folder: Path) -> None:
         register(url, scan(folder / FOLDERS[kind], kind), "tiny")
 
 
-def test_finds_exactly_the_planted(pg_url: str, synth_volumes: Path) -> None:  # noqa: F811
-    _setup(pg_url, synth_volumes)
+def test_finds_exactly_the_planted(fresh_db_url: str, synth_volumes: Path) -> None:
+    _setup(fresh_db_url, synth_volumes)
     planted = truth(synth_volumes)["volumes"]["planted"]
     ds = read_dataset(synth_volumes)
-    with psycopg.connect(pg_url) as conn:
+    with psycopg.connect(fresh_db_url) as conn:
         results = {r.name: r for r in check_segmentation(conn, "tiny")}
     assert list(results) == ["synapse_pre", "synapse_post", "segment_position", "mapped_node"]
 
@@ -66,15 +66,15 @@ def test_finds_exactly_the_planted(pg_url: str, synth_volumes: Path) -> None:  #
     assert r.checked == checkable and r.not_checked == total - checkable
 
 
-def test_cli_sample_and_store(pg_url: str, synth_volumes: Path, tmp_path: Path) -> None:  # noqa: F811
-    _setup(pg_url, synth_volumes)
-    base = ["--postgres-url", pg_url, "--home", str(tmp_path)]
+def test_cli_sample_and_store(fresh_db_url: str, synth_volumes: Path, tmp_path: Path) -> None:
+    _setup(fresh_db_url, synth_volumes)
+    base = ["--postgres-url", fresh_db_url, "--home", str(tmp_path)]
     out = run_cli("check", "segmentation", "--format", "json", "--store", *base, env=cli_env())
     assert out.returncode == 0, out.stderr
     rows = {r["check"]: r for r in json.loads(out.stdout)}
     assert rows["synapse_pre"]["checked"] - rows["synapse_pre"]["agreeing"] == 2
     assert len(rows["segment_position"]["examples"]) == 2
-    with psycopg.connect(pg_url) as conn:
+    with psycopg.connect(fresh_db_url) as conn:
         stored = conn.execute(
             "SELECT check_name, checked - agreeing, sample FROM segmentation_check ORDER BY 1"
         ).fetchall()

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from badinput import cli_env, run_cli
-from volume_fixtures import FOLDERS, Assembled, synth_volumes, truth  # noqa: F401
+from support.cli import cli_env, run_cli
+from support.volumes import FOLDERS, Assembled, truth  # noqa: F401
 
 import connectomedb
 from connectomedb.errors import QueryError
@@ -24,17 +24,17 @@ from connectomedb.volumes.locate import COLUMNS
 
 
 @pytest.fixture
-def loaded(pg_url: str, synth_volumes: Path, tmp_path: Path) -> tuple[str, Path]:  # noqa: F811
+def loaded(fresh_db_url: str, synth_volumes: Path, tmp_path: Path) -> tuple[str, Path]:
     """The tiny dataset loaded, its volumes registered; the segmentation lacks cube x1y1z1."""
-    upgrade(pg_url)
-    load_dataset(pg_url, read_dataset(synth_volumes), "tiny")
+    upgrade(fresh_db_url)
+    load_dataset(fresh_db_url, read_dataset(synth_volumes), "tiny")
     seg = tmp_path / "seg"
     shutil.copytree(synth_volumes / FOLDERS["segmentation"], seg)
     (seg / "x1y1z1.hdf5").unlink()
-    register(pg_url, scan(seg, "segmentation"), "tiny")
+    register(fresh_db_url, scan(seg, "segmentation"), "tiny")
     for kind in ("mapped-segmentation", "blood-vessels", "em"):
-        register(pg_url, scan(synth_volumes / FOLDERS[kind], kind), "tiny")
-    return pg_url, synth_volumes
+        register(fresh_db_url, scan(synth_volumes / FOLDERS[kind], kind), "tiny")
+    return fresh_db_url, synth_volumes
 
 
 def _points(folder: Path) -> np.ndarray:
@@ -108,7 +108,7 @@ def test_locate_matches_numpy(loaded: tuple[str, Path]) -> None:
     assert got["spine_head_id"].notna().sum() > 10 and got["neuron_id"].notna().sum() > 5
 
 
-def test_lookup_api_without_a_database(synth_volumes: Path) -> None:  # noqa: F811
+def test_lookup_api_without_a_database(synth_volumes: Path) -> None:
     folder = synth_volumes / FOLDERS["segmentation"]
     ds = read_dataset(synth_volumes)
     ids = lookup(ds.segments.position, folder)
@@ -124,9 +124,9 @@ def test_lookup_api_without_a_database(synth_volumes: Path) -> None:  # noqa: F8
         lookup([[1, 2]], folder)
 
 
-def test_locate_without_a_registered_segmentation(pg_url: str) -> None:
-    upgrade(pg_url)
-    with psycopg.connect(pg_url) as conn, pytest.raises(QueryError) as info:
+def test_locate_without_a_registered_segmentation(fresh_db_url: str) -> None:
+    upgrade(fresh_db_url)
+    with psycopg.connect(fresh_db_url) as conn, pytest.raises(QueryError) as info:
         connectomedb.locate([[1, 2, 3]], "nothing", conn=conn)
     assert str(info.value) == (
         "dataset 'nothing' has no segmentation volume registered. Register it first: "

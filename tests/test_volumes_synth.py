@@ -6,12 +6,12 @@ from pathlib import Path
 
 import h5py
 import numpy as np
-from volume_fixtures import CUBE, FOLDERS, Assembled, synth_volumes, truth  # noqa: F401
+from support.volumes import CUBE, FOLDERS, Assembled, truth  # noqa: F401
 
 from connectomedb.etl.extract import read_dataset
 
 
-def test_layout_of_every_volume(synth_volumes: Path) -> None:  # noqa: F811
+def test_layout_of_every_volume(synth_volumes: Path) -> None:
     for kind, folder in FOLDERS.items():
         names = sorted(p.name for p in (synth_volumes / folder).iterdir())
         expected = sorted(
@@ -27,7 +27,7 @@ def test_layout_of_every_volume(synth_volumes: Path) -> None:  # noqa: F811
             assert str(data.dtype) == {"em": "uint8", "blood-vessels": "uint8"}.get(kind, "uint32")
 
 
-def test_volumes_agree_with_the_files_except_the_planted(synth_volumes: Path) -> None:  # noqa: F811
+def test_volumes_agree_with_the_files_except_the_planted(synth_volumes: Path) -> None:
     ds = read_dataset(synth_volumes)
     planted = truth(synth_volumes)["volumes"]["planted"]
     seg = Assembled(synth_volumes / FOLDERS["segmentation"])
@@ -73,7 +73,7 @@ def test_volumes_agree_with_the_files_except_the_planted(synth_volumes: Path) ->
     )
 
 
-def test_em_and_vessels(synth_volumes: Path) -> None:  # noqa: F811
+def test_em_and_vessels(synth_volumes: Path) -> None:
     vessels = truth(synth_volumes)["volumes"]["blood_vessels"]
     bv = Assembled(synth_volumes / FOLDERS["blood-vessels"])
     v = vessels[0]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
-from badinput import cli_env, run_cli
 from PIL import Image
-from volume_fixtures import FOLDERS, synth_volumes  # noqa: F401
+from support.cli import cli_env, run_cli
+from support.volumes import FOLDERS  # noqa: F401
 
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.load.postgres import load_dataset
@@ -35,10 +35,10 @@ def _coloured_pixels(png: bytes) -> int:
     return int((spread > 60).sum())
 
 
-def test_viewer_loads_its_layers_offline(pg_url_embedded: str, synth_volumes: Path) -> None:  # noqa: F811
-    _setup(pg_url_embedded, synth_volumes)
+def test_viewer_loads_its_layers_offline(fresh_embedded_db_url: str, synth_volumes: Path) -> None:
+    _setup(fresh_embedded_db_url, synth_volumes)
     ds = read_dataset(synth_volumes)
-    with psycopg.connect(pg_url_embedded) as conn:
+    with psycopg.connect(fresh_embedded_db_url) as conn:
         where = focus(conn, "tiny", "synapse", 3)
         assert where.centre == tuple(int(v) for v in ds.synapses.syn_position[2])
         expected = set(ds.synapses.pre_seg.element(3)) | set(ds.synapses.post_seg.element(3))
@@ -58,15 +58,17 @@ def test_viewer_loads_its_layers_offline(pg_url_embedded: str, synth_volumes: Pa
     assert _coloured_pixels(check.screenshot) > 100  # the selected segments are drawn
 
 
-def test_view_cli_writes_a_png(pg_url_embedded: str, synth_volumes: Path, tmp_path: Path) -> None:  # noqa: F811
-    _setup(pg_url_embedded, synth_volumes)
+def test_view_cli_writes_a_png(
+    fresh_embedded_db_url: str, synth_volumes: Path, tmp_path: Path
+) -> None:
+    _setup(fresh_embedded_db_url, synth_volumes)
     png = tmp_path / "axon.png"
-    base = ["--postgres-url", pg_url_embedded, "--home", str(tmp_path)]
+    base = ["--postgres-url", fresh_embedded_db_url, "--home", str(tmp_path)]
     done = run_cli("volumes", "view", "--axon", "2", "--png", str(png), "--radius", "24", *base,
                    env=cli_env())  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "axon 2 at" in done.stdout and png.read_bytes()[:4] == b"\x89PNG"
     missing = run_cli("volumes", "view", "--synapse", "99999", "--postgres-url",
-                      pg_url_embedded, "--home", str(tmp_path), env=cli_env())  # fmt: skip
+                      fresh_embedded_db_url, "--home", str(tmp_path), env=cli_env())  # fmt: skip
     assert missing.returncode == 6
     assert missing.stderr.strip() == "Error: dataset 'tiny' has no synapse 99999 (with a position)."

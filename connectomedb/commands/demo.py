@@ -22,7 +22,7 @@ def _ensure_demo_files(folder: Path, seed: int, quiet: bool) -> None:
         if not quiet:
             click.echo(f"Using the demo dataset in {folder}", err=True)
         return
-    from connectomedb.etl.synth import generate, write
+    from connectomedb.synth import generate, write
 
     if not quiet:
         click.echo(f"Writing the synthetic demo dataset to {folder} ...", err=True)

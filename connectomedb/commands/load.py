@@ -7,7 +7,12 @@ from typing import Any
 
 import click
 
-from connectomedb.commands.options import quiet_option, settings_from, store_options
+from connectomedb.commands.options import (
+    no_graph_option,
+    quiet_option,
+    settings_from,
+    store_options,
+)
 
 _POSTGRES_STEPS = {
     "copy": "PostgreSQL COPY",
@@ -131,7 +136,7 @@ def _summary(report: Any, quiet: bool) -> None:
     is_flag=True,
     help="Reload a dataset already loaded under this name from other files.",
 )
-@click.option("--no-graph", is_flag=True, help="Load PostgreSQL only, not the graph.")
+@no_graph_option("Load PostgreSQL only, not the graph.")
 @store_options
 @quiet_option
 def load(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -45,3 +46,21 @@ def store_options(f: F) -> F:
 def settings_from(home: str | None, postgres_url: str | None, graph_url: str | None) -> Settings:
     """The environment's settings with the command-line options on top."""
     return load_settings().with_overrides(home=home, postgres_url=postgres_url, graph_url=graph_url)
+
+
+def settings_options(f: F) -> F:
+    """:func:`store_options`, handed to the command as one ``settings`` (see
+    :func:`settings_from`) instead of three values."""
+
+    @functools.wraps(f)
+    def command(
+        *args: Any, home: str | None, postgres_url: str | None, graph_url: str | None, **kw: Any
+    ) -> Any:
+        return f(*args, settings=settings_from(home, postgres_url, graph_url), **kw)
+
+    return store_options(command)
+
+
+def no_graph_option(help_text: str) -> Callable[[F], F]:
+    """``--no-graph``: PostgreSQL only (``help_text`` says what the command then does)."""
+    return click.option("--no-graph", is_flag=True, help=help_text)

@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from connectomedb.commands.options import quiet_option
-from connectomedb.etl.synth import SCALES, VARIANTS, generate, write
+from connectomedb.synth import SCALES, VARIANTS, generate, write
 
 #: Every file a synthetic folder can hold; truth.json last, as it marks a complete folder.
 _FILES = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5", "segments.hdf5", "connectome.csv")
@@ -179,10 +179,13 @@ def synth(
         shutil.rmtree(staged, ignore_errors=True)
         raise
     if tracings:
-        from connectomedb.tracings.synth import write_tracings_and_cubes
+        from connectomedb.files import write_folder
+        from connectomedb.tracings.synth import write_tracing_sets
+        from connectomedb.training.synth import write_training
 
         try:
-            write_tracings_and_cubes(result.dataset, outdir, seed=seed, volume_plan=plan)
+            write_tracing_sets(result.dataset, outdir, seed=seed, volume_plan=plan)
+            write_folder(outdir / "training", lambda folder: write_training(folder, seed=seed))
         except ValueError as error:
             raise click.UsageError(str(error)) from None
     elapsed = time.perf_counter() - started

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from connectomedb.commands.options import settings_from, store_options
+from connectomedb.commands.listing import echo_rows
+from connectomedb.commands.options import no_graph_option, settings_options
+from connectomedb.config import Settings
 from connectomedb.tracings.store import KINDS
 
 
@@ -33,16 +35,10 @@ def tracings() -> None:
     default=None,
     help="The loaded dataset the tracings belong to; also copies them into its graph.",
 )
-@click.option("--no-graph", is_flag=True, help="Store in PostgreSQL only, not in the graph.")
-@store_options
+@no_graph_option("Store in PostgreSQL only, not in the graph.")
+@settings_options
 def add(
-    paths: tuple[Path, ...],
-    kind: str,
-    dataset: str | None,
-    no_graph: bool,
-    home: str | None,
-    postgres_url: str | None,
-    graph_url: str | None,
+    paths: tuple[Path, ...], kind: str, dataset: str | None, no_graph: bool, settings: Settings
 ) -> None:
     """Add the NML files PATHS (files, or folders searched for *.nml) as one batch.
 
@@ -59,7 +55,6 @@ def add(
     from connectomedb.stores import postgres
     from connectomedb.tracings.store import add_tracings, find_nml_files
 
-    settings = settings_from(home, postgres_url, graph_url)
     files = find_nml_files(paths)
     target = postgres.resolve(settings)
     after_write = None
@@ -87,26 +82,20 @@ def add(
 
 
 @tracings.command("list")
-@store_options
-def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+@settings_options
+def list_(settings: Settings) -> None:
     """List the added tracing files with their counts.
 
     \b
     Example:
       connectomedb tracings list
     """
-    from connectomedb.stores import postgres
-
-    settings = settings_from(home, postgres_url, graph_url)
-    target = postgres.resolve(settings)
-    with postgres.connect(target.url) as conn:
-        rows = conn.execute(
-            "SELECT file_id, kind, coalesce(dataset, ''), name, trees, nodes FROM tracing_file"
-            " ORDER BY file_id"
-        ).fetchall()
-    click.echo("file_id\tkind\tdataset\tname\ttrees\tnodes")
-    for row in rows:
-        click.echo("\t".join(str(v) for v in row))
+    echo_rows(
+        settings,
+        "SELECT file_id, kind, coalesce(dataset, ''), name, trees, nodes FROM tracing_file"
+        " ORDER BY file_id",
+        ("file_id", "kind", "dataset", "name", "trees", "nodes"),
+    )
 
 
 @tracings.command("segments")
@@ -124,16 +113,14 @@ def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> 
     help="With --from-volume: the dataset whose tracings and volume; with CSV_FILE: also "
     "refresh the tracings in its graph.",
 )
-@click.option("--no-graph", is_flag=True, help="With --from-volume: PostgreSQL only.")
-@store_options
+@no_graph_option("With --from-volume: PostgreSQL only.")
+@settings_options
 def segments(
     csv_file: Path | None,
     from_volume: bool,
     dataset: str | None,
     no_graph: bool,
-    home: str | None,
-    postgres_url: str | None,
-    graph_url: str | None,
+    settings: Settings,
 ) -> None:
     """Set the segment under each tracing node, from the volume or from CSV_FILE.
 
@@ -155,7 +142,6 @@ def segments(
     """
     from connectomedb.stores import postgres
 
-    settings = settings_from(home, postgres_url, graph_url)
     target = postgres.resolve(settings)
     if from_volume:
         if csv_file is not None or dataset is None:
@@ -195,8 +181,8 @@ def segments(
 
 @tracings.command("graph")
 @click.option("--dataset", required=True, help="The dataset whose graph gets the tracings.")
-@store_options
-def graph(dataset: str, home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+@settings_options
+def graph(dataset: str, settings: Settings) -> None:
     """Copy the tracings of DATASET from PostgreSQL into its graph again.
 
     A reload of the dataset builds a new graph without tracings; this puts them back
@@ -209,7 +195,6 @@ def graph(dataset: str, home: str | None, postgres_url: str | None, graph_url: s
     from connectomedb.stores import postgres
     from connectomedb.tracings.graph import sync_graph
 
-    settings = settings_from(home, postgres_url, graph_url)
     target = postgres.resolve(settings)
     files = sync_graph(settings, target.url, dataset)
     click.echo(f"Graph of {dataset!r}: tracings of {files} file(s) copied.")

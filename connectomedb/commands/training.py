@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from connectomedb.commands.options import settings_from, store_options
+from connectomedb.commands.listing import echo_rows
+from connectomedb.commands.options import settings_options
+from connectomedb.config import Settings
 from connectomedb.training.synem import KINDS
 
 
@@ -29,14 +31,8 @@ def training() -> None:
 @training.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--kind", required=True, type=click.Choice(KINDS), help="Which cube layout.")
-@store_options
-def add(
-    paths: tuple[Path, ...],
-    kind: str,
-    home: str | None,
-    postgres_url: str | None,
-    graph_url: str | None,
-) -> None:
+@settings_options
+def add(paths: tuple[Path, ...], kind: str, settings: Settings) -> None:
     """Register the cubes PATHS (HDF5 files, or folders searched for *.hdf5) as one batch.
 
     The catalogue (cube sizes; interfaces with their segments, labels, target types,
@@ -52,7 +48,6 @@ def add(
     from connectomedb.stores import postgres
     from connectomedb.training.store import find_cubes, register_cubes
 
-    settings = settings_from(home, postgres_url, graph_url)
     cubes = find_cubes(paths)
     target = postgres.resolve(settings)
     report = register_cubes(target.url, cubes, kind)
@@ -65,24 +60,23 @@ def add(
 
 
 @training.command("list")
-@store_options
-def list_(home: str | None, postgres_url: str | None, graph_url: str | None) -> None:
+@settings_options
+def list_(settings: Settings) -> None:
     """List the registered cubes.
 
     \b
     Example:
       connectomedb training list
     """
-    from connectomedb.stores import postgres
 
-    settings = settings_from(home, postgres_url, graph_url)
-    target = postgres.resolve(settings)
-    with postgres.connect(target.url) as conn:
-        rows = conn.execute(
-            "SELECT cube_id, kind, name, size_x, size_y, size_z, interfaces FROM training_cube"
-            " ORDER BY cube_id"
-        ).fetchall()
-    click.echo("cube_id\tkind\tname\tsize\tinterfaces")
-    for cube_id, kind, name, x, y, z, n in rows:
-        size = f"{x}x{y}x{z}" if x is not None else ""
-        click.echo(f"{cube_id}\t{kind}\t{name}\t{size}\t{'' if n is None else n}")
+    def cells(row: tuple) -> tuple:
+        cube_id, kind, name, x, y, z, n = row
+        return cube_id, kind, name, f"{x}x{y}x{z}" if x is not None else "", "" if n is None else n
+
+    echo_rows(
+        settings,
+        "SELECT cube_id, kind, name, size_x, size_y, size_z, interfaces FROM training_cube"
+        " ORDER BY cube_id",
+        ("cube_id", "kind", "name", "size", "interfaces"),
+        cells,
+    )

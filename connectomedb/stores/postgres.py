@@ -23,8 +23,7 @@ from connectomedb.stores.fingerprint import StoredDataset
 #: Name of the database connectomedb creates in the embedded server.
 EMBEDDED_DATABASE = "connectomedb"  # the same as connectomedb.stores.embedded's
 
-_REPO_MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-_PACKAGED_MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+_MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 @dataclass(frozen=True)
@@ -94,13 +93,11 @@ def stop_embedded(settings: Settings) -> bool:
 
 
 def migrations_dir() -> Path:
-    """The Alembic scripts: ``migrations/`` of the source tree, or the copy inside the package."""
-    for candidate in (_REPO_MIGRATIONS, _PACKAGED_MIGRATIONS):
-        if (candidate / "env.py").exists():
-            return candidate
+    """The Alembic scripts: ``connectomedb/migrations/``, shipped inside the package."""
+    if (_MIGRATIONS / "env.py").exists():
+        return _MIGRATIONS
     raise DatabaseError(
-        f"the schema migrations are missing (looked in {_REPO_MIGRATIONS} and "
-        f"{_PACKAGED_MIGRATIONS}); reinstall connectomedb."
+        f"the schema migrations are missing (looked in {_MIGRATIONS}); reinstall connectomedb."
     )
 
 

@@ -14,7 +14,6 @@ A file goes through two passes:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import warnings
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.errors import InputError
+from connectomedb.files import sha256_of
 
 #: Attributes each element must carry, and how each is checked.
 _REQUIRED: dict[str, tuple[tuple[str, type], ...]] = {
@@ -202,14 +202,6 @@ def _check_number(path: Path, line: int, element: str, attr: str, value: str, ty
     if not ok:
         kind = "an integer" if type_ is int else "a number"
         raise _problem(path, line, element, f"{attr} to be {kind}", repr(value))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def neurite_type(*texts: str | None) -> str | None:

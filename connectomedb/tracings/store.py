@@ -8,7 +8,6 @@ lock on ``tracing_file``: concurrent batches run one after the other.
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ import pandas as pd
 import psycopg
 
 from connectomedb.errors import InputError, LoadError
-from connectomedb.tracings.nml import NmlFile, read_nml, sha256_of
+from connectomedb.files import find_files, sha256_of
+from connectomedb.stores.copy import copy_frame
+from connectomedb.tracings.nml import NmlFile, read_nml
 
 #: The published tracing sets ``tracings add --kind`` accepts.
 KINDS = ("connectem", "typeem", "manual-neurons", "inhibitory-axons")
@@ -46,26 +47,13 @@ class AddReport:
 
 def find_nml_files(paths: Iterable[str | Path]) -> list[Path]:
     """The ``.nml`` files named or found (recursively) under the given paths, sorted, once."""
-    found: dict[Path, None] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() == ".nml":
-                    found[child.resolve()] = None
-        elif path.is_file():
-            found[path.resolve()] = None
-        else:
-            raise InputError(path, None, "an NML file or a folder of them", "nothing there")
-    if not found:
-        raise InputError(
-            ", ".join(str(p) for p in paths),
-            None,
-            "at least one .nml file",
-            "none",
-            hint="Point at the folder of the tracing set or at its .nml files.",
-        )
-    return list(found)
+    return find_files(
+        paths,
+        (".nml",),
+        one="an NML file",
+        some="at least one .nml file",
+        hint="Point at the folder of the tracing set or at its .nml files.",
+    )
 
 
 def check_kind(kind: str) -> str:
@@ -104,21 +92,6 @@ def read_new_files(
             progress("reading NML", i + 1, len(paths))
     report.read_seconds = time.perf_counter() - started
     return files
-
-
-def copy_frame(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> None:
-    """``COPY table (columns of frame)`` from ``frame`` rendered as CSV by Arrow: strings are
-    quoted, NULL is an unquoted empty field (so an empty comment stays an empty string)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    buffer = io.BytesIO()
-    arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    pacsv.write_csv(arrow, buffer, write_options=pacsv.WriteOptions(include_header=False))
-    columns = ", ".join(frame.columns)  # the model's own column names, never user input
-    with conn.cursor() as cur:
-        with cur.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(buffer.getbuffer())
 
 
 def write_files(

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.files import write_folder
 
 #: Voxel size of the L4dense data, nm.
 VOXEL_SIZE = (11.24, 11.24, 28.0)
@@ -227,37 +228,19 @@ def write_typeem(outdir: Path, *, seed: int = 0, trees: int = 12) -> dict[str, A
     return result
 
 
-def write_tracings_and_cubes(
+def write_tracing_sets(
     dataset: SourceDataset,
     outdir: Path,
     *,
     seed: int = 0,
     volume_plan: dict[str, Any] | None = None,
 ) -> None:
-    """``outdir/tracings/{connectem,typeem}`` and ``outdir/training/…`` (see
-    :mod:`connectomedb.training.synth`), each folder replaced as a whole; ``volume_plan``:
-    the tracings agree with the synthetic volumes (see :func:`write_connectem`)."""
-    import shutil
-    import tempfile
+    """``outdir/tracings/{connectem,typeem}``, the folder replaced as a whole;
+    ``volume_plan``: the tracings agree with the synthetic volumes (see
+    :func:`write_connectem`)."""
 
-    from connectomedb.training.synth import write_training
+    def write(folder: Path) -> None:
+        write_connectem(dataset, folder / "connectem", seed=seed, volume_plan=volume_plan)
+        write_typeem(folder / "typeem", seed=seed)
 
-    for name, write in (
-        (
-            "tracings",
-            lambda d: (
-                write_connectem(dataset, d / "connectem", seed=seed, volume_plan=volume_plan),
-                write_typeem(d / "typeem", seed=seed),
-            ),
-        ),
-        ("training", lambda d: write_training(d, seed=seed)),
-    ):
-        staged = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=outdir))
-        try:
-            write(staged)
-            shutil.rmtree(outdir / name, ignore_errors=True)
-            staged.chmod(0o755)
-            staged.rename(outdir / name)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+    write_folder(outdir / "tracings", write)

@@ -10,8 +10,8 @@ import pandas as pd
 import psycopg
 
 from connectomedb.errors import InputError, LoadError
-from connectomedb.tracings.nml import sha256_of
-from connectomedb.tracings.store import copy_frame
+from connectomedb.files import find_files, sha256_of
+from connectomedb.stores.copy import copy_frame
 from connectomedb.training.synem import KINDS, CubeRecord, read_cube
 
 
@@ -24,20 +24,9 @@ class RegisterReport:
 
 def find_cubes(paths: Iterable[str | Path]) -> list[Path]:
     """The ``.hdf5``/``.h5`` files named or found (recursively) under ``paths``, sorted."""
-    found: dict[Path, None] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in (".hdf5", ".h5"):
-                    found[child.resolve()] = None
-        elif path.is_file():
-            found[path.resolve()] = None
-        else:
-            raise InputError(path, None, "an HDF5 cube or a folder of them", "nothing there")
-    if not found:
-        raise InputError(", ".join(str(p) for p in paths), None, "at least one .hdf5 cube", "none")
-    return list(found)
+    return find_files(
+        paths, (".hdf5", ".h5"), one="an HDF5 cube", some="at least one .hdf5 cube"
+    )
 
 
 def register_cubes(url: str, paths: Sequence[Path], kind: str) -> RegisterReport:

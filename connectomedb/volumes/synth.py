@@ -22,7 +22,7 @@ import h5py
 import numpy as np
 
 from connectomedb.etl.frames import Ragged, Skeletons, SourceDataset
-from connectomedb.etl.synth.generate import SynthResult
+from connectomedb.synth.generate import SynthResult
 from connectomedb.volumes.grid import (
     KINDS,
     SEGMENTATION_EXTENT,

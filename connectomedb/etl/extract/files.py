@@ -6,7 +6,6 @@ read as one of the published files.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -16,6 +15,7 @@ import h5py
 from connectomedb.errors import InputError
 from connectomedb.etl.extract.hdf5 import REEXPORT, attr_text
 from connectomedb.etl.frames import FileInfo
+from connectomedb.files import sha256_of
 
 
 def file_kind(mode: int) -> str:
@@ -97,15 +97,6 @@ def open_h5(path: Path) -> h5py.File:
         raise InputError(
             path, None, "an HDF5 file", f"a file HDF5 cannot open ({exc})", hint=REEXPORT
         ) from exc
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes, as hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_info(path: Path, h5: h5py.File | None) -> FileInfo:

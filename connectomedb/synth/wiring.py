@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from connectomedb.etl.synth import codes as C
+from connectomedb.synth import codes as C
 
 
 @dataclass

@@ -20,9 +20,9 @@ import h5py
 import numpy as np
 from h5py import h5d, h5g, h5p, h5s, h5t
 
-from connectomedb.etl.frames import Ragged, Skeletons, SourceDataset
-from connectomedb.etl.synth import codes as C
-from connectomedb.etl.synth.generate import SynthResult, info_text
+from connectomedb.etl.frames import Axons, Ragged, Skeletons, SourceDataset, Targets
+from connectomedb.synth import codes as C
+from connectomedb.synth.generate import SynthResult, info_text
 
 VARIANTS = ("current", "old-names", "minimal", "column-vectors", "float-segids", "uint64-mapped")
 
@@ -157,31 +157,39 @@ class _Writer:
             self.progress(task, n, n)
 
 
+def _segment_dtype(v: set[str]) -> type:
+    return np.float64 if "float-segids" in v else np.uint32
+
+
+def _write_objects(
+    w: _Writer, v: set[str], obj: Axons | Targets, *, group: str, old_prefix: str, what: str
+) -> None:
+    """Mapped segment IDs, agglomerates and skeletons of the axons or the dendrites, under
+    ``/<group>/...`` (``/<old_prefix>Agglomerates`` ... with the old names)."""
+    old = "old-names" in v
+    seg = _segment_dtype(v)
+    if "minimal" not in v and obj.mapped_seg_id is not None:
+        w.vector(
+            f"/{group}/mappedSegIds",
+            obj.mapped_seg_id,
+            np.uint64 if "uint64-mapped" in v else np.uint32,
+        )
+    agglomerate = f"/{old_prefix}Agglomerates" if old else f"/{group}/agglomerate"
+    w.sets(agglomerate, obj.agglomerate, seg, f"{what} agglomerates")
+    if obj.skeleton is not None:
+        skeleton = f"/{old_prefix}Skeletons" if old else f"/{group}/skeleton"
+        w.skeletons(skeleton, obj.skeleton, seg, f"{what} skeletons")
+
+
 def _write_axons(
     path: Path, ds: SourceDataset, info: str, v: set[str], pr: Progress | None
 ) -> None:
     old = "old-names" in v
-    seg = np.float64 if "float-segids" in v else np.uint32
     w = _Writer(path, info, v, pr)
     try:
         ax = ds.axons
         w.categorical("/axonClasses" if old else "/axons/class", ax.class_code, C.AXON_CLASSES)
-        if "minimal" not in v and ax.mapped_seg_id is not None:
-            w.vector(
-                "/axons/mappedSegIds",
-                ax.mapped_seg_id,
-                np.uint64 if "uint64-mapped" in v else np.uint32,
-            )
-        w.sets(
-            "/axonAgglomerates" if old else "/axons/agglomerate",
-            ax.agglomerate,
-            seg,
-            "axon agglomerates",
-        )
-        if ax.skeleton is not None:
-            w.skeletons(
-                "/axonSkeletons" if old else "/axons/skeleton", ax.skeleton, seg, "axon skeletons"
-            )
+        _write_objects(w, v, ax, group="axons", old_prefix="axon", what="axon")
     finally:
         w.close()
 
@@ -190,35 +198,16 @@ def _write_dendrites(
     path: Path, ds: SourceDataset, info: str, v: set[str], pr: Progress | None
 ) -> None:
     old = "old-names" in v
-    seg = np.float64 if "float-segids" in v else np.uint32
+    seg = _segment_dtype(v)
     w = _Writer(path, info, v, pr)
     try:
         tg = ds.targets
         w.categorical(
             "/targetClasses" if old else "/dendrites/class", tg.class_code, C.TARGET_CLASSES
         )
-        if "minimal" not in v:
-            if tg.neuron_id is not None:
-                w.vector("/dendrites/neuronId", tg.neuron_id, np.uint32)
-            if tg.mapped_seg_id is not None:
-                w.vector(
-                    "/dendrites/mappedSegIds",
-                    tg.mapped_seg_id,
-                    np.uint64 if "uint64-mapped" in v else np.uint32,
-                )
-        w.sets(
-            "/dendriteAgglomerates" if old else "/dendrites/agglomerate",
-            tg.agglomerate,
-            seg,
-            "target agglomerates",
-        )
-        if tg.skeleton is not None:
-            w.skeletons(
-                "/dendriteSkeletons" if old else "/dendrites/skeleton",
-                tg.skeleton,
-                seg,
-                "target skeletons",
-            )
+        if "minimal" not in v and tg.neuron_id is not None:
+            w.vector("/dendrites/neuronId", tg.neuron_id, np.uint32)
+        _write_objects(w, v, tg, group="dendrites", old_prefix="dendrite", what="target")
         sh = ds.spine_heads
         w.sets(
             "/spineHeadAgglomerates" if old else "/spineHeads/agglomerate",
@@ -236,7 +225,7 @@ def _write_synapses(
     path: Path, ds: SourceDataset, info: str, v: set[str], pr: Progress | None
 ) -> None:
     old = "old-names" in v
-    seg = np.float64 if "float-segids" in v else np.uint32
+    seg = _segment_dtype(v)
     w = _Writer(path, info, v, pr)
     try:
         s = ds.synapses

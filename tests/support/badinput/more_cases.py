@@ -12,7 +12,9 @@ from pathlib import Path
 
 import h5py
 import numpy as np
-from badinput import CSV_HINT, REEXPORT, Case
+
+from support.badinput.edits import csv_lines
+from support.badinput.messages import CSV_HINT, REEXPORT, Case
 
 CHANGED = ("Wait until the file is completely written (copied, downloaded, exported), then "
            "load again.")
@@ -103,12 +105,8 @@ def _special(kind: str) -> Callable[[Path], str]:
     return make
 
 
-def _csv_lines(d: Path) -> list[str]:
-    return (d / "connectome.csv").read_text(encoding="utf-8").splitlines()
-
-
 def _csv_long_line(d: Path) -> str:
-    lines = _csv_lines(d)
+    lines = csv_lines(d)
     cells = lines[1].split(",")
     cells[2] = "7" + "x" * 50_000_000
     lines[1] = ",".join(cells)
@@ -118,7 +116,7 @@ def _csv_long_line(d: Path) -> str:
 
 
 def _csv_huge_count(d: Path) -> str:
-    lines = _csv_lines(d)
+    lines = csv_lines(d)
     cells = lines[2].split(",")
     cells[4] = str(2**63 - 1)
     lines[2] = ",".join(cells)
@@ -127,7 +125,7 @@ def _csv_huge_count(d: Path) -> str:
             f"2147483647, found 9223372036854775807. {CSV_HINT}")
 
 
-def _set(path: Path, name: str, index: int, value: float) -> None:
+def _set_value(path: Path, name: str, index: int, value: float) -> None:
     def change(f: h5py.File) -> None:
         values = f[name][()].astype(np.float64)
         values[index] = value
@@ -138,7 +136,7 @@ def _set(path: Path, name: str, index: int, value: float) -> None:
 def _quantity(name: str, file: str, index: int, value: float, what: str,
               shown: str) -> Callable[[Path], str]:
     def make(d: Path) -> str:
-        _set(d / file, name, index, value)
+        _set_value(d / file, name, index, value)
         return (f"{d}/{file}: {name}: element {index + 1}: expected {what}: finite and not "
                 f"negative (NaN where not available), found {shown}. {REEXPORT}")
     return make

@@ -4,8 +4,8 @@
 writes the files exactly as the published export does (and older or sparser variants of it).
 """
 
-from connectomedb.etl.synth.generate import SynthResult, generate
-from connectomedb.etl.synth.params import SCALES
-from connectomedb.etl.synth.writer import VARIANTS, write
+from connectomedb.synth.generate import SynthResult, generate
+from connectomedb.synth.params import SCALES
+from connectomedb.synth.writer import VARIANTS, write
 
 __all__ = ["SCALES", "VARIANTS", "SynthResult", "generate", "write"]

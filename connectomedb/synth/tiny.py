@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from connectomedb.etl.synth import codes as C
-from connectomedb.etl.synth.wiring import Wiring
+from connectomedb.synth import codes as C
+from connectomedb.synth.wiring import Wiring
 
 # Targets, ID = position + 1: (class, neuron).
 TARGETS: tuple[tuple[int, int], ...] = (

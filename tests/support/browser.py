@@ -6,7 +6,7 @@ every figure, counts what each figure drew and takes a full-page screenshot.
 
 Command line (regenerates the README's screenshot)::
 
-    python -m connectomedb.report.browser report.html docs/report.png
+    PYTHONPATH=tests python -m support.browser report.html docs/report.png
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _inspect(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m connectomedb.report.browser REPORT.html [SCREENSHOT.png]``."""
+    """``PYTHONPATH=tests python -m support.browser REPORT.html [SCREENSHOT.png]``."""
     args = sys.argv[1:] if argv is None else argv
     if not 1 <= len(args) <= 2:
         print(__doc__, file=sys.stderr)

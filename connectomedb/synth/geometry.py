@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from connectomedb.etl.frames import Ragged, Skeletons
-from connectomedb.etl.synth.params import BOX_MAX, BOX_MIN, VOXEL_NM
-from connectomedb.etl.synth.wiring import Wiring
+from connectomedb.synth.params import BOX_MAX, BOX_MIN, VOXEL_NM
+from connectomedb.synth.wiring import Wiring
 
 _LO = np.array(BOX_MIN, dtype=np.int64)
 _HI = np.array(BOX_MAX, dtype=np.int64)

@@ -7,7 +7,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from connectomedb.etl.synth import codes as C
+from connectomedb.synth import codes as C
 
 
 def connectome_synapses(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 #: The reconstructed box of the real data, global voxels, 1-based, inclusive (x, y, z).
 BOX_MIN = (129, 129, 129)
@@ -49,34 +49,25 @@ SCALES: dict[str, ScaleParams] = {
         extra_segments_per_node=0.5,
         free_segments=60,
     ),
-    "demo": ScaleParams(
-        name="demo",
-        segments=300_000,
-        synapses=8_000,
-        axons=2_400,
-        targets=1_600,
-        spine_heads=6_000,
-        neurons=12,
-        big_axons=140,
-        hub_targets=74,
-        big_axon_extra_mean=13.0,
-        axon_nodes_mean=12.0,
-        target_nodes_mean=18.0,
-        extra_segments_per_node=1.0,
-    ),
-    "full": ScaleParams(
-        name="full",
-        segments=15_030_572,
-        synapses=400_000,
-        axons=120_000,
-        targets=80_000,
-        spine_heads=300_000,
-        neurons=89,
-        big_axons=6_979,
-        hub_targets=3_700,
-        big_axon_extra_mean=13.0,
-        axon_nodes_mean=12.5,
-        target_nodes_mean=19.0,
-        extra_segments_per_node=1.0,
-    ),
 }
+#: The random scales: the demo one, and the full one at the paper's sizes.
+SCALES["demo"] = ScaleParams(
+    name="demo",
+    segments=300_000,
+    synapses=8_000,
+    axons=2_400,
+    targets=1_600,
+    spine_heads=6_000,
+    neurons=12,
+    big_axons=140,
+    hub_targets=74,
+    big_axon_extra_mean=13.0,
+    axon_nodes_mean=12.0,
+    target_nodes_mean=18.0,
+    extra_segments_per_node=1.0,
+)
+SCALES["full"] = replace(
+    SCALES["demo"], name="full", segments=15_030_572, synapses=400_000, axons=120_000,
+    targets=80_000, spine_heads=300_000, neurons=89, big_axons=6_979, hub_targets=3_700,
+    axon_nodes_mean=12.5, target_nodes_mean=19.0,
+)

@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -24,11 +24,12 @@ from connectomedb.config import Settings, load_settings
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
-from connectomedb.etl.synth.generate import generate
 from connectomedb.stores.postgres import upgrade
+from connectomedb.synth.generate import generate
 from connectomedb.tracings.graph import graph_writer, sync_graph
 from connectomedb.tracings.store import add_tracings, find_nml_files, set_node_segments
 from connectomedb.tracings.synth import write_connectem, write_typeem
+from support.servers import with_database
 
 DATASET = "tiny"
 
@@ -47,8 +48,7 @@ def make_env(base_url: str, tmp: Path) -> TracingEnv:
     name = "tr_" + uuid.uuid4().hex[:12]
     with psycopg.connect(base_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(base_url)
-    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    url = with_database(base_url, name)
     upgrade(url)
     source = generate("tiny", 0).dataset
     load_dataset(url, source, DATASET)

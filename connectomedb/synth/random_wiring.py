@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from connectomedb.etl.synth import codes as C
-from connectomedb.etl.synth.params import ScaleParams
-from connectomedb.etl.synth.wiring import Wiring
+from connectomedb.synth import codes as C
+from connectomedb.synth.params import ScaleParams
+from connectomedb.synth.wiring import Wiring
 
 #: Intended classes of the axons meant to pass the threshold (paper: 5,894 excitatory,
 #: 893 inhibitory, ~192 other of 6,979); the final class is re-derived from the synapses.

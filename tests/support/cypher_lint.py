@@ -25,7 +25,7 @@ from connectomedb.schema.graph import (
     TRACING_RELS,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOOL_DIR = ROOT / "tools" / "cypher-lint"
 PACKAGE = "@neo4j-cypher/language-support"
 #: The oldest Node.js the analyser is verified on (the package itself asks for 24).

@@ -1,0 +1,28 @@
+"""The ``list`` subcommands' output: one tab-separated line per catalogue row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import click
+
+from connectomedb.config import Settings
+
+
+def echo_rows(
+    settings: Settings,
+    sql: str,
+    header: Sequence[str],
+    cells: Callable[[Any], Iterable[object]] = tuple,
+) -> None:
+    """Run ``sql`` (a fixed statement without parameters) on the catalogue in PostgreSQL and
+    print ``header``, then ``cells(row)`` of every row, tab-separated."""
+    from connectomedb.stores import postgres
+
+    target = postgres.resolve(settings)
+    with postgres.connect(target.url) as conn:
+        rows = conn.execute(sql).fetchall()
+    click.echo("\t".join(header))
+    for row in rows:
+        click.echo("\t".join(str(v) for v in cells(row)))

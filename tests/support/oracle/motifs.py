@@ -1,0 +1,233 @@
+"""Oracle answers of the motif queries: multi-synaptic connections, ASI pair CVs, convergence,
+divergence, shared targets, bi-fans, common partners, motif counts."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from connectomedb.etl.frames import SourceDataset
+from support.oracle.frames import (
+    HASH_MODULUS,
+    HASH_MULTIPLIER,
+    by_class,
+    finish,
+    frames,
+    pct,
+)
+
+
+def multi_synaptic_connections(source: SourceDataset, min_synapses: int = 2,
+                               axon_class: str | None = None, target_class: str | None = None,
+                               limit: int | None = 1000) -> pd.DataFrame:
+    p = by_class(frames(source).pairs, axon_class, target_class)
+    p = p[p.synapses >= min_synapses]
+    cols = ["axon_id", "target_id", "axon_class", "target_class", "synapses"]
+    return finish(p, cols, ["synapses", "axon_id", "target_id"], ("synapses",), limit)
+
+
+def _cv(x: float, y: float) -> float:
+    # Sample standard deviation of {x, y} over their mean.
+    return float(np.std([x, y], ddof=1) / np.mean([x, y]))
+
+
+def asi_pair_cv(source: SourceDataset, synapse_type: str | None = None,
+                axon_class: str | None = None, target_class: str | None = None) -> pd.DataFrame:
+    syn = frames(source).syn
+    rows = []
+    for (ac, tc), group in by_class(syn, axon_class, target_class).groupby(
+        ["axon_class", "target_class"]
+    ):
+        members = []
+        observed = []
+        for _, pair in group.groupby(["axon_id", "target_id"]):
+            if len(pair) != 2:
+                continue
+            ok = (pair.asi_area > 0).all()
+            if synapse_type is not None:
+                ok = ok and (pair.synapse_type == synapse_type).all()
+            if ok:
+                x, y = pair.asi_area.tolist()
+                observed.append(_cv(x, y))
+                members.extend(zip(pair.synapse_id.tolist(), pair.asi_area.tolist(), strict=False))
+        if not observed:
+            continue
+        members.sort(key=lambda m: ((m[0] * HASH_MULTIPLIER) % HASH_MODULUS, m[0]))
+        shuffled = [
+            _cv(members[i][1], members[i + 1][1]) for i in range(0, len(members) - 1, 2)
+        ]
+        rows.append({
+            "axon_class": ac, "target_class": tc, "pairs": len(observed),
+            "cv_mean": np.mean(observed), "cv_median": pct(observed, 0.5),
+            "random_pairs": len(shuffled),
+            "random_cv_mean": np.mean(shuffled) if shuffled else np.nan,
+            "random_cv_median": pct(shuffled, 0.5),
+        })
+    cols = ["axon_class", "target_class", "pairs", "cv_mean", "cv_median", "random_pairs",
+            "random_cv_mean", "random_cv_median"]
+    return finish(rows, cols, ["axon_class", "target_class"])
+
+
+def _bipartite(pairs: pd.DataFrame) -> nx.Graph:
+    g = nx.Graph()
+    for a, t in zip(pairs.axon_id, pairs.target_id, strict=False):
+        g.add_edge(("a", int(a)), ("t", int(t)))
+    return g
+
+
+def convergent_targets(source: SourceDataset, min_axons: int = 2, axon_class: str | None = None,
+                       target_class: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+    p = by_class(frames(source).pairs, axon_class, target_class)
+    g = p.groupby("target_id")
+    df = pd.DataFrame({
+        "target_class": g.target_class.first(), "neuron_id": g.neuron_id.first(),
+        "axons": g.size(), "synapses": g.synapses.sum(),
+    }).reset_index()
+    df = df[df.axons >= min_axons]
+    df["neuron_id"] = df.neuron_id.astype("Int64").where(df.neuron_id > 0, pd.NA)
+    cols = ["target_id", "target_class", "neuron_id", "axons", "synapses"]
+    return finish(df, cols, ["axons", "target_id"], ("axons",), limit)
+
+
+def convergent_neurons(source: SourceDataset, min_axons: int = 2, axon_class: str | None = None,
+                       limit: int | None = 1000) -> pd.DataFrame:
+    p = by_class(frames(source).pairs, axon_class, None)
+    p = p[p.neuron_id > 0]
+    g = p.groupby("neuron_id")
+    df = pd.DataFrame({
+        "axons": g.axon_id.nunique(), "targets": g.target_id.nunique(),
+        "synapses": g.synapses.sum(),
+    }).reset_index()
+    df = df[df.axons >= min_axons]
+    cols = ["neuron_id", "axons", "targets", "synapses"]
+    return finish(df, cols, ["axons", "neuron_id"], ("axons",), limit)
+
+
+def _shared_counts(p: pd.DataFrame) -> dict[tuple[int, int], int]:
+    """Axon pair (a < b) -> number of shared targets, by walking the bipartite graph."""
+    g = _bipartite(p)
+    counts: dict[tuple[int, int], int] = {}
+    for node in g:
+        if node[0] != "t":
+            continue
+        axons = sorted(n[1] for n in g.neighbors(node))
+        for a, b in combinations(axons, 2):
+            counts[(a, b)] = counts.get((a, b), 0) + 1
+    return counts
+
+
+def shared_target_axon_pairs(source: SourceDataset, min_shared: int = 2,
+                             axon_class: str | None = None, target_class: str | None = None,
+                             limit: int | None = 1000) -> pd.DataFrame:
+    f = frames(source)
+    p = by_class(f.pairs, axon_class, target_class)
+    cls = dict(zip(f.axons.axon_id, f.axons.axon_class, strict=False))
+    rows = [
+        {"axon_a": a, "axon_b": b, "axon_a_class": cls[a], "axon_b_class": cls[b],
+         "shared_targets": n}
+        for (a, b), n in _shared_counts(p).items() if n >= min_shared
+    ]
+    cols = ["axon_a", "axon_b", "axon_a_class", "axon_b_class", "shared_targets"]
+    return finish(rows, cols, ["shared_targets", "axon_a", "axon_b"], ("shared_targets",), limit)
+
+
+def divergent_axons(source: SourceDataset, min_targets: int = 2, min_neurons: int = 0,
+                    axon_class: str | None = None, target_class: str | None = None,
+                    limit: int | None = 1000) -> pd.DataFrame:
+    p = by_class(frames(source).pairs, axon_class, target_class)
+    g = p.groupby("axon_id")
+    df = pd.DataFrame({
+        "axon_class": g.axon_class.first(), "targets": g.size(),
+        "neurons": g.neuron_id.agg(lambda s: s[s > 0].nunique()), "synapses": g.synapses.sum(),
+    }).reset_index()
+    df = df[(df.targets >= min_targets) & (df.neurons >= min_neurons)]
+    cols = ["axon_id", "axon_class", "targets", "neurons", "synapses"]
+    return finish(df, cols, ["targets", "axon_id"], ("targets",), limit)
+
+
+def axon_neuron_multi_target(source: SourceDataset, min_targets: int = 2,
+                             axon_class: str | None = None,
+                             limit: int | None = 1000) -> pd.DataFrame:
+    p = by_class(frames(source).pairs, axon_class, None)
+    p = p[p.neuron_id > 0]
+    g = p.groupby(["axon_id", "neuron_id"])
+    df = pd.DataFrame({
+        "axon_class": g.axon_class.first(), "targets": g.size(), "synapses": g.synapses.sum(),
+    }).reset_index()
+    df = df[df.targets >= min_targets]
+    cols = ["axon_id", "neuron_id", "axon_class", "targets", "synapses"]
+    return finish(df, cols, ["targets", "axon_id", "neuron_id"], ("targets",), limit)
+
+
+def _bifans(p: pd.DataFrame) -> list[tuple[int, int, int, int]]:
+    """Every (a1 < a2, t1 < t2) with all four edges, from the bipartite graph's neighbourhoods."""
+    g = _bipartite(p)
+    found = []
+    axons = sorted(n[1] for n in g if n[0] == "a")
+    targets_of = {a: {n[1] for n in g.neighbors(("a", a))} for a in axons}
+    for a, b in combinations(axons, 2):
+        for t1, t2 in combinations(sorted(targets_of[a] & targets_of[b]), 2):
+            found.append((a, b, t1, t2))
+    return found
+
+
+def bifans(source: SourceDataset, axon_class: str | None = None,
+           target_class: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+    p = by_class(frames(source).pairs, axon_class, target_class)
+    keys = ("axon_a", "axon_b", "target_a", "target_b")
+    rows = [dict(zip(keys, x, strict=True)) for x in _bifans(p)]
+    cols = ["axon_a", "axon_b", "target_a", "target_b"]
+    return finish(rows, cols, cols, (), limit)
+
+
+def _common(p: pd.DataFrame, key: str, member: str, want: set[int],
+            first: tuple[str, ...]) -> pd.DataFrame:
+    """Per ``key``: the ``first`` columns, synapses summed, kept when linked to every ``want``
+    ``member`` (none when ``want`` is empty)."""
+    p = p[p[member].isin(want)]
+    g = p.groupby(key)
+    df = pd.DataFrame({
+        **{c: g[c].first() for c in first}, "n": g[member].nunique(), "synapses": g.synapses.sum(),
+    }).reset_index()
+    return df[df.n == len(want)] if want else df.iloc[0:0]
+
+
+def common_targets(source: SourceDataset, axon_ids: list[int] | None = None,
+                   limit: int | None = 1000) -> pd.DataFrame:
+    df = _common(frames(source).pairs, "target_id", "axon_id", set(axon_ids or []),
+                 ("target_class", "neuron_id"))
+    df["neuron_id"] = df.neuron_id.astype("Int64").where(df.neuron_id > 0, pd.NA)
+    cols = ["target_id", "target_class", "neuron_id", "synapses"]
+    return finish(df, cols, ["target_id"], (), limit)
+
+
+def common_axons(source: SourceDataset, target_ids: list[int] | None = None,
+                 limit: int | None = 1000) -> pd.DataFrame:
+    df = _common(frames(source).pairs, "axon_id", "target_id", set(target_ids or []),
+                 ("axon_class",))
+    cols = ["axon_id", "axon_class", "synapses"]
+    return finish(df, cols, ["axon_id"], (), limit)
+
+
+def motif_counts(source: SourceDataset, min_synapses: int = 2, min_axons: int = 2,
+                 min_targets: int = 2, min_neuron_targets: int = 2, min_shared: int = 2,
+                 axon_class: str | None = None,
+                 target_class: str | None = None) -> pd.DataFrame:
+    kw = {"axon_class": axon_class, "limit": None}
+    both = {**kw, "target_class": target_class}
+    counts = {
+        "multi_synaptic_connections": len(multi_synaptic_connections(source, min_synapses, **both)),
+        "convergent_targets": len(convergent_targets(source, min_axons, **both)),
+        "convergent_neurons": len(convergent_neurons(source, min_axons, **kw)),
+        "divergent_axons": len(divergent_axons(source, min_targets, 0, **both)),
+        "axon_neuron_multi_target": len(
+            axon_neuron_multi_target(source, min_neuron_targets, **kw)
+        ),
+        "shared_target_axon_pairs": len(shared_target_axon_pairs(source, min_shared, **both)),
+        "bifans": len(bifans(source, **both)),
+    }
+    rows = [{"motif": k, "instances": v} for k, v in counts.items()]
+    return finish(rows, ["motif", "instances"], ["motif"])
