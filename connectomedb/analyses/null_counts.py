@@ -3,7 +3,8 @@
 Random connectome *i* is made from its own seed (:func:`~.nullmodel.seeds`) and counted on
 its own, so the counts are the same whichever process makes it and however many there are.
 With ``workers=None`` a pool of one process per available core is used when the work is large
-enough to repay starting them (``k`` times the connections at least :data:`POOL_WORK`).
+enough to repay starting them (``k`` times the connections at least :data:`POOL_WORK`). The
+workers are started fresh ("spawn"): they share no state with the caller but the connectome.
 """
 
 from __future__ import annotations
@@ -60,14 +61,16 @@ def null_named_counts(c: Connectome, k: int, seed: int, *, rounds: int,
             if progress:
                 progress(i + 1, k)
         return out
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(n, mp_context=context, initializer=_start,
-                             initargs=(job,)) as pool:
+    pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start, initargs=(job,))
+    try:
         futures = {pool.submit(_count, child): i for i, child in enumerate(children)}
         for done, future in enumerate(as_completed(futures), start=1):
             out[futures[future]] = future.result()
             if progress:
                 progress(done, k)
+    finally:  # on an error or an interrupt, the connectomes not started yet are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
     return out
 
 
