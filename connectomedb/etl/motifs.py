@@ -22,7 +22,8 @@ share a target at query time costs seconds at full scale, so the load builds:
 Pairs and bi-fans carry ``rank`` (position in their listing's order within the scope: shared
 descending then the IDs for pairs, the IDs for bi-fans) and ``class_rank`` (the same among
 the rows whose axons are both of ``axon_class``; -1 when the classes differ), so the graph
-returns a listing's first ``limit`` rows without sorting them all.
+returns a listing's first ``limit`` rows without sorting them all. (Pairs and bi-fans are
+built by :mod:`connectomedb.etl.pairs`.)
 ``histogram``
     per motif and class filter, how many instances have each value of the quantity the
     motif's threshold applies to (``motif``, ``axon_class``, ``target_class``, ``value``,
