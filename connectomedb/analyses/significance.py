@@ -2,7 +2,8 @@
 
 The connection graph is fetched once (:func:`connectomedb.analyses.connectome.fetch`); ``k``
 random connectomes are made from it by edge swaps (:mod:`~.nullmodel`), and the motif is
-counted in each: the named motifs with sparse matrix counts (:mod:`~.named_counts`), any
+counted in each: the named motifs from sorted pair keys (:mod:`~.named_counts`; in several
+processes when the work is large, :mod:`~.null_counts`), any
 DotMotif motif with the in-memory executor (:mod:`connectomedb.motifs.frames`).
 
 Columns of every result: ``motif``, ``observed``, ``null_mean``, ``null_sd``, ``z_score``
@@ -21,6 +22,7 @@ import pandas as pd
 
 from connectomedb.analyses.connectome import Connectome, fetch
 from connectomedb.analyses.named_counts import NAMED, named_counts
+from connectomedb.analyses.null_counts import null_named_counts
 from connectomedb.analyses.nullmodel import DEFAULT_ROUNDS, null_connectomes
 from connectomedb.errors import QueryError
 from connectomedb.stores.sql import Connection
@@ -52,29 +54,30 @@ def _check_k(k: int) -> None:
 
 def named_significance_of(c: Connectome, *, k: int = 100, seed: int = 0,
                           rounds: int = DEFAULT_ROUNDS, keep_class_pairs: bool = False,
-                          progress: Progress = None, **params: Any) -> pd.DataFrame:
+                          workers: int | None = None, progress: Progress = None,
+                          **params: Any) -> pd.DataFrame:
     """Every named motif of ``motif_counts`` (parameters as that query's) against ``k``
-    random connectomes of ``c``."""
+    random connectomes of ``c``, made and counted by ``workers`` processes (``None``: one per
+    core when the work is large; :mod:`~.null_counts`). The result does not depend on
+    ``workers``."""
     _check_k(k)
     observed = named_counts(c, **params)
-    null = {name: np.zeros(k) for name in NAMED}
-    for i, random_c in enumerate(null_connectomes(c, k, seed, rounds=rounds,
-                                                  keep_class_pairs=keep_class_pairs)):
-        for name, value in named_counts(random_c, **params).items():
-            null[name][i] = value
-        if progress:
-            progress(i + 1, k)
-    rows = [summarize(name, observed[name], null[name], seed) for name in NAMED]
+    null = null_named_counts(c, k, seed, rounds=rounds, keep_class_pairs=keep_class_pairs,
+                             workers=workers, progress=progress, **params)
+    rows = [summarize(name, observed[name], null[:, i].astype(float), seed)
+            for i, name in enumerate(NAMED)]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def named_significance(conn: Connection, *, dataset: str | None = None, k: int = 100, seed: int = 0,
                        rounds: int = DEFAULT_ROUNDS, keep_class_pairs: bool = False,
-                       progress: Progress = None, **params: Any) -> pd.DataFrame:
+                       workers: int | None = None, progress: Progress = None,
+                       **params: Any) -> pd.DataFrame:
     """:func:`named_significance_of` on the dataset's connection graph (one fetch)."""
     _check_k(k)
     return named_significance_of(fetch(conn, dataset), k=k, seed=seed, rounds=rounds,
-                                 keep_class_pairs=keep_class_pairs, progress=progress, **params)
+                                 keep_class_pairs=keep_class_pairs, workers=workers,
+                                 progress=progress, **params)
 
 
 def motif_significance(motif: Any, conn: Connection, *, dataset: str | None = None, k: int = 100,

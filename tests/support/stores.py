@@ -11,13 +11,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
-from connectomedb.stores.views import refresh_views
 
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
 from connectomedb.stores.graph import LadybugGraphStore
 from connectomedb.stores.postgres import upgrade
+from connectomedb.stores.views import refresh_views
 from support.servers import fresh_database
 
 
