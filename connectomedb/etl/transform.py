@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.errors import InputError
+from connectomedb.etl import class_stats
 from connectomedb.etl.frames import CodeTable, Ragged, Skeletons, SourceDataset
 
 #: Voxel size in nm (x, y, z).
@@ -294,6 +295,7 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
     )
     yield from motif_table_frames(source)
     yield class_stat_frame(source)
+    yield from class_stats.table_frames(source)
 
 
 def class_keys(table: CodeTable, names: pd.Series) -> np.ndarray:
@@ -427,4 +429,5 @@ def _derived_row_counts(source: SourceDataset) -> dict[str, int]:
         "axon_pair": len(m.pairs),
         "motif_histogram": len(m.histogram),
         "class_synapse_stat": class_stat_frame(source).n,
+        **class_stats.table_row_counts(source),
     }

@@ -280,6 +280,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     )
     _add_motif_structure(source, nodes, rels)
     rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = _class_synapses(source)
+    _add_class_aggregates(source, nodes, rels)
     missing = set(REL_PAIRS) ^ set(rels)
     if missing:  # pragma: no cover - guards the model and this function staying in step
         raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
@@ -340,6 +341,48 @@ def _class_synapses(source: SourceDataset) -> pd.DataFrame:
         synapses=f["synapses"].to_numpy(np.int64),
         asi_count=f["asi_count"].to_numpy(np.int64),
         **{c: f[c].to_numpy(np.float64) for c in ("asi_mean", "asi_median", "asi_q1", "asi_q3")},
+    )
+
+
+def _add_class_aggregates(
+    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
+) -> None:
+    """``AxonFraction``, ``AxonDivergence`` and ``TargetConvergence`` nodes and
+    ``CLASS_MULTIPLICITY`` relationships (:mod:`connectomedb.etl.class_stats`)."""
+    from connectomedb.etl.class_stats import (
+        axon_fractions,
+        convergence,
+        divergence,
+        multiplicity_stats,
+    )
+
+    f = axon_fractions(source)
+    nodes["AxonFraction"] = _frame(
+        "AxonFraction",
+        {
+            "id": np.arange(1, len(f) + 1, dtype=np.int64),
+            "axon_class": f["axon_class"].to_numpy(object),
+            "target_class": f["target_class"].to_numpy(object),
+            **{c: f[c].to_numpy(np.int64) for c in ("axon_synapses", "synapses", "axons")},
+        },
+    )
+    for label, frame in (("AxonDivergence", divergence(source)),
+                         ("TargetConvergence", convergence(source))):
+        columns: dict[str, object] = {"id": np.arange(1, len(frame) + 1, dtype=np.int64)}
+        for name in frame.columns:
+            if name.endswith("_class"):
+                columns[name] = frame[name].to_numpy(object)
+            elif name == "neuron_id":
+                columns[name] = frame[name].astype("Int64").array
+            else:
+                columns[name] = frame[name].to_numpy(np.int64)
+        nodes[label] = _frame(label, columns)
+    m = multiplicity_stats(source)
+    rels[("CLASS_MULTIPLICITY", "AxonClass", "TargetClass")] = _rel(
+        m["axon_class"].to_numpy(object),
+        m["target_class"].to_numpy(object),
+        **{c: m[c].to_numpy(np.float64 if m[c].dtype.kind == "f" else np.int64)
+           for c in m.columns[2:]},
     )
 
 

@@ -15,8 +15,50 @@
 //   dataset (a row for each, with synapses 0 where the class has none). axons = the axon
 //   class's axons with a kept synapse, the same on every row of the class.
 //   Percentiles: linear interpolation (percentile_cont).
+// Without a target threshold (at most 1) every synapse of a kept axon is kept: the fractions
+// are read from the AxonFraction histogram (per axon class, target class, axon's synapses and
+// its synapses onto the target class, how many axons; rows without target_class count the
+// class's axons), each value repeated for its axons and the n - k axons without a synapse
+// onto the target class as zeros. With a target threshold the second part counts them from
+// CONNECTS_TO.
+MATCH (h:AxonFraction {dataset: $dataset})
+WHERE $min_target_synapses <= 1 AND h.axon_synapses >= $min_axon_synapses
+  AND h.target_class IS NOT NULL
+WITH collect(DISTINCT h.target_class) AS target_classes
+MATCH (h:AxonFraction {dataset: $dataset})
+WHERE $min_target_synapses <= 1 AND h.axon_synapses >= $min_axon_synapses
+  AND h.target_class IS NULL AND coalesce($axon_class, h.axon_class) = h.axon_class
+WITH target_classes, h.axon_class AS axon_class, sum(h.axons) AS n
+UNWIND target_classes AS target_class
+OPTIONAL MATCH (f:AxonFraction {dataset: $dataset})
+WHERE f.axon_class = axon_class AND f.target_class = target_class
+  AND f.axon_synapses >= $min_axon_synapses
+WITH axon_class, target_class, n, coalesce(sum(f.axons), 0) AS k,
+     coalesce(sum(f.axons * f.synapses), 0) AS synapses,
+     coalesce(sum(f.axons * (f.synapses * 1.0 / f.axon_synapses)), 0.0) AS f_sum,
+     collect(CASE WHEN f IS NULL THEN NULL
+             ELSE {x: f.synapses * 1.0 / f.axon_synapses, m: f.axons + 0 * n} END) AS counted
+// (+ 0 * n: m gets the type of a sum, as n - k, so the two lists concatenate on both engines)
+UNWIND counted + [{x: 0.0, m: n - k}] AS v
+UNWIND range(1, v.m) AS i
+WITH axon_class, target_class, n, synapses, f_sum, v.x AS axon_fraction
+WITH axon_class, target_class, count(*) AS axons, synapses, f_sum / n AS axon_fraction_mean,
+     percentileCont(axon_fraction, 0.5) AS axon_fraction_median,
+     percentileCont(axon_fraction, 0.25) AS axon_fraction_q1,
+     percentileCont(axon_fraction, 0.75) AS axon_fraction_q3
+WITH axon_class, sum(synapses) AS class_synapses,
+     collect({target_class: target_class, axons: axons, synapses: synapses,
+              m: axon_fraction_mean, md: axon_fraction_median,
+              q1: axon_fraction_q1, q3: axon_fraction_q3}) AS cells
+UNWIND cells AS cell
+RETURN axon_class, cell.target_class AS target_class, cell.axons AS axons,
+       cell.synapses AS synapses, cell.synapses * 1.0 / class_synapses AS fraction,
+       cell.m AS axon_fraction_mean, cell.md AS axon_fraction_median,
+       cell.q1 AS axon_fraction_q1, cell.q3 AS axon_fraction_q3
+ORDER BY axon_class, target_class
+UNION ALL
 MATCH (a:Axon {dataset: $dataset})-[:CONNECTS_TO]->(t:Target)
-WHERE a.synapses >= $min_axon_synapses
+WHERE $min_target_synapses > 1 AND a.synapses >= $min_axon_synapses
   AND (t.synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment')
 WITH collect(DISTINCT t.class) AS target_classes
 MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
