@@ -91,20 +91,6 @@ LEFT JOIN recovered r ON r.tracing_id = o.tracing_id
 GROUP BY o.dataset, o.kind, o.tracing_id, o.agglomerate_kind, o.agglomerate_id
 """
 
-_GRANT = (
-    "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'connectomedb_reader')"
-    " THEN GRANT SELECT ON {} TO connectomedb_reader; END IF; END $$"
-)
-_TABLES = (
-    "class_degree_cell",
-    "class_axon_fraction",
-    "neurite_class_stat",
-    "class_multiplicity_stat",
-    "axon_divergence",
-    "target_convergence",
-)
-
-
 def _dataset_fk(table: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
         ["dataset_id"], ["dataset.dataset_id"], name=op.f(f"fk_{table}_dataset_id_dataset")
@@ -231,10 +217,9 @@ def upgrade() -> None:
         "target_convergence",
         ["dataset_id", "axon_class_key", "axons"],
     )
+    # No grant to the BI reader role: it reads the schema bi only (migration 0004).
     for view in (CONNECTION_NAMED, CLASS_KEY, TRACING_OVERLAP):
         op.execute(view)
-    for name in (*_TABLES, "connection_named", "class_key", "tracing_overlap"):
-        op.execute(_GRANT.format(name))
 
 
 def downgrade() -> None:
