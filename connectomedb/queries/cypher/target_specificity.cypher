@@ -70,12 +70,15 @@ RETURN axon_class, cell.target_class AS target_class, cell.axons AS axons,
        cell.q1 AS axon_fraction_q1, cell.q3 AS axon_fraction_q3
 ORDER BY axon_class, target_class
 UNION ALL
+// (The bound on a.id stops the scans themselves without a target threshold: IDs are positive.)
 MATCH (a:Axon {dataset: $dataset})-[:CONNECTS_TO]->(t:Target)
-WHERE $min_target_synapses > 1 AND a.synapses >= $min_axon_synapses
+WHERE a.id < CASE WHEN $min_target_synapses > 1 THEN 9223372036854775807 ELSE 0 END
+  AND a.synapses >= $min_axon_synapses
   AND (t.synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment')
 WITH collect(DISTINCT t.class) AS target_classes
 MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
-WHERE a.synapses >= $min_axon_synapses
+WHERE a.id < CASE WHEN $min_target_synapses > 1 THEN 9223372036854775807 ELSE 0 END
+  AND a.synapses >= $min_axon_synapses
   AND (t.synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment')
   AND coalesce($axon_class, a.class) = a.class
 WITH target_classes, a, t.class AS target_class, sum(c.synapses) AS synapses
