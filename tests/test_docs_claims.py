@@ -29,12 +29,12 @@ def test_the_queries_said_to_read_connectome_synapse_are_those_that_do() -> None
     assert _names(claim.group(1)) == reading
 
 
-def test_the_queries_said_to_read_the_summaries_are_those_that_do() -> None:
-    claim = re.search(r"\. (`[a-z_]+`(?:, `[a-z_]+`)*(?: and `[a-z_]+`)?) read the per-neurite "
-                      r"counts of `bi_axon_summary` and `bi_target_summary`", _paragraph())
+def test_the_queries_said_to_read_the_neurite_statistics_are_those_that_do() -> None:
+    claim = re.search(r"\. (`[a-z_]+`(?:, `[a-z_]+`)*(?: and `[a-z_]+`)?) read the per-class "
+                      r"rows of `neurite_class_stat`", _paragraph())
     assert claim is not None
     reading = {name for name, q in load_queries().items()
-               if q.sql is not None and "bi_axon_summary" in q.sql}
+               if q.sql is not None and "neurite_class_stat" in q.sql}
     assert _names(claim.group(1)) == reading
 
 

@@ -99,6 +99,11 @@ SQL = {
         select (select count(*) from (select distinct a, t, ty from k) q)
              + (select count(*) from (select distinct a, t from k) q)""",
     "MotifHistogram": "select count(*) from motif_histogram where dataset_id = %(ds)s",
+    # The class aggregates (connectomedb.etl.class_stats), as their tables hold them.
+    "AxonFraction": "select count(*) from class_axon_fraction where dataset_id = %(ds)s",
+    "AxonDivergence": "select count(*) from axon_divergence where dataset_id = %(ds)s",
+    "TargetConvergence": "select count(*) from target_convergence where dataset_id = %(ds)s",
+    "CLASS_MULTIPLICITY": "select count(*) from class_multiplicity_stat where dataset_id = %(ds)s",
 }
 
 

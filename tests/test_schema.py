@@ -41,6 +41,12 @@ MODEL_TABLES = {
     "axon_pair",
     "motif_histogram",
     "class_synapse_stat",
+    "class_degree_cell",
+    "class_axon_fraction",
+    "neurite_class_stat",
+    "class_multiplicity_stat",
+    "axon_divergence",
+    "target_convergence",
 }
 
 

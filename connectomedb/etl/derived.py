@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from connectomedb.etl import class_stats
 from connectomedb.etl.frames import CodeTable, SourceDataset
 from connectomedb.etl.tables import Column, TableFrame, zero_is_null
 
@@ -104,4 +105,5 @@ def derived_row_counts(source: SourceDataset) -> dict[str, int]:
         "axon_pair": len(m.pairs),
         "motif_histogram": len(m.histogram),
         "class_synapse_stat": class_stat_frame(source).n,
+        **class_stats.table_row_counts(source),
     }

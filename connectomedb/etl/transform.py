@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.errors import InputError
+from connectomedb.etl import class_stats
 from connectomedb.etl.derived import class_stat_frame, derived_row_counts, motif_table_frames
 from connectomedb.etl.frames import CodeTable, Neurites, Ragged, Skeletons, SourceDataset
 from connectomedb.etl.tables import Column, TableFrame, nan_is_null, zero_is_null
@@ -242,6 +243,7 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
     )
     yield from motif_table_frames(source)
     yield class_stat_frame(source)
+    yield from class_stats.table_frames(source)
 
 
 def transform(source: SourceDataset) -> dict[str, TableFrame]:

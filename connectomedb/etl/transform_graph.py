@@ -280,6 +280,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     rels[("SHARES_TARGETS", "Axon", "Axon")] = shares
     rels[("BIFAN", "Axon", "Axon")] = bifan
     rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = class_synapses(source)
+    _add_class_aggregates(source, nodes, rels)
     missing = set(REL_PAIRS) ^ set(rels)
     if missing:  # pragma: no cover - guards the model and this function staying in step
         raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
@@ -316,4 +317,46 @@ def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) ->
             "z": coordinate(2),
             "voxel_count": pd.arrays.IntegerArray(voxels, voxel_mask),
         },
+    )
+
+
+def _add_class_aggregates(
+    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
+) -> None:
+    """``AxonFraction``, ``AxonDivergence`` and ``TargetConvergence`` nodes and
+    ``CLASS_MULTIPLICITY`` relationships (:mod:`connectomedb.etl.class_stats`)."""
+    from connectomedb.etl.class_stats import (
+        axon_fractions,
+        convergence,
+        divergence,
+        multiplicity_stats,
+    )
+
+    f = axon_fractions(source)
+    nodes["AxonFraction"] = _frame(
+        "AxonFraction",
+        {
+            "id": np.arange(1, len(f) + 1, dtype=np.int64),
+            "axon_class": f["axon_class"].to_numpy(object),
+            "target_class": f["target_class"].to_numpy(object),
+            **{c: f[c].to_numpy(np.int64) for c in ("axon_synapses", "synapses", "axons")},
+        },
+    )
+    for label, frame in (("AxonDivergence", divergence(source)),
+                         ("TargetConvergence", convergence(source))):
+        columns: dict[str, object] = {"id": np.arange(1, len(frame) + 1, dtype=np.int64)}
+        for name in frame.columns:
+            if name.endswith("_class"):
+                columns[name] = frame[name].to_numpy(object)
+            elif name == "neuron_id":
+                columns[name] = frame[name].astype("Int64").array
+            else:
+                columns[name] = frame[name].to_numpy(np.int64)
+        nodes[label] = _frame(label, columns)
+    m = multiplicity_stats(source)
+    rels[("CLASS_MULTIPLICITY", "AxonClass", "TargetClass")] = rel_frame(
+        m["axon_class"].to_numpy(object),
+        m["target_class"].to_numpy(object),
+        **{c: m[c].to_numpy(np.float64 if m[c].dtype.kind == "f" else np.int64)
+           for c in m.columns[2:]},
     )

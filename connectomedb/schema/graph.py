@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 2
+GRAPH_MODEL_VERSION = 3
 
 
 class PropType(enum.Enum):
@@ -206,6 +206,53 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         ),
         "derived: instances of each motif per class filter and value (connectomedb.etl.motifs)",
     ),
+    NodeLabel(
+        "AxonFraction",
+        "id",
+        (
+            _DATASET,
+            _p("id", _I64, "row number"),
+            _p("axon_class", _STR),
+            _p("target_class", _STR, "missing: every class (synapses = axon_synapses)"),
+            _p("axon_synapses", _I64, "the axons' connectome synapses"),
+            _p("synapses", _I64, "of them onto the target class"),
+            _p("axons", _I64, "axons of the class with these two counts"),
+        ),
+        "derived: axons per class pair, synapse count and synapses onto the target class"
+        " (as class_axon_fraction; connectomedb.etl.class_stats)",
+    ),
+    NodeLabel(
+        "AxonDivergence",
+        "id",
+        (
+            _DATASET,
+            _p("id", _I64, "row number"),
+            _p("axon_id", _I64),
+            _p("axon_class", _STR),
+            _p("target_class", _STR, "targets counted; missing: every class"),
+            _p("targets", _I64, "targets it connects to"),
+            _p("neurons", _I64, "distinct neurons of those targets"),
+            _p("synapses", _I64, "connectome synapses onto them"),
+        ),
+        "derived: per axon, over every target class and per target class it connects to"
+        " (connectomedb.etl.class_stats)",
+    ),
+    NodeLabel(
+        "TargetConvergence",
+        "id",
+        (
+            _DATASET,
+            _p("id", _I64, "row number"),
+            _p("target_id", _I64),
+            _p("target_class", _STR),
+            _p("neuron_id", _I64),
+            _p("axon_class", _STR, "axons counted; missing: every class"),
+            _p("axons", _I64, "axons connected to it"),
+            _p("synapses", _I64, "connectome synapses from them"),
+        ),
+        "derived: per target, from every axon class and per axon class connected to it"
+        " (connectomedb.etl.class_stats)",
+    ),
 )
 
 REL_TYPES: tuple[RelType, ...] = (
@@ -254,6 +301,22 @@ REL_TYPES: tuple[RelType, ...] = (
         ),
         "aggregate: per (axon class, target class) and synapse type with a connectome synapse,"
         " and over every type (connectomedb.etl.class_stats)",
+    ),
+    RelType(
+        "CLASS_MULTIPLICITY",
+        (("AxonClass", "TargetClass"),),
+        (
+            _p("connections", _I64, "connections (axon-target pairs with a synapse)"),
+            _p("synapses", _I64, "connectome synapses"),
+            _p("multiplicity_mean", _F64, "mean synapses per connection"),
+            _p("multiplicity_median", _F64, "median (linear interpolation)"),
+            _p("multiplicity_q1", _F64, "first quartile"),
+            _p("multiplicity_q3", _F64, "third quartile"),
+            _p("multiplicity_max", _I64, "largest"),
+            _p("multi_synaptic", _I64, "connections of two or more synapses"),
+        ),
+        "aggregate: per (axon class, target class) with a connection"
+        " (connectomedb.etl.class_stats)",
     ),
     RelType(
         "SHARES_TARGETS",

@@ -384,5 +384,116 @@ class_synapse_stat = Table(
 )
 
 
+# --- derived at load time: class-level aggregates of the per-class statistics
+# (connectomedb/etl/class_stats.py, migration 0008) ----------------------------------------
+
+class_degree_cell = Table(
+    "class_degree_cell",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_class_key", SmallInteger, nullable=False),
+    Column("target_class_key", SmallInteger, nullable=False),
+    Column("axon_synapses", Integer, nullable=False, comment="the axons' connectome synapses"),
+    Column("target_synapses", Integer, nullable=False, comment="the targets' connectome synapses"),
+    Column("synapses", BigInteger, nullable=False),
+    Column("axons", BigInteger, nullable=False),
+    Column("targets", BigInteger, nullable=False),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "axon_synapses"),
+    comment="connections summed per class pair and axon and target synapse count",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+class_axon_fraction = Table(
+    "class_axon_fraction",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_class_key", SmallInteger, nullable=False),
+    Column("target_class_key", SmallInteger, comment="NULL: every class"),
+    Column("axon_synapses", Integer, nullable=False, comment="the axons' connectome synapses"),
+    Column("synapses", Integer, nullable=False, comment="of them onto the target class"),
+    Column("axons", BigInteger, nullable=False),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "axon_synapses"),
+    comment="axons per class pair, synapse count and synapses onto the target class",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+neurite_class_stat = Table(
+    "neurite_class_stat",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("side", Text, nullable=False, comment="'axon' or 'target'"),
+    Column("class", Text, nullable=False),
+    Column("neurites", BigInteger, nullable=False),
+    Column("synapses", BigInteger, nullable=False),
+    Column("degree_mean", Double, nullable=False),
+    Column("degree_median", Double, nullable=False),
+    Column("degree_q1", Double, nullable=False),
+    Column("degree_q3", Double, nullable=False),
+    Column("degree_max", BigInteger, nullable=False),
+    Column("skeleton_neurites", BigInteger, nullable=False, comment="with a path length > 0"),
+    Column("path_length_um", Double),
+    Column("skeleton_synapses", BigInteger, nullable=False),
+    Column("density_median", Double),
+    Column("density_q1", Double),
+    Column("density_q3", Double),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    comment="synapses per neurite and per micrometre of path length by side and class",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+class_multiplicity_stat = Table(
+    "class_multiplicity_stat",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_class", Text, nullable=False),
+    Column("target_class", Text, nullable=False),
+    Column("connections", BigInteger, nullable=False),
+    Column("synapses", BigInteger, nullable=False),
+    Column("multiplicity_mean", Double, nullable=False),
+    Column("multiplicity_median", Double, nullable=False),
+    Column("multiplicity_q1", Double, nullable=False),
+    Column("multiplicity_q3", Double, nullable=False),
+    Column("multiplicity_max", BigInteger, nullable=False),
+    Column("multi_synaptic", BigInteger, nullable=False),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    comment="connection multiplicity per class pair",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+axon_divergence = Table(
+    "axon_divergence",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_id", Integer, nullable=False),
+    Column("axon_class_key", SmallInteger, nullable=False),
+    Column("target_class_key", SmallInteger, comment="targets counted; NULL: every class"),
+    Column("targets", Integer, nullable=False),
+    Column("neurons", Integer, nullable=False),
+    Column("synapses", Integer, nullable=False),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "target_class_key", "targets"),
+    comment="per axon, over every target class and per target class: targets, neurons, synapses",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+target_convergence = Table(
+    "target_convergence",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("target_id", Integer, nullable=False),
+    Column("target_class_key", SmallInteger, nullable=False),
+    Column("neuron_id", Integer),
+    Column("axon_class_key", SmallInteger, comment="axons counted; NULL: every class"),
+    Column("axons", Integer, nullable=False),
+    Column("synapses", Integer, nullable=False),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    Index(None, "dataset_id", "axon_class_key", "axons"),
+    comment="per target, from every axon class and per axon class: axons, synapses",
+    postgresql_partition_by=PARTITION_BY,
+)
+
+
 #: The partitioned data tables in foreign-key order (a table's parents come before it).
 DATA_TABLES: tuple[Table, ...] = tuple(t for t in metadata.sorted_tables if t.name != "dataset")

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from connectomedb.etl import class_stats
 from connectomedb.etl.frames import Axons, Ragged, SourceDataset, Targets
 from connectomedb.etl.motifs import motif_frames
 
@@ -81,6 +82,11 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
     }
     # The histogram's rows are checked by the motif queries against the oracle.
     nodes["MotifHistogram"] = len(motif_frames(src).histogram)
+    # The class aggregates are checked by the per-class queries against the oracle.
+    nodes["AxonFraction"] = len(class_stats.axon_fractions(src))
+    nodes["AxonDivergence"] = len(class_stats.divergence(src))
+    nodes["TargetConvergence"] = len(class_stats.convergence(src))
+    rels["CLASS_MULTIPLICITY"] = len(class_pairs)
     return nodes, rels
 
 

@@ -8,10 +8,13 @@
 // types: target_id int, target_class text, neuron_id int, axons int, synapses int
 // rule: 4 (an axon contacts a target when they are connected), 5 (classes). synapses = the
 //   target's connectome synapses from those axons. Ordered by axons descending, then target_id.
-MATCH (a:Axon)-[c:CONNECTS_TO]->(t:Target {dataset: $dataset})
-WHERE coalesce($axon_class, a.class) = a.class AND coalesce($target_class, t.class) = t.class
-WITH t, count(*) AS axons, sum(c.synapses) AS synapses
-WHERE axons >= $min_axons
-RETURN t.id AS target_id, t.class AS target_class, t.neuron_id AS neuron_id, axons, synapses
+// Reads TargetConvergence (built by the load: per target, from every axon class and per axon
+// class, its axons and synapses).
+MATCH (c:TargetConvergence {dataset: $dataset})
+WHERE (c.axon_class = $axon_class OR ($axon_class IS NULL AND c.axon_class IS NULL))
+  AND coalesce($target_class, c.target_class) = c.target_class
+  AND c.axons >= $min_axons
+RETURN c.target_id AS target_id, c.target_class AS target_class, c.neuron_id AS neuron_id,
+       c.axons AS axons, c.synapses AS synapses
 ORDER BY axons DESC, target_id
 LIMIT $limit

@@ -10,10 +10,13 @@
 // types: axon_id int, axon_class text, targets int, neurons int, synapses int
 // rule: 4 (contact = connection), 5, 8 (neurons through the targets' neuronId; targets without
 //   a neuron count in targets only). Ordered by targets descending, then axon_id.
-MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
-WHERE coalesce($axon_class, a.class) = a.class AND coalesce($target_class, t.class) = t.class
-WITH a, count(*) AS targets, count(DISTINCT t.neuron_id) AS neurons, sum(c.synapses) AS synapses
-WHERE targets >= $min_targets AND neurons >= $min_neurons
-RETURN a.id AS axon_id, a.class AS axon_class, targets, neurons, synapses
+// Reads AxonDivergence (built by the load: per axon, over every target class and per target
+// class, its targets, neurons and synapses).
+MATCH (d:AxonDivergence {dataset: $dataset})
+WHERE (d.target_class = $target_class OR ($target_class IS NULL AND d.target_class IS NULL))
+  AND coalesce($axon_class, d.axon_class) = d.axon_class
+  AND d.targets >= $min_targets AND d.neurons >= $min_neurons
+RETURN d.axon_id AS axon_id, d.axon_class AS axon_class, d.targets AS targets,
+       d.neurons AS neurons, d.synapses AS synapses
 ORDER BY targets DESC, axon_id
 LIMIT $limit

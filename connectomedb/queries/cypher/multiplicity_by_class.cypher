@@ -10,16 +10,11 @@
 //   multi_synaptic int
 // rule: 4 (a connection is a pair with at least one connectome synapse; its multiplicity is
 //   their number), 5 (classes). Percentiles: linear interpolation (percentile_cont).
-MATCH (a:Axon)-[c:CONNECTS_TO]->(t:Target)
-WHERE a.dataset = $dataset
-WITH a.class AS axon_class, t.class AS target_class, c.synapses AS m
-RETURN axon_class, target_class,
-       count(*) AS connections,
-       sum(m) AS synapses,
-       avg(m) AS multiplicity_mean,
-       percentileCont(m, 0.5) AS multiplicity_median,
-       percentileCont(m, 0.25) AS multiplicity_q1,
-       percentileCont(m, 0.75) AS multiplicity_q3,
-       max(m) AS multiplicity_max,
-       sum(CASE WHEN m >= 2 THEN 1 ELSE 0 END) AS multi_synaptic
+// Reads CLASS_MULTIPLICITY (built by the load from the connections, one per class pair).
+MATCH (a:AxonClass {dataset: $dataset})-[c:CLASS_MULTIPLICITY]->(t:TargetClass)
+RETURN a.name AS axon_class, t.name AS target_class, c.connections AS connections,
+       c.synapses AS synapses, c.multiplicity_mean AS multiplicity_mean,
+       c.multiplicity_median AS multiplicity_median, c.multiplicity_q1 AS multiplicity_q1,
+       c.multiplicity_q3 AS multiplicity_q3, c.multiplicity_max AS multiplicity_max,
+       c.multi_synaptic AS multi_synaptic
 ORDER BY axon_class, target_class

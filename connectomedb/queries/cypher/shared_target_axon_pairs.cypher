@@ -11,10 +11,19 @@
 //   Ordered by shared_targets descending, then axon_a, axon_b.
 
 // Reads SHARES_TARGETS (pairs sharing at least 2 targets, per target class, built by the
-// load and ranked in this listing's order, so only the first $limit are sorted); pairs
-// sharing one target are not stored, so min_shared below 2 enumerates them from CONNECTS_TO.
+// load and ranked in this listing's order, so only the first $limit are sorted). Pairs sharing
+// one target are not stored; they follow the stored pairs of the scope in the order, so they
+// are needed only when min_shared is below 2 and the scope stores fewer pairs than $limit
+// (MotifHistogram counts them): then the second part enumerates the scope's pairs from
+// CONNECTS_TO.
+OPTIONAL MATCH (h:MotifHistogram {dataset: $dataset, motif: 'shared_target_axon_pairs'})
+WHERE h.value >= 2
+  AND (h.axon_class = $axon_class OR ($axon_class IS NULL AND h.axon_class IS NULL))
+  AND (h.target_class = $target_class OR ($target_class IS NULL AND h.target_class IS NULL))
+WITH coalesce(sum(h.instances), 0) AS stored
+WHERE $min_shared >= 2 OR stored >= $limit
 MATCH (x:Axon {dataset: $dataset})-[p:SHARES_TARGETS]->(y:Axon)
-WHERE $min_shared >= 2 AND p.shared >= $min_shared
+WHERE p.shared >= $min_shared
   AND (p.target_class = $target_class OR ($target_class IS NULL AND p.target_class IS NULL))
   AND ((p.axon_class = $axon_class AND (p.class_rank < $limit OR $limit IS NULL))
        OR ($axon_class IS NULL AND (p.rank < $limit OR $limit IS NULL)))
@@ -23,6 +32,12 @@ RETURN x.id AS axon_a, y.id AS axon_b, x.class AS axon_a_class, y.class AS axon_
 ORDER BY shared_targets DESC, axon_a, axon_b
 LIMIT $limit
 UNION ALL
+OPTIONAL MATCH (h:MotifHistogram {dataset: $dataset, motif: 'shared_target_axon_pairs'})
+WHERE h.value >= 2
+  AND (h.axon_class = $axon_class OR ($axon_class IS NULL AND h.axon_class IS NULL))
+  AND (h.target_class = $target_class OR ($target_class IS NULL AND h.target_class IS NULL))
+WITH coalesce(sum(h.instances), 0) AS stored
+WHERE $min_shared < 2 AND stored < $limit
 MATCH (x:Axon)-[:CONNECTS_TO]->(t:Target {dataset: $dataset})<-[:CONNECTS_TO]-(y:Axon)
 // (The bound on x.id stops the scan itself when min_shared is 2 or more: IDs are positive.)
 WHERE x.id < CASE WHEN $min_shared < 2 THEN 9223372036854775807 ELSE 0 END AND x.id < y.id

@@ -9,13 +9,11 @@
 -- rule: 8 (targets grouped by neuronId), 4, 5. Ordered by targets descending, then axon_id,
 --   neuron_id.
 WITH pairs AS (
-    -- connection: one row per (axon, target) with a connectome synapse, built by the load.
-    SELECT c.axon_id, c.target_id, ac.name AS axon_class, tc.name AS target_class,
-           c.neuron_id, c.synapses::bigint AS synapses
-    FROM connection c
-    JOIN axon_class ac ON ac.dataset_id = c.dataset_id AND ac.code = c.axon_class_key
-    JOIN target_class tc ON tc.dataset_id = c.dataset_id AND tc.code = c.target_class_key
-    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+    -- connection_named: one row per (axon, target) with a connectome synapse and their class
+    -- names, built by the load.
+    SELECT axon_id, target_id, axon_class, target_class, neuron_id, synapses
+    FROM connection_named
+    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 )
 SELECT axon_id, neuron_id, min(axon_class) AS axon_class, count(*) AS targets,
        sum(synapses)::bigint AS synapses

@@ -13,13 +13,15 @@
 -- such pair makes at least one bi-fan, so the first `limit` pairs hold the first `limit`
 -- bi-fans; their shared targets come from connection.
 WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
+-- class_key (migration 0008): the key of a class name.
 ak AS (
-    SELECT min(code) AS class_key FROM axon_class
-    WHERE dataset_id = (SELECT dataset_id FROM d) AND name = %(axon_class)s::text
+    SELECT class_key FROM class_key
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND side = 'axon' AND name = %(axon_class)s::text
 ),
 tk AS (
-    SELECT min(code) AS class_key FROM target_class
-    WHERE dataset_id = (SELECT dataset_id FROM d) AND name = %(target_class)s::text
+    SELECT class_key FROM class_key
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND side = 'target'
+      AND name = %(target_class)s::text
 ),
 pairs AS (
     SELECT p.axon_a, p.axon_b

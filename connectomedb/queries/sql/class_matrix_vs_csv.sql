@@ -9,17 +9,25 @@
 -- requires: connectome.csv
 -- rule: 2, 3, 5, 6 as class_matrix; csv_synapses sums the non-zero cells of connectome.csv;
 --   difference = synapses - csv_synapses; a pair missing on one side counts 0 there.
--- The kept synapses: connectome_synapse carries each synapse's classes and the connectome
--- synapse counts of its axon and target, so the thresholds are plain filters.
-WITH kept AS (
-    SELECT axon_class, target_class
-    FROM connectome_synapse
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-      AND axon_synapses >= %(min_axon_synapses)s
-      AND (target_synapses >= %(min_target_synapses)s OR target_class = 'AxonInitialSegment')
+-- The kept synapses per class pair from class_degree_cell (built by the load), the thresholds
+-- being filters on it as in class_matrix.
+WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
+ais AS (
+    SELECT code FROM target_class
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND name = 'AxonInitialSegment'
 ),
 cells AS (
-    SELECT axon_class, target_class, count(*) AS synapses FROM kept GROUP BY 1, 2
+    SELECT coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class,
+           sum(c.synapses)::bigint AS synapses
+    FROM class_degree_cell c
+    LEFT JOIN axon_class an ON an.dataset_id = c.dataset_id AND an.code = c.axon_class_key
+    LEFT JOIN target_class tn ON tn.dataset_id = c.dataset_id AND tn.code = c.target_class_key
+    WHERE c.dataset_id = (SELECT dataset_id FROM d)
+      AND c.axon_synapses >= %(min_axon_synapses)s
+      AND (c.target_synapses >= %(min_target_synapses)s
+           OR c.target_class_key IN (SELECT code FROM ais))
+    GROUP BY 1, 2
+    HAVING sum(c.synapses) > 0
 ),
 csv AS (
     SELECT c.axon_class, c.target_class, sum(c.synapses)::bigint AS synapses

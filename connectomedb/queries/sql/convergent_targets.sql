@@ -8,21 +8,20 @@
 -- types: target_id int, target_class text, neuron_id int, axons int, synapses int
 -- rule: 4 (an axon contacts a target when they are connected), 5 (classes). synapses = the
 --   target's connectome synapses from those axons. Ordered by axons descending, then target_id.
-WITH pairs AS (
-    -- connection: one row per (axon, target) with a connectome synapse, built by the load.
-    SELECT c.axon_id, c.target_id, ac.name AS axon_class, tc.name AS target_class,
-           c.neuron_id, c.synapses::bigint AS synapses
-    FROM connection c
-    JOIN axon_class ac ON ac.dataset_id = c.dataset_id AND ac.code = c.axon_class_key
-    JOIN target_class tc ON tc.dataset_id = c.dataset_id AND tc.code = c.target_class_key
-    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-)
-SELECT target_id, min(target_class) AS target_class, min(neuron_id) AS neuron_id,
-       count(*) AS axons, sum(synapses)::bigint AS synapses
-FROM pairs
-WHERE (%(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text)
-      AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text)
-GROUP BY target_id
-HAVING count(*) >= %(min_axons)s
-ORDER BY axons DESC, target_id
+-- Reads target_convergence (built by the load: per target, from every axon class and per axon
+-- class, its axons and synapses).
+WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+SELECT x.target_id, tc.name AS target_class, x.neuron_id, x.axons, x.synapses
+FROM target_convergence x
+JOIN target_class tc ON tc.dataset_id = x.dataset_id AND tc.code = x.target_class_key
+WHERE x.dataset_id = (SELECT dataset_id FROM d)
+  AND CASE WHEN %(axon_class)s::text IS NULL THEN x.axon_class_key IS NULL
+           ELSE x.axon_class_key = (
+               SELECT class_key FROM class_key
+               WHERE dataset_id = (SELECT dataset_id FROM d) AND side = 'axon'
+                 AND name = %(axon_class)s::text)
+      END
+  AND (%(target_class)s::text IS NULL OR tc.name = %(target_class)s::text)
+  AND x.axons >= %(min_axons)s
+ORDER BY x.axons DESC, x.target_id
 LIMIT %(limit)s

@@ -10,21 +10,20 @@
 -- types: axon_id int, axon_class text, targets int, neurons int, synapses int
 -- rule: 4 (contact = connection), 5, 8 (neurons through the targets' neuronId; targets without
 --   a neuron count in targets only). Ordered by targets descending, then axon_id.
-WITH pairs AS (
-    -- connection: one row per (axon, target) with a connectome synapse, built by the load.
-    SELECT c.axon_id, c.target_id, ac.name AS axon_class, tc.name AS target_class,
-           c.neuron_id, c.synapses::bigint AS synapses
-    FROM connection c
-    JOIN axon_class ac ON ac.dataset_id = c.dataset_id AND ac.code = c.axon_class_key
-    JOIN target_class tc ON tc.dataset_id = c.dataset_id AND tc.code = c.target_class_key
-    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-)
-SELECT axon_id, min(axon_class) AS axon_class, count(*) AS targets,
-       count(DISTINCT neuron_id) AS neurons, sum(synapses)::bigint AS synapses
-FROM pairs
-WHERE (%(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text)
-      AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text)
-GROUP BY axon_id
-HAVING count(*) >= %(min_targets)s AND count(DISTINCT neuron_id) >= %(min_neurons)s
-ORDER BY targets DESC, axon_id
+-- Reads axon_divergence (built by the load: per axon, over every target class and per target
+-- class, its targets, neurons and synapses).
+WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+SELECT x.axon_id, ac.name AS axon_class, x.targets, x.neurons, x.synapses
+FROM axon_divergence x
+JOIN axon_class ac ON ac.dataset_id = x.dataset_id AND ac.code = x.axon_class_key
+WHERE x.dataset_id = (SELECT dataset_id FROM d)
+  AND CASE WHEN %(target_class)s::text IS NULL THEN x.target_class_key IS NULL
+           ELSE x.target_class_key = (
+               SELECT class_key FROM class_key
+               WHERE dataset_id = (SELECT dataset_id FROM d) AND side = 'target'
+                 AND name = %(target_class)s::text)
+      END
+  AND (%(axon_class)s::text IS NULL OR ac.name = %(axon_class)s::text)
+  AND x.targets >= %(min_targets)s AND x.neurons >= %(min_neurons)s
+ORDER BY x.targets DESC, x.axon_id
 LIMIT %(limit)s

@@ -9,18 +9,16 @@
 -- rule: 4 (connection multiplicity = its connectome synapses), 5 (classes).
 --   Ordered by synapses descending, then axon_id, target_id.
 WITH pairs AS (
-    -- connection: one row per (axon, target) with a connectome synapse, built by the load.
-    SELECT c.axon_id, c.target_id, ac.name AS axon_class, tc.name AS target_class,
-           c.neuron_id, c.synapses::bigint AS synapses
-    FROM connection c
-    JOIN axon_class ac ON ac.dataset_id = c.dataset_id AND ac.code = c.axon_class_key
-    JOIN target_class tc ON tc.dataset_id = c.dataset_id AND tc.code = c.target_class_key
-    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+    -- connection_named: one row per (axon, target) with a connectome synapse and their class
+    -- names, built by the load.
+    SELECT axon_id, target_id, axon_class, target_class, neuron_id, synapses
+    FROM connection_named
+    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
 )
 SELECT axon_id, target_id, axon_class, target_class, synapses
 FROM pairs
 WHERE synapses >= %(min_synapses)s
   AND (%(axon_class)s::text IS NULL OR axon_class = %(axon_class)s::text)
-      AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text)
+  AND (%(target_class)s::text IS NULL OR target_class = %(target_class)s::text)
 ORDER BY synapses DESC, axon_id, target_id
 LIMIT %(limit)s

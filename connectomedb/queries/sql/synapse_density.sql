@@ -10,25 +10,11 @@
 --   length > 0 count (path length = sum of the skeleton edge lengths at 11.24 x 11.24 x 28 nm
 --   voxels). synapses_per_um = synapses / path_length_um summed over the class. Percentiles:
 --   linear interpolation (percentile_cont).
--- Per-neurite connectome synapse counts and path lengths from the materialized summaries every
--- load refreshes.
-WITH neurites AS (
-    SELECT 'axon' AS side, axon_class AS class, path_length_um, synapses
-    FROM bi_axon_summary
-    WHERE dataset = %(dataset)s AND path_length_um > 0
-    UNION ALL
-    SELECT 'target' AS side, target_class AS class, path_length_um, synapses
-    FROM bi_target_summary
-    WHERE dataset = %(dataset)s AND path_length_um > 0
-)
-SELECT side, class,
-       count(*) AS neurites,
-       sum(path_length_um) AS path_length_um,
-       sum(synapses)::bigint AS synapses,
-       sum(synapses) / sum(path_length_um) AS synapses_per_um,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY synapses / path_length_um) AS density_median,
-       percentile_cont(0.25) WITHIN GROUP (ORDER BY synapses / path_length_um) AS density_q1,
-       percentile_cont(0.75) WITHIN GROUP (ORDER BY synapses / path_length_um) AS density_q3
-FROM neurites
-GROUP BY side, class
+-- Reads neurite_class_stat (built by the load from every axon and target of the files).
+SELECT side, class, skeleton_neurites AS neurites, path_length_um,
+       skeleton_synapses AS synapses, skeleton_synapses / path_length_um AS synapses_per_um,
+       density_median, density_q1, density_q3
+FROM neurite_class_stat
+WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+  AND skeleton_neurites > 0
 ORDER BY side, class

@@ -15,101 +15,111 @@
 --   dataset (a row for each, with synapses 0 where the class has none). axons = the axon
 --   class's axons with a kept synapse, the same on every row of the class.
 --   Percentiles: linear interpolation (percentile_cont).
--- The kept synapses: connectome_synapse carries each synapse's class keys (one smallint per
--- class name) and the connectome synapse counts of its axon and target, so the thresholds are
--- plain filters and the aggregates below group small integers; names are joined at the end.
-WITH kept AS (
+-- The distribution of the axons' fractions is read from a histogram: per axon class, target
+-- class, axon's kept synapses (total) and its kept synapses onto the target class, how many
+-- axons; rows without a target class count the class's axons (each with all its synapses).
+-- Without a target threshold (at most 1) every synapse of a kept axon is kept and the load's
+-- class_axon_fraction is that histogram, the axon threshold a filter on it; otherwise it is
+-- counted from the kept synapses of connectome_synapse.
+WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
+kept AS (
     SELECT axon_id, axon_class_key AS axon_key, target_class_key AS target_key
     FROM connectome_synapse
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND %(min_target_synapses)s > 1
       AND axon_synapses >= %(min_axon_synapses)s
       AND (target_synapses >= %(min_target_synapses)s OR target_class = 'AxonInitialSegment')
 ),
+per_axon_target AS (
+    SELECT axon_id, axon_key, target_key, count(*) AS synapses,
+           sum(count(*)) OVER (PARTITION BY axon_id) AS total
+    FROM kept GROUP BY 1, 2, 3
+),
+hist AS (
+    SELECT axon_class_key AS axon_key, target_class_key AS target_key,
+           axon_synapses AS total, synapses, axons
+    FROM class_axon_fraction
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND %(min_target_synapses)s <= 1
+      AND axon_synapses >= %(min_axon_synapses)s
+    UNION ALL
+    SELECT axon_key, target_key, total, synapses, count(*) FROM per_axon_target GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT axon_key, NULL::smallint, total, total, count(*)
+    FROM (SELECT DISTINCT axon_id, axon_key, total FROM per_axon_target) a
+    GROUP BY 1, 2, 3, 4
+),
 axon_names AS (
-    SELECT code, name FROM axon_class
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+    SELECT code, name FROM axon_class WHERE dataset_id = (SELECT dataset_id FROM d)
 ),
 target_names AS (
-    SELECT code, name FROM target_class
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+    SELECT code, name FROM target_class WHERE dataset_id = (SELECT dataset_id FROM d)
 ),
--- Per axon and target class: kept synapses, the axon's total (total) and the axon's first
--- row (nth = 1, to count the class's axons without a DISTINCT). Without thresholds (both at
--- most 1) every connectome synapse is kept and connectome_synapse holds these figures on one
--- flagged row per axon and target class; otherwise they are counted from the kept synapses.
-per_axon_target AS (
-    SELECT axon_id, axon_class_key AS axon_key, target_class_key AS target_key,
-           axon_target_class_synapses AS synapses, axon_synapses AS total,
-           CASE WHEN first_of_axon THEN 1 ELSE 2 END AS nth
-    FROM connectome_synapse
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-      AND first_of_axon_target_class
-      AND %(min_axon_synapses)s <= 1 AND %(min_target_synapses)s <= 1
-    UNION ALL
-    SELECT axon_id, axon_key, target_key, count(*) AS synapses,
-           sum(count(*)) OVER w AS total,
-           row_number() OVER w AS nth
-    FROM kept
-    WHERE NOT (%(min_axon_synapses)s <= 1 AND %(min_target_synapses)s <= 1)
-    GROUP BY 1, 2, 3
-    WINDOW w AS (PARTITION BY axon_id)
-),
-target_keys AS (SELECT DISTINCT target_key FROM per_axon_target),
+target_keys AS (SELECT DISTINCT target_key FROM hist WHERE target_key IS NOT NULL),
 chosen AS (
-    SELECT p.* FROM per_axon_target p
+    SELECT h.* FROM hist h
     WHERE %(axon_class)s::text IS NULL
-       OR p.axon_key IN (SELECT code FROM axon_names WHERE name = %(axon_class)s::text)
+       OR h.axon_key IN (SELECT code FROM axon_names WHERE name = %(axon_class)s::text)
 ),
-class_axons AS (SELECT axon_key, count(*) FILTER (WHERE nth = 1) AS n FROM chosen GROUP BY 1),
--- Per cell, percentile_cont(q) over all n axons of the class, the n - k without a synapse
--- onto the target class counting 0: position h = q (n - 1) of the ascending list, whose
--- first n - k entries are 0. Past them it is position h - (n - k) of the k non-zero
--- fractions (percentile_cont over those at (h - (n - k)) / (k - 1)); in between it is
--- interpolated from 0 to the smallest non-zero fraction. Only the k non-zero fractions are
--- sorted, not the n.
-nonzero AS (
-    SELECT c.axon_key, c.target_key, c.synapses, c.synapses::double precision / c.total AS f,
-           ca.n, cell.k
-    FROM chosen c
-    JOIN class_axons ca ON ca.axon_key = c.axon_key
-    JOIN (SELECT axon_key, target_key, count(*) AS k FROM chosen GROUP BY 1, 2) cell
-        ON cell.axon_key = c.axon_key AND cell.target_key = c.target_key
+class_axons AS (
+    SELECT axon_key, sum(axons) AS n FROM chosen WHERE target_key IS NULL GROUP BY 1
 ),
-stats AS (
-    SELECT axon_key, target_key, n, k, sum(synapses) AS synapses, sum(f) AS f_sum, min(f) AS f_min,
-           percentile_cont(ARRAY[
-               greatest(0.5 * (n - 1) - (n - k), 0) / greatest(k - 1, 1),
-               greatest(0.25 * (n - 1) - (n - k), 0) / greatest(k - 1, 1),
-               greatest(0.75 * (n - 1) - (n - k), 0) / greatest(k - 1, 1)
-           ]::double precision[]) WITHIN GROUP (ORDER BY f) AS nz
-    FROM nonzero
-    GROUP BY axon_key, target_key, n, k
-),
-picked AS (
-    SELECT s.axon_key, s.target_key, s.synapses, s.f_sum,
-           array_agg(CASE WHEN h >= s.n - s.k THEN s.nz[q.i]
-                          WHEN h > s.n - s.k - 1 THEN (h - (s.n - s.k - 1)) * s.f_min
-                          ELSE 0 END ORDER BY q.i) AS p
-    FROM stats s
-    CROSS JOIN (VALUES (1, 0.5::double precision), (2, 0.25), (3, 0.75)) q (i, q)
-    CROSS JOIN LATERAL (SELECT q.q * (s.n - 1) AS h) pos
-    GROUP BY s.axon_key, s.target_key, s.synapses, s.f_sum
+-- One row per distinct non-zero fraction of a cell, with how many axons have it (m) and how
+-- many have it or a smaller one (upto).
+fractions AS (
+    SELECT axon_key, target_key, f, m,
+           sum(m) OVER (PARTITION BY axon_key, target_key ORDER BY f) AS upto
+    FROM (
+        SELECT axon_key, target_key, synapses::double precision / total AS f, sum(axons) AS m
+        FROM chosen WHERE target_key IS NOT NULL GROUP BY 1, 2, 3
+    ) x
 ),
 cells AS (
-    SELECT ca.axon_key, tk.target_key, ca.n AS axons,
-           coalesce(z.synapses, 0) AS synapses, coalesce(z.f_sum, 0) AS f_sum, z.p
+    SELECT ca.axon_key, tk.target_key, ca.n,
+           coalesce(sum(h.axons * h.synapses), 0) AS synapses,
+           coalesce(sum(h.axons * (h.synapses::double precision / h.total)), 0) AS f_sum,
+           coalesce(sum(h.axons), 0) AS k
     FROM class_axons ca
     CROSS JOIN target_keys tk
-    LEFT JOIN picked z ON z.axon_key = ca.axon_key AND z.target_key = tk.target_key
+    LEFT JOIN chosen h ON h.axon_key = ca.axon_key AND h.target_key = tk.target_key
+    GROUP BY 1, 2, 3
+),
+-- percentile_cont(q) over the n fractions of a cell, of which the n - k smallest are 0:
+-- positions lo = floor(h) and hi = ceil(h) of h = q (n - 1) in the ascending list,
+-- interpolated; a position p >= n - k holds the fraction whose upto first exceeds p - (n - k).
+positions AS (
+    SELECT c.axon_key, c.target_key, q.i, pos.h - floor(pos.h) AS w, side.j,
+           CASE side.j WHEN 0 THEN floor(pos.h) ELSE ceil(pos.h) END - (c.n - c.k) AS p
+    FROM cells c
+    CROSS JOIN (VALUES (1, 0.5::double precision), (2, 0.25), (3, 0.75)) q (i, q)
+    CROSS JOIN LATERAL (SELECT q.q * (c.n - 1) AS h) pos
+    CROSS JOIN (VALUES (0), (1)) side (j)
+),
+valued AS (
+    SELECT p.axon_key, p.target_key, p.i, p.w, p.j,
+           CASE WHEN p.p < 0 THEN 0 ELSE min(f.f) END AS v
+    FROM positions p
+    LEFT JOIN fractions f ON f.axon_key = p.axon_key AND f.target_key = p.target_key
+        AND f.upto > p.p AND f.upto - f.m <= p.p
+    GROUP BY 1, 2, 3, 4, 5, p.p
+),
+picked AS (
+    SELECT axon_key, target_key,
+           array_agg(lo + w * (hi - lo) ORDER BY i) AS p
+    FROM (
+        SELECT axon_key, target_key, i, w, min(v) FILTER (WHERE j = 0) AS lo,
+               min(v) FILTER (WHERE j = 1) AS hi
+        FROM valued GROUP BY 1, 2, 3, 4
+    ) x
+    GROUP BY 1, 2
 )
 SELECT coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class,
-       c.axons, c.synapses::bigint AS synapses,
+       c.n::bigint AS axons, c.synapses::bigint AS synapses,
        c.synapses::double precision / sum(c.synapses) OVER (PARTITION BY c.axon_key)
            AS fraction,
-       c.f_sum / c.axons AS axon_fraction_mean,
-       coalesce(c.p[1], 0) AS axon_fraction_median, coalesce(c.p[2], 0) AS axon_fraction_q1,
-       coalesce(c.p[3], 0) AS axon_fraction_q3
+       c.f_sum / c.n AS axon_fraction_mean,
+       z.p[1] AS axon_fraction_median, z.p[2] AS axon_fraction_q1,
+       z.p[3] AS axon_fraction_q3
 FROM cells c
+JOIN picked z ON z.axon_key = c.axon_key AND z.target_key = c.target_key
 LEFT JOIN axon_names an ON an.code = c.axon_key
 LEFT JOIN target_names tn ON tn.code = c.target_key
 ORDER BY 1, 2

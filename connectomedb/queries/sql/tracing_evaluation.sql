@@ -11,47 +11,22 @@
 --   recovered by an agglomerate when both its nodes overlap it. The best agglomerate recovers
 --   the most path length (ties: more nodes, then kind, then ID); recall = its recovered path
 --   length / the tracing's path length. Ordered by tracing_id.
-WITH ds AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
-tr AS (
+-- The overlaps (nodes and recovered path length per tracing and agglomerate) come from the
+-- view tracing_overlap (migration 0008), as in tracing_overlaps.
+WITH tr AS (
     SELECT t.tracing_id, f.name AS file, t.tree_id, t.name, t.nodes, t.path_length_um
     FROM tracing t JOIN tracing_file f ON f.file_id = t.file_id
     WHERE f.dataset = %(dataset)s
       AND (%(kind)s::text IS NULL OR f.kind = %(kind)s::text)
 ),
-member AS (
-    SELECT 'axon' AS agglomerate_kind, axon_id AS agglomerate_id, segment_id
-    FROM axon_segment WHERE dataset_id = (SELECT dataset_id FROM ds)
-    UNION ALL
-    SELECT 'target', target_id, segment_id
-    FROM target_segment WHERE dataset_id = (SELECT dataset_id FROM ds)
-),
-node_agg AS (
-    SELECT DISTINCT n.tracing_id, n.node_id, m.agglomerate_kind, m.agglomerate_id
-    FROM tracing_node n JOIN tr ON tr.tracing_id = n.tracing_id
-    JOIN member m ON m.segment_id = n.segment_id
-    WHERE n.segment_id > 0
-),
-overlap AS (
-    SELECT tracing_id, agglomerate_kind, agglomerate_id, count(*) AS nodes
-    FROM node_agg GROUP BY tracing_id, agglomerate_kind, agglomerate_id
-),
-recovered AS (
-    SELECT e.tracing_id, a.agglomerate_kind, a.agglomerate_id, sum(e.length_um) AS length_um
-    FROM tracing_edge e
-    JOIN node_agg a ON a.tracing_id = e.tracing_id AND a.node_id = e.source_id
-    JOIN node_agg b ON b.tracing_id = e.tracing_id AND b.node_id = e.target_id
-        AND b.agglomerate_kind = a.agglomerate_kind AND b.agglomerate_id = a.agglomerate_id
-    GROUP BY e.tracing_id, a.agglomerate_kind, a.agglomerate_id
-),
 ranked AS (
     SELECT o.tracing_id, o.agglomerate_kind, o.agglomerate_id, o.nodes,
-           coalesce(r.length_um, 0) AS length_um,
-           row_number() OVER (PARTITION BY o.tracing_id ORDER BY coalesce(r.length_um, 0) DESC,
+           o.path_length_um AS length_um,
+           row_number() OVER (PARTITION BY o.tracing_id ORDER BY o.path_length_um DESC,
                               o.nodes DESC, o.agglomerate_kind, o.agglomerate_id) AS rank,
            count(*) OVER (PARTITION BY o.tracing_id) AS agglomerates
-    FROM overlap o
-    LEFT JOIN recovered r ON r.tracing_id = o.tracing_id
-        AND r.agglomerate_kind = o.agglomerate_kind AND r.agglomerate_id = o.agglomerate_id
+    FROM tracing_overlap o
+    WHERE o.dataset = %(dataset)s AND (%(kind)s::text IS NULL OR o.kind = %(kind)s::text)
 ),
 on_segment AS (
     SELECT n.tracing_id, count(*) FILTER (WHERE n.segment_id > 0) AS nodes

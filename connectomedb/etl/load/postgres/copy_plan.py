@@ -55,6 +55,9 @@ TABLE_FILES: dict[str, str] = {
     "axon_pair": "synapses.hdf5",
     "motif_histogram": "synapses.hdf5",
     "class_synapse_stat": "synapses.hdf5",
+    "class_degree_cell": "synapses.hdf5",
+    "class_axon_fraction": "synapses.hdf5",
+    "neurite_class_stat": "synapses.hdf5",
 }
 
 _PG_TYPES = (
