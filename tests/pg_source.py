@@ -388,7 +388,7 @@ def _motif_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
     """connection and axon_pair straight from the synapses; motif_histogram as built (its
     contents are checked by the motif queries against the oracle)."""
     from connectomedb.etl import class_stats
-from connectomedb.etl.motifs import motif_frames
+    from connectomedb.etl.motifs import motif_frames
 
     sy, ax, tg = src.synapses, src.axons, src.targets
     syn = pd.DataFrame({"axon_id": sy.axon_id, "target_id": sy.target_id})
