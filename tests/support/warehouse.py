@@ -191,6 +191,7 @@ def _class_stats(src: SourceDataset) -> pd.DataFrame:
 def _motif_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
     """connection and axon_pair straight from the synapses; motif_histogram as built (its
     contents are checked by the motif queries against the oracle)."""
+    from connectomedb.etl import class_stats
     from connectomedb.etl.motifs import motif_frames
 
     sy, ax, tg = src.synapses, src.axons, src.targets
@@ -235,7 +236,15 @@ def _motif_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
         "connection": connection,
         "axon_pair": pd.concat(pairs, ignore_index=True).astype(object),
         "motif_histogram": histogram,
+        # The class aggregates, as connectomedb.etl.class_stats builds them (their values are
+        # checked by the per-class queries against the oracle).
+        **{f.table: _nulls_as_none(f.to_pandas()) for f in class_stats.table_frames(src)},
     }
+
+
+def _nulls_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.astype(object)
+    return frame.where(frame.notna(), None)
 
 
 FLOAT_COLUMNS = {"path_length_um", "asi_area", "volume_um3", "asi_mean", "asi_median", "asi_q1",
