@@ -1,7 +1,8 @@
 """The PostgreSQL data model (see ``docs/model.md``)."""
 
 from connectomedb.schema import volumes as _volumes  # noqa: F401  (registers its tables)
-from connectomedb.schema.relational import DATA_TABLES, PARTITION_SCHEMA, Base, metadata
+from connectomedb.schema.derived import DATA_TABLES
+from connectomedb.schema.relational import PARTITION_SCHEMA, Base, metadata
 from connectomedb.schema.tracings import TRACING_TABLES, TRAINING_TABLES
 
 __all__ = [

@@ -12,80 +12,11 @@ model and nothing else.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from connectomedb.schema.graph_types import NodeLabel, Prop, PropType, RelType
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
 GRAPH_MODEL_VERSION = 3
-
-
-class PropType(enum.Enum):
-    """A property type with its spelling in each engine.
-
-    ``value``: (LadybugDB DDL type, ``neo4j-admin import`` header type).
-    """
-
-    INT16 = ("INT16", "short")
-    INT32 = ("INT32", "int")
-    INT64 = ("INT64", "long")
-    DOUBLE = ("DOUBLE", "double")
-    STRING = ("STRING", "string")
-    BOOL = ("BOOLEAN", "boolean")
-    TIMESTAMP = ("TIMESTAMP", "datetime")
-    STRING_LIST = ("STRING[]", "string[]")
-
-    @property
-    def ladybug(self) -> str:
-        return self.value[0]
-
-    @property
-    def neo4j_import(self) -> str:
-        return self.value[1]
-
-
-@dataclass(frozen=True)
-class Prop:
-    name: str
-    type: PropType
-    doc: str = ""
-
-
-@dataclass(frozen=True)
-class NodeLabel:
-    """A node label: ``props`` in storage order, ``dataset`` first, then the key property."""
-
-    name: str
-    key: str
-    props: tuple[Prop, ...]
-    doc: str = ""
-
-    @property
-    def prop_names(self) -> list[str]:
-        return [p.name for p in self.props]
-
-    @property
-    def data_props(self) -> tuple[Prop, ...]:
-        """The properties without ``dataset`` (the columns of a node frame)."""
-        return tuple(p for p in self.props if p.name != "dataset")
-
-    @property
-    def key_type(self) -> PropType:
-        return next(p.type for p in self.props if p.name == self.key)
-
-
-@dataclass(frozen=True)
-class RelType:
-    """A relationship type; ``endpoints`` are its (from label, to label) pairs."""
-
-    name: str
-    endpoints: tuple[tuple[str, str], ...]
-    props: tuple[Prop, ...] = ()
-    doc: str = ""
-
-    @property
-    def prop_names(self) -> list[str]:
-        return [p.name for p in self.props]
 
 
 def _p(name: str, type_: PropType, doc: str = "") -> Prop:
