@@ -32,8 +32,18 @@ def _ensure_data(scale: str, seed: int) -> Path:
     if not (folder / "truth.json").exists():
         print(f"== writing the synthetic {scale} dataset to {folder}", flush=True)
         subprocess.run(
-            [sys.executable, "-m", "connectomedb.cli", "synth", str(folder), "--scale", scale,
-             "--seed", str(seed), "--force"],
+            [
+                sys.executable,
+                "-m",
+                "connectomedb.cli",
+                "synth",
+                str(folder),
+                "--scale",
+                scale,
+                "--seed",
+                str(seed),
+                "--force",
+            ],
             check=True,
         )
     return folder

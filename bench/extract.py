@@ -46,12 +46,17 @@ def worker_baseline(path: Path) -> dict:
             lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
             offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
             np.cumsum(lengths, out=offsets[1:])
-            values = (np.concatenate(arrays).astype(np.int64) if arrays
-                      else np.zeros(0, np.int64))
+            values = np.concatenate(arrays).astype(np.int64) if arrays else np.zeros(0, np.int64)
             parts += [values, offsets]
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "cpu_seconds": time.process_time() - c0, "datasets": count,
-            "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss0, "digest": _digest(parts)}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": time.process_time() - c0,
+        "datasets": count,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_mb": rss0,
+        "digest": _digest(parts),
+    }
 
 
 def worker_fast(path: Path) -> dict:
@@ -76,9 +81,16 @@ def worker_fast(path: Path) -> dict:
                 phases[k] = phases.get(k, 0.0) + v
         modes = sorted({s.mode for s in reader.stats})
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "cpu_seconds": time.process_time() - c0, "datasets": count,
-            "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss0, "digest": _digest(parts),
-            "phases": phases, "modes": modes}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": time.process_time() - c0,
+        "datasets": count,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_mb": rss0,
+        "digest": _digest(parts),
+        "phases": phases,
+        "modes": modes,
+    }
 
 
 def worker_dataset(folder: Path) -> dict:
@@ -88,11 +100,21 @@ def worker_dataset(folder: Path) -> dict:
     t0 = time.perf_counter()
     read_dataset(folder, report=report)
     seconds = time.perf_counter() - t0
-    groups = [{"path": g.path, "mode": g.mode, "elements": g.elements,
-               "seconds": {k: round(v, 3) for k, v in g.seconds.items()}}
-              for g in report.groups]
-    return {"seconds": seconds, "files": report.seconds, "groups": groups,
-            "peak_rss_mb": peak_rss_mb()}
+    groups = [
+        {
+            "path": g.path,
+            "mode": g.mode,
+            "elements": g.elements,
+            "seconds": {k: round(v, 3) for k, v in g.seconds.items()},
+        }
+        for g in report.groups
+    ]
+    return {
+        "seconds": seconds,
+        "files": report.seconds,
+        "groups": groups,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 WORKERS = {"baseline": worker_baseline, "fast": worker_fast, "dataset": worker_dataset}
@@ -101,7 +123,9 @@ WORKERS = {"baseline": worker_baseline, "fast": worker_fast, "dataset": worker_d
 def _run(kind: str, target: Path) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.extract", "--worker", kind, "--data", str(target)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise SystemExit(f"{kind} worker failed:\n{proc.stderr}")
@@ -111,19 +135,29 @@ def _run(kind: str, target: Path) -> dict:
 def _rate_line(result: dict) -> str:
     """How fast one worker read its datasets, and its memory."""
     rate = result["datasets"] / result["seconds"]
-    return (f"{result['datasets']:,} datasets in {result['seconds']:.2f} s "
-            f"(CPU {result['cpu_seconds']:.2f} s) = {rate:,.0f} datasets/s; "
-            f"peak RSS {result['peak_rss_mb']:.0f} MB "
-            f"(after imports {result['rss_before_mb']:.0f} MB)")
+    return (
+        f"{result['datasets']:,} datasets in {result['seconds']:.2f} s "
+        f"(CPU {result['cpu_seconds']:.2f} s) = {rate:,.0f} datasets/s; "
+        f"peak RSS {result['peak_rss_mb']:.0f} MB "
+        f"(after imports {result['rss_before_mb']:.0f} MB)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.extract", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True, type=Path,
-                        help="folder with synapses.hdf5 (and the other files for part c)")
-    parser.add_argument("--skip-baseline", action="store_true",
-                        help="only time the extract reader and read_dataset")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.extract",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--data",
+        required=True,
+        type=Path,
+        help="folder with synapses.hdf5 (and the other files for part c)",
+    )
+    parser.add_argument(
+        "--skip-baseline", action="store_true", help="only time the extract reader and read_dataset"
+    )
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -138,22 +172,25 @@ def main(argv: list[str] | None = None) -> int:
     fast = _run("fast", args.data)
     rate_fast = fast["datasets"] / fast["seconds"]
     print(f"(b) extract reader: {_rate_line(fast)}; path {', '.join(fast['modes'])}")
-    total = sum(fast["phases"].get(k, 0.0) for k in ("list", "headers", "data")) or 1.0
-    print("    where the time goes: " + ", ".join(
-        f"{k} {fast['phases'].get(k, 0.0):.2f} s ({100 * fast['phases'].get(k, 0.0) / total:.0f}%)"
-        for k in ("list", "headers", "data")))
+    phases = {k: fast["phases"].get(k, 0.0) for k in ("list", "headers", "data")}
+    total = sum(phases.values()) or 1.0
+    shares = (f"{k} {v:.2f} s ({100 * v / total:.0f}%)" for k, v in phases.items())
+    print("    where the time goes: " + ", ".join(shares))
     if not args.skip_baseline:
         base = _run("baseline", args.data)
         rate_base = base["datasets"] / base["seconds"]
         print(f"(a) h5py one at a time: {_rate_line(base)}")
         same = "identical" if base["digest"] == fast["digest"] else "DIFFERENT"
-        print(f"    speed-up (b)/(a): {rate_fast / rate_base:.1f}x wall clock, "
-              f"{base['cpu_seconds'] / fast['cpu_seconds']:.1f}x CPU time; results {same}")
+        print(
+            f"    speed-up (b)/(a): {rate_fast / rate_base:.1f}x wall clock, "
+            f"{base['cpu_seconds'] / fast['cpu_seconds']:.1f}x CPU time; results {same}"
+        )
     required = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5")
     if all((args.data / n).exists() for n in required):
         ds = _run("dataset", args.data)
-        print(f"(c) read_dataset: {ds['seconds']:.2f} s in total; peak RSS "
-              f"{ds['peak_rss_mb']:.0f} MB")
+        print(
+            f"(c) read_dataset: {ds['seconds']:.2f} s in total; peak RSS {ds['peak_rss_mb']:.0f} MB"
+        )
         for name, seconds in ds["files"].items():
             print(f"    {name}: {seconds:.2f} s")
         for g in ds["groups"]:

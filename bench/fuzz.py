@@ -29,8 +29,19 @@ import h5py
 import numpy as np
 
 FILES = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5", "segments.hdf5")
-DTYPES = ("int8", "uint8", "int16", "uint32", "int64", "uint64", "float16", "float32",
-          "float64", "bool", "S4")
+DTYPES = (
+    "int8",
+    "uint8",
+    "int16",
+    "uint32",
+    "int64",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "bool",
+    "S4",
+)
 
 
 def _datasets(path: Path) -> list[str]:
@@ -86,8 +97,9 @@ def _reshape(d: Path, rng: random.Random) -> str:
         if choice == 0 and flat.size:
             new = flat[: rng.randrange(flat.size)]
         elif choice == 1:
-            new = np.concatenate([flat, flat[: rng.randrange(1, 5)] if flat.size else
-                                  np.zeros(3, dtype=flat.dtype)])
+            new = np.concatenate(
+                [flat, flat[: rng.randrange(1, 5)] if flat.size else np.zeros(3, dtype=flat.dtype)]
+            )
         elif choice == 2:
             new = flat.reshape(-1, 1) if flat.size else flat.reshape(0, 1)
         else:
@@ -152,7 +164,15 @@ def _csv(d: Path, rng: random.Random) -> str:
 
 
 MUTATIONS: list[Callable[[Path, random.Random], str]] = [
-    _flip, _flip, _truncate, _reshape, _retype, _delete, _delete, _extreme, _csv,
+    _flip,
+    _flip,
+    _truncate,
+    _reshape,
+    _retype,
+    _delete,
+    _delete,
+    _extreme,
+    _csv,
 ]
 
 
@@ -252,8 +272,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{seed - args.seed + 1} cases, {failures} failed", flush=True)
             shutil.rmtree(case, ignore_errors=True)
         seconds = time.perf_counter() - started
-    print(f"{args.cases} cases in {seconds:.1f} s: {outcomes['read']} read, "
-          f"{outcomes['refused']} refused with an InputError, {failures} failed")
+    print(
+        f"{args.cases} cases in {seconds:.1f} s: {outcomes['read']} read, "
+        f"{outcomes['refused']} refused with an InputError, {failures} failed"
+    )
     return 1 if failures else 0
 
 

@@ -20,9 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     env = {**os.environ, "CONNECTOMEDB_KILL_CASES": str(args.cases)}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q",
-         "tests/test_reliability_interrupt.py", "-k", "random_moment"],
-        env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/test_reliability_interrupt.py",
+            "-k",
+            "random_moment",
+        ],
+        env=env,
+        check=False,
     ).returncode
 
 

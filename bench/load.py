@@ -106,9 +106,19 @@ def main(argv: list[str] | None = None) -> None:
         url = resolve(settings).url  # started and at the current schema: not timed
         # (a) the load, in its own process.
         child = subprocess.run(
-            [sys.executable, "-m", "bench.load", "--data", args.data, "--child", args.data,
-             str(settings.home)],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "bench.load",
+                "--data",
+                args.data,
+                "--child",
+                args.data,
+                str(settings.home),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if child.returncode != 0:
             sys.exit(f"the load failed:\n{child.stderr[-4000:]}")
@@ -130,12 +140,16 @@ def main(argv: list[str] | None = None) -> None:
         print(f"load (connectomedb load, both stores): {numbers['wall']:.1f} s wall")
         for stage, seconds in numbers["stages"].items():
             print(f"  {stage:<10} {seconds:>8.2f} s")
-        print("  postgres phases: " + ", ".join(
-            f"{k} {v:.1f}" for k, v in numbers["postgres"].items()))
+        print(
+            "  postgres phases: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in numbers["postgres"].items())
+        )
         print(f"peak RSS of the load process: {numbers['peak_mb']:,.0f} MB (target <= 1,536 MB)")
-        print(f"baseline: raw binary COPY into unindexed PostgreSQL tables {pg_rows:,} rows "
-              f"{pg_s:.1f} s + raw LadybugDB COPY {graph_rows:,} rows {graph_s:.1f} s "
-              f"= {baseline:.1f} s")
+        print(
+            f"baseline: raw binary COPY into unindexed PostgreSQL tables {pg_rows:,} rows "
+            f"{pg_s:.1f} s + raw LadybugDB COPY {graph_rows:,} rows {graph_s:.1f} s "
+            f"= {baseline:.1f} s"
+        )
         print(f"load wall / baseline: {numbers['wall'] / baseline:.2f} (target <= 1.0)")
     finally:
         stop_embedded(settings)

@@ -78,8 +78,10 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     source, described = _source(args.data, args.scale)
-    print(f"source ready in {time.perf_counter() - started:.1f} s ({described}); "
-          f"RSS {_status('VmRSS'):.0f} MB")
+    print(
+        f"source ready in {time.perf_counter() - started:.1f} s ({described}); "
+        f"RSS {_status('VmRSS'):.0f} MB"
+    )
     scratch = Path(args.scratch or tempfile.mkdtemp(prefix="connectomedb-bench-graph-"))
     scratch.mkdir(parents=True, exist_ok=True)
     peak_reset = _reset_peak()
@@ -101,8 +103,10 @@ def main(argv: list[str] | None = None) -> None:
     for step in report.steps:
         rate = step.rows / step.seconds if step.seconds else float("nan")
         print(f"{step.step:<48}{step.rows:>12,}{step.seconds:>9.2f}{rate:>13,.0f}")
-    print(f"{'total (wall, incl. transform + checkpoint)':<48}{rows:>12,}{load_s:>9.2f}"
-          f"{rows / load_s:>13,.0f}")
+    print(
+        f"{'total (wall, incl. transform + checkpoint)':<48}{rows:>12,}{load_s:>9.2f}"
+        f"{rows / load_s:>13,.0f}"
+    )
     print(f"{'  of which COPY steps':<48}{'':>12}{copy_s:>9.2f}{rows / copy_s:>13,.0f}")
 
     # (b) raw COPY of the same rows into plain tables
@@ -145,8 +149,10 @@ def main(argv: list[str] | None = None) -> None:
     for step in report.steps:
         if step.step in raw_steps:
             print(f"{step.step:<48}{step.seconds:>16.2f}{raw_steps[step.step]:>14.2f}")
-    print(f"raw COPY + checkpoint: {raw_rows:,} rows in {raw_s:.2f} s = "
-          f"{raw_rows / raw_s:,.0f} rows/s (checkpoint {raw_checkpoint_s:.2f} s)")
+    print(
+        f"raw COPY + checkpoint: {raw_rows:,} rows in {raw_s:.2f} s = "
+        f"{raw_rows / raw_s:,.0f} rows/s (checkpoint {raw_checkpoint_s:.2f} s)"
+    )
     print(f"transform alone (graph_frames): {transform_s:.2f} s")
     ratio = (rows / load_s) / (raw_rows / raw_s)
     print(f"graph load / raw COPY throughput: {ratio:.0%} (target >= 50%)")
@@ -159,15 +165,19 @@ def main(argv: list[str] | None = None) -> None:
     files = write_neo4j_import(frames, props, out)
     export_s = time.perf_counter() - t0
     print("\n(c) neo4j-admin import files")
-    print(f"{len(files.files)} file pairs, {files.rows:,} rows, {files.bytes / 1e6:,.0f} MB "
-          f"in {export_s:.2f} s = {files.rows / export_s:,.0f} rows/s")
+    print(
+        f"{len(files.files)} file pairs, {files.rows:,} rows, {files.bytes / 1e6:,.0f} MB "
+        f"in {export_s:.2f} s = {files.rows / export_s:,.0f} rows/s"
+    )
 
     peak = _status("VmHWM")
     print("\nmemory")
     print(f"RSS with the source in memory: {base_rss:,.0f} MB")
     label = "since the source was read" if peak_reset else "whole process"
-    print(f"peak RSS during (a): {load_peak:,.0f} MB; peak overall ({label}): {peak:,.0f} MB "
-          f"(target < 4,096 MB)")
+    print(
+        f"peak RSS during (a): {load_peak:,.0f} MB; peak overall ({label}): {peak:,.0f} MB "
+        f"(target < 4,096 MB)"
+    )
     db_bytes = sum(p.stat().st_size for p in (scratch / "home").rglob("*") if p.is_file())
     print(f"LadybugDB graph on disk: {db_bytes / 1e6:,.0f} MB")
     if args.scratch is None:

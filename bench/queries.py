@@ -36,16 +36,24 @@ import psycopg
 
 #: The per-class statistics.
 STATISTICS = (
-    "class_matrix", "class_matrix_vs_csv", "target_specificity", "synapse_type_mix",
-    "asi_by_class", "degree_by_class", "multiplicity_by_class", "synapse_density",
+    "class_matrix",
+    "class_matrix_vs_csv",
+    "target_specificity",
+    "synapse_type_mix",
+    "asi_by_class",
+    "degree_by_class",
+    "multiplicity_by_class",
+    "synapse_density",
     "neuron_inputs",
 )
 
 
 #: Latency targets at full scale, ms: (kind, engine) -> target.
 TARGET_MS = {
-    ("statistic", "sql"): 50.0, ("statistic", "cypher"): 300.0,
-    ("motif", "sql"): 500.0, ("motif", "cypher"): 500.0,
+    ("statistic", "sql"): 50.0,
+    ("statistic", "cypher"): 300.0,
+    ("motif", "sql"): 500.0,
+    ("motif", "cypher"): 500.0,
 }
 
 #: Parameter values run besides the defaults: those answered another way than the defaults.
@@ -138,8 +146,9 @@ def _class_params(query: Any) -> tuple[str, ...]:
     return tuple(n for n in ("axon_class", "target_class") if n in names)
 
 
-def _class_filters(args: argparse.Namespace, pg: psycopg.Connection, store: Any,
-                   name: str) -> list[tuple]:
+def _class_filters(
+    args: argparse.Namespace, pg: psycopg.Connection, store: Any, name: str
+) -> list[tuple]:
     """Rows ``query axon_class/target_class`` for the class-filter combinations of every query
     with a class filter (one warm-up and ``--repeat`` runs each, as the other rows)."""
     from connectomedb import queries
@@ -148,7 +157,8 @@ def _class_filters(args: argparse.Namespace, pg: psycopg.Connection, store: Any,
         found = pg.execute(
             f"SELECT name FROM {table} WHERE dataset_id = "  # noqa: S608 - fixed table names
             "(SELECT dataset_id FROM dataset WHERE name = %s) GROUP BY name"
-            f" ORDER BY count(*) DESC, name", (name,)
+            f" ORDER BY count(*) DESC, name",
+            (name,),
         ).fetchall()
         return [None] + [r[0] for r in found]
 
@@ -174,14 +184,19 @@ def _class_filters(args: argparse.Namespace, pg: psycopg.Connection, store: Any,
     return rows
 
 
-def _row(args: argparse.Namespace, q: Any, label: str, params: dict[str, Any],
-         pg: psycopg.Connection, store: Any, name: str) -> tuple:
+def _row(
+    args: argparse.Namespace,
+    q: Any,
+    label: str,
+    params: dict[str, Any],
+    pg: psycopg.Connection,
+    store: Any,
+    name: str,
+) -> tuple:
     """(label, is a statistic, rows, PostgreSQL ms, LadybugDB ms) of one parameter set."""
     from connectomedb import queries
 
-    sql_ms, frame = _median_ms(
-        lambda: queries.run(q.name, pg, dataset=name, **params), args.repeat
-    )
+    sql_ms, frame = _median_ms(lambda: queries.run(q.name, pg, dataset=name, **params), args.repeat)
     cypher_ms = float("nan")
     if store is not None and "cypher" in q.engines:
         cypher_ms, _ = _median_ms(
@@ -204,9 +219,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="query names to run (default: all)")
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument(
-        "--classes", choices=("all", "some", "none"), default="all",
+        "--classes",
+        choices=("all", "some", "none"),
+        default="all",
         help="class filters of the motif queries: every (axon class, target class) "
-        "combination, one of each kind, or none")
+        "combination, one of each kind, or none",
+    )
     args = parser.parse_args(argv)
 
     from connectomedb import queries
@@ -225,12 +243,14 @@ def main(argv: list[str] | None = None) -> None:
             name = queries.resolve_dataset(pg, name, "sql")
             synapses = pg.execute(
                 "SELECT count(*) FROM synapse WHERE dataset_id = "
-                "(SELECT dataset_id FROM dataset WHERE name = %s)", (name,)
+                "(SELECT dataset_id FROM dataset WHERE name = %s)",
+                (name,),
             ).fetchone()[0]
             base_sql, _ = _median_ms(
                 lambda: pg.execute(
                     "SELECT count(*) FROM synapse WHERE dataset_id = "
-                    "(SELECT dataset_id FROM dataset WHERE name = %s)", (name,)
+                    "(SELECT dataset_id FROM dataset WHERE name = %s)",
+                    (name,),
                 ).fetchone(),
                 args.repeat,
             )
@@ -238,8 +258,9 @@ def main(argv: list[str] | None = None) -> None:
             if store is not None:
                 key = store.dataset_key(name)
                 base_cypher, _ = _median_ms(
-                    lambda: store.run("MATCH (s:Synapse {dataset: $dataset}) RETURN count(*)",
-                                      {"dataset": key}),
+                    lambda: store.run(
+                        "MATCH (s:Synapse {dataset: $dataset}) RETURN count(*)", {"dataset": key}
+                    ),
                     args.repeat,
                 )
             rows = []
@@ -262,27 +283,54 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _print(rows: list[tuple], name: str, synapses: int, base_sql: float, base_cypher: float,
-           markdown: bool) -> None:
+def _print(
+    rows: list[tuple], name: str, synapses: int, base_sql: float, base_cypher: float, markdown: bool
+) -> None:
     def fmt(ms: float) -> str:
         return "-" if ms != ms else f"{ms:.1f}"
 
     def times(ms: float, base: float) -> str:
         return "-" if ms != ms or base != base or base <= 0 else f"{ms / base:.0f}x"
 
-    print(f"dataset {name}: {synapses} synapses; baseline count(*) of its synapses: "
-          f"PostgreSQL {base_sql:.1f} ms, LadybugDB {base_cypher:.1f} ms")
-    header = ("query", "kind", "rows", "PostgreSQL ms", "x baseline", "LadybugDB ms",
-              "x baseline", "note")
+    print(
+        f"dataset {name}: {synapses} synapses; baseline count(*) of its synapses: "
+        f"PostgreSQL {base_sql:.1f} ms, LadybugDB {base_cypher:.1f} ms"
+    )
+    header = (
+        "query",
+        "kind",
+        "rows",
+        "PostgreSQL ms",
+        "x baseline",
+        "LadybugDB ms",
+        "x baseline",
+        "note",
+    )
     lines = []
     for query, stat, n, sql_ms, cy_ms in rows:
         kind = "statistic" if stat else "motif"
-        over = [engine for engine, ms in (("sql", sql_ms), ("cypher", cy_ms))
-                if ms == ms and ms > TARGET_MS[(kind, engine)]]
-        note = "over: " + ", ".join("PostgreSQL" if e == "sql" else "LadybugDB" for e in over) \
-            if over else ""
-        lines.append((query, "statistic" if stat else "motif", str(n), fmt(sql_ms),
-                      times(sql_ms, base_sql), fmt(cy_ms), times(cy_ms, base_cypher), note))
+        over = [
+            engine
+            for engine, ms in (("sql", sql_ms), ("cypher", cy_ms))
+            if ms == ms and ms > TARGET_MS[(kind, engine)]
+        ]
+        note = (
+            "over: " + ", ".join("PostgreSQL" if e == "sql" else "LadybugDB" for e in over)
+            if over
+            else ""
+        )
+        lines.append(
+            (
+                query,
+                "statistic" if stat else "motif",
+                str(n),
+                fmt(sql_ms),
+                times(sql_ms, base_sql),
+                fmt(cy_ms),
+                times(cy_ms, base_cypher),
+                note,
+            )
+        )
     if markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
@@ -298,8 +346,9 @@ def _print(rows: list[tuple], name: str, synapses: int, base_sql: float, base_cy
             timed = [(r[i], r[0]) for r in rows if r[1] == stat and r[i] == r[i]]
             if timed:
                 ms, query = max(timed)
-                print(f"slowest {kind} on {engine}: {query} {ms:.1f} ms "
-                      f"({times(ms, base)} baseline)")
+                print(
+                    f"slowest {kind} on {engine}: {query} {ms:.1f} ms ({times(ms, base)} baseline)"
+                )
 
 
 if __name__ == "__main__":

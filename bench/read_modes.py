@@ -37,8 +37,12 @@ print(json.dumps({"seconds": best, "synapses": source.synapses.n,
 
 
 def measure(data: str, mode: str, repeat: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, data, mode, str(repeat)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, data, mode, str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -50,12 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     mapped = measure(args.data, "mmap", args.repeat)
     read = measure(args.data, "read", args.repeat)
     print(f"read_dataset({args.data}), {read['synapses']:,} synapses, best of {args.repeat}:")
-    print(f"  memory map (before): {mapped['seconds']:.2f} s, peak RSS "
-          f"{mapped['peak_rss_mb']:.0f} MB")
-    print(f"  read into memory   : {read['seconds']:.2f} s, peak RSS "
-          f"{read['peak_rss_mb']:.0f} MB")
-    print(f"  ratio read/mmap    : {read['seconds'] / mapped['seconds']:.2f}× time, "
-          f"{read['peak_rss_mb'] / mapped['peak_rss_mb']:.2f}× peak RSS")
+    print(
+        f"  memory map (before): {mapped['seconds']:.2f} s, peak RSS {mapped['peak_rss_mb']:.0f} MB"
+    )
+    print(f"  read into memory   : {read['seconds']:.2f} s, peak RSS {read['peak_rss_mb']:.0f} MB")
+    print(
+        f"  ratio read/mmap    : {read['seconds'] / mapped['seconds']:.2f}× time, "
+        f"{read['peak_rss_mb'] / mapped['peak_rss_mb']:.2f}× peak RSS"
+    )
     return 0
 
 

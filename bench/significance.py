@@ -44,10 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", help="dataset name (with --postgres-url)")
     parser.add_argument("--k", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="worker processes (default: one per core when the work is large)")
-    parser.add_argument("--samples", type=int, default=3,
-                        help="random connectomes timed one by one (swaps, counts)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: one per core when the work is large)",
+    )
+    parser.add_argument(
+        "--samples", type=int, default=3, help="random connectomes timed one by one (swaps, counts)"
+    )
     parser.add_argument("--keep-class-pairs", action="store_true")
     args = parser.parse_args(argv)
 
@@ -74,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
 
         c = from_source(generate(args.scale, args.seed).dataset)
         what = f"generated {args.scale}"
-    print(f"{what}: {len(c.axon_id):,} axons, {len(c.target_id):,} targets, "
-          f"{c.n_edges:,} connections (read in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"{what}: {len(c.axon_id):,} axons, {len(c.target_id):,} targets, "
+        f"{c.n_edges:,} connections (read in {time.perf_counter() - t0:.1f} s)"
+    )
 
     _, base_wall, base_cpu = timed(lambda: named_counts(c))
     strata = connection_strata(c, args.keep_class_pairs)
@@ -87,19 +94,31 @@ def main(argv: list[str] | None = None) -> int:
         _, wall, cpu = timed(lambda targets=targets: named_counts(c.with_targets(targets)))
         count_wall, count_cpu = count_wall + wall, count_cpu + cpu
     workers = worker_count(args.workers, args.k, c.n_edges)
-    frame, total_wall, total_cpu = timed(lambda: named_significance_of(
-        c, k=args.k, seed=args.seed, keep_class_pairs=args.keep_class_pairs,
-        workers=args.workers))
+    frame, total_wall, total_cpu = timed(
+        lambda: named_significance_of(
+            c,
+            k=args.k,
+            seed=args.seed,
+            keep_class_pairs=args.keep_class_pairs,
+            workers=args.workers,
+        )
+    )
 
-    print(f"baseline, named counts of the observed graph: {base_wall * 1000:.0f} ms wall, "
-          f"{base_cpu * 1000:.0f} ms CPU")
-    print(f"one random connectome (mean of {samples}): swaps {swap_wall / samples * 1000:.0f} ms "
-          f"wall / {swap_cpu / samples * 1000:.0f} ms CPU, counts "
-          f"{count_wall / samples * 1000:.0f} ms wall / {count_cpu / samples * 1000:.0f} ms CPU")
-    print(f"named motifs over K = {args.k} random connectomes, {workers} process(es): "
-          f"{total_wall:.1f} s wall, {total_cpu:.1f} s CPU "
-          f"({total_cpu / args.k * 1000:.0f} ms CPU per random connectome, "
-          f"{total_cpu / max(base_cpu, 1e-9):.0f}x the baseline's CPU)")
+    print(
+        f"baseline, named counts of the observed graph: {base_wall * 1000:.0f} ms wall, "
+        f"{base_cpu * 1000:.0f} ms CPU"
+    )
+    print(
+        f"one random connectome (mean of {samples}): swaps {swap_wall / samples * 1000:.0f} ms "
+        f"wall / {swap_cpu / samples * 1000:.0f} ms CPU, counts "
+        f"{count_wall / samples * 1000:.0f} ms wall / {count_cpu / samples * 1000:.0f} ms CPU"
+    )
+    print(
+        f"named motifs over K = {args.k} random connectomes, {workers} process(es): "
+        f"{total_wall:.1f} s wall, {total_cpu:.1f} s CPU "
+        f"({total_cpu / args.k * 1000:.0f} ms CPU per random connectome, "
+        f"{total_cpu / max(base_cpu, 1e-9):.0f}x the baseline's CPU)"
+    )
     with __import__("pandas").option_context("display.width", 160):
         print(frame.to_string(index=False))
     return 0

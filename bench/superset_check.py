@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("connectomedb"))
 
 #: Runs inside Superset's Python: argv = bundle uuids file, expected JSON file.
-INSIDE = r'''
+INSIDE = r"""
 import json, sys
 from superset.app import create_app
 app = create_app()
@@ -84,7 +84,7 @@ with app.app_context():
     print("dashboard", dashboard.dashboard_title, "charts", len(dashboard.slices),
           "filter on", flt["targets"][0]["column"]["name"])
     print("SUPERSET CHECK OK")
-'''
+"""
 
 
 def _free_port() -> int:
@@ -93,12 +93,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _run(label: str, args: list[str], env: dict[str, str] | None = None,
-         timeout: float = 1800) -> str:
+def _run(
+    label: str, args: list[str], env: dict[str, str] | None = None, timeout: float = 1800
+) -> str:
     started = time.perf_counter()
     result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=timeout)
-    print(f"{label}: exit {result.returncode} in {time.perf_counter() - started:.1f} s",
-          flush=True)
+    print(f"{label}: exit {result.returncode} in {time.perf_counter() - started:.1f} s", flush=True)
     if result.returncode != 0:
         print(result.stdout[-4000:], result.stderr[-4000:], sep="\n", file=sys.stderr)
         raise SystemExit(f"{label} failed")
@@ -130,11 +130,17 @@ def main() -> None:
     try:
         data = work / "tiny"
         _run("synth tiny", [CLI, "synth", str(data), "--scale", "tiny"], env)
-        _run("load", [CLI, "load", str(data), "--dataset", "tiny", "--no-graph", "-q",
-                      "--home", home], env)
+        _run(
+            "load",
+            [CLI, "load", str(data), "--dataset", "tiny", "--no-graph", "-q", "--home", home],
+            env,
+        )
         _run("db serve", [CLI, "db", "serve", "--port", str(port), "--home", home], env)
-        printed = _run("db grant-reader", [CLI, "db", "grant-reader", "superset", "--home", home],
-                       {**env, "CONNECTOMEDB_READER_PASSWORD": password})
+        printed = _run(
+            "db grant-reader",
+            [CLI, "db", "grant-reader", "superset", "--home", home],
+            {**env, "CONNECTOMEDB_READER_PASSWORD": password},
+        )
         assert password not in printed
         out = work / "connectomedb_dashboard.zip"
         bundle.build(out, "127.0.0.1", port, "superset", "connectomedb", password)
@@ -143,17 +149,41 @@ def main() -> None:
         config.write_text(
             f"SECRET_KEY = {secrets.token_urlsafe(32)!r}\n"
             f"SQLALCHEMY_DATABASE_URI = 'sqlite:///{work / 'superset.db'}'\n"
-            "WTF_CSRF_ENABLED = False\n", encoding="utf-8")
-        senv = {**env, "SUPERSET_CONFIG_PATH": str(config), "SUPERSET_HOME": str(work),
-                "FLASK_APP": "superset.app:create_app()"}
+            "WTF_CSRF_ENABLED = False\n",
+            encoding="utf-8",
+        )
+        senv = {
+            **env,
+            "SUPERSET_CONFIG_PATH": str(config),
+            "SUPERSET_HOME": str(work),
+            "FLASK_APP": "superset.app:create_app()",
+        }
         _run("superset db upgrade", [str(superset), "db", "upgrade"], senv)
-        _run("superset fab create-admin", [
-            str(superset), "fab", "create-admin", "--username", "admin", "--firstname", "A",
-            "--lastname", "B", "--email", "admin@localhost", "--password",
-            secrets.token_urlsafe(12)], senv)
+        _run(
+            "superset fab create-admin",
+            [
+                str(superset),
+                "fab",
+                "create-admin",
+                "--username",
+                "admin",
+                "--firstname",
+                "A",
+                "--lastname",
+                "B",
+                "--email",
+                "admin@localhost",
+                "--password",
+                secrets.token_urlsafe(12),
+            ],
+            senv,
+        )
         _run("superset init", [str(superset), "init"], senv)
-        _run("superset import-dashboards", [
-            str(superset), "import-dashboards", "--path", str(out), "--username", "admin"], senv)
+        _run(
+            "superset import-dashboards",
+            [str(superset), "import-dashboards", "--path", str(out), "--username", "admin"],
+            senv,
+        )
 
         folder = ROOT / "bi" / "superset" / "connectomedb"
         import yaml
@@ -162,19 +192,24 @@ def main() -> None:
             (path,) = folder.glob(pattern)
             return str(yaml.safe_load(path.read_text())["uuid"])
 
-        ids = {"database": uuid_of("databases/*.yaml"), "dataset": uuid_of("datasets/*/*.yaml"),
-               "heatmap": uuid_of("charts/*heatmap*.yaml"),
-               "dashboard": uuid_of("dashboards/*.yaml")}
+        ids = {
+            "database": uuid_of("databases/*.yaml"),
+            "dataset": uuid_of("datasets/*/*.yaml"),
+            "heatmap": uuid_of("charts/*heatmap*.yaml"),
+            "dashboard": uuid_of("dashboards/*.yaml"),
+        }
         source = read_dataset(data)
         matrix = oracle.answer("class_matrix", source)
         f = oracle.frames(source)
         axon_names = set(source.axons.classes.frame["name"]) | set(f.axons.axon_class)
         target_names = set(source.targets.classes.frame["name"]) | set(f.targets.target_class)
         expected = {
-            "login": "superset", "dataset": "tiny",
+            "login": "superset",
+            "dataset": "tiny",
             "columns": ["dataset_name", "axon_class", "target_class", "synapses"],
-            "cells": {f"{r.axon_class}|{r.target_class}": int(r.synapses)
-                      for r in matrix.itertuples()},
+            "cells": {
+                f"{r.axon_class}|{r.target_class}": int(r.synapses) for r in matrix.itertuples()
+            },
             "n_cells": len(axon_names) * len(target_names),
         }
         (work / "ids.json").write_text(json.dumps(ids))
@@ -182,8 +217,13 @@ def main() -> None:
         script = work / "inside.py"
         script.write_text(INSIDE)
         python = str(superset.with_name("python"))
-        print(_run("checks inside Superset", [python, str(script), str(work / "ids.json"),
-                                              str(work / "expected.json")], senv))
+        print(
+            _run(
+                "checks inside Superset",
+                [python, str(script), str(work / "ids.json"), str(work / "expected.json")],
+                senv,
+            )
+        )
     finally:
         subprocess.run([CLI, "db", "stop", "--home", home], capture_output=True, env=env)
         if not args.keep:

@@ -45,8 +45,9 @@ def write_files(folder: Path, files: int, nodes: int, seed: int = 0) -> list[Pat
         xyz = np.cumsum(steps, axis=0) + rng.integers(1000, 5000, size=3)
         made = []
         for j in range(nodes):
-            node = tree.add_node(position=tuple(int(v) for v in xyz[j]),
-                                 comment="checked" if j % 50 == 0 else None)
+            node = tree.add_node(
+                position=tuple(int(v) for v in xyz[j]), comment="checked" if j % 50 == 0 else None
+            )
             if made:
                 parent = made[-1] if rng.random() > 0.02 else made[int(rng.integers(len(made)))]
                 tree.add_edge(parent, node)
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         import webknossos as wk
         from webknossos._nml import Nml
+
         import_seconds = time.perf_counter() - t0
     from connectomedb.stores.postgres import upgrade
     from connectomedb.tracings.nml import check_nml, read_nml
@@ -83,9 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path("out") / f"bench-tracings-{args.files}x{args.nodes}"
     t0 = time.perf_counter()
     paths = write_files(folder, args.files, args.nodes)
-    print(f"{len(paths)} files × {args.nodes} nodes in {folder} "
-          f"(written or found in {time.perf_counter() - t0:.1f} s); "
-          f"webknossos import {import_seconds:.2f} s")
+    print(
+        f"{len(paths)} files × {args.nodes} nodes in {folder} "
+        f"(written or found in {time.perf_counter() - t0:.1f} s); "
+        f"webknossos import {import_seconds:.2f} s"
+    )
     total = len(paths) * args.nodes
     print(f"{'step':<52} {'seconds':>10} {'rate':>20}  vs (a)")
 
@@ -127,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - t0
         assert report.nodes == total, report.nodes
         _rate("(e) tracings add into PostgreSQL (all steps)", seconds, total, base)
-        print(f"    of which reading {report.read_seconds:.2f} s, writing "
-              f"{report.write_seconds:.2f} s")
+        print(
+            f"    of which reading {report.read_seconds:.2f} s, writing "
+            f"{report.write_seconds:.2f} s"
+        )
         t0 = time.perf_counter()
         again = add_tracings(url, paths, "connectem")
         assert again.files_added == []

@@ -114,7 +114,7 @@ def _mask_userinfo(url: str) -> str:
     start = _SCHEME.match(url)
     if start is None:
         return url
-    rest = url[start.end():]
+    rest = url[start.end() :]
     at = rest.rfind("@")
     colon = rest.find(":")
     if at < 0 or colon < 0 or colon > at or any(c in rest[:colon] for c in "/?#"):
@@ -153,7 +153,7 @@ def secrets_of(url: str | None) -> list[str]:
         assert start is not None
         shown = _mask_userinfo(masked)
         if shown != masked:
-            rest = masked[start.end():]
+            rest = masked[start.end() :]
             found.append(rest[rest.find(":") + 1 : rest.rfind("@")])
     else:
         for m in _CONNINFO_SECRET.finditer(url):
@@ -173,7 +173,9 @@ def mask_secrets(text: str, *urls: str | None) -> str:
         text = text.replace(secret, "***")
     if secrets:
         # Drivers quote fragments of a connection string they cannot parse.
-        text = re.sub(r'"([^"]+)"',
-                      lambda m: '"***"' if any(m.group(1) in s for s in secrets) else m.group(0),
-                      text)
+        text = re.sub(
+            r'"([^"]+)"',
+            lambda m: '"***"' if any(m.group(1) in s for s in secrets) else m.group(0),
+            text,
+        )
     return text

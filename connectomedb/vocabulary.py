@@ -16,15 +16,23 @@ def _coded(*names: str, labels: dict[str, str] | None = None) -> CodeEntries:
     """Codes 1, 2, … in the order given; a name's file label is its lower-case spelling
     unless ``labels`` says otherwise."""
     labels = labels or {}
-    return tuple((code, labels.get(name, name.lower()), name)
-                 for code, name in enumerate(names, start=1))
+    return tuple(
+        (code, labels.get(name, name.lower()), name) for code, name in enumerate(names, start=1)
+    )
 
 
 #: The code tables, exactly as the published files have them.
 AXON_CLASSES: CodeEntries = _coded("Corticocortical", "Thalamocortical", "Inhibitory", "Other")
 TARGET_CLASSES: CodeEntries = _coded(
-    "ApicalDendrite", "AxonInitialSegment", "Unknown", "OtherDendrite", "SmoothDendrite",
-    "Somata", "WholeCell", "Soma", "ProximalDendrite",
+    "ApicalDendrite",
+    "AxonInitialSegment",
+    "Unknown",
+    "OtherDendrite",
+    "SmoothDendrite",
+    "Somata",
+    "WholeCell",
+    "Soma",
+    "ProximalDendrite",
     labels={"Unknown": "ignore"},
 )
 SYNAPSE_TYPES: CodeEntries = _coded("PrimarySpine", "SecondarySpine", "Shaft", "Soma")

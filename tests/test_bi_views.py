@@ -54,10 +54,15 @@ def test_class_matrix_has_every_cell(loaded: tuple[str, object]) -> None:
     target_order = _classes(source.targets.classes, list(f.targets.target_class))  # type: ignore[attr-defined]
     expected = oracle.answer("class_matrix", source).set_index(["axon_class", "target_class"])
     with psycopg.connect(url) as conn:
-        m = query_frame(conn, "SELECT * FROM bi.class_matrix WHERE dataset_name = %s"
-                         " ORDER BY axon_class_order, target_class_order", ("tiny",))
-        loaded_at = conn.execute("SELECT loaded_at FROM public.dataset WHERE name = 'tiny'"
-                                 ).fetchone()[0]
+        m = query_frame(
+            conn,
+            "SELECT * FROM bi.class_matrix WHERE dataset_name = %s"
+            " ORDER BY axon_class_order, target_class_order",
+            ("tiny",),
+        )
+        loaded_at = conn.execute(
+            "SELECT loaded_at FROM public.dataset WHERE name = 'tiny'"
+        ).fetchone()[0]
     assert list(m.columns) == list(BI_VIEWS["class_matrix"])
     assert len(m) == len(axon_order) * len(target_order)
     assert dict(zip(m.axon_class, m.axon_class_order, strict=True)) == axon_order
@@ -68,7 +73,10 @@ def test_class_matrix_has_every_cell(loaded: tuple[str, object]) -> None:
         if key in expected.index:
             cell = expected.loc[key]
             assert (row.synapses, row.axons, row.targets) == (
-                cell.synapses, cell.axons, cell.targets), key
+                cell.synapses,
+                cell.axons,
+                cell.targets,
+            ), key
             assert float(row.fraction) == round(float(cell.fraction), 4), key
         else:
             assert (row.synapses, row.connections, row.axons, row.targets) == (0, 0, 0, 0), key
@@ -82,33 +90,44 @@ def test_bi_views_are_labelled_commented_and_listed(loaded: tuple[str, object]) 
     with psycopg.connect(url) as conn:
         listed = conn.execute(
             "SELECT table_name, table_type FROM information_schema.tables"
-            " WHERE table_schema = 'bi' ORDER BY table_name").fetchall()
+            " WHERE table_schema = 'bi' ORDER BY table_name"
+        ).fetchall()
         assert listed == [(v, "VIEW") for v in sorted(BI_VIEWS)]
         for view, columns in BI_VIEWS.items():
             got = conn.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = 'bi'"
-                " AND table_name = %s ORDER BY ordinal_position", (view,)).fetchall()
+                " AND table_name = %s ORDER BY ordinal_position",
+                (view,),
+            ).fetchall()
             assert [c for (c,) in got] == list(columns), view
-            about = conn.execute("SELECT obj_description(%s::regclass, 'pg_class')",
-                                 (f"bi.{view}",)).fetchone()[0]
+            about = conn.execute(
+                "SELECT obj_description(%s::regclass, 'pg_class')", (f"bi.{view}",)
+            ).fetchone()[0]
             assert about and len(about) > 10, view
             described = conn.execute(
                 "SELECT a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute a"
-                " WHERE a.attrelid = %s::regclass AND a.attnum > 0", (f"bi.{view}",)).fetchall()
+                " WHERE a.attrelid = %s::regclass AND a.attnum > 0",
+                (f"bi.{view}",),
+            ).fetchall()
             assert all(text for _name, text in described), (view, described)
             for column in columns:
                 if column.endswith("_class"):
                     nulls = conn.execute(
                         sql.SQL("SELECT count(*) FROM bi.{} WHERE {} IS NULL").format(
-                            sql.Identifier(view), sql.Identifier(column))).fetchone()[0]
+                            sql.Identifier(view), sql.Identifier(column)
+                        )
+                    ).fetchone()[0]
                     assert nulls == 0, (view, column)
-            rows = conn.execute(sql.SQL("SELECT count(*), count(loaded_at) FROM bi.{}").format(
-                sql.Identifier(view))).fetchone()
+            rows = conn.execute(
+                sql.SQL("SELECT count(*), count(loaded_at) FROM bi.{}").format(sql.Identifier(view))
+            ).fetchone()
             assert rows[0] > 0 and rows[0] == rows[1], view
         syn = source.synapses  # type: ignore[attr-defined]
-        labels = dict(conn.execute(
-            "SELECT axon_class = 'No axon', sum(synapses) FROM bi.synapses GROUP BY 1"
-        ).fetchall())
+        labels = dict(
+            conn.execute(
+                "SELECT axon_class = 'No axon', sum(synapses) FROM bi.synapses GROUP BY 1"
+            ).fetchall()
+        )
         assert sum(labels.values()) == syn.n
         assert labels.get(True, 0) == int((syn.axon_id == 0).sum())
 
@@ -123,7 +142,8 @@ def test_reader_sees_only_bi_and_writes_nothing(loaded: tuple[str, object]) -> N
         with psycopg.connect(reader) as conn:
             tables = conn.execute(
                 "SELECT table_schema, table_name FROM information_schema.tables WHERE"
-                " table_schema NOT IN ('pg_catalog', 'information_schema')").fetchall()
+                " table_schema NOT IN ('pg_catalog', 'information_schema')"
+            ).fetchall()
             assert sorted(tables) == [("bi", v) for v in sorted(BI_VIEWS)]
             assert conn.execute("SHOW search_path").fetchone() == ("bi",)
             assert conn.execute("SELECT count(*) FROM class_matrix").fetchone()[0] > 0
@@ -144,13 +164,18 @@ def test_a_bi_client_over_tcp_with_the_printed_url(tmp_path: Path) -> None:
     home = str(root / "home")
     port = free_port()
     try:
-        loaded = run_cli("load", str(data), "--dataset", "tiny", "--no-graph", "-q",
-                         "--home", home)
+        loaded = run_cli("load", str(data), "--dataset", "tiny", "--no-graph", "-q", "--home", home)
         assert loaded.returncode == 0, loaded.stderr
         served = run_cli("db", "serve", "--port", str(port), "--home", home)
         assert served.returncode == 0, served.stderr
-        granted = run_cli("db", "grant-reader", "superset", "--home", home,
-                          env=cli_env(CONNECTOMEDB_READER_PASSWORD=PASSWORD))
+        granted = run_cli(
+            "db",
+            "grant-reader",
+            "superset",
+            "--home",
+            home,
+            env=cli_env(CONNECTOMEDB_READER_PASSWORD=PASSWORD),
+        )
         assert granted.returncode == 0, granted.stderr
         assert PASSWORD not in granted.stdout + granted.stderr
         printed = re.search(r"Superset \(SQLAlchemy URI\): (\S+)", granted.stdout)
@@ -175,13 +200,19 @@ def test_a_bi_client_over_tcp_with_the_printed_url(tmp_path: Path) -> None:
                         'SELECT axon_class, target_class, SUM(synapses) AS "SUM(synapses)"'
                         " FROM bi.class_matrix WHERE dataset_name IN ('tiny')"
                         " GROUP BY axon_class, target_class"
-                        " ORDER BY min(axon_class_order), min(target_class_order)"), conn)
+                        " ORDER BY min(axon_class_order), min(target_class_order)"
+                    ),
+                    conn,
+                )
         finally:
             engine.dispose()
         source = read_dataset(data)
         expected = oracle.answer("class_matrix", source)
-        nonzero = heatmap[heatmap["SUM(synapses)"] > 0].sort_values(
-            ["axon_class", "target_class"]).reset_index(drop=True)
+        nonzero = (
+            heatmap[heatmap["SUM(synapses)"] > 0]
+            .sort_values(["axon_class", "target_class"])
+            .reset_index(drop=True)
+        )
         assert list(nonzero["SUM(synapses)"]) == list(expected.synapses)
         assert list(nonzero.axon_class) == list(expected.axon_class)
         assert int(heatmap["SUM(synapses)"].sum()) == len(oracle.frames(source).syn)

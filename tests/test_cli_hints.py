@@ -21,8 +21,9 @@ from connectomedb.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "connectomedb"
 #: "connectomedb" followed by a command line, up to the end of the line or of a code span.
-HINT = re.compile(r"(?P<before>``?|^[ \t]+|Run: |Example: )?\bconnectomedb (?P<line>[^`\n]*)",
-                  re.MULTILINE)
+HINT = re.compile(
+    r"(?P<before>``?|^[ \t]+|Run: |Example: )?\bconnectomedb (?P<line>[^`\n]*)", re.MULTILINE
+)
 OPTION = re.compile(r"^(--?[A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -41,15 +42,22 @@ def _strings(path: Path) -> Iterator[tuple[int, str]]:
                     parts.append("X")
             yield node.lineno, "".join(parts)
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and id(node) not in inside_fstring):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in inside_fstring
+        ):
             yield node.lineno, node.value
 
 
 def _markdown_spans(path: Path) -> Iterator[tuple[int, str]]:
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"^```.*?^```", lambda m: "\n" * m.group(0).count("\n"), text,
-                  flags=re.MULTILINE | re.DOTALL)  # fenced blocks run in test_docs_examples
+    text = re.sub(
+        r"^```.*?^```",
+        lambda m: "\n" * m.group(0).count("\n"),
+        text,
+        flags=re.MULTILINE | re.DOTALL,
+    )  # fenced blocks run in test_docs_examples
     for match in re.finditer(r"`([^`\n]+)`", text):
         yield text.count("\n", 0, match.start()) + 1, "`" + match.group(1) + "`"
 
@@ -80,8 +88,7 @@ def check_hint(text: str) -> list[str]:
             continue
         rest = tokens[used:]
         if isinstance(command, click.Group) and rest and re.fullmatch(r"[a-z][a-z-]*", rest[0]):
-            problems.append(f"{shown}: {' '.join(path)} has no subcommand "
-                            f"{rest[0]!r}")
+            problems.append(f"{shown}: {' '.join(path)} has no subcommand {rest[0]!r}")
             continue
         known = {"-h", "--help"}
         for param in command.params:
@@ -90,8 +97,7 @@ def check_hint(text: str) -> list[str]:
         for token in rest:
             option = OPTION.match(token)
             if option and option.group(1) not in known:
-                problems.append(f"{shown}: {' '.join(path)} has no option "
-                                f"{option.group(1)}")
+                problems.append(f"{shown}: {' '.join(path)} has no option {option.group(1)}")
     return problems
 
 

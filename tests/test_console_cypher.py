@@ -49,9 +49,7 @@ def home(source: SourceDataset, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 def cypher(home: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
     result = cli_runner().invoke(main, ["cypher", "--home", str(home), *args], input=stdin)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception
-    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -89,7 +87,16 @@ def test_the_readme_examples_give_the_expected_rows(home: Path, source: SourceDa
 def test_dataset_and_parameters(home: Path, source: SourceDataset) -> None:
     assert axon_count(home, "tiny") == len(source.axons.class_code)
     code, out, err = cypher(
-        home, "--dataset", "tiny", "--format", "json", "-p", "ids", "[1, 2, 3]", "-p", "c",
+        home,
+        "--dataset",
+        "tiny",
+        "--format",
+        "json",
+        "-p",
+        "ids",
+        "[1, 2, 3]",
+        "-p",
+        "c",
         "Inhibitory",
         "MATCH (a:Axon {dataset: $dataset}) WHERE a.id IN $ids "
         "RETURN a.id AS id, a.class = $c AS inhibitory, $dataset AS dataset ORDER BY id",
@@ -98,8 +105,7 @@ def test_dataset_and_parameters(home: Path, source: SourceDataset) -> None:
     rows = json.loads(out)
     assert [r["id"] for r in rows] == [1, 2, 3]
     assert {r["dataset"] for r in rows} == {"tiny"}
-    names = dict(zip(source.axons.classes.frame.code, source.axons.classes.frame.name,
-                     strict=True))
+    names = dict(zip(source.axons.classes.frame.code, source.axons.classes.frame.name, strict=True))
     for r in rows:
         expected = names.get(int(source.axons.class_code[r["id"] - 1])) == "Inhibitory"
         assert r["inhibitory"] == expected
@@ -107,7 +113,11 @@ def test_dataset_and_parameters(home: Path, source: SourceDataset) -> None:
 
 def test_statements_from_stdin_run_in_order(home: Path) -> None:
     code, out, err = cypher(
-        home, "--dataset", "tiny", "--format", "csv",
+        home,
+        "--dataset",
+        "tiny",
+        "--format",
+        "csv",
         stdin="RETURN 1 AS one;\n// a comment; with a semicolon\nRETURN 'a;b' AS two;\n",
     )
     assert code == 0, err
@@ -116,7 +126,9 @@ def test_statements_from_stdin_run_in_order(home: Path) -> None:
 
 def test_nodes_print_as_cypher(home: Path) -> None:
     code, out, err = cypher(
-        home, "--dataset", "tiny",
+        home,
+        "--dataset",
+        "tiny",
         "MATCH (a:Axon {dataset: $dataset, id: 1})-[c:CONNECTS_TO]->(t:Target) "
         "RETURN a, c ORDER BY t.id LIMIT 1",
     )
@@ -127,16 +139,26 @@ def test_nodes_print_as_cypher(home: Path) -> None:
 
 def test_json_holds_every_value_type(home: Path) -> None:
     code, out, err = cypher(
-        home, "--dataset", "tiny", "--format", "json",
+        home,
+        "--dataset",
+        "tiny",
+        "--format",
+        "json",
         "RETURN CAST(1.5 AS DECIMAL(10, 2)) AS d, timestamp('2020-01-01 10:00:00') AS t, "
         "date('2020-01-02') AS day, UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11') AS u, "
         "sum(7) AS s, [1, 2] AS l",
     )
     assert code == 0, err
-    assert json.loads(out) == [{
-        "d": 1.5, "t": "2020-01-01T10:00:00", "day": "2020-01-02",
-        "u": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "s": 7, "l": [1, 2],
-    }]
+    assert json.loads(out) == [
+        {
+            "d": 1.5,
+            "t": "2020-01-01T10:00:00",
+            "day": "2020-01-02",
+            "u": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+            "s": 7,
+            "l": [1, 2],
+        }
+    ]
 
 
 # --- read-only -------------------------------------------------------------------------
@@ -175,8 +197,7 @@ def test_the_engine_refuses_what_the_guard_lets_through(home: Path) -> None:
     """Below the keyword guard, the database itself is opened read-only."""
     with CypherConsole(Settings(home=home), dataset="tiny") as console:
         with pytest.raises(QueryError, match="console is read-only"):
-            console._one("CREATE (n:Neuron {dataset: 'tiny', id: 424242})",
-                         {"dataset": "tiny"})
+            console._one("CREATE (n:Neuron {dataset: 'tiny', id: 424242})", {"dataset": "tiny"})
     assert axon_count(home) == len(generate("tiny", 0).dataset.axons.class_code)
 
 
@@ -192,8 +213,13 @@ def test_a_read_takes_no_lock_and_a_write_takes_the_load_lock(home: Path) -> Non
 
 def test_write_allows_writes(home: Path) -> None:
     before = axon_count(home, "other")
-    code, _, err = cypher(home, "--dataset", "other", "--write",
-                          "MATCH (a:Axon {dataset: $dataset, id: 1}) DETACH DELETE a")
+    code, _, err = cypher(
+        home,
+        "--dataset",
+        "other",
+        "--write",
+        "MATCH (a:Axon {dataset: $dataset, id: 1}) DETACH DELETE a",
+    )
     assert code == 0, err
     assert axon_count(home, "other") == before - 1
     assert axon_count(home, "tiny") == before  # the other dataset is untouched
@@ -242,8 +268,12 @@ def test_the_prompt_in_a_terminal(home: Path, source: SourceDataset, tmp_path: P
     exe = Path(sys.executable).with_name("connectomedb")
     env = {**os.environ, "TERM": "dumb", "COLUMNS": "200"}
     child = pexpect.spawn(
-        str(exe), ["cypher", "--home", str(home), "--dataset", "tiny"],
-        env=env, encoding="utf-8", timeout=120, dimensions=(50, 200),
+        str(exe),
+        ["cypher", "--home", str(home), "--dataset", "tiny"],
+        env=env,
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(50, 200),
     )
     try:
         child.expect_exact("cypher> ")

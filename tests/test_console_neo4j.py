@@ -36,7 +36,8 @@ def test_reads_writes_and_schema_on_neo4j(
         assert console.key.startswith(f"{neo4j_dataset_name}@")
         (frame,) = console.run(
             "MATCH (a:Axon {dataset: $dataset, id: 1})-[c:CONNECTS_TO]->(t:Target) "
-            "RETURN t.id AS target, c.synapses AS synapses ORDER BY target", {}
+            "RETURN t.id AS target, c.synapses AS synapses ORDER BY target",
+            {},
         )
         want = axon_contacts(handmade_source(), 1)
         assert frame.target.tolist() == want.target.tolist()
@@ -45,8 +46,9 @@ def test_reads_writes_and_schema_on_neo4j(
             list(console.run("MATCH (a:Axon {dataset: $dataset}) SET a.class = 'x'", {}))
         # below the guard, Neo4j runs the statement in a READ transaction and refuses it
         with pytest.raises(QueryError, match="console is read-only"):
-            console._one("MATCH (a:Axon {dataset: $dataset}) SET a.class = 'x'",
-                         {"dataset": console.key})
+            console._one(
+                "MATCH (a:Axon {dataset: $dataset}) SET a.class = 'x'", {"dataset": console.key}
+            )
         schema = console.schema()
         assert {"Axon", "CONNECTS_TO"} <= set(schema.name)
         with pytest.raises(QueryError, match="Neo4j rejected the statement"):

@@ -43,7 +43,12 @@ def _axons(url: str) -> int:
 def test_a_query_with_the_dataset_parameter(url: str) -> None:
     source = generate("tiny", 0).dataset
     code, out, err = sql(
-        url, "--format", "csv", "-p", "min", "0",
+        url,
+        "--format",
+        "csv",
+        "-p",
+        "min",
+        "0",
         "SELECT count(*) AS n FROM axon a JOIN dataset d USING (dataset_id) "
         "WHERE d.name = %(dataset)s AND a.axon_id > %(min)s",
     )
@@ -62,14 +67,16 @@ def test_writes_are_refused_without_write(url: str) -> None:
     # below the guard, the transaction itself is read-only
     with SqlConsole(Settings(postgres_url=url)) as console:
         with pytest.raises(QueryError, match="console is read-only"):
-            console._one("WITH gone AS (DELETE FROM axon RETURNING 1) SELECT count(*) "
-                         "FROM gone", {})
+            console._one(
+                "WITH gone AS (DELETE FROM axon RETURNING 1) SELECT count(*) FROM gone", {}
+            )
     assert _axons(url) == before
 
 
 def test_write_allows_writes_and_errors_are_clean(url: str) -> None:
-    code, out, err = sql(url, "--write", "--format", "json",
-                         "DELETE FROM synapse_pre_segment WHERE false")
+    code, out, err = sql(
+        url, "--write", "--format", "json", "DELETE FROM synapse_pre_segment WHERE false"
+    )
     assert code == 0, err
     assert json.loads(out) == [{"status": "DELETE 0"}]
     code, out, err = sql(url, "SELEC 1")
@@ -112,7 +119,8 @@ def test_split_and_complete() -> None:
 
 
 def test_an_unreachable_server_is_one_message(tmp_path: Path) -> None:
-    result = cli_runner().invoke(main, ["sql", "--postgres-url", "postgresql://x@/nope?host="
-                                       + str(tmp_path), "SELECT 1"])
+    result = cli_runner().invoke(
+        main, ["sql", "--postgres-url", "postgresql://x@/nope?host=" + str(tmp_path), "SELECT 1"]
+    )
     assert result.exit_code != 0 and "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: ") and "PostgreSQL" in result.stderr

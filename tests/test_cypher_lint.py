@@ -50,8 +50,13 @@ SAMPLES = {"int": 1, "float": 0.5, "text": "x", "int[]": [1, 2], "text[]": ["x"]
 
 #: A value of every property type of the graph model.
 SAMPLE_VALUES = {
-    PropType.INT16: 1, PropType.INT32: 1, PropType.INT64: 1, PropType.DOUBLE: 0.5,
-    PropType.STRING: "x", PropType.BOOL: True, PropType.STRING_LIST: ["x"],
+    PropType.INT16: 1,
+    PropType.INT32: 1,
+    PropType.INT64: 1,
+    PropType.DOUBLE: 0.5,
+    PropType.STRING: "x",
+    PropType.BOOL: True,
+    PropType.STRING_LIST: ["x"],
     PropType.TIMESTAMP: pd.Timestamp("2026-01-01", tz="UTC"),
 }
 
@@ -233,9 +238,11 @@ def test_every_statement_for_neo4j_passes_the_analyser(linted: Any) -> None:
     assert package == "@neo4j-cypher/language-support@2.0.0-next.38"
     problems = _problems(results)
     for_neo4j = [s for s in statements if not s.id.startswith("ladybug-only/")]
-    print(f"{package}: {len(for_neo4j)} statements for Neo4j linted under "
-          f"{len(results) // (len(statements) + len(CANARIES))} Cypher versions, "
-          f"{len(problems)} errors and warnings")
+    print(
+        f"{package}: {len(for_neo4j)} statements for Neo4j linted under "
+        f"{len(results) // (len(statements) + len(CANARIES))} Cypher versions, "
+        f"{len(problems)} errors and warnings"
+    )
     assert problems == []
 
 
@@ -247,8 +254,9 @@ def test_the_ladybug_only_texts_differ_only_as_allowed(linted: Any) -> None:
         found = [r for r in results if r["id"] == f"ladybug-only/{name}"]
         assert found
         for r in found:
-            messages = sorted({d["message"] for d in r["diagnostics"]
-                               if d["severity"] in ("error", "warning")})
+            messages = sorted(
+                {d["message"] for d in r["diagnostics"] if d["severity"] in ("error", "warning")}
+            )
             assert len(messages) == len(expected), messages
             assert all(m.startswith(e) for m, e in zip(messages, sorted(expected), strict=True))
 
@@ -265,20 +273,28 @@ def test_the_statements_cover_what_neo4j_receives(linted: Any) -> None:
     texts = [s.text for s in statements]
     loader = [s.text for s in statements if s.id == "loader"]
     for node in NODE_LABELS:
-        creates = [t for t in loader if t.startswith(f"UNWIND $rows AS r CREATE (n:`{node.name}`")
-                   and t.count("n.`") == len(node.props) - 2]  # every property but the keys
+        creates = [
+            t
+            for t in loader
+            if t.startswith(f"UNWIND $rows AS r CREATE (n:`{node.name}`")
+            and t.count("n.`") == len(node.props) - 2
+        ]  # every property but the keys
         if node.name == "Dataset":
             creates = [t for t in loader if t.startswith("CREATE (d:`Dataset`")]
         assert creates, f"no batch writes {node.name}"
         # the batch sets every property of the model
         assert all(f"`{p}`" in creates[0] for p in NODES[node.name].prop_names), node.name
-        assert any(t.startswith("CREATE CONSTRAINT") and f"(n:`{node.name}`)" in t
-                   for t in loader), node.name
-        assert any(t.startswith(f"MATCH (n:`{node.name}`") and "DETACH DELETE" in t
-                   for t in loader), node.name
+        assert any(
+            t.startswith("CREATE CONSTRAINT") and f"(n:`{node.name}`)" in t for t in loader
+        ), node.name
+        assert any(
+            t.startswith(f"MATCH (n:`{node.name}`") and "DETACH DELETE" in t for t in loader
+        ), node.name
     for rtype, frm, to in REL_PAIRS:
-        assert any(f"(a:`{frm}`" in t and f"CREATE (a)-[e:`{rtype}`]->(b)" in t
-                   and f"(b:`{to}`" in t for t in loader), (rtype, frm, to)
+        assert any(
+            f"(a:`{frm}`" in t and f"CREATE (a)-[e:`{rtype}`]->(b)" in t and f"(b:`{to}`" in t
+            for t in loader
+        ), (rtype, frm, to)
     assert any("SET d.`current` = " in t for t in loader)  # the version switch
     queries = {s.id for s in statements if s.id.startswith("cypher/")}
     assert len(queries) == sum(1 for q in load_queries().values() if q.cypher)

@@ -17,24 +17,34 @@ def _names(sentence: str) -> set[str]:
 
 def _paragraph() -> str:
     start = MODEL.index("`connectome_synapse` (materialized view")
-    return " ".join(MODEL[start:MODEL.index("\n\n", start)].split())
+    return " ".join(MODEL[start : MODEL.index("\n\n", start)].split())
 
 
 def test_the_queries_said_to_read_connectome_synapse_are_those_that_do() -> None:
-    claim = re.search(r"read it instead of joining `synapse`, `axon` and `target`: (.*?)\. ",
-                      _paragraph())
+    claim = re.search(
+        r"read it instead of joining `synapse`, `axon` and `target`: (.*?)\. ", _paragraph()
+    )
     assert claim is not None
-    reading = {name for name, q in load_queries().items()
-               if q.sql is not None and "connectome_synapse" in q.sql}
+    reading = {
+        name
+        for name, q in load_queries().items()
+        if q.sql is not None and "connectome_synapse" in q.sql
+    }
     assert _names(claim.group(1)) == reading
 
 
 def test_the_queries_said_to_read_the_neurite_statistics_are_those_that_do() -> None:
-    claim = re.search(r"\. (`[a-z_]+`(?:, `[a-z_]+`)*(?: and `[a-z_]+`)?) read the per-class "
-                      r"rows of `neurite_class_stat`", _paragraph())
+    claim = re.search(
+        r"\. (`[a-z_]+`(?:, `[a-z_]+`)*(?: and `[a-z_]+`)?) read the per-class "
+        r"rows of `neurite_class_stat`",
+        _paragraph(),
+    )
     assert claim is not None
-    reading = {name for name, q in load_queries().items()
-               if q.sql is not None and "neurite_class_stat" in q.sql}
+    reading = {
+        name
+        for name, q in load_queries().items()
+        if q.sql is not None and "neurite_class_stat" in q.sql
+    }
     assert _names(claim.group(1)) == reading
 
 

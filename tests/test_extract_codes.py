@@ -32,14 +32,19 @@ def table_of(tmp_path: Path, codes: np.ndarray, attrs: dict, table: dict) -> tup
 def rows(table) -> dict[int, tuple[str, str, str]]:
     f = table.frame
     assert f["code"].dtype == np.int16
-    return {int(c): (lab, name, src) for c, lab, name, src in
-            zip(f["code"], f["label"], f["name"], f["source"], strict=True)}
+    return {
+        int(c): (lab, name, src)
+        for c, lab, name, src in zip(f["code"], f["label"], f["name"], f["source"], strict=True)
+    }
 
 
 def test_codes_from_attributes_unknown_and_undefined(tmp_path: Path) -> None:
     codes = np.array([1, 3, 0, 12, 3], dtype=np.uint8)
-    attrs = {"apicaldendrite": np.uint8(1), "ignore": np.array([3], dtype=np.float64),
-             "soma": np.array([8], dtype=np.uint8)}
+    attrs = {
+        "apicaldendrite": np.uint8(1),
+        "ignore": np.array([3], dtype=np.float64),
+        "soma": np.array([8], dtype=np.uint8),
+    }
     got, table = table_of(tmp_path, codes, attrs, TARGET_CLASSES)
     assert got.dtype == np.int16
     np.testing.assert_array_equal(got, codes)
@@ -56,16 +61,20 @@ def test_codes_from_attributes_unknown_and_undefined(tmp_path: Path) -> None:
 
 def test_fallback_table_without_attributes(tmp_path: Path) -> None:
     _, table = table_of(tmp_path, np.array([2, 4], dtype=np.uint8), {}, AXON_CLASSES)
-    assert rows(table) == {code: (label, name, "fallback")
-                           for label, (code, name) in AXON_CLASSES.items()}
+    assert rows(table) == {
+        code: (label, name, "fallback") for label, (code, name) in AXON_CLASSES.items()
+    }
 
 
 def test_codes_renumbered_in_file_win(tmp_path: Path) -> None:
     # The file's attributes are the truth; the documented numbering is only a fallback.
-    _, table = table_of(tmp_path, np.array([1, 2], dtype=np.uint8),
-                        {"inhibitory": np.uint8(1), "other": np.uint8(2)}, AXON_CLASSES)
-    assert rows(table) == {1: ("inhibitory", "Inhibitory", "file"),
-                           2: ("other", "Other", "file")}
+    _, table = table_of(
+        tmp_path,
+        np.array([1, 2], dtype=np.uint8),
+        {"inhibitory": np.uint8(1), "other": np.uint8(2)},
+        AXON_CLASSES,
+    )
+    assert rows(table) == {1: ("inhibitory", "Inhibitory", "file"), 2: ("other", "Other", "file")}
 
 
 def test_attribute_text_forms() -> None:
@@ -91,4 +100,5 @@ def test_uint64_beyond_int64_is_rejected() -> None:
     assert str(info.value) == (
         "axons.hdf5: /axons/mappedSegIds: element 2: expected segment labels below 2^63, "
         "found 9223372036854775813. Check that the file is the published one, complete and "
-        "unmodified.")
+        "unmodified."
+    )

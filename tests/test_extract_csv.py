@@ -25,19 +25,24 @@ def test_parse_matches_a_dense_reading(tmp_path: Path, newline: str) -> None:
     counts = rng.integers(0, 4, (9, 6)) * (rng.random((9, 6)) < 0.5)
     labels = ["Corticocortical", "thalamocortical", "OTHER", "Inhibitory"] * 2 + ["Other"]
     lines = ["," + TARGETS.replace("Soma,", "soma,", 1)]
-    lines += [lab + "," + ",".join(map(str, row)) for lab, row in zip(labels, counts,
-                                                                        strict=True)]
+    lines += [lab + "," + ",".join(map(str, row)) for lab, row in zip(labels, counts, strict=True)]
     cc = read_connectome(write(tmp_path, "\n".join(lines) + "\n", newline))
     assert cc.col_classes == TARGETS.split(",")
     assert cc.row_classes == ["Corticocortical", "Thalamocortical", "Other", "Inhibitory"] * 2 + [
-        "Other"]
+        "Other"
+    ]
     dense = np.zeros_like(counts)
     dense[cc.entries["row"], cc.entries["col"]] = cc.entries["synapses"]
     np.testing.assert_array_equal(dense, counts)
     assert (cc.entries["synapses"] > 0).all()
     assert len(cc.entries) == int((counts > 0).sum())
-    for r, c, a, t in zip(cc.entries["row"], cc.entries["col"], cc.entries["axon_class"],
-                          cc.entries["target_class"], strict=True):
+    for r, c, a, t in zip(
+        cc.entries["row"],
+        cc.entries["col"],
+        cc.entries["axon_class"],
+        cc.entries["target_class"],
+        strict=True,
+    ):
         assert a == cc.row_classes[r] and t == cc.col_classes[c]
 
 
@@ -60,35 +65,39 @@ def test_empty_file(tmp_path: Path) -> None:
 
 def test_first_header_cell_not_empty(tmp_path: Path) -> None:
     assert error(tmp_path, "class,Soma\nOther,1\n") == (
-        f"line 1, column 1: expected an empty first header cell, found 'class'. {HINT}")
+        f"line 1, column 1: expected an empty first header cell, found 'class'. {HINT}"
+    )
 
 
 def test_unknown_target_class(tmp_path: Path) -> None:
     assert error(tmp_path, ",Soma,Dendrite\nOther,1,2\n") == (
         "line 1, column 3: expected a target class (ApicalDendrite, AxonInitialSegment, "
         "OtherDendrite, ProximalDendrite, SmoothDendrite, Soma, Somata, Unknown, WholeCell), "
-        f"found 'Dendrite'. {HINT}")
+        f"found 'Dendrite'. {HINT}"
+    )
 
 
 def test_unknown_axon_class(tmp_path: Path) -> None:
     assert error(tmp_path, ",Soma\nOther,1\nExcitatory,2\n") == (
         "line 3, column 1: expected an axon class (Corticocortical, Inhibitory, Other, "
-        f"Thalamocortical), found 'Excitatory'. {HINT}")
+        f"Thalamocortical), found 'Excitatory'. {HINT}"
+    )
 
 
 def test_short_row(tmp_path: Path) -> None:
-    assert error(tmp_path, ",Soma,Shaft\n".replace("Shaft", "OtherDendrite")
-                 + "Other,1,2\nInhibitory,3\n") == (
-        f"line 3: expected 3 cells like the header, found 2. {HINT}")
+    assert error(
+        tmp_path, ",Soma,Shaft\n".replace("Shaft", "OtherDendrite") + "Other,1,2\nInhibitory,3\n"
+    ) == (f"line 3: expected 3 cells like the header, found 2. {HINT}")
 
 
 def test_long_row(tmp_path: Path) -> None:
     assert error(tmp_path, ",Soma\nOther,1\nOther,1,5\n") == (
-        f"line 3: expected 2 cells like the header, found 3. {HINT}")
+        f"line 3: expected 2 cells like the header, found 3. {HINT}"
+    )
 
 
 @pytest.mark.parametrize("cell", ["-1", "2.5", "x", ""])
 def test_bad_count(tmp_path: Path, cell: str) -> None:
     assert error(tmp_path, f",Soma,OtherDendrite\nOther,1,2\nInhibitory,3,{cell}\n") == (
-        f"line 3, column 3: expected a non-negative integer synapse count, found {cell!r}. "
-        f"{HINT}")
+        f"line 3, column 3: expected a non-negative integer synapse count, found {cell!r}. {HINT}"
+    )

@@ -39,8 +39,12 @@ def check(ds: SourceDataset, t: dict, *, old: bool = False, optional: bool = Tru
     assert a.n == len(t["axon_class"])
     assert a.class_code.dtype == np.int16
     np.testing.assert_array_equal(a.class_code, t["axon_class"])
-    assert names(a.classes, AXON_ATTRS) == {1: "Corticocortical", 2: "Thalamocortical",
-                                            3: "Inhibitory", 4: "Other"}
+    assert names(a.classes, AXON_ATTRS) == {
+        1: "Corticocortical",
+        2: "Thalamocortical",
+        3: "Inhibitory",
+        4: "Other",
+    }
     if optional:
         np.testing.assert_array_equal(a.mapped_seg_id, t["axon_mapped"])
         assert a.mapped_seg_id.dtype == np.int64
@@ -70,8 +74,12 @@ def check(ds: SourceDataset, t: dict, *, old: bool = False, optional: bool = Tru
 
     s = ds.synapses
     np.testing.assert_array_equal(s.type_code, t["syn_type"])
-    assert names(s.types, SYNAPSE_ATTRS) == {1: "PrimarySpine", 2: "SecondarySpine", 3: "Shaft",
-                                             4: "Soma"}
+    assert names(s.types, SYNAPSE_ATTRS) == {
+        1: "PrimarySpine",
+        2: "SecondarySpine",
+        3: "Shaft",
+        4: "Soma",
+    }
     assert s.syn_position.dtype == np.int32
     np.testing.assert_array_equal(s.syn_position, t["syn_pos"])
     if old:
@@ -79,8 +87,12 @@ def check(ds: SourceDataset, t: dict, *, old: bool = False, optional: bool = Tru
     else:
         np.testing.assert_array_equal(s.pre_position, t["pre_pos"])
         np.testing.assert_array_equal(s.post_position, t["post_pos"])
-    for field, key in (("axon_id", "axon_id"), ("target_id", "target_id"),
-                       ("split_axon_id", "split_axon_id"), ("spine_head_id", "spine_head_id")):
+    for field, key in (
+        ("axon_id", "axon_id"),
+        ("target_id", "target_id"),
+        ("split_axon_id", "split_axon_id"),
+        ("spine_head_id", "spine_head_id"),
+    ):
         got = getattr(s, field)
         assert got.dtype == np.int64
         np.testing.assert_array_equal(got, t[key])
@@ -146,5 +158,9 @@ def test_progress_reports_each_file(tmp_path: Path) -> None:
     t = make_truth(10)
     lines: list[str] = []
     read_dataset(write_folder(t, tmp_path), progress=lines.append)
-    assert lines == ["reading segments.hdf5", "reading axons.hdf5", "reading dendrites.hdf5",
-                     "reading synapses.hdf5"]
+    assert lines == [
+        "reading segments.hdf5",
+        "reading axons.hdf5",
+        "reading dendrites.hdf5",
+        "reading synapses.hdf5",
+    ]

@@ -14,10 +14,14 @@ from connectomedb.errors import InputError
 from connectomedb.etl.extract import read_dataset
 
 REEXPORT = "Check that the file is the published one, complete and unmodified."
-NAMES = ("Each member must be named by the 1-based decimal ID of its element, one member per "
-         "element, as in the published export.")
-SAME = ("The files must come from the same export; check that axons.hdf5, dendrites.hdf5, "
-        "synapses.hdf5 and segments.hdf5 belong together.")
+NAMES = (
+    "Each member must be named by the 1-based decimal ID of its element, one member per "
+    "element, as in the published export."
+)
+SAME = (
+    "The files must come from the same export; check that axons.hdf5, dendrites.hdf5, "
+    "synapses.hdf5 and segments.hdf5 belong together."
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,26 +52,30 @@ def test_missing_file(folder: Path) -> None:
     (folder / "synapses.hdf5").unlink()
     assert error_of(folder) == (
         f"{folder}/synapses.hdf5: expected the file to exist, found no such file. "
-        f"{folder} must hold axons.hdf5, dendrites.hdf5, synapses.hdf5.")
+        f"{folder} must hold axons.hdf5, dendrites.hdf5, synapses.hdf5."
+    )
 
 
 def test_missing_folder(tmp_path: Path) -> None:
     assert error_of(tmp_path / "nope") == (
         f"{tmp_path}/nope: expected a folder with the L4dense files, found no such folder. "
-        "Pass the folder that holds axons.hdf5, dendrites.hdf5 and synapses.hdf5.")
+        "Pass the folder that holds axons.hdf5, dendrites.hdf5 and synapses.hdf5."
+    )
 
 
 def test_empty_file(folder: Path) -> None:
     (folder / "axons.hdf5").write_bytes(b"")
     assert error_of(folder) == (
-        f"{folder}/axons.hdf5: expected an HDF5 file, found an empty file. {REEXPORT}")
+        f"{folder}/axons.hdf5: expected an HDF5 file, found an empty file. {REEXPORT}"
+    )
 
 
 def test_not_hdf5(folder: Path) -> None:
     (folder / "dendrites.hdf5").write_text("id,class\n1,2\n")
     message = error_of(folder)
     assert message.startswith(
-        f"{folder}/dendrites.hdf5: expected an HDF5 file, found a file HDF5 cannot open (")
+        f"{folder}/dendrites.hdf5: expected an HDF5 file, found a file HDF5 cannot open ("
+    )
     assert message.endswith(REEXPORT)
 
 
@@ -85,7 +93,8 @@ def test_directory_instead_of_file(folder: Path) -> None:
     (folder / "axons.hdf5").mkdir()
     assert error_of(folder) == (
         f"{folder}/axons.hdf5: expected a regular file, found a directory. "
-        "Check the folder passed to the command.")
+        "Check the folder passed to the command."
+    )
 
 
 @pytest.mark.parametrize("fast", [True, False])
@@ -93,44 +102,58 @@ def test_missing_element(folder: Path, fast: bool) -> None:
     edit(folder / "synapses.hdf5", lambda f: f.__delitem__("/synapses/preSegIds/17"))
     assert error_of(folder, fast) == (
         f"{folder}/synapses.hdf5: /synapses/preSegIds: element 17: expected members for IDs "
-        f"1 to 30, one per row of /synapses/type, found 1 missing (first: 17). {NAMES}")
+        f"1 to 30, one per row of /synapses/type, found 1 missing (first: 17). {NAMES}"
+    )
 
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_extra_element(folder: Path, fast: bool) -> None:
-    edit(folder / "axons.hdf5",
-         lambda f: f.create_dataset("/axons/agglomerate/11", data=np.array([1], "u4")))
+    edit(
+        folder / "axons.hdf5",
+        lambda f: f.create_dataset("/axons/agglomerate/11", data=np.array([1], "u4")),
+    )
     assert error_of(folder, fast) == (
         f"{folder}/axons.hdf5: /axons/agglomerate: element 11: expected members for IDs "
-        f"1 to 10, one per row of /axons/class, found a member for ID 11. {NAMES}")
+        f"1 to 10, one per row of /axons/class, found a member for ID 11. {NAMES}"
+    )
 
 
 @pytest.mark.parametrize("name", ["x1", "0", "-3", "1.0", " 4"])
 def test_bad_member_name(folder: Path, name: str) -> None:
-    edit(folder / "synapses.hdf5",
-         lambda f: f.create_dataset(f"/synapses/postSegIds/{name}", data=np.array([1], "u4")))
+    edit(
+        folder / "synapses.hdf5",
+        lambda f: f.create_dataset(f"/synapses/postSegIds/{name}", data=np.array([1], "u4")),
+    )
     assert error_of(folder) == (
         f"{folder}/synapses.hdf5: /synapses/postSegIds: expected members named by positive "
-        f"decimal IDs, found a member named {name!r}. {NAMES}")
+        f"decimal IDs, found a member named {name!r}. {NAMES}"
+    )
 
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_duplicate_member(folder: Path, fast: bool) -> None:
-    edit(folder / "synapses.hdf5",
-         lambda f: f.create_dataset("/synapses/postSegIds/07", data=np.array([1], "u4")))
+    edit(
+        folder / "synapses.hdf5",
+        lambda f: f.create_dataset("/synapses/postSegIds/07", data=np.array([1], "u4")),
+    )
     assert error_of(folder, fast) == (
         f"{folder}/synapses.hdf5: /synapses/postSegIds: element 7: expected one member per "
-        f"element, found members '07' and '7' for the same ID. {NAMES}")
+        f"element, found members '07' and '7' for the same ID. {NAMES}"
+    )
 
 
-@pytest.mark.parametrize(("data", "expected", "found"), [
-    (np.array([3.0, 2.5]), "segment IDs as whole numbers", "2.5"),
-    (np.array([np.nan]), "segment IDs as whole numbers", "nan"),
-    (np.array([4, -2], dtype="i4"), "segment IDs of at least 0", "-2"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected", "found"),
+    [
+        (np.array([3.0, 2.5]), "segment IDs as whole numbers", "2.5"),
+        (np.array([np.nan]), "segment IDs as whole numbers", "nan"),
+        (np.array([4, -2], dtype="i4"), "segment IDs of at least 0", "-2"),
+    ],
+)
 @pytest.mark.parametrize("fast", [True, False])
-def test_bad_segment_values(folder: Path, data: np.ndarray, expected: str, found: str,
-                            fast: bool) -> None:
+def test_bad_segment_values(
+    folder: Path, data: np.ndarray, expected: str, found: str, fast: bool
+) -> None:
     def change(f: h5py.File) -> None:
         del f["/synapses/preSegIds/9"]
         f.create_dataset("/synapses/preSegIds/9", data=data)
@@ -141,7 +164,8 @@ def test_bad_segment_values(folder: Path, data: np.ndarray, expected: str, found
     assert str(info.value).startswith(f"{folder}/synapses.hdf5: /synapses/preSegIds: element 9:")
     assert str(info.value) == (
         f"{folder}/synapses.hdf5: /synapses/preSegIds: element 9: expected {expected}, "
-        f"found {found}. {REEXPORT}")
+        f"found {found}. {REEXPORT}"
+    )
 
 
 def test_segment_id_beyond_segments_file(folder: Path) -> None:
@@ -152,7 +176,8 @@ def test_segment_id_beyond_segments_file(folder: Path) -> None:
     edit(folder / "dendrites.hdf5", change)
     assert error_of(folder) == (
         f"{folder}/dendrites.hdf5: /spineHeads/agglomerate: element 4: expected segment IDs "
-        f"of at most 50 (segments.hdf5 has 50 segments), found 51. {REEXPORT}")
+        f"of at most 50 (segments.hdf5 has 50 segments), found 51. {REEXPORT}"
+    )
 
 
 def test_axon_id_out_of_range(folder: Path) -> None:
@@ -164,7 +189,8 @@ def test_axon_id_out_of_range(folder: Path) -> None:
     edit(folder / "synapses.hdf5", change)
     assert error_of(folder) == (
         f"{folder}/synapses.hdf5: /synapses/preAxonId: element 6: expected axon IDs "
-        f"of at most 10 (axons.hdf5 has 10 axons), found 11. {SAME}")
+        f"of at most 10 (axons.hdf5 has 10 axons), found 11. {SAME}"
+    )
 
 
 def test_length_mismatch(folder: Path) -> None:
@@ -175,14 +201,16 @@ def test_length_mismatch(folder: Path) -> None:
     edit(folder / "synapses.hdf5", change)
     assert error_of(folder) == (
         f"{folder}/synapses.hdf5: /synapses/postDendriteId: expected 30 values, one per row "
-        f"of /synapses/type, found 29. {REEXPORT}")
+        f"of /synapses/type, found 29. {REEXPORT}"
+    )
 
 
 def test_missing_required_dataset(folder: Path) -> None:
     edit(folder / "synapses.hdf5", lambda f: f.__delitem__("/synapses/postDendriteId"))
     assert error_of(folder) == (
         f"{folder}/synapses.hdf5: /synapses/postDendriteId: expected a dataset with one target "
-        f"ID per synapse, found nothing at that path nor at /synapses/postDendId. {REEXPORT}")
+        f"ID per synapse, found nothing at that path nor at /synapses/postDendId. {REEXPORT}"
+    )
 
 
 def test_float_ids_must_be_integral(folder: Path) -> None:
@@ -193,7 +221,8 @@ def test_float_ids_must_be_integral(folder: Path) -> None:
     edit(folder / "dendrites.hdf5", change)
     assert error_of(folder) == (
         f"{folder}/dendrites.hdf5: /dendrites/neuronId: element 12: expected neuron IDs as "
-        f"whole numbers, found 1.5. {REEXPORT}")
+        f"whole numbers, found 1.5. {REEXPORT}"
+    )
 
 
 @pytest.mark.parametrize("fast", [True, False])
@@ -208,14 +237,16 @@ def test_skeleton_edge_beyond_nodes(folder: Path, fast: bool) -> None:
         n = f["/axons/skeleton/3/nodes"].shape[1]
     assert error_of(folder, fast) == (
         f"{folder}/axons.hdf5: /axons/skeleton/3/edges: element 3: expected node indices from "
-        f"1 to {n} (the skeleton's nodes), found the edge (1, {n + 1}). {REEXPORT}")
+        f"1 to {n} (the skeleton's nodes), found the edge (1, {n + 1}). {REEXPORT}"
+    )
 
 
 def test_skeleton_without_edges_dataset(folder: Path) -> None:
     edit(folder / "dendrites.hdf5", lambda f: f.__delitem__("/dendrites/skeleton/2/edges"))
     assert error_of(folder) == (
         f"{folder}/dendrites.hdf5: /dendrites/skeleton/2: expected a group with datasets "
-        f"nodes, edges and segIds, found members ['nodes', 'segIds']. {REEXPORT}")
+        f"nodes, edges and segIds, found members ['nodes', 'segIds']. {REEXPORT}"
+    )
 
 
 def test_matrix_where_a_set_is_expected(folder: Path) -> None:
@@ -226,7 +257,8 @@ def test_matrix_where_a_set_is_expected(folder: Path) -> None:
     edit(folder / "axons.hdf5", change)
     assert error_of(folder) == (
         f"{folder}/axons.hdf5: /axons/agglomerate: element 2: expected a vector of shape (k,), "
-        f"(k, 1) or (1, k), found shape (2, 3). {REEXPORT}")
+        f"(k, 1) or (1, k), found shape (2, 3). {REEXPORT}"
+    )
 
 
 def test_positions_must_be_3_by_n(folder: Path) -> None:
@@ -238,4 +270,5 @@ def test_positions_must_be_3_by_n(folder: Path) -> None:
     edit(folder / "synapses.hdf5", change)
     assert error_of(folder) == (
         f"{folder}/synapses.hdf5: /synapses/synPosition: expected coordinates of shape (3, N), "
-        f"found shape (30, 3). {REEXPORT}")
+        f"found shape (30, 3). {REEXPORT}"
+    )

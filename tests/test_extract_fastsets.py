@@ -37,8 +37,9 @@ def set_groups(draw: st.DrawFn) -> list[tuple[str, str, list[int]]]:
     return out
 
 
-def write_group(path: Path, libver: str, members: list[tuple[str, str, list[int]]],
-                **kwargs: object) -> None:
+def write_group(
+    path: Path, libver: str, members: list[tuple[str, str, list[int]]], **kwargs: object
+) -> None:
     with h5py.File(path, "w", libver=libver) as f:
         g = f.create_group("/synapses/preSegIds")
         for i, (dtype, shape, values) in enumerate(members, start=1):
@@ -64,11 +65,13 @@ def expected(members: list[tuple[str, str, list[int]]]) -> Ragged:
 
 
 @pytest.mark.parametrize("libver", ["earliest", "latest"])
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(members=set_groups())
-def test_fast_equals_h5py(tmp_path: Path, libver: str,
-                          members: list[tuple[str, str, list[int]]]) -> None:
+def test_fast_equals_h5py(
+    tmp_path: Path, libver: str, members: list[tuple[str, str, list[int]]]
+) -> None:
     path = tmp_path / f"sets-{libver}.h5"
     write_group(path, libver, members)
     fast, slow, mode = read_both(path, len(members))
@@ -84,8 +87,9 @@ def test_fast_equals_h5py(tmp_path: Path, libver: str,
 def test_modification_times_do_not_defeat_templates(tmp_path: Path, libver: str) -> None:
     # The HDF5 default (and MATLAB) records a modification time in every object header.
     rng = np.random.default_rng(2)
-    members = [("<u4", "flat", rng.integers(0, 9999, rng.integers(0, 5)).tolist())
-               for _ in range(300)]
+    members = [
+        ("<u4", "flat", rng.integers(0, 9999, rng.integers(0, 5)).tolist()) for _ in range(300)
+    ]
     path = tmp_path / "times.h5"
     write_group(path, libver, members, track_times=True)
     fast, slow, mode = read_both(path, len(members))
@@ -111,8 +115,9 @@ def test_chunked_members_fall_back_to_h5py(tmp_path: Path) -> None:
     with h5py.File(path, "w") as f:
         g = f.create_group("/synapses/preSegIds")
         for i, (_, _, values) in enumerate(members, start=1):
-            g.create_dataset(str(i), data=np.array(values, "u4"),
-                             **({"compression": "gzip"} if i == 2 else {}))
+            g.create_dataset(
+                str(i), data=np.array(values, "u4"), **({"compression": "gzip"} if i == 2 else {})
+            )
     with h5py.File(path, "r") as f:
         reader = ElementReader(f)
         got = reader.sets("/synapses/preSegIds", 3, "test")
@@ -146,19 +151,22 @@ def skeleton_lists(draw: st.DrawFn) -> list[tuple[np.ndarray, np.ndarray, np.nda
     out = []
     for _ in range(draw(st.integers(0, 12))):
         k = draw(st.integers(1, 5))
-        nodes = np.array(draw(st.lists(st.integers(0, 2**31 - 1), min_size=3 * k,
-                                       max_size=3 * k))).reshape(k, 3)
+        nodes = np.array(
+            draw(st.lists(st.integers(0, 2**31 - 1), min_size=3 * k, max_size=3 * k))
+        ).reshape(k, 3)
         m = draw(st.integers(1, 4))
-        edges = np.array(draw(st.lists(st.integers(1, k), min_size=2 * m,
-                                       max_size=2 * m))).reshape(m, 2)
+        edges = np.array(draw(st.lists(st.integers(1, k), min_size=2 * m, max_size=2 * m))).reshape(
+            m, 2
+        )
         seg = np.array(draw(st.lists(st.integers(0, 2**40), min_size=k, max_size=k)))
         out.append((nodes, edges, seg, draw(st.sampled_from(["<u4", ">i8", "f8"]))))
     return out
 
 
 @pytest.mark.parametrize("libver", ["earliest", "latest"])
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(skels=skeleton_lists())
 def test_skeletons_fast_equals_h5py(tmp_path: Path, libver: str, skels: list) -> None:
     path = tmp_path / f"skel-{libver}.h5"

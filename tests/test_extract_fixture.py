@@ -14,7 +14,7 @@ def test_fixture_writes_published_layout(tmp_path: Path) -> None:
     with h5py.File(folder / "synapses.hdf5", "r") as f:
         assert f["/synapses/synPosition"].shape == (3, len(truth["syn_type"]))
         assert sorted(f["/synapses/preSegIds"], key=int) == [
-            str(i) for i in range(1, len(truth["syn_type"]) + 1)]
+            str(i) for i in range(1, len(truth["syn_type"]) + 1)
+        ]
     with h5py.File(folder / "axons.hdf5", "r") as f:
         assert f["/axons/skeleton/1/nodes"].shape[0] == 3
-

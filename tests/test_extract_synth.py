@@ -23,8 +23,9 @@ def assert_same(got: object, want: object, where: str) -> None:
         assert got.dtype == want.dtype, f"{where}: dtype {got.dtype} != {want.dtype}"
         np.testing.assert_array_equal(got, want, err_msg=where)
     elif isinstance(want, pd.DataFrame):
-        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True),
-                                      obj=where)
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True), want.reset_index(drop=True), obj=where
+        )
     elif isinstance(want, CodeTable):
         # Every code present must carry the same name; the reader's table may list more codes.
         frame = got.frame.set_index("code")
@@ -59,10 +60,14 @@ def test_round_trip_current_layout(tmp_path: Path, scale: str) -> None:
     report = ExtractReport()
     got = read_dataset(folder, report=report)
     check_round_trip(got, result.dataset, folder)
-    assert all(g.mode == "fast" for g in report.groups), [(g.path, g.reason)
-                                                          for g in report.groups]
-    assert set(got.files) == {"axons.hdf5", "dendrites.hdf5", "synapses.hdf5",
-                              "segments.hdf5", "connectome.csv"}
+    assert all(g.mode == "fast" for g in report.groups), [(g.path, g.reason) for g in report.groups]
+    assert set(got.files) == {
+        "axons.hdf5",
+        "dendrites.hdf5",
+        "synapses.hdf5",
+        "segments.hdf5",
+        "connectome.csv",
+    }
 
 
 @pytest.mark.parametrize("variant", [v for v in VARIANTS if v != "current"])
@@ -72,14 +77,18 @@ def test_round_trip_variants(tmp_path: Path, variant: str) -> None:
     got = read_dataset(folder)
     want = result.dataset
     if variant == "old-names":
-        want = dataclasses.replace(want, synapses=dataclasses.replace(
-            want.synapses, pre_position=None, post_position=None))
+        want = dataclasses.replace(
+            want, synapses=dataclasses.replace(want.synapses, pre_position=None, post_position=None)
+        )
     if variant == "minimal":
         want = dataclasses.replace(
-            want, segments=None, connectome=None,
+            want,
+            segments=None,
+            connectome=None,
             axons=dataclasses.replace(want.axons, mapped_seg_id=None),
             targets=dataclasses.replace(want.targets, neuron_id=None, mapped_seg_id=None),
-            spine_heads=dataclasses.replace(want.spine_heads, volume=None))
+            spine_heads=dataclasses.replace(want.spine_heads, volume=None),
+        )
     check_round_trip(got, want, folder)
 
 
@@ -88,7 +97,11 @@ def test_all_variants_combined(tmp_path: Path) -> None:
     combo = {"old-names", "column-vectors", "float-segids", "uint64-mapped"}
     folder = write(result, tmp_path / "combo", variant=combo)
     got = read_dataset(folder)
-    want = dataclasses.replace(result.dataset, synapses=dataclasses.replace(
-        result.dataset.synapses, pre_position=None, post_position=None))
+    want = dataclasses.replace(
+        result.dataset,
+        synapses=dataclasses.replace(
+            result.dataset.synapses, pre_position=None, post_position=None
+        ),
+    )
     check_round_trip(got, want, folder)
     assert isinstance(got.synapses.pre_seg, Ragged)

@@ -218,9 +218,7 @@ def test_properties_are_typed_and_match_the_source(settings: Settings) -> None:
         assert sk is not None
         for i in range(1, src.axons.n + 1):
             nodes = sk.nodes.element(i).astype(float) * [0.01124, 0.01124, 0.028]
-            total = sum(
-                math.dist(nodes[a - 1], nodes[b - 1]) for a, b in sk.edges.element(i)
-            )
+            total = sum(math.dist(nodes[a - 1], nodes[b - 1]) for a, b in sk.edges.element(i))
             assert axons.length[i - 1] == pytest.approx(total)
         assert axons["class"].iloc[-1] == "Unknown"  # code 7 has no attribute
         conn = (sy.axon_id > 0) & (sy.target_id > 0)
@@ -341,8 +339,9 @@ def test_store_errors_and_dataset_routing(settings: Settings) -> None:
             store.run("MATCH (a:Axon) RETURN count(*) AS n")
         for name, n in (("first", 5), ("second name/with slash", 9)):
             key = store.dataset_key(name)
-            got = store.run("MATCH (a:Axon {dataset: $dataset}) RETURN count(*) AS n",
-                            {"dataset": key})
+            got = store.run(
+                "MATCH (a:Axon {dataset: $dataset}) RETURN count(*) AS n", {"dataset": key}
+            )
             assert int(got.n[0]) == n
         assert sorted(store.datasets().name) == ["first", "second name/with slash"]
 
@@ -353,8 +352,7 @@ def test_chunked_copy_and_progress(settings: Settings, monkeypatch: pytest.Monke
     monkeypatch.setattr(ladybug_loader, "COPY_CHUNK_ROWS", 7)
     src = handmade_source(seed=12)
     calls: list[tuple[str, int, int]] = []
-    job = begin_graph_load(settings, src, "ds", replace=False,
-                           progress=lambda *a: calls.append(a))
+    job = begin_graph_load(settings, src, "ds", replace=False, progress=lambda *a: calls.append(a))
     assert job is not None
     report = job.prepare()
     job.commit()

@@ -139,8 +139,7 @@ def test_schema_statements_are_neo4j_5_ddl() -> None:
     for node in NODE_LABELS:
         props = "n.`dataset`" if node.key == "dataset" else f"(n.`dataset`, n.`{node.key}`)"
         matching = [
-            t for t in texts
-            if t.startswith("CREATE CONSTRAINT ") and f"FOR (n:`{node.name}`)" in t
+            t for t in texts if t.startswith("CREATE CONSTRAINT ") and f"FOR (n:`{node.name}`)" in t
         ]
         assert len(matching) == 1, node.name
         assert matching[0].endswith(f"REQUIRE {props} IS UNIQUE")
@@ -204,8 +203,9 @@ def test_failed_load_is_aborted_and_the_previous_stays(tmp_path: Path, empty_gra
     assert empty_graph.execute("MATCH (d:Dataset) RETURN count(*) AS n").get_as_df().n[0] == 1
 
     # A killed load (no abort) is removed by the next load of the dataset.
-    killed = begin_with_runner(LadybugCollector(empty_graph, fail_at=30), second, "ds",
-                               replace=True, batch_size=7)
+    killed = begin_with_runner(
+        LadybugCollector(empty_graph, fail_at=30), second, "ds", replace=True, batch_size=7
+    )
     assert killed is not None
     with pytest.raises(RuntimeError):
         killed.prepare()
@@ -254,15 +254,18 @@ def test_runner_retries_transient_errors(empty_graph: Any, error: type[Exception
     sleeps: list[float] = []
     bolt = FlakyBolt(empty_graph, failures=3, error=error)
     runner = Neo4jRunner(bolt, "neo4j", sleep=sleeps.append)
-    stmt = Statement("UNWIND $rows AS r CREATE (n:Neuron {dataset: $dataset, id: r.id})",
-                     {"dataset": "x", "rows": [{"id": 1}, {"id": 2}]})
+    stmt = Statement(
+        "UNWIND $rows AS r CREATE (n:Neuron {dataset: $dataset, id: r.id})",
+        {"dataset": "x", "rows": [{"id": 1}, {"id": 2}]},
+    )
     runner.run(stmt)
     assert sleeps == [0.5, 1.0, 2.0]
     n = empty_graph.execute("MATCH (n:Neuron) RETURN count(*) AS n").get_as_df().n[0]
     assert n == 2  # written exactly once
 
-    always = Neo4jRunner(FlakyBolt(empty_graph, failures=99, error=error), "neo4j",
-                         sleep=sleeps.append)
+    always = Neo4jRunner(
+        FlakyBolt(empty_graph, failures=99, error=error), "neo4j", sleep=sleeps.append
+    )
     with pytest.raises(DatabaseError, match="kept failing after 6 attempts"):
         always.run(stmt)
 

@@ -17,8 +17,11 @@ from connectomedb.stores.graph import open_graph_store
 from connectomedb.synth import generate, write
 
 MEMBERSHIP = (
-    "axon_segment", "target_segment", "spine_head_segment",
-    "synapse_pre_segment", "synapse_post_segment",
+    "axon_segment",
+    "target_segment",
+    "spine_head_segment",
+    "synapse_pre_segment",
+    "synapse_post_segment",
 )
 
 #: Axon pairs per shared target (``p``: a, b, target_id, target class name), from the base
@@ -39,8 +42,10 @@ SQL = {
     "Segment": "select count(*) from ("
     + " union ".join(
         ["select segment_id from segment where dataset_id = %(ds)s"]
-        + [f"select segment_id from {t} where dataset_id = %(ds)s and segment_id <> 0"
-           for t in MEMBERSHIP]
+        + [
+            f"select segment_id from {t} where dataset_id = %(ds)s and segment_id <> 0"
+            for t in MEMBERSHIP
+        ]
     )
     + ") s",
     "Axon": "select count(*) from axon where dataset_id = %(ds)s",
@@ -50,8 +55,7 @@ SQL = {
     "Synapse": "select count(*) from synapse where dataset_id = %(ds)s",
     "AxonClass": "select count(distinct name) from axon_class where dataset_id = %(ds)s",
     "TargetClass": "select count(distinct name) from target_class where dataset_id = %(ds)s",
-    "PRE": "select count(*) from synapse_pre_segment "
-    "where dataset_id = %(ds)s and segment_id <> 0",
+    "PRE": "select count(*) from synapse_pre_segment where dataset_id = %(ds)s and segment_id <> 0",
     "POST": "select count(*) from synapse_post_segment "
     "where dataset_id = %(ds)s and segment_id <> 0",
     "MAKES": "select count(axon_id) from synapse where dataset_id = %(ds)s",
@@ -77,11 +81,13 @@ SQL = {
           join target_class tc on tc.dataset_id = t.dataset_id and tc.code = t.class_code
           where s.dataset_id = %(ds)s) c""",
     # The derived structure, counted on the base tables (the derived tables are not used).
-    "SHARES_TARGETS": _AXON_PAIRS + """
+    "SHARES_TARGETS": _AXON_PAIRS
+    + """
         select (select count(*) from (select 1 from p group by a, b having count(*) >= 2) q)
              + (select count(*) from (select 1 from p group by name, a, b
                                       having count(*) >= 2) q)""",
-    "BIFAN": _AXON_PAIRS + """
+    "BIFAN": _AXON_PAIRS
+    + """
         select coalesce((select sum(n * (n - 1) / 2) from (select count(*) n from p
                                                           group by a, b) q), 0)
              + coalesce((select sum(n * (n - 1) / 2) from (select count(*) n from p

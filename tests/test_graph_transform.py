@@ -62,10 +62,21 @@ def test_a_code_missing_from_the_code_table_gets_an_unknown_class_node() -> None
 
 def test_absent_optional_fields_are_missing_properties() -> None:
     src = handmade_source()
-    sy = replace(src.synapses, pre_position=None, post_position=None, asi_area=None,
-                 split_axon_id=None, spine_head_id=None)
-    src = replace(src, synapses=sy, axons=replace(src.axons, skeleton=None, mapped_seg_id=None),
-                  spine_heads=replace(src.spine_heads, volume=None), segments=None)
+    sy = replace(
+        src.synapses,
+        pre_position=None,
+        post_position=None,
+        asi_area=None,
+        split_axon_id=None,
+        spine_head_id=None,
+    )
+    src = replace(
+        src,
+        synapses=sy,
+        axons=replace(src.axons, skeleton=None, mapped_seg_id=None),
+        spine_heads=replace(src.spine_heads, volume=None),
+        segments=None,
+    )
     frames = graph_frames(src)
     syn = frames.nodes["Synapse"]
     for col in ("pre_x", "post_z", "asi_area", "split_axon_id"):
@@ -77,9 +88,15 @@ def test_absent_optional_fields_are_missing_properties() -> None:
     assert frames.rels[("ON_SPINE", "Synapse", "SpineHead")].empty
     # Without segments.hdf5 the Segment nodes are the referenced segments, without position.
     seg = frames.nodes["Segment"]
-    referenced = np.concatenate([src.synapses.pre_seg.values, src.synapses.post_seg.values,
-                                 src.axons.agglomerate.values, src.targets.agglomerate.values,
-                                 src.spine_heads.agglomerate.values])
+    referenced = np.concatenate(
+        [
+            src.synapses.pre_seg.values,
+            src.synapses.post_seg.values,
+            src.axons.agglomerate.values,
+            src.targets.agglomerate.values,
+            src.spine_heads.agglomerate.values,
+        ]
+    )
     assert sorted(seg.id) == sorted(set(referenced.tolist()) - {0})
     assert seg.x.isna().all() and seg.voxel_count.isna().all()
     connects = frames.rels[("CONNECTS_TO", "Axon", "Target")]

@@ -48,5 +48,6 @@ def test_other_files_need_replace_with_one_message_per_store() -> None:
         "--replace, or choose another name with --dataset."
     )
     with pytest.raises(LoadError, match="^graph: dataset 'l4' is already loaded from other"):
-        _decide(StoredDataset("l4", dict(FILES), model_version=3), OTHER, store="graph",
-                model_version=3)
+        _decide(
+            StoredDataset("l4", dict(FILES), model_version=3), OTHER, store="graph", model_version=3
+        )

@@ -16,8 +16,9 @@ def _connections(source) -> pd.DataFrame:
     frame = pd.DataFrame({"axon_id": sy.axon_id, "target_id": sy.target_id})
     frame = frame[(frame.axon_id > 0) & (frame.target_id > 0)]
     out = frame.groupby(["axon_id", "target_id"]).size().rename("synapses").reset_index()
-    lookup = dict(zip(source.targets.classes.frame["code"], source.targets.classes.frame["name"],
-                      strict=True))
+    lookup = dict(
+        zip(source.targets.classes.frame["code"], source.targets.classes.frame["name"], strict=True)
+    )
     out["target_class"] = [
         lookup.get(int(c), "Unknown") for c in source.targets.class_code[out.target_id - 1]
     ]
@@ -46,16 +47,23 @@ def test_stored_pairs_are_every_pair_sharing_enough_targets(source) -> None:
         stored = m.pairs[
             m.pairs.target_class.isna() if scope is None else m.pairs.target_class == scope
         ]
-        got = sorted(zip(stored.axon_a.tolist(), stored.axon_b.tolist(), stored.shared.tolist(),
-                         strict=True))
+        got = sorted(
+            zip(stored.axon_a.tolist(), stored.axon_b.tolist(), stored.shared.tolist(), strict=True)
+        )
         assert got == expected, scope
         # The histogram counts every pair, also those sharing one target.
         h = m.histogram
-        rows_h = h[(h.motif == "shared_target_axon_pairs") & h.axon_class.isna()
-                   & (h.target_class.isna() if scope is None else h.target_class == scope)]
+        rows_h = h[
+            (h.motif == "shared_target_axon_pairs")
+            & h.axon_class.isna()
+            & (h.target_class.isna() if scope is None else h.target_class == scope)
+        ]
         assert int(rows_h.instances.sum()) == len(counts)
-        bifans = h[(h.motif == "bifans") & h.axon_class.isna()
-                   & (h.target_class.isna() if scope is None else h.target_class == scope)]
+        bifans = h[
+            (h.motif == "bifans")
+            & h.axon_class.isna()
+            & (h.target_class.isna() if scope is None else h.target_class == scope)
+        ]
         assert int(bifans.instances.sum()) == int((counts * (counts - 1) // 2).sum())
 
 

@@ -53,8 +53,10 @@ def test_motif_equals_dotmotif(motif_loaded, graphs, engine, text, datasets):
             expected = instances(expected_maps, group, parsed.nodes)
             got = motifs.find(text, conn, dataset=dataset, limit=None)
             assert list(got.columns) == parsed.names
-            rows = [dict(zip(parsed.names, map(int, r), strict=True))
-                    for r in got.itertuples(index=False)]
+            rows = [
+                dict(zip(parsed.names, map(int, r), strict=True))
+                for r in got.itertuples(index=False)
+            ]
             keys = instances(rows, group, parsed.nodes)
             assert len(keys) == len(rows), f"{dataset}: an instance listed twice"
             assert keys == expected, f"{dataset}: instances differ"
@@ -93,10 +95,12 @@ def test_named_queries_as_motifs(motif_loaded, engine, dataset):
         b = named("bifans")
         m = motif(BIFAN)
         assert sorted(map(tuple, b.to_numpy().tolist())) == sorted(
-            map(tuple, m[["A", "B", "C", "D"]].to_numpy().tolist()))
+            map(tuple, m[["A", "B", "C", "D"]].to_numpy().tolist())
+        )
         shared = named("shared_target_axon_pairs")
         assert set(map(tuple, shared[["axon_a", "axon_b"]].to_numpy().tolist())) == set(
-            map(tuple, m[["A", "B"]].to_numpy().tolist()))
+            map(tuple, m[["A", "B"]].to_numpy().tolist())
+        )
         conv = named("convergent_targets")
         assert set(conv["target_id"].tolist()) == set(motif(CONVERGENCE)["T"].tolist())
         div = named("divergent_axons")
@@ -108,7 +112,8 @@ def test_named_queries_as_motifs(motif_loaded, engine, dataset):
         assert set(map(tuple, multi[["axon_id", "neuron_id"]].to_numpy().tolist())) == pairs
         ms = named("multi_synaptic_connections", min_synapses=3)
         assert set(map(tuple, ms[["axon_id", "target_id"]].to_numpy().tolist())) == set(
-            map(tuple, motif("A -> B [synapses >= 3]").to_numpy().tolist()))
+            map(tuple, motif("A -> B [synapses >= 3]").to_numpy().tolist())
+        )
 
 
 def _neuron_of(source) -> dict[int, int]:
@@ -157,8 +162,8 @@ REFUSED = [
     ("A -> B\nA.neuron_id = 3", "axons have no attribute 'neuron_id'"),
     ('A -> B\nA.synapses = "many"', "A.synapses is a number"),
     ("A -> B\nB.class = 3", "B.class is text"),
-    ("A -> B\nC !> B [synapses > 2]\nC.kind = \"axon\"", "forbidden edge C !> B has a constraint"),
-    ("A -> B\nA.class > \"Inhibitory\"", "compare it with = or != only"),
+    ('A -> B\nC !> B [synapses > 2]\nC.kind = "axon"', "forbidden edge C !> B has a constraint"),
+    ('A -> B\nA.class > "Inhibitory"', "compare it with = or != only"),
     ("A -> B [synapses in 3]", "operator 'in' is not supported"),
     ("A -> B\nC !> B", 'Say which: C.kind = "axon"'),
     ('A -> B\nC !> B\nC.kind = "target"', "forbidden edge C !> B goes from a target"),
@@ -181,7 +186,8 @@ def test_values_are_parameters():
     for engine in ENGINES:
         statement, params = motifs.compile_motif(text, engine)
         assert "OR 1=1" not in statement and "3" not in statement.split("LIMIT")[0].replace(
-            "n3", "")
+            "n3", ""
+        )
         assert "x' OR 1=1 --" in params.values() and 3 in params.values()
 
 

@@ -42,12 +42,15 @@ def test_every_degree_and_class_is_kept_exactly(demo, keep_class_pairs):
         # The connections keep their axons (so their axon classes) and synapse counts, in order.
         assert np.array_equal(r.edge_axon, c.edge_axon)
         assert np.array_equal(r.synapses, c.synapses)
-        assert np.array_equal(np.bincount(r.edge_axon, minlength=n_ax),
-                              np.bincount(c.edge_axon, minlength=n_ax))
-        assert np.array_equal(np.bincount(r.edge_target, minlength=n_tg),
-                              np.bincount(c.edge_target, minlength=n_tg))
-        assert np.array_equal(np.bincount(r.edge_axon, weights=r.synapses, minlength=n_ax),
-                              axon_synapses)
+        assert np.array_equal(
+            np.bincount(r.edge_axon, minlength=n_ax), np.bincount(c.edge_axon, minlength=n_ax)
+        )
+        assert np.array_equal(
+            np.bincount(r.edge_target, minlength=n_tg), np.bincount(c.edge_target, minlength=n_tg)
+        )
+        assert np.array_equal(
+            np.bincount(r.edge_axon, weights=r.synapses, minlength=n_ax), axon_synapses
+        )
         keys = r.edge_axon * n_tg + r.edge_target
         assert np.unique(keys).size == keys.size
         if keep_class_pairs:
@@ -67,7 +70,11 @@ def test_a_swap_that_would_repeat_a_connection_is_rejected():
     # Keys too wide to carry their origin in the low bits take the argsort path.
     wide = np.int64(1) << 60
     assert _collisions(existing + wide, new1 + wide, new2 + wide).tolist() == [
-        False, True, True, True]
+        False,
+        True,
+        True,
+        True,
+    ]
 
 
 def test_one_axon_onto_one_target_and_two_connections_stay(demo):
@@ -81,8 +88,9 @@ def test_one_axon_onto_one_target_and_two_connections_stay(demo):
 
 def _changed(c: Connectome, r: Connectome) -> float:
     n_tg = len(c.target_id)
-    return 1 - float(np.isin(r.edge_axon * n_tg + r.edge_target,
-                             c.edge_axon * n_tg + c.edge_target).mean())
+    return 1 - float(
+        np.isin(r.edge_axon * n_tg + r.edge_target, c.edge_axon * n_tg + c.edge_target).mean()
+    )
 
 
 def test_the_chain_has_mixed_after_the_configured_rounds(demo):
@@ -113,8 +121,9 @@ def test_the_chain_has_mixed_after_the_configured_rounds(demo):
 
 def test_the_kth_connectome_does_not_depend_on_k_or_on_the_workers(demo):
     c = demo
-    counts = np.array([[named_counts(r)[name] for name in NAMED]
-                       for r in null_connectomes(c, 5, seed=9)])
+    counts = np.array(
+        [[named_counts(r)[name] for name in NAMED] for r in null_connectomes(c, 5, seed=9)]
+    )
     one = null_named_counts(c, 5, 9, rounds=DEFAULT_ROUNDS, keep_class_pairs=False, workers=1)
     assert np.array_equal(one, counts)
     more = null_named_counts(c, 7, 9, rounds=DEFAULT_ROUNDS, keep_class_pairs=False, workers=1)
@@ -122,8 +131,9 @@ def test_the_kth_connectome_does_not_depend_on_k_or_on_the_workers(demo):
     two = null_named_counts(c, 7, 9, rounds=DEFAULT_ROUNDS, keep_class_pairs=False, workers=2)
     assert np.array_equal(two, more)
     for keep in (False, True):
-        frames = [named_significance_of(c, k=6, seed=4, keep_class_pairs=keep, workers=w)
-                  for w in (1, 2)]
+        frames = [
+            named_significance_of(c, k=6, seed=4, keep_class_pairs=keep, workers=w) for w in (1, 2)
+        ]
         pd.testing.assert_frame_equal(*frames)
 
 
@@ -139,8 +149,9 @@ def test_worker_counts():
 
 def _pandas_counts(c: Connectome, min_shared: int) -> dict[str, int]:
     """All seven counts with pandas joins and group sizes (no shared code with named_counts)."""
-    e = pd.DataFrame({"a": c.edge_axon, "t": c.edge_target, "w": c.synapses,
-                      "n": c.target_neuron[c.edge_target]})
+    e = pd.DataFrame(
+        {"a": c.edge_axon, "t": c.edge_target, "w": c.synapses, "n": c.target_neuron[c.edge_target]}
+    )
     pairs = e.merge(e, on="t")
     pairs = pairs[pairs["a_x"] < pairs["a_y"]]
     shared = pairs.groupby(["a_x", "a_y"]).size()

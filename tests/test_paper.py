@@ -17,9 +17,17 @@ from connectomedb.errors import QueryError
 
 def _synapses(source) -> pd.DataFrame:
     f = connectome_frame(source)
-    syn = pd.DataFrame({"synapse_id": f.synapse_id, "axon_id": f.axon, "target_id": f.target,
-                        "synapse_type": f.type, "axon_class": f.axon_class,
-                        "target_class": f.target_class, "asi_area": f.asi})
+    syn = pd.DataFrame(
+        {
+            "synapse_id": f.synapse_id,
+            "axon_id": f.axon,
+            "target_id": f.target,
+            "synapse_type": f.type,
+            "axon_class": f.axon_class,
+            "target_class": f.target_class,
+            "asi_area": f.asi,
+        }
+    )
     syn["axon_synapses"] = syn.groupby("axon_id")["synapse_id"].transform("size")
     syn["target_synapses"] = syn.groupby("target_id")["synapse_id"].transform("size")
     return syn
@@ -81,8 +89,10 @@ def test_plasticity_random_side_and_tests_recomputed(motif_loaded):
     rand = np.concatenate([cv(areas[a], areas[b]) for a, b in draws])
     obs = np.sqrt(2) * np.abs(pairs[:, 0] - pairs[:, 1]) / pairs.sum(axis=1)
     grid = np.sort(np.concatenate([obs, rand]))
-    d_plus = np.max(np.searchsorted(np.sort(obs), grid, side="right") / len(obs)
-                    - np.searchsorted(np.sort(rand), grid, side="right") / len(rand))
+    d_plus = np.max(
+        np.searchsorted(np.sort(obs), grid, side="right") / len(obs)
+        - np.searchsorted(np.sort(rand), grid, side="right") / len(rand)
+    )
     row = got.loc["Corticocortical"]
     assert row["ks_statistic"] == pytest.approx(d_plus)
     assert row["random_cv_mean"] == pytest.approx(rand.mean())
@@ -92,8 +102,9 @@ def test_plasticity_random_side_and_tests_recomputed(motif_loaded):
 
 
 def _independent_specificity(syn: pd.DataFrame, fdr: float) -> pd.DataFrame:
-    keep = (syn.axon_synapses >= 10) & ((syn.target_synapses >= 10)
-                                       | (syn.target_class == "AxonInitialSegment"))
+    keep = (syn.axon_synapses >= 10) & (
+        (syn.target_synapses >= 10) | (syn.target_class == "AxonInitialSegment")
+    )
     s = syn[keep]
     rows = []
     for axon_class, g in s.groupby("axon_class"):
@@ -104,26 +115,43 @@ def _independent_specificity(syn: pd.DataFrame, fdr: float) -> pd.DataFrame:
             hit = k > 0
 
             def loglik(p, n=n, hit=hit):
-                return sum(np.log(1 - (1 - p) ** m) if h else m * np.log(1 - p)
-                           for m, h in zip(n, hit, strict=True))
+                return sum(
+                    np.log(1 - (1 - p) ** m) if h else m * np.log(1 - p)
+                    for m, h in zip(n, hit, strict=True)
+                )
 
             grid = np.linspace(1e-6, 1 - 1e-6, 20001)
-            best = grid[np.argmax([loglik(p) for p in grid])] if 0 < hit.sum() < len(hit) \
+            best = (
+                grid[np.argmax([loglik(p) for p in grid])]
+                if 0 < hit.sum() < len(hit)
                 else float(hit.all())
+            )
             p_hat = best
-            pvals = np.array([stats.binom.sf(kk - 1, m, p_hat) for kk, m in zip(k, n,
-                                                                                strict=True)])
+            pvals = np.array([stats.binom.sf(kk - 1, m, p_hat) for kk, m in zip(k, n, strict=True)])
             threshold, specific = 0.0, 0
             for t in np.unique(pvals):
                 expected = sum(
-                    sum(stats.binom.pmf(j, m, p_hat) for j in range(m + 1)
-                        if stats.binom.sf(j - 1, m, p_hat) <= t) for m in n)
+                    sum(
+                        stats.binom.pmf(j, m, p_hat)
+                        for j in range(m + 1)
+                        if stats.binom.sf(j - 1, m, p_hat) <= t
+                    )
+                    for m in n
+                )
                 if expected / (pvals <= t).sum() > fdr:
                     break
                 threshold, specific = t, int((pvals <= t).sum())
-            rows.append({"axon_class": axon_class, "target_class": tc, "axons": len(axons),
-                         "synapses": int(k.sum()), "p": p_hat, "specific": specific,
-                         "threshold": threshold})
+            rows.append(
+                {
+                    "axon_class": axon_class,
+                    "target_class": tc,
+                    "axons": len(axons),
+                    "synapses": int(k.sum()),
+                    "p": p_hat,
+                    "specific": specific,
+                    "threshold": threshold,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -135,7 +163,11 @@ def test_specificity_matches_independent_computation(motif_loaded, scale):
     assert len(got) == len(expected)
     for g, e in zip(got.itertuples(), expected.itertuples(), strict=True):
         assert (g.axon_class, g.target_class, g.axons, g.synapses) == (
-            e.axon_class, e.target_class, e.axons, e.synapses)
+            e.axon_class,
+            e.target_class,
+            e.axons,
+            e.synapses,
+        )
         assert g.null_probability == pytest.approx(e.p, abs=2e-4)
         assert g.specific_axons == e.specific
         if e.specific:
@@ -146,8 +178,10 @@ def test_specificity_class_p_is_exact(motif_loaded):
     syn = _synapses(motif_loaded.sources["demo"])
     got = specificity_of(syn)
     row = got[got.specific_axons > 0].iloc[0]
-    kept = syn[(syn.axon_synapses >= 10) & ((syn.target_synapses >= 10)
-                                            | (syn.target_class == "AxonInitialSegment"))]
+    kept = syn[
+        (syn.axon_synapses >= 10)
+        & ((syn.target_synapses >= 10) | (syn.target_class == "AxonInitialSegment"))
+    ]
     g = kept[kept.axon_class == row.axon_class]
     n = g.groupby("axon_id").size().to_numpy()
     p, t = row.null_probability, row.threshold
@@ -158,7 +192,7 @@ def test_specificity_class_p_is_exact(motif_loaded):
     dist = np.array([1.0])
     for q in chance:
         dist = np.convolve(dist, [1 - q, q])
-    assert row.class_p == pytest.approx(dist[row.specific_axons:].sum(), rel=1e-6)
+    assert row.class_p == pytest.approx(dist[row.specific_axons :].sum(), rel=1e-6)
     assert row.expected_false == pytest.approx(sum(chance), rel=1e-6)
 
 

@@ -46,7 +46,8 @@ def stores(embedded_server_url: str, tmp_path_factory: pytest.TempPathFactory) -
     home = tmp_path_factory.mktemp("answers-home")
     tiny = generate("tiny", 0).dataset
     nocsv = dataclasses.replace(
-        tiny, connectome=None,
+        tiny,
+        connectome=None,
         files={k: v for k, v in tiny.files.items() if k != "connectome.csv"},
     )
     for url in fresh_database(embedded_server_url):
@@ -134,16 +135,18 @@ def test_csv_and_json_print_counts_as_integers(stores: Stores, name: str) -> Non
 def test_json_keeps_full_float_precision(stores: Stores, pg: psycopg.Connection) -> None:
     frame = queries.run("class_matrix", pg, dataset="tiny")
     for engine in ("sql", "cypher"):
-        code, out, err = _cli(stores, "class_matrix", "--dataset", "tiny", "--engine", engine,
-                              "--format", "json")
+        code, out, err = _cli(
+            stores, "class_matrix", "--dataset", "tiny", "--engine", engine, "--format", "json"
+        )
         assert code == 0, err
         printed = [r["fraction"] for r in json.loads(out)]
         # Same doubles as the library returns (to the last bit), and some of them need more
         # than the 10 digits pandas' JSON writer keeps by default.
         assert printed == pytest.approx(frame.fraction.tolist(), rel=1e-15, abs=0)
         assert any(len(repr(f).replace("0.", "", 1)) > 12 for f in printed)
-        code, out, err = _cli(stores, "class_matrix", "--dataset", "tiny", "--engine", engine,
-                              "--format", "csv")
+        code, out, err = _cli(
+            stores, "class_matrix", "--dataset", "tiny", "--engine", engine, "--format", "csv"
+        )
         assert pd.read_csv(io.StringIO(out)).fraction.tolist() == printed
 
 
@@ -157,14 +160,21 @@ def test_class_names_are_matched_in_any_case(
     conn = pg if engine == "sql" else stores.graph
     source = generate("tiny", 0).dataset
     for name, spelled, canonical in [
-        ("multi_synaptic_connections", {"axon_class": "inhibitory", "target_class": "SOMA"},
-         {"axon_class": "Inhibitory", "target_class": "Soma"}),
+        (
+            "multi_synaptic_connections",
+            {"axon_class": "inhibitory", "target_class": "SOMA"},
+            {"axon_class": "Inhibitory", "target_class": "Soma"},
+        ),
         ("asi_by_class", {"synapse_type": "primaryspine"}, {"synapse_type": "PrimarySpine"}),
-        ("target_specificity", {"axon_class": " corticoCortical "},
-         {"axon_class": "Corticocortical"}),
+        (
+            "target_specificity",
+            {"axon_class": " corticoCortical "},
+            {"axon_class": "Corticocortical"},
+        ),
     ]:
-        every = {"limit": None} if "limit" in {p.name for p in queries.get_query(name).params} \
-            else {}
+        every = (
+            {"limit": None} if "limit" in {p.name for p in queries.get_query(name).params} else {}
+        )
         expected = oracle.answer(name, source, **canonical, **every)
         assert len(expected) > 0, name
         assert_same(queries.run(name, conn, dataset="tiny", **spelled, **every), expected, name)
@@ -187,14 +197,26 @@ def test_unknown_class_names_are_refused_with_the_valid_ones(
         error.value
     )
     assert "ApicalDendrite" in str(error.value) and "Soma" in str(error.value)
-    with pytest.raises(QueryError, match="which is no synapse type of dataset 'tiny'. Valid "
-                       "names \\(any case\\): PrimarySpine, SecondarySpine, Shaft, Soma."):
+    with pytest.raises(
+        QueryError,
+        match="which is no synapse type of dataset 'tiny'. Valid "
+        "names \\(any case\\): PrimarySpine, SecondarySpine, Shaft, Soma.",
+    ):
         queries.run("asi_by_class", conn, dataset="tiny", synapse_type="spine")
 
 
 def test_unknown_class_name_on_the_command_line(stores: Stores) -> None:
-    code, out, err = _cli(stores, "bifans", "-p", "axon_class", "inhibitory-ish", "--dataset",
-                          "tiny", "--engine", "cypher")
+    code, out, err = _cli(
+        stores,
+        "bifans",
+        "-p",
+        "axon_class",
+        "inhibitory-ish",
+        "--dataset",
+        "tiny",
+        "--engine",
+        "cypher",
+    )
     assert code == 6 and out == ""
     assert err.startswith("Error: query 'bifans': parameter 'axon_class' is 'inhibitory-ish'")
 
@@ -242,42 +264,85 @@ def test_a_cut_listing_says_so(stores: Stores, pg: psycopg.Connection, engine: s
     pd.testing.assert_frame_equal(cut, everything.head(5))
     exact = queries.run("bifans", conn, dataset="tiny", limit=total)
     assert len(exact) == total and exact.attrs["truncated"] is False
-    code, out, err = _cli(stores, "bifans", "--dataset", "tiny", "-p", "limit", "5",
-                          "--engine", engine, "--format", "csv")
+    code, out, err = _cli(
+        stores,
+        "bifans",
+        "--dataset",
+        "tiny",
+        "-p",
+        "limit",
+        "5",
+        "--engine",
+        engine,
+        "--format",
+        "csv",
+    )
     assert code == 0 and len(out.strip().splitlines()) == 6
     assert err.strip() == (
         "Only the first 5 rows are shown: the listing was cut at its limit (5) and more rows "
         "match. Pass -p limit all for every row."
     )
-    code, out, err = _cli(stores, "bifans", "--dataset", "tiny", "-p", "limit", "all",
-                          "--engine", engine, "--format", "csv")
+    code, out, err = _cli(
+        stores,
+        "bifans",
+        "--dataset",
+        "tiny",
+        "-p",
+        "limit",
+        "all",
+        "--engine",
+        engine,
+        "--format",
+        "csv",
+    )
     assert code == 0 and err == "" and len(out.strip().splitlines()) == total + 1
 
 
 # --- parameter ranges: one message for both engines ----------------------------------------
 
 RANGE_CASES = [
-    ("bifans", {"limit": 99999999999999999999},
-     "query 'bifans': parameter 'limit' takes whole numbers from 1 to 2147483647 (32-bit), "
-     "found 99999999999999999999. Pass all (or null) for every row."),
-    ("bifans", {"limit": 0},
-     "query 'bifans': parameter 'limit' takes whole numbers from 1 to 2147483647 (32-bit), "
-     "found 0. Pass all (or null) for every row."),
-    ("bifans", {"limit": -5},
-     "query 'bifans': parameter 'limit' takes whole numbers from 1 to 2147483647 (32-bit), "
-     "found -5. Pass all (or null) for every row."),
-    ("common_axons", {"target_ids": [14, 2**31]},
-     "query 'common_axons': parameter 'target_ids' takes IDs from 1 to 2147483647 (32-bit), "
-     "found 2147483648."),
-    ("common_targets", {"axon_ids": [1, 10**30]},
-     "query 'common_targets': parameter 'axon_ids' takes IDs from 1 to 2147483647 (32-bit), "
-     "found 1000000000000000000000000000000."),
-    ("neuron_inputs", {"neuron_id": -1},
-     "query 'neuron_inputs': parameter 'neuron_id' takes IDs from 1 to 2147483647 (32-bit), "
-     "found -1."),
-    ("multi_synaptic_connections", {"min_synapses": 2**63},
-     "query 'multi_synaptic_connections': parameter 'min_synapses' takes whole numbers from 0 "
-     "to 2147483647 (32-bit), found 9223372036854775808."),
+    (
+        "bifans",
+        {"limit": 99999999999999999999},
+        "query 'bifans': parameter 'limit' takes whole numbers from 1 to 2147483647 (32-bit), "
+        "found 99999999999999999999. Pass all (or null) for every row.",
+    ),
+    (
+        "bifans",
+        {"limit": 0},
+        "query 'bifans': parameter 'limit' takes whole numbers from 1 to 2147483647 (32-bit), "
+        "found 0. Pass all (or null) for every row.",
+    ),
+    (
+        "bifans",
+        {"limit": -5},
+        "query 'bifans': parameter 'limit' takes whole numbers from 1 to 2147483647 (32-bit), "
+        "found -5. Pass all (or null) for every row.",
+    ),
+    (
+        "common_axons",
+        {"target_ids": [14, 2**31]},
+        "query 'common_axons': parameter 'target_ids' takes IDs from 1 to 2147483647 (32-bit), "
+        "found 2147483648.",
+    ),
+    (
+        "common_targets",
+        {"axon_ids": [1, 10**30]},
+        "query 'common_targets': parameter 'axon_ids' takes IDs from 1 to 2147483647 (32-bit), "
+        "found 1000000000000000000000000000000.",
+    ),
+    (
+        "neuron_inputs",
+        {"neuron_id": -1},
+        "query 'neuron_inputs': parameter 'neuron_id' takes IDs from 1 to 2147483647 (32-bit), "
+        "found -1.",
+    ),
+    (
+        "multi_synaptic_connections",
+        {"min_synapses": 2**63},
+        "query 'multi_synaptic_connections': parameter 'min_synapses' takes whole numbers from 0 "
+        "to 2147483647 (32-bit), found 9223372036854775808.",
+    ),
 ]
 
 
@@ -292,8 +357,11 @@ def test_out_of_range_integers_are_refused_alike(
     for engine in ("sql", "cypher"):
         args = [name, "--dataset", "tiny", "--engine", engine]
         for key, value in params.items():
-            args += ["-p", key, ",".join(map(str, value)) if isinstance(value, list) else
-                     str(value)]
+            args += [
+                "-p",
+                key,
+                ",".join(map(str, value)) if isinstance(value, list) else str(value),
+            ]
         code, out, err = _cli(stores, *args)
         assert (code, out, err) == (6, "", f"Error: {message}\n")
 
@@ -301,8 +369,9 @@ def test_out_of_range_integers_are_refused_alike(
 def test_the_largest_values_in_range_run(stores: Stores, pg: psycopg.Connection) -> None:
     for conn in (pg, stores.graph):
         assert len(queries.run("common_axons", conn, dataset="tiny", target_ids=[INT_MAX])) == 0
-        df = queries.run("multi_synaptic_connections", conn, dataset="tiny", limit=INT_MAX,
-                         min_synapses=INT_MAX)
+        df = queries.run(
+            "multi_synaptic_connections", conn, dataset="tiny", limit=INT_MAX, min_synapses=INT_MAX
+        )
         assert len(df) == 0 and df.attrs["truncated"] is False
 
 

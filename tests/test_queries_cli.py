@@ -48,34 +48,74 @@ def test_list_names_every_query() -> None:
 @pytest.mark.parametrize("engine", ["sql", "cypher"])
 def test_run_csv_equals_the_oracle(stores: tuple[str, Path], engine: str) -> None:
     url, home = stores
-    code, out, err = _invoke([
-        "query", "run", "class_matrix", "-p", "min_axon_synapses", "10",
-        "-p", "min_target_synapses", "10", "--engine", engine, "--format", "csv",
-        "--postgres-url", url, "--home", str(home),
-    ])
+    code, out, err = _invoke(
+        [
+            "query",
+            "run",
+            "class_matrix",
+            "-p",
+            "min_axon_synapses",
+            "10",
+            "-p",
+            "min_target_synapses",
+            "10",
+            "--engine",
+            engine,
+            "--format",
+            "csv",
+            "--postgres-url",
+            url,
+            "--home",
+            str(home),
+        ]
+    )
     assert code == 0, err
     got = pd.read_csv(io.StringIO(out))
-    expected = oracle.answer("class_matrix", generate("tiny", 0).dataset,
-                             min_axon_synapses=10, min_target_synapses=10)
+    expected = oracle.answer(
+        "class_matrix", generate("tiny", 0).dataset, min_axon_synapses=10, min_target_synapses=10
+    )
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
 def test_run_list_parameter_and_json(stores: tuple[str, Path]) -> None:
     url, home = stores
-    code, out, err = _invoke([
-        "query", "run", "common_targets", "-p", "axon_ids", "1,2,6", "--format", "json",
-        "--dataset", "tiny", "--postgres-url", url, "--home", str(home),
-    ])
+    code, out, err = _invoke(
+        [
+            "query",
+            "run",
+            "common_targets",
+            "-p",
+            "axon_ids",
+            "1,2,6",
+            "--format",
+            "json",
+            "--dataset",
+            "tiny",
+            "--postgres-url",
+            url,
+            "--home",
+            str(home),
+        ]
+    )
     assert code == 0, err
     assert [r["target_id"] for r in json.loads(out)] == [2, 14, 15, 17]
 
 
 def test_run_table_prints_rows(stores: tuple[str, Path]) -> None:
     url, home = stores
-    code, out, err = _invoke([
-        "query", "run", "motif_counts", "--engine", "cypher", "--postgres-url", url,
-        "--home", str(home),
-    ])
+    code, out, err = _invoke(
+        [
+            "query",
+            "run",
+            "motif_counts",
+            "--engine",
+            "cypher",
+            "--postgres-url",
+            url,
+            "--home",
+            str(home),
+        ]
+    )
     assert code == 0, err
     assert "bifans" in out and "165" in out
     assert "7 rows" in err
@@ -89,16 +129,27 @@ def test_errors_are_one_line_with_the_fix(stores: tuple[str, Path]) -> None:
         "Error: no query named 'bifan'. Did you mean bifans? List them with `connectomedb query "
         "list` (or connectomedb.queries.list_queries())."
     )
-    code, _, err = _invoke(["query", "run", "bifans", "-p", "limit", "many",
-                            "--postgres-url", url])
+    code, _, err = _invoke(["query", "run", "bifans", "-p", "limit", "many", "--postgres-url", url])
     assert code == 6
     assert "parameter 'limit' expects int, found 'many'" in err
-    code, _, err = _invoke(["query", "run", "bifans", "--dataset", "nope",
-                            "--postgres-url", url, "--home", str(home)])
+    code, _, err = _invoke(
+        ["query", "run", "bifans", "--dataset", "nope", "--postgres-url", url, "--home", str(home)]
+    )
     assert code == 6
     assert "dataset 'nope' is not loaded in PostgreSQL" in err
-    code, _, err = _invoke(["query", "run", "class_matrix_vs_csv", "--engine", "cypher",
-                            "--postgres-url", url, "--home", str(home)])
+    code, _, err = _invoke(
+        [
+            "query",
+            "run",
+            "class_matrix_vs_csv",
+            "--engine",
+            "cypher",
+            "--postgres-url",
+            url,
+            "--home",
+            str(home),
+        ]
+    )
     assert code == 6
     assert "has no Cypher version" in err
 
@@ -111,11 +162,13 @@ def test_grant_reader_and_refresh_views(stores: tuple[str, Path]) -> None:
     import uuid
 
     login = "cli_reader_" + uuid.uuid4().hex[:6]
-    code, out, err = _invoke(["db", "grant-reader", login, "--password", "pw-1",
-                              "--postgres-url", url])
+    code, out, err = _invoke(
+        ["db", "grant-reader", login, "--password", "pw-1", "--postgres-url", url]
+    )
     assert code == 0, err
     assert out.splitlines()[0] == (
-        f"Created login '{login}': read-only (member of connectomedb_reader).")
+        f"Created login '{login}': read-only (member of connectomedb_reader)."
+    )
     assert f"postgresql+psycopg2://{login}:***@" in out and "pw-1" not in out
     with psycopg.connect(url) as conn:
         member = conn.execute(

@@ -77,8 +77,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("shared_target_axon_pairs", {"min_shared": 3, "axon_class": "Inhibitory"}),
     ("shared_target_axon_pairs", {"min_shared": 1, "limit": 50}),
     ("shared_target_axon_pairs", {"min_shared": 0, "target_class": "OtherDendrite"}),
-    ("shared_target_axon_pairs", {"target_class": "OtherDendrite",
-                                  "axon_class": "Corticocortical"}),
+    (
+        "shared_target_axon_pairs",
+        {"target_class": "OtherDendrite", "axon_class": "Corticocortical"},
+    ),
     ("divergent_axons", {}),
     ("divergent_axons", {"min_targets": 5, "min_neurons": 1, "target_class": "OtherDendrite"}),
     ("axon_neuron_multi_target", {}),
@@ -93,8 +95,16 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("common_axons", {"target_ids": [14, 15]}),
     ("common_axons", {"target_ids": [1, 5]}),
     ("motif_counts", {}),
-    ("motif_counts", {"min_synapses": 3, "min_axons": 5, "min_targets": 5, "min_shared": 3,
-                      "min_neuron_targets": 3}),
+    (
+        "motif_counts",
+        {
+            "min_synapses": 3,
+            "min_axons": 5,
+            "min_targets": 5,
+            "min_shared": 3,
+            "min_neuron_targets": 3,
+        },
+    ),
     ("motif_counts", {"axon_class": "Inhibitory", "target_class": "Soma"}),
     ("motif_counts", {"axon_class": "Corticocortical"}),
     ("motif_counts", {"target_class": "OtherDendrite", "min_shared": 1, "min_synapses": 0}),
@@ -155,8 +165,9 @@ def test_sqlalchemy_engine_and_connection_give_the_same_frame(loaded: Loaded) ->
 # --- the generator's truth -----------------------------------------------------------------
 
 
-def _both(loaded: Loaded, pg: psycopg.Connection, name: str, dataset: str,
-          **params: Any) -> list[pd.DataFrame]:
+def _both(
+    loaded: Loaded, pg: psycopg.Connection, name: str, dataset: str, **params: Any
+) -> list[pd.DataFrame]:
     return [
         queries.run(name, pg, dataset=dataset, **params),
         queries.run(name, loaded.store, dataset=dataset, **params),
@@ -182,10 +193,14 @@ def test_motifs_equal_the_generated_truth(
         got = {str(a): int(n) for a, n in zip(df.axon_id, df.targets, strict=True)}
         assert got == truth["divergence"]["axon_targets"]
     for df in _both(loaded, pg, "axon_neuron_multi_target", dataset, limit=None):
-        got = sorted((int(a), int(n), int(t))
-                     for a, n, t in zip(df.axon_id, df.neuron_id, df.targets, strict=True))
-        want = sorted((x["axon"], x["neuron"], len(x["targets"]))
-                      for x in truth["axon_neuron_multi_target"]["list"])
+        got = sorted(
+            (int(a), int(n), int(t))
+            for a, n, t in zip(df.axon_id, df.neuron_id, df.targets, strict=True)
+        )
+        want = sorted(
+            (x["axon"], x["neuron"], len(x["targets"]))
+            for x in truth["axon_neuron_multi_target"]["list"]
+        )
         assert got == want
     common = truth["common_partners"]
     for df in _both(loaded, pg, "common_targets", dataset, axon_ids=common["axons"]):
@@ -211,6 +226,7 @@ def test_planted_motifs_are_found(loaded: Loaded, pg: psycopg.Connection) -> Non
     for item in loaded.truths["tiny"]["planted"]:
         kind = item["kind"]
         for engine_conn in (pg, loaded.store):
+
             def run(name: str, conn: Any = engine_conn, **params: Any) -> pd.DataFrame:
                 return queries.run(name, conn, dataset="tiny", **params)
 
@@ -246,8 +262,9 @@ def test_planted_motifs_are_found(loaded: Loaded, pg: psycopg.Connection) -> Non
 
 @pytest.mark.parametrize("dataset", ["tiny", "demo"])
 def test_paper_thresholds_reproduce_connectome_csv(pg: psycopg.Connection, dataset: str) -> None:
-    df = queries.run("class_matrix_vs_csv", pg, dataset=dataset, min_axon_synapses=10,
-                     min_target_synapses=10)
+    df = queries.run(
+        "class_matrix_vs_csv", pg, dataset=dataset, min_axon_synapses=10, min_target_synapses=10
+    )
     assert len(df) > 0
     assert (df.difference == 0).all(), df[df.difference != 0]
     assert (df.synapses > 0).all()

@@ -35,10 +35,19 @@ def test_parameters_in_the_text_are_exactly_the_declared_ones() -> None:
 
 def test_no_values_are_pasted_into_the_query_text() -> None:
     # Only the model's fixed names may appear as literals; every value is a parameter.
-    allowed = {"'Unknown'", "'AxonInitialSegment'", "'axon'", "'target'",
-               "'multi_synaptic_connections'", "'convergent_targets'", "'convergent_neurons'",
-               "'divergent_axons'", "'axon_neuron_multi_target'", "'shared_target_axon_pairs'",
-               "'bifans'"}
+    allowed = {
+        "'Unknown'",
+        "'AxonInitialSegment'",
+        "'axon'",
+        "'target'",
+        "'multi_synaptic_connections'",
+        "'convergent_targets'",
+        "'convergent_neurons'",
+        "'divergent_axons'",
+        "'axon_neuron_multi_target'",
+        "'shared_target_axon_pairs'",
+        "'bifans'",
+    }
     paths = [*QUERY_DIR.glob("sql/*.sql"), *QUERY_DIR.glob("cypher/**/*.cypher")]
     for path in paths:
         body = "\n".join(
@@ -60,7 +69,13 @@ def test_every_result_is_ordered() -> None:
 def test_list_queries_frame() -> None:
     df = queries.list_queries()
     assert list(df.columns) == [
-        "name", "description", "engines", "params", "columns", "rule", "types",
+        "name",
+        "description",
+        "engines",
+        "params",
+        "columns",
+        "rule",
+        "types",
     ]
     row = df[df.name == "class_matrix_vs_csv"].iloc[0]
     assert row.engines == "sql"
@@ -88,7 +103,10 @@ def test_unknown_parameter() -> None:
 def test_parameter_types_are_checked_and_converted() -> None:
     q = queries.get_query("multi_synaptic_connections")
     assert q.bind({"min_synapses": "3", "limit": 5.0}) == {
-        "min_synapses": 3, "axon_class": None, "target_class": None, "limit": 5,
+        "min_synapses": 3,
+        "axon_class": None,
+        "target_class": None,
+        "limit": 5,
     }
     with pytest.raises(QueryError) as error:
         q.bind({"min_synapses": "two"})
@@ -135,21 +153,28 @@ def test_engine_mismatch_and_missing_versions() -> None:
 
 def test_header_parsing_errors() -> None:
     with pytest.raises(QueryError, match="no 'rule:' line"):
-        parse_header("-- name: x\n-- description: d\n-- columns: a\n-- types: a int\nSELECT 1",
-                     "sql/x.sql")
+        parse_header(
+            "-- name: x\n-- description: d\n-- columns: a\n-- types: a int\nSELECT 1", "sql/x.sql"
+        )
     with pytest.raises(QueryError, match="no 'types:' line"):
         parse_header("-- name: x\n-- description: d\n-- columns: a\n-- rule: 1\n", "sql/x.sql")
     with pytest.raises(QueryError, match="give every column its type, in the same order"):
-        parse_header("-- name: x\n-- description: d\n-- columns: a, b\n-- types: b int, a int\n"
-                     "-- rule: 1\n", "sql/x.sql")
+        parse_header(
+            "-- name: x\n-- description: d\n-- columns: a, b\n-- types: b int, a int\n-- rule: 1\n",
+            "sql/x.sql",
+        )
     with pytest.raises(QueryError, match="expected 'column type' with a type in int, float"):
-        parse_header("-- name: x\n-- description: d\n-- columns: a\n-- types: a bigint\n"
-                     "-- rule: 1\n", "sql/x.sql")
+        parse_header(
+            "-- name: x\n-- description: d\n-- columns: a\n-- types: a bigint\n-- rule: 1\n",
+            "sql/x.sql",
+        )
     with pytest.raises(QueryError, match="expected 'name type \\[default\\]'"):
         parse_header("-- name: x\n-- params: limit integer 3\n", "sql/x.sql")
     with pytest.raises(QueryError, match="the file name must match"):
-        parse_header("-- name: y\n-- description: d\n-- columns: a\n-- types: a text\n"
-                     "-- rule: 1\n", "sql/x.sql")
+        parse_header(
+            "-- name: y\n-- description: d\n-- columns: a\n-- types: a text\n-- rule: 1\n",
+            "sql/x.sql",
+        )
     fields = parse_header(
         "-- name: x\n-- description: one\n--   two\n-- params: k int 2\n-- params: ids int[] "
         "required\n-- columns: a,\n--   b\n-- types: a int,\n--   b float\n"
@@ -162,7 +187,8 @@ def test_header_parsing_errors() -> None:
     assert fields["types"] == ("int", "float")
     assert fields["rule"] == "1 and 2"
     assert [(p.name, p.type, p.default, p.required) for p in fields["params"]] == [
-        ("k", "int", 2, False), ("ids", "int[]", None, True),
+        ("k", "int", 2, False),
+        ("ids", "int[]", None, True),
     ]
 
 

@@ -47,20 +47,28 @@ def test_views_equal_the_oracle(tiny_url: str) -> None:
     source = generate("tiny", 0).dataset
     f = oracle.frames(source)
     with psycopg.connect(tiny_url) as conn:
-        matrix = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
-                              "fraction FROM bi_class_matrix WHERE dataset = %s "
-                              "ORDER BY axon_class, target_class", ("tiny",))
+        matrix = query_frame(
+            conn,
+            "SELECT axon_class, target_class, synapses, axons, targets, "
+            "fraction FROM bi_class_matrix WHERE dataset = %s "
+            "ORDER BY axon_class, target_class",
+            ("tiny",),
+        )
         expected = oracle.answer("class_matrix", source)
         pd.testing.assert_frame_equal(matrix, expected, check_dtype=False)
-        connections = query_frame(conn, "SELECT axon_class, target_class, connections "
-                                   "FROM bi_class_matrix ORDER BY 1, 2")
+        connections = query_frame(
+            conn, "SELECT axon_class, target_class, connections FROM bi_class_matrix ORDER BY 1, 2"
+        )
         want = f.pairs.groupby(["axon_class", "target_class"]).size()
         assert connections.set_index(["axon_class", "target_class"]).connections.to_dict() == (
             want.to_dict()
         )
 
-        axons = query_frame(conn, "SELECT axon_id, axon_class, synapses, targets, path_length_um "
-                             "FROM bi_axon_summary ORDER BY axon_id")
+        axons = query_frame(
+            conn,
+            "SELECT axon_id, axon_class, synapses, targets, path_length_um "
+            "FROM bi_axon_summary ORDER BY axon_id",
+        )
         assert axons.axon_id.tolist() == f.axons.axon_id.tolist()  # every axon, also silent ones
         assert axons.axon_class.tolist() == f.axons.axon_class.tolist()
         degree = f.syn.groupby("axon_id").size()
@@ -69,19 +77,29 @@ def test_views_equal_the_oracle(tiny_url: str) -> None:
         assert axons.targets.tolist() == [int(partners.get(a, 0)) for a in axons.axon_id]
         np.testing.assert_allclose(axons.path_length_um, f.axons.path_length_um, rtol=1e-9)
 
-        targets = query_frame(conn, "SELECT target_id, neuron_id, synapses, axons "
-                               "FROM bi_target_summary ORDER BY target_id")
+        targets = query_frame(
+            conn,
+            "SELECT target_id, neuron_id, synapses, axons "
+            "FROM bi_target_summary ORDER BY target_id",
+        )
         assert targets.target_id.tolist() == f.targets.target_id.tolist()
         incoming = f.pairs.groupby("target_id").size()
         assert targets.axons.tolist() == [int(incoming.get(t, 0)) for t in targets.target_id]
 
-        inputs = query_frame(conn, "SELECT neuron_id, axon_class, targets, synapses, fraction "
-                              "FROM bi_neuron_inputs ORDER BY neuron_id, axon_class")
-        pd.testing.assert_frame_equal(inputs, oracle.answer("neuron_inputs", source),
-                                      check_dtype=False)
+        inputs = query_frame(
+            conn,
+            "SELECT neuron_id, axon_class, targets, synapses, fraction "
+            "FROM bi_neuron_inputs ORDER BY neuron_id, axon_class",
+        )
+        pd.testing.assert_frame_equal(
+            inputs, oracle.answer("neuron_inputs", source), check_dtype=False
+        )
 
-        fact = query_frame(conn, "SELECT synapse_id, synapse_type, axon_class, target_class, "
-                            "in_connectome FROM bi_synapse ORDER BY synapse_id")
+        fact = query_frame(
+            conn,
+            "SELECT synapse_id, synapse_type, axon_class, target_class, "
+            "in_connectome FROM bi_synapse ORDER BY synapse_id",
+        )
         assert len(fact) == source.synapses.n
         in_conn = fact[fact.in_connectome]
         assert in_conn.synapse_id.tolist() == f.syn.synapse_id.tolist()
@@ -98,17 +116,26 @@ def test_views_follow_a_second_load(tiny_url: str) -> None:
         expected = int(oracle.answer("class_matrix", other).synapses.sum())
         assert int(loaded.fetchone()[0]) == expected
         assert refresh_views(conn) == list(MATERIALIZED)  # and refreshing again is harmless
-        matrix = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
-                              "fraction FROM bi_class_matrix WHERE dataset = %s "
-                              "ORDER BY axon_class, target_class", ("other",))
-        pd.testing.assert_frame_equal(matrix, oracle.answer("class_matrix", other),
-                                      check_dtype=False)
+        matrix = query_frame(
+            conn,
+            "SELECT axon_class, target_class, synapses, axons, targets, "
+            "fraction FROM bi_class_matrix WHERE dataset = %s "
+            "ORDER BY axon_class, target_class",
+            ("other",),
+        )
+        pd.testing.assert_frame_equal(
+            matrix, oracle.answer("class_matrix", other), check_dtype=False
+        )
         # The query on the base tables and the view agree for each dataset.
         for name in ("tiny", "other"):
             q = queries.run("class_matrix", conn, dataset=name)
-            v = query_frame(conn, "SELECT axon_class, target_class, synapses, axons, targets, "
-                             "fraction FROM bi_class_matrix WHERE dataset = %s "
-                             "ORDER BY axon_class, target_class", (name,))
+            v = query_frame(
+                conn,
+                "SELECT axon_class, target_class, synapses, axons, targets, "
+                "fraction FROM bi_class_matrix WHERE dataset = %s "
+                "ORDER BY axon_class, target_class",
+                (name,),
+            )
             pd.testing.assert_frame_equal(q, v, check_dtype=False)
 
 

@@ -44,9 +44,18 @@ def test_bad_input_is_reported_exactly_and_changes_nothing(
     message = _message(case, folder)
     assert message_matches(case, expected, message), (message, expected)
     # ...the command prints exactly that, exits with the input-error code, no traceback...
-    result = run_cli("load", str(folder), "--dataset", DATASET, "--replace", "--quiet",
-                     "--home", str(older_l4_stores["home"]),
-                     "--postgres-url", older_l4_stores["url"])
+    result = run_cli(
+        "load",
+        str(folder),
+        "--dataset",
+        DATASET,
+        "--replace",
+        "--quiet",
+        "--home",
+        str(older_l4_stores["home"]),
+        "--postgres-url",
+        older_l4_stores["url"],
+    )
     assert result.returncode == InputError.exit_code, result.stderr
     assert result.stderr == f"Error: {message}\n"
     assert "Traceback" not in result.stdout + result.stderr
@@ -72,8 +81,17 @@ def test_unknown_category_codes_load_as_unknown(
     shutil.copytree(valid_tiny_folder, folder)
     target_id, synapse_id = set_unknown_codes(folder)
     home = tmp_path / "home"
-    result = run_cli("load", str(folder), "--dataset", "codes", "--quiet",
-                     "--home", str(home), "--postgres-url", fresh_embedded_db_url)
+    result = run_cli(
+        "load",
+        str(folder),
+        "--dataset",
+        "codes",
+        "--quiet",
+        "--home",
+        str(home),
+        "--postgres-url",
+        fresh_embedded_db_url,
+    )
     assert result.returncode == 0, result.stderr
     with psycopg.connect(fresh_embedded_db_url) as conn:
         rows = conn.execute(
@@ -118,9 +136,20 @@ def test_unreadable_file_as_an_unprivileged_user(
         (folder / "axons.hdf5").chmod(0o000)
         before = pg_fingerprint(older_l4_stores["url"])
         env = cli_env(HOME=str(home))
-        result = run_cli_as(user.pw_name, "load", str(folder), "--dataset", DATASET,
-                            "--replace", "--quiet", "--home", str(home),
-                            "--postgres-url", older_l4_stores["url"], env=env)
+        result = run_cli_as(
+            user.pw_name,
+            "load",
+            str(folder),
+            "--dataset",
+            DATASET,
+            "--replace",
+            "--quiet",
+            "--home",
+            str(home),
+            "--postgres-url",
+            older_l4_stores["url"],
+            env=env,
+        )
         assert result.returncode == InputError.exit_code, result.stderr
         assert result.stderr == (
             f"Error: {folder}/axons.hdf5: expected a readable file, found Permission denied. "
@@ -131,4 +160,3 @@ def test_unreadable_file_as_an_unprivileged_user(
         assert not (home / "graph").exists() or not any((home / "graph").iterdir())
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-

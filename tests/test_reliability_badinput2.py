@@ -28,9 +28,20 @@ DATASET = OLDER_DATASET
 
 
 def _load_over(stores: dict, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return run_cli("load", str(folder), "--dataset", DATASET, "--replace", "--quiet",
-                   "--home", str(stores["home"]), "--postgres-url", stores["url"],
-                   env=cli_env(**env), timeout=120)
+    return run_cli(
+        "load",
+        str(folder),
+        "--dataset",
+        DATASET,
+        "--replace",
+        "--quiet",
+        "--home",
+        str(stores["home"]),
+        "--postgres-url",
+        stores["url"],
+        env=cli_env(**env),
+        timeout=120,
+    )
 
 
 def _assert_refused(stores: dict, result: subprocess.CompletedProcess[str], message: str) -> None:
@@ -99,16 +110,32 @@ def test_modified_in_place_after_it_was_read(valid_tiny_folder: Path, tmp_path: 
     )
 
 
-def test_replaced_while_read_through_the_command(valid_tiny_folder: Path, older_l4_stores: dict,
-                                                 tmp_path: Path) -> None:
+def test_replaced_while_read_through_the_command(
+    valid_tiny_folder: Path, older_l4_stores: dict, tmp_path: Path
+) -> None:
     folder = tmp_path / "d"
     shutil.copytree(valid_tiny_folder, folder)
     pause = tmp_path / "pause"
     env = {PAUSE_AT_ENV: "extract:dendrites.hdf5", PAUSE_FILE_ENV: str(pause)}
     proc = subprocess.Popen(
-        [CLI, "load", str(folder), "--dataset", DATASET, "--replace", "--quiet", "--home",
-         str(older_l4_stores["home"]), "--postgres-url", older_l4_stores["url"]],
-        env=cli_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            CLI,
+            "load",
+            str(folder),
+            "--dataset",
+            DATASET,
+            "--replace",
+            "--quiet",
+            "--home",
+            str(older_l4_stores["home"]),
+            "--postgres-url",
+            older_l4_stores["url"],
+        ],
+        env=cli_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         reached = Path(f"{pause}.reached")
         for _ in range(1200):
@@ -126,9 +153,14 @@ def test_replaced_while_read_through_the_command(valid_tiny_folder: Path, older_
         if proc.poll() is None:
             proc.kill()
     result = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-    _assert_refused(older_l4_stores, result, (
-        f"{folder}/dendrites.hdf5: expected a file that does not change while it is read, "
-        f"found it changed during the read (it was replaced by another file). {CHANGED}"))
+    _assert_refused(
+        older_l4_stores,
+        result,
+        (
+            f"{folder}/dendrites.hdf5: expected a file that does not change while it is read, "
+            f"found it changed during the read (it was replaced by another file). {CHANGED}"
+        ),
+    )
 
 
 def test_a_truncated_file_never_kills_the_reader(valid_tiny_folder: Path, tmp_path: Path) -> None:
@@ -152,11 +184,14 @@ except InputError as error:
     print(error)
     sys.exit(3)
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 3, (result.returncode, result.stderr)
-    assert result.stdout.startswith(f"{folder}/axons.hdf5: expected a file that does not "
-                                    "change while it is read, found it changed during the read")
+    assert result.stdout.startswith(
+        f"{folder}/axons.hdf5: expected a file that does not "
+        "change while it is read, found it changed during the read"
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -184,8 +219,9 @@ def test_counts_padded_with_spaces_are_accepted(valid_tiny_folder: Path, tmp_pat
 # --- contradictory category attributes -----------------------------------------------------------
 
 
-def test_contradictory_category_attributes_warn(valid_tiny_folder: Path, fresh_embedded_db_url: str,
-                                                 tmp_path: Path) -> None:
+def test_contradictory_category_attributes_warn(
+    valid_tiny_folder: Path, fresh_embedded_db_url: str, tmp_path: Path
+) -> None:
     folder = tmp_path / "d"
     shutil.copytree(valid_tiny_folder, folder)
     with h5py.File(folder / "axons.hdf5", "r+") as f:
@@ -205,8 +241,17 @@ def test_contradictory_category_attributes_warn(valid_tiny_folder: Path, fresh_e
     ]
     assert read_dataset(folder).warnings == expected
     home = tmp_path / "home"
-    result = run_cli("load", str(folder), "--dataset", "contra", "--quiet", "--home", str(home),
-                     "--postgres-url", fresh_embedded_db_url)
+    result = run_cli(
+        "load",
+        str(folder),
+        "--dataset",
+        "contra",
+        "--quiet",
+        "--home",
+        str(home),
+        "--postgres-url",
+        fresh_embedded_db_url,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == "".join(f"Warning: {w}\n" for w in expected)
 
@@ -228,11 +273,27 @@ def test_a_folder_that_cannot_be_searched(valid_tiny_folder: Path, older_l4_stor
             path.chmod(0o644)
         folder.chmod(0o744)  # readable by others, not searchable
         os.chown(home, user.pw_uid, user.pw_gid)
-        result = run_cli_as(user.pw_name, "load", str(folder), "--dataset", DATASET,
-                            "--replace", "--quiet", "--home", str(home),
-                            "--postgres-url", older_l4_stores["url"], env=cli_env(HOME=str(home)))
-        _assert_refused(older_l4_stores, result, (
-            f"{folder}: expected a folder whose files may be opened (permission to search it, "
-            "x), found Permission denied. Check the folder permissions: chmod u+rx on it."))
+        result = run_cli_as(
+            user.pw_name,
+            "load",
+            str(folder),
+            "--dataset",
+            DATASET,
+            "--replace",
+            "--quiet",
+            "--home",
+            str(home),
+            "--postgres-url",
+            older_l4_stores["url"],
+            env=cli_env(HOME=str(home)),
+        )
+        _assert_refused(
+            older_l4_stores,
+            result,
+            (
+                f"{folder}: expected a folder whose files may be opened (permission to search it, "
+                "x), found Permission denied. Check the folder permissions: chmod u+rx on it."
+            ),
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

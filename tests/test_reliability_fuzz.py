@@ -70,8 +70,18 @@ def test_mutated_files_through_the_command(
     except InputError as error:
         refused = str(error)
     pg_before, graph_before = pg_fingerprint(url), graph_files(home)
-    result = run_cli("load", str(folder), "--dataset", f"fuzz{seed}", "--quiet",
-                     "--home", str(home), "--postgres-url", url, timeout=120)
+    result = run_cli(
+        "load",
+        str(folder),
+        "--dataset",
+        f"fuzz{seed}",
+        "--quiet",
+        "--home",
+        str(home),
+        "--postgres-url",
+        url,
+        timeout=120,
+    )
     assert "Traceback" not in result.stdout + result.stderr
     if refused is not None:
         assert result.returncode == InputError.exit_code, result.stderr

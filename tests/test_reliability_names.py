@@ -46,11 +46,25 @@ def world(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) ->
         sibling.mkdir(parents=True)
         (sibling / "draft.txt").write_text("precious\n")
     for url in fresh_database(embedded_server_url):
-        done = run_cli("load", str(folder), "--dataset", KEEP, "--quiet",
-                       "--home", str(home), "--postgres-url", url)
+        done = run_cli(
+            "load",
+            str(folder),
+            "--dataset",
+            KEEP,
+            "--quiet",
+            "--home",
+            str(home),
+            "--postgres-url",
+            url,
+        )
         assert done.returncode == 0, done.stderr
-        yield {"url": url, "home": home, "data_dir": data_dir, "folder": folder,
-               "keep": graph_content(home, KEEP)}
+        yield {
+            "url": url,
+            "home": home,
+            "data_dir": data_dir,
+            "folder": folder,
+            "keep": graph_content(home, KEEP),
+        }
 
 
 def _assert_survivors(world: dict) -> None:
@@ -59,13 +73,23 @@ def _assert_survivors(world: dict) -> None:
     assert graph_content(world["home"], KEEP) == world["keep"]
 
 
-@pytest.mark.parametrize("name,problem", REFUSED, ids=["empty", "space", "whitespace", "dot",
-                                                       "dotdot"])
+@pytest.mark.parametrize(
+    "name,problem", REFUSED, ids=["empty", "space", "whitespace", "dot", "dotdot"]
+)
 def test_dangerous_names_are_refused(world: dict, name: str, problem: str) -> None:
     before_pg = pg_fingerprint(world["url"])
     before_files = _tree(world["data_dir"])
-    result = run_cli("load", str(world["folder"]), "--dataset", name, "--quiet",
-                     "--home", str(world["home"]), "--postgres-url", world["url"])
+    result = run_cli(
+        "load",
+        str(world["folder"]),
+        "--dataset",
+        name,
+        "--quiet",
+        "--home",
+        str(world["home"]),
+        "--postgres-url",
+        world["url"],
+    )
     assert result.returncode == ConfigError.exit_code, result.stderr
     assert result.stderr == (
         f"Error: the dataset name {name!r} {problem}. Choose another with --dataset.\n"
@@ -89,10 +113,20 @@ def test_a_nul_in_the_name_is_refused(world: dict) -> None:
 @pytest.mark.parametrize("name", ENCODED)
 def test_names_with_separators_stay_inside_the_graph_folder(world: dict, name: str) -> None:
     graph = world["home"] / "graph"
-    outside = _tree(world["data_dir"]) - {p for p in _tree(world["data_dir"])
-                                          if p.startswith("connectomedb/graph")}
-    result = run_cli("load", str(world["folder"]), "--dataset", name, "--quiet",
-                     "--home", str(world["home"]), "--postgres-url", world["url"])
+    outside = _tree(world["data_dir"]) - {
+        p for p in _tree(world["data_dir"]) if p.startswith("connectomedb/graph")
+    }
+    result = run_cli(
+        "load",
+        str(world["folder"]),
+        "--dataset",
+        name,
+        "--quiet",
+        "--home",
+        str(world["home"]),
+        "--postgres-url",
+        world["url"],
+    )
     assert result.returncode == 0, result.stderr
     folder = dataset_dir(graph, name)
     assert folder.parent == graph and folder.name == folder_name(name)

@@ -66,8 +66,9 @@ def _expected(folders: dict[str, Path]) -> dict[str, dict[str, list]]:
     """Per query, per dataset: the oracle's rows (through JSON, as the reader writes them)."""
     sources = {k: read_dataset(v) for k, v in folders.items()}
     return {
-        name: {k: json.loads(json.dumps(rows_of(oracle.answer(name, s))))
-               for k, s in sources.items()}
+        name: {
+            k: json.loads(json.dumps(rows_of(oracle.answer(name, s)))) for k, s in sources.items()
+        }
         for name in QUERIES
     }
 
@@ -83,9 +84,21 @@ def test_queries_during_replace_see_old_or_new_never_a_mixture(setup: dict) -> N
 
     stop, out = tmp / "stop", tmp / "answers.jsonl"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(Path(__file__).parent), url, str(home / "graph"),
-         str(stop), str(out), ",".join(QUERIES)],
-        env=cli_env(), stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            READER,
+            str(Path(__file__).parent),
+            url,
+            str(home / "graph"),
+            str(stop),
+            str(out),
+            ",".join(QUERIES),
+        ],
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         # Let the reader get going before the first reload.

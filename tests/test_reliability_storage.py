@@ -22,8 +22,9 @@ def _mount_tmpfs(path: Path, size: str) -> bool:
     if os.geteuid() != 0 or shutil.which("mount") is None:
         return False
     path.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+    )
     return done.returncode == 0
 
 
@@ -36,8 +37,17 @@ def full_disk(tmp_path: Path, embedded_server_url: str) -> Iterator[dict]:
     try:
         folder = valid_dataset(tmp_path / "tiny", seed=0)
         for url in fresh_database(embedded_server_url):
-            done = run_cli("load", str(folder), "--dataset", "keep", "--quiet",
-                           "--home", str(home), "--postgres-url", url)
+            done = run_cli(
+                "load",
+                str(folder),
+                "--dataset",
+                "keep",
+                "--quiet",
+                "--home",
+                str(home),
+                "--postgres-url",
+                url,
+            )
             assert done.returncode == 0, done.stderr
             # Fill the rest of the disk.
             with open(graph / "filler", "wb") as fh:
@@ -53,14 +63,25 @@ def full_disk(tmp_path: Path, embedded_server_url: str) -> Iterator[dict]:
         subprocess.run(["umount", "-l", str(graph)], capture_output=True)
 
 
-def test_a_full_graph_disk_is_a_clean_error_and_changes_nothing(full_disk: dict,
-                                                              tmp_path: Path) -> None:
+def test_a_full_graph_disk_is_a_clean_error_and_changes_nothing(
+    full_disk: dict, tmp_path: Path
+) -> None:
     other = valid_dataset(tmp_path / "other", seed=1)
     before_pg = pg_fingerprint(full_disk["url"])
     before_graph = graph_fingerprint(full_disk["home"], "keep")
     for name, extra in (("keep", ["--replace"]), ("new", [])):
-        result = run_cli("load", str(other), "--dataset", name, *extra, "--quiet",
-                         "--home", str(full_disk["home"]), "--postgres-url", full_disk["url"])
+        result = run_cli(
+            "load",
+            str(other),
+            "--dataset",
+            name,
+            *extra,
+            "--quiet",
+            "--home",
+            str(full_disk["home"]),
+            "--postgres-url",
+            full_disk["url"],
+        )
         assert result.returncode == LoadError.exit_code, result.stderr
         assert "Traceback" not in result.stdout + result.stderr
         assert result.stderr.startswith(
@@ -77,9 +98,20 @@ def test_a_full_graph_disk_is_a_clean_error_and_changes_nothing(full_disk: dict,
         # The new dataset may leave its empty folder with the lock file, nothing else.
         assert [f for f in after["files"] if not f[0].startswith("new/")] == before_graph["files"]
         assert {k: v for k, v in after.items() if k != "files"} == {
-            k: v for k, v in before_graph.items() if k != "files"}
+            k: v for k, v in before_graph.items() if k != "files"
+        }
     # With room again, the same load succeeds.
     (full_disk["graph"] / "filler").unlink()
-    result = run_cli("load", str(other), "--dataset", "keep", "--replace", "--quiet",
-                     "--home", str(full_disk["home"]), "--postgres-url", full_disk["url"])
+    result = run_cli(
+        "load",
+        str(other),
+        "--dataset",
+        "keep",
+        "--replace",
+        "--quiet",
+        "--home",
+        str(full_disk["home"]),
+        "--postgres-url",
+        full_disk["url"],
+    )
     assert result.returncode == 0, result.stderr

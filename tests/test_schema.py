@@ -52,8 +52,14 @@ MODEL_TABLES = {
 
 #: Plain tables of tracings and training cubes (connectomedb/schema/tracings.py).
 TRACING_TABLES = {
-    "tracing_file", "tracing_group", "tracing", "tracing_node", "tracing_edge",
-    "training_cube", "training_interface", "training_label_count",
+    "tracing_file",
+    "tracing_group",
+    "tracing",
+    "tracing_node",
+    "tracing_edge",
+    "training_cube",
+    "training_interface",
+    "training_label_count",
 }
 
 

@@ -100,8 +100,15 @@ def test_unreachable_server_with_a_password(folder: Path, tmp_path: Path) -> Non
 
 
 def test_graph_url_password_is_masked_in_info(fresh_embedded_db_url: str, tmp_path: Path) -> None:
-    result = run_cli("info", "--postgres-url", fresh_embedded_db_url, "--home", str(tmp_path / "h"),
-                     "--graph-url", "bolt://neo4j:N3o-S3cret@127.0.0.1:1")
+    result = run_cli(
+        "info",
+        "--postgres-url",
+        fresh_embedded_db_url,
+        "--home",
+        str(tmp_path / "h"),
+        "--graph-url",
+        "bolt://neo4j:N3o-S3cret@127.0.0.1:1",
+    )
     assert result.returncode == 0, result.stderr
     text = _no_secret(result, "N3o-S3cret")
     assert "neo4j:***@127.0.0.1:1" in text and "not reachable" in text
@@ -121,15 +128,23 @@ def test_working_password_roles(scram_server: str, folder: Path, tmp_path: Path)
     assert upgrade.returncode == 0 and "loader:***@" in _no_secret(upgrade, SECRET)
 
     reader_secret = "R3ader-only!"
-    granted = run_cli("db", "grant-reader", "bi_tool", "--postgres-url", url, *home,
-                      env=cli_env(CONNECTOMEDB_READER_PASSWORD=reader_secret))
+    granted = run_cli(
+        "db",
+        "grant-reader",
+        "bi_tool",
+        "--postgres-url",
+        url,
+        *home,
+        env=cli_env(CONNECTOMEDB_READER_PASSWORD=reader_secret),
+    )
     assert granted.returncode == 0, granted.stderr
     _no_secret(granted, SECRET, reader_secret)
     reader = _with_user(scram_server, "bi_tool", reader_secret, "connectome")
     # The reader sees the views of the schema bi only: the query library's tables are refused
     # in one clean line.
-    asked = run_cli("query", "run", "synapse_type_mix", "--dataset", "tiny",
-                    "--postgres-url", reader, *home)
+    asked = run_cli(
+        "query", "run", "synapse_type_mix", "--dataset", "tiny", "--postgres-url", reader, *home
+    )
     assert asked.returncode == 4, asked.stderr
     assert "permission denied" in _no_secret(asked, reader_secret)
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
@@ -170,9 +185,10 @@ def _assert_cannot_write(reader_url: str, admin_url: str) -> None:
     with psycopg.connect(reader_url, autocommit=True) as conn, conn.cursor() as cur:
         conn.execute("SET search_path = public")
         conn.execute("SET default_transaction_read_only = off")
-        with pytest.raises(errors.InsufficientPrivilege), cur.copy(
-            "COPY synapse_type (dataset_id, code, label, name) FROM STDIN"
-        ) as copy:
+        with (
+            pytest.raises(errors.InsufficientPrivilege),
+            cur.copy("COPY synapse_type (dataset_id, code, label, name) FROM STDIN") as copy,
+        ):
             copy.write_row((1, 99, "evil", "Evil"))
     with psycopg.connect(reader_url, autocommit=True) as conn:
         partition = conn.execute(
@@ -188,15 +204,23 @@ def _assert_cannot_write(reader_url: str, admin_url: str) -> None:
 
 def test_reader_role_cannot_write(fresh_embedded_db_url: str, folder: Path, tmp_path: Path) -> None:
     """The role the migrations create, through a plain member login (any server)."""
-    run_load(Settings(home=tmp_path / "home", postgres_url=fresh_embedded_db_url), folder,
-             dataset="tiny", graph=False)
+    run_load(
+        Settings(home=tmp_path / "home", postgres_url=fresh_embedded_db_url),
+        folder,
+        dataset="tiny",
+        graph=False,
+    )
     login = f"cdb_reader_{os.getpid()}"
     with psycopg.connect(fresh_embedded_db_url, autocommit=True) as conn:
-        assert conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
-                            (READER_ROLE,)).fetchone() == (1,)
+        assert conn.execute(
+            "SELECT 1 FROM pg_roles WHERE rolname = %s", (READER_ROLE,)
+        ).fetchone() == (1,)
         conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(login)))
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(
-            sql.Identifier(login), sql.Identifier(READER_ROLE)))
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(
+                sql.Identifier(login), sql.Identifier(READER_ROLE)
+            )
+        )
     try:
         reader = _with_user(fresh_embedded_db_url, login, None)
         with psycopg.connect(reader) as conn:
@@ -214,8 +238,7 @@ def test_reader_role_cannot_write(fresh_embedded_db_url: str, folder: Path, tmp_
 
 def _state(folder: Path) -> dict[str, tuple[str, int, int]]:
     return {
-        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns,
-                 p.stat().st_mode)
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns, p.stat().st_mode)
         for p in sorted(folder.iterdir())
     }
 
@@ -254,7 +277,11 @@ def test_files_are_opened_read_only(
     run_load(Settings(home=tmp_path / "home", postgres_url=fresh_embedded_db_url), data)
     monkeypatch.undo()
     assert sorted({name for name, _ in h5_modes}) == [
-        "axons.hdf5", "dendrites.hdf5", "segments.hdf5", "synapses.hdf5"]
+        "axons.hdf5",
+        "dendrites.hdf5",
+        "segments.hdf5",
+        "synapses.hdf5",
+    ]
     assert {mode for _, mode in h5_modes} == {"r"}
     assert opens and all(set(mode) <= {"r", "b"} for _, mode in opens), opens
     assert _state(data) == before
@@ -279,9 +306,19 @@ def test_a_load_needs_no_write_access_to_the_files(folder: Path, embedded_server
         os.chown(home, user.pw_uid, user.pw_gid)
         before = _state(data)
         for url in fresh_database(embedded_server_url):
-            result = run_cli_as(user.pw_name, "load", str(data), "--dataset", "ro", "--quiet",
-                                "--home", str(home), "--postgres-url", url,
-                                env=cli_env(HOME=str(home)))
+            result = run_cli_as(
+                user.pw_name,
+                "load",
+                str(data),
+                "--dataset",
+                "ro",
+                "--quiet",
+                "--home",
+                str(home),
+                "--postgres-url",
+                url,
+                env=cli_env(HOME=str(home)),
+            )
             assert result.returncode == 0, result.stderr
             with psycopg.connect(url) as conn:
                 n = conn.execute("SELECT count(*) FROM synapse").fetchone()

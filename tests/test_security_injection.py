@@ -42,7 +42,7 @@ EVIL = [
 #: Dataset names to load under; each is a valid name.
 EVIL_NAMES = [
     "'; DROP TABLE synapse; --",
-    "a\"b`c$d {e} \\f/../g \u200fשלום 🧠",
+    'a"b`c$d {e} \\f/../g \u200fשלום 🧠',
 ]
 #: A text value that exists in the data, so a filter that works returns rows.
 REAL_CLASS = "Inhibitory"
@@ -81,16 +81,27 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) -
     home = tmp_path_factory.mktemp("sec-home")
     for url in fresh_database(embedded_server_url):
         for name in EVIL_NAMES:
-            result = run_cli("load", str(folder), "--dataset", name, "--quiet",
-                             "--home", str(home), "--postgres-url", url)
+            result = run_cli(
+                "load",
+                str(folder),
+                "--dataset",
+                name,
+                "--quiet",
+                "--home",
+                str(home),
+                "--postgres-url",
+                url,
+            )
             assert result.returncode == 0, result.stderr
         yield Loaded(url, home, read_dataset(folder))
 
 
 @pytest.fixture(scope="module")
 def conns(loaded: Loaded) -> Iterator[dict[str, Any]]:
-    with psycopg.connect(loaded.url, autocommit=True) as pg, \
-            LadybugGraphStore(loaded.home / "graph") as graph:
+    with (
+        psycopg.connect(loaded.url, autocommit=True) as pg,
+        LadybugGraphStore(loaded.home / "graph") as graph,
+    ):
         yield {"sql": pg, "cypher": graph}
 
 
@@ -153,8 +164,9 @@ def test_injection_into_numeric_parameters_is_refused(
 ) -> None:
     for engine in ("sql", "cypher"):
         with pytest.raises(QueryError, match=f"parameter '{param}' expects"):
-            queries.run(query, conns[engine], dataset=EVIL_NAMES[0],
-                        **{param: "1; DROP TABLE synapse"})
+            queries.run(
+                query, conns[engine], dataset=EVIL_NAMES[0], **{param: "1; DROP TABLE synapse"}
+            )
 
 
 def test_a_nul_dataset_name_is_refused(conns: dict[str, Any]) -> None:
@@ -177,8 +189,17 @@ def test_nothing_broke(loaded: Loaded) -> None:
 def test_a_too_long_dataset_name_is_refused_cleanly(loaded: Loaded, tmp_path: Path) -> None:
     folder = valid_dataset(tmp_path / "tiny", seed=0)
     before = pg_fingerprint(loaded.url)
-    result = run_cli("load", str(folder), "--dataset", "n" * 1000, "--quiet",
-                     "--home", str(loaded.home), "--postgres-url", loaded.url)
+    result = run_cli(
+        "load",
+        str(folder),
+        "--dataset",
+        "n" * 1000,
+        "--quiet",
+        "--home",
+        str(loaded.home),
+        "--postgres-url",
+        loaded.url,
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr.startswith("Error: ") and "dataset name" in result.stderr

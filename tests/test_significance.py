@@ -30,17 +30,22 @@ def source_connectome(scale: str) -> tuple[Connectome, object]:
     """Built from the source frames with pandas, not through a database."""
     src = generate(scale, 0).dataset
     f = connectome_frame(src)
-    e = (f.groupby(["axon", "target"])
-         .agg(synapses=("asi", "size"), asi_area_sum=("asi", "sum"),
-              asi_area_count=("asi", "count"))
-         .reset_index().rename(columns={"axon": "axon_id", "target": "target_id"}))
+    e = (
+        f.groupby(["axon", "target"])
+        .agg(synapses=("asi", "size"), asi_area_sum=("asi", "sum"), asi_area_count=("asi", "count"))
+        .reset_index()
+        .rename(columns={"axon": "axon_id", "target": "target_id"})
+    )
     e.loc[e["asi_area_count"] == 0, "asi_area_sum"] = np.nan
     ax, tg = src.axons, src.targets
-    axons = pd.DataFrame({"id": np.arange(1, ax.n + 1),
-                          "class": ax.classes.name_of(ax.class_code)})
-    targets = pd.DataFrame({"id": np.arange(1, tg.n + 1),
-                            "class": tg.classes.name_of(tg.class_code),
-                            "neuron_id": tg.neuron_id})
+    axons = pd.DataFrame({"id": np.arange(1, ax.n + 1), "class": ax.classes.name_of(ax.class_code)})
+    targets = pd.DataFrame(
+        {
+            "id": np.arange(1, tg.n + 1),
+            "class": tg.classes.name_of(tg.class_code),
+            "neuron_id": tg.neuron_id,
+        }
+    )
     return build(e, axons, targets), src
 
 
@@ -51,8 +56,9 @@ def test_null_models_keep_degrees_and_classes_exactly(scale, keep_class_pairs):
     n_ax, n_tg = len(c.axon_id), len(c.target_id)
     deg_a = np.bincount(c.edge_axon, minlength=n_ax)
     deg_t = np.bincount(c.edge_target, minlength=n_tg)
-    pairs = pd.Series(list(zip(c.axon_class[c.edge_axon], c.target_class[c.edge_target],
-                               strict=True))).value_counts()
+    pairs = pd.Series(
+        list(zip(c.axon_class[c.edge_axon], c.target_class[c.edge_target], strict=True))
+    ).value_counts()
     moved = 0
     for r in null_connectomes(c, 4, seed=7, keep_class_pairs=keep_class_pairs):
         assert np.array_equal(np.bincount(r.edge_axon, minlength=n_ax), deg_a)
@@ -108,13 +114,12 @@ def test_named_counts_match_independent_computations(scale):
         for name, value in _brute_counts(r).items():
             assert counts[name] == value, name
     filtered = named_counts(c, axon_class="Inhibitory", target_class="Soma", min_shared=3)
-    expected = oracle.motif_counts(src, axon_class="Inhibitory", target_class="Soma",
-                                   min_shared=3)
+    expected = oracle.motif_counts(src, axon_class="Inhibitory", target_class="Soma", min_shared=3)
     assert filtered == dict(zip(expected["motif"], expected["instances"], strict=True))
 
 
 FRAME_CASES = [
-    "A -> C\nA -> D\nB -> C\nB -> D\nA.class = \"Inhibitory\"",
+    'A -> C\nA -> D\nB -> C\nB -> D\nA.class = "Inhibitory"',
     "A -> S\nA -> T\nS.neuron_id = T.neuron_id",
     'A -> B [synapses >= 2, "asi_area_sum" > 0.3]\nB.class != "Soma"',
     "A -> C\nB -> C\nA !> D\nB -> D\nA.synapses >= 20\nB.synapses >= 20",
@@ -128,10 +133,16 @@ def test_in_memory_executor_equals_postgresql(motif_loaded, text):
     with psycopg.connect(motif_loaded.url) as conn:
         c = fetch(conn, "demo")
         for all_mappings in (False, True):
-            expected = motifs.find(text, conn, dataset="demo", count=True,
-                                   all_mappings=all_mappings)
-            got = count_frames(motifs.parse(text), c.edges_frame(), c.axons_frame(),
-                               c.targets_frame(), all_mappings=all_mappings)
+            expected = motifs.find(
+                text, conn, dataset="demo", count=True, all_mappings=all_mappings
+            )
+            got = count_frames(
+                motifs.parse(text),
+                c.edges_frame(),
+                c.axons_frame(),
+                c.targets_frame(),
+                all_mappings=all_mappings,
+            )
             assert got == expected
 
 
@@ -147,19 +158,25 @@ def test_observed_counts_equal_the_named_query(motif_loaded):
         sql_side = named_significance_of(fetch(conn, "demo"), k=3, seed=0)
     pd.testing.assert_frame_equal(graph, sql_side)
     # Counts the degrees fix do not vary: SD 0, z-score undefined.
-    fixed = graph.set_index("motif").loc[["convergent_targets", "divergent_axons",
-                                          "multi_synaptic_connections"]]
+    fixed = graph.set_index("motif").loc[
+        ["convergent_targets", "divergent_axons", "multi_synaptic_connections"]
+    ]
     assert (fixed["null_sd"] == 0).all() and fixed["z_score"].isna().all()
 
 
 def test_motif_significance_statistics(motif_loaded):
-    text = "A -> C\nA -> D\nB -> C\nB -> D\nA.class = \"Inhibitory\"\nB.class = \"Inhibitory\""
+    text = 'A -> C\nA -> D\nB -> C\nB -> D\nA.class = "Inhibitory"\nB.class = "Inhibitory"'
     with psycopg.connect(motif_loaded.url) as conn:
         frame = motif_significance(text, conn, dataset="demo", k=8, seed=5)
         c = fetch(conn, "demo")
     parsed = motifs.parse(text)
-    null = np.array([count_frames(parsed, r.edges_frame(), r.axons_frame(), r.targets_frame())
-                     for r in null_connectomes(c, 8, seed=5)], dtype=float)
+    null = np.array(
+        [
+            count_frames(parsed, r.edges_frame(), r.axons_frame(), r.targets_frame())
+            for r in null_connectomes(c, 8, seed=5)
+        ],
+        dtype=float,
+    )
     row = frame.iloc[0]
     assert row["null_mean"] == pytest.approx(null.mean())
     assert row["null_sd"] == pytest.approx(null.std(ddof=1))
@@ -179,8 +196,9 @@ def test_cli_motif_and_significance(motif_loaded, tmp_path):
     assert result.output.strip().splitlines()[-1] == "165"
     result = runner.invoke(main, ["motif", str(path), "--limit", "2", "--format", "csv", *base])
     assert result.exit_code == 0 and result.output.splitlines()[0] == "A,C,D,B"
-    result = runner.invoke(main, ["motif", "--named", "--significance", "4", "--format", "csv",
-                                  "-q", *base])
+    result = runner.invoke(
+        main, ["motif", "--named", "--significance", "4", "--format", "csv", "-q", *base]
+    )
     assert result.exit_code == 0, result.output
     assert "bifans,165" in result.output
     bad = tmp_path / "bad.motif"

@@ -45,7 +45,8 @@ def test_bundle_is_a_consistent_superset_export(tmp_path: Path) -> None:
 
     (database,) = [v for k, v in files.items() if k.startswith("databases/")]
     assert database["sqlalchemy_uri"] == (
-        "postgresql+psycopg2://superset:XXXXXXXXXX@db.example:5433/connectomedb")
+        "postgresql+psycopg2://superset:XXXXXXXXXX@db.example:5433/connectomedb"
+    )
     assert database["password"] == 'pa:ss"w@rd/'
     assert not database["allow_dml"] and not database["allow_ctas"]
 
@@ -72,8 +73,11 @@ def test_bundle_is_a_consistent_superset_export(tmp_path: Path) -> None:
     assert heatmap["params"]["metric"] == "sum_synapses"
 
     (dashboard,) = [v for k, v in files.items() if k.startswith("dashboards/")]
-    placed = {v["meta"]["uuid"] for v in dashboard["position"].values()
-              if isinstance(v, dict) and v.get("type") == "CHART"}
+    placed = {
+        v["meta"]["uuid"]
+        for v in dashboard["position"].values()
+        if isinstance(v, dict) and v.get("type") == "CHART"
+    }
     assert placed == set(charts)
     for node_id, node in dashboard["position"].items():
         if isinstance(node, dict):
@@ -82,20 +86,28 @@ def test_bundle_is_a_consistent_superset_export(tmp_path: Path) -> None:
     (dataset_filter,) = dashboard["metadata"]["native_filter_configuration"]
     assert dataset_filter["filterType"] == "filter_select"
     assert dataset_filter["targets"] == [
-        {"datasetUuid": dataset["uuid"], "column": {"name": "dataset_name"}}]
+        {"datasetUuid": dataset["uuid"], "column": {"name": "dataset_name"}}
+    ]
     assert dataset_filter["controlValues"]["multiSelect"] is False
 
 
 def test_bundle_takes_the_password_from_the_environment_only(tmp_path: Path) -> None:
     script = str(BUNDLE / "bundle.py")
     out = tmp_path / "d.zip"
-    missing = subprocess.run([sys.executable, script, "--out", str(out)], capture_output=True,
-                             text=True, env={"PATH": "/usr/bin:/bin"})
+    missing = subprocess.run(
+        [sys.executable, script, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert missing.returncode == 2 and not out.exists()
     assert "CONNECTOMEDB_READER_PASSWORD" in missing.stderr
-    made = subprocess.run([sys.executable, script, "--out", str(out)], capture_output=True,
-                          text=True, env={"PATH": "/usr/bin:/bin",
-                                          "CONNECTOMEDB_READER_PASSWORD": "S3cret-x"})
+    made = subprocess.run(
+        [sys.executable, script, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "CONNECTOMEDB_READER_PASSWORD": "S3cret-x"},
+    )
     assert made.returncode == 0, made.stderr
     assert "S3cret-x" not in made.stdout + made.stderr
     assert out.exists()

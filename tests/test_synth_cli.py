@@ -19,8 +19,14 @@ def test_synth_writes_a_complete_folder(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        ["axons.hdf5", "dendrites.hdf5", "synapses.hdf5", "segments.hdf5", "connectome.csv",
-         "truth.json"]  # fmt: skip
+        [
+            "axons.hdf5",
+            "dendrites.hdf5",
+            "synapses.hdf5",
+            "segments.hdf5",
+            "connectome.csv",
+            "truth.json",
+        ]  # fmt: skip
     )
     # Nothing staged is left behind, and the folder is readable by others like any folder.
     assert sorted(p.name for p in out.parent.iterdir()) == ["tiny"]

@@ -109,9 +109,7 @@ def test_counts_match_truth(data) -> None:
     assert c["neurons"] == len(set(data.neuron[data.neuron > 0]))
     assert c["axon_skeleton_nodes"] == sum(len(n) for n, _, _ in data.axon_skel.values())
     names = {1: "PrimarySpine", 2: "SecondarySpine", 3: "Shaft", 4: "Soma"}
-    assert data.truth["synapse_types"] == {
-        names[k]: int((syn["type"] == k).sum()) for k in names
-    }
+    assert data.truth["synapse_types"] == {names[k]: int((syn["type"] == k).sum()) for k in names}
 
 
 def test_axon_classes_follow_the_paper_rule(data) -> None:

@@ -121,8 +121,10 @@ def test_the_graph_holds_the_same_tracings(
         " count(n) AS n, count(n.segment_id) AS s",
         {"dataset": DATASET},
     ).iloc[0]
-    edges = store.run("MATCH ()-[e:TRACED_TO]->() RETURN count(e) AS e, sum(e.length_um) AS l",
-                      {"dataset": DATASET}).iloc[0]
+    edges = store.run(
+        "MATCH ()-[e:TRACED_TO]->() RETURN count(e) AS e, sum(e.length_um) AS l",
+        {"dataset": DATASET},
+    ).iloc[0]
     t, n, e, length = pg.execute(
         "SELECT count(DISTINCT t.tracing_id), (SELECT count(*) FROM tracing_node n JOIN tracing"
         " USING (tracing_id) JOIN tracing_file f USING (file_id) WHERE f.dataset = %(d)s),"
@@ -156,8 +158,11 @@ def test_the_same_files_twice_is_a_no_op(env: TracingEnv, pg: psycopg.Connection
     before = pg.execute(COUNTS).fetchone()
     version = current_version(env.settings.embedded_graph_dir, DATASET)
     report = add_tracings(
-        env.url, find_nml_files([env.folder / "connectem", env.folder / "typeem"]), "connectem",
-        DATASET, after_write=graph_writer(env.settings, DATASET),
+        env.url,
+        find_nml_files([env.folder / "connectem", env.folder / "typeem"]),
+        "connectem",
+        DATASET,
+        after_write=graph_writer(env.settings, DATASET),
     )
     assert report.files_added == [] and len(report.files_skipped) == len(env.truth["files"]) + 1
     assert pg.execute(COUNTS).fetchone() == before
@@ -166,21 +171,33 @@ def test_the_same_files_twice_is_a_no_op(env: TracingEnv, pg: psycopg.Connection
 
 GOOD_NODE = '<node id="900001" x="5" y="6" z="7" />'
 BAD_FILES = {
-    "broken-xml": ("<things><parameters><scale x='1' y='1' z='1'/></parameters><thing id='1'>",
-                   r"line 1, column \d+: expected well-formed XML, found no element found"),
-    "missing-attribute": ('<node id="900001" x="5" z="7" />',
-                          r"line 4, <node>: expected attribute 'y', found none"),
-    "edge-to-unknown-node": (GOOD_NODE + '</nodes><edges><edge source="900001" target="77" />',
-                             r"line 4, <edge>: expected a target node of the same tree, "
-                             r"found target=77"),
-    "duplicate-node-id": (GOOD_NODE + GOOD_NODE.replace("x=\"5\"", "x=\"9\""),
-                          r"line 4, <node>: expected a node ID used once in the file, found id "
-                          r"900001 again \(first on line 4\)"),
-    "not-a-number": ('<node id="900001" x="five" y="6" z="7" />',
-                     r"line 4, <node>: expected x to be a number, found 'five'"),
-    "no-voxel-size": ("<things><parameters><experiment name='e'/></parameters></things>",
-                      r"<parameters>: expected <scale x y z> \(the voxel size\) in <parameters>,"
-                      r" found none"),
+    "broken-xml": (
+        "<things><parameters><scale x='1' y='1' z='1'/></parameters><thing id='1'>",
+        r"line 1, column \d+: expected well-formed XML, found no element found",
+    ),
+    "missing-attribute": (
+        '<node id="900001" x="5" z="7" />',
+        r"line 4, <node>: expected attribute 'y', found none",
+    ),
+    "edge-to-unknown-node": (
+        GOOD_NODE + '</nodes><edges><edge source="900001" target="77" />',
+        r"line 4, <edge>: expected a target node of the same tree, "
+        r"found target=77",
+    ),
+    "duplicate-node-id": (
+        GOOD_NODE + GOOD_NODE.replace('x="5"', 'x="9"'),
+        r"line 4, <node>: expected a node ID used once in the file, found id "
+        r"900001 again \(first on line 4\)",
+    ),
+    "not-a-number": (
+        '<node id="900001" x="five" y="6" z="7" />',
+        r"line 4, <node>: expected x to be a number, found 'five'",
+    ),
+    "no-voxel-size": (
+        "<things><parameters><experiment name='e'/></parameters></things>",
+        r"<parameters>: expected <scale x y z> \(the voxel size\) in <parameters>,"
+        r" found none",
+    ),
 }
 
 
@@ -211,8 +228,13 @@ def test_a_bad_file_names_file_line_and_element_and_loads_nothing(
     before = pg.execute(COUNTS).fetchone()
     version = current_version(env.settings.embedded_graph_dir, DATASET)
     with pytest.raises(InputError) as caught:
-        add_tracings(env.url, [good, bad], "connectem", DATASET,
-                     after_write=graph_writer(env.settings, DATASET))
+        add_tracings(
+            env.url,
+            [good, bad],
+            "connectem",
+            DATASET,
+            after_write=graph_writer(env.settings, DATASET),
+        )
     assert str(caught.value).startswith(f"{bad}: ")
     assert re.search(message, str(caught.value)), str(caught.value)
     assert str(caught.value).lower().endswith("nothing of this batch was loaded.")
@@ -223,8 +245,18 @@ def test_a_bad_file_names_file_line_and_element_and_loads_nothing(
 def test_cli_add_reports_a_bad_file_without_traceback(env: TracingEnv, tmp_path: Path) -> None:
     bad = _bad_nml(tmp_path / "bad.nml", '<node id="1" x="1" y="1" />')
     result = CliRunner().invoke(
-        main, ["tracings", "add", str(bad), "--kind", "connectem", "--postgres-url", env.url,
-               "--home", str(env.settings.home)],
+        main,
+        [
+            "tracings",
+            "add",
+            str(bad),
+            "--kind",
+            "connectem",
+            "--postgres-url",
+            env.url,
+            "--home",
+            str(env.settings.home),
+        ],
     )
     assert result.exit_code == InputError.exit_code, result.output
     assert f"Error: {bad}: line 4, <node>: expected attribute 'z'" in result.output
@@ -234,12 +266,14 @@ def test_cli_add_reports_a_bad_file_without_traceback(env: TracingEnv, tmp_path:
 def test_cli_add_and_list(env: TracingEnv, tmp_path: Path) -> None:
     good = _bad_nml(tmp_path / "cli-one.nml", GOOD_NODE)
     args = ["--postgres-url", env.url, "--home", str(env.settings.home)]
-    first = CliRunner().invoke(main, ["tracings", "add", str(good), "--kind", "manual-neurons",
-                                      *args])
+    first = CliRunner().invoke(
+        main, ["tracings", "add", str(good), "--kind", "manual-neurons", *args]
+    )
     assert first.exit_code == 0, first.output
     assert "Added 1 file(s): 1 tracings, 1 nodes, 0 edges" in first.output
-    again = CliRunner().invoke(main, ["tracings", "add", str(tmp_path), "--kind",
-                                      "manual-neurons", *args])
+    again = CliRunner().invoke(
+        main, ["tracings", "add", str(tmp_path), "--kind", "manual-neurons", *args]
+    )
     assert "Skipped 1 file(s) already added." in again.output
     listed = CliRunner().invoke(main, ["tracings", "list", *args])
     assert "\tmanual-neurons\t\tcli-one.nml\t1\t1" in listed.output
@@ -284,9 +318,11 @@ def test_evaluation_queries_equal_the_pandas_oracle(
 def test_evaluation_finds_the_planted_gaps_and_mergers(
     env: TracingEnv, pg: psycopg.Connection
 ) -> None:
-    got = queries.run("tracing_evaluation", pg, dataset=DATASET).merge(
-        _ids(pg), on=["tracing_id", "file", "tree_id"]
-    ).set_index(["file", "tree_id"])
+    got = (
+        queries.run("tracing_evaluation", pg, dataset=DATASET)
+        .merge(_ids(pg), on=["tracing_id", "file", "tree_id"])
+        .set_index(["file", "tree_id"])
+    )
     overlaps = queries.run("tracing_overlaps", pg, dataset=DATASET)
     segments = pd.read_csv(env.folder / "connectem" / "node_segments.csv")
     planted = 0
@@ -320,8 +356,9 @@ def test_a_file_without_trees_and_a_tree_without_nodes_are_stored(
     empty.write_text(head + "</things>")
     bare = tmp_path / "bare-tree.nml"
     bare.write_text(head + '<thing id="4" name="axon empty"><nodes/><edges/></thing></things>')
-    report = add_tracings(env.url, [empty, bare], "typeem", DATASET,
-                          after_write=graph_writer(env.settings, DATASET))
+    report = add_tracings(
+        env.url, [empty, bare], "typeem", DATASET, after_write=graph_writer(env.settings, DATASET)
+    )
     assert (report.tracings, report.nodes) == (1, 0)
     row = pg.execute(
         "SELECT t.nodes, t.edges, t.path_length_um, t.label FROM tracing t JOIN tracing_file f"
@@ -341,8 +378,9 @@ def test_a_dataset_without_a_graph_is_refused_and_nothing_is_stored(
     good.write_text(good.read_text().replace('name="t"', 'name="lonely"'))  # a new file
     before = pg.execute(COUNTS).fetchone()
     with pytest.raises(LoadError) as caught:
-        add_tracings(env.url, [good], "connectem", "absent",
-                     after_write=graph_writer(env.settings, "absent"))
+        add_tracings(
+            env.url, [good], "connectem", "absent", after_write=graph_writer(env.settings, "absent")
+        )
     assert str(caught.value) == (
         "graph: dataset 'absent' is not loaded in the graph, so its tracings cannot be added "
         "there. Load it first, or add the tracings with --no-graph."

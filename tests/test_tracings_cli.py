@@ -25,24 +25,54 @@ def test_synth_load_add_segments_and_evaluate(fresh_embedded_db_url: str, tmp_pa
     _run("synth", str(data), "--scale", "tiny", "--tracings", "-q")
     truth = json.loads((data / "tracings" / "connectem" / "truth.json").read_text())
     _run("load", str(data), "--dataset", "tiny", *store, "-q")
-    out = _run("tracings", "add", str(data / "tracings" / "connectem"), "--kind", "connectem",
-               "--dataset", "tiny", *store)
+    out = _run(
+        "tracings",
+        "add",
+        str(data / "tracings" / "connectem"),
+        "--kind",
+        "connectem",
+        "--dataset",
+        "tiny",
+        *store,
+    )
     assert f"Added {len(truth['files'])} file(s): {len(truth['tracings'])} tracings" in out
-    out = _run("tracings", "segments", str(data / "tracings" / "connectem" / "node_segments.csv"),
-               "--dataset", "tiny", *store)
+    out = _run(
+        "tracings",
+        "segments",
+        str(data / "tracings" / "connectem" / "node_segments.csv"),
+        "--dataset",
+        "tiny",
+        *store,
+    )
     nodes = sum(t["nodes"] for t in truth["tracings"])
     assert f"Set the segment of {nodes:,} nodes." in out
     frames = {}
     for engine in ("sql", "cypher"):
-        csv = _run("query", "run", "tracing_evaluation", "--dataset", "tiny", "--engine", engine,
-                   "--format", "csv", *store)
+        csv = _run(
+            "query",
+            "run",
+            "tracing_evaluation",
+            "--dataset",
+            "tiny",
+            "--engine",
+            engine,
+            "--format",
+            "csv",
+            *store,
+        )
         frames[engine] = pd.read_csv(io.StringIO(csv))
     pd.testing.assert_frame_equal(frames["sql"], frames["cypher"], check_exact=False)
     best = {(r.file, r.tree_id): (r.best_kind, r.best_id) for r in frames["sql"].itertuples()}
     assert best == {(t["file"], t["tree_id"]): (t["kind"], t["id"]) for t in truth["tracings"]}
 
-    out = _run("training", "add", str(data / "training" / "synem-interfaces"), "--kind",
-               "synem-interfaces", *store)
+    out = _run(
+        "training",
+        "add",
+        str(data / "training" / "synem-interfaces"),
+        "--kind",
+        "synem-interfaces",
+        *store,
+    )
     assert "Registered 2 cube(s)" in out
     listed = _run("training", "list", *store)
     assert "synem-interfaces\tcube-1.hdf5\t32x32x16" in listed

@@ -34,8 +34,13 @@ def test_tracings_on_neo4j_equal_postgresql(
     job.prepare()
     job.commit()
     write_connectem(source, tmp_path, seed=0)
-    add_tracings(fresh_embedded_db_url, find_nml_files([tmp_path]), "connectem", neo4j_dataset_name,
-                 after_write=graph_writer(neo4j_settings, neo4j_dataset_name))
+    add_tracings(
+        fresh_embedded_db_url,
+        find_nml_files([tmp_path]),
+        "connectem",
+        neo4j_dataset_name,
+        after_write=graph_writer(neo4j_settings, neo4j_dataset_name),
+    )
     with psycopg.connect(fresh_embedded_db_url) as conn:
         set_node_segments(conn, planted_segments(conn, tmp_path))
     sync_graph(neo4j_settings, fresh_embedded_db_url, neo4j_dataset_name)

@@ -51,8 +51,18 @@ def _node_segments(url: str, kind_files: list[str]) -> pd.DataFrame:
 
 
 def _evaluation(store: list[str], engine: str) -> pd.DataFrame:
-    csv = _run("query", "run", "tracing_evaluation", "--dataset", "tiny", "--engine", engine,
-               "--format", "csv", *store)
+    csv = _run(
+        "query",
+        "run",
+        "tracing_evaluation",
+        "--dataset",
+        "tiny",
+        "--engine",
+        engine,
+        "--format",
+        "csv",
+        *store,
+    )
     return pd.read_csv(io.StringIO(csv))
 
 
@@ -78,22 +88,40 @@ def test_nodes_get_their_segments_from_the_volume(
 ) -> None:
     data = tmp_path / "data"
     store = ["--home", str(tmp_path / "home"), "--postgres-url", fresh_embedded_db_url]
-    _run("synth", str(data), "--scale", "tiny", "--volumes", "--cube-size", str(CUBE),
-         "--tracings", "-q")
+    _run(
+        "synth",
+        str(data),
+        "--scale",
+        "tiny",
+        "--volumes",
+        "--cube-size",
+        str(CUBE),
+        "--tracings",
+        "-q",
+    )
     connectem = data / "tracings" / "connectem"
     truth = json.loads((connectem / "truth.json").read_text())
     volume = Assembled(data / "segmentation-volume")
     _run("load", str(data), "--dataset", "tiny", *store, "-q")
 
     # Tracings added before the volume is registered: no segments yet.
-    out = _run("tracings", "add", str(connectem), "--kind", "connectem", "--dataset", "tiny",
-               *store)
+    out = _run(
+        "tracings", "add", str(connectem), "--kind", "connectem", "--dataset", "tiny", *store
+    )
     assert "No segmentation volume registered for 'tiny'" in out
     assert _node_segments(fresh_embedded_db_url, truth["files"]).segment_id.isna().all()
 
     # Registering the segmentation fills them, in the same transaction.
-    out = _run("volumes", "add", str(data / "segmentation-volume"), "--kind", "segmentation",
-               "--dataset", "tiny", *store)
+    out = _run(
+        "volumes",
+        "add",
+        str(data / "segmentation-volume"),
+        "--kind",
+        "segmentation",
+        "--dataset",
+        "tiny",
+        *store,
+    )
     nodes = sum(t["nodes"] for t in truth["tracings"])
     assert f"tracing node segments: {nodes:,} nodes looked up" in out
     _check_against_volume(_node_segments(fresh_embedded_db_url, truth["files"]), connectem, volume)
@@ -102,16 +130,16 @@ def test_nodes_get_their_segments_from_the_volume(
     best = {(r.file, r.tree_id): (r.best_kind, r.best_id) for r in by_volume["sql"].itertuples()}
     assert best == {(t["file"], t["tree_id"]): (t["kind"], t["id"]) for t in truth["tracings"]}
     for t in truth["tracings"]:
-        row = by_volume["sql"][(by_volume["sql"].file == t["file"])
-                               & (by_volume["sql"].tree_id == t["tree_id"])].iloc[0]
+        row = by_volume["sql"][
+            (by_volume["sql"].file == t["file"]) & (by_volume["sql"].tree_id == t["tree_id"])
+        ].iloc[0]
         if t["gap_nodes"]:
             assert row.recall < 1 and row.nodes_on_segments <= t["nodes"] - t["gap_nodes"]
         if t["merger"]:
             assert row.agglomerates >= 2
 
     # The CSV path gives the same evaluation, in both engines.
-    _run("tracings", "segments", str(connectem / "node_segments.csv"), "--dataset", "tiny",
-         *store)
+    _run("tracings", "segments", str(connectem / "node_segments.csv"), "--dataset", "tiny", *store)
     for engine in ("sql", "cypher"):
         pd.testing.assert_frame_equal(_evaluation(store, engine), by_volume[engine])
 
@@ -148,11 +176,17 @@ def test_nodes_get_their_segments_from_the_volume(
     replacement = scan(copy, "segmentation")
     first = before[["x", "y", "z"]].to_numpy()[0]
     (copy / "x{}y{}z{}.hdf5".format(*((first - 1) // CUBE))).unlink()
-    settings = load_settings().with_overrides(home=str(tmp_path / "home"),
-                                              postgres_url=fresh_embedded_db_url)
+    settings = load_settings().with_overrides(
+        home=str(tmp_path / "home"), postgres_url=fresh_embedded_db_url
+    )
     with pytest.raises(InputError, match="no such file"):
-        register(fresh_embedded_db_url, replacement, "tiny", replace=True,
-                 after=link_after_register(settings, "tiny", []))
+        register(
+            fresh_embedded_db_url,
+            replacement,
+            "tiny",
+            replace=True,
+            after=link_after_register(settings, "tiny", []),
+        )
     with psycopg.connect(fresh_embedded_db_url) as conn:
         assert registered(conn, "tiny", "segmentation").folder == data / "segmentation-volume"
     pd.testing.assert_frame_equal(_node_segments(fresh_embedded_db_url, truth["files"]), before)

@@ -61,8 +61,9 @@ def test_catalogue_counts_equal_the_truth(db_url: str, cubes: tuple[Path, dict])
             " i JOIN training_cube c USING (cube_id) WHERE c.kind <> 'svm' GROUP BY c.name,"
             " c.kind ORDER BY c.name"
         ).fetchall()
-        by_name = {c["file"]: c["voxels"] for k in ("synem-interfaces", "synem-test")
-                   for c in truth[k]}
+        by_name = {
+            c["file"]: c["voxels"] for k in ("synem-interfaces", "synem-test") for c in truth[k]
+        }
         assert {name: list(v) for name, v in voxels} == by_name
         test = truth["synem-test"][0]
         assert conn.execute(
@@ -77,10 +78,14 @@ def test_catalogue_counts_equal_the_truth(db_url: str, cubes: tuple[Path, dict])
         assert {(n, lab): v for n, lab, v in svm} == {
             (c["file"], lab): v for c in truth["svm"] for lab, v in c["voxels"].items()
         }
-        sizes = conn.execute("SELECT DISTINCT kind, size_x, size_y, size_z FROM training_cube"
-                             " ORDER BY kind").fetchall()
-        assert sizes == [("svm", 24, 24, 10), ("synem-interfaces", 32, 32, 16),
-                         ("synem-test", 32, 32, 16)]
+        sizes = conn.execute(
+            "SELECT DISTINCT kind, size_x, size_y, size_z FROM training_cube ORDER BY kind"
+        ).fetchall()
+        assert sizes == [
+            ("svm", 24, 24, 10),
+            ("synem-interfaces", 32, 32, 16),
+            ("synem-test", 32, 32, 16),
+        ]
     again = _cli(db_url, "add", str(folder), "--kind", "svm")
     assert "Skipped 5 cube(s) already registered." in again
 
@@ -94,8 +99,9 @@ def test_cube_arrays_match_the_raw_file(cubes: tuple[Path, dict]) -> None:
         raw_interfaces = [f["interfaces"][str(i)][()] for i in range(1, len(f["interfaces"]) + 1)]
     assert arrays.segmentation is not None
     assert arrays.segmentation.shape == raw_seg.shape[::-1] == (32, 32, 16)
-    assert arrays.em.shape == tuple(s + 2 * p for s, p in zip((32, 32, 16), EM_PADDING,
-                                                                 strict=True))
+    assert arrays.em.shape == tuple(
+        s + 2 * p for s, p in zip((32, 32, 16), EM_PADDING, strict=True)
+    )
     # (x, y, z) of MATLAB's 1-based column-major index i, the MATLAB way.
     for i, flat in enumerate(raw_interfaces, start=1):
         mask = arrays.interface_mask(i)
@@ -107,8 +113,9 @@ def test_cube_arrays_match_the_raw_file(cubes: tuple[Path, dict]) -> None:
     assert set(np.unique(labels)) <= set(range(len(raw_interfaces) + 1))
 
 
-def test_older_layout_variants_are_tolerated(db_url: str, tmp_path: Path,
-                                             cubes: tuple[Path, dict]) -> None:
+def test_older_layout_variants_are_tolerated(
+    db_url: str, tmp_path: Path, cubes: tuple[Path, dict]
+) -> None:
     folder, truth = cubes
     src = folder / "synem-interfaces" / "cube-1.hdf5"
     variant = tmp_path / "variant.hdf5"
@@ -120,9 +127,11 @@ def test_older_layout_variants_are_tolerated(db_url: str, tmp_path: Path,
         g["targetTypes"] = f["targetTypes"][()].reshape(1, -1)  # (1, N)
     register_cubes(db_url, [variant], "synem-interfaces")
     with psycopg.connect(db_url) as conn:
-        rows = dict(conn.execute(
-            "SELECT label || '/' || target_type, count(*) FROM training_interface GROUP BY 1"
-        ).fetchall())
+        rows = dict(
+            conn.execute(
+                "SELECT label || '/' || target_type, count(*) FROM training_interface GROUP BY 1"
+            ).fetchall()
+        )
     assert rows == truth["synem-interfaces"][0]["label_target_counts"]
 
 
@@ -137,8 +146,10 @@ def test_wrong_kind_is_refused_and_stores_nothing(db_url: str, cubes: tuple[Path
     )
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT count(*) FROM training_cube").fetchone() == (0,)
-    result = CliRunner().invoke(main, ["training", "add", str(folder / "svm"), "--kind",
-                                       "synem-test", "--postgres-url", db_url])
+    result = CliRunner().invoke(
+        main,
+        ["training", "add", str(folder / "svm"), "--kind", "synem-test", "--postgres-url", db_url],
+    )
     assert result.exit_code == InputError.exit_code
     assert "Traceback" not in result.output
 

@@ -142,9 +142,10 @@ def test_register_twice_is_a_no_op(fresh_db_url: str, synth_volumes: Path, tmp_p
     (other / "x0y0z0.hdf5").unlink()
     with pytest.raises(LoadError, match="Pass --replace"):
         register(fresh_db_url, scan(other, "segmentation"), "tiny")
-    assert register(
-        fresh_db_url, scan(other, "segmentation"), "tiny", replace=True
-    ).action == "replaced"
+    assert (
+        register(fresh_db_url, scan(other, "segmentation"), "tiny", replace=True).action
+        == "replaced"
+    )
     assert _counts(fresh_db_url) == (1, 215)
 
 

@@ -73,25 +73,36 @@ class Connectome:
 
     def edges_frame(self) -> pd.DataFrame:
         """Connections as published IDs: a, t, synapses, asi_area_sum, asi_area_count."""
-        return pd.DataFrame({
-            "a": self.axon_id[self.edge_axon], "t": self.target_id[self.edge_target],
-            "synapses": self.synapses, "asi_area_sum": self.asi_area_sum,
-            "asi_area_count": self.asi_area_count,
-        })
+        return pd.DataFrame(
+            {
+                "a": self.axon_id[self.edge_axon],
+                "t": self.target_id[self.edge_target],
+                "synapses": self.synapses,
+                "asi_area_sum": self.asi_area_sum,
+                "asi_area_count": self.asi_area_count,
+            }
+        )
 
     def axons_frame(self) -> pd.DataFrame:
         """Every axon: id, class, synapses (of the connections as they are)."""
         syn = np.bincount(self.edge_axon, weights=self.synapses, minlength=len(self.axon_id))
-        return pd.DataFrame({"id": self.axon_id, "class": self.axon_class,
-                             "synapses": syn.astype(np.int64)})
+        return pd.DataFrame(
+            {"id": self.axon_id, "class": self.axon_class, "synapses": syn.astype(np.int64)}
+        )
 
     def targets_frame(self) -> pd.DataFrame:
         """Every target: id, class, synapses, neuron_id (missing when none)."""
         syn = np.bincount(self.edge_target, weights=self.synapses, minlength=len(self.target_id))
         neuron = pd.array(self.target_neuron, dtype="Int64")
         neuron[self.target_neuron == 0] = pd.NA
-        return pd.DataFrame({"id": self.target_id, "class": self.target_class,
-                             "synapses": syn.astype(np.int64), "neuron_id": neuron})
+        return pd.DataFrame(
+            {
+                "id": self.target_id,
+                "class": self.target_class,
+                "synapses": syn.astype(np.int64),
+                "neuron_id": neuron,
+            }
+        )
 
 
 def fetch(conn: Connection, dataset: str | None = None) -> Connectome:
@@ -100,8 +111,7 @@ def fetch(conn: Connection, dataset: str | None = None) -> Connectome:
 
     edges, axons, targets = queries.run_statements(
         conn,
-        [(_SQL_EDGES, _CYPHER_EDGES), (_SQL_AXONS, _CYPHER_AXONS),
-         (_SQL_TARGETS, _CYPHER_TARGETS)],
+        [(_SQL_EDGES, _CYPHER_EDGES), (_SQL_AXONS, _CYPHER_AXONS), (_SQL_TARGETS, _CYPHER_TARGETS)],
         dataset=dataset,
     )
     return build(edges, axons, targets)
@@ -112,10 +122,16 @@ def build(edges: pd.DataFrame, axons: pd.DataFrame, targets: pd.DataFrame) -> Co
     asi_area_count), axons (id, class), targets (id, class, neuron_id)."""
     axon_id = axons["id"].to_numpy(np.int64)
     target_id = targets["id"].to_numpy(np.int64)
-    a = np.searchsorted(axon_id, edges["axon_id"].to_numpy(np.int64)) if len(edges) else \
-        np.zeros(0, np.int64)
-    t = np.searchsorted(target_id, edges["target_id"].to_numpy(np.int64)) if len(edges) else \
-        np.zeros(0, np.int64)
+    a = (
+        np.searchsorted(axon_id, edges["axon_id"].to_numpy(np.int64))
+        if len(edges)
+        else np.zeros(0, np.int64)
+    )
+    t = (
+        np.searchsorted(target_id, edges["target_id"].to_numpy(np.int64))
+        if len(edges)
+        else np.zeros(0, np.int64)
+    )
     asi = pd.to_numeric(edges["asi_area_sum"], errors="coerce").to_numpy(np.float64)
     return Connectome(
         axon_id=axon_id,
@@ -137,15 +153,22 @@ def from_source(source: Any) -> Connectome:
     syn, ax, tg = source.synapses, source.axons, source.targets
     keep = (syn.axon_id > 0) & (syn.target_id > 0)
     asi = syn.asi_area[keep] if syn.asi_area is not None else np.full(int(keep.sum()), np.nan)
-    frame = pd.DataFrame({"axon_id": syn.axon_id[keep], "target_id": syn.target_id[keep],
-                          "asi": asi})
-    edges = (frame.groupby(["axon_id", "target_id"], sort=True)
-             .agg(synapses=("asi", "size"), asi_area_sum=("asi", "sum"),
-                  asi_area_count=("asi", "count")).reset_index())
+    frame = pd.DataFrame(
+        {"axon_id": syn.axon_id[keep], "target_id": syn.target_id[keep], "asi": asi}
+    )
+    edges = (
+        frame.groupby(["axon_id", "target_id"], sort=True)
+        .agg(synapses=("asi", "size"), asi_area_sum=("asi", "sum"), asi_area_count=("asi", "count"))
+        .reset_index()
+    )
     edges.loc[edges["asi_area_count"] == 0, "asi_area_sum"] = np.nan
     neuron = tg.neuron_id if tg.neuron_id is not None else np.zeros(tg.n, np.int64)
-    axons = pd.DataFrame({"id": np.arange(1, ax.n + 1),
-                          "class": ax.classes.name_of(ax.class_code)})
-    targets = pd.DataFrame({"id": np.arange(1, tg.n + 1),
-                            "class": tg.classes.name_of(tg.class_code), "neuron_id": neuron})
+    axons = pd.DataFrame({"id": np.arange(1, ax.n + 1), "class": ax.classes.name_of(ax.class_code)})
+    targets = pd.DataFrame(
+        {
+            "id": np.arange(1, tg.n + 1),
+            "class": tg.classes.name_of(tg.class_code),
+            "neuron_id": neuron,
+        }
+    )
     return build(edges, axons, targets)

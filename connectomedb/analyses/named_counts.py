@@ -24,15 +24,28 @@ NAMED = MOTIFS
 _INT63 = (1 << 63) - 1
 
 
-def named_counts(c: Connectome, *, min_synapses: int = 2, min_axons: int = 2,
-                 min_targets: int = 2, min_neuron_targets: int = 2, min_shared: int = 2,
-                 axon_class: str | None = None,
-                 target_class: str | None = None) -> dict[str, int]:
+def named_counts(
+    c: Connectome,
+    *,
+    min_synapses: int = 2,
+    min_axons: int = 2,
+    min_targets: int = 2,
+    min_neuron_targets: int = 2,
+    min_shared: int = 2,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+) -> dict[str, int]:
     """Instances of every named motif, as ``motif_counts`` with the same parameters."""
-    ax_ok = np.ones(c.n_edges, bool) if axon_class is None else (
-        c.axon_class[c.edge_axon] == axon_class)
-    tg_ok = np.ones(c.n_edges, bool) if target_class is None else (
-        c.target_class[c.edge_target] == target_class)
+    ax_ok = (
+        np.ones(c.n_edges, bool)
+        if axon_class is None
+        else (c.axon_class[c.edge_axon] == axon_class)
+    )
+    tg_ok = (
+        np.ones(c.n_edges, bool)
+        if target_class is None
+        else (c.target_class[c.edge_target] == target_class)
+    )
     both = ax_ok & tg_ok
     a, t, w = c.edge_axon[both], c.edge_target[both], c.synapses[both]
     n_ax, n_tg = len(c.axon_id), len(c.target_id)
@@ -59,8 +72,9 @@ def named_counts(c: Connectome, *, min_synapses: int = 2, min_axons: int = 2,
     return {name: out[name] for name in NAMED}
 
 
-def shared_targets(axon: np.ndarray, target: np.ndarray, n_axons: int,
-                   n_targets: int) -> tuple[int, np.ndarray]:
+def shared_targets(
+    axon: np.ndarray, target: np.ndarray, n_axons: int, n_targets: int
+) -> tuple[int, np.ndarray]:
     """(bi-fans, targets shared by every axon pair sharing at least two): from connections
     ``axon``/``target`` (indices below ``n_axons``/``n_targets``, no duplicates)."""
     width = np.int64(max(n_targets, 1))

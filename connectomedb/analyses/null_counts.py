@@ -41,14 +41,23 @@ def worker_count(workers: int | None, k: int, n_edges: int) -> int:
     if workers is None:
         workers = available_cores() if k * n_edges >= POOL_WORK else 1
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise QueryError(f"the number of worker processes must be a whole number >= 1, "
-                         f"not {workers!r}.")
+        raise QueryError(
+            f"the number of worker processes must be a whole number >= 1, not {workers!r}."
+        )
     return max(1, min(workers, k))
 
 
-def null_named_counts(c: Connectome, k: int, seed: int, *, rounds: int,
-                      keep_class_pairs: bool, workers: int | None = None,
-                      progress: Progress = None, **params: Any) -> np.ndarray:
+def null_named_counts(
+    c: Connectome,
+    k: int,
+    seed: int,
+    *,
+    rounds: int,
+    keep_class_pairs: bool,
+    workers: int | None = None,
+    progress: Progress = None,
+    **params: Any,
+) -> np.ndarray:
     """The named motifs' counts (columns in :data:`NAMED` order) in each of ``k`` random
     connectomes of ``c`` (rows in seed order)."""
     job = _Job(c, rounds, connection_strata(c, keep_class_pairs), params)
@@ -61,8 +70,9 @@ def null_named_counts(c: Connectome, k: int, seed: int, *, rounds: int,
             if progress:
                 progress(i + 1, k)
         return out
-    pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start, initargs=(job,))
+    pool = ProcessPoolExecutor(
+        n, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(job,)
+    )
     try:
         futures = {pool.submit(_count, child): i for i, child in enumerate(children)}
         for done, future in enumerate(as_completed(futures), start=1):
@@ -77,8 +87,9 @@ def null_named_counts(c: Connectome, k: int, seed: int, *, rounds: int,
 class _Job:
     """What every random connectome of one run shares."""
 
-    def __init__(self, c: Connectome, rounds: int, strata: np.ndarray | None,
-                 params: dict[str, Any]) -> None:
+    def __init__(
+        self, c: Connectome, rounds: int, strata: np.ndarray | None, params: dict[str, Any]
+    ) -> None:
         self.c, self.rounds, self.strata, self.params = c, rounds, strata, params
 
     def counts(self, child: np.random.SeedSequence) -> np.ndarray:

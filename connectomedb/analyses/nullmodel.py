@@ -36,9 +36,15 @@ DEFAULT_ROUNDS = 5
 _INT63 = (1 << 63) - 1
 
 
-def swap_targets(edge_axon: np.ndarray, edge_target: np.ndarray, n_targets: int,
-                 rng: np.random.Generator, *, rounds: int = DEFAULT_ROUNDS,
-                 strata: np.ndarray | None = None) -> np.ndarray:
+def swap_targets(
+    edge_axon: np.ndarray,
+    edge_target: np.ndarray,
+    n_targets: int,
+    rng: np.random.Generator,
+    *,
+    rounds: int = DEFAULT_ROUNDS,
+    strata: np.ndarray | None = None,
+) -> np.ndarray:
     """New targets for the connections (same axons, same degrees), after ``rounds`` rounds.
 
     ``strata`` (one integer per connection): only connections of the same stratum swap.
@@ -52,15 +58,17 @@ def swap_targets(edge_axon: np.ndarray, edge_target: np.ndarray, n_targets: int,
     width = np.int64(max(n_targets, int(targets.max()) + 1))
     for _ in range(rounds):
         i, j = _pairs(n, rng, stratum)
-        bad = _collisions(axon * width + targets, axon[i] * width + targets[j],
-                          axon[j] * width + targets[i])
+        bad = _collisions(
+            axon * width + targets, axon[i] * width + targets[j], axon[j] * width + targets[i]
+        )
         si, sj = i[~bad], j[~bad]
         targets[si], targets[sj] = targets[sj], targets[si].copy()
     return targets
 
 
-def _pairs(n: int, rng: np.random.Generator,
-           stratum: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(
+    n: int, rng: np.random.Generator, stratum: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     """A uniformly random pairing of (most of) the connections."""
     if stratum is None:
         left = rng.random(n) < 0.5
@@ -70,7 +78,7 @@ def _pairs(n: int, rng: np.random.Generator,
         return i[:m], j[:m]
     order = np.argsort(stratum + rng.random(n))  # strata in turn, each in a random order
     half = n // 2
-    i, j = order[0:2 * half:2], order[1:2 * half:2]
+    i, j = order[0 : 2 * half : 2], order[1 : 2 * half : 2]
     same = stratum[i] == stratum[j]
     return i[same], j[same]
 
@@ -117,19 +125,33 @@ def seeds(seed: int, k: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(seed).spawn(k)
 
 
-def null_targets(connectome: Connectome, seed_sequence: np.random.SeedSequence, *,
-                 rounds: int = DEFAULT_ROUNDS, strata: np.ndarray | None = None) -> np.ndarray:
+def null_targets(
+    connectome: Connectome,
+    seed_sequence: np.random.SeedSequence,
+    *,
+    rounds: int = DEFAULT_ROUNDS,
+    strata: np.ndarray | None = None,
+) -> np.ndarray:
     """The connections' targets in the random connectome of ``seed_sequence``."""
-    return swap_targets(connectome.edge_axon, connectome.edge_target,
-                        len(connectome.target_id), np.random.default_rng(seed_sequence),
-                        rounds=rounds, strata=strata)
+    return swap_targets(
+        connectome.edge_axon,
+        connectome.edge_target,
+        len(connectome.target_id),
+        np.random.default_rng(seed_sequence),
+        rounds=rounds,
+        strata=strata,
+    )
 
 
-def null_connectomes(connectome: Connectome, k: int, seed: int = 0, *,
-                     rounds: int = DEFAULT_ROUNDS,
-                     keep_class_pairs: bool = False) -> Iterator[Connectome]:
+def null_connectomes(
+    connectome: Connectome,
+    k: int,
+    seed: int = 0,
+    *,
+    rounds: int = DEFAULT_ROUNDS,
+    keep_class_pairs: bool = False,
+) -> Iterator[Connectome]:
     """Yield ``k`` randomized copies of ``connectome`` (reproducible from ``seed``)."""
     strata = connection_strata(connectome, keep_class_pairs)
     for child in seeds(seed, k):
-        yield connectome.with_targets(null_targets(connectome, child, rounds=rounds,
-                                                   strata=strata))
+        yield connectome.with_targets(null_targets(connectome, child, rounds=rounds, strata=strata))

@@ -25,11 +25,24 @@ from connectomedb.errors import QueryError
 from connectomedb.stores.sql import Connection
 from connectomedb.vocabulary import EXCITATORY
 
-COLUMNS = ["axon_class", "pairs", "cv_mean", "cv_median", "random_draws", "random_cv_mean",
-           "random_cv_median", "ks_statistic", "ks_p", "mean_p", "conditions"]
-CONDITIONS = ("connections of exactly 2 connectome synapses, both PrimarySpine with ASI > 0; "
-              "excitatory axons (Corticocortical, Thalamocortical); random pairs from the "
-              "same synapses, never the two of one real pair; one-sided KS test")
+COLUMNS = [
+    "axon_class",
+    "pairs",
+    "cv_mean",
+    "cv_median",
+    "random_draws",
+    "random_cv_mean",
+    "random_cv_median",
+    "ks_statistic",
+    "ks_p",
+    "mean_p",
+    "conditions",
+]
+CONDITIONS = (
+    "connections of exactly 2 connectome synapses, both PrimarySpine with ASI > 0; "
+    "excitatory axons (Corticocortical, Thalamocortical); random pairs from the "
+    "same synapses, never the two of one real pair; one-sided KS test"
+)
 
 
 def cv(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -41,18 +54,27 @@ def sasd_pairs(synapses: pd.DataFrame) -> pd.DataFrame:
     """The SASD pairs: axon_id, target_id, axon_class, synapse_a, synapse_b, asi_a, asi_b
     (a < b by synapse ID), ordered by axon_id, target_id."""
     per_connection = synapses.groupby(["axon_id", "target_id"])["synapse_id"].transform("size")
-    keep = ((per_connection == 2) & (synapses["synapse_type"] == "PrimarySpine")
-            & synapses["axon_class"].isin(EXCITATORY) & (synapses["asi_area"] > 0))
+    keep = (
+        (per_connection == 2)
+        & (synapses["synapse_type"] == "PrimarySpine")
+        & synapses["axon_class"].isin(EXCITATORY)
+        & (synapses["asi_area"] > 0)
+    )
     s = synapses[keep].sort_values(["axon_id", "target_id", "synapse_id"])
     both = s.groupby(["axon_id", "target_id"])["synapse_id"].transform("size") == 2
     s = s[both]
     first, second = s.iloc[0::2], s.iloc[1::2]
-    return pd.DataFrame({
-        "axon_id": first["axon_id"].to_numpy(), "target_id": first["target_id"].to_numpy(),
-        "axon_class": first["axon_class"].to_numpy(),
-        "synapse_a": first["synapse_id"].to_numpy(), "synapse_b": second["synapse_id"].to_numpy(),
-        "asi_a": first["asi_area"].to_numpy(), "asi_b": second["asi_area"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "axon_id": first["axon_id"].to_numpy(),
+            "target_id": first["target_id"].to_numpy(),
+            "axon_class": first["axon_class"].to_numpy(),
+            "synapse_a": first["synapse_id"].to_numpy(),
+            "synapse_b": second["synapse_id"].to_numpy(),
+            "asi_a": first["asi_area"].to_numpy(),
+            "asi_b": second["asi_area"].to_numpy(),
+        }
+    )
 
 
 def random_pairs(pair_of: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -94,22 +116,30 @@ def plasticity_of(synapses: pd.DataFrame, *, draws: int = 5000, seed: int = 0) -
             random_cvs.append(values)
             means[d] = values.mean() if values.size else np.nan
         pooled = np.concatenate(random_cvs) if random_cvs else np.zeros(0)
-        row: dict[str, Any] = {"axon_class": label, "pairs": int(len(p)),
-                               "random_draws": draws, "conditions": CONDITIONS}
+        row: dict[str, Any] = {
+            "axon_class": label,
+            "pairs": int(len(p)),
+            "random_draws": draws,
+            "conditions": CONDITIONS,
+        }
         if observed.size and pooled.size:
             ks = stats.ks_2samp(observed, pooled, alternative="greater")
             row.update(
-                cv_mean=float(observed.mean()), cv_median=float(np.median(observed)),
-                random_cv_mean=float(pooled.mean()), random_cv_median=float(np.median(pooled)),
-                ks_statistic=float(ks.statistic), ks_p=float(ks.pvalue),
+                cv_mean=float(observed.mean()),
+                cv_median=float(np.median(observed)),
+                random_cv_mean=float(pooled.mean()),
+                random_cv_median=float(np.median(pooled)),
+                ks_statistic=float(ks.statistic),
+                ks_p=float(ks.pvalue),
                 mean_p=(1 + int((means <= observed.mean()).sum())) / (draws + 1),
             )
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def plasticity(conn: Connection, *, dataset: str | None = None, draws: int = 5000,
-               seed: int = 0) -> pd.DataFrame:
+def plasticity(
+    conn: Connection, *, dataset: str | None = None, draws: int = 5000, seed: int = 0
+) -> pd.DataFrame:
     """The paper-faithful plasticity test on a dataset (PostgreSQL or graph).
 
     Columns: axon_class (Corticocortical, Thalamocortical, Excitatory), pairs, cv_mean,

@@ -27,8 +27,17 @@ from connectomedb.analyses.nullmodel import DEFAULT_ROUNDS, null_connectomes
 from connectomedb.errors import QueryError
 from connectomedb.stores.sql import Connection
 
-COLUMNS = ["motif", "observed", "null_mean", "null_sd", "z_score", "p_greater", "p_less",
-           "k", "seed"]
+COLUMNS = [
+    "motif",
+    "observed",
+    "null_mean",
+    "null_sd",
+    "z_score",
+    "p_greater",
+    "p_less",
+    "k",
+    "seed",
+]
 Progress = Callable[[int, int], None] | None
 
 
@@ -39,51 +48,97 @@ def summarize(name: str, observed: float, null: np.ndarray, seed: int) -> dict[s
     sd = float(null.std(ddof=1)) if k > 1 else float("nan")
     z = (observed - mean) / sd if sd and np.isfinite(sd) else float("nan")
     return {
-        "motif": name, "observed": observed, "null_mean": mean, "null_sd": sd, "z_score": z,
+        "motif": name,
+        "observed": observed,
+        "null_mean": mean,
+        "null_sd": sd,
+        "z_score": z,
         "p_greater": (1 + int((null >= observed).sum())) / (k + 1),
         "p_less": (1 + int((null <= observed).sum())) / (k + 1),
-        "k": k, "seed": seed,
+        "k": k,
+        "seed": seed,
     }
 
 
 def _check_k(k: int) -> None:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise QueryError(f"the number of random connectomes must be a whole number >= 1, "
-                         f"not {k!r}.")
+        raise QueryError(
+            f"the number of random connectomes must be a whole number >= 1, not {k!r}."
+        )
 
 
-def named_significance_of(c: Connectome, *, k: int = 100, seed: int = 0,
-                          rounds: int = DEFAULT_ROUNDS, keep_class_pairs: bool = False,
-                          workers: int | None = None, progress: Progress = None,
-                          **params: Any) -> pd.DataFrame:
+def named_significance_of(
+    c: Connectome,
+    *,
+    k: int = 100,
+    seed: int = 0,
+    rounds: int = DEFAULT_ROUNDS,
+    keep_class_pairs: bool = False,
+    workers: int | None = None,
+    progress: Progress = None,
+    **params: Any,
+) -> pd.DataFrame:
     """Every named motif of ``motif_counts`` (parameters as that query's) against ``k``
     random connectomes of ``c``, made and counted by ``workers`` processes (``None``: one per
     core when the work is large; :mod:`~.null_counts`). The result does not depend on
     ``workers``."""
     _check_k(k)
     observed = named_counts(c, **params)
-    null = null_named_counts(c, k, seed, rounds=rounds, keep_class_pairs=keep_class_pairs,
-                             workers=workers, progress=progress, **params)
-    rows = [summarize(name, observed[name], null[:, i].astype(float), seed)
-            for i, name in enumerate(NAMED)]
+    null = null_named_counts(
+        c,
+        k,
+        seed,
+        rounds=rounds,
+        keep_class_pairs=keep_class_pairs,
+        workers=workers,
+        progress=progress,
+        **params,
+    )
+    rows = [
+        summarize(name, observed[name], null[:, i].astype(float), seed)
+        for i, name in enumerate(NAMED)
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def named_significance(conn: Connection, *, dataset: str | None = None, k: int = 100, seed: int = 0,
-                       rounds: int = DEFAULT_ROUNDS, keep_class_pairs: bool = False,
-                       workers: int | None = None, progress: Progress = None,
-                       **params: Any) -> pd.DataFrame:
+def named_significance(
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    k: int = 100,
+    seed: int = 0,
+    rounds: int = DEFAULT_ROUNDS,
+    keep_class_pairs: bool = False,
+    workers: int | None = None,
+    progress: Progress = None,
+    **params: Any,
+) -> pd.DataFrame:
     """:func:`named_significance_of` on the dataset's connection graph (one fetch)."""
     _check_k(k)
-    return named_significance_of(fetch(conn, dataset), k=k, seed=seed, rounds=rounds,
-                                 keep_class_pairs=keep_class_pairs, workers=workers,
-                                 progress=progress, **params)
+    return named_significance_of(
+        fetch(conn, dataset),
+        k=k,
+        seed=seed,
+        rounds=rounds,
+        keep_class_pairs=keep_class_pairs,
+        workers=workers,
+        progress=progress,
+        **params,
+    )
 
 
-def motif_significance(motif: Any, conn: Connection, *, dataset: str | None = None, k: int = 100,
-                       seed: int = 0, rounds: int = DEFAULT_ROUNDS,
-                       keep_class_pairs: bool = False, all_mappings: bool = False,
-                       progress: Progress = None) -> pd.DataFrame:
+def motif_significance(
+    motif: Any,
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    k: int = 100,
+    seed: int = 0,
+    rounds: int = DEFAULT_ROUNDS,
+    keep_class_pairs: bool = False,
+    all_mappings: bool = False,
+    progress: Progress = None,
+) -> pd.DataFrame:
     """A DotMotif motif (text or parsed) against ``k`` random connectomes. The observed
     count is the database's own (the compiled query); the null counts are in memory."""
     from connectomedb import motifs
@@ -95,10 +150,12 @@ def motif_significance(motif: Any, conn: Connection, *, dataset: str | None = No
     c = fetch(conn, dataset)
     axons = c.axons_frame()
     null = np.zeros(k)
-    for i, random_c in enumerate(null_connectomes(c, k, seed, rounds=rounds,
-                                                  keep_class_pairs=keep_class_pairs)):
-        null[i] = count_frames(m, random_c.edges_frame(), axons, random_c.targets_frame(),
-                               all_mappings=all_mappings)
+    for i, random_c in enumerate(
+        null_connectomes(c, k, seed, rounds=rounds, keep_class_pairs=keep_class_pairs)
+    ):
+        null[i] = count_frames(
+            m, random_c.edges_frame(), axons, random_c.targets_frame(), all_mappings=all_mappings
+        )
         if progress:
             progress(i + 1, k)
     name = " ; ".join(line.strip() for line in m.text.strip().splitlines() if line.strip())

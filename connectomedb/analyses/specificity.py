@@ -28,19 +28,41 @@ from connectomedb.vocabulary import AXON_INITIAL_SEGMENT, MIN_SYNAPSES
 
 #: The target classes the paper tests (its Fig. 4: somata, proximal, smooth and apical
 #: dendrites, axon initial segments); synapses onto other classes still count in ``n``.
-PAPER_TARGETS = ("Soma", "Somata", "ProximalDendrite", "SmoothDendrite", "ApicalDendrite",
-                 "AxonInitialSegment")
-COLUMNS = ["axon_class", "target_class", "axons", "synapses", "fraction", "null_probability",
-           "axon_fraction_mean", "specific_axons", "specific_fraction", "expected_false",
-           "threshold", "class_p", "conditions"]
+PAPER_TARGETS = (
+    "Soma",
+    "Somata",
+    "ProximalDendrite",
+    "SmoothDendrite",
+    "ApicalDendrite",
+    "AxonInitialSegment",
+)
+COLUMNS = [
+    "axon_class",
+    "target_class",
+    "axons",
+    "synapses",
+    "fraction",
+    "null_probability",
+    "axon_fraction_mean",
+    "specific_axons",
+    "specific_fraction",
+    "expected_false",
+    "threshold",
+    "class_p",
+    "conditions",
+]
 
 
-def kept_synapses(synapses: pd.DataFrame, min_axon_synapses: int = MIN_SYNAPSES,
-                  min_target_synapses: int = MIN_SYNAPSES) -> pd.DataFrame:
+def kept_synapses(
+    synapses: pd.DataFrame,
+    min_axon_synapses: int = MIN_SYNAPSES,
+    min_target_synapses: int = MIN_SYNAPSES,
+) -> pd.DataFrame:
     """The synapses at the thresholds (axon initial segments always kept as targets)."""
     keep = (synapses["axon_synapses"] >= min_axon_synapses) & (
         (synapses["target_synapses"] >= min_target_synapses)
-        | (synapses["target_class"] == AXON_INITIAL_SEGMENT))
+        | (synapses["target_class"] == AXON_INITIAL_SEGMENT)
+    )
     return synapses[keep]
 
 
@@ -56,8 +78,9 @@ def first_hit_probability(n: np.ndarray, hit: np.ndarray) -> float:
         miss = n * np.log1p(-p)
         return -float(np.sum(np.where(hit, np.log(-np.expm1(miss)), miss)))
 
-    res = optimize.minimize_scalar(nll, bounds=(1e-12, 1 - 1e-12), method="bounded",
-                                   options={"xatol": 1e-10})
+    res = optimize.minimize_scalar(
+        nll, bounds=(1e-12, 1 - 1e-12), method="bounded", options={"xatol": 1e-10}
+    )
     return float(res.x)
 
 
@@ -112,15 +135,20 @@ def poisson_binomial_sf(probabilities: np.ndarray, count: int) -> float:
     dist = np.zeros(probabilities.shape[0] + 1)
     dist[0] = 1.0
     for i, q in enumerate(probabilities, start=1):
-        dist[1:i + 1] = dist[1:i + 1] * (1 - q) + dist[0:i] * q
+        dist[1 : i + 1] = dist[1 : i + 1] * (1 - q) + dist[0:i] * q
         dist[0] *= 1 - q
     return float(min(1.0, dist[count:].sum()))
 
 
-def specificity_of(synapses: pd.DataFrame, *, min_axon_synapses: int = MIN_SYNAPSES,
-                   min_target_synapses: int = MIN_SYNAPSES, fdr: float = 0.2,
-                   null: str = "first_hit",
-                   target_classes: tuple[str, ...] = PAPER_TARGETS) -> pd.DataFrame:
+def specificity_of(
+    synapses: pd.DataFrame,
+    *,
+    min_axon_synapses: int = MIN_SYNAPSES,
+    min_target_synapses: int = MIN_SYNAPSES,
+    fdr: float = 0.2,
+    null: str = "first_hit",
+    target_classes: tuple[str, ...] = PAPER_TARGETS,
+) -> pd.DataFrame:
     """One row per axon class and tested target class of the kept synapses (columns:
     COLUMNS)."""
     if null not in ("first_hit", "pooled"):
@@ -128,9 +156,11 @@ def specificity_of(synapses: pd.DataFrame, *, min_axon_synapses: int = MIN_SYNAP
     if not 0 < fdr < 1:
         raise QueryError(f"fdr must be between 0 and 1, not {fdr!r}.")
     kept = kept_synapses(synapses, min_axon_synapses, min_target_synapses)
-    conditions = (f"axons >= {min_axon_synapses} synapses, targets >= {min_target_synapses} "
-                  f"(AIS always kept); binomial null, {null.replace('_', '-')} p; false "
-                  f"detection rate <= {fdr:g}")
+    conditions = (
+        f"axons >= {min_axon_synapses} synapses, targets >= {min_target_synapses} "
+        f"(AIS always kept); binomial null, {null.replace('_', '-')} p; false "
+        f"detection rate <= {fdr:g}"
+    )
     rows = []
     for axon_class, group in kept.groupby("axon_class", sort=True):
         counts = pd.crosstab(group["axon_id"], group["target_class"])
@@ -144,24 +174,45 @@ def specificity_of(synapses: pd.DataFrame, *, min_axon_synapses: int = MIN_SYNAP
             pvalues = stats.binom.sf(k - 1, n, p)
             threshold, expected = fdr_threshold(pvalues, n, p, fdr)
             specific = int((pvalues <= threshold).sum()) if threshold > 0 else 0
-            class_p = poisson_binomial_sf(chance_below(n, p, threshold), specific) \
-                if threshold > 0 else 1.0
-            rows.append({
-                "axon_class": axon_class, "target_class": target_class,
-                "axons": int(len(n)), "synapses": int(k.sum()),
-                "fraction": float(k.sum() / n.sum()), "null_probability": p,
-                "axon_fraction_mean": float(np.mean(k / n)),
-                "specific_axons": specific, "specific_fraction": specific / len(n),
-                "expected_false": expected, "threshold": threshold, "class_p": class_p,
-                "conditions": conditions,
-            })
+            class_p = (
+                poisson_binomial_sf(chance_below(n, p, threshold), specific)
+                if threshold > 0
+                else 1.0
+            )
+            rows.append(
+                {
+                    "axon_class": axon_class,
+                    "target_class": target_class,
+                    "axons": int(len(n)),
+                    "synapses": int(k.sum()),
+                    "fraction": float(k.sum() / n.sum()),
+                    "null_probability": p,
+                    "axon_fraction_mean": float(np.mean(k / n)),
+                    "specific_axons": specific,
+                    "specific_fraction": specific / len(n),
+                    "expected_false": expected,
+                    "threshold": threshold,
+                    "class_p": class_p,
+                    "conditions": conditions,
+                }
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def specificity(conn: Connection, *, dataset: str | None = None,
-                min_axon_synapses: int = MIN_SYNAPSES,
-                min_target_synapses: int = MIN_SYNAPSES, fdr: float = 0.2,
-                null: str = "first_hit") -> pd.DataFrame:
+def specificity(
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    min_axon_synapses: int = MIN_SYNAPSES,
+    min_target_synapses: int = MIN_SYNAPSES,
+    fdr: float = 0.2,
+    null: str = "first_hit",
+) -> pd.DataFrame:
     """The paper-faithful target-specificity analysis on a dataset (PostgreSQL or graph)."""
-    return specificity_of(fetch_synapses(conn, dataset), min_axon_synapses=min_axon_synapses,
-                          min_target_synapses=min_target_synapses, fdr=fdr, null=null)
+    return specificity_of(
+        fetch_synapses(conn, dataset),
+        min_axon_synapses=min_axon_synapses,
+        min_target_synapses=min_target_synapses,
+        fdr=fdr,
+        null=null,
+    )

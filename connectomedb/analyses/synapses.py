@@ -12,8 +12,17 @@ import pandas as pd
 
 from connectomedb.stores.sql import Connection
 
-COLUMNS = ["synapse_id", "axon_id", "target_id", "synapse_type", "axon_class", "target_class",
-           "asi_area", "axon_synapses", "target_synapses"]
+COLUMNS = [
+    "synapse_id",
+    "axon_id",
+    "target_id",
+    "synapse_type",
+    "axon_class",
+    "target_class",
+    "asi_area",
+    "axon_synapses",
+    "target_synapses",
+]
 
 _SQL = """
 SELECT synapse_id, axon_id, target_id, synapse_type, axon_class, target_class, asi_area,

@@ -26,20 +26,32 @@ def _console_options(f: Any) -> Any:
     f = click.option(
         "--write", is_flag=True, help="Allow statements that write (default: read-only)."
     )(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-                     show_default=True)(f)
-    f = click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="KEY VALUE",
-                     help=PARAM_HELP)(f)
-    f = click.option("--dataset", default=None,
-                     help="The dataset $dataset stands for. Default: the only loaded one.")(f)
+    f = click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+    )(f)
+    f = click.option(
+        "-p", "--param", "params", nargs=2, multiple=True, metavar="KEY VALUE", help=PARAM_HELP
+    )(f)
+    f = click.option(
+        "--dataset",
+        default=None,
+        help="The dataset $dataset stands for. Default: the only loaded one.",
+    )(f)
     return click.argument("statement", required=False)(f)
 
 
 @click.command("cypher")
 @_console_options
-def cypher_cmd(statement: str | None, dataset: str | None, params: tuple[tuple[str, str], ...],
-               fmt: str, write: bool, home: str | None, postgres_url: str | None,
-               graph_url: str | None) -> None:
+def cypher_cmd(
+    statement: str | None,
+    dataset: str | None,
+    params: tuple[tuple[str, str], ...],
+    fmt: str,
+    write: bool,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
     """Run the Cypher STATEMENT on the graph, or open a Cypher prompt without one.
 
     The graph is the embedded LadybugDB, or Neo4j with --graph-url / CONNECTOMEDB_GRAPH_URL.
@@ -61,9 +73,16 @@ def cypher_cmd(statement: str | None, dataset: str | None, params: tuple[tuple[s
 
 @click.command("sql")
 @_console_options
-def sql_cmd(statement: str | None, dataset: str | None, params: tuple[tuple[str, str], ...],
-            fmt: str, write: bool, home: str | None, postgres_url: str | None,
-            graph_url: str | None) -> None:
+def sql_cmd(
+    statement: str | None,
+    dataset: str | None,
+    params: tuple[tuple[str, str], ...],
+    fmt: str,
+    write: bool,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+) -> None:
     """Run the SQL STATEMENT on PostgreSQL, or open a SQL prompt without one.
 
     Every statement runs in a read-only transaction unless --write is given; %(dataset)s
@@ -82,8 +101,9 @@ def sql_cmd(statement: str | None, dataset: str | None, params: tuple[tuple[str,
         _run(console, statement, params, fmt, settings.home)
 
 
-def _run(console: Any, statement: str | None, params: tuple[tuple[str, str], ...], fmt: str,
-         home: Any) -> None:
+def _run(
+    console: Any, statement: str | None, params: tuple[tuple[str, str], ...], fmt: str, home: Any
+) -> None:
     from connectomedb.console.prompt import parse_value, run_prompt
     from connectomedb.console.render import for_output
     from connectomedb.errors import QueryError

@@ -49,8 +49,9 @@ def _reader_section(settings: Any, target: Any, login: str) -> None:
     with connect(target.url) as conn:
         members = reader_logins(conn)
     if login not in members:
-        click.echo(f"  {login!r} is not a read-only login here: connectomedb db grant-reader "
-                   f"{login}")
+        click.echo(
+            f"  {login!r} is not a read-only login here: connectomedb db grant-reader {login}"
+        )
         return
     print_bi_details(settings, target, login)
 
@@ -76,11 +77,16 @@ def _graph_section(settings: Any) -> tuple[str, Any]:
 
 
 @click.command("info")
-@click.option("--reader", default=None, metavar="LOGIN",
-              help="Also print the BI connection details of this read-only login.")
+@click.option(
+    "--reader",
+    default=None,
+    metavar="LOGIN",
+    help="Also print the BI connection details of this read-only login.",
+)
 @store_options
-def info(reader: str | None, home: str | None, postgres_url: str | None,
-         graph_url: str | None) -> None:
+def info(
+    reader: str | None, home: str | None, postgres_url: str | None, graph_url: str | None
+) -> None:
     """Show the loaded datasets, the schema version and where the databases are.
 
     Passwords in URLs are shown as ***. With --reader LOGIN, also the connection details of

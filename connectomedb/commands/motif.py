@@ -21,32 +21,75 @@ def register(group: click.Group) -> None:
 
 
 @click.command("motif")
-@click.argument("motif_file", required=False,
-                type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--named", is_flag=True,
-              help="The named motifs of motif_counts instead of a file (with --significance).")
+@click.argument("motif_file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--named",
+    is_flag=True,
+    help="The named motifs of motif_counts instead of a file (with --significance).",
+)
 @click.option("--dataset", default=None, help="Dataset name. Default: the only loaded one.")
-@click.option("--engine", type=click.Choice(["sql", "cypher"]), default="sql",
-              show_default=True, help="PostgreSQL (sql) or the graph (cypher).")
+@click.option(
+    "--engine",
+    type=click.Choice(["sql", "cypher"]),
+    default="sql",
+    show_default=True,
+    help="PostgreSQL (sql) or the graph (cypher).",
+)
 @click.option("--count", "mode", flag_value="count", help="Print the number of instances.")
-@click.option("--list", "mode", flag_value="list", default=True,
-              help="List the instances (the default).")
-@click.option("--limit", default="1000", show_default=True,
-              help="At most this many rows in a listing; 'all' for every one.")
-@click.option("--all-mappings", is_flag=True,
-              help="Every mapping of the motif's nodes, not each instance once.")
-@click.option("--significance", "k", type=int, default=None, metavar="K",
-              help="Also compare the count with K degree-preserving random connectomes.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the random connectomes (--significance).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--list", "mode", flag_value="list", default=True, help="List the instances (the default)."
+)
+@click.option(
+    "--limit",
+    default="1000",
+    show_default=True,
+    help="At most this many rows in a listing; 'all' for every one.",
+)
+@click.option(
+    "--all-mappings",
+    is_flag=True,
+    help="Every mapping of the motif's nodes, not each instance once.",
+)
+@click.option(
+    "--significance",
+    "k",
+    type=int,
+    default=None,
+    metavar="K",
+    help="Also compare the count with K degree-preserving random connectomes.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the random connectomes (--significance).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 @store_options
 @quiet_option
-def motif_cmd(motif_file: str | None, named: bool, dataset: str | None, engine: str,
-              mode: str, limit: str, all_mappings: bool, k: int | None, seed: int, fmt: str,
-              home: str | None, postgres_url: str | None, graph_url: str | None,
-              quiet: bool) -> None:
+def motif_cmd(
+    motif_file: str | None,
+    named: bool,
+    dataset: str | None,
+    engine: str,
+    mode: str,
+    limit: str,
+    all_mappings: bool,
+    k: int | None,
+    seed: int,
+    fmt: str,
+    home: str | None,
+    postgres_url: str | None,
+    graph_url: str | None,
+    quiet: bool,
+) -> None:
     """Find the DotMotif motif of MOTIF_FILE ('-' for standard input) in a dataset, or
     compare the named motifs with random connectomes (--named --significance K).
 
@@ -64,14 +107,18 @@ def motif_cmd(motif_file: str | None, named: bool, dataset: str | None, engine: 
     from connectomedb.commands.query import _emit
 
     if (motif_file is None) == (not named):
-        raise QueryError("give a motif file (or '-' for standard input), or --named for the "
-                         "named motifs, not both.")
+        raise QueryError(
+            "give a motif file (or '-' for standard input), or --named for the "
+            "named motifs, not both."
+        )
     if k is not None and k < 1:
         raise QueryError("--significance takes a number of random connectomes >= 1.")
     if named and k is None:
-        raise QueryError("--named compares the named motifs with random connectomes: add "
-                         "--significance K (their counts: `connectomedb query run "
-                         "motif_counts`).")
+        raise QueryError(
+            "--named compares the named motifs with random connectomes: add "
+            "--significance K (their counts: `connectomedb query run "
+            "motif_counts`)."
+        )
     parsed = None if named else motifs.parse(_read(motif_file or "-"))  # before any database
     row_limit = None if limit.lower() in ("all", "none", "null") else _int(limit)
     settings = settings_from(home, postgres_url, graph_url)
@@ -79,19 +126,31 @@ def motif_cmd(motif_file: str | None, named: bool, dataset: str | None, engine: 
         if parsed is None:  # --named
             from connectomedb.analyses.significance import named_significance
 
-            frame = named_significance(conn, dataset=dataset, k=int(k or 0), seed=seed,
-                                       progress=None if quiet else _progress)
+            frame = named_significance(
+                conn,
+                dataset=dataset,
+                k=int(k or 0),
+                seed=seed,
+                progress=None if quiet else _progress,
+            )
             _emit(frame, fmt)
             return
         if k is not None:
             from connectomedb.analyses.significance import motif_significance
 
-            frame = motif_significance(parsed, conn, dataset=dataset, k=k, seed=seed,
-                                       progress=None if quiet else _progress)
+            frame = motif_significance(
+                parsed, conn, dataset=dataset, k=k, seed=seed, progress=None if quiet else _progress
+            )
             _emit(frame, fmt)
             return
-        result = motifs.find(parsed, conn, dataset=dataset, count=mode == "count",
-                             limit=row_limit, all_mappings=all_mappings)
+        result = motifs.find(
+            parsed,
+            conn,
+            dataset=dataset,
+            count=mode == "count",
+            limit=row_limit,
+            all_mappings=all_mappings,
+        )
     if isinstance(result, int):
         if fmt == "json":
             click.echo(json.dumps({"instances": result}))
@@ -111,8 +170,10 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise QueryError(f"{path}: cannot read the motif file ({error}). Give a readable "
-                         "UTF-8 text file, or '-' for standard input.") from None
+        raise QueryError(
+            f"{path}: cannot read the motif file ({error}). Give a readable "
+            "UTF-8 text file, or '-' for standard input."
+        ) from None
 
 
 def _int(value: str) -> int:

@@ -160,11 +160,19 @@ def _cell(value: Any) -> str:
     "variable CONNECTOMEDB_READER_PASSWORD or --prompt: a command line is visible to others.",
     envvar="CONNECTOMEDB_READER_PASSWORD",
 )
-@click.option("--prompt", "ask", is_flag=True,
-              help="Ask for the password (hidden). Also asked when LOGIN is new and none is set.")
+@click.option(
+    "--prompt",
+    "ask",
+    is_flag=True,
+    help="Ask for the password (hidden). Also asked when LOGIN is new and none is set.",
+)
 @store_options
 def grant_reader_cmd(
-    login: str, password: str | None, ask: bool, home: str | None, postgres_url: str | None,
+    login: str,
+    password: str | None,
+    ask: bool,
+    home: str | None,
+    postgres_url: str | None,
     graph_url: str | None,
 ) -> None:
     """Give the PostgreSQL login LOGIN read-only access for BI tools (role connectomedb_reader).
@@ -187,8 +195,7 @@ def grant_reader_cmd(
     with connect(target.url) as conn:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
     if ask or (password is None and exists is None and sys.stdin.isatty()):
-        password = click.prompt(f"Password of {login}", hide_input=True,
-                                confirmation_prompt=True)
+        password = click.prompt(f"Password of {login}", hide_input=True, confirmation_prompt=True)
     with connect(target.url) as conn:
         created = grant_reader(conn, login, password)
     verb = "Created" if created else "Updated"

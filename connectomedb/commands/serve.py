@@ -14,19 +14,36 @@ def register(group: click.Group) -> None:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (loopback unless you give another one, e.g. 0.0.0.0).")
-@click.option("--port", type=click.IntRange(1, 65535), default=5432, show_default=True,
-              help="TCP port.")
-@click.option("--socket-dir", type=click.Path(file_okay=False), default=None,
-              help="Also listen on a Unix socket in this folder, reachable by other local OS "
-              "users (outside the private data folder).")
-@click.option("--private", is_flag=True,
-              help="Stop listening on TCP and on the extra socket: the private socket only.")
-@click.option("--home", default=None, type=click.Path(file_okay=False),
-              help="Folder of the embedded databases (env CONNECTOMEDB_HOME).")
-def serve_cmd(host: str, port: int, socket_dir: str | None, private: bool,
-              home: str | None) -> None:
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback unless you give another one, e.g. 0.0.0.0).",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=5432, show_default=True, help="TCP port."
+)
+@click.option(
+    "--socket-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also listen on a Unix socket in this folder, reachable by other local OS "
+    "users (outside the private data folder).",
+)
+@click.option(
+    "--private",
+    is_flag=True,
+    help="Stop listening on TCP and on the extra socket: the private socket only.",
+)
+@click.option(
+    "--home",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Folder of the embedded databases (env CONNECTOMEDB_HOME).",
+)
+def serve_cmd(
+    host: str, port: int, socket_dir: str | None, private: bool, home: str | None
+) -> None:
     """Let BI tools reach the embedded PostgreSQL over TCP (and optionally a shared socket).
 
     The server stays up until `connectomedb db stop`, and every later start keeps these
@@ -66,8 +83,10 @@ def serve_cmd(host: str, port: int, socket_dir: str | None, private: bool,
     if private:
         click.echo("The embedded PostgreSQL listens on its private socket only.")
         return
-    click.echo(f"The embedded PostgreSQL listens on {host} port {port}"
-               + (f" and in the socket folder {network.socket_dir}." if socket_dir else "."))
+    click.echo(
+        f"The embedded PostgreSQL listens on {host} port {port}"
+        + (f" and in the socket folder {network.socket_dir}." if socket_dir else ".")
+    )
     click.echo("It stays up until `connectomedb db stop`; later starts keep these settings.")
     from connectomedb.stores.postgres import with_database
 

@@ -71,7 +71,7 @@ def add(
     """
     from rich.console import Console
 
-    from connectomedb.etl.pipeline import check_dataset_name
+    from connectomedb.stores.datasets import check_dataset_name
     from connectomedb.stores.postgres import resolve
     from connectomedb.volumes.catalogue import register as register_volume
     from connectomedb.volumes.cubes import scan

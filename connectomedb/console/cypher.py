@@ -95,7 +95,9 @@ class CypherConsole(Session):
         driver = self.store._driver  # type: ignore[attr-defined]
         try:
             records, _, keys = driver.execute_query(
-                statement, params, database_=self.store.database,  # type: ignore[attr-defined]
+                statement,
+                params,
+                database_=self.store.database,  # type: ignore[attr-defined]
                 routing_=routing,
             )
         except neo4j.exceptions.ClientError as error:
@@ -146,8 +148,9 @@ class CypherConsole(Session):
             connects = ""
             if type_ == "REL":
                 ends = self._one(f"CALL show_connection('{name}') RETURN *", params)
-                connects = ", ".join(f"{a}→{b}" for a, b in zip(ends.iloc[:, 0], ends.iloc[:, 1],
-                                                                 strict=True))
+                connects = ", ".join(
+                    f"{a}→{b}" for a, b in zip(ends.iloc[:, 0], ends.iloc[:, 1], strict=True)
+                )
             kind = "node" if type_ == "NODE" else "relationship"
             rows.append([kind, name, typed, connects])
         return pd.DataFrame(rows, columns=SCHEMA_COLUMNS)
@@ -159,8 +162,18 @@ class CypherConsole(Session):
         self.store.close()
 
 
-_INTEGER_TYPES = ("INT8", "INT16", "INT32", "INT64", "INT128", "UINT8", "UINT16", "UINT32",
-                  "UINT64", "SERIAL")
+_INTEGER_TYPES = (
+    "INT8",
+    "INT16",
+    "INT32",
+    "INT64",
+    "INT128",
+    "UINT8",
+    "UINT16",
+    "UINT32",
+    "UINT64",
+    "SERIAL",
+)
 
 
 def _ladybug_frame(conn: Any, statement: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -173,15 +186,13 @@ def _ladybug_frame(conn: Any, statement: str, params: dict[str, Any]) -> pd.Data
     except (ValueError, TypeError) as error:  # a parameter value it cannot type
         raise QueryError(
             f"graph: LadybugDB cannot use the parameter values {params}: {error}. "
-            "Give lists of one type, such as [1, 2] or [\"a\", \"b\"]."
+            'Give lists of one type, such as [1, 2] or ["a", "b"].'
         ) from None
     names = result.get_column_names()
     types = result.get_column_data_types()
     rows = result.get_all()
     result.close()
-    frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(
-        columns=names
-    )
+    frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
     for i, type_ in enumerate(types):
         if type_ in _INTEGER_TYPES:
             values = [None if v is None else int(v) for v in (row[i] for row in rows)]

@@ -42,8 +42,11 @@ def _scalar(value: Any) -> Any:
 def plain(value: Any) -> Any:
     """A JSON-ready value: entities as ``{"_label": …, <set properties>}``."""
     if _is_entity(value):
-        props = {k: plain(v) for k, v in value.items()
-                 if k not in _INTERNAL and k != "_LABEL" and v is not None}
+        props = {
+            k: plain(v)
+            for k, v in value.items()
+            if k not in _INTERNAL and k != "_LABEL" and v is not None
+        }
         return {"_label": value["_LABEL"], **props}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}

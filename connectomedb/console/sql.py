@@ -72,8 +72,11 @@ class SqlConsole(Session):
         except psycopg.errors.ReadOnlySqlTransaction:
             raise refusal("the server refused a write", self.language) from None
         except (psycopg.Error, KeyError) as error:
-            message = str(error).strip() if not isinstance(error, KeyError) else (
-                f"no parameter {error}. Set it with -p NAME VALUE or :param NAME VALUE")
+            message = (
+                str(error).strip()
+                if not isinstance(error, KeyError)
+                else (f"no parameter {error}. Set it with -p NAME VALUE or :param NAME VALUE")
+            )
             raise QueryError(f"sql: PostgreSQL rejected the statement: {message}") from None
 
     def schema(self) -> pd.DataFrame:

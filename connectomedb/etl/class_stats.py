@@ -46,9 +46,7 @@ def class_synapse_stats(source: SourceDataset) -> pd.DataFrame:
     target_names, target_class = class_names(tg.classes, tg.class_code)
     type_names, type_class = class_names(sy.types, sy.type_code)
     asi = (
-        np.full(sy.n, np.nan)
-        if sy.asi_area is None
-        else np.asarray(sy.asi_area, dtype=np.float64)
+        np.full(sy.n, np.nan) if sy.asi_area is None else np.asarray(sy.asi_area, dtype=np.float64)
     )
     frame = pd.DataFrame(
         {
@@ -106,14 +104,31 @@ def class_synapse_stats(source: SourceDataset) -> pd.DataFrame:
 # neurite of the file, and synapses per µm of path length over those with a path length.
 
 DEGREE_CELL_COLUMNS = (
-    "axon_class", "target_class", "axon_synapses", "target_synapses", "synapses", "axons",
+    "axon_class",
+    "target_class",
+    "axon_synapses",
+    "target_synapses",
+    "synapses",
+    "axons",
     "targets",
 )
 FRACTION_COLUMNS = ("axon_class", "target_class", "axon_synapses", "synapses", "axons")
 NEURITE_COLUMNS = (
-    "side", "class", "neurites", "synapses", "degree_mean", "degree_median", "degree_q1",
-    "degree_q3", "degree_max", "skeleton_neurites", "path_length_um", "skeleton_synapses",
-    "density_median", "density_q1", "density_q3",
+    "side",
+    "class",
+    "neurites",
+    "synapses",
+    "degree_mean",
+    "degree_median",
+    "degree_q1",
+    "degree_q3",
+    "degree_max",
+    "skeleton_neurites",
+    "path_length_um",
+    "skeleton_synapses",
+    "density_median",
+    "density_q1",
+    "density_q3",
 )
 
 
@@ -132,12 +147,16 @@ def degree_cells(source: SourceDataset) -> pd.DataFrame:
     cell = ["axon_class", "target_class"]
     synapses = c.groupby([*cell, "a", "t"])["synapses"].sum()
     axons = (
-        c.groupby([*cell, "axon_id"]).agg(a=("a", "first"), t=("t", "max"))
-        .groupby([*cell, "a", "t"]).size()
+        c.groupby([*cell, "axon_id"])
+        .agg(a=("a", "first"), t=("t", "max"))
+        .groupby([*cell, "a", "t"])
+        .size()
     )
     targets = (
-        c.groupby([*cell, "target_id"]).agg(a=("a", "max"), t=("t", "first"))
-        .groupby([*cell, "a", "t"]).size()
+        c.groupby([*cell, "target_id"])
+        .agg(a=("a", "max"), t=("t", "first"))
+        .groupby([*cell, "a", "t"])
+        .size()
     )
     out = pd.concat({"synapses": synapses, "axons": axons, "targets": targets}, axis=1)
     out = out.fillna(0).astype(np.int64).reset_index()
@@ -151,16 +170,23 @@ def axon_fractions(source: SourceDataset) -> pd.DataFrame:
     per_class = (
         c.groupby(["axon_id", "axon_class", "target_class"])
         .agg(axon_synapses=("a", "first"), synapses=("synapses", "sum"))
-        .groupby(["axon_class", "target_class", "axon_synapses", "synapses"]).size()
-        .rename("axons").reset_index()
+        .groupby(["axon_class", "target_class", "axon_synapses", "synapses"])
+        .size()
+        .rename("axons")
+        .reset_index()
     )
     per_axon = (
-        c.groupby("axon_id").agg(axon_class=("axon_class", "first"), axon_synapses=("a", "first"))
-        .groupby(["axon_class", "axon_synapses"]).size().rename("axons").reset_index()
+        c.groupby("axon_id")
+        .agg(axon_class=("axon_class", "first"), axon_synapses=("a", "first"))
+        .groupby(["axon_class", "axon_synapses"])
+        .size()
+        .rename("axons")
+        .reset_index()
     )
     every = per_axon.assign(target_class=None, synapses=per_axon["axon_synapses"])
-    out = pd.concat([every[list(FRACTION_COLUMNS)], per_class[list(FRACTION_COLUMNS)]],
-                    ignore_index=True)
+    out = pd.concat(
+        [every[list(FRACTION_COLUMNS)], per_class[list(FRACTION_COLUMNS)]], ignore_index=True
+    )
     return out.astype({"axon_synapses": np.int64, "synapses": np.int64, "axons": np.int64})
 
 
@@ -177,15 +203,18 @@ def neurite_stats(source: SourceDataset) -> pd.DataFrame:
     c = motif_frames(source).connections
     rows = []
     for side, neurites, id_column in (
-        ("axon", source.axons, "axon_id"), ("target", source.targets, "target_id")
+        ("axon", source.axons, "axon_id"),
+        ("target", source.targets, "target_id"),
     ):
         n = neurites.n
         degree = np.bincount(
-            c[id_column].to_numpy(np.int64) - 1, weights=c["synapses"].to_numpy(np.float64),
+            c[id_column].to_numpy(np.int64) - 1,
+            weights=c["synapses"].to_numpy(np.float64),
             minlength=n,
         )[:n].astype(np.int64)
         length = (
-            np.zeros(n) if neurites.skeleton is None
+            np.zeros(n)
+            if neurites.skeleton is None
             else skeleton_path_length_um(neurites.skeleton)[:n]
         )
         names, index = class_names(neurites.classes, neurites.class_code)
@@ -197,18 +226,35 @@ def neurite_stats(source: SourceDataset) -> pd.DataFrame:
             skeletal = length[mine] > 0
             s, p = d[skeletal], length[mine][skeletal]
             density = _quartiles(s / p) if skeletal.any() else (None,) * 3
-            rows.append((
-                side, str(name), int(mine.sum()), int(d.sum()), float(d.mean()),
-                *_quartiles(d), int(d.max()), int(skeletal.sum()),
-                float(p.sum()) if skeletal.any() else None, int(s.sum()), *density,
-            ))
+            rows.append(
+                (
+                    side,
+                    str(name),
+                    int(mine.sum()),
+                    int(d.sum()),
+                    float(d.mean()),
+                    *_quartiles(d),
+                    int(d.max()),
+                    int(skeletal.sum()),
+                    float(p.sum()) if skeletal.any() else None,
+                    int(s.sum()),
+                    *density,
+                )
+            )
     out = pd.DataFrame(rows, columns=list(NEURITE_COLUMNS))
     return out.sort_values(["side", "class"], ignore_index=True)
 
 
 MULTIPLICITY_COLUMNS = (
-    "axon_class", "target_class", "connections", "synapses", "multiplicity_mean",
-    "multiplicity_median", "multiplicity_q1", "multiplicity_q3", "multiplicity_max",
+    "axon_class",
+    "target_class",
+    "connections",
+    "synapses",
+    "multiplicity_mean",
+    "multiplicity_median",
+    "multiplicity_q1",
+    "multiplicity_q3",
+    "multiplicity_max",
     "multi_synaptic",
 )
 
@@ -221,10 +267,18 @@ def multiplicity_stats(source: SourceDataset) -> pd.DataFrame:
     rows = []
     for (axon_class, target_class), m in c.groupby(["axon_class", "target_class"], sort=True):
         values = m["synapses"].to_numpy(np.int64)
-        rows.append((
-            axon_class, target_class, len(values), int(values.sum()), float(values.mean()),
-            *_quartiles(values), int(values.max()), int((values >= 2).sum()),
-        ))
+        rows.append(
+            (
+                axon_class,
+                target_class,
+                len(values),
+                int(values.sum()),
+                float(values.mean()),
+                *_quartiles(values),
+                int(values.max()),
+                int((values >= 2).sum()),
+            )
+        )
     return pd.DataFrame(rows, columns=list(MULTIPLICITY_COLUMNS))
 
 
@@ -233,8 +287,11 @@ def divergence(source: SourceDataset) -> pd.DataFrame:
     connects to: ``targets``, ``neurons`` (distinct, of the targets with one) and
     ``synapses`` (the ``divergent_axons`` listing without its thresholds)."""
     c = motif_frames(source).connections
-    agg = {"targets": ("target_id", "size"), "neurons": ("neuron_id", "nunique"),
-           "synapses": ("synapses", "sum")}
+    agg = {
+        "targets": ("target_id", "size"),
+        "neurons": ("neuron_id", "nunique"),
+        "synapses": ("synapses", "sum"),
+    }
     every = c.groupby(["axon_id", "axon_class"]).agg(**agg).reset_index()
     per_class = c.groupby(["axon_id", "axon_class", "target_class"]).agg(**agg).reset_index()
     return pd.concat([every.assign(target_class=None), per_class], ignore_index=True)[
@@ -248,8 +305,11 @@ def convergence(source: SourceDataset) -> pd.DataFrame:
     threshold)."""
     c = motif_frames(source).connections
     keys = ["target_id", "target_class"]
-    agg = {"neuron_id": ("neuron_id", "first"), "axons": ("axon_id", "size"),
-           "synapses": ("synapses", "sum")}
+    agg = {
+        "neuron_id": ("neuron_id", "first"),
+        "axons": ("axon_id", "size"),
+        "synapses": ("synapses", "sum"),
+    }
     every = c.groupby(keys).agg(**agg).reset_index()
     per_class = c.groupby([*keys, "axon_class"]).agg(**agg).reset_index()
     return pd.concat([every.assign(axon_class=None), per_class], ignore_index=True)[
@@ -269,9 +329,20 @@ TABLES = {
 
 
 _KEYED = ("class_degree_cell", "class_axon_fraction", "axon_divergence", "target_convergence")
-_FLOATS = {"multiplicity_mean", "multiplicity_median", "multiplicity_q1", "multiplicity_q3",
-           "degree_mean", "degree_median", "degree_q1", "degree_q3", "path_length_um",
-           "density_median", "density_q1", "density_q3"}
+_FLOATS = {
+    "multiplicity_mean",
+    "multiplicity_median",
+    "multiplicity_q1",
+    "multiplicity_q3",
+    "degree_mean",
+    "degree_median",
+    "degree_q1",
+    "degree_q3",
+    "path_length_um",
+    "density_median",
+    "density_q1",
+    "density_q3",
+}
 
 
 def table_frames(source: SourceDataset) -> Iterator[TableFrame]:

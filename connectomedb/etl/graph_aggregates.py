@@ -23,9 +23,7 @@ def connections(
     asi_area: np.ndarray | None,
 ) -> pd.DataFrame:
     """CONNECTS_TO: one row per (axon, target) with a connectome synapse (counting rule 4)."""
-    asi = (
-        np.full(len(axon_id), np.nan) if asi_area is None else np.asarray(asi_area, np.float64)
-    )
+    asi = np.full(len(axon_id), np.nan) if asi_area is None else np.asarray(asi_area, np.float64)
     df = pd.DataFrame(
         {
             "from": axon_id[in_connectome],

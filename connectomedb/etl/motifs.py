@@ -168,9 +168,7 @@ def _compute(source: SourceDataset) -> MotifFrames:
         [
             _tally(by_class, "multi_synaptic_connections", [], value="synapses"),
             _tally(by_class, "convergent_targets", ["target_id"]),
-            _tally(
-                by_class[c_neuron > 0], "convergent_neurons", ["neuron_id"], distinct="axon_id"
-            ),
+            _tally(by_class[c_neuron > 0], "convergent_neurons", ["neuron_id"], distinct="axon_id"),
             _tally(by_class, "divergent_axons", ["axon_id"]),
             _tally(by_class[c_neuron > 0], "axon_neuron_multi_target", ["axon_id", "neuron_id"]),
             pair_histogram,

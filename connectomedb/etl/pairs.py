@@ -88,9 +88,15 @@ def pair_structure(
     pa_ = np.r_[ka[stored_all], ta[stored_tc]].astype(np.int64)
     pb_ = np.r_[kb[stored_all], tb[stored_tc]].astype(np.int64)
     scope_tc = np.r_[np.full(int(stored_all.sum()), -1), t_class[stored_tc]].astype(np.int64)
-    target_class = np.where(
-        scope_tc >= 0, target_names[np.maximum(scope_tc, 0)] if len(target_names) else None, None
-    ) if len(scope_tc) else np.zeros(0, object)
+    target_class = (
+        np.where(
+            scope_tc >= 0,
+            target_names[np.maximum(scope_tc, 0)] if len(target_names) else None,
+            None,
+        )
+        if len(scope_tc)
+        else np.zeros(0, object)
+    )
     pairs = pd.DataFrame(
         {
             "axon_a": pa_,
@@ -180,9 +186,9 @@ def _bifan_frame(
                     "axon_b": b,
                     "target_a": ta,
                     "target_b": tb,
-                    "target_class": np.where(
-                        scope >= 0, target_names[np.maximum(scope, 0)], None
-                    ) if len(scope) and len(target_names) else np.full(len(scope), None),
+                    "target_class": np.where(scope >= 0, target_names[np.maximum(scope, 0)], None)
+                    if len(scope) and len(target_names)
+                    else np.full(len(scope), None),
                     "axon_class": np.where(ca == cb, axon_names[ca], None)
                     if len(ca)
                     else np.zeros(0, object),

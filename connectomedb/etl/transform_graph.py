@@ -342,8 +342,10 @@ def _add_class_aggregates(
             **{c: f[c].to_numpy(np.int64) for c in ("axon_synapses", "synapses", "axons")},
         },
     )
-    for label, frame in (("AxonDivergence", divergence(source)),
-                         ("TargetConvergence", convergence(source))):
+    for label, frame in (
+        ("AxonDivergence", divergence(source)),
+        ("TargetConvergence", convergence(source)),
+    ):
         columns: dict[str, object] = {"id": np.arange(1, len(frame) + 1, dtype=np.int64)}
         for name in frame.columns:
             if name.endswith("_class"):
@@ -357,6 +359,8 @@ def _add_class_aggregates(
     rels[("CLASS_MULTIPLICITY", "AxonClass", "TargetClass")] = rel_frame(
         m["axon_class"].to_numpy(object),
         m["target_class"].to_numpy(object),
-        **{c: m[c].to_numpy(np.float64 if m[c].dtype.kind == "f" else np.int64)
-           for c in m.columns[2:]},
+        **{
+            c: m[c].to_numpy(np.float64 if m[c].dtype.kind == "f" else np.int64)
+            for c in m.columns[2:]
+        },
     )

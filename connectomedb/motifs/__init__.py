@@ -31,9 +31,14 @@ from connectomedb.stores.sql import Connection
 __all__ = ["Motif", "MotifError", "parse", "find", "compile_motif"]
 
 
-def compile_motif(motif: Motif | str, engine: str, *, count: bool = False,
-                  limit: int | None = 1000,
-                  all_mappings: bool = False) -> tuple[str, dict[str, Any]]:
+def compile_motif(
+    motif: Motif | str,
+    engine: str,
+    *,
+    count: bool = False,
+    limit: int | None = 1000,
+    all_mappings: bool = False,
+) -> tuple[str, dict[str, Any]]:
     """The statement and parameters (without ``dataset``) for ``engine`` (``sql``/``cypher``).
 
     Each instance is found once unless ``all_mappings`` (then every mapping of the motif's
@@ -53,9 +58,16 @@ def compile_motif(motif: Motif | str, engine: str, *, count: bool = False,
     return compiler(m, order=order, count=count, limit=limit)
 
 
-def find(motif: Motif | str, conn: Connection, *, dataset: str | None = None,
-         engine: str | None = None, count: bool = False, limit: int | None = 1000,
-         all_mappings: bool = False) -> pd.DataFrame | int:
+def find(
+    motif: Motif | str,
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    engine: str | None = None,
+    count: bool = False,
+    limit: int | None = 1000,
+    all_mappings: bool = False,
+) -> pd.DataFrame | int:
     """The motif's instances in ``dataset``: a DataFrame with one column per motif node (its
     axon or target ID, in the motif's node order), ordered by all columns, at most ``limit``
     rows; or, with ``count``, their number.
@@ -73,15 +85,14 @@ def find(motif: Motif | str, conn: Connection, *, dataset: str | None = None,
         raise MotifError(
             f"engine {engine!r} was asked for but the connection is a {detected} connection."
         )
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
-                              or limit < 0):
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise MotifError(f"limit must be a whole number >= 0 or None, not {limit!r}.")
     order = None if all_mappings else m.order_pairs()
     divide = 1 if (all_mappings or order is not None) else len(m.automorphisms)
-    text, params = compile_motif(m, detected, count=count, limit=limit,
-                                 all_mappings=all_mappings)
-    frame = queries.run_statement(conn, sql=text, cypher=text, params=params, dataset=dataset,
-                                  error=MotifNotLoadedError)
+    text, params = compile_motif(m, detected, count=count, limit=limit, all_mappings=all_mappings)
+    frame = queries.run_statement(
+        conn, sql=text, cypher=text, params=params, dataset=dataset, error=MotifNotLoadedError
+    )
     if count:
         total = int(frame.iloc[0, 0]) if len(frame) else 0
         return total // divide

@@ -49,16 +49,14 @@ class _Builder:
         where = [self.constraint(c) for c in m.constraints]
         where += [self.link(link) for link in m.links]
         for u, v in m.forbidden:
-            where.append(
-                f"NOT EXISTS {{ MATCH ({self.var[u]})-[:CONNECTS_TO]->({self.var[v]}) }}"
-            )
+            where.append(f"NOT EXISTS {{ MATCH ({self.var[u]})-[:CONNECTS_TO]->({self.var[v]}) }}")
         ordered = set()
         for a, b in order or []:
             where.append(f"{self.var[a]}.id < {self.var[b]}.id")
             ordered.add(frozenset((a, b)))
         names = m.names
         for i, x in enumerate(names):
-            for y in names[i + 1:]:
+            for y in names[i + 1 :]:
                 if m.nodes[x] == m.nodes[y] and frozenset((x, y)) not in ordered:
                     where.append(f"{self.var[x]}.id <> {self.var[y]}.id")
         text = "MATCH " + ",\n      ".join(patterns)
@@ -88,8 +86,9 @@ class _Builder:
         return f"{self.attr(*link.left)} {_OP[link.op]} {self.attr(*link.right)}"
 
 
-def compile_cypher(motif: Motif, *, order: list[tuple[str, str]] | None,
-                   count: bool, limit: int | None) -> tuple[str, dict[str, Any]]:
+def compile_cypher(
+    motif: Motif, *, order: list[tuple[str, str]] | None, count: bool, limit: int | None
+) -> tuple[str, dict[str, Any]]:
     """``(statement, parameters)`` as :func:`connectomedb.motifs.sql.compile_sql`; the caller
     adds ``dataset`` (the store's dataset key)."""
     b = _Builder(motif)

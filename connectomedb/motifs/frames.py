@@ -39,8 +39,14 @@ def _compare(left, op: str, right) -> np.ndarray:
     return out
 
 
-def count_frames(motif: Motif, edges: pd.DataFrame, axons: pd.DataFrame,
-                 targets: pd.DataFrame, *, all_mappings: bool = False) -> int:
+def count_frames(
+    motif: Motif,
+    edges: pd.DataFrame,
+    axons: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    all_mappings: bool = False,
+) -> int:
     """Instances of ``motif`` in the graph of ``edges`` (a, t, synapses, asi_area_sum,
     asi_area_count), ``axons`` (id, class, synapses), ``targets`` (id, class, synapses,
     neuron_id)."""
@@ -51,8 +57,14 @@ def count_frames(motif: Motif, edges: pd.DataFrame, axons: pd.DataFrame,
     return len(frame)
 
 
-def mappings(motif: Motif, edges: pd.DataFrame, axons: pd.DataFrame, targets: pd.DataFrame,
-             *, all_mappings: bool = False) -> pd.DataFrame:
+def mappings(
+    motif: Motif,
+    edges: pd.DataFrame,
+    axons: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    all_mappings: bool = False,
+) -> pd.DataFrame:
     """One row per mapping (columns: the motif's node names, IDs); one per instance unless
     ``all_mappings`` (or when the motif's symmetry cannot be broken by ordering)."""
     names = motif.names
@@ -61,7 +73,8 @@ def mappings(motif: Motif, edges: pd.DataFrame, axons: pd.DataFrame, targets: pd
     frame: pd.DataFrame | None = None
     for idx, (u, v) in enumerate(motif.edges):
         part = edges[["a", "t", *edge_attrs]].rename(
-            columns={"a": u, "t": v, **{c: f"{c}#{idx}" for c in edge_attrs}})
+            columns={"a": u, "t": v, **{c: f"{c}#{idx}" for c in edge_attrs}}
+        )
         for c in motif.constraints:
             if c.edge == (u, v):
                 part = part[_compare(part[f"{c.attr}#{idx}"], c.op, c.value)]
@@ -100,7 +113,7 @@ def mappings(motif: Motif, edges: pd.DataFrame, axons: pd.DataFrame, targets: pd
     order = None if all_mappings else motif.order_pairs()
     ordered = {frozenset(p) for p in order or []}
     for i, x in enumerate(names):
-        for y in names[i + 1:]:
+        for y in names[i + 1 :]:
             if motif.nodes[x] != motif.nodes[y]:
                 continue
             if frozenset((x, y)) in ordered:

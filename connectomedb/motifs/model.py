@@ -144,8 +144,10 @@ def parse(text: str) -> Motif:
     if not isinstance(text, str) or not text.strip():
         raise MotifError("the motif is empty. Write at least one edge, e.g. `A -> B`.")
     if len(text) > MAX_TEXT:
-        raise MotifError(f"the motif is {len(text):,} characters long; at most {MAX_TEXT:,} "
-                         "are accepted. Is this the right file?")
+        raise MotifError(
+            f"the motif is {len(text):,} characters long; at most {MAX_TEXT:,} "
+            "are accepted. Is this the right file?"
+        )
     if "\x00" in text:
         raise MotifError("the motif contains a NUL character (\\x00). Remove it.")
     try:
@@ -197,8 +199,13 @@ def parse(text: str) -> Motif:
         for attr, per_op in per_attr.items():
             for op, others in per_op.items():
                 for other, other_attr in others:
-                    links.append(Link((str(node), None, _strip(attr)), _op(op),
-                                      (str(other), None, _strip(other_attr))))
+                    links.append(
+                        Link(
+                            (str(node), None, _strip(attr)),
+                            _op(op),
+                            (str(other), None, _strip(other_attr)),
+                        )
+                    )
     for (u, v), per_attr in edge_c.items():
         for attr, per_op in per_attr.items():
             for op, values in per_op.items():
@@ -210,8 +217,13 @@ def parse(text: str) -> Motif:
         for attr, per_op in per_attr.items():
             for op, others in per_op.items():
                 for ou, ov, other_attr in others:
-                    links.append(Link((None, (str(u), str(v)), _strip(attr)), _op(op),
-                                      (None, (str(ou), str(ov)), _strip(other_attr))))
+                    links.append(
+                        Link(
+                            (None, (str(u), str(v)), _strip(attr)),
+                            _op(op),
+                            (None, (str(ou), str(ov)), _strip(other_attr)),
+                        )
+                    )
     nodes = _kinds(names, edges, forbidden, kinds_said)
     motif = Motif(text, nodes, edges, forbidden, constraints, links)
     _check(motif)
@@ -249,8 +261,10 @@ def _kinds(
             kinds[node] = kind
     for node, kind in said.items():
         if node in kinds and kinds[node] != kind:
-            raise MotifError(f"node {node} is said to be a {kind} but its edges make it a "
-                             f"{kinds[node]}. Remove the {node}.kind constraint.")
+            raise MotifError(
+                f"node {node} is said to be a {kind} but its edges make it a "
+                f"{kinds[node]}. Remove the {node}.kind constraint."
+            )
         kinds[node] = kind
     for u, v in forbidden:
         for node, kind in ((u, AXON), (v, TARGET)):
@@ -273,8 +287,11 @@ def _check(motif: Motif) -> None:
         table = EDGE_ATTRIBUTES if kind is None else NODE_ATTRIBUTES[kind]
         if attr not in table:
             what = "connections" if kind is None else f"{kind}s"
-            hint = (' (quote a name with "_" inside [ ]: [ "asi_area_sum" > 0.5 ])'
-                    if kind is None else "")
+            hint = (
+                ' (quote a name with "_" inside [ ]: [ "asi_area_sum" > 0.5 ])'
+                if kind is None
+                else ""
+            )
             raise MotifError(
                 f"{where}: {what} have no attribute {attr!r}; they have "
                 f"{', '.join(sorted(table))}{hint}."
@@ -309,16 +326,18 @@ def _check(motif: Motif) -> None:
         for node, edge, attr in (link.left, link.right):
             if edge is not None:
                 if edge in forbidden:
-                    raise MotifError(f"forbidden edge {edge[0]} !> {edge[1]} has no attributes "
-                                     "to compare.")
+                    raise MotifError(
+                        f"forbidden edge {edge[0]} !> {edge[1]} has no attributes to compare."
+                    )
                 kinds.append(check_attr(attr, None, f"edge {edge[0]} -> {edge[1]}"))
             else:
                 if node not in motif.nodes:
                     raise MotifError(f"node {node} is compared but is in no edge.")
                 kinds.append(check_attr(attr, motif.nodes[node], f"{node}.{attr}"))
         if kinds[0] != kinds[1]:
-            raise MotifError("a comparison of two attributes needs both of one type "
-                             "(two numbers or two texts).")
+            raise MotifError(
+                "a comparison of two attributes needs both of one type (two numbers or two texts)."
+            )
         if kinds[0] == "text" and link.op not in ("=", "!="):
             raise MotifError("texts are compared with = or != only.")
 
@@ -328,8 +347,11 @@ def _canonical(motif: Motif, perm: dict[str, str]) -> tuple[frozenset, ...]:
 
     def side(s: tuple[str | None, tuple[str, str] | None, str]) -> tuple:
         node, edge, attr = s
-        return (perm[node] if node else None,
-                (perm[edge[0]], perm[edge[1]]) if edge else None, attr)
+        return (
+            perm[node] if node else None,
+            (perm[edge[0]], perm[edge[1]]) if edge else None,
+            attr,
+        )
 
     links = set()
     for link in motif.links:
@@ -341,8 +363,13 @@ def _canonical(motif: Motif, perm: dict[str, str]) -> tuple[frozenset, ...]:
         frozenset((perm[u], perm[v]) for u, v in motif.edges),
         frozenset((perm[u], perm[v]) for u, v in motif.forbidden),
         frozenset(
-            (perm[c.node] if c.node else None,
-             (perm[c.edge[0]], perm[c.edge[1]]) if c.edge else None, c.attr, c.op, repr(c.value))
+            (
+                perm[c.node] if c.node else None,
+                (perm[c.edge[0]], perm[c.edge[1]]) if c.edge else None,
+                c.attr,
+                c.op,
+                repr(c.value),
+            )
             for c in motif.constraints
         ),
         frozenset(links),
@@ -360,19 +387,25 @@ def automorphisms(motif: Motif) -> list[dict[str, str]]:
     from networkx.algorithms.isomorphism import DiGraphMatcher
 
     if len(motif.nodes) > MAX_NODES:
-        raise MotifError(f"the motif has {len(motif.nodes)} nodes; at most {MAX_NODES} are "
-                         "supported.")
+        raise MotifError(
+            f"the motif has {len(motif.nodes)} nodes; at most {MAX_NODES} are supported."
+        )
     g = nx.DiGraph()
     for n, kind in motif.nodes.items():
         own = sorted(repr((c.attr, c.op, c.value)) for c in motif.constraints if c.node == n)
         g.add_node(n, label=(kind, tuple(own)))
     for exists, pairs in ((True, motif.edges), (False, motif.forbidden)):
         for u, v in pairs:
-            own = sorted(repr((c.attr, c.op, c.value)) for c in motif.constraints
-                         if c.edge == (u, v))
+            own = sorted(
+                repr((c.attr, c.op, c.value)) for c in motif.constraints if c.edge == (u, v)
+            )
             g.add_edge(u, v, label=(exists, tuple(own)))
-    matcher = DiGraphMatcher(g, g, node_match=lambda a, b: a["label"] == b["label"],
-                             edge_match=lambda a, b: a["label"] == b["label"])
+    matcher = DiGraphMatcher(
+        g,
+        g,
+        node_match=lambda a, b: a["label"] == b["label"],
+        edge_match=lambda a, b: a["label"] == b["label"],
+    )
     base = _canonical(motif, {n: n for n in motif.nodes})
     found = [dict(m) for m in matcher.isomorphisms_iter() if _canonical(motif, m) == base]
     found.sort(key=lambda m: any(k != v for k, v in m.items()))

@@ -88,7 +88,7 @@ class _Builder:
             ordered.add(frozenset((a, b)))
         names = m.names
         for i, x in enumerate(names):
-            for y in names[i + 1:]:
+            for y in names[i + 1 :]:
                 if m.nodes[x] == m.nodes[y] and frozenset((x, y)) not in ordered:
                     self.where.append(f"{self.ref[x]} <> {self.ref[y]}")
         columns = ", ".join(f"{self.ref[n]} AS {self.alias[n]}" for n in names)
@@ -114,8 +114,9 @@ class _Builder:
         return f"{self.attr(*link.left)} {_SQL_OP[link.op]} {self.attr(*link.right)}"
 
 
-def compile_sql(motif: Motif, *, order: list[tuple[str, str]] | None,
-                count: bool, limit: int | None) -> tuple[str, dict[str, Any]]:
+def compile_sql(
+    motif: Motif, *, order: list[tuple[str, str]] | None, count: bool, limit: int | None
+) -> tuple[str, dict[str, Any]]:
     """``(statement, parameters)`` listing (or counting) the motif's mappings; ``order`` are
     the ``id(a) < id(b)`` pairs that keep one mapping per instance (None: every mapping).
     The caller adds ``dataset`` to the parameters."""

@@ -12,21 +12,42 @@ from connectomedb.queries.running import run
 from connectomedb.stores.sql import Connection
 
 
-def class_matrix(conn: Connection, *, dataset: str | None = None, min_axon_synapses: int = 1,
-                 min_target_synapses: int = 1) -> pd.DataFrame:
+def class_matrix(
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    min_axon_synapses: int = 1,
+    min_target_synapses: int = 1,
+) -> pd.DataFrame:
     """Synapses by axon class x target class. Columns: axon_class, target_class, synapses,
     axons, targets, fraction (of the axon class's kept synapses)."""
-    return run("class_matrix", conn, dataset=dataset, min_axon_synapses=min_axon_synapses,
-               min_target_synapses=min_target_synapses)
+    return run(
+        "class_matrix",
+        conn,
+        dataset=dataset,
+        min_axon_synapses=min_axon_synapses,
+        min_target_synapses=min_target_synapses,
+    )
 
 
-def target_specificity(conn: Connection, *, dataset: str | None = None, min_axon_synapses: int = 1,
-                       min_target_synapses: int = 1,
-                       axon_class: str | None = None) -> pd.DataFrame:
+def target_specificity(
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    min_axon_synapses: int = 1,
+    min_target_synapses: int = 1,
+    axon_class: str | None = None,
+) -> pd.DataFrame:
     """Columns: axon_class, target_class, axons, synapses, fraction, axon_fraction_mean,
     axon_fraction_median, axon_fraction_q1, axon_fraction_q3."""
-    return run("target_specificity", conn, dataset=dataset, axon_class=axon_class,
-               min_axon_synapses=min_axon_synapses, min_target_synapses=min_target_synapses)
+    return run(
+        "target_specificity",
+        conn,
+        dataset=dataset,
+        axon_class=axon_class,
+        min_axon_synapses=min_axon_synapses,
+        min_target_synapses=min_target_synapses,
+    )
 
 
 def synapse_type_mix(conn: Connection, *, dataset: str | None = None) -> pd.DataFrame:
@@ -34,44 +55,72 @@ def synapse_type_mix(conn: Connection, *, dataset: str | None = None) -> pd.Data
     return run("synapse_type_mix", conn, dataset=dataset)
 
 
-def asi_by_class(conn: Connection, *, dataset: str | None = None,
-                 synapse_type: str | None = None) -> pd.DataFrame:
+def asi_by_class(
+    conn: Connection, *, dataset: str | None = None, synapse_type: str | None = None
+) -> pd.DataFrame:
     """Columns: axon_class, target_class, synapses, asi_count, asi_missing, asi_mean,
     asi_median, asi_q1, asi_q3 (µm²)."""
     return run("asi_by_class", conn, dataset=dataset, synapse_type=synapse_type)
 
 
-def neuron_inputs(conn: Connection, *, dataset: str | None = None,
-                  neuron_id: int | None = None) -> pd.DataFrame:
+def neuron_inputs(
+    conn: Connection, *, dataset: str | None = None, neuron_id: int | None = None
+) -> pd.DataFrame:
     """Columns: neuron_id, axon_class, targets, synapses, fraction."""
     return run("neuron_inputs", conn, dataset=dataset, neuron_id=neuron_id)
 
 
-def multi_synaptic_connections(conn: Connection, *, dataset: str | None = None,
-                               min_synapses: int = 2, axon_class: str | None = None,
-                               target_class: str | None = None,
-                               limit: int | None = 1000) -> pd.DataFrame:
+def multi_synaptic_connections(
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    min_synapses: int = 2,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     """Columns: axon_id, target_id, axon_class, target_class, synapses."""
-    return run("multi_synaptic_connections", conn, dataset=dataset, min_synapses=min_synapses,
-               axon_class=axon_class, target_class=target_class, limit=limit)
+    return run(
+        "multi_synaptic_connections",
+        conn,
+        dataset=dataset,
+        min_synapses=min_synapses,
+        axon_class=axon_class,
+        target_class=target_class,
+        limit=limit,
+    )
 
 
-def bifans(conn: Connection, *, dataset: str | None = None, axon_class: str | None = None,
-           target_class: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+def bifans(
+    conn: Connection,
+    *,
+    dataset: str | None = None,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     """Columns: axon_a, axon_b, target_a, target_b (axon_a < axon_b, target_a < target_b)."""
-    return run("bifans", conn, dataset=dataset, axon_class=axon_class,
-               target_class=target_class, limit=limit)
+    return run(
+        "bifans",
+        conn,
+        dataset=dataset,
+        axon_class=axon_class,
+        target_class=target_class,
+        limit=limit,
+    )
 
 
-def common_targets(conn: Connection, axon_ids: list[int], *, dataset: str | None = None,
-                   limit: int | None = 1000) -> pd.DataFrame:
+def common_targets(
+    conn: Connection, axon_ids: list[int], *, dataset: str | None = None, limit: int | None = 1000
+) -> pd.DataFrame:
     """Targets connected to every given axon. Columns: target_id, target_class, neuron_id,
     synapses."""
     return run("common_targets", conn, dataset=dataset, axon_ids=axon_ids, limit=limit)
 
 
-def common_axons(conn: Connection, target_ids: list[int], *, dataset: str | None = None,
-                 limit: int | None = 1000) -> pd.DataFrame:
+def common_axons(
+    conn: Connection, target_ids: list[int], *, dataset: str | None = None, limit: int | None = 1000
+) -> pd.DataFrame:
     """Axons connected to every given target. Columns: axon_id, axon_class, synapses."""
     return run("common_axons", conn, dataset=dataset, target_ids=target_ids, limit=limit)
 

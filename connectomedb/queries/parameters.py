@@ -72,8 +72,9 @@ def class_names(conn: Connection, engine: str, param: str, dataset: str, key: st
     return sorted({str(n) for n in names if n is not None})
 
 
-def canonical_classes(conn: Connection, engine: str, query: str, values: dict[str, Any],
-                      dataset: str, key: str) -> dict[str, Any]:
+def canonical_classes(
+    conn: Connection, engine: str, query: str, values: dict[str, Any], dataset: str, key: str
+) -> dict[str, Any]:
     """``values`` with every class parameter spelled as the dataset spells it."""
     out = dict(values)
     for param, value in values.items():

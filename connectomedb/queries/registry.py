@@ -220,8 +220,12 @@ def parse_header(text: str, where: str) -> dict[str, Any]:
         field_ = _FIELD.match(comment.group("text"))
         if field_ is not None:
             raw.append((field_.group("key"), field_.group("value")))
-        elif (raw and comment.group("text").startswith("  ") and comment.group("text").strip()
-              and raw[-1][0] != "params"):
+        elif (
+            raw
+            and comment.group("text").startswith("  ")
+            and comment.group("text").strip()
+            and raw[-1][0] != "params"
+        ):
             # An indented comment line continues the previous field; an unindented one is a
             # comment on the statement, not part of the header.
             raw[-1] = (raw[-1][0], raw[-1][1] + " " + comment.group("text").strip())

@@ -63,7 +63,8 @@ def _as_float(series: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
         return series.astype("float64")
     return pd.Series(
-        [np.nan if _missing(v) else float(v) for v in series], index=series.index,
+        [np.nan if _missing(v) else float(v) for v in series],
+        index=series.index,
         dtype="float64",
     )
 

@@ -27,8 +27,9 @@ ENGINES = ("sql", "cypher")
 FILE_TABLES = {"connectome.csv": "class_connectome"}
 
 
-def check_required_files(conn: SqlConnection, query: str, requires: tuple[str, ...],
-                         dataset: str) -> None:
+def check_required_files(
+    conn: SqlConnection, query: str, requires: tuple[str, ...], dataset: str
+) -> None:
     """Refuse a query that compares with a source file the dataset was loaded without."""
     for file in requires:
         _, rows = fetch(

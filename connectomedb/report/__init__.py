@@ -42,8 +42,13 @@ def render_html(data: ReportData, *, generated_at: datetime | None = None) -> st
     )
 
 
-def build_report(pg_conn_or_engine: SqlConnection | str, dataset: str, out: Path, *,
-                 graph: GraphStore | None = None) -> Path:
+def build_report(
+    pg_conn_or_engine: SqlConnection | str,
+    dataset: str,
+    out: Path,
+    *,
+    graph: GraphStore | None = None,
+) -> Path:
     """Write the report of ``dataset`` to ``out`` (an ``.html`` file) and return its path.
 
     ``pg_conn_or_engine``: a psycopg connection, a SQLAlchemy engine or connection, or a

@@ -90,8 +90,9 @@ def run_query(conn: SqlConnection, name: str, dataset: str, **params: Any) -> pd
     return queries.run(name, conn, dataset=dataset, **params)
 
 
-def fetch_report_data(conn: SqlConnection, dataset: str,
-                      graph: GraphStore | None = None) -> ReportData:
+def fetch_report_data(
+    conn: SqlConnection, dataset: str, graph: GraphStore | None = None
+) -> ReportData:
     """Every frame of the report for ``dataset`` (see :class:`ReportData`); with a graph store,
     also its node and relationship counts and whether its class matrix agrees."""
     header = read_header(conn, dataset)

@@ -19,13 +19,23 @@ def paper_tables(conn: Connection, dataset: str) -> list[tuple[str, str, pd.Data
 
     p = plasticity(conn, dataset=dataset, draws=REPORT_DRAWS, seed=0)
     s = specificity(conn, dataset=dataset)
-    plast_conditions = (f"{p['conditions'].iloc[0]}; {REPORT_DRAWS} random pairings, seed 0. "
-                        "Paper: the plasticity analysis of same-axon same-dendrite pairs.")
-    spec_conditions = (f"{s['conditions'].iloc[0] if len(s) else 'no axon at the thresholds'}. "
-                       "Paper: Fig. 4 (axonal target specificity).")
+    plast_conditions = (
+        f"{p['conditions'].iloc[0]}; {REPORT_DRAWS} random pairings, seed 0. "
+        "Paper: the plasticity analysis of same-axon same-dendrite pairs."
+    )
+    spec_conditions = (
+        f"{s['conditions'].iloc[0] if len(s) else 'no axon at the thresholds'}. "
+        "Paper: Fig. 4 (axonal target specificity)."
+    )
     return [
-        ("Synaptic plasticity: ASI similarity of same-axon same-dendrite pairs",
-         plast_conditions, p.drop(columns="conditions")),
-        ("Target specificity against the binomial null model of target choice",
-         spec_conditions, s.drop(columns="conditions")),
+        (
+            "Synaptic plasticity: ASI similarity of same-axon same-dendrite pairs",
+            plast_conditions,
+            p.drop(columns="conditions"),
+        ),
+        (
+            "Target specificity against the binomial null model of target choice",
+            spec_conditions,
+            s.drop(columns="conditions"),
+        ),
     ]

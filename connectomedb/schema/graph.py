@@ -36,6 +36,7 @@ def _axon_pair_ranks(order: str, things: str) -> tuple[Prop, ...]:
         _p("class_rank", _I64, f"the same among {things} of axon_class; -1 when it is missing"),
     )
 
+
 _DATASET = _p("dataset", _STR, "dataset key (the name; in Neo4j name@version)")
 _ID = _p("id", _I64, "published ID")
 _POSITIONS = tuple(
@@ -117,9 +118,7 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
             _p("in_connectome", _BOOL, "has an axon and a target"),
         ),
     ),
-    NodeLabel(
-        "AxonClass", "name", (_DATASET, _p("name", _STR), _p("code", _I16, "smallest code"))
-    ),
+    NodeLabel("AxonClass", "name", (_DATASET, _p("name", _STR), _p("code", _I16, "smallest code"))),
     NodeLabel(
         "TargetClass", "name", (_DATASET, _p("name", _STR), _p("code", _I16, "smallest code"))
     ),

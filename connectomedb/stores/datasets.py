@@ -96,8 +96,13 @@ def resolve_dataset(conn: Connection, dataset: str | None, engine: str | None = 
     )
 
 
-def require_loaded(conn: SqlConnection, name: str, *, list_loaded: bool = False,
-                   error: type[NotLoadedError] = NotLoadedError) -> None:
+def require_loaded(
+    conn: SqlConnection,
+    name: str,
+    *,
+    list_loaded: bool = False,
+    error: type[NotLoadedError] = NotLoadedError,
+) -> None:
     """``error`` (a :class:`NotLoadedError`) unless PostgreSQL holds dataset ``name``; with
     ``list_loaded`` the message names the datasets it does hold."""
     names = loaded_datasets(conn, "sql")

@@ -205,8 +205,12 @@ def _start(pgdata: Path) -> None:
     deadline = time.monotonic() + _START_TIMEOUT
     while True:
         try:
-            _pg("pg_ctl", ["-w", "-t", str(_START_TIMEOUT), "-l", str(pgdata / "log"), "start"],
-                pgdata, _START_TIMEOUT + 10)
+            _pg(
+                "pg_ctl",
+                ["-w", "-t", str(_START_TIMEOUT), "-l", str(pgdata / "log"), "start"],
+                pgdata,
+                _START_TIMEOUT + 10,
+            )
             return
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             if running(pgdata) is not None or time.monotonic() > deadline:
@@ -316,8 +320,13 @@ def ensure_running(settings: Settings, network: Network | None = None) -> str:
             pm = running(pgdata)
             assert pm is not None
             return admin_url(pm)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError,
-            psycopg.Error, AssertionError) as error:
+    except (
+        subprocess.CalledProcessError,
+        subprocess.TimeoutExpired,
+        OSError,
+        psycopg.Error,
+        AssertionError,
+    ) as error:
         raise DatabaseError(
             f"the embedded PostgreSQL in {pgdata} did not start ({_short(error)}). See its log "
             f"{pgdata / 'log'}; if another PostgreSQL version created that folder, move it "
@@ -371,4 +380,3 @@ def stop(settings: Settings) -> bool:
                 f"{pgdata / 'log'}."
             ) from None
     return True
-

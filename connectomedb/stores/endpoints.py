@@ -46,7 +46,10 @@ def embedded_endpoint(settings: Settings) -> Endpoint:
         return Endpoint(EMBEDDED_DATABASE, first, network.port, network.socket_dir, note)
     folder = network.socket_dir or str(settings.embedded_postgres_dir)
     return Endpoint(
-        EMBEDDED_DATABASE, None, network.port, folder,
+        EMBEDDED_DATABASE,
+        None,
+        network.port,
+        folder,
         "no TCP: run `connectomedb db serve` so BI tools can connect over the network",
     )
 
@@ -75,8 +78,10 @@ def bi_details(endpoint: Endpoint, login: str) -> list[tuple[str, str]]:
         socket = quote(str(endpoint.socket_dir), safe="/")
         port = "" if endpoint.port == 5432 else f"&port={endpoint.port}"
         rows = [
-            ("Superset (SQLAlchemy URI)",
-             f"postgresql+psycopg2://{user}:{MASK}@/{db}?host={socket}{port}"),
+            (
+                "Superset (SQLAlchemy URI)",
+                f"postgresql+psycopg2://{user}:{MASK}@/{db}?host={socket}{port}",
+            ),
             ("psql / libpq", f"postgresql://{user}:{MASK}@/{db}?host={socket}{port}"),
         ]
         return rows + ([("note", endpoint.note)] if endpoint.note else [])
@@ -85,10 +90,16 @@ def bi_details(endpoint: Endpoint, login: str) -> list[tuple[str, str]]:
     rows = [
         ("Superset (SQLAlchemy URI)", f"postgresql+psycopg2://{user}:{MASK}@{where}/{db}"),
         ("Metabase (JDBC URL)", f"jdbc:postgresql://{where}/{db}?user={user}&password={MASK}"),
-        ("Metabase (form)", f"host {endpoint.host}, port {endpoint.port}, database name "
-         f"{endpoint.database}, username {login}, password {MASK}"),
-        ("Grafana (PostgreSQL data source)", f"host URL {where}, database name "
-         f"{endpoint.database}, username {login}, password {MASK}, TLS/SSL mode disable"),
+        (
+            "Metabase (form)",
+            f"host {endpoint.host}, port {endpoint.port}, database name "
+            f"{endpoint.database}, username {login}, password {MASK}",
+        ),
+        (
+            "Grafana (PostgreSQL data source)",
+            f"host URL {where}, database name "
+            f"{endpoint.database}, username {login}, password {MASK}, TLS/SSL mode disable",
+        ),
         ("psql / libpq", f"postgresql://{user}:{MASK}@{where}/{db}"),
     ]
     return rows + ([("note", endpoint.note)] if endpoint.note else [])

@@ -95,8 +95,7 @@ def _count_statements(key_param: str = "dataset") -> list[tuple[str, str]]:
         out.append(
             (
                 node.name,
-                f"MATCH (n:{q(node.name)} {{{q('dataset')}: ${key_param}}}) "
-                "RETURN count(*) AS n",
+                f"MATCH (n:{q(node.name)} {{{q('dataset')}: ${key_param}}}) RETURN count(*) AS n",
             )
         )
     for rel in REL_TYPES:
@@ -151,9 +150,7 @@ class LadybugGraphStore(_Base):
         if not self.root.is_dir():
             return []
         names = (name_of_folder(p.name) for p in self.root.iterdir() if p.is_dir())
-        return sorted(
-            n for n in names if name_problem(n) is None and current_version(self.root, n)
-        )
+        return sorted(n for n in names if name_problem(n) is None and current_version(self.root, n))
 
     def dataset_key(self, name: str) -> str:
         if current_db_path(self.root, name) is None:
@@ -301,8 +298,14 @@ NEO4J_STORED_DATASET = (
     f"MATCH (d:{q('Dataset')} {{{q('name')}: $name, {q('current')}: true}}) RETURN "
     + ", ".join(
         f"d.{q(p)} AS {q(p)}"
-        for p in ("dataset", "source", "loaded_at", "graph_model_version", "file_names",
-                  "file_sha256")
+        for p in (
+            "dataset",
+            "source",
+            "loaded_at",
+            "graph_model_version",
+            "file_names",
+            "file_sha256",
+        )
     )
 )
 

@@ -92,14 +92,17 @@ def remove_version_dir(root: Path, name: str, path: Path) -> None:
     links are resolved. Anything else is a bug, never a reason to delete."""
     base = dataset_dir(root, name)
     target = Path(path)
-    _require(_lexical(target).parent == _lexical(base) and _is_version_name(target.name),
-             str(target))
+    _require(
+        _lexical(target).parent == _lexical(base) and _is_version_name(target.name), str(target)
+    )
     if target.is_symlink():  # a link named like a version: the link goes, never its target
         target.unlink()
         return
     resolved = target.resolve()
-    _require(resolved.parent == base.resolve() and _is_version_name(resolved.name),
-             f"{target} → {resolved}")
+    _require(
+        resolved.parent == base.resolve() and _is_version_name(resolved.name),
+        f"{target} → {resolved}",
+    )
     shutil.rmtree(resolved, ignore_errors=True)
 
 

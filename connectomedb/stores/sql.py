@@ -14,6 +14,7 @@ from connectomedb.errors import QueryError
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.sql import Composable
     from sqlalchemy.engine import Connection as SAConnection
     from sqlalchemy.engine import Engine
 
@@ -31,9 +32,7 @@ class DbApiConnection(Protocol):
 
 
 #: A connection to PostgreSQL, as the library accepts it.
-SqlConnection: TypeAlias = (
-    "psycopg.Connection[Any] | Engine | SAConnection | DbApiConnection"
-)
+SqlConnection: TypeAlias = "psycopg.Connection[Any] | Engine | SAConnection | DbApiConnection"
 #: What a query runs on: PostgreSQL (SQL) or a graph store (Cypher).
 Connection: TypeAlias = "SqlConnection | GraphStore"
 
@@ -60,10 +59,12 @@ def detect_engine(conn: object) -> str:
     )
 
 
-def _run(conn: SqlConnection, sql: str,
-         params: Mapping[str, Any] | None) -> tuple[list[str] | None, Rows]:
+def _run(
+    conn: SqlConnection, sql: str | Composable, params: Mapping[str, Any] | None
+) -> tuple[list[str] | None, Rows]:
     """(column names, rows) of one statement; ``None`` columns for a statement without a
-    result. An Engine lends a connection for the statement."""
+    result. An Engine lends a connection for the statement. A statement composed with
+    :mod:`psycopg.sql` is rendered by the psycopg connection underneath."""
     if type(conn).__module__.startswith("sqlalchemy"):
         from sqlalchemy.engine import Connection as SAConnection
         from sqlalchemy.engine import Engine
@@ -72,8 +73,10 @@ def _run(conn: SqlConnection, sql: str,
             with conn.connect() as connection:
                 return _run(connection, sql, params)
         sa = cast(SAConnection, conn)
-        result = (sa.exec_driver_sql(sql) if params is None
-                  else sa.exec_driver_sql(sql, dict(params)))
+        text = sql if isinstance(sql, str) else sql.as_string(sa.connection.driver_connection)
+        result = (
+            sa.exec_driver_sql(text) if params is None else sa.exec_driver_sql(text, dict(params))
+        )
         if not result.returns_rows:
             return None, []
         return list(result.keys()), [tuple(r) for r in result.fetchall()]
@@ -87,14 +90,17 @@ def _run(conn: SqlConnection, sql: str,
         cur.close()
 
 
-def fetch(conn: SqlConnection, sql: str,
-          params: Mapping[str, Any] | None = None) -> tuple[list[str], Rows]:
+def fetch(
+    conn: SqlConnection, sql: str, params: Mapping[str, Any] | None = None
+) -> tuple[list[str], Rows]:
     """Run one statement that returns rows; (column names, rows)."""
     columns, rows = _run(conn, sql, params)
     return columns or [], rows
 
 
-def execute(conn: SqlConnection, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
+def execute(
+    conn: SqlConnection, sql: str | Composable, params: Mapping[str, Any] | None = None
+) -> Rows:
     """Run one statement; its rows (none for a statement without a result). The caller
     commits."""
     return _run(conn, sql, params)[1]

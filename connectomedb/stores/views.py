@@ -28,6 +28,7 @@ import re
 from typing import Any
 
 from connectomedb.errors import ConfigError, DatabaseError
+from connectomedb.stores.sql import execute
 
 #: The role BI tools' logins are members of: SELECT on the views of :data:`BI_SCHEMA` only.
 READER_ROLE = "connectomedb_reader"
@@ -36,53 +37,155 @@ BI_SCHEMA = "bi"
 #: Views of :data:`BI_SCHEMA` with their columns (docs/queries.md describes each one; the
 #: database has the same text as COMMENTs).
 BI_VIEWS: dict[str, tuple[str, ...]] = {
-    "datasets": ("dataset_name", "loaded_at", "loader_version", "source", "synapses", "axons",
-                 "targets"),
+    "datasets": (
+        "dataset_name",
+        "loaded_at",
+        "loader_version",
+        "source",
+        "synapses",
+        "axons",
+        "targets",
+    ),
     "axon_classes": ("dataset_name", "axon_class", "axon_class_order", "loaded_at"),
     "target_classes": ("dataset_name", "target_class", "target_class_order", "loaded_at"),
-    "class_matrix": ("dataset_name", "axon_class", "axon_class_order", "target_class",
-                     "target_class_order", "synapses", "connections", "axons", "targets",
-                     "fraction", "loaded_at"),
-    "synapses": ("dataset_name", "synapse_id", "synapse_type", "axon_id", "axon_class",
-                 "axon_class_order", "target_id", "target_class", "target_class_order",
-                 "neuron_id", "spine_head_id", "asi_area", "syn_x", "syn_y", "syn_z",
-                 "in_connectome", "synapses", "loaded_at"),
-    "axon_summary": ("dataset_name", "axon_id", "axon_class", "axon_class_order", "synapses",
-                     "targets", "neurons", "path_length_um", "synapses_per_um",
-                     "asi_area_mean", "loaded_at"),
-    "target_summary": ("dataset_name", "target_id", "target_class", "target_class_order",
-                       "neuron_id", "synapses", "axons", "path_length_um", "synapses_per_um",
-                       "asi_area_mean", "loaded_at"),
-    "neuron_inputs": ("dataset_name", "neuron_id", "axon_class", "axon_class_order",
-                      "synapses", "targets", "axons", "fraction", "loaded_at"),
+    "class_matrix": (
+        "dataset_name",
+        "axon_class",
+        "axon_class_order",
+        "target_class",
+        "target_class_order",
+        "synapses",
+        "connections",
+        "axons",
+        "targets",
+        "fraction",
+        "loaded_at",
+    ),
+    "synapses": (
+        "dataset_name",
+        "synapse_id",
+        "synapse_type",
+        "axon_id",
+        "axon_class",
+        "axon_class_order",
+        "target_id",
+        "target_class",
+        "target_class_order",
+        "neuron_id",
+        "spine_head_id",
+        "asi_area",
+        "syn_x",
+        "syn_y",
+        "syn_z",
+        "in_connectome",
+        "synapses",
+        "loaded_at",
+    ),
+    "axon_summary": (
+        "dataset_name",
+        "axon_id",
+        "axon_class",
+        "axon_class_order",
+        "synapses",
+        "targets",
+        "neurons",
+        "path_length_um",
+        "synapses_per_um",
+        "asi_area_mean",
+        "loaded_at",
+    ),
+    "target_summary": (
+        "dataset_name",
+        "target_id",
+        "target_class",
+        "target_class_order",
+        "neuron_id",
+        "synapses",
+        "axons",
+        "path_length_um",
+        "synapses_per_um",
+        "asi_area_mean",
+        "loaded_at",
+    ),
+    "neuron_inputs": (
+        "dataset_name",
+        "neuron_id",
+        "axon_class",
+        "axon_class_order",
+        "synapses",
+        "targets",
+        "axons",
+        "fraction",
+        "loaded_at",
+    ),
 }
 
 #: Views in refresh order, each with its documented columns.
 VIEWS: dict[str, tuple[str, ...]] = {
     "bi_synapse": (
-        "dataset", "synapse_id", "synapse_type", "axon_id", "axon_class", "target_id",
-        "target_class", "neuron_id", "spine_head_id", "asi_area", "syn_x", "syn_y", "syn_z",
+        "dataset",
+        "synapse_id",
+        "synapse_type",
+        "axon_id",
+        "axon_class",
+        "target_id",
+        "target_class",
+        "neuron_id",
+        "spine_head_id",
+        "asi_area",
+        "syn_x",
+        "syn_y",
+        "syn_z",
         "in_connectome",
     ),
     "bi_class_matrix": (
-        "dataset", "axon_class", "target_class", "synapses", "connections", "axons", "targets",
+        "dataset",
+        "axon_class",
+        "target_class",
+        "synapses",
+        "connections",
+        "axons",
+        "targets",
         "fraction",
     ),
     "bi_axon_summary": (
-        "dataset", "axon_id", "axon_class", "synapses", "targets", "neurons", "path_length_um",
-        "synapses_per_um", "asi_area_mean",
+        "dataset",
+        "axon_id",
+        "axon_class",
+        "synapses",
+        "targets",
+        "neurons",
+        "path_length_um",
+        "synapses_per_um",
+        "asi_area_mean",
     ),
     "bi_target_summary": (
-        "dataset", "target_id", "target_class", "neuron_id", "synapses", "axons",
-        "path_length_um", "synapses_per_um", "asi_area_mean",
+        "dataset",
+        "target_id",
+        "target_class",
+        "neuron_id",
+        "synapses",
+        "axons",
+        "path_length_um",
+        "synapses_per_um",
+        "asi_area_mean",
     ),
     "bi_neuron_inputs": (
-        "dataset", "neuron_id", "axon_class", "synapses", "targets", "axons", "fraction",
+        "dataset",
+        "neuron_id",
+        "axon_class",
+        "synapses",
+        "targets",
+        "axons",
+        "fraction",
     ),
 }
 #: Materialized views in refresh order: the query library's base first, then the BI views.
 MATERIALIZED = (
-    "connectome_synapse", "bi_class_matrix", "bi_axon_summary", "bi_target_summary",
+    "connectome_synapse",
+    "bi_class_matrix",
+    "bi_axon_summary",
+    "bi_target_summary",
     "bi_neuron_inputs",
 )
 
@@ -91,20 +194,15 @@ MATERIALIZED = (
 #: join of synapse, axon and target is estimated hundreds of times too large and planned as a
 #: cross product (minutes instead of a fraction of a second at full scale).
 ANALYZED = (
-    "dataset", "axon_class", "target_class", "synapse_type", "axon", "target", "synapse",
+    "dataset",
+    "axon_class",
+    "target_class",
+    "synapse_type",
+    "axon",
+    "target",
+    "synapse",
     "class_connectome",
 )
-
-
-def _execute(conn: Any, statement: Any) -> list[tuple]:
-    """Run a psycopg ``sql`` statement on a psycopg or a SQLAlchemy connection."""
-    if type(conn).__module__.startswith("sqlalchemy"):
-        raw = conn.connection.driver_connection  # the psycopg connection below
-        text = statement if isinstance(statement, str) else statement.as_string(raw)
-        result = conn.exec_driver_sql(text)
-        return [tuple(r) for r in result.fetchall()] if result.returns_rows else []
-    cur = conn.execute(statement)
-    return cur.fetchall() if cur.description else []
 
 
 def _names(names: Any) -> Any:
@@ -134,26 +232,26 @@ def refresh_views(conn: Any, *, in_transaction: bool = False) -> list[str]:
 
     view = "(statistics)"
     try:
-        rows = _execute(
+        rows = execute(
             conn,
-            sql.SQL(
-                "SELECT matviewname, ispopulated FROM pg_matviews WHERE schemaname = 'public'"
-            ),
+            sql.SQL("SELECT matviewname, ispopulated FROM pg_matviews WHERE schemaname = 'public'"),
         )
         populated = {name: bool(filled) for name, filled in rows}
-        _execute(conn, sql.SQL("ANALYZE {}").format(_names(ANALYZED)))
+        execute(conn, sql.SQL("ANALYZE {}").format(_names(ANALYZED)))
         done = []
         for view in MATERIALIZED:
             if view not in populated:
                 continue  # a schema version without this view
-            refresh = "REFRESH MATERIALIZED VIEW CONCURRENTLY {}" if populated[view] else (
-                "REFRESH MATERIALIZED VIEW {}"
+            refresh = (
+                "REFRESH MATERIALIZED VIEW CONCURRENTLY {}"
+                if populated[view]
+                else ("REFRESH MATERIALIZED VIEW {}")
             )
-            _execute(conn, sql.SQL(refresh).format(sql.Identifier("public", view)))
+            execute(conn, sql.SQL(refresh).format(sql.Identifier("public", view)))
             done.append(view)
         view = "(statistics)"
         if done:
-            _execute(conn, sql.SQL("ANALYZE {}").format(_names(done)))
+            execute(conn, sql.SQL("ANALYZE {}").format(_names(done)))
         if not in_transaction:
             conn.commit()
     except Exception as error:

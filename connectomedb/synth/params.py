@@ -67,7 +67,16 @@ SCALES["demo"] = ScaleParams(
     extra_segments_per_node=1.0,
 )
 SCALES["full"] = replace(
-    SCALES["demo"], name="full", segments=15_030_572, synapses=400_000, axons=120_000,
-    targets=80_000, spine_heads=300_000, neurons=89, big_axons=6_979, hub_targets=3_700,
-    axon_nodes_mean=12.5, target_nodes_mean=19.0,
+    SCALES["demo"],
+    name="full",
+    segments=15_030_572,
+    synapses=400_000,
+    axons=120_000,
+    targets=80_000,
+    spine_heads=300_000,
+    neurons=89,
+    big_axons=6_979,
+    hub_targets=3_700,
+    axon_nodes_mean=12.5,
+    target_nodes_mean=19.0,
 )

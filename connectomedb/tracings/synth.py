@@ -106,8 +106,9 @@ class _Placement:
             cand = cand[~np.isin(self._linear(cand), self.occupied)]
             if cand.shape[0] >= n:
                 return cand[:n]
-        raise ValueError("no free voxel for the tracing nodes off every segment: choose a "
-                         "larger --cube-size")
+        raise ValueError(
+            "no free voxel for the tracing nodes off every segment: choose a larger --cube-size"
+        )
 
 
 def write_connectem(

@@ -24,9 +24,7 @@ class RegisterReport:
 
 def find_cubes(paths: Iterable[str | Path]) -> list[Path]:
     """The ``.hdf5``/``.h5`` files named or found (recursively) under ``paths``, sorted."""
-    return find_files(
-        paths, (".hdf5", ".h5"), one="an HDF5 cube", some="at least one .hdf5 cube"
-    )
+    return find_files(paths, (".hdf5", ".h5"), one="an HDF5 cube", some="at least one .hdf5 cube")
 
 
 def register_cubes(url: str, paths: Sequence[Path], kind: str) -> RegisterReport:

@@ -32,8 +32,9 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """``connectomedb ARGS`` in a subprocess; stdout and stderr captured as text."""
     return subprocess.run(
         [CLI, *args],
@@ -50,5 +51,9 @@ def run_cli_as(user: str, *args: str, env: dict[str, str]) -> subprocess.Complet
     every file whatever its mode, so permission tests need another user)."""
     return subprocess.run(
         ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", CLI, *args],
-        capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
     )

@@ -53,8 +53,10 @@ def missing_tool() -> str | None:
     version = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
     major = re.match(r"v(\d+)\.", version.stdout.strip())
     if major is None or int(major.group(1)) < MIN_NODE:
-        return (f"node {version.stdout.strip() or '?'} is too old: the analyser is verified on "
-                f"Node.js {MIN_NODE} and newer")
+        return (
+            f"node {version.stdout.strip() or '?'} is too old: the analyser is verified on "
+            f"Node.js {MIN_NODE} and newer"
+        )
     if not (TOOL_DIR / "node_modules" / PACKAGE / "package.json").exists():
         return f"{PACKAGE} is not installed (cd {TOOL_DIR} && npm ci)"
     return None

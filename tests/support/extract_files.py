@@ -14,15 +14,25 @@ import h5py
 import numpy as np
 
 AXON_ATTRS = {"corticocortical": 1, "thalamocortical": 2, "inhibitory": 3, "other": 4}
-TARGET_ATTRS = {"apicaldendrite": 1, "axoninitialsegment": 2, "ignore": 3, "otherdendrite": 4,
-                "smoothdendrite": 5, "somata": 6, "wholecell": 7, "soma": 8,
-                "proximaldendrite": 9}
+TARGET_ATTRS = {
+    "apicaldendrite": 1,
+    "axoninitialsegment": 2,
+    "ignore": 3,
+    "otherdendrite": 4,
+    "smoothdendrite": 5,
+    "somata": 6,
+    "wholecell": 7,
+    "soma": 8,
+    "proximaldendrite": 9,
+}
 SYNAPSE_ATTRS = {"primaryspine": 1, "secondaryspine": 2, "shaft": 3, "soma": 4}
 
 
 def _sets(rng: np.random.Generator, n: int, n_seg: int, max_len: int = 4) -> list[np.ndarray]:
-    return [rng.integers(1, n_seg + 1, int(rng.integers(0, max_len + 1))).astype(np.int64)
-            for _ in range(n)]
+    return [
+        rng.integers(1, n_seg + 1, int(rng.integers(0, max_len + 1))).astype(np.int64)
+        for _ in range(n)
+    ]
 
 
 def _skeletons(rng: np.random.Generator, n: int, n_seg: int) -> list[dict]:
@@ -39,8 +49,9 @@ def _skeletons(rng: np.random.Generator, n: int, n_seg: int) -> list[dict]:
     return out
 
 
-def make_truth(seed: int = 0, n_ax: int = 12, n_den: int = 15, n_sh: int = 7,
-               n_syn: int = 40, n_seg: int = 60) -> dict:
+def make_truth(
+    seed: int = 0, n_ax: int = 12, n_den: int = 15, n_sh: int = 7, n_syn: int = 40, n_seg: int = 60
+) -> dict:
     """A random dataset as plain arrays (IDs 1-based, coordinates ``(n, 3)``)."""
     rng = np.random.default_rng(seed)
     return {
@@ -94,8 +105,15 @@ def _write_skeletons(f: h5py.File, path: str, skels: list[dict]) -> None:
         g.create_dataset("segIds", data=sk["segIds"].astype(np.uint32))
 
 
-def write_folder(truth: dict, folder: Path, *, libver: str = "earliest", old: bool = False,
-                 segments: bool = True, optional: bool = True) -> Path:
+def write_folder(
+    truth: dict,
+    folder: Path,
+    *,
+    libver: str = "earliest",
+    old: bool = False,
+    segments: bool = True,
+    optional: bool = True,
+) -> Path:
     """Write the HDF5 files of ``truth`` into ``folder``.
 
     ``old``: the older names of section 7 of the format description (``/axonClasses``,
@@ -111,39 +129,47 @@ def write_folder(truth: dict, folder: Path, *, libver: str = "earliest", old: bo
             f.create_dataset("/segments/voxelCount", data=truth["seg_voxels"].astype("u4"))
     with h5py.File(folder / "axons.hdf5", "w", libver=libver) as f:
         f.attrs["info"] = info
-        _categorical(f, "/axonClasses" if old else "/axons/class", truth["axon_class"],
-                     AXON_ATTRS)
+        _categorical(f, "/axonClasses" if old else "/axons/class", truth["axon_class"], AXON_ATTRS)
         if optional:
             f.create_dataset("/axons/mappedSegIds", data=truth["axon_mapped"].astype("u8"))
         _write_sets(f, "/axonAgglomerates" if old else "/axons/agglomerate", truth["axon_agg"])
         _write_skeletons(f, "/axonSkeletons" if old else "/axons/skeleton", truth["axon_skel"])
     with h5py.File(folder / "dendrites.hdf5", "w", libver=libver) as f:
         f.attrs["info"] = np.array([info])
-        _categorical(f, "/targetClasses" if old else "/dendrites/class", truth["target_class"],
-                     TARGET_ATTRS)
+        _categorical(
+            f, "/targetClasses" if old else "/dendrites/class", truth["target_class"], TARGET_ATTRS
+        )
         if optional:
             f.create_dataset("/dendrites/neuronId", data=truth["neuron_id"].astype("u4"))
             f.create_dataset("/dendrites/mappedSegIds", data=truth["target_mapped"].astype("u4"))
             f.create_dataset("/spineHeads/volume", data=truth["sh_volume"])
-        _write_sets(f, "/dendriteAgglomerates" if old else "/dendrites/agglomerate",
-                    truth["target_agg"])
-        _write_skeletons(f, "/dendriteSkeletons" if old else "/dendrites/skeleton",
-                         truth["target_skel"])
-        _write_sets(f, "/spineHeadAgglomerates" if old else "/spineHeads/agglomerate",
-                    truth["sh_agg"])
+        _write_sets(
+            f, "/dendriteAgglomerates" if old else "/dendrites/agglomerate", truth["target_agg"]
+        )
+        _write_skeletons(
+            f, "/dendriteSkeletons" if old else "/dendrites/skeleton", truth["target_skel"]
+        )
+        _write_sets(
+            f, "/spineHeadAgglomerates" if old else "/spineHeads/agglomerate", truth["sh_agg"]
+        )
     with h5py.File(folder / "synapses.hdf5", "w", libver=libver) as f:
         f.attrs["info"] = "exportForPublication.m (str attribute)"
         _categorical(f, "/synapses/type", truth["syn_type"], SYNAPSE_ATTRS)
         if old:
             f.create_dataset("/synapses/position", data=truth["syn_pos"].T.astype("u4"))
         else:
-            for name, key in (("prePosition", "pre_pos"), ("synPosition", "syn_pos"),
-                              ("postPosition", "post_pos")):
+            for name, key in (
+                ("prePosition", "pre_pos"),
+                ("synPosition", "syn_pos"),
+                ("postPosition", "post_pos"),
+            ):
                 f.create_dataset(f"/synapses/{name}", data=truth[key].T.astype("u4"))
         f.create_dataset("/synapses/preAxonId", data=truth["axon_id"].astype("u4"))
         f.create_dataset("/synapses/preSplitAxonId", data=truth["split_axon_id"].astype("u4"))
-        f.create_dataset("/synapses/postDendId" if old else "/synapses/postDendriteId",
-                         data=truth["target_id"].astype("u4"))
+        f.create_dataset(
+            "/synapses/postDendId" if old else "/synapses/postDendriteId",
+            data=truth["target_id"].astype("u4"),
+        )
         f.create_dataset("/synapses/postSpineHeadId", data=truth["spine_head_id"].astype("u4"))
         f.create_dataset("/synapses/asiArea", data=truth["asi"])
         _write_sets(f, "/synapses/preSegIds", truth["pre_seg"])

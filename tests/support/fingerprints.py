@@ -66,8 +66,13 @@ def graph_content(home: Path, dataset: str) -> dict[str, object]:
             )
             # ``dataset`` is the dataset's name on every node: the same for the whole graph.
             rows = sorted(
-                repr(sorted((k, v) for k, v in dict(n).items()
-                            if not k.startswith("_") and k != "dataset"))
+                repr(
+                    sorted(
+                        (k, v)
+                        for k, v in dict(n).items()
+                        if not k.startswith("_") and k != "dataset"
+                    )
+                )
                 for n in frame.iloc[:, 0]
             )
             digest.update("\n".join(rows).encode())
@@ -80,8 +85,13 @@ def graph_content(home: Path, dataset: str) -> dict[str, object]:
                     {"dataset": key},
                 )
                 rows = sorted(
-                    repr((str(a), str(b), sorted((k, v) for k, v in dict(r).items()
-                                                 if not k.startswith("_"))))
+                    repr(
+                        (
+                            str(a),
+                            str(b),
+                            sorted((k, v) for k, v in dict(r).items() if not k.startswith("_")),
+                        )
+                    )
                     for a, b, r in frame.itertuples(index=False)
                 )
                 digest.update(f"{rel.name} {frm} {to}\n".encode())

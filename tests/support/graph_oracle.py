@@ -16,11 +16,13 @@ from connectomedb.etl.motifs import motif_frames
 def synapse_table(src: SourceDataset) -> pd.DataFrame:
     """One row per synapse: synapse, axon, target (0 = none)."""
     sy = src.synapses
-    return pd.DataFrame({
-        "synapse": np.arange(1, sy.n + 1),
-        "axon": np.asarray(sy.axon_id, dtype=np.int64),
-        "target": np.asarray(sy.target_id, dtype=np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "synapse": np.arange(1, sy.n + 1),
+            "axon": np.asarray(sy.axon_id, dtype=np.int64),
+            "target": np.asarray(sy.target_id, dtype=np.int64),
+        }
+    )
 
 
 def set_members(sets: Ragged) -> pd.DataFrame:
@@ -49,8 +51,10 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
     tg_names = dict(zip(tg.classes.frame.code, tg.classes.frame.name, strict=True))
     pairs = conn[["axon", "target"]].drop_duplicates()
     class_pairs = {
-        (ax_names.get(int(ax.class_code[a - 1]), "Unknown"),
-         tg_names.get(int(tg.class_code[t - 1]), "Unknown"))
+        (
+            ax_names.get(int(ax.class_code[a - 1]), "Unknown"),
+            tg_names.get(int(tg.class_code[t - 1]), "Unknown"),
+        )
         for a, t in zip(pairs.axon, pairs.target, strict=True)
     }
     nodes = {
@@ -90,15 +94,18 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
     return nodes, rels
 
 
-def _class_type_cells(src: SourceDataset, conn: pd.DataFrame, ax_names: dict[Any, Any],
-                      tg_names: dict[Any, Any]) -> int:
+def _class_type_cells(
+    src: SourceDataset, conn: pd.DataFrame, ax_names: dict[Any, Any], tg_names: dict[Any, Any]
+) -> int:
     """(axon class, target class) cells plus (axon class, target class, type) cells."""
     ax, tg, sy = src.axons, src.targets, src.synapses
     st_names = dict(zip(sy.types.frame.code, sy.types.frame.name, strict=True))
     cells = {
-        (ax_names.get(int(ax.class_code[a - 1]), "Unknown"),
-         tg_names.get(int(tg.class_code[t - 1]), "Unknown"),
-         st_names.get(int(sy.type_code[s]), "Unknown"))
+        (
+            ax_names.get(int(ax.class_code[a - 1]), "Unknown"),
+            tg_names.get(int(tg.class_code[t - 1]), "Unknown"),
+            st_names.get(int(sy.type_code[s]), "Unknown"),
+        )
         for a, t, s in zip(conn.axon, conn.target, conn.index, strict=True)
     }
     return len(cells) + len({c[:2] for c in cells})

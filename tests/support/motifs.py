@@ -44,18 +44,20 @@ def connectome_frame(source: SourceDataset) -> pd.DataFrame:
     keep = (syn.axon_id > 0) & (syn.target_id > 0)
     axon = syn.axon_id[keep]
     target = syn.target_id[keep]
-    neuron = (tg.neuron_id if tg.neuron_id is not None else np.zeros(tg.n, np.int64))
+    neuron = tg.neuron_id if tg.neuron_id is not None else np.zeros(tg.n, np.int64)
     asi = syn.asi_area if syn.asi_area is not None else np.full(syn.n, np.nan)
-    return pd.DataFrame({
-        "synapse_id": np.flatnonzero(keep) + 1,
-        "axon": axon,
-        "target": target,
-        "type": syn.types.name_of(syn.type_code[keep]),
-        "asi": asi[keep],
-        "axon_class": ax.classes.name_of(ax.class_code[axon - 1]),
-        "target_class": tg.classes.name_of(tg.class_code[target - 1]),
-        "neuron": neuron[target - 1],
-    })
+    return pd.DataFrame(
+        {
+            "synapse_id": np.flatnonzero(keep) + 1,
+            "axon": axon,
+            "target": target,
+            "type": syn.types.name_of(syn.type_code[keep]),
+            "asi": asi[keep],
+            "axon_class": ax.classes.name_of(ax.class_code[axon - 1]),
+            "target_class": tg.classes.name_of(tg.class_code[target - 1]),
+            "neuron": neuron[target - 1],
+        }
+    )
 
 
 def source_graph(source: SourceDataset) -> nx.DiGraph:
@@ -70,11 +72,14 @@ def source_graph(source: SourceDataset) -> nx.DiGraph:
     a_cls = ax.classes.name_of(ax.class_code)
     t_cls = tg.classes.name_of(tg.class_code)
     for i in range(1, ax.n + 1):
-        g.add_node(("a", i), kind="axon", id=i, **{"class": a_cls[i - 1]},
-                   synapses=int(a_syn[i]))
+        g.add_node(("a", i), kind="axon", id=i, **{"class": a_cls[i - 1]}, synapses=int(a_syn[i]))
     for i in range(1, tg.n + 1):
-        attrs: dict[str, Any] = {"kind": "target", "id": i, "class": t_cls[i - 1],
-                                 "synapses": int(t_syn[i])}
+        attrs: dict[str, Any] = {
+            "kind": "target",
+            "id": i,
+            "class": t_cls[i - 1],
+            "synapses": int(t_syn[i]),
+        }
         if tg.neuron_id is not None and tg.neuron_id[i - 1] > 0:
             attrs["neuron_id"] = int(tg.neuron_id[i - 1])
         g.add_node(("t", i), **attrs)
@@ -112,10 +117,13 @@ def symmetry_group(text: str) -> list[dict[str, str]]:
             names.append(node)
 
     def image(p: dict[str, str]) -> tuple:
-        edges = frozenset((p[u], p[v], a["exists"], repr(sorted(a["constraints"].items())))
-                          for u, v, a in m.to_nx().edges(data=True))
-        nodes = frozenset((p[n], repr(sorted(c.items())))
-                          for n, c in m.list_node_constraints().items())
+        edges = frozenset(
+            (p[u], p[v], a["exists"], repr(sorted(a["constraints"].items())))
+            for u, v, a in m.to_nx().edges(data=True)
+        )
+        nodes = frozenset(
+            (p[n], repr(sorted(c.items()))) for n, c in m.list_node_constraints().items()
+        )
         dyn = set()
         for n, per_key in m.list_dynamic_node_constraints().items():
             for key, per_op in per_key.items():
@@ -139,8 +147,9 @@ def symmetry_group(text: str) -> list[dict[str, str]]:
     return group
 
 
-def instances(mappings: list[dict[str, int]], group: list[dict[str, str]],
-              kinds: dict[str, str]) -> set[tuple]:
+def instances(
+    mappings: list[dict[str, int]], group: list[dict[str, str]], kinds: dict[str, str]
+) -> set[tuple]:
     """One key per instance: the smallest of the mapping's images under the group."""
     names = list(kinds)
     keys = set()
@@ -173,7 +182,6 @@ CASES = [
     ("A -> C\nA -> D\nB -> C\nB !> D\nA.synapses > 11", ("tiny",)),
     ("A -> C [synapses >= 2]\nB -> C", ("tiny",)),  # a constraint breaks the symmetry
     ("A -> B as AB\nA -> C as AC\nAB.synapses > AC.synapses\nA.id <= 6", ("tiny",)),
-    ("fan(x, y, z) {\n  x -> z\n  y -> z\n}\nfan(A, B, T)\nT.class = \"Soma\"",
-     ("tiny",)),
+    ('fan(x, y, z) {\n  x -> z\n  y -> z\n}\nfan(A, B, T)\nT.class = "Soma"', ("tiny",)),
     ('A -> T\nC !> T\nC.kind = "axon"\nT.id = 14', ("tiny",)),  # a node with no edge
 ]

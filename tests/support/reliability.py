@@ -32,8 +32,17 @@ def older_l4_stores(
     older = valid_dataset(tmp_path_factory.mktemp("older") / "tiny", seed=1)
     home = tmp_path_factory.mktemp("home")
     for url in fresh_database(embedded_server_url):
-        done = run_cli("load", str(older), "--dataset", OLDER_DATASET, "--quiet",
-                       "--home", str(home), "--postgres-url", url)
+        done = run_cli(
+            "load",
+            str(older),
+            "--dataset",
+            OLDER_DATASET,
+            "--quiet",
+            "--home",
+            str(home),
+            "--postgres-url",
+            url,
+        )
         assert done.returncode == 0, done.stderr
         yield {
             "url": url,

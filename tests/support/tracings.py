@@ -59,8 +59,13 @@ def make_env(base_url: str, tmp: Path) -> TracingEnv:
     graph.commit()
     truth = write_connectem(source, tmp / "connectem", seed=0)
     typeem_truth = write_typeem(tmp / "typeem", seed=0)
-    add_tracings(url, find_nml_files([tmp / "connectem"]), "connectem", DATASET,
-                 after_write=graph_writer(settings, DATASET))
+    add_tracings(
+        url,
+        find_nml_files([tmp / "connectem"]),
+        "connectem",
+        DATASET,
+        after_write=graph_writer(settings, DATASET),
+    )
     add_tracings(url, find_nml_files([tmp / "typeem"]), "typeem")
     with psycopg.connect(url) as conn:
         set_node_segments(conn, planted_segments(conn, tmp / "connectem"))
@@ -105,15 +110,36 @@ def webknossos_frames(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
             group = tree.group.name if tree.group is not skeleton else None
             trees.append((path.name, tree.id, tree.name, group))
             for n in tree.nodes:
-                nodes.append((path.name, tree.id, n.id, *n.position, n.radius, n.comment,
-                              bool(n.is_branchpoint)))
+                nodes.append(
+                    (
+                        path.name,
+                        tree.id,
+                        n.id,
+                        *n.position,
+                        n.radius,
+                        n.comment,
+                        bool(n.is_branchpoint),
+                    )
+                )
             for a, b in tree.edges:
                 length = float(np.sqrt(((np.subtract(a.position, b.position) * scale) ** 2).sum()))
                 edges.append((path.name, tree.id, a.id, b.id, length / 1000))
     return (
         pd.DataFrame(trees, columns=["file", "tree_id", "name", "group"]),
-        pd.DataFrame(nodes, columns=["file", "tree_id", "node_id", "x", "y", "z", "radius",
-                                     "comment", "is_branch_point"]),
+        pd.DataFrame(
+            nodes,
+            columns=[
+                "file",
+                "tree_id",
+                "node_id",
+                "x",
+                "y",
+                "z",
+                "radius",
+                "comment",
+                "is_branch_point",
+            ],
+        ),
         pd.DataFrame(edges, columns=["file", "tree_id", "source_id", "target_id", "length_um"]),
     )
 
@@ -124,11 +150,15 @@ def webknossos_frames(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
 def membership(source: SourceDataset) -> pd.DataFrame:
     parts = []
     for kind, neurites in (("axon", source.axons), ("target", source.targets)):
-        parts.append(pd.DataFrame({
-            "agglomerate_kind": kind,
-            "agglomerate_id": neurites.agglomerate.owner_ids(),
-            "segment_id": neurites.agglomerate.values.astype("int64"),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "agglomerate_kind": kind,
+                    "agglomerate_id": neurites.agglomerate.owner_ids(),
+                    "segment_id": neurites.agglomerate.values.astype("int64"),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
@@ -147,8 +177,10 @@ def oracle(env: TracingEnv, ids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     agg = ["tracing_id", "agglomerate_kind", "agglomerate_id"]
     overlap = on.groupby(agg).size().rename("nodes").reset_index()
     both = edges.merge(on.rename(columns={"node_id": "source_id"}), on=["tracing_id", "source_id"])
-    both = both.merge(on.rename(columns={"node_id": "target_id"}),
-                      on=["tracing_id", "target_id", "agglomerate_kind", "agglomerate_id"])
+    both = both.merge(
+        on.rename(columns={"node_id": "target_id"}),
+        on=["tracing_id", "target_id", "agglomerate_kind", "agglomerate_id"],
+    )
     recovered = both.groupby(agg)["length_um"].sum().rename("path_length_um").reset_index()
     overlaps = overlap.merge(recovered, on=agg, how="left").fillna({"path_length_um": 0.0})
     overlaps = overlaps.sort_values(agg).reset_index(drop=True)
@@ -162,17 +194,36 @@ def oracle(env: TracingEnv, ids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     per["fraction_on_segments"] = per["nodes_on_segments"] / per["nodes"]
     per["agglomerates"] = overlaps.groupby("tracing_id").size()
     per["agglomerates"] = per["agglomerates"].fillna(0).astype(int)
-    ranked = overlaps.sort_values(
-        ["tracing_id", "path_length_um", "nodes", "agglomerate_kind", "agglomerate_id"],
-        ascending=[True, False, False, True, True],
-    ).drop_duplicates("tracing_id").set_index("tracing_id")
+    ranked = (
+        overlaps.sort_values(
+            ["tracing_id", "path_length_um", "nodes", "agglomerate_kind", "agglomerate_id"],
+            ascending=[True, False, False, True, True],
+        )
+        .drop_duplicates("tracing_id")
+        .set_index("tracing_id")
+    )
     per["best_kind"] = ranked["agglomerate_kind"]
     per["best_id"] = ranked["agglomerate_id"]
     per["best_nodes"] = ranked["nodes"]
     per["best_path_length_um"] = ranked["path_length_um"]
     per["recall"] = per["best_path_length_um"].fillna(0.0) / per["path_length_um"]
     per = per.reset_index().rename(columns={"name": "tracing_name"})
-    evaluation = per[["tracing_id", "file", "tree_id", "tracing_name", "nodes", "path_length_um",
-                      "nodes_on_segments", "fraction_on_segments", "agglomerates", "best_kind",
-                      "best_id", "best_nodes", "best_path_length_um", "recall"]]
+    evaluation = per[
+        [
+            "tracing_id",
+            "file",
+            "tree_id",
+            "tracing_name",
+            "nodes",
+            "path_length_um",
+            "nodes_on_segments",
+            "fraction_on_segments",
+            "agglomerates",
+            "best_kind",
+            "best_id",
+            "best_nodes",
+            "best_path_length_um",
+            "recall",
+        ]
+    ]
     return evaluation, overlaps[[*agg, "nodes", "path_length_um"]]

@@ -168,19 +168,27 @@ def _class_stats(src: SourceDataset) -> pd.DataFrame:
         return [lookup.get(int(c), "Unknown") for c in codes]
 
     keep = (sy.axon_id > 0) & (sy.target_id > 0)
-    syn = pd.DataFrame({
-        "axon_class": names(ax.classes, ax.class_code[sy.axon_id[keep] - 1]),
-        "target_class": names(tg.classes, tg.class_code[sy.target_id[keep] - 1]),
-        "synapse_type": names(sy.types, sy.type_code[keep]),
-        "asi": sy.asi_area[keep],
-    })
+    syn = pd.DataFrame(
+        {
+            "axon_class": names(ax.classes, ax.class_code[sy.axon_id[keep] - 1]),
+            "target_class": names(tg.classes, tg.class_code[sy.target_id[keep] - 1]),
+            "synapse_type": names(sy.types, sy.type_code[keep]),
+            "asi": sy.asi_area[keep],
+        }
+    )
     parts = []
     for keys in (["axon_class", "target_class"], ["axon_class", "target_class", "synapse_type"]):
         g = syn.groupby(keys).asi
-        part = pd.DataFrame({
-            "synapses": g.size(), "asi_count": g.count(), "asi_mean": g.mean(),
-            "asi_median": g.quantile(0.5), "asi_q1": g.quantile(0.25), "asi_q3": g.quantile(0.75),
-        }).reset_index()
+        part = pd.DataFrame(
+            {
+                "synapses": g.size(),
+                "asi_count": g.count(),
+                "asi_mean": g.mean(),
+                "asi_median": g.quantile(0.5),
+                "asi_q1": g.quantile(0.25),
+                "asi_q3": g.quantile(0.75),
+            }
+        ).reset_index()
         if "synapse_type" not in part:
             part["synapse_type"] = None
         parts.append(part)
@@ -247,8 +255,15 @@ def _nulls_as_none(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.where(frame.notna(), None)
 
 
-FLOAT_COLUMNS = {"path_length_um", "asi_area", "volume_um3", "asi_mean", "asi_median", "asi_q1",
-                 "asi_q3"}
+FLOAT_COLUMNS = {
+    "path_length_um",
+    "asi_area",
+    "volume_um3",
+    "asi_mean",
+    "asi_median",
+    "asi_q1",
+    "asi_q3",
+}
 
 
 def _norm(value: object, column: str) -> object:

@@ -67,15 +67,30 @@ def _present(path: Path) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return os.path.islink(path)  # a dangling link is "there": the open names it
     except PermissionError as exc:
-        raise InputError(path.parent, None, "a folder whose files may be opened (permission "
-                         "to search it, x)", exc.strerror or str(exc),
-                         hint="Check the folder permissions: chmod u+rx on it.") from None
+        raise InputError(
+            path.parent,
+            None,
+            "a folder whose files may be opened (permission to search it, x)",
+            exc.strerror or str(exc),
+            hint="Check the folder permissions: chmod u+rx on it.",
+        ) from None
     return True
 
 
 #: Errors of the HDF5 library and of NumPy that a damaged file can raise past the checks.
-_READ_ERRORS = (KeyError, SystemError, OSError, RuntimeError, ValueError, TypeError, IndexError,
-                MemoryError, OverflowError, struct.error, Unsupported)
+_READ_ERRORS = (
+    KeyError,
+    SystemError,
+    OSError,
+    RuntimeError,
+    ValueError,
+    TypeError,
+    IndexError,
+    MemoryError,
+    OverflowError,
+    struct.error,
+    Unsupported,
+)
 
 
 @contextmanager
@@ -89,9 +104,13 @@ def _reading(path: Path, stamp: FileStamp) -> Iterator[None]:
         raise
     except _READ_ERRORS as exc:
         check_unchanged(path, stamp)
-        raise InputError(path, None, "a file in the published L4dense layout",
-                         f"a file the reader cannot read ({type(exc).__name__}: {exc})",
-                         hint=REEXPORT) from None
+        raise InputError(
+            path,
+            None,
+            "a file in the published L4dense layout",
+            f"a file the reader cannot read ({type(exc).__name__}: {exc})",
+            hint=REEXPORT,
+        ) from None
     check_unchanged(path, stamp)
 
 
@@ -120,15 +139,23 @@ class _Reads:
     @contextmanager
     def hdf5(self, name: str) -> Iterator[tuple[h5py.File, ElementReader]]:
         """The HDF5 file ``name`` open, with a reader of its per-element groups."""
-        with (self.file(name) as path, open_h5(path) as h5,
-              ElementReader(h5, fast=self.fast) as reader):
+        with (
+            self.file(name) as path,
+            open_h5(path) as h5,
+            ElementReader(h5, fast=self.fast) as reader,
+        ):
             yield h5, reader
             self.files[name] = file_info(path, h5)
             self.report.groups.extend(reader.stats)
 
 
-def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: bool = True,
-                 report: ExtractReport | None = None) -> SourceDataset:
+def read_dataset(
+    folder: str | Path,
+    *,
+    progress: Progress | None = None,
+    fast: bool = True,
+    report: ExtractReport | None = None,
+) -> SourceDataset:
     """Read and validate the L4dense files of ``folder``.
 
     ``axons.hdf5``, ``dendrites.hdf5`` and ``synapses.hdf5`` are required; ``segments.hdf5``
@@ -138,14 +165,22 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(folder, None, "a folder with the L4dense files",
-                         "no such folder" if not folder.exists() else "a file",
-                         hint="Pass the folder that holds axons.hdf5, dendrites.hdf5 and "
-                              "synapses.hdf5.")
+        raise InputError(
+            folder,
+            None,
+            "a folder with the L4dense files",
+            "no such folder" if not folder.exists() else "a file",
+            hint="Pass the folder that holds axons.hdf5, dendrites.hdf5 and synapses.hdf5.",
+        )
     for name in REQUIRED_FILES:
         if not _present(folder / name):
-            raise InputError(folder / name, None, "the file to exist", "no such file",
-                             hint=f"{folder} must hold {', '.join(REQUIRED_FILES)}.")
+            raise InputError(
+                folder / name,
+                None,
+                "the file to exist",
+                "no such file",
+                hint=f"{folder} must hold {', '.join(REQUIRED_FILES)}.",
+            )
     present = [n for n in (*REQUIRED_FILES, *OPTIONAL_FILES) if _present(folder / n)]
     stamps = {n: FileStamp.of(check_path(folder / n)) for n in present}
     report = report if report is not None else ExtractReport()
@@ -164,8 +199,9 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
         targets = read_targets(h5, reader, **kwargs)
         spine_heads = read_spine_heads(h5, reader, **kwargs)
     with reads.hdf5("synapses.hdf5") as (h5, reader):
-        synapses = read_synapses(h5, reader, n_axons=axons.n, n_targets=targets.n,
-                                 n_spine_heads=spine_heads.n, **kwargs)
+        synapses = read_synapses(
+            h5, reader, n_axons=axons.n, n_targets=targets.n, n_spine_heads=spine_heads.n, **kwargs
+        )
     connectome = None
     if "connectome.csv" in stamps:
         with reads.file("connectome.csv") as path:
@@ -174,18 +210,28 @@ def read_dataset(folder: str | Path, *, progress: Progress | None = None, fast: 
 
     warnings = [
         *code_warnings(str(folder / "axons.hdf5"), "axons", axons.classes, axons.class_code),
-        *code_warnings(str(folder / "dendrites.hdf5"), "targets", targets.classes,
-                       targets.class_code),
-        *code_warnings(str(folder / "synapses.hdf5"), "synapses", synapses.types,
-                       synapses.type_code),
+        *code_warnings(
+            str(folder / "dendrites.hdf5"), "targets", targets.classes, targets.class_code
+        ),
+        *code_warnings(
+            str(folder / "synapses.hdf5"), "synapses", synapses.types, synapses.type_code
+        ),
     ]
     # A file changed after it was read is a folder being rewritten: the files may not belong
     # together any more.
     for name, stamp in stamps.items():
         check_unchanged(folder / name, stamp)
-    return SourceDataset(folder=folder, files=reads.files, axons=axons, targets=targets,
-                         spine_heads=spine_heads, synapses=synapses, segments=segments,
-                         connectome=connectome, warnings=warnings)
+    return SourceDataset(
+        folder=folder,
+        files=reads.files,
+        axons=axons,
+        targets=targets,
+        spine_heads=spine_heads,
+        synapses=synapses,
+        segments=segments,
+        connectome=connectome,
+        warnings=warnings,
+    )
 
 
 def check_path(path: Path) -> Path:

@@ -20,7 +20,22 @@ def read_axons(h5: h5py.File, reader: ElementReader, *, n_segments: int | None =
     class_path = require(h5, CLASS, "one class code per axon")
     codes, table = read_codes(h5, class_path, AXON_CLASSES)
     n = len(codes)
-    parts = read_neurite_parts(h5, reader, n, class_path, noun="axon", mapped=MAPPED,
-                               agglomerate=AGGLOMERATE, skeleton=SKELETON, n_segments=n_segments)
-    return Axons(n=n, class_code=codes, classes=table, mapped_seg_id=parts.mapped_seg_id,
-                 agglomerate=parts.agglomerate, skeleton=parts.skeleton)
+    parts = read_neurite_parts(
+        h5,
+        reader,
+        n,
+        class_path,
+        noun="axon",
+        mapped=MAPPED,
+        agglomerate=AGGLOMERATE,
+        skeleton=SKELETON,
+        n_segments=n_segments,
+    )
+    return Axons(
+        n=n,
+        class_code=codes,
+        classes=table,
+        mapped_seg_id=parts.mapped_seg_id,
+        agglomerate=parts.agglomerate,
+        skeleton=parts.skeleton,
+    )

@@ -18,9 +18,11 @@ from connectomedb.errors import InputError
 from connectomedb.etl.extract.files import check_regular_file
 from connectomedb.etl.frames import ClassConnectome
 
-HINT = ("connectome.csv must be comma-separated without quotes: a header with an empty first "
-        "cell and one target class per column, then one row per axon with its class and one "
-        "non-negative integer synapse count per column.")
+HINT = (
+    "connectome.csv must be comma-separated without quotes: a header with an empty first "
+    "cell and one target class per column, then one row per axon with its class and one "
+    "non-negative integer synapse count per column."
+)
 
 _AXON_NAMES = {name.lower(): name for _, _, name in vocabulary.AXON_CLASSES}
 _TARGET_NAMES = {name.lower(): name for _, _, name in vocabulary.TARGET_CLASSES}
@@ -36,18 +38,29 @@ def read_connectome(path: Path) -> ClassConnectome:
     """Parse and check ``connectome.csv``."""
     info = check_regular_file(path)
     if info.st_size > MAX_BYTES:
-        raise InputError(path, None, f"a file of at most {MAX_BYTES >> 20} MB",
-                         f"{info.st_size:,} bytes", hint=HINT)
+        raise InputError(
+            path,
+            None,
+            f"a file of at most {MAX_BYTES >> 20} MB",
+            f"{info.st_size:,} bytes",
+            hint=HINT,
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(path, None, "a readable file", exc.strerror or str(exc),
-                         hint="Check the file permissions.") from exc
+        raise InputError(
+            path,
+            None,
+            "a readable file",
+            exc.strerror or str(exc),
+            hint="Check the file permissions.",
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, None, "UTF-8 text", f"undecodable bytes at offset {exc.start}",
-                         hint=HINT) from exc
+        raise InputError(
+            path, None, "UTF-8 text", f"undecodable bytes at offset {exc.start}", hint=HINT
+        ) from exc
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -55,39 +68,55 @@ def read_connectome(path: Path) -> ClassConnectome:
         raise InputError(path, "line 1", "a header row", "an empty file", hint=HINT)
     header = lines[0].split(",")
     if header[0].strip():
-        raise InputError(path, "line 1, column 1", "an empty first header cell",
-                         repr(header[0]), hint=HINT)
+        raise InputError(
+            path, "line 1, column 1", "an empty first header cell", repr(header[0]), hint=HINT
+        )
     if len(header) < 2:
-        raise InputError(path, "line 1", "at least one target class column",
-                         "only the first cell", hint=HINT)
-    col_classes = [_class_name(path, 1, c + 1, label, _TARGET_NAMES, "a target class")
-                   for c, label in enumerate(header) if c > 0]
+        raise InputError(
+            path, "line 1", "at least one target class column", "only the first cell", hint=HINT
+        )
+    col_classes = [
+        _class_name(path, 1, c + 1, label, _TARGET_NAMES, "a target class")
+        for c, label in enumerate(header)
+        if c > 0
+    ]
     width = len(header)
     row_labels, counts = _parse_body(path, lines[1:], width) if len(lines) > 1 else ([], None)
-    row_classes = [_class_name(path, r + 2, 1, label, _AXON_NAMES, "an axon class")
-                   for r, label in enumerate(row_labels)]
+    row_classes = [
+        _class_name(path, r + 2, 1, label, _AXON_NAMES, "an axon class")
+        for r, label in enumerate(row_labels)
+    ]
     if counts is None:
         counts = np.zeros((0, width - 1), dtype=np.int64)
     rows, cols = np.nonzero(counts)
-    entries = pd.DataFrame({
-        "row": rows.astype(np.int32),
-        "col": cols.astype(np.int32),
-        "axon_class": np.asarray(row_classes, dtype=object)[rows] if len(rows) else
-        np.array([], dtype=object),
-        "target_class": np.asarray(col_classes, dtype=object)[cols] if len(cols) else
-        np.array([], dtype=object),
-        "synapses": counts[rows, cols].astype(np.int64),
-    })
+    entries = pd.DataFrame(
+        {
+            "row": rows.astype(np.int32),
+            "col": cols.astype(np.int32),
+            "axon_class": np.asarray(row_classes, dtype=object)[rows]
+            if len(rows)
+            else np.array([], dtype=object),
+            "target_class": np.asarray(col_classes, dtype=object)[cols]
+            if len(cols)
+            else np.array([], dtype=object),
+            "synapses": counts[rows, cols].astype(np.int64),
+        }
+    )
     return ClassConnectome(row_classes=row_classes, col_classes=col_classes, entries=entries)
 
 
-def _class_name(path: Path, line: int, column: int, label: str, names: dict[str, str],
-                what: str) -> str:
+def _class_name(
+    path: Path, line: int, column: int, label: str, names: dict[str, str], what: str
+) -> str:
     key = label.strip().lower()
     if key not in names:
-        raise InputError(path, f"line {line}, column {column}",
-                         f"{what} ({', '.join(sorted(set(names.values())))})", repr(label),
-                         hint=HINT)
+        raise InputError(
+            path,
+            f"line {line}, column {column}",
+            f"{what} ({', '.join(sorted(set(names.values())))})",
+            repr(label),
+            hint=HINT,
+        )
     return names[key]
 
 
@@ -101,9 +130,13 @@ def _parse_body(path: Path, lines: list[str], width: int) -> tuple[list[str], np
         labels.append(label)
         rests.append(rest)
     text = ",".join(rests)
-    clean = (not text.translate(_NOT_COUNT_CHARS) and ",," not in text
-             and not text.startswith(",") and not text.endswith(",")
-             and all(r.count(",") == width - 2 for r in rests))
+    clean = (
+        not text.translate(_NOT_COUNT_CHARS)
+        and ",," not in text
+        and not text.startswith(",")
+        and not text.endswith(",")
+        and all(r.count(",") == width - 2 for r in rests)
+    )
     if clean and max((len(c) for c in text.split(",")), default=0) <= 10:
         # At most 10 digits per cell: no int64 overflow; MAX_COUNT is checked below.
         values = np.fromstring(text, dtype=np.int64, sep=",")  # text mode: not deprecated
@@ -123,15 +156,26 @@ def _parse_slowly(path: Path, lines: list[str], width: int) -> np.ndarray:
         number = r + 2
         cells = line.split(",")
         if len(cells) != width:
-            raise InputError(path, f"line {number}", f"{width} cells like the header",
-                             f"{len(cells)}", hint=HINT)
+            raise InputError(
+                path, f"line {number}", f"{width} cells like the header", f"{len(cells)}", hint=HINT
+            )
         for c, cell in enumerate(cells[1:]):
             text = cell.strip()
             if not (text.isascii() and text.isdigit()):
-                raise InputError(path, f"line {number}, column {c + 2}",
-                                 "a non-negative integer synapse count", repr(cell), hint=HINT)
+                raise InputError(
+                    path,
+                    f"line {number}, column {c + 2}",
+                    "a non-negative integer synapse count",
+                    repr(cell),
+                    hint=HINT,
+                )
             if len(text.lstrip("0")) > 10 or int(text) > MAX_COUNT:
-                raise InputError(path, f"line {number}, column {c + 2}",
-                                 f"a synapse count of at most {MAX_COUNT}", text, hint=HINT)
+                raise InputError(
+                    path,
+                    f"line {number}, column {c + 2}",
+                    f"a synapse count of at most {MAX_COUNT}",
+                    text,
+                    hint=HINT,
+                )
             out[r, c] = int(text)
     return out

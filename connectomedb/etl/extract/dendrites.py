@@ -35,31 +35,52 @@ def read_targets(h5: h5py.File, reader: ElementReader, *, n_segments: int | None
     n = len(codes)
     ref = class_path
     neuron_path = first_present(h5, NEURON)
-    neuron = None if neuron_path is None else read_ids(h5, neuron_path, "neuron IDs", n, ref,
-                                                       maximum=INT32_MAX)
-    parts = read_neurite_parts(h5, reader, n, ref, noun="target", mapped=MAPPED,
-                               agglomerate=AGGLOMERATE, skeleton=SKELETON, n_segments=n_segments)
-    return Targets(n=n, class_code=codes, classes=table, neuron_id=neuron,
-                   mapped_seg_id=parts.mapped_seg_id, agglomerate=parts.agglomerate,
-                   skeleton=parts.skeleton)
+    neuron = (
+        None
+        if neuron_path is None
+        else read_ids(h5, neuron_path, "neuron IDs", n, ref, maximum=INT32_MAX)
+    )
+    parts = read_neurite_parts(
+        h5,
+        reader,
+        n,
+        ref,
+        noun="target",
+        mapped=MAPPED,
+        agglomerate=AGGLOMERATE,
+        skeleton=SKELETON,
+        n_segments=n_segments,
+    )
+    return Targets(
+        n=n,
+        class_code=codes,
+        classes=table,
+        neuron_id=neuron,
+        mapped_seg_id=parts.mapped_seg_id,
+        agglomerate=parts.agglomerate,
+        skeleton=parts.skeleton,
+    )
 
 
-def read_spine_heads(h5: h5py.File, reader: ElementReader, *,
-                     n_segments: int | None = None) -> SpineHeads:
+def read_spine_heads(
+    h5: h5py.File, reader: ElementReader, *, n_segments: int | None = None
+) -> SpineHeads:
     """Read every spine head. Their number comes from ``/spineHeads/volume`` when present,
     else from the members of the agglomerate group."""
     agg_path = require(h5, SPINE_AGGLOMERATE, "one segment-ID dataset per spine head")
     volume_path = first_present(h5, SPINE_VOLUME)
     if volume_path is not None:
-        volume = read_quantity(h5, volume_path, np.float32, _length(h5, volume_path),
-                               volume_path, "volumes in µm³")
+        volume = read_quantity(
+            h5, volume_path, np.float32, _length(h5, volume_path), volume_path, "volumes in µm³"
+        )
         n, ref = len(volume), volume_path
     else:
         volume = None
         group = h5[agg_path]
         n, ref = (len(group) if isinstance(group, h5py.Group) else 0), agg_path
-    agglomerate = reader.sets(agg_path, n, ref, maximum=n_segments,
-                          limit_note=segment_note(n_segments))
+    agglomerate = reader.sets(
+        agg_path, n, ref, maximum=n_segments, limit_note=segment_note(n_segments)
+    )
     return SpineHeads(n=n, volume=volume, agglomerate=agglomerate)
 
 

@@ -106,37 +106,76 @@ class ElementReader:
 
     # -- public readers ---------------------------------------------------------------------
 
-    def sets(self, path: str, n: int, ref: str, *, what: str = "segment IDs",
-             maximum: int | None = None, limit_note: str | None = None) -> Ragged:
+    def sets(
+        self,
+        path: str,
+        n: int,
+        ref: str,
+        *,
+        what: str = "segment IDs",
+        maximum: int | None = None,
+        limit_note: str | None = None,
+    ) -> Ragged:
         """The group ``path`` of ``n`` per-element vectors as int64 :class:`Ragged`."""
         group = self._group(path)
         stats = GroupStats(path, "fast", n)
         t0 = time.perf_counter()
         elements, layout = self._collect(group, path, n, ref, stats, parts=None)
         t1 = time.perf_counter()
-        ragged = self._ragged(elements[0], layout, path, path, what, width=None,
-                              maximum=maximum, limit_note=limit_note)
+        ragged = self._ragged(
+            elements[0],
+            layout,
+            path,
+            path,
+            what,
+            width=None,
+            maximum=maximum,
+            limit_note=limit_note,
+        )
         stats.seconds["data"] = time.perf_counter() - t1
         stats.seconds["total"] = time.perf_counter() - t0
         self.stats.append(stats)
         return ragged
 
-    def skeletons(self, path: str, n: int, ref: str, *, max_segment: int | None = None
-                  ) -> Skeletons:
+    def skeletons(
+        self, path: str, n: int, ref: str, *, max_segment: int | None = None
+    ) -> Skeletons:
         """The group ``path`` of ``n`` skeletons (each a group with nodes, edges, segIds)."""
         group = self._group(path)
         stats = GroupStats(path, "fast", n)
         t0 = time.perf_counter()
-        (nodes_e, edges_e, seg_e), layout = self._collect(group, path, n, ref, stats,
-                                                          parts=SKELETON_PARTS)
+        (nodes_e, edges_e, seg_e), layout = self._collect(
+            group, path, n, ref, stats, parts=SKELETON_PARTS
+        )
         t1 = time.perf_counter()
-        nodes = self._ragged(nodes_e, layout, path, f"{path}/<id>/nodes", "voxel coordinates",
-                             width=3, maximum=np.iinfo(np.int32).max)
-        edges = self._ragged(edges_e, layout, path, f"{path}/<id>/edges", "node indices",
-                             width=2, maximum=np.iinfo(np.int32).max)
-        seg_ids = self._ragged(seg_e, layout, path, f"{path}/<id>/segIds", "segment IDs",
-                               width=None, maximum=max_segment,
-                               limit_note=segment_note(max_segment))
+        nodes = self._ragged(
+            nodes_e,
+            layout,
+            path,
+            f"{path}/<id>/nodes",
+            "voxel coordinates",
+            width=3,
+            maximum=np.iinfo(np.int32).max,
+        )
+        edges = self._ragged(
+            edges_e,
+            layout,
+            path,
+            f"{path}/<id>/edges",
+            "node indices",
+            width=2,
+            maximum=np.iinfo(np.int32).max,
+        )
+        seg_ids = self._ragged(
+            seg_e,
+            layout,
+            path,
+            f"{path}/<id>/segIds",
+            "segment IDs",
+            width=None,
+            maximum=max_segment,
+            limit_note=segment_note(max_segment),
+        )
         self._check_skeletons(path, nodes, edges, seg_ids)
         stats.seconds["data"] = time.perf_counter() - t1
         stats.seconds["total"] = time.perf_counter() - t0
@@ -152,15 +191,28 @@ class ElementReader:
     def _group(self, path: str) -> h5py.Group:
         obj = self.h5.get(path)
         if obj is None:
-            raise InputError(self.file, path, "a group of per-element datasets",
-                             "nothing at that path", hint=REEXPORT)
+            raise InputError(
+                self.file,
+                path,
+                "a group of per-element datasets",
+                "nothing at that path",
+                hint=REEXPORT,
+            )
         if not isinstance(obj, h5py.Group):
-            raise InputError(self.file, path, "a group of per-element datasets", "a dataset",
-                             hint=REEXPORT)
+            raise InputError(
+                self.file, path, "a group of per-element datasets", "a dataset", hint=REEXPORT
+            )
         return obj
 
-    def _collect(self, group: h5py.Group, path: str, n: int, ref: str, stats: GroupStats,
-                 parts: tuple[str, ...] | None) -> tuple[list[Members], H5Layout | None]:
+    def _collect(
+        self,
+        group: h5py.Group,
+        path: str,
+        n: int,
+        ref: str,
+        stats: GroupStats,
+        parts: tuple[str, ...] | None,
+    ) -> tuple[list[Members], H5Layout | None]:
         layout = self._get_layout() if self.fast else None
         if layout is not None:
             try:
@@ -174,8 +226,9 @@ class ElementReader:
         stats.seconds.clear()
         return self._collect_h5py(group, path, n, ref, stats, parts), None
 
-    def _listing(self, layout: H5Layout, group: h5py.Group | h5py.h5g.GroupID
-                 ) -> tuple[list[bytes] | np.ndarray, np.ndarray]:
+    def _listing(
+        self, layout: H5Layout, group: h5py.Group | h5py.h5g.GroupID
+    ) -> tuple[list[bytes] | np.ndarray, np.ndarray]:
         gid = group.id if isinstance(group, h5py.Group) else group
         header = layout.addr(h5py.h5o.get_info(gid).addr)
         listing = layout.group(header)
@@ -202,8 +255,16 @@ class ElementReader:
             raise Unsupported("soft or external link")
         return names, np.asarray(addrs, dtype=np.int64)
 
-    def _collect_fast(self, layout: H5Layout, group: h5py.Group, path: str, n: int, ref: str,
-                      stats: GroupStats, parts: tuple[str, ...] | None) -> list[Members]:
+    def _collect_fast(
+        self,
+        layout: H5Layout,
+        group: h5py.Group,
+        path: str,
+        n: int,
+        ref: str,
+        stats: GroupStats,
+        parts: tuple[str, ...] | None,
+    ) -> list[Members]:
         t0 = time.perf_counter()
         names, addrs = self._listing(layout, group)
         ids = element_ids(names, self.file, path, n, ref)
@@ -227,8 +288,15 @@ class ElementReader:
         stats.seconds["headers"] = time.perf_counter() - t2
         return elements
 
-    def _collect_h5py(self, group: h5py.Group, path: str, n: int, ref: str, stats: GroupStats,
-                      parts: tuple[str, ...] | None) -> list[Members]:
+    def _collect_h5py(
+        self,
+        group: h5py.Group,
+        path: str,
+        n: int,
+        ref: str,
+        stats: GroupStats,
+        parts: tuple[str, ...] | None,
+    ) -> list[Members]:
         t0 = time.perf_counter()
         names = list(group.keys())
         ids = element_ids(names, self.file, path, n, ref)
@@ -243,11 +311,18 @@ class ElementReader:
                 arrays[0].append(self._h5py_data(obj, f"{path}/{name}"))
                 continue
             if not isinstance(obj, h5py.Group) or any(p not in obj for p in parts):
-                found = ("a dataset" if not isinstance(obj, h5py.Group)
-                         else f"members {sorted(obj.keys())}")
-                raise InputError(self.file, f"{path}/{name}",
-                                 "a group with datasets nodes, edges and segIds", found,
-                                 hint=REEXPORT)
+                found = (
+                    "a dataset"
+                    if not isinstance(obj, h5py.Group)
+                    else f"members {sorted(obj.keys())}"
+                )
+                raise InputError(
+                    self.file,
+                    f"{path}/{name}",
+                    "a group with datasets nodes, edges and segIds",
+                    found,
+                    hint=REEXPORT,
+                )
             for k, part in enumerate(parts):
                 where = f"{path}/{name}/{part}"
                 arrays[k].append(self._h5py_data(self._member(obj, where, part), where))
@@ -259,14 +334,21 @@ class ElementReader:
         InputError naming the member."""
         link = group.get(name, getlink=True)
         if isinstance(link, h5py.ExternalLink):
-            raise InputError(self.file, where, "data stored in the file itself",
-                             f"an external link to {link.filename}:{link.path}",
-                             hint=REEXPORT)
+            raise InputError(
+                self.file,
+                where,
+                "data stored in the file itself",
+                f"an external link to {link.filename}:{link.path}",
+                hint=REEXPORT,
+            )
         try:
             return group[name]
         except (KeyError, OSError, RuntimeError, ValueError) as exc:
-            found = (f"a soft link to {link.path} that points nowhere"
-                     if isinstance(link, h5py.SoftLink) else f"an unreadable member ({exc})")
+            found = (
+                f"a soft link to {link.path} that points nowhere"
+                if isinstance(link, h5py.SoftLink)
+                else f"an unreadable member ({exc})"
+            )
             raise InputError(self.file, where, "a dataset", found, hint=REEXPORT) from None
 
     def _h5py_data(self, obj: object, where: str) -> np.ndarray:
@@ -276,14 +358,24 @@ class ElementReader:
         try:
             return np.asarray(obj[()])
         except (OSError, TypeError, KeyError, RuntimeError, ValueError) as exc:
-            raise InputError(self.file, where, "readable numeric data", f"an error ({exc})",
-                             hint=REEXPORT) from exc
+            raise InputError(
+                self.file, where, "readable numeric data", f"an error ({exc})", hint=REEXPORT
+            ) from exc
 
     # -- assembling ---------------------------------------------------------------------------
 
-    def _ragged(self, elements: Members, layout: H5Layout | None, path: str, where: str,
-                what: str, *, width: int | None, maximum: int | None,
-                limit_note: str | None = None) -> Ragged:
+    def _ragged(
+        self,
+        elements: Members,
+        layout: H5Layout | None,
+        path: str,
+        where: str,
+        what: str,
+        *,
+        width: int | None,
+        maximum: int | None,
+        limit_note: str | None = None,
+    ) -> Ragged:
         items = self._item_counts(elements, where, width)
         offsets = offsets_of(items)
         per = 1 if width is None else width
@@ -292,16 +384,23 @@ class ElementReader:
         groups = list(elements.by_dtype())
         for dtype, idx in groups:
             if dtype.kind not in "biuf":
-                raise InputError(self.file, where.replace("<id>", str(int(idx[0]) + 1)),
-                                 f"{what} of a numeric type", f"dtype {dtype}",
-                                 element=int(idx[0]) + 1, hint=REEXPORT)
+                raise InputError(
+                    self.file,
+                    where.replace("<id>", str(int(idx[0]) + 1)),
+                    f"{what} of a numeric type",
+                    f"dtype {dtype}",
+                    element=int(idx[0]) + 1,
+                    hint=REEXPORT,
+                )
             raw = elements.flat(dtype, idx, layout)
             counts = items[idx] * per
+
             def owners(idx: np.ndarray = idx, counts: np.ndarray = counts) -> np.ndarray:
                 return np.repeat(ids[idx], counts)
 
-            converted = integral(raw, self.file, where, what, owners=owners, maximum=maximum,
-                                 limit_note=limit_note)
+            converted = integral(
+                raw, self.file, where, what, owners=owners, maximum=maximum, limit_note=limit_note
+            )
             if width is None or width == 1:
                 dest = None if len(groups) == 1 else positions(offsets[idx], counts)
             else:
@@ -326,19 +425,29 @@ class ElementReader:
             counts = d1
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
-            raise InputError(self.file, where.replace("<id>", str(i + 1)), expected,
-                             f"shape {elements.shape(i)}", element=i + 1, hint=REEXPORT)
+            raise InputError(
+                self.file,
+                where.replace("<id>", str(i + 1)),
+                expected,
+                f"shape {elements.shape(i)}",
+                element=i + 1,
+                hint=REEXPORT,
+            )
         return counts.astype(np.int64)
 
-    def _check_skeletons(self, path: str, nodes: Ragged, edges: Ragged, seg_ids: Ragged
-                         ) -> None:
+    def _check_skeletons(self, path: str, nodes: Ragged, edges: Ragged, seg_ids: Ragged) -> None:
         n_nodes = nodes.lengths
         bad = np.flatnonzero(seg_ids.lengths != n_nodes)
         if len(bad):
             i = int(bad[0])
-            raise InputError(self.file, f"{path}/{i + 1}/segIds",
-                             f"one segment ID per node ({int(n_nodes[i])})",
-                             f"{int(seg_ids.lengths[i])}", element=i + 1, hint=REEXPORT)
+            raise InputError(
+                self.file,
+                f"{path}/{i + 1}/segIds",
+                f"one segment ID per node ({int(n_nodes[i])})",
+                f"{int(seg_ids.lengths[i])}",
+                element=i + 1,
+                hint=REEXPORT,
+            )
         if len(edges.values) == 0:
             return
         limit = np.repeat(n_nodes, edges.lengths)
@@ -347,7 +456,11 @@ class ElementReader:
             row = int(np.flatnonzero(wrong)[0])
             owner = int(edges.owner_ids()[row])
             a, b = edges.values[row].tolist()
-            raise InputError(self.file, f"{path}/{owner}/edges",
-                             f"node indices from 1 to {int(n_nodes[owner - 1])} "
-                             "(the skeleton's nodes)", f"the edge ({a}, {b})",
-                             element=owner, hint=REEXPORT)
+            raise InputError(
+                self.file,
+                f"{path}/{owner}/edges",
+                f"node indices from 1 to {int(n_nodes[owner - 1])} (the skeleton's nodes)",
+                f"the edge ({a}, {b})",
+                element=owner,
+                hint=REEXPORT,
+            )

@@ -90,8 +90,7 @@ def _template(layout: H5Layout, header: int) -> _Template | None:
         found.add(mtype)
     if dtype is None or address_pos is None or MSG_DATASPACE not in found or len(dim_pos) > 2:
         return None
-    positions = np.unique(np.concatenate(
-        [np.arange(p, p + n, dtype=np.int64) for p, n in record]))
+    positions = np.unique(np.concatenate([np.arange(p, p + n, dtype=np.int64) for p, n in record]))
     return _Template(
         struct_pos=positions - header,
         struct_val=layout.array[positions],
@@ -176,8 +175,10 @@ def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
             count *= d
         size = count.astype(np.int64) * tpl.dtype.itemsize
         raw_addr = _u64(arr, h + tpl.address_pos)
-        if tpl.size_pos is not None and (_u64(arr, h + tpl.size_pos).astype(np.int64)
-                                         != size).any():
+        if (
+            tpl.size_pos is not None
+            and (_u64(arr, h + tpl.size_pos).astype(np.int64) != size).any()
+        ):
             raise Unsupported("contiguous size does not match the dataspace")
         has_data = size > 0
         if (raw_addr[has_data] == UNDEF).any():
@@ -192,8 +193,7 @@ def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
     return HeaderBatch(dtypes, dtype_index, rank, dims, address, nbytes, inline)
 
 
-def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, ...]
-                     ) -> np.ndarray:
+def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, ...]) -> np.ndarray:
     """For many small groups (object headers at ``groups``), the object header offsets of the
     members named ``wanted``: int64 ``(len(wanted), len(groups))``, -1 where one is missing.
 
@@ -221,16 +221,18 @@ def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, 
         head = arr[bt[:, None] + np.arange(8)]
         # A leaf root (level 0) holds the symbol table nodes directly; deeper trees are rare
         # for groups of three members and are listed on their own.
-        leaf = ((head[:, :4] == np.frombuffer(b"TREE", np.uint8)).all(axis=1)
-                & (head[:, 4] == 0) & (head[:, 5] == 0))
+        leaf = (
+            (head[:, :4] == np.frombuffer(b"TREE", np.uint8)).all(axis=1)
+            & (head[:, 4] == 0)
+            & (head[:, 5] == 0)
+        )
         single.extend(table[~leaf].tolist())
         table, bt, head = table[leaf], bt[leaf], head[leaf]
         used = head[:, 6].astype(np.int64) | (head[:, 7].astype(np.int64) << 8)
         owner_node = np.repeat(np.arange(len(table)), used)
         snod = gather_u64(arr, ragged_starts(bt + 32, used, 16)).astype(np.int64) + layout.base
         shead = arr[snod[:, None] + np.arange(8)]
-        if (not (shead[:, :4] == np.frombuffer(b"SNOD", np.uint8)).all()
-                or (shead[:, 4] != 1).any()):
+        if not (shead[:, :4] == np.frombuffer(b"SNOD", np.uint8)).all() or (shead[:, 4] != 1).any():
             raise Unsupported("symbol table node")
         count = shead[:, 6].astype(np.int64) | (shead[:, 7].astype(np.int64) << 8)
         entry = ragged_starts(snod + 8, count, 40)
@@ -242,8 +244,7 @@ def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, 
         target = raw_target.astype(np.int64) + layout.base
         hp = heap[owner]
         hhead = arr[hp[:, None] + np.arange(8)]
-        if (not (hhead[:, :4] == np.frombuffer(b"HEAP", np.uint8)).all()
-                or (hhead[:, 4] != 0).any()):
+        if not (hhead[:, :4] == np.frombuffer(b"HEAP", np.uint8)).all() or (hhead[:, 4] != 0).any():
             raise Unsupported("local heap")
         heap_size = gather_u64(arr, hp + 8).astype(np.int64)
         data = gather_u64(arr, hp + 24).astype(np.int64) + layout.base

@@ -87,8 +87,9 @@ class H5Layout:
 
     # -- object headers ---------------------------------------------------------------------
 
-    def messages(self, header: int, record: list[tuple[int, int]] | None = None
-                 ) -> list[tuple[int, int, int, int]]:
+    def messages(
+        self, header: int, record: list[tuple[int, int]] | None = None
+    ) -> list[tuple[int, int, int, int]]:
         """``(type, flags, data position, data size)`` of every message of an object header at
         absolute offset ``header``, continuation blocks included.
 

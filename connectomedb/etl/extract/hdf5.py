@@ -97,12 +97,21 @@ def check_links(h5: h5py.File, path: str) -> None:
         except (KeyError, ValueError, RuntimeError, OSError):
             return
         if isinstance(link, h5py.ExternalLink):
-            raise InputError(h5.filename, sub, "data stored in the file itself",
-                             f"an external link to {link.filename}:{link.path}",
-                             hint=REEXPORT)
+            raise InputError(
+                h5.filename,
+                sub,
+                "data stored in the file itself",
+                f"an external link to {link.filename}:{link.path}",
+                hint=REEXPORT,
+            )
         if isinstance(link, h5py.SoftLink) and not _resolves(h5, sub):
-            raise InputError(h5.filename, sub, "a dataset or group",
-                             f"a soft link to {link.path} that points nowhere", hint=REEXPORT)
+            raise InputError(
+                h5.filename,
+                sub,
+                "a dataset or group",
+                f"a soft link to {link.path} that points nowhere",
+                hint=REEXPORT,
+            )
 
 
 def _resolves(h5: h5py.File, path: str) -> bool:
@@ -118,9 +127,13 @@ def require(h5: h5py.File, paths: tuple[str, ...], what: str) -> str:
     if path is None:
         for p in paths:
             check_links(h5, p)
-        raise InputError(h5.filename, paths[0], f"a dataset with {what}", "nothing at that path"
-                         + (f" nor at {', '.join(paths[1:])}" if len(paths) > 1 else ""),
-                         hint=REEXPORT)
+        raise InputError(
+            h5.filename,
+            paths[0],
+            f"a dataset with {what}",
+            "nothing at that path" + (f" nor at {', '.join(paths[1:])}" if len(paths) > 1 else ""),
+            hint=REEXPORT,
+        )
     return path
 
 
@@ -148,8 +161,13 @@ def check_declared_size(file: str, where: str, ds: h5py.Dataset) -> None:
     for d in shape:
         count *= d
     if count > MAX_VALUES:
-        raise InputError(file, where, f"at most {MAX_VALUES:,} values",
-                         f"shape {shape} ({count:,} values)", hint=REEXPORT)
+        raise InputError(
+            file,
+            where,
+            f"at most {MAX_VALUES:,} values",
+            f"shape {shape} ({count:,} values)",
+            hint=REEXPORT,
+        )
     needed = count * ds.dtype.itemsize
     if needed == 0:
         return
@@ -161,10 +179,13 @@ def check_declared_size(file: str, where: str, ds: h5py.Dataset) -> None:
     if plist.get_layout() == h5py.h5d.COMPACT:
         room = needed  # compact data sits in the object header, whose size h5py checked
     if needed > min(room, file_size * (MAX_COMPRESSION if filtered else 1)):
-        raise InputError(file, where,
-                         f"data the file holds ({_size(stored)} stored for it in a file of "
-                         f"{_size(file_size)})",
-                         f"shape {shape} declaring {_size(needed)}", hint=REEXPORT)
+        raise InputError(
+            file,
+            where,
+            f"data the file holds ({_size(stored)} stored for it in a file of {_size(file_size)})",
+            f"shape {shape} declaring {_size(needed)}",
+            hint=REEXPORT,
+        )
 
 
 def read_raw(h5: h5py.File, path: str) -> np.ndarray:
@@ -173,8 +194,9 @@ def read_raw(h5: h5py.File, path: str) -> np.ndarray:
     try:
         return ds[()]
     except (OSError, KeyError, RuntimeError, ValueError, TypeError) as exc:
-        raise InputError(h5.filename, path, "readable data", f"a read error ({exc})",
-                         hint=REEXPORT) from exc
+        raise InputError(
+            h5.filename, path, "readable data", f"a read error ({exc})", hint=REEXPORT
+        ) from exc
 
 
 def read_vector(h5: h5py.File, path: str) -> np.ndarray:
@@ -185,20 +207,31 @@ def read_vector(h5: h5py.File, path: str) -> np.ndarray:
     elif arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
-        raise InputError(h5.filename, path, "a vector of shape (N,), (N, 1) or (1, N)",
-                         f"shape {arr.shape}", hint=REEXPORT)
+        raise InputError(
+            h5.filename,
+            path,
+            "a vector of shape (N,), (N, 1) or (1, N)",
+            f"shape {arr.shape}",
+            hint=REEXPORT,
+        )
     return arr
 
 
 def check_length(h5: h5py.File, path: str, arr: np.ndarray, n: int, ref: str) -> None:
     if len(arr) != n:
-        raise InputError(h5.filename, path, f"{n} values, one per row of {ref}",
-                         f"{len(arr)}", hint=REEXPORT)
+        raise InputError(
+            h5.filename, path, f"{n} values, one per row of {ref}", f"{len(arr)}", hint=REEXPORT
+        )
 
 
 def integral(
-    values: np.ndarray, file: str, path: str, what: str, *,
-    owners: np.ndarray | Callable[[], np.ndarray] | None = None, maximum: int | None = None,
+    values: np.ndarray,
+    file: str,
+    path: str,
+    what: str,
+    *,
+    owners: np.ndarray | Callable[[], np.ndarray] | None = None,
+    maximum: int | None = None,
     minimum: int = 0,
     limit_note: str | None = None,
 ) -> np.ndarray:
@@ -230,14 +263,18 @@ def integral(
         out = values.astype(np.int64)
     elif kind == "f":
         with np.errstate(over="ignore", invalid="ignore"):  # float16 cannot hold 2^63
-            bad = np.flatnonzero(~np.isfinite(values) | (values != np.floor(values))
-                                 | (np.abs(values.astype(np.float64)) >= 2.0**63))
+            bad = np.flatnonzero(
+                ~np.isfinite(values)
+                | (values != np.floor(values))
+                | (np.abs(values.astype(np.float64)) >= 2.0**63)
+            )
         if len(bad):
             raise fail(int(bad[0]), f"{what} as whole numbers", repr(float(values[bad[0]])))
         out = values.astype(np.int64)
     else:
-        raise InputError(file, path, f"{what} of an integer type", f"dtype {values.dtype}",
-                         hint=REEXPORT)
+        raise InputError(
+            file, path, f"{what} of an integer type", f"dtype {values.dtype}", hint=REEXPORT
+        )
     if len(out):
         low = np.flatnonzero(out < minimum)
         if len(low):
@@ -246,13 +283,18 @@ def integral(
             high = np.flatnonzero(out > maximum)
             if len(high):
                 note = f" ({limit_note})" if limit_note else ""
-                raise fail(int(high[0]), f"{what} of at most {maximum}{note}",
-                           str(out[high[0]]))
+                raise fail(int(high[0]), f"{what} of at most {maximum}{note}", str(out[high[0]]))
     return out
 
 
-def read_ids(h5: h5py.File, path: str, what: str, n: int | None = None,
-             ref: str = "", maximum: int | None = None) -> np.ndarray:
+def read_ids(
+    h5: h5py.File,
+    path: str,
+    what: str,
+    n: int | None = None,
+    ref: str = "",
+    maximum: int | None = None,
+) -> np.ndarray:
     """An ID vector as int64 (0 = none), checked for integrality and range."""
     arr = read_vector(h5, path)
     if n is not None:
@@ -264,21 +306,33 @@ def read_coords(h5: h5py.File, path: str, n: int | None = None, ref: str = "") -
     """MATLAB ``N×3`` coordinates stored as ``(3, N)``; returned int32 ``(N, 3)``."""
     arr = np.asarray(read_raw(h5, path))
     if arr.ndim != 2 or arr.shape[0] != 3:
-        raise InputError(h5.filename, path, "coordinates of shape (3, N)", f"shape {arr.shape}",
-                         hint=REEXPORT)
+        raise InputError(
+            h5.filename, path, "coordinates of shape (3, N)", f"shape {arr.shape}", hint=REEXPORT
+        )
     if n is not None and arr.shape[1] != n:
-        raise InputError(h5.filename, path, f"{n} columns, one per row of {ref}",
-                         f"{arr.shape[1]}", hint=REEXPORT)
+        raise InputError(
+            h5.filename,
+            path,
+            f"{n} columns, one per row of {ref}",
+            f"{arr.shape[1]}",
+            hint=REEXPORT,
+        )
     try:
-        flat = integral(arr.ravel(), h5.filename, path, "voxel coordinates",
-                        maximum=np.iinfo(np.int32).max)
+        flat = integral(
+            arr.ravel(), h5.filename, path, "voxel coordinates", maximum=np.iinfo(np.int32).max
+        )
     except InputError as error:
         if error.element is None or arr.shape[1] == 0:
             raise
         # The flat index runs over every x, then every y, then every z: name the object.
-        raise InputError(error.file, error.where, error.expected, error.found,
-                         element=(error.element - 1) % arr.shape[1] + 1,
-                         hint=error.hint) from None
+        raise InputError(
+            error.file,
+            error.where,
+            error.expected,
+            error.found,
+            element=(error.element - 1) % arr.shape[1] + 1,
+            hint=error.hint,
+        ) from None
     return np.ascontiguousarray(flat.reshape(3, -1).T.astype(np.int32))
 
 
@@ -290,8 +344,7 @@ def read_floats(h5: h5py.File, path: str, dtype: type, n: int, ref: str) -> np.n
     return arr.astype(dtype)
 
 
-def read_quantity(h5: h5py.File, path: str, dtype: type, n: int, ref: str, what: str
-                  ) -> np.ndarray:
+def read_quantity(h5: h5py.File, path: str, dtype: type, n: int, ref: str, what: str) -> np.ndarray:
     """A physical quantity per element (an area, a volume): finite, not negative and
     representable in ``dtype``; NaN means "not available" and stays NaN. Anything else is an
     InputError naming the element, so it never reaches a statistic."""
@@ -305,9 +358,14 @@ def read_quantity(h5: h5py.File, path: str, dtype: type, n: int, ref: str, what:
         bad = np.flatnonzero(~np.isnan(values) & ((values < 0) | ~(np.abs(values) <= limit)))
     if len(bad):
         i = int(bad[0])
-        raise InputError(h5.filename, path,
-                         f"{what}: finite and not negative (NaN where not available)",
-                         repr(float(values[i])), element=i + 1, hint=REEXPORT)
+        raise InputError(
+            h5.filename,
+            path,
+            f"{what}: finite and not negative (NaN where not available)",
+            repr(float(values[i])),
+            element=i + 1,
+            hint=REEXPORT,
+        )
     return values.astype(dtype)
 
 
@@ -325,8 +383,9 @@ def canonical_name(label: str, table: dict[str, tuple[int, str]]) -> str:
     return label[:1].upper() + label[1:]
 
 
-def read_codes(h5: h5py.File, path: str, table: dict[str, tuple[int, str]]
-               ) -> tuple[np.ndarray, CodeTable]:
+def read_codes(
+    h5: h5py.File, path: str, table: dict[str, tuple[int, str]]
+) -> tuple[np.ndarray, CodeTable]:
     """A categorical vector as int16 codes plus the code table of every code present.
 
     The table is read from the dataset's attributes (name = label, value = code); documented
@@ -356,10 +415,12 @@ def read_codes(h5: h5py.File, path: str, table: dict[str, tuple[int, str]]
         else:
             rows[code] = ("unknown", "Unknown", "unknown")
     ordered = sorted(rows)
-    frame = pd.DataFrame({
-        "code": np.array(ordered, dtype=np.int16),
-        "label": [rows[c][0] for c in ordered],
-        "name": [rows[c][1] for c in ordered],
-        "source": [rows[c][2] for c in ordered],
-    })
+    frame = pd.DataFrame(
+        {
+            "code": np.array(ordered, dtype=np.int16),
+            "label": [rows[c][0] for c in ordered],
+            "name": [rows[c][1] for c in ordered],
+            "source": [rows[c][2] for c in ordered],
+        }
+    )
     return codes.astype(np.int16), CodeTable(frame)

@@ -17,8 +17,9 @@ from pathlib import Path
 from connectomedb.errors import InputError
 
 #: What to do when a file changed while it was read.
-CHANGED = ("Wait until the file is completely written (copied, downloaded, exported), then "
-           "load again.")
+CHANGED = (
+    "Wait until the file is completely written (copied, downloaded, exported), then load again."
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,13 @@ class FileStamp:
 
 
 def changed_error(path: str | Path, what: str) -> InputError:
-    return InputError(path, None, "a file that does not change while it is read",
-                      f"it changed during the read ({what})", hint=CHANGED)
+    return InputError(
+        path,
+        None,
+        "a file that does not change while it is read",
+        f"it changed during the read ({what})",
+        hint=CHANGED,
+    )
 
 
 def difference(before: FileStamp, path: str | Path) -> str | None:

@@ -31,9 +31,15 @@ PRE_SEG = ("/synapses/preSegIds",)
 POST_SEG = ("/synapses/postSegIds",)
 
 
-def read_synapses(h5: h5py.File, reader: ElementReader, *, n_axons: int | None = None,
-                  n_targets: int | None = None, n_spine_heads: int | None = None,
-                  n_segments: int | None = None) -> Synapses:
+def read_synapses(
+    h5: h5py.File,
+    reader: ElementReader,
+    *,
+    n_axons: int | None = None,
+    n_targets: int | None = None,
+    n_spine_heads: int | None = None,
+    n_segments: int | None = None,
+) -> Synapses:
     """Read every synapse. The ``n_*`` counts of the other files bound the IDs that point
     into them (``None``: not checked)."""
     file = str(h5.filename)
@@ -46,9 +52,13 @@ def read_synapses(h5: h5py.File, reader: ElementReader, *, n_axons: int | None =
         pre, syn, post = (read_coords(h5, p, n, ref) for p in POSITIONS)
     elif any(present):  # the three positions come together
         missing = POSITIONS[present.index(False)]
-        require(h5, (missing,), "one position per synapse (with "
-                + " and ".join(p for p, there in zip(POSITIONS, present, strict=True) if there)
-                + ")")
+        require(
+            h5,
+            (missing,),
+            "one position per synapse (with "
+            + " and ".join(p for p, there in zip(POSITIONS, present, strict=True) if there)
+            + ")",
+        )
         raise AssertionError("unreachable")  # require() raised
     else:
         old = first_present(h5, OLD_POSITION)
@@ -62,31 +72,77 @@ def read_synapses(h5: h5py.File, reader: ElementReader, *, n_axons: int | None =
     target_path = require(h5, TARGET, "one target ID per synapse")
     target = read_ids(h5, target_path, "target IDs", n, ref)
     split_path = first_present(h5, SPLIT_AXON)
-    split = None if split_path is None else read_ids(h5, split_path, "axon IDs", n, ref,
-                                                     maximum=INT32_MAX)
+    split = (
+        None
+        if split_path is None
+        else read_ids(h5, split_path, "axon IDs", n, ref, maximum=INT32_MAX)
+    )
     sh_path = first_present(h5, SPINE_HEAD)
     spine = None if sh_path is None else read_ids(h5, sh_path, "spine head IDs", n, ref)
     asi_path = first_present(h5, ASI)
-    asi = None if asi_path is None else read_quantity(h5, asi_path, np.float64, n, ref,
-                                                      "areas in µm²")
+    asi = (
+        None
+        if asi_path is None
+        else read_quantity(h5, asi_path, np.float64, n, ref, "areas in µm²")
+    )
 
     if n_axons is not None:
-        check_max(file, axon_path, axon, n_axons,
-                  "axon IDs", f"axons.hdf5 has {n_axons} axons", SAME_EXPORT)
+        check_max(
+            file,
+            axon_path,
+            axon,
+            n_axons,
+            "axon IDs",
+            f"axons.hdf5 has {n_axons} axons",
+            SAME_EXPORT,
+        )
     if n_targets is not None:
-        check_max(file, target_path, target, n_targets,
-                  "target IDs", f"dendrites.hdf5 has {n_targets} targets", SAME_EXPORT)
+        check_max(
+            file,
+            target_path,
+            target,
+            n_targets,
+            "target IDs",
+            f"dendrites.hdf5 has {n_targets} targets",
+            SAME_EXPORT,
+        )
     if n_spine_heads is not None and sh_path is not None:
-        check_max(file, sh_path, spine, n_spine_heads,
-                  "spine head IDs", f"dendrites.hdf5 has {n_spine_heads} spine heads",
-                  SAME_EXPORT)
+        check_max(
+            file,
+            sh_path,
+            spine,
+            n_spine_heads,
+            "spine head IDs",
+            f"dendrites.hdf5 has {n_spine_heads} spine heads",
+            SAME_EXPORT,
+        )
 
-    pre_seg = reader.sets(require(h5, PRE_SEG, "one segment-ID dataset per synapse"), n, ref,
-                          maximum=n_segments,
-                          limit_note=segment_note(n_segments))
-    post_seg = reader.sets(require(h5, POST_SEG, "one segment-ID dataset per synapse"), n, ref,
-                           maximum=n_segments,
-                          limit_note=segment_note(n_segments))
-    return Synapses(n=n, type_code=codes, types=table, pre_position=pre, syn_position=syn,
-                    post_position=post, axon_id=axon, split_axon_id=split, target_id=target,
-                    spine_head_id=spine, asi_area=asi, pre_seg=pre_seg, post_seg=post_seg)
+    pre_seg = reader.sets(
+        require(h5, PRE_SEG, "one segment-ID dataset per synapse"),
+        n,
+        ref,
+        maximum=n_segments,
+        limit_note=segment_note(n_segments),
+    )
+    post_seg = reader.sets(
+        require(h5, POST_SEG, "one segment-ID dataset per synapse"),
+        n,
+        ref,
+        maximum=n_segments,
+        limit_note=segment_note(n_segments),
+    )
+    return Synapses(
+        n=n,
+        type_code=codes,
+        types=table,
+        pre_position=pre,
+        syn_position=syn,
+        post_position=post,
+        axon_id=axon,
+        split_axon_id=split,
+        target_id=target,
+        spine_head_id=spine,
+        asi_area=asi,
+        pre_seg=pre_seg,
+        post_seg=post_seg,
+    )

@@ -9,12 +9,15 @@ import numpy as np
 
 from connectomedb.errors import InputError
 
-NAME_HINT = ("Each member must be named by the 1-based decimal ID of its element, "
-             "one member per element, as in the published export.")
+NAME_HINT = (
+    "Each member must be named by the 1-based decimal ID of its element, "
+    "one member per element, as in the published export."
+)
 
 
-def element_ids(names: Sequence[str | bytes] | np.ndarray, file: str, path: str, n: int, ref: str
-                ) -> np.ndarray:
+def element_ids(
+    names: Sequence[str | bytes] | np.ndarray, file: str, path: str, n: int, ref: str
+) -> np.ndarray:
     """Parse member names of a per-element group into IDs, requiring exactly ``1..n``.
 
     Returns the int64 IDs in the order of ``names``.
@@ -22,11 +25,15 @@ def element_ids(names: Sequence[str | bytes] | np.ndarray, file: str, path: str,
     ids = _decimal_ids(names)
     if ids is None:
         for raw in names:
-            name = (raw.decode("utf-8", errors="replace") if isinstance(raw, bytes)
-                else raw)
+            name = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
             if not (name.isascii() and name.isdigit()) or int(name) == 0:
-                raise InputError(file, path, "members named by positive decimal IDs",
-                                 f"a member named {name!r}", hint=NAME_HINT)
+                raise InputError(
+                    file,
+                    path,
+                    "members named by positive decimal IDs",
+                    f"a member named {name!r}",
+                    hint=NAME_HINT,
+                )
         ids = np.array([int(x) for x in names], dtype=np.int64)
     if len(ids) == 0 and n == 0:
         return ids
@@ -37,21 +44,36 @@ def element_ids(names: Sequence[str | bytes] | np.ndarray, file: str, path: str,
         a, b = names[order[dup[0]]], names[order[dup[0] + 1]]
         a = a.decode() if isinstance(a, bytes) else a
         b = b.decode() if isinstance(b, bytes) else b
-        raise InputError(file, path, "one member per element",
-                         f"members {a!r} and {b!r} for the same ID",
-                         element=int(ordered[dup[0]]), hint=NAME_HINT)
+        raise InputError(
+            file,
+            path,
+            "one member per element",
+            f"members {a!r} and {b!r} for the same ID",
+            element=int(ordered[dup[0]]),
+            hint=NAME_HINT,
+        )
     over = ordered[ordered > n]
     if len(over):
-        raise InputError(file, path, f"members for IDs 1 to {n}, one per row of {ref}",
-                         f"a member for ID {int(over[0])}", element=int(over[0]),
-                         hint=NAME_HINT)
+        raise InputError(
+            file,
+            path,
+            f"members for IDs 1 to {n}, one per row of {ref}",
+            f"a member for ID {int(over[0])}",
+            element=int(over[0]),
+            hint=NAME_HINT,
+        )
     if len(ids) != n:
         present = np.zeros(n + 1, dtype=bool)
         present[ordered] = True
         missing = np.flatnonzero(~present[1:]) + 1
-        raise InputError(file, path, f"members for IDs 1 to {n}, one per row of {ref}",
-                         f"{len(missing)} missing (first: {int(missing[0])})",
-                         element=int(missing[0]), hint=NAME_HINT)
+        raise InputError(
+            file,
+            path,
+            f"members for IDs 1 to {n}, one per row of {ref}",
+            f"{len(missing)} missing (first: {int(missing[0])})",
+            element=int(missing[0]),
+            hint=NAME_HINT,
+        )
     return ids
 
 
@@ -83,17 +105,33 @@ def _decimal_ids(names: Sequence[str | bytes] | np.ndarray) -> np.ndarray | None
     return ids if (ids > 0).all() else None
 
 
-def check_max(file: str, path: str, values: np.ndarray | None, maximum: int, what: str,
-              note: str, hint: str, owners: np.ndarray | None = None) -> None:
+def check_max(
+    file: str,
+    path: str,
+    values: np.ndarray | None,
+    maximum: int,
+    what: str,
+    note: str,
+    hint: str,
+    owners: np.ndarray | None = None,
+) -> None:
     """Every value of ``values`` must be at most ``maximum``; the error names the element
     (``owners[i]`` for set values, else the 1-based position)."""
     if values is None or len(values) == 0 or int(values.max()) <= maximum:
         return
     i = int(np.flatnonzero(values > maximum)[0])
     element = int(owners[i]) if owners is not None else i + 1
-    raise InputError(file, path, f"{what} of at most {maximum} ({note})", f"{int(values[i])}",
-                     element=element, hint=hint)
+    raise InputError(
+        file,
+        path,
+        f"{what} of at most {maximum} ({note})",
+        f"{int(values[i])}",
+        element=element,
+        hint=hint,
+    )
 
 
-SAME_EXPORT = ("The files must come from the same export; check that axons.hdf5, "
-               "dendrites.hdf5, synapses.hdf5 and segments.hdf5 belong together.")
+SAME_EXPORT = (
+    "The files must come from the same export; check that axons.hdf5, "
+    "dendrites.hdf5, synapses.hdf5 and segments.hdf5 belong together."
+)

@@ -40,11 +40,7 @@ def unchanged(
     stored: StoredDataset | None, files: Fingerprint, *, model_version: int | None = None
 ) -> bool:
     """Whether the store holds the dataset from exactly these files (and model version)."""
-    return (
-        stored is not None
-        and stored.files == files
-        and stored.model_version == model_version
-    )
+    return stored is not None and stored.files == files and stored.model_version == model_version
 
 
 def decide(

@@ -124,90 +124,127 @@ _NOT_SUMMED = " Do not sum it over rows."
 
 #: The catalogue: a comment per view and per column (docs/queries.md lists the same).
 CATALOGUE: dict[str, tuple[str, dict[str, str]]] = {
-    "datasets": ("One row per loaded dataset: when and from where it was loaded, its counts.", {
-        "dataset_name": _DATASET, "loaded_at": _LOADED,
-        "loader_version": "Version of connectomedb that loaded it.",
-        "source": "Folder the files were loaded from.",
-        "synapses": "Synapses of the dataset (all, not only connectome synapses).",
-        "axons": "Axons of the dataset.", "targets": "Targets (dendrites, somata, ...).",
-    }),
-    "axon_classes": ("Axon classes of each dataset with their sort order (filters, legends).", {
-        "dataset_name": _DATASET, "axon_class": "Axon class name; 'Unknown' for unnamed codes.",
-        "axon_class_order": "Sort order of the axon class (the published code order).",
-        "loaded_at": _LOADED,
-    }),
-    "target_classes": ("Target classes of each dataset with their sort order.", {
-        "dataset_name": _DATASET,
-        "target_class": "Target class name; 'Unknown' for unnamed codes.",
-        "target_class_order": "Sort order of the target class (the published code order).",
-        "loaded_at": _LOADED,
-    }),
+    "datasets": (
+        "One row per loaded dataset: when and from where it was loaded, its counts.",
+        {
+            "dataset_name": _DATASET,
+            "loaded_at": _LOADED,
+            "loader_version": "Version of connectomedb that loaded it.",
+            "source": "Folder the files were loaded from.",
+            "synapses": "Synapses of the dataset (all, not only connectome synapses).",
+            "axons": "Axons of the dataset.",
+            "targets": "Targets (dendrites, somata, ...).",
+        },
+    ),
+    "axon_classes": (
+        "Axon classes of each dataset with their sort order (filters, legends).",
+        {
+            "dataset_name": _DATASET,
+            "axon_class": "Axon class name; 'Unknown' for unnamed codes.",
+            "axon_class_order": "Sort order of the axon class (the published code order).",
+            "loaded_at": _LOADED,
+        },
+    ),
+    "target_classes": (
+        "Target classes of each dataset with their sort order.",
+        {
+            "dataset_name": _DATASET,
+            "target_class": "Target class name; 'Unknown' for unnamed codes.",
+            "target_class_order": "Sort order of the target class (the published code order).",
+            "loaded_at": _LOADED,
+        },
+    ),
     "class_matrix": (
         "Connectome synapses by axon class x target class, one row per cell of every class "
-        "pair (zeros included), for heatmaps.", {
-            "dataset_name": _DATASET, "axon_class": "Axon class (row of the matrix).",
+        "pair (zeros included), for heatmaps.",
+        {
+            "dataset_name": _DATASET,
+            "axon_class": "Axon class (row of the matrix).",
             "axon_class_order": "Sort order of axon_class.",
             "target_class": "Target class (column of the matrix).",
             "target_class_order": "Sort order of target_class.",
             "synapses": "Connectome synapses from axons of axon_class onto targets of "
-                        "target_class. Summable.",
+            "target_class. Summable.",
             "connections": "Distinct (axon, target) pairs with at least one synapse in the "
-                           "cell. Summable over target classes of one axon class only by pair.",
+            "cell. Summable over target classes of one axon class only by pair.",
             "axons": "Distinct axons with a synapse in the cell." + _NOT_SUMMED,
             "targets": "Distinct targets with a synapse in the cell." + _NOT_SUMMED,
             "fraction": "synapses / all connectome synapses of the axon class (4 decimals)."
-                        + _NOT_SUMMED + " Use AVG, or SUM(synapses) and divide.",
+            + _NOT_SUMMED
+            + " Use AVG, or SUM(synapses) and divide.",
             "loaded_at": _LOADED,
-        }),
-    "synapses": ("Every synapse with its type and the classes of its axon and target.", {
-        "dataset_name": _DATASET, "synapse_id": "Synapse ID (per dataset).",
-        "synapse_type": "Synapse type name.", "axon_id": "Presynaptic axon (NULL: none).",
-        "axon_class": "Class of the axon; 'No axon' when the synapse has none.",
-        "axon_class_order": "Sort order of axon_class (0: no axon).",
-        "target_id": "Postsynaptic target (NULL: none).",
-        "target_class": "Class of the target; 'No target' when the synapse has none.",
-        "target_class_order": "Sort order of target_class (0: no target).",
-        "neuron_id": "Neuron of the target, if any.",
-        "spine_head_id": "Spine head of the synapse, if any.",
-        "asi_area": "Axon-spine interface area (um^2); average it, do not sum it.",
-        "syn_x": "Synapse position x (voxels).", "syn_y": "Synapse position y (voxels).",
-        "syn_z": "Synapse position z (voxels).",
-        "in_connectome": "True when both the axon and the target are known.",
-        "synapses": "Always 1: SUM(synapses) counts synapses.", "loaded_at": _LOADED,
-    }),
-    "axon_summary": ("One row per axon (also axons without a synapse).", {
-        "dataset_name": _DATASET, "axon_id": "Axon ID.", "axon_class": "Axon class.",
-        "axon_class_order": "Sort order of axon_class.",
-        "synapses": "Connectome synapses of the axon. Summable.",
-        "targets": "Distinct targets of the axon." + _NOT_SUMMED,
-        "neurons": "Distinct neurons of its targets." + _NOT_SUMMED,
-        "path_length_um": "Path length of the axon's skeleton (um, 4 decimals).",
-        "synapses_per_um": "synapses / path_length_um (4 decimals)." + _NOT_SUMMED,
-        "asi_area_mean": "Mean ASI area of its synapses (um^2, 4 decimals)." + _NOT_SUMMED,
-        "loaded_at": _LOADED,
-    }),
-    "target_summary": ("One row per target.", {
-        "dataset_name": _DATASET, "target_id": "Target ID.", "target_class": "Target class.",
-        "target_class_order": "Sort order of target_class.",
-        "neuron_id": "Neuron of the target, if any.",
-        "synapses": "Connectome synapses onto the target. Summable.",
-        "axons": "Distinct axons onto the target." + _NOT_SUMMED,
-        "path_length_um": "Path length of the target's skeleton (um, 4 decimals).",
-        "synapses_per_um": "synapses / path_length_um (4 decimals)." + _NOT_SUMMED,
-        "asi_area_mean": "Mean ASI area of its synapses (um^2, 4 decimals)." + _NOT_SUMMED,
-        "loaded_at": _LOADED,
-    }),
-    "neuron_inputs": ("Inputs of each neuron per axon class.", {
-        "dataset_name": _DATASET, "neuron_id": "Neuron ID.",
-        "axon_class": "Class of the input axons.",
-        "axon_class_order": "Sort order of axon_class.",
-        "synapses": "Connectome synapses from axons of the class onto the neuron. Summable.",
-        "targets": "Distinct targets of the neuron receiving them." + _NOT_SUMMED,
-        "axons": "Distinct input axons of the class." + _NOT_SUMMED,
-        "fraction": "synapses / all connectome synapses onto the neuron (4 decimals)."
-                    + _NOT_SUMMED,
-        "loaded_at": _LOADED,
-    }),
+        },
+    ),
+    "synapses": (
+        "Every synapse with its type and the classes of its axon and target.",
+        {
+            "dataset_name": _DATASET,
+            "synapse_id": "Synapse ID (per dataset).",
+            "synapse_type": "Synapse type name.",
+            "axon_id": "Presynaptic axon (NULL: none).",
+            "axon_class": "Class of the axon; 'No axon' when the synapse has none.",
+            "axon_class_order": "Sort order of axon_class (0: no axon).",
+            "target_id": "Postsynaptic target (NULL: none).",
+            "target_class": "Class of the target; 'No target' when the synapse has none.",
+            "target_class_order": "Sort order of target_class (0: no target).",
+            "neuron_id": "Neuron of the target, if any.",
+            "spine_head_id": "Spine head of the synapse, if any.",
+            "asi_area": "Axon-spine interface area (um^2); average it, do not sum it.",
+            "syn_x": "Synapse position x (voxels).",
+            "syn_y": "Synapse position y (voxels).",
+            "syn_z": "Synapse position z (voxels).",
+            "in_connectome": "True when both the axon and the target are known.",
+            "synapses": "Always 1: SUM(synapses) counts synapses.",
+            "loaded_at": _LOADED,
+        },
+    ),
+    "axon_summary": (
+        "One row per axon (also axons without a synapse).",
+        {
+            "dataset_name": _DATASET,
+            "axon_id": "Axon ID.",
+            "axon_class": "Axon class.",
+            "axon_class_order": "Sort order of axon_class.",
+            "synapses": "Connectome synapses of the axon. Summable.",
+            "targets": "Distinct targets of the axon." + _NOT_SUMMED,
+            "neurons": "Distinct neurons of its targets." + _NOT_SUMMED,
+            "path_length_um": "Path length of the axon's skeleton (um, 4 decimals).",
+            "synapses_per_um": "synapses / path_length_um (4 decimals)." + _NOT_SUMMED,
+            "asi_area_mean": "Mean ASI area of its synapses (um^2, 4 decimals)." + _NOT_SUMMED,
+            "loaded_at": _LOADED,
+        },
+    ),
+    "target_summary": (
+        "One row per target.",
+        {
+            "dataset_name": _DATASET,
+            "target_id": "Target ID.",
+            "target_class": "Target class.",
+            "target_class_order": "Sort order of target_class.",
+            "neuron_id": "Neuron of the target, if any.",
+            "synapses": "Connectome synapses onto the target. Summable.",
+            "axons": "Distinct axons onto the target." + _NOT_SUMMED,
+            "path_length_um": "Path length of the target's skeleton (um, 4 decimals).",
+            "synapses_per_um": "synapses / path_length_um (4 decimals)." + _NOT_SUMMED,
+            "asi_area_mean": "Mean ASI area of its synapses (um^2, 4 decimals)." + _NOT_SUMMED,
+            "loaded_at": _LOADED,
+        },
+    ),
+    "neuron_inputs": (
+        "Inputs of each neuron per axon class.",
+        {
+            "dataset_name": _DATASET,
+            "neuron_id": "Neuron ID.",
+            "axon_class": "Class of the input axons.",
+            "axon_class_order": "Sort order of axon_class.",
+            "synapses": "Connectome synapses from axons of the class onto the neuron. Summable.",
+            "targets": "Distinct targets of the neuron receiving them." + _NOT_SUMMED,
+            "axons": "Distinct input axons of the class." + _NOT_SUMMED,
+            "fraction": "synapses / all connectome synapses onto the neuron (4 decimals)."
+            + _NOT_SUMMED,
+            "loaded_at": _LOADED,
+        },
+    ),
 }
 
 GRANT = f"""
@@ -264,8 +301,10 @@ def _literal(text: str) -> str:
 
 def upgrade() -> None:
     op.execute("CREATE SCHEMA bi")
-    op.execute("COMMENT ON SCHEMA bi IS " + _literal(
-        "connectomedb's views for BI tools (Superset, Metabase, Grafana): read-only."))
+    op.execute(
+        "COMMENT ON SCHEMA bi IS "
+        + _literal("connectomedb's views for BI tools (Superset, Metabase, Grafana): read-only.")
+    )
     for kind in ("axon", "target"):
         op.execute(CLASS_ORDER.format(kind=kind, unknown=UNKNOWN_ORDER))
     for ddl in (DATASETS, CLASS_MATRIX, SYNAPSES, AXON_SUMMARY, TARGET_SUMMARY, NEURON_INPUTS):

@@ -86,9 +86,7 @@ def upgrade() -> None:
         sa.Column("dataset_id", sa.SmallInteger(), nullable=False),
         sa.Column("motif", sa.Text(), nullable=False),
         sa.Column("axon_class", sa.Text(), nullable=True, comment="NULL: no axon class filter"),
-        sa.Column(
-            "target_class", sa.Text(), nullable=True, comment="NULL: no target class filter"
-        ),
+        sa.Column("target_class", sa.Text(), nullable=True, comment="NULL: no target class filter"),
         sa.Column("value", sa.Integer(), nullable=False),
         sa.Column("instances", sa.BigInteger(), nullable=False),
         _dataset_fk("motif_histogram"),

@@ -91,6 +91,7 @@ LEFT JOIN recovered r ON r.tracing_id = o.tracing_id
 GROUP BY o.dataset, o.kind, o.tracing_id, o.agglomerate_kind, o.agglomerate_id
 """
 
+
 def _dataset_fk(table: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
         ["dataset_id"], ["dataset.dataset_id"], name=op.f(f"fk_{table}_dataset_id_dataset")
@@ -182,7 +183,9 @@ def upgrade() -> None:
         sa.Column("axon_id", sa.Integer(), nullable=False),
         sa.Column("axon_class_key", sa.SmallInteger(), nullable=False),
         sa.Column(
-            "target_class_key", sa.SmallInteger(), nullable=True,
+            "target_class_key",
+            sa.SmallInteger(),
+            nullable=True,
             comment="targets counted; NULL: every class",
         ),
         *(sa.Column(n, sa.Integer(), nullable=False) for n in ("targets", "neurons", "synapses")),
@@ -204,7 +207,9 @@ def upgrade() -> None:
         sa.Column("target_class_key", sa.SmallInteger(), nullable=False),
         sa.Column("neuron_id", sa.Integer(), nullable=True),
         sa.Column(
-            "axon_class_key", sa.SmallInteger(), nullable=True,
+            "axon_class_key",
+            sa.SmallInteger(),
+            nullable=True,
             comment="axons counted; NULL: every class",
         ),
         *(sa.Column(n, sa.Integer(), nullable=False) for n in ("axons", "synapses")),

@@ -36,8 +36,10 @@ def _csv_ragged(d: Path) -> str:
     width = len(lines[0].split(","))
     lines[2] = lines[2] + ",7"
     write_csv(d, lines)
-    return f"{d}/connectome.csv: line 3: expected {width} cells like the header, found " \
+    return (
+        f"{d}/connectome.csv: line 3: expected {width} cells like the header, found "
         f"{width + 1}. {CSV_HINT}"
+    )
 
 
 def _csv_negative(d: Path) -> str:

@@ -45,11 +45,26 @@ __all__ = ["ORACLES", "Frames", "answer", "frames"]
 ORACLES: dict[str, Callable[..., pd.DataFrame]] = {
     f.__name__: f
     for f in (
-        class_matrix, class_matrix_vs_csv, target_specificity, synapse_type_mix, asi_by_class,
-        degree_by_class, multiplicity_by_class, synapse_density, neuron_inputs,
-        multi_synaptic_connections, asi_pair_cv, convergent_targets, convergent_neurons,
-        shared_target_axon_pairs, divergent_axons, axon_neuron_multi_target, bifans,
-        common_targets, common_axons, motif_counts,
+        class_matrix,
+        class_matrix_vs_csv,
+        target_specificity,
+        synapse_type_mix,
+        asi_by_class,
+        degree_by_class,
+        multiplicity_by_class,
+        synapse_density,
+        neuron_inputs,
+        multi_synaptic_connections,
+        asi_pair_cv,
+        convergent_targets,
+        convergent_neurons,
+        shared_target_axon_pairs,
+        divergent_axons,
+        axon_neuron_multi_target,
+        bifans,
+        common_targets,
+        common_axons,
+        motif_counts,
     )
 }
 

@@ -16,8 +16,9 @@ from support.oracle.frames import (
 )
 
 
-def class_matrix(source: SourceDataset, min_axon_synapses: int = 1,
-                 min_target_synapses: int = 1) -> pd.DataFrame:
+def class_matrix(
+    source: SourceDataset, min_axon_synapses: int = 1, min_target_synapses: int = 1
+) -> pd.DataFrame:
     kept = kept_synapses(frames(source), min_axon_synapses, min_target_synapses)
     g = kept.groupby(["axon_class", "target_class"])
     df = pd.DataFrame(
@@ -28,8 +29,9 @@ def class_matrix(source: SourceDataset, min_axon_synapses: int = 1,
     return finish(df, cols, ["axon_class", "target_class"])
 
 
-def class_matrix_vs_csv(source: SourceDataset, min_axon_synapses: int = 1,
-                        min_target_synapses: int = 1) -> pd.DataFrame:
+def class_matrix_vs_csv(
+    source: SourceDataset, min_axon_synapses: int = 1, min_target_synapses: int = 1
+) -> pd.DataFrame:
     ours = class_matrix(source, min_axon_synapses, min_target_synapses)[
         ["axon_class", "target_class", "synapses"]
     ]
@@ -37,8 +39,10 @@ def class_matrix_vs_csv(source: SourceDataset, min_axon_synapses: int = 1,
         csv = pd.DataFrame(columns=["axon_class", "target_class", "csv_synapses"])
     else:
         csv = (
-            source.connectome.entries.groupby(["axon_class", "target_class"]).synapses.sum()
-            .rename("csv_synapses").reset_index()
+            source.connectome.entries.groupby(["axon_class", "target_class"])
+            .synapses.sum()
+            .rename("csv_synapses")
+            .reset_index()
         )
     df = ours.merge(csv, on=["axon_class", "target_class"], how="outer")
     df["synapses"] = df.synapses.fillna(0).astype(int)
@@ -48,9 +52,12 @@ def class_matrix_vs_csv(source: SourceDataset, min_axon_synapses: int = 1,
     return finish(df, cols, ["axon_class", "target_class"])
 
 
-def target_specificity(source: SourceDataset, min_axon_synapses: int = 1,
-                       min_target_synapses: int = 1,
-                       axon_class: str | None = None) -> pd.DataFrame:
+def target_specificity(
+    source: SourceDataset,
+    min_axon_synapses: int = 1,
+    min_target_synapses: int = 1,
+    axon_class: str | None = None,
+) -> pd.DataFrame:
     kept = kept_synapses(frames(source), min_axon_synapses, min_target_synapses)
     target_classes = sorted(set(kept.target_class))
     per_axon = kept.groupby(["axon_id", "axon_class"]).size().rename("total").reset_index()
@@ -67,14 +74,30 @@ def target_specificity(source: SourceDataset, min_axon_synapses: int = 1,
             cells.append((tc, n, frac))
             class_total += n.sum()
         for tc, n, frac in cells:
-            rows.append({
-                "axon_class": cls, "target_class": tc, "axons": len(n),
-                "synapses": int(n.sum()), "fraction": n.sum() / class_total,
-                "axon_fraction_mean": frac.mean(), "axon_fraction_median": pct(frac, 0.5),
-                "axon_fraction_q1": pct(frac, 0.25), "axon_fraction_q3": pct(frac, 0.75),
-            })
-    cols = ["axon_class", "target_class", "axons", "synapses", "fraction", "axon_fraction_mean",
-            "axon_fraction_median", "axon_fraction_q1", "axon_fraction_q3"]
+            rows.append(
+                {
+                    "axon_class": cls,
+                    "target_class": tc,
+                    "axons": len(n),
+                    "synapses": int(n.sum()),
+                    "fraction": n.sum() / class_total,
+                    "axon_fraction_mean": frac.mean(),
+                    "axon_fraction_median": pct(frac, 0.5),
+                    "axon_fraction_q1": pct(frac, 0.25),
+                    "axon_fraction_q3": pct(frac, 0.75),
+                }
+            )
+    cols = [
+        "axon_class",
+        "target_class",
+        "axons",
+        "synapses",
+        "fraction",
+        "axon_fraction_mean",
+        "axon_fraction_median",
+        "axon_fraction_q1",
+        "axon_fraction_q3",
+    ]
     return finish(rows, cols, ["axon_class", "target_class"])
 
 
@@ -99,13 +122,30 @@ def asi_by_class(source: SourceDataset, synapse_type: str | None = None) -> pd.D
     for (ac, tc), g in syn.groupby(["axon_class", "target_class"]):
         a = g.asi_area.to_numpy()
         ok = a[~np.isnan(a)]
-        rows.append({
-            "axon_class": ac, "target_class": tc, "synapses": len(a), "asi_count": len(ok),
-            "asi_missing": len(a) - len(ok), "asi_mean": ok.mean() if len(ok) else np.nan,
-            "asi_median": pct(ok, 0.5), "asi_q1": pct(ok, 0.25), "asi_q3": pct(ok, 0.75),
-        })
-    cols = ["axon_class", "target_class", "synapses", "asi_count", "asi_missing", "asi_mean",
-            "asi_median", "asi_q1", "asi_q3"]
+        rows.append(
+            {
+                "axon_class": ac,
+                "target_class": tc,
+                "synapses": len(a),
+                "asi_count": len(ok),
+                "asi_missing": len(a) - len(ok),
+                "asi_mean": ok.mean() if len(ok) else np.nan,
+                "asi_median": pct(ok, 0.5),
+                "asi_q1": pct(ok, 0.25),
+                "asi_q3": pct(ok, 0.75),
+            }
+        )
+    cols = [
+        "axon_class",
+        "target_class",
+        "synapses",
+        "asi_count",
+        "asi_missing",
+        "asi_mean",
+        "asi_median",
+        "asi_q1",
+        "asi_q3",
+    ]
     return finish(rows, cols, ["axon_class", "target_class"])
 
 
@@ -117,11 +157,13 @@ def _degrees(f: Frames) -> list[tuple[str, pd.DataFrame]]:
         ("target", f.targets, "target_id", "target_class"),
     ):
         deg = f.syn.groupby(id_col).size()
-        df = pd.DataFrame({
-            "class": neurites[cls_col],
-            "degree": neurites[id_col].map(deg).fillna(0).astype(int),
-            "path_length_um": neurites.path_length_um,
-        })
+        df = pd.DataFrame(
+            {
+                "class": neurites[cls_col],
+                "degree": neurites[id_col].map(deg).fillna(0).astype(int),
+                "path_length_um": neurites.path_length_um,
+            }
+        )
         out.append((side, df))
     return out
 
@@ -131,13 +173,30 @@ def degree_by_class(source: SourceDataset) -> pd.DataFrame:
     for side, df in _degrees(frames(source)):
         for cls, g in df.groupby("class"):
             d = g.degree.to_numpy()
-            rows.append({
-                "side": side, "class": cls, "neurites": len(d), "synapses": int(d.sum()),
-                "degree_mean": d.mean(), "degree_median": pct(d, 0.5),
-                "degree_q1": pct(d, 0.25), "degree_q3": pct(d, 0.75), "degree_max": d.max(),
-            })
-    cols = ["side", "class", "neurites", "synapses", "degree_mean", "degree_median", "degree_q1",
-            "degree_q3", "degree_max"]
+            rows.append(
+                {
+                    "side": side,
+                    "class": cls,
+                    "neurites": len(d),
+                    "synapses": int(d.sum()),
+                    "degree_mean": d.mean(),
+                    "degree_median": pct(d, 0.5),
+                    "degree_q1": pct(d, 0.25),
+                    "degree_q3": pct(d, 0.75),
+                    "degree_max": d.max(),
+                }
+            )
+    cols = [
+        "side",
+        "class",
+        "neurites",
+        "synapses",
+        "degree_mean",
+        "degree_median",
+        "degree_q1",
+        "degree_q3",
+        "degree_max",
+    ]
     return finish(rows, cols, ["side", "class"])
 
 
@@ -145,15 +204,32 @@ def multiplicity_by_class(source: SourceDataset) -> pd.DataFrame:
     rows = []
     for (ac, tc), g in frames(source).pairs.groupby(["axon_class", "target_class"]):
         m = g.synapses.to_numpy()
-        rows.append({
-            "axon_class": ac, "target_class": tc, "connections": len(m), "synapses": m.sum(),
-            "multiplicity_mean": m.mean(), "multiplicity_median": pct(m, 0.5),
-            "multiplicity_q1": pct(m, 0.25), "multiplicity_q3": pct(m, 0.75),
-            "multiplicity_max": m.max(), "multi_synaptic": int((m >= 2).sum()),
-        })
-    cols = ["axon_class", "target_class", "connections", "synapses", "multiplicity_mean",
-            "multiplicity_median", "multiplicity_q1", "multiplicity_q3", "multiplicity_max",
-            "multi_synaptic"]
+        rows.append(
+            {
+                "axon_class": ac,
+                "target_class": tc,
+                "connections": len(m),
+                "synapses": m.sum(),
+                "multiplicity_mean": m.mean(),
+                "multiplicity_median": pct(m, 0.5),
+                "multiplicity_q1": pct(m, 0.25),
+                "multiplicity_q3": pct(m, 0.75),
+                "multiplicity_max": m.max(),
+                "multi_synaptic": int((m >= 2).sum()),
+            }
+        )
+    cols = [
+        "axon_class",
+        "target_class",
+        "connections",
+        "synapses",
+        "multiplicity_mean",
+        "multiplicity_median",
+        "multiplicity_q1",
+        "multiplicity_q3",
+        "multiplicity_max",
+        "multi_synaptic",
+    ]
     return finish(rows, cols, ["axon_class", "target_class"])
 
 
@@ -163,15 +239,30 @@ def synapse_density(source: SourceDataset) -> pd.DataFrame:
         df = df[df.path_length_um > 0]
         for cls, g in df.groupby("class"):
             density = g.degree / g.path_length_um
-            rows.append({
-                "side": side, "class": cls, "neurites": len(g),
-                "path_length_um": g.path_length_um.sum(), "synapses": int(g.degree.sum()),
-                "synapses_per_um": g.degree.sum() / g.path_length_um.sum(),
-                "density_median": pct(density, 0.5), "density_q1": pct(density, 0.25),
-                "density_q3": pct(density, 0.75),
-            })
-    cols = ["side", "class", "neurites", "path_length_um", "synapses", "synapses_per_um",
-            "density_median", "density_q1", "density_q3"]
+            rows.append(
+                {
+                    "side": side,
+                    "class": cls,
+                    "neurites": len(g),
+                    "path_length_um": g.path_length_um.sum(),
+                    "synapses": int(g.degree.sum()),
+                    "synapses_per_um": g.degree.sum() / g.path_length_um.sum(),
+                    "density_median": pct(density, 0.5),
+                    "density_q1": pct(density, 0.25),
+                    "density_q3": pct(density, 0.75),
+                }
+            )
+    cols = [
+        "side",
+        "class",
+        "neurites",
+        "path_length_um",
+        "synapses",
+        "synapses_per_um",
+        "density_median",
+        "density_q1",
+        "density_q3",
+    ]
     return finish(rows, cols, ["side", "class"])
 
 

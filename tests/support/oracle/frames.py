@@ -127,8 +127,13 @@ def kept_synapses(f: Frames, min_axon: int, min_target: int) -> pd.DataFrame:
     return syn[keep]
 
 
-def finish(rows: list[dict] | pd.DataFrame, columns: list[str], order: list[str],
-            descending: tuple[str, ...] = (), limit: int | None = None) -> pd.DataFrame:
+def finish(
+    rows: list[dict] | pd.DataFrame,
+    columns: list[str],
+    order: list[str],
+    descending: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=columns) if isinstance(rows, list) else rows[columns]
     if len(df):
         df = df.sort_values(order, ascending=[c not in descending for c in order], kind="mergesort")

@@ -20,9 +20,13 @@ from support.oracle.frames import (
 )
 
 
-def multi_synaptic_connections(source: SourceDataset, min_synapses: int = 2,
-                               axon_class: str | None = None, target_class: str | None = None,
-                               limit: int | None = 1000) -> pd.DataFrame:
+def multi_synaptic_connections(
+    source: SourceDataset,
+    min_synapses: int = 2,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     p = by_class(frames(source).pairs, axon_class, target_class)
     p = p[p.synapses >= min_synapses]
     cols = ["axon_id", "target_id", "axon_class", "target_class", "synapses"]
@@ -34,8 +38,12 @@ def _cv(x: float, y: float) -> float:
     return float(np.std([x, y], ddof=1) / np.mean([x, y]))
 
 
-def asi_pair_cv(source: SourceDataset, synapse_type: str | None = None,
-                axon_class: str | None = None, target_class: str | None = None) -> pd.DataFrame:
+def asi_pair_cv(
+    source: SourceDataset,
+    synapse_type: str | None = None,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+) -> pd.DataFrame:
     syn = frames(source).syn
     rows = []
     for (ac, tc), group in by_class(syn, axon_class, target_class).groupby(
@@ -56,18 +64,29 @@ def asi_pair_cv(source: SourceDataset, synapse_type: str | None = None,
         if not observed:
             continue
         members.sort(key=lambda m: ((m[0] * HASH_MULTIPLIER) % HASH_MODULUS, m[0]))
-        shuffled = [
-            _cv(members[i][1], members[i + 1][1]) for i in range(0, len(members) - 1, 2)
-        ]
-        rows.append({
-            "axon_class": ac, "target_class": tc, "pairs": len(observed),
-            "cv_mean": np.mean(observed), "cv_median": pct(observed, 0.5),
-            "random_pairs": len(shuffled),
-            "random_cv_mean": np.mean(shuffled) if shuffled else np.nan,
-            "random_cv_median": pct(shuffled, 0.5),
-        })
-    cols = ["axon_class", "target_class", "pairs", "cv_mean", "cv_median", "random_pairs",
-            "random_cv_mean", "random_cv_median"]
+        shuffled = [_cv(members[i][1], members[i + 1][1]) for i in range(0, len(members) - 1, 2)]
+        rows.append(
+            {
+                "axon_class": ac,
+                "target_class": tc,
+                "pairs": len(observed),
+                "cv_mean": np.mean(observed),
+                "cv_median": pct(observed, 0.5),
+                "random_pairs": len(shuffled),
+                "random_cv_mean": np.mean(shuffled) if shuffled else np.nan,
+                "random_cv_median": pct(shuffled, 0.5),
+            }
+        )
+    cols = [
+        "axon_class",
+        "target_class",
+        "pairs",
+        "cv_mean",
+        "cv_median",
+        "random_pairs",
+        "random_cv_mean",
+        "random_cv_median",
+    ]
     return finish(rows, cols, ["axon_class", "target_class"])
 
 
@@ -78,29 +97,45 @@ def _bipartite(pairs: pd.DataFrame) -> nx.Graph:
     return g
 
 
-def convergent_targets(source: SourceDataset, min_axons: int = 2, axon_class: str | None = None,
-                       target_class: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+def convergent_targets(
+    source: SourceDataset,
+    min_axons: int = 2,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     p = by_class(frames(source).pairs, axon_class, target_class)
     g = p.groupby("target_id")
-    df = pd.DataFrame({
-        "target_class": g.target_class.first(), "neuron_id": g.neuron_id.first(),
-        "axons": g.size(), "synapses": g.synapses.sum(),
-    }).reset_index()
+    df = pd.DataFrame(
+        {
+            "target_class": g.target_class.first(),
+            "neuron_id": g.neuron_id.first(),
+            "axons": g.size(),
+            "synapses": g.synapses.sum(),
+        }
+    ).reset_index()
     df = df[df.axons >= min_axons]
     df["neuron_id"] = df.neuron_id.astype("Int64").where(df.neuron_id > 0, pd.NA)
     cols = ["target_id", "target_class", "neuron_id", "axons", "synapses"]
     return finish(df, cols, ["axons", "target_id"], ("axons",), limit)
 
 
-def convergent_neurons(source: SourceDataset, min_axons: int = 2, axon_class: str | None = None,
-                       limit: int | None = 1000) -> pd.DataFrame:
+def convergent_neurons(
+    source: SourceDataset,
+    min_axons: int = 2,
+    axon_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     p = by_class(frames(source).pairs, axon_class, None)
     p = p[p.neuron_id > 0]
     g = p.groupby("neuron_id")
-    df = pd.DataFrame({
-        "axons": g.axon_id.nunique(), "targets": g.target_id.nunique(),
-        "synapses": g.synapses.sum(),
-    }).reset_index()
+    df = pd.DataFrame(
+        {
+            "axons": g.axon_id.nunique(),
+            "targets": g.target_id.nunique(),
+            "synapses": g.synapses.sum(),
+        }
+    ).reset_index()
     df = df[df.axons >= min_axons]
     cols = ["neuron_id", "axons", "targets", "synapses"]
     return finish(df, cols, ["axons", "neuron_id"], ("axons",), limit)
@@ -119,44 +154,70 @@ def _shared_counts(p: pd.DataFrame) -> dict[tuple[int, int], int]:
     return counts
 
 
-def shared_target_axon_pairs(source: SourceDataset, min_shared: int = 2,
-                             axon_class: str | None = None, target_class: str | None = None,
-                             limit: int | None = 1000) -> pd.DataFrame:
+def shared_target_axon_pairs(
+    source: SourceDataset,
+    min_shared: int = 2,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     f = frames(source)
     p = by_class(f.pairs, axon_class, target_class)
     cls = dict(zip(f.axons.axon_id, f.axons.axon_class, strict=False))
     rows = [
-        {"axon_a": a, "axon_b": b, "axon_a_class": cls[a], "axon_b_class": cls[b],
-         "shared_targets": n}
-        for (a, b), n in _shared_counts(p).items() if n >= min_shared
+        {
+            "axon_a": a,
+            "axon_b": b,
+            "axon_a_class": cls[a],
+            "axon_b_class": cls[b],
+            "shared_targets": n,
+        }
+        for (a, b), n in _shared_counts(p).items()
+        if n >= min_shared
     ]
     cols = ["axon_a", "axon_b", "axon_a_class", "axon_b_class", "shared_targets"]
     return finish(rows, cols, ["shared_targets", "axon_a", "axon_b"], ("shared_targets",), limit)
 
 
-def divergent_axons(source: SourceDataset, min_targets: int = 2, min_neurons: int = 0,
-                    axon_class: str | None = None, target_class: str | None = None,
-                    limit: int | None = 1000) -> pd.DataFrame:
+def divergent_axons(
+    source: SourceDataset,
+    min_targets: int = 2,
+    min_neurons: int = 0,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     p = by_class(frames(source).pairs, axon_class, target_class)
     g = p.groupby("axon_id")
-    df = pd.DataFrame({
-        "axon_class": g.axon_class.first(), "targets": g.size(),
-        "neurons": g.neuron_id.agg(lambda s: s[s > 0].nunique()), "synapses": g.synapses.sum(),
-    }).reset_index()
+    df = pd.DataFrame(
+        {
+            "axon_class": g.axon_class.first(),
+            "targets": g.size(),
+            "neurons": g.neuron_id.agg(lambda s: s[s > 0].nunique()),
+            "synapses": g.synapses.sum(),
+        }
+    ).reset_index()
     df = df[(df.targets >= min_targets) & (df.neurons >= min_neurons)]
     cols = ["axon_id", "axon_class", "targets", "neurons", "synapses"]
     return finish(df, cols, ["targets", "axon_id"], ("targets",), limit)
 
 
-def axon_neuron_multi_target(source: SourceDataset, min_targets: int = 2,
-                             axon_class: str | None = None,
-                             limit: int | None = 1000) -> pd.DataFrame:
+def axon_neuron_multi_target(
+    source: SourceDataset,
+    min_targets: int = 2,
+    axon_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     p = by_class(frames(source).pairs, axon_class, None)
     p = p[p.neuron_id > 0]
     g = p.groupby(["axon_id", "neuron_id"])
-    df = pd.DataFrame({
-        "axon_class": g.axon_class.first(), "targets": g.size(), "synapses": g.synapses.sum(),
-    }).reset_index()
+    df = pd.DataFrame(
+        {
+            "axon_class": g.axon_class.first(),
+            "targets": g.size(),
+            "synapses": g.synapses.sum(),
+        }
+    ).reset_index()
     df = df[df.targets >= min_targets]
     cols = ["axon_id", "neuron_id", "axon_class", "targets", "synapses"]
     return finish(df, cols, ["targets", "axon_id", "neuron_id"], ("targets",), limit)
@@ -174,8 +235,12 @@ def _bifans(p: pd.DataFrame) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def bifans(source: SourceDataset, axon_class: str | None = None,
-           target_class: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+def bifans(
+    source: SourceDataset,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
     p = by_class(frames(source).pairs, axon_class, target_class)
     keys = ("axon_a", "axon_b", "target_a", "target_b")
     rows = [dict(zip(keys, x, strict=True)) for x in _bifans(p)]
@@ -183,39 +248,58 @@ def bifans(source: SourceDataset, axon_class: str | None = None,
     return finish(rows, cols, cols, (), limit)
 
 
-def _common(p: pd.DataFrame, key: str, member: str, want: set[int],
-            first: tuple[str, ...]) -> pd.DataFrame:
+def _common(
+    p: pd.DataFrame, key: str, member: str, want: set[int], first: tuple[str, ...]
+) -> pd.DataFrame:
     """Per ``key``: the ``first`` columns, synapses summed, kept when linked to every ``want``
     ``member`` (none when ``want`` is empty)."""
     p = p[p[member].isin(want)]
     g = p.groupby(key)
-    df = pd.DataFrame({
-        **{c: g[c].first() for c in first}, "n": g[member].nunique(), "synapses": g.synapses.sum(),
-    }).reset_index()
+    df = pd.DataFrame(
+        {
+            **{c: g[c].first() for c in first},
+            "n": g[member].nunique(),
+            "synapses": g.synapses.sum(),
+        }
+    ).reset_index()
     return df[df.n == len(want)] if want else df.iloc[0:0]
 
 
-def common_targets(source: SourceDataset, axon_ids: list[int] | None = None,
-                   limit: int | None = 1000) -> pd.DataFrame:
-    df = _common(frames(source).pairs, "target_id", "axon_id", set(axon_ids or []),
-                 ("target_class", "neuron_id"))
+def common_targets(
+    source: SourceDataset, axon_ids: list[int] | None = None, limit: int | None = 1000
+) -> pd.DataFrame:
+    df = _common(
+        frames(source).pairs,
+        "target_id",
+        "axon_id",
+        set(axon_ids or []),
+        ("target_class", "neuron_id"),
+    )
     df["neuron_id"] = df.neuron_id.astype("Int64").where(df.neuron_id > 0, pd.NA)
     cols = ["target_id", "target_class", "neuron_id", "synapses"]
     return finish(df, cols, ["target_id"], (), limit)
 
 
-def common_axons(source: SourceDataset, target_ids: list[int] | None = None,
-                 limit: int | None = 1000) -> pd.DataFrame:
-    df = _common(frames(source).pairs, "axon_id", "target_id", set(target_ids or []),
-                 ("axon_class",))
+def common_axons(
+    source: SourceDataset, target_ids: list[int] | None = None, limit: int | None = 1000
+) -> pd.DataFrame:
+    df = _common(
+        frames(source).pairs, "axon_id", "target_id", set(target_ids or []), ("axon_class",)
+    )
     cols = ["axon_id", "axon_class", "synapses"]
     return finish(df, cols, ["axon_id"], (), limit)
 
 
-def motif_counts(source: SourceDataset, min_synapses: int = 2, min_axons: int = 2,
-                 min_targets: int = 2, min_neuron_targets: int = 2, min_shared: int = 2,
-                 axon_class: str | None = None,
-                 target_class: str | None = None) -> pd.DataFrame:
+def motif_counts(
+    source: SourceDataset,
+    min_synapses: int = 2,
+    min_axons: int = 2,
+    min_targets: int = 2,
+    min_neuron_targets: int = 2,
+    min_shared: int = 2,
+    axon_class: str | None = None,
+    target_class: str | None = None,
+) -> pd.DataFrame:
     kw = {"axon_class": axon_class, "limit": None}
     both = {**kw, "target_class": target_class}
     counts = {
@@ -223,9 +307,7 @@ def motif_counts(source: SourceDataset, min_synapses: int = 2, min_axons: int = 
         "convergent_targets": len(convergent_targets(source, min_axons, **both)),
         "convergent_neurons": len(convergent_neurons(source, min_axons, **kw)),
         "divergent_axons": len(divergent_axons(source, min_targets, 0, **both)),
-        "axon_neuron_multi_target": len(
-            axon_neuron_multi_target(source, min_neuron_targets, **kw)
-        ),
+        "axon_neuron_multi_target": len(axon_neuron_multi_target(source, min_neuron_targets, **kw)),
         "shared_target_axon_pairs": len(shared_target_axon_pairs(source, min_shared, **both)),
         "bifans": len(bifans(source, **both)),
     }

@@ -68,9 +68,7 @@ def ladybug_ddl() -> list[str]:
     statements = []
     for node in NODE_LABELS + TRACING_LABELS:
         cols = ", ".join(f"{q(p.name)} {p.type.ladybug}" for p in node.props)
-        statements.append(
-            f"CREATE NODE TABLE {q(node.name)}({cols}, PRIMARY KEY({q(node.key)}))"
-        )
+        statements.append(f"CREATE NODE TABLE {q(node.name)}({cols}, PRIMARY KEY({q(node.key)}))")
     for rel in REL_TYPES + TRACING_RELS:
         parts = [f"FROM {q(a)} TO {q(b)}" for a, b in rel.endpoints]
         parts += [f"{q(p.name)} {p.type.ladybug}" for p in rel.props]

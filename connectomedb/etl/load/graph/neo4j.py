@@ -244,9 +244,7 @@ def begin_with_runner(
 ) -> Neo4jGraphLoad | None:
     """:func:`begin_graph_load` for Neo4j over any statement runner."""
     check_dataset_name(name)
-    stored = neo4j_stored_dataset(
-        lambda text, params: runner.run(Statement(text, params)), name
-    )
+    stored = neo4j_stored_dataset(lambda text, params: runner.run(Statement(text, params)), name)
     if not needs_load(stored, source, name, replace=replace):
         return None
     return Neo4jGraphLoad(

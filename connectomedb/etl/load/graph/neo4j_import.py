@@ -157,16 +157,15 @@ def write_neo4j_import(
         header, data = outdir / f"{stem}.header.csv", outdir / f"{stem}.csv"
         _write_header(header, rel_header(rtype, frm, to))
         _write_rows(data, table)
-        result.files.append(ImportFile("relationships", f"{rtype} {frm} {to}", header, data,
-                                       len(frame)))
+        result.files.append(
+            ImportFile("relationships", f"{rtype} {frm} {to}", header, data, len(frame))
+        )
         done += len(frame)
         if progress is not None:
             progress(f"rels {rtype} {frm}→{to}", done, total)
 
     schema = outdir / "schema.cypher"
-    schema.write_text(
-        "".join(s.text + ";\n" for s in schema_statements()), encoding="utf-8"
-    )
+    schema.write_text("".join(s.text + ";\n" for s in schema_statements()), encoding="utf-8")
     result.schema = schema
     result.command = import_command(result, database)
     result.seconds = time.perf_counter() - started

@@ -208,8 +208,9 @@ class PostgresLoad:
         t0 = time.perf_counter()
         self._copy_all(conn, [step.for_dataset(dataset_id) for step in plan], parts, report)
         t1 = time.perf_counter()
-        self._each_table("index", lambda t: partitions.index_partition(conn, t, parts[t.name]),
-                         report)
+        self._each_table(
+            "index", lambda t: partitions.index_partition(conn, t, parts[t.name]), report
+        )
         t2 = time.perf_counter()
         self._each_table(
             "attach",
