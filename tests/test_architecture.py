@@ -18,7 +18,7 @@ def test_imports_follow_the_layers() -> None:
     only where pyproject.toml ``[tool.importlinter]`` says so."""
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
-        [str(lint), "--no-cache", str(ROOT / "pyproject.toml")],
+        [str(lint), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
         cwd=ROOT,
         capture_output=True,
         text=True,

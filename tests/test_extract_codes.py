@@ -9,14 +9,8 @@ import numpy as np
 import pytest
 
 from connectomedb.errors import InputError
-from connectomedb.etl.extract.hdf5 import (
-    AXON_CLASSES,
-    TARGET_CLASSES,
-    attr_text,
-    integral,
-    read_codes,
-    read_vector,
-)
+from connectomedb.etl.extract.categories import AXON_CLASSES, TARGET_CLASSES, read_codes
+from connectomedb.etl.extract.hdf5 import attr_text, integral, read_vector
 
 
 def table_of(tmp_path: Path, codes: np.ndarray, attrs: dict, table: dict) -> tuple:

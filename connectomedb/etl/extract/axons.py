@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import h5py
 
+from connectomedb.etl.extract.categories import AXON_CLASSES, read_codes
 from connectomedb.etl.extract.fastsets import ElementReader
-from connectomedb.etl.extract.hdf5 import AXON_CLASSES, read_codes, require
+from connectomedb.etl.extract.hdf5 import require
 from connectomedb.etl.extract.neurites import read_neurite_parts
 from connectomedb.etl.frames import Axons
 

@@ -6,16 +6,9 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
+from connectomedb.etl.extract.categories import TARGET_CLASSES, read_codes
 from connectomedb.etl.extract.fastsets import ElementReader, segment_note
-from connectomedb.etl.extract.hdf5 import (
-    INT32_MAX,
-    TARGET_CLASSES,
-    first_present,
-    read_codes,
-    read_ids,
-    read_quantity,
-    require,
-)
+from connectomedb.etl.extract.hdf5 import INT32_MAX, first_present, read_ids, read_quantity, require
 from connectomedb.etl.extract.neurites import read_neurite_parts
 from connectomedb.etl.frames import SpineHeads, Targets
 

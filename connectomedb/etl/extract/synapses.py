@@ -5,12 +5,11 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
+from connectomedb.etl.extract.categories import SYNAPSE_TYPES, read_codes
 from connectomedb.etl.extract.fastsets import ElementReader, segment_note
 from connectomedb.etl.extract.hdf5 import (
     INT32_MAX,
-    SYNAPSE_TYPES,
     first_present,
-    read_codes,
     read_coords,
     read_ids,
     read_quantity,
