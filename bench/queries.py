@@ -13,7 +13,7 @@ on PostgreSQL and 300 ms on LadybugDB, motif and listing queries 500 ms on both)
 
 Run on files (read, loaded into a throwaway embedded PostgreSQL and graph)::
 
-    python -m bench.queries --data /work/data/full
+    python -m bench.queries --data out/full
     python -m bench.queries --scale demo             # generated in memory
     python -m bench.queries --postgres-url URL --home HOME --dataset NAME   # already loaded
 

@@ -7,7 +7,7 @@ runs it (``named_significance_of``, ``--workers`` processes; default one per cor
 is printed as wall-clock seconds and as CPU seconds (user + system of this process and of the
 worker processes): on a shared machine the CPU time is what the run itself cost.
 
-    python -m bench.significance --data /work/data/full
+    python -m bench.significance --data out/full
     python -m bench.significance --scale demo --k 100 --workers 1
     python -m bench.significance --postgres-url URL --dataset NAME   # fetch from PostgreSQL
 """

@@ -3,7 +3,7 @@
 Every case starts from a valid synthetic dataset (:func:`support.datasets.valid_dataset`)
 copied into a fresh folder, breaks one thing in it the way a damaged or hand-edited export
 would, and states the exact error a user must see. The expected messages are written here from
-the file layout (docs: ``/work/shared/docs/l4dense-format.md``) and from the broken folder
+the file layout (the published L4dense layout) and from the broken folder
 itself, not taken from the loader.
 
 * :data:`CASES` (broken HDF5 files, then a broken connectome.csv) and :data:`CASES2` (input
