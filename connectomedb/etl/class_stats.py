@@ -19,6 +19,7 @@ import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.motifs import class_names, motif_frames
+from connectomedb.etl.per_source import per_source
 
 if TYPE_CHECKING:
     from connectomedb.etl.tables import TableFrame
@@ -141,6 +142,7 @@ def _connections(source: SourceDataset) -> pd.DataFrame:
     )
 
 
+@per_source
 def degree_cells(source: SourceDataset) -> pd.DataFrame:
     """The ``degree_cells`` rows of the comment above, sorted by their four keys."""
     c = _connections(source)
@@ -164,6 +166,7 @@ def degree_cells(source: SourceDataset) -> pd.DataFrame:
     return out[list(DEGREE_CELL_COLUMNS)]
 
 
+@per_source
 def axon_fractions(source: SourceDataset) -> pd.DataFrame:
     """The ``axon_fractions`` rows of the comment above (``target_class`` missing first)."""
     c = _connections(source)
@@ -196,6 +199,7 @@ def _quartiles(values: np.ndarray) -> tuple[float, float, float]:
     return float(median), float(q1), float(q3)
 
 
+@per_source
 def neurite_stats(source: SourceDataset) -> pd.DataFrame:
     """The ``neurite_stats`` rows of the comment above, sorted by side and class."""
     from connectomedb.etl.transform import skeleton_path_length_um
@@ -259,6 +263,7 @@ MULTIPLICITY_COLUMNS = (
 )
 
 
+@per_source
 def multiplicity_stats(source: SourceDataset) -> pd.DataFrame:
     """``multiplicity_by_class`` (no parameters) per (axon class, target class) with a
     connection (rule 4): connections, synapses, mean, median and quartiles (linear
@@ -282,6 +287,7 @@ def multiplicity_stats(source: SourceDataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(MULTIPLICITY_COLUMNS))
 
 
+@per_source
 def divergence(source: SourceDataset) -> pd.DataFrame:
     """Per axon, over every target class (``target_class`` missing) and per target class it
     connects to: ``targets``, ``neurons`` (distinct, of the targets with one) and
@@ -299,6 +305,7 @@ def divergence(source: SourceDataset) -> pd.DataFrame:
     ]
 
 
+@per_source
 def convergence(source: SourceDataset) -> pd.DataFrame:
     """Per target, from every axon class (``axon_class`` missing) and per axon class that
     connects to it: ``axons`` and ``synapses`` (the ``convergent_targets`` listing without its

@@ -50,7 +50,6 @@ the target class filter keeps connections whose target is of the class.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +57,7 @@ import pandas as pd
 
 from connectomedb.etl.frames import CodeTable, SourceDataset
 from connectomedb.etl.pairs import MIN_STORED_SHARED, pair_structure
+from connectomedb.etl.per_source import per_source
 
 __all__ = ["MIN_STORED_SHARED", "MOTIFS", "MotifFrames", "class_names", "motif_frames"]
 
@@ -112,19 +112,11 @@ def class_names(table: CodeTable, codes: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.asarray(distinct, dtype=object), index
 
 
-_CACHE: dict[int, MotifFrames] = {}
-
-
+@per_source
 def motif_frames(source: SourceDataset) -> MotifFrames:
     """The motif structure of ``source`` (computed once per source object: both stores'
     transforms ask for it)."""
-    key = id(source)
-    cached = _CACHE.get(key)
-    if cached is None:
-        cached = _compute(source)
-        _CACHE[key] = cached
-        weakref.finalize(source, _CACHE.pop, key, None)
-    return cached
+    return _compute(source)
 
 
 def _compute(source: SourceDataset) -> MotifFrames:

@@ -1,0 +1,33 @@
+"""Frames derived from a source dataset, computed once per source object.
+
+A load asks for the same derived frames several times: PostgreSQL's tables, the expected row
+counts and the graph's nodes all come from them. :func:`per_source` keeps one result per source
+object, for as long as that object lives. The results are shared: callers read them and never
+change them in place.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
+from connectomedb.etl.frames import SourceDataset
+
+T = TypeVar("T")
+
+
+def per_source(build: Callable[[SourceDataset], T]) -> Callable[[SourceDataset], T]:
+    """``build`` with its result kept per source object (dropped when the source is)."""
+    results: dict[int, T] = {}
+
+    @functools.wraps(build)
+    def cached(source: SourceDataset) -> T:
+        key = id(source)
+        if key not in results:
+            results[key] = build(source)
+            weakref.finalize(source, results.pop, key, None)
+        return results[key]
+
+    return cached
