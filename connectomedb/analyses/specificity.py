@@ -24,18 +24,10 @@ from scipy import optimize, stats
 from connectomedb.analyses.synapses import fetch_synapses
 from connectomedb.errors import QueryError
 from connectomedb.stores.sql import Connection
-from connectomedb.vocabulary import AXON_INITIAL_SEGMENT, MIN_SYNAPSES
+from connectomedb.vocabulary import AXON_INITIAL_SEGMENT, MIN_SYNAPSES, PAPER_TARGET_CLASSES
 
-#: The target classes the paper tests (its Fig. 4: somata, proximal, smooth and apical
-#: dendrites, axon initial segments); synapses onto other classes still count in ``n``.
-PAPER_TARGETS = (
-    "Soma",
-    "Somata",
-    "ProximalDendrite",
-    "SmoothDendrite",
-    "ApicalDendrite",
-    "AxonInitialSegment",
-)
+#: The target classes tested by default; synapses onto other classes still count in ``n``.
+PAPER_TARGETS = PAPER_TARGET_CLASSES
 COLUMNS = [
     "axon_class",
     "target_class",
