@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from connectomedb.commands.options import settings_options
+from connectomedb.commands.options import settings_options, shown_option
 from connectomedb.commands.query import FORMATS, _emit
 from connectomedb.config import Settings
 
@@ -84,9 +84,7 @@ def _console_options(f: Any) -> Any:
     f = click.option(
         "--write", is_flag=True, help="Allow statements that write (default: read-only)."
     )(f)
-    f = click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
-    )(f)
+    f = shown_option("--format", "fmt", type=click.Choice(FORMATS), default="table")(f)
     f = click.option(
         "-p", "--param", "params", nargs=2, multiple=True, metavar="KEY VALUE", help=PARAM_HELP
     )(f)
