@@ -37,7 +37,24 @@ class Builder:
         executor, a missing value differs from every value)."""
         raise NotImplementedError
 
+    def statement(self, order: list[tuple[str, str]] | None, *, count: bool) -> str:
+        """The statement counting the mappings (``count``) or listing them, ordered by
+        every column."""
+        raise NotImplementedError
+
     # --- shared --------------------------------------------------------------------------------
+
+    @classmethod
+    def compile(
+        cls, motif: Motif, *, order: list[tuple[str, str]] | None, count: bool, limit: int | None
+    ) -> tuple[str, dict[str, Any]]:
+        """``(statement, parameters)`` listing (or counting) the motif's mappings; ``order``
+        are the ``id(a) < id(b)`` pairs that keep one mapping per instance (None: every
+        mapping). The caller adds ``dataset`` to the parameters (in Cypher the store's
+        dataset key)."""
+        b = cls(motif)
+        text = b.statement(order, count=count)
+        return (text if count else b.limited(text, limit)), b.params
 
     def value(self, v: Any) -> str:
         name = f"v{len(self.params)}"

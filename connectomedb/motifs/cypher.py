@@ -10,13 +10,11 @@ and result columns ``n0``, ``n1``, ... in the motif's node order.
 
 from __future__ import annotations
 
-from typing import Any
-
 from connectomedb.motifs.builder import Builder
 from connectomedb.motifs.model import AXON, Motif
 
 
-class _Builder(Builder):
+class CypherBuilder(Builder):
     def __init__(self, motif: Motif) -> None:
         super().__init__(motif)
         self.var = {n: f"x{i}" for i, n in enumerate(motif.names)}
@@ -66,15 +64,9 @@ class _Builder(Builder):
     def differs(self, left: str, value: str) -> str:
         return f"({left} IS NULL OR {left} <> {value})"
 
-
-def compile_cypher(
-    motif: Motif, *, order: list[tuple[str, str]] | None, count: bool, limit: int | None
-) -> tuple[str, dict[str, Any]]:
-    """``(statement, parameters)`` as :func:`connectomedb.motifs.sql.compile_sql`; the caller
-    adds ``dataset`` (the store's dataset key)."""
-    b = _Builder(motif)
-    match, columns = b.build(order)
-    if count:
-        return f"{match}\nRETURN count(*) AS instances", b.params
-    aliases = ", ".join(f"n{i}" for i in range(len(motif.names)))
-    return b.limited(f"{match}\nRETURN {columns}\nORDER BY {aliases}", limit), b.params
+    def statement(self, order: list[tuple[str, str]] | None, *, count: bool) -> str:
+        match, columns = self.build(order)
+        if count:
+            return f"{match}\nRETURN count(*) AS instances"
+        aliases = ", ".join(f"n{i}" for i in range(len(self.motif.names)))
+        return f"{match}\nRETURN {columns}\nORDER BY {aliases}"

@@ -11,8 +11,6 @@ edge) join ``ax``/``tg``. Every value is a parameter (``%(v0)s`` ...); column al
 
 from __future__ import annotations
 
-from typing import Any
-
 from connectomedb.motifs.builder import Builder
 from connectomedb.motifs.model import AXON, Motif
 
@@ -34,7 +32,7 @@ tg AS (
 """
 
 
-class _Builder(Builder):
+class SqlBuilder(Builder):
     def __init__(self, motif: Motif) -> None:
         super().__init__(motif)
         self.alias = {n: f"n{i}" for i, n in enumerate(motif.names)}
@@ -94,16 +92,9 @@ class _Builder(Builder):
     def differs(self, left: str, value: str) -> str:
         return f"{left} IS DISTINCT FROM {value}"
 
-
-def compile_sql(
-    motif: Motif, *, order: list[tuple[str, str]] | None, count: bool, limit: int | None
-) -> tuple[str, dict[str, Any]]:
-    """``(statement, parameters)`` listing (or counting) the motif's mappings; ``order`` are
-    the ``id(a) < id(b)`` pairs that keep one mapping per instance (None: every mapping).
-    The caller adds ``dataset`` to the parameters."""
-    b = _Builder(motif)
-    body = b.build(order)
-    if count:
-        return f"{_HOST}SELECT count(*) AS instances FROM (\n{body}\n) AS m", b.params
-    aliases = ", ".join(b.alias[n] for n in motif.names)
-    return b.limited(f"{_HOST}{body}\nORDER BY {aliases}", limit), b.params
+    def statement(self, order: list[tuple[str, str]] | None, *, count: bool) -> str:
+        body = self.build(order)
+        if count:
+            return f"{_HOST}SELECT count(*) AS instances FROM (\n{body}\n) AS m"
+        aliases = ", ".join(self.alias[n] for n in self.motif.names)
+        return f"{_HOST}{body}\nORDER BY {aliases}"
