@@ -1,4 +1,4 @@
-"""The ``list`` subcommands' output: one tab-separated line per catalogue row."""
+"""The catalogue ``list`` subcommands: one tab-separated line per catalogue row."""
 
 from __future__ import annotations
 
