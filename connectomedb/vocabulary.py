@@ -58,6 +58,16 @@ SYNAPSE_TYPE_ORDER: tuple[str, ...] = tuple(name for _, _, name in SYNAPSE_TYPES
 EXCITATORY = ("Corticocortical", "Thalamocortical")
 #: The target class kept whatever its synapse count (counting rule 6 of docs/model.md).
 AXON_INITIAL_SEGMENT = "AxonInitialSegment"
+#: The target classes the paper tests for specificity (its Fig. 4: somata, proximal, smooth
+#: and apical dendrites, axon initial segments).
+PAPER_TARGET_CLASSES = (
+    "Soma",
+    "Somata",
+    "ProximalDendrite",
+    "SmoothDendrite",
+    "ApicalDendrite",
+    AXON_INITIAL_SEGMENT,
+)
 
 #: The paper's thresholds: connectome.csv counts axons and targets with at least this many
 #: connectome synapses, and axons are classified from this many on.

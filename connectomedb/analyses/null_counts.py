@@ -19,7 +19,12 @@ import numpy as np
 
 from connectomedb.analyses.connectome import Connectome
 from connectomedb.analyses.named_counts import NAMED, named_counts
-from connectomedb.analyses.nullmodel import connection_strata, null_targets, seeds
+from connectomedb.analyses.nullmodel import (
+    DEFAULT_ROUNDS,
+    connection_strata,
+    null_targets,
+    seeds,
+)
 from connectomedb.errors import QueryError
 
 #: Random connectomes times connections below which one process does all the work.
@@ -52,14 +57,15 @@ def null_named_counts(
     k: int,
     seed: int,
     *,
-    rounds: int,
-    keep_class_pairs: bool,
+    rounds: int = DEFAULT_ROUNDS,
+    keep_class_pairs: bool = False,
     workers: int | None = None,
     progress: Progress = None,
     **params: Any,
 ) -> np.ndarray:
     """The named motifs' counts (columns in :data:`NAMED` order) in each of ``k`` random
-    connectomes of ``c`` (rows in seed order)."""
+    connectomes of ``c`` (rows in seed order; ``rounds`` and ``keep_class_pairs`` as
+    :func:`~.nullmodel.null_connectomes`)."""
     job = _Job(c, rounds, connection_strata(c, keep_class_pairs), params)
     children = seeds(seed, k)
     out = np.zeros((k, len(NAMED)), np.int64)

@@ -102,29 +102,12 @@ def named_significance_of(
 
 
 def named_significance(
-    conn: Connection,
-    *,
-    dataset: str | None = None,
-    k: int = 100,
-    seed: int = 0,
-    rounds: int = DEFAULT_ROUNDS,
-    keep_class_pairs: bool = False,
-    workers: int | None = None,
-    progress: Progress = None,
-    **params: Any,
+    conn: Connection, *, dataset: str | None = None, k: int = 100, **options: Any
 ) -> pd.DataFrame:
-    """:func:`named_significance_of` on the dataset's connection graph (one fetch)."""
+    """:func:`named_significance_of` (the same keyword arguments) on the dataset's connection
+    graph (one fetch, after ``k`` is checked)."""
     _check_k(k)
-    return named_significance_of(
-        fetch(conn, dataset),
-        k=k,
-        seed=seed,
-        rounds=rounds,
-        keep_class_pairs=keep_class_pairs,
-        workers=workers,
-        progress=progress,
-        **params,
-    )
+    return named_significance_of(fetch(conn, dataset), k=k, **options)
 
 
 def motif_significance(

@@ -17,6 +17,8 @@ null of at least as many axons below that threshold (exact Poisson-binomial).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
@@ -24,18 +26,10 @@ from scipy import optimize, stats
 from connectomedb.analyses.synapses import fetch_synapses
 from connectomedb.errors import QueryError
 from connectomedb.stores.sql import Connection
-from connectomedb.vocabulary import AXON_INITIAL_SEGMENT, MIN_SYNAPSES
+from connectomedb.vocabulary import AXON_INITIAL_SEGMENT, MIN_SYNAPSES, PAPER_TARGET_CLASSES
 
-#: The target classes the paper tests (its Fig. 4: somata, proximal, smooth and apical
-#: dendrites, axon initial segments); synapses onto other classes still count in ``n``.
-PAPER_TARGETS = (
-    "Soma",
-    "Somata",
-    "ProximalDendrite",
-    "SmoothDendrite",
-    "ApicalDendrite",
-    "AxonInitialSegment",
-)
+#: The target classes tested by default; synapses onto other classes still count in ``n``.
+PAPER_TARGETS = PAPER_TARGET_CLASSES
 COLUMNS = [
     "axon_class",
     "target_class",
@@ -199,20 +193,7 @@ def specificity_of(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def specificity(
-    conn: Connection,
-    *,
-    dataset: str | None = None,
-    min_axon_synapses: int = MIN_SYNAPSES,
-    min_target_synapses: int = MIN_SYNAPSES,
-    fdr: float = 0.2,
-    null: str = "first_hit",
-) -> pd.DataFrame:
-    """The paper-faithful target-specificity analysis on a dataset (PostgreSQL or graph)."""
-    return specificity_of(
-        fetch_synapses(conn, dataset),
-        min_axon_synapses=min_axon_synapses,
-        min_target_synapses=min_target_synapses,
-        fdr=fdr,
-        null=null,
-    )
+def specificity(conn: Connection, *, dataset: str | None = None, **options: Any) -> pd.DataFrame:
+    """The paper-faithful target-specificity analysis on a dataset (PostgreSQL or graph):
+    :func:`specificity_of` (the same keyword arguments) on its synapses."""
+    return specificity_of(fetch_synapses(conn, dataset), **options)

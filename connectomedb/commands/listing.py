@@ -1,4 +1,4 @@
-"""The ``list`` subcommands' output: one tab-separated line per catalogue row."""
+"""The catalogue ``list`` subcommands: one tab-separated line per catalogue row."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from connectomedb.commands.options import settings_options
 from connectomedb.config import Settings
 
 
@@ -26,3 +27,18 @@ def echo_rows(
     click.echo("\t".join(header))
     for row in rows:
         click.echo("\t".join(str(v) for v in cells(row)))
+
+
+def add_list_command(
+    group: click.Group,
+    help_text: str,
+    sql: str,
+    header: Sequence[str],
+    cells: Callable[[Any], Iterable[object]] = tuple,
+) -> None:
+    """Give ``group`` its ``list`` subcommand: :func:`echo_rows` of ``sql``."""
+
+    def list_(settings: Settings) -> None:
+        echo_rows(settings, sql, header, cells)
+
+    group.command("list", help=help_text)(settings_options(list_))

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from connectomedb.commands.options import quiet_option, settings_from, store_options
+from connectomedb.commands.options import quiet_option, settings_from, shown_option, store_options
 from connectomedb.config import Settings
 from connectomedb.errors import QueryError
 
@@ -28,22 +28,18 @@ def register(group: click.Group) -> None:
     help="The named motifs of motif_counts instead of a file (with --significance).",
 )
 @click.option("--dataset", default=None, help="Dataset name. Default: the only loaded one.")
-@click.option(
+@shown_option(
     "--engine",
     type=click.Choice(["sql", "cypher"]),
     default="sql",
-    show_default=True,
     help="PostgreSQL (sql) or the graph (cypher).",
 )
 @click.option("--count", "mode", flag_value="count", help="Print the number of instances.")
 @click.option(
     "--list", "mode", flag_value="list", default=True, help="List the instances (the default)."
 )
-@click.option(
-    "--limit",
-    default="1000",
-    show_default=True,
-    help="At most this many rows in a listing; 'all' for every one.",
+@shown_option(
+    "--limit", default="1000", help="At most this many rows in a listing; 'all' for every one."
 )
 @click.option(
     "--all-mappings",
@@ -58,20 +54,10 @@ def register(group: click.Group) -> None:
     metavar="K",
     help="Also compare the count with K degree-preserving random connectomes.",
 )
-@click.option(
-    "--seed",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Seed of the random connectomes (--significance).",
+@shown_option(
+    "--seed", type=int, default=0, help="Seed of the random connectomes (--significance)."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@shown_option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @store_options
 @quiet_option
 def motif_cmd(

@@ -13,6 +13,11 @@ from connectomedb.config import Settings, load_settings
 F = Callable[..., Any]
 
 
+def shown_option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """``click.option`` whose default --help shows."""
+    return click.option(*decls, show_default=True, **attrs)
+
+
 def quiet_option(f: F) -> F:
     return click.option(
         "-q", "--quiet", is_flag=True, help="Print no progress, only results and errors."

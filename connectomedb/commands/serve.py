@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from connectomedb.commands.options import shown_option
 from connectomedb.errors import ConfigError
 
 
@@ -14,15 +15,12 @@ def register(group: click.Group) -> None:
 
 
 @click.command("serve")
-@click.option(
+@shown_option(
     "--host",
     default="127.0.0.1",
-    show_default=True,
     help="Address to listen on (loopback unless you give another one, e.g. 0.0.0.0).",
 )
-@click.option(
-    "--port", type=click.IntRange(1, 65535), default=5432, show_default=True, help="TCP port."
-)
+@shown_option("--port", type=click.IntRange(1, 65535), default=5432, help="TCP port.")
 @click.option(
     "--socket-dir",
     type=click.Path(file_okay=False),

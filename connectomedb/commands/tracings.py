@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from connectomedb.commands.listing import echo_rows
+from connectomedb.commands.listing import add_list_command
 from connectomedb.commands.options import no_graph_option, settings_options
 from connectomedb.config import Settings
 from connectomedb.tracings.store import KINDS
@@ -81,21 +81,18 @@ def add(
         click.echo(f"Skipped {len(report.files_skipped)} file(s) already added.")
 
 
-@tracings.command("list")
-@settings_options
-def list_(settings: Settings) -> None:
+add_list_command(
+    tracings,
     """List the added tracing files with their counts.
 
     \b
     Example:
       connectomedb tracings list
-    """
-    echo_rows(
-        settings,
-        "SELECT file_id, kind, coalesce(dataset, ''), name, trees, nodes FROM tracing_file"
-        " ORDER BY file_id",
-        ("file_id", "kind", "dataset", "name", "trees", "nodes"),
-    )
+    """,
+    "SELECT file_id, kind, coalesce(dataset, ''), name, trees, nodes FROM tracing_file"
+    " ORDER BY file_id",
+    ("file_id", "kind", "dataset", "name", "trees", "nodes"),
+)
 
 
 @tracings.command("segments")

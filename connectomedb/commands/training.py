@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from connectomedb.commands.listing import echo_rows
+from connectomedb.commands.listing import add_list_command
 from connectomedb.commands.options import settings_options
 from connectomedb.config import Settings
 from connectomedb.training.synem import KINDS
@@ -59,24 +59,21 @@ def add(paths: tuple[Path, ...], kind: str, settings: Settings) -> None:
         click.echo(f"Skipped {len(report.cubes_skipped)} cube(s) already registered.")
 
 
-@training.command("list")
-@settings_options
-def list_(settings: Settings) -> None:
+def _cube_cells(row: tuple) -> tuple:
+    cube_id, kind, name, x, y, z, n = row
+    return cube_id, kind, name, f"{x}x{y}x{z}" if x is not None else "", "" if n is None else n
+
+
+add_list_command(
+    training,
     """List the registered cubes.
 
     \b
     Example:
       connectomedb training list
-    """
-
-    def cells(row: tuple) -> tuple:
-        cube_id, kind, name, x, y, z, n = row
-        return cube_id, kind, name, f"{x}x{y}x{z}" if x is not None else "", "" if n is None else n
-
-    echo_rows(
-        settings,
-        "SELECT cube_id, kind, name, size_x, size_y, size_z, interfaces FROM training_cube"
-        " ORDER BY cube_id",
-        ("cube_id", "kind", "name", "size", "interfaces"),
-        cells,
-    )
+    """,
+    "SELECT cube_id, kind, name, size_x, size_y, size_z, interfaces FROM training_cube"
+    " ORDER BY cube_id",
+    ("cube_id", "kind", "name", "size", "interfaces"),
+    _cube_cells,
+)

@@ -4,13 +4,13 @@ and running a ``;``-separated text statement by statement."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import pandas as pd
 
 from connectomedb.console.text import split_statements, write_keyword
 from connectomedb.errors import QueryError
+from connectomedb.stores.closing import Closing
 from connectomedb.stores.datasets import resolve_dataset
 from connectomedb.stores.sql import Connection
 
@@ -22,7 +22,7 @@ def refusal(keyword: str, language: str) -> QueryError:
     )
 
 
-class Session:
+class Session(Closing):
     """One user's session in ``language`` (``sql`` or ``cypher``, also the engine's name)."""
 
     language = "?"
@@ -30,17 +30,6 @@ class Session:
     def __init__(self, *, dataset: str | None, write: bool) -> None:
         self.write = write
         self._dataset = dataset
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- what a console provides ---------------------------------------------------------
 
@@ -57,9 +46,6 @@ class Session:
         return params
 
     def _one(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
-        raise NotImplementedError
-
-    def close(self) -> None:
         raise NotImplementedError
 
     # --- shared --------------------------------------------------------------------------

@@ -43,8 +43,8 @@ def compile_motif(
 
     Each instance is found once unless ``all_mappings`` (then every mapping of the motif's
     nodes, as DotMotif without ``exclude_automorphisms``)."""
-    from connectomedb.motifs.cypher import compile_cypher
-    from connectomedb.motifs.sql import compile_sql
+    from connectomedb.motifs.cypher import CypherBuilder
+    from connectomedb.motifs.sql import SqlBuilder
 
     m = parse(motif) if isinstance(motif, str) else motif
     order = None if all_mappings else m.order_pairs()
@@ -54,8 +54,8 @@ def compile_motif(
             "cannot be listed once each; count them (--count) or list every mapping "
             "(--all-mappings)."
         )
-    compiler = compile_sql if engine == "sql" else compile_cypher
-    return compiler(m, order=order, count=count, limit=limit)
+    builder = SqlBuilder if engine == "sql" else CypherBuilder
+    return builder.compile(m, order=order, count=count, limit=limit)
 
 
 def find(

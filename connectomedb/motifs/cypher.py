@@ -10,23 +10,17 @@ and result columns ``n0``, ``n1``, ... in the motif's node order.
 
 from __future__ import annotations
 
-from typing import Any
-
-from connectomedb.motifs.model import AXON, Constraint, Link, Motif
-
-_OP = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+from connectomedb.motifs.builder import Builder
+from connectomedb.motifs.model import AXON, Motif
 
 
-class _Builder:
+class CypherBuilder(Builder):
     def __init__(self, motif: Motif) -> None:
-        self.motif = motif
-        self.params: dict[str, Any] = {}
+        super().__init__(motif)
         self.var = {n: f"x{i}" for i, n in enumerate(motif.names)}
         self.edge_var = {e: f"e{i}" for i, e in enumerate(motif.edges)}
 
-    def value(self, v: Any) -> str:
-        name = f"v{len(self.params)}"
-        self.params[name] = v
+    def placeholder(self, name: str) -> str:
         return f"${name}"
 
     def node(self, name: str, seen: set[str]) -> str:
@@ -50,23 +44,15 @@ class _Builder:
         where += [self.link(link) for link in m.links]
         for u, v in m.forbidden:
             where.append(f"NOT EXISTS {{ MATCH ({self.var[u]})-[:CONNECTS_TO]->({self.var[v]}) }}")
-        ordered = set()
-        for a, b in order or []:
-            where.append(f"{self.var[a]}.id < {self.var[b]}.id")
-            ordered.add(frozenset((a, b)))
-        names = m.names
-        for i, x in enumerate(names):
-            for y in names[i + 1 :]:
-                if m.nodes[x] == m.nodes[y] and frozenset((x, y)) not in ordered:
-                    where.append(f"{self.var[x]}.id <> {self.var[y]}.id")
+        where += self.identity_filters(order)
         text = "MATCH " + ",\n      ".join(patterns)
         if where:
             # The filters follow a WITH: LadybugDB 0.22 mis-applies a relationship filter in
             # the MATCH's own WHERE when a node of the pattern also has a property filter.
-            carried = [self.var[n] for n in names] + list(self.edge_var.values())
+            carried = [self.var[n] for n in m.names] + list(self.edge_var.values())
             text += "\nWITH " + ", ".join(carried)
             text += "\nWHERE " + "\n  AND ".join(where)
-        columns = ", ".join(f"{self.var[n]}.id AS n{i}" for i, n in enumerate(names))
+        columns = ", ".join(f"{self.var[n]}.id AS n{i}" for i, n in enumerate(m.names))
         return text, columns
 
     def attr(self, node: str | None, edge: tuple[str, str] | None, attr: str) -> str:
@@ -75,29 +61,12 @@ class _Builder:
         assert node is not None
         return f"{self.var[node]}.{attr}"
 
-    def constraint(self, c: Constraint) -> str:
-        left = self.attr(c.node, c.edge, c.attr)
-        if c.op == "!=":
-            # A missing value differs from every value (as in DotMotif's own executor).
-            return f"({left} IS NULL OR {left} <> {self.value(c.value)})"
-        return f"{left} {_OP[c.op]} {self.value(c.value)}"
+    def differs(self, left: str, value: str) -> str:
+        return f"({left} IS NULL OR {left} <> {value})"
 
-    def link(self, link: Link) -> str:
-        return f"{self.attr(*link.left)} {_OP[link.op]} {self.attr(*link.right)}"
-
-
-def compile_cypher(
-    motif: Motif, *, order: list[tuple[str, str]] | None, count: bool, limit: int | None
-) -> tuple[str, dict[str, Any]]:
-    """``(statement, parameters)`` as :func:`connectomedb.motifs.sql.compile_sql`; the caller
-    adds ``dataset`` (the store's dataset key)."""
-    b = _Builder(motif)
-    match, columns = b.build(order)
-    if count:
-        return f"{match}\nRETURN count(*) AS instances", b.params
-    aliases = ", ".join(f"n{i}" for i in range(len(motif.names)))
-    text = f"{match}\nRETURN {columns}\nORDER BY {aliases}"
-    if limit is not None:
-        b.params["limit"] = limit
-        text += "\nLIMIT $limit"
-    return text, b.params
+    def statement(self, order: list[tuple[str, str]] | None, *, count: bool) -> str:
+        match, columns = self.build(order)
+        if count:
+            return f"{match}\nRETURN count(*) AS instances"
+        aliases = ", ".join(f"n{i}" for i in range(len(self.motif.names)))
+        return f"{match}\nRETURN {columns}\nORDER BY {aliases}"

@@ -11,11 +11,8 @@ edge) join ``ax``/``tg``. Every value is a parameter (``%(v0)s`` ...); column al
 
 from __future__ import annotations
 
-from typing import Any
-
-from connectomedb.motifs.model import AXON, Constraint, Link, Motif
-
-_SQL_OP = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+from connectomedb.motifs.builder import Builder
+from connectomedb.motifs.model import AXON, Motif
 
 _HOST = """WITH ds AS MATERIALIZED (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
 edge AS MATERIALIZED (
@@ -35,10 +32,9 @@ tg AS (
 """
 
 
-class _Builder:
+class SqlBuilder(Builder):
     def __init__(self, motif: Motif) -> None:
-        self.motif = motif
-        self.params: dict[str, Any] = {}
+        super().__init__(motif)
         self.alias = {n: f"n{i}" for i, n in enumerate(motif.names)}
         self.edge_alias = {e: f"e{i}" for i, e in enumerate(motif.edges)}
         self.from_items: list[str] = []
@@ -46,9 +42,7 @@ class _Builder:
         self.ref: dict[str, str] = {}
         self.node_table: dict[str, str] = {}
 
-    def value(self, v: Any) -> str:
-        name = f"v{len(self.params)}"
-        self.params[name] = v
+    def placeholder(self, name: str) -> str:
         return f"%({name})s"
 
     def build(self, order: list[tuple[str, str]] | None) -> str:
@@ -82,16 +76,8 @@ class _Builder:
                 f"NOT EXISTS (SELECT 1 FROM edge f WHERE f.a = {self.ref[u]} "
                 f"AND f.t = {self.ref[v]})"
             )
-        ordered = set()
-        for a, b in order or []:
-            self.where.append(f"{self.ref[a]} < {self.ref[b]}")
-            ordered.add(frozenset((a, b)))
-        names = m.names
-        for i, x in enumerate(names):
-            for y in names[i + 1 :]:
-                if m.nodes[x] == m.nodes[y] and frozenset((x, y)) not in ordered:
-                    self.where.append(f"{self.ref[x]} <> {self.ref[y]}")
-        columns = ", ".join(f"{self.ref[n]} AS {self.alias[n]}" for n in names)
+        self.where += self.identity_filters(order)
+        columns = ", ".join(f"{self.ref[n]} AS {self.alias[n]}" for n in m.names)
         where = "\n  AND ".join(self.where) or "TRUE"
         return f"SELECT {columns}\nFROM {', '.join(self.from_items)}\nWHERE {where}"
 
@@ -103,30 +89,12 @@ class _Builder:
             return self.ref[node]
         return f"{self.node_table[node]}.{attr}"
 
-    def constraint(self, c: Constraint) -> str:
-        left = self.attr(c.node, c.edge, c.attr)
-        if c.op == "!=":
-            # A missing value differs from every value (as in DotMotif's own executor).
-            return f"{left} IS DISTINCT FROM {self.value(c.value)}"
-        return f"{left} {_SQL_OP[c.op]} {self.value(c.value)}"
+    def differs(self, left: str, value: str) -> str:
+        return f"{left} IS DISTINCT FROM {value}"
 
-    def link(self, link: Link) -> str:
-        return f"{self.attr(*link.left)} {_SQL_OP[link.op]} {self.attr(*link.right)}"
-
-
-def compile_sql(
-    motif: Motif, *, order: list[tuple[str, str]] | None, count: bool, limit: int | None
-) -> tuple[str, dict[str, Any]]:
-    """``(statement, parameters)`` listing (or counting) the motif's mappings; ``order`` are
-    the ``id(a) < id(b)`` pairs that keep one mapping per instance (None: every mapping).
-    The caller adds ``dataset`` to the parameters."""
-    b = _Builder(motif)
-    body = b.build(order)
-    if count:
-        return f"{_HOST}SELECT count(*) AS instances FROM (\n{body}\n) AS m", b.params
-    aliases = ", ".join(b.alias[n] for n in motif.names)
-    text = f"{_HOST}{body}\nORDER BY {aliases}"
-    if limit is not None:
-        b.params["limit"] = limit
-        text += "\nLIMIT %(limit)s"
-    return text, b.params
+    def statement(self, order: list[tuple[str, str]] | None, *, count: bool) -> str:
+        body = self.build(order)
+        if count:
+            return f"{_HOST}SELECT count(*) AS instances FROM (\n{body}\n) AS m"
+        aliases = ", ".join(self.alias[n] for n in self.motif.names)
+        return f"{_HOST}{body}\nORDER BY {aliases}"

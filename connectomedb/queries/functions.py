@@ -1,5 +1,8 @@
 """One typed function for each of the most used named queries: :func:`run` with the query's
 parameters spelled out, and its result columns in the docstring.
+
+Each function hands its own arguments on as they are (``locals()`` before anything else is
+bound): the names of its parameters are those of the query.
 """
 
 from __future__ import annotations
@@ -21,13 +24,7 @@ def class_matrix(
 ) -> pd.DataFrame:
     """Synapses by axon class x target class. Columns: axon_class, target_class, synapses,
     axons, targets, fraction (of the axon class's kept synapses)."""
-    return run(
-        "class_matrix",
-        conn,
-        dataset=dataset,
-        min_axon_synapses=min_axon_synapses,
-        min_target_synapses=min_target_synapses,
-    )
+    return run("class_matrix", **locals())
 
 
 def target_specificity(
@@ -40,19 +37,12 @@ def target_specificity(
 ) -> pd.DataFrame:
     """Columns: axon_class, target_class, axons, synapses, fraction, axon_fraction_mean,
     axon_fraction_median, axon_fraction_q1, axon_fraction_q3."""
-    return run(
-        "target_specificity",
-        conn,
-        dataset=dataset,
-        axon_class=axon_class,
-        min_axon_synapses=min_axon_synapses,
-        min_target_synapses=min_target_synapses,
-    )
+    return run("target_specificity", **locals())
 
 
 def synapse_type_mix(conn: Connection, *, dataset: str | None = None) -> pd.DataFrame:
     """Columns: side (axon/target), class, synapse_type, synapses, fraction."""
-    return run("synapse_type_mix", conn, dataset=dataset)
+    return run("synapse_type_mix", **locals())
 
 
 def asi_by_class(
@@ -60,14 +50,14 @@ def asi_by_class(
 ) -> pd.DataFrame:
     """Columns: axon_class, target_class, synapses, asi_count, asi_missing, asi_mean,
     asi_median, asi_q1, asi_q3 (µm²)."""
-    return run("asi_by_class", conn, dataset=dataset, synapse_type=synapse_type)
+    return run("asi_by_class", **locals())
 
 
 def neuron_inputs(
     conn: Connection, *, dataset: str | None = None, neuron_id: int | None = None
 ) -> pd.DataFrame:
     """Columns: neuron_id, axon_class, targets, synapses, fraction."""
-    return run("neuron_inputs", conn, dataset=dataset, neuron_id=neuron_id)
+    return run("neuron_inputs", **locals())
 
 
 def multi_synaptic_connections(
@@ -80,15 +70,7 @@ def multi_synaptic_connections(
     limit: int | None = 1000,
 ) -> pd.DataFrame:
     """Columns: axon_id, target_id, axon_class, target_class, synapses."""
-    return run(
-        "multi_synaptic_connections",
-        conn,
-        dataset=dataset,
-        min_synapses=min_synapses,
-        axon_class=axon_class,
-        target_class=target_class,
-        limit=limit,
-    )
+    return run("multi_synaptic_connections", **locals())
 
 
 def bifans(
@@ -100,14 +82,7 @@ def bifans(
     limit: int | None = 1000,
 ) -> pd.DataFrame:
     """Columns: axon_a, axon_b, target_a, target_b (axon_a < axon_b, target_a < target_b)."""
-    return run(
-        "bifans",
-        conn,
-        dataset=dataset,
-        axon_class=axon_class,
-        target_class=target_class,
-        limit=limit,
-    )
+    return run("bifans", **locals())
 
 
 def common_targets(
@@ -115,14 +90,14 @@ def common_targets(
 ) -> pd.DataFrame:
     """Targets connected to every given axon. Columns: target_id, target_class, neuron_id,
     synapses."""
-    return run("common_targets", conn, dataset=dataset, axon_ids=axon_ids, limit=limit)
+    return run("common_targets", **locals())
 
 
 def common_axons(
     conn: Connection, target_ids: list[int], *, dataset: str | None = None, limit: int | None = 1000
 ) -> pd.DataFrame:
     """Axons connected to every given target. Columns: axon_id, axon_class, synapses."""
-    return run("common_axons", conn, dataset=dataset, target_ids=target_ids, limit=limit)
+    return run("common_axons", **locals())
 
 
 def motif_counts(conn: Connection, *, dataset: str | None = None, **params: Any) -> pd.DataFrame:

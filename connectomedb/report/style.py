@@ -10,29 +10,22 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-# Colour-blind-safe palette (Okabe-Ito), one fixed colour per class.
-AXON_CLASS_COLOURS: dict[str, str] = {
-    "Corticocortical": "#0072B2",
-    "Thalamocortical": "#E69F00",
-    "Inhibitory": "#D55E00",
-    "Other": "#7F7F7F",
-}
-TARGET_CLASS_COLOURS: dict[str, str] = {
-    "Soma": "#000000",
-    "ProximalDendrite": "#56B4E9",
-    "SmoothDendrite": "#D55E00",
-    "ApicalDendrite": "#009E73",
-    "AxonInitialSegment": "#CC79A7",
-    "OtherDendrite": "#0072B2",
-    "Somata": "#8C564B",
-    "WholeCell": "#BCBD22",
-}
-SYNAPSE_TYPE_COLOURS: dict[str, str] = {
-    "PrimarySpine": "#009E73",
-    "SecondarySpine": "#56B4E9",
-    "Shaft": "#D55E00",
-    "Soma": "#000000",
-}
+from connectomedb.vocabulary import AXON_CLASS_ORDER, SYNAPSE_TYPE_ORDER, TARGET_CLASS_ORDER
+
+# Colour-blind-safe palette (Okabe-Ito), one fixed colour per class, in the vocabulary's order.
+AXON_CLASS_COLOURS: dict[str, str] = dict(
+    zip(AXON_CLASS_ORDER, ("#0072B2", "#E69F00", "#D55E00", "#7F7F7F"), strict=True)
+)
+TARGET_CLASS_COLOURS: dict[str, str] = dict(
+    zip(
+        TARGET_CLASS_ORDER,
+        ("#000000", "#56B4E9", "#D55E00", "#009E73", "#CC79A7", "#0072B2", "#8C564B", "#BCBD22"),
+        strict=True,
+    )
+)
+SYNAPSE_TYPE_COLOURS: dict[str, str] = dict(
+    zip(SYNAPSE_TYPE_ORDER, ("#009E73", "#56B4E9", "#D55E00", "#000000"), strict=True)
+)
 _GREYS = ("#A0A0A0", "#C0C0C0", "#606060", "#D8D8D8", "#404040")
 
 #: Colours of the two samples of the ASI-similarity figure.

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -27,6 +26,7 @@ import pandas as pd
 from connectomedb.config import Settings, mask_url
 from connectomedb.errors import ConfigError, DatabaseError, QueryError
 from connectomedb.schema.graph import NODE_LABELS, REL_TYPES, quote_identifier
+from connectomedb.stores.closing import Closing
 from connectomedb.stores.datasets import name_of_folder, name_problem
 from connectomedb.stores.fingerprint import StoredDataset
 from connectomedb.stores.ladybug_layout import current_db_path, current_version
@@ -37,7 +37,7 @@ q = quote_identifier
 DATASET_COLUMNS = ["name", "key", "version", "graph_model_version", "loaded_at", "source"]
 
 
-class GraphStore(Protocol):
+class GraphStore(Closing, Protocol):
     engine: str
 
     def dataset_key(self, name: str) -> str: ...
@@ -49,17 +49,6 @@ class GraphStore(Protocol):
     def datasets(self) -> pd.DataFrame: ...
 
     def stored_dataset(self, name: str) -> StoredDataset | None: ...
-
-    def close(self) -> None: ...
-
-    def __enter__(self) -> Any: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 def open_graph_store(settings: Settings) -> GraphStore:
@@ -109,19 +98,8 @@ def _count_statements(key_param: str = "dataset") -> list[tuple[str, str]]:
     return out
 
 
-class _Base:
+class _Base(Closing):
     engine = "?"
-
-    def __enter__(self) -> _Base:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()  # type: ignore[attr-defined]
 
     def counts(self, dataset: str) -> dict[str, int]:
         """Nodes per label and relationships per type of the dataset (name)."""

@@ -7,6 +7,7 @@ the dataset. Statements are Neo4j 5 Cypher; rows go in as ``$rows`` batches.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -65,15 +66,15 @@ class Neo4jTracingWrite(PendingGraphWrite):
         self.driver, self.session, self.tx = driver, session, tx
 
     def commit(self) -> None:
-        try:
-            self.tx.commit()
-        finally:
-            self.session.close()
-            self.driver.close()
+        self._end(self.tx.commit)
 
     def abort(self) -> None:
+        self._end(self.tx.rollback)
+
+    def _end(self, finish: Callable[[], None]) -> None:
+        """``finish`` the transaction, then close the session and the driver whatever happens."""
         try:
-            self.tx.rollback()
+            finish()
         finally:
             self.session.close()
             self.driver.close()

@@ -3,6 +3,7 @@ divergence, shared targets, bi-fans, common partners, motif counts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
 
 import networkx as nx
@@ -290,26 +291,39 @@ def common_axons(
     return finish(df, cols, ["axon_id"], (), limit)
 
 
+#: Each motif of ``motif_counts``: its listing, the ``motif_counts`` parameter that is the
+#: listing's threshold (its first parameter; None: it has none), and whether the listing
+#: filters by target class (the neuron-level ones do not).
+_COUNTED: dict[str, tuple[Callable[..., pd.DataFrame], str | None, bool]] = {
+    "multi_synaptic_connections": (multi_synaptic_connections, "min_synapses", True),
+    "convergent_targets": (convergent_targets, "min_axons", True),
+    "convergent_neurons": (convergent_neurons, "min_axons", False),
+    "divergent_axons": (divergent_axons, "min_targets", True),
+    "axon_neuron_multi_target": (axon_neuron_multi_target, "min_neuron_targets", False),
+    "shared_target_axon_pairs": (shared_target_axon_pairs, "min_shared", True),
+    "bifans": (bifans, None, True),
+}
+
+
 def motif_counts(
     source: SourceDataset,
-    min_synapses: int = 2,
-    min_axons: int = 2,
-    min_targets: int = 2,
-    min_neuron_targets: int = 2,
-    min_shared: int = 2,
     axon_class: str | None = None,
     target_class: str | None = None,
+    **thresholds: int,
 ) -> pd.DataFrame:
-    kw = {"axon_class": axon_class, "limit": None}
-    both = {**kw, "target_class": target_class}
-    counts = {
-        "multi_synaptic_connections": len(multi_synaptic_connections(source, min_synapses, **both)),
-        "convergent_targets": len(convergent_targets(source, min_axons, **both)),
-        "convergent_neurons": len(convergent_neurons(source, min_axons, **kw)),
-        "divergent_axons": len(divergent_axons(source, min_targets, 0, **both)),
-        "axon_neuron_multi_target": len(axon_neuron_multi_target(source, min_neuron_targets, **kw)),
-        "shared_target_axon_pairs": len(shared_target_axon_pairs(source, min_shared, **both)),
-        "bifans": len(bifans(source, **both)),
-    }
-    rows = [{"motif": k, "instances": v} for k, v in counts.items()]
+    """The rows of every motif's listing, without a limit; a threshold not given keeps the
+    listing's own default."""
+    known = {threshold for _, threshold, _ in _COUNTED.values()}
+    unknown = sorted(set(thresholds) - known)
+    if unknown:
+        raise TypeError(f"motif_counts has no parameter {unknown[0]!r}")
+    rows = []
+    for motif, (listing, threshold, by_target) in _COUNTED.items():
+        first = (thresholds[threshold],) if threshold in thresholds else ()
+        classes = {"axon_class": axon_class}
+        if by_target:
+            classes["target_class"] = target_class
+        rows.append(
+            {"motif": motif, "instances": len(listing(source, *first, **classes, limit=None))}
+        )
     return finish(rows, ["motif", "instances"], ["motif"])
