@@ -36,9 +36,6 @@ from connectomedb.stores import graph as graph_store
 #: The LadybugDB text differs on purpose, and the analyser's only complaints about it must be
 #: the ones listed here:
 LADYBUG_ONLY = {
-    # LadybugDB pairs the synapses with its own list_sort() and 1-based list indexes; the
-    # Neo4j variant orders with ORDER BY before collect() and indexes from 0.
-    "asi_pair_cv": ["Function list_sort is not present in the database."],
     # LadybugDB names a node's table with label(); Neo4j has labels() (a list). The Neo4j
     # variants also match Segment nodes by their dataset key, which LadybugDB keeps per file.
     "tracing_evaluation": ["Function label is not present in the database."],

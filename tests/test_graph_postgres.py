@@ -110,6 +110,12 @@ SQL = {
     "AxonDivergence": "select count(*) from axon_divergence where dataset_id = %(ds)s",
     "TargetConvergence": "select count(*) from target_convergence where dataset_id = %(ds)s",
     "CLASS_MULTIPLICITY": "select count(*) from class_multiplicity_stat where dataset_id = %(ds)s",
+    "NeuriteClassStat": "select count(*) from neurite_class_stat where dataset_id = %(ds)s",
+    "CLASS_DEGREE_CELL": "select count(*) from class_degree_cell where dataset_id = %(ds)s",
+    "CLASS_PAIR_CV": "select count(*) from class_pair_cv where dataset_id = %(ds)s",
+    "NEURON_INPUT": """
+        select count(*) from bi_neuron_inputs b
+        join dataset d on d.name = b.dataset where d.dataset_id = %(ds)s""",
 }
 
 

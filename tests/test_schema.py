@@ -47,6 +47,7 @@ MODEL_TABLES = {
     "class_multiplicity_stat",
     "axon_divergence",
     "target_convergence",
+    "class_pair_cv",
 }
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.motifs import class_names, motif_frames
+from connectomedb.etl.pair_cv import pair_cv_stats
 from connectomedb.etl.per_source import per_source
 
 if TYPE_CHECKING:
@@ -324,7 +325,8 @@ def convergence(source: SourceDataset) -> pd.DataFrame:
     ]
 
 
-#: The PostgreSQL tables of these rows (migration 0008), with the function that builds each.
+#: The PostgreSQL tables of these rows (migrations 0008, 0009), with the function that builds
+#: each (``class_pair_cv``: :mod:`connectomedb.etl.pair_cv`).
 TABLES = {
     "class_degree_cell": degree_cells,
     "class_axon_fraction": axon_fractions,
@@ -332,11 +334,16 @@ TABLES = {
     "class_multiplicity_stat": multiplicity_stats,
     "axon_divergence": divergence,
     "target_convergence": convergence,
+    "class_pair_cv": pair_cv_stats,
 }
 
 
 _KEYED = ("class_degree_cell", "class_axon_fraction", "axon_divergence", "target_convergence")
 _FLOATS = {
+    "cv_mean",
+    "cv_median",
+    "random_cv_mean",
+    "random_cv_median",
     "multiplicity_mean",
     "multiplicity_median",
     "multiplicity_q1",

@@ -17,6 +17,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from connectomedb.etl.class_level import add_class_level
 from connectomedb.etl.frames import Axons, CodeTable, Ragged, Skeletons, SourceDataset, Targets
 from connectomedb.etl.graph_aggregates import (
     class_connections,
@@ -281,6 +282,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     rels[("BIFAN", "Axon", "Axon")] = bifan
     rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = class_synapses(source)
     _add_class_aggregates(source, nodes, rels)
+    add_class_level(source, nodes, rels)
     missing = set(REL_PAIRS) ^ set(rels)
     if missing:  # pragma: no cover - guards the model and this function staying in step
         raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")

@@ -204,6 +204,24 @@ target_convergence = Table(
     postgresql_partition_by=PARTITION_BY,
 )
 
+class_pair_cv = Table(
+    "class_pair_cv",
+    metadata,
+    Column("dataset_id", SmallInteger, nullable=False),
+    Column("axon_class", Text, nullable=False),
+    Column("target_class", Text, nullable=False),
+    Column("synapse_type", Text, comment="NULL: every type"),
+    Column("pairs", BigInteger, nullable=False),
+    Column("cv_mean", Double, nullable=False),
+    Column("cv_median", Double, nullable=False),
+    Column("random_pairs", BigInteger, nullable=False),
+    Column("random_cv_mean", Double),
+    Column("random_cv_median", Double),
+    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    comment="ASI CV of two-synapse connections and of random pairs per class pair and type",
+    postgresql_partition_by=PARTITION_BY,
+)
+
 
 #: The derived tables, in the order above.
 DERIVED_TABLES: tuple[Table, ...] = (
@@ -217,6 +235,7 @@ DERIVED_TABLES: tuple[Table, ...] = (
     class_multiplicity_stat,
     axon_divergence,
     target_convergence,
+    class_pair_cv,
 )
 
 #: The partitioned data tables in foreign-key order (a table's parents come before it).

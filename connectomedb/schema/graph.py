@@ -12,11 +12,18 @@ model and nothing else.
 
 from __future__ import annotations
 
-from connectomedb.schema.graph_types import NodeLabel, Prop, PropType, RelType
+from connectomedb.schema.graph_types import (
+    NodeLabel,
+    Prop,
+    PropType,
+    RelType,
+    class_rel,
+    distribution,
+)
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 3
+GRAPH_MODEL_VERSION = 4
 
 
 def _p(name: str, type_: PropType, doc: str = "") -> Prop:
@@ -183,6 +190,25 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "derived: per target, from every axon class and per axon class connected to it"
         " (connectomedb.etl.class_stats)",
     ),
+    NodeLabel(
+        "NeuriteClassStat",
+        "id",
+        (
+            _DATASET,
+            _p("id", _I64, "row number"),
+            _p("side", _STR, "'axon' or 'target'"),
+            _p("class", _STR, "canonical class name"),
+            _p("neurites", _I64, "every neurite of the class in the files"),
+            _p("synapses", _I64, "their connectome synapses"),
+            *distribution("degree", "connectome synapses per neurite"),
+            _p("degree_max", _I64, "largest"),
+            _p("skeleton_neurites", _I64, "of them with a skeleton path length > 0"),
+            _p("path_length_um", _F64, "their summed path length; missing without one"),
+            _p("skeleton_synapses", _I64, "their connectome synapses"),
+            *distribution("density", "synapses per µm of those", mean=False),
+        ),
+        "derived: per side and class, as neurite_class_stat (connectomedb.etl.class_stats)",
+    ),
 )
 
 REL_TYPES: tuple[RelType, ...] = (
@@ -217,36 +243,64 @@ REL_TYPES: tuple[RelType, ...] = (
         ),
         "aggregate: one per (axon class, target class) with a synapse",
     ),
-    RelType(
+    class_rel(
         "CLASS_SYNAPSES",
-        (("AxonClass", "TargetClass"),),
         (
             _p("synapse_type", _STR, "synapse type counted; missing: every type"),
             _p("synapses", _I64, "connectome synapses"),
             _p("asi_count", _I64, "how many have an ASI area"),
-            _p("asi_mean", _F64, "mean ASI area, µm²"),
-            _p("asi_median", _F64, "median ASI area (linear interpolation)"),
-            _p("asi_q1", _F64, "first quartile"),
-            _p("asi_q3", _F64, "third quartile"),
+            *distribution("asi", "ASI area, µm²"),
         ),
-        "aggregate: per (axon class, target class) and synapse type with a connectome synapse,"
-        " and over every type (connectomedb.etl.class_stats)",
+        "per (axon class, target class) and synapse type with a connectome synapse, and over"
+        " every type",
     ),
-    RelType(
+    class_rel(
         "CLASS_MULTIPLICITY",
-        (("AxonClass", "TargetClass"),),
         (
             _p("connections", _I64, "connections (axon-target pairs with a synapse)"),
             _p("synapses", _I64, "connectome synapses"),
-            _p("multiplicity_mean", _F64, "mean synapses per connection"),
-            _p("multiplicity_median", _F64, "median (linear interpolation)"),
-            _p("multiplicity_q1", _F64, "first quartile"),
-            _p("multiplicity_q3", _F64, "third quartile"),
+            *distribution("multiplicity", "synapses per connection"),
             _p("multiplicity_max", _I64, "largest"),
             _p("multi_synaptic", _I64, "connections of two or more synapses"),
         ),
-        "aggregate: per (axon class, target class) with a connection"
-        " (connectomedb.etl.class_stats)",
+        "per (axon class, target class) with a connection",
+    ),
+    class_rel(
+        "CLASS_DEGREE_CELL",
+        (
+            _p("axon_synapses", _I64, "connectome synapses of the axons counted"),
+            _p("target_synapses", _I64, "connectome synapses of the targets counted"),
+            _p("synapses", _I64, "of the connections between such axons and targets"),
+            _p("axons", _I64, "axons whose largest target count in the cell is target_synapses"),
+            _p("targets", _I64, "targets whose largest axon count in the cell is axon_synapses"),
+        ),
+        "per (axon class, target class, axon's synapses, target's synapses) with a connection,"
+        " as class_degree_cell",
+    ),
+    class_rel(
+        "CLASS_PAIR_CV",
+        (
+            _p("synapse_type", _STR, "type of both synapses; missing: every type"),
+            _p("pairs", _I64, "connections of two synapses, both with an ASI area"),
+            _p("cv_mean", _F64, "mean CV of their two ASI areas"),
+            _p("cv_median", _F64, "median CV (linear interpolation)"),
+            _p("random_pairs", _I64, "random pairs of the same synapses"),
+            _p("random_cv_mean", _F64, "mean CV of a random pair"),
+            _p("random_cv_median", _F64, "median CV of a random pair"),
+        ),
+        "per (axon class, target class) and synapse type with a counted connection, and over"
+        " every type, as class_pair_cv (asi_pair_cv; connectomedb.etl.pair_cv)",
+    ),
+    RelType(
+        "NEURON_INPUT",
+        (("AxonClass", "Neuron"),),
+        (
+            _p("targets", _I64, "the neuron's targets with a synapse from the class"),
+            _p("synapses", _I64, "connectome synapses from the class onto them"),
+            _p("fraction", _F64, "of every input synapse of the neuron"),
+        ),
+        "aggregate: per axon class and neuron with a connectome synapse between them, as"
+        " bi_neuron_inputs (connectomedb.etl.class_level)",
     ),
     RelType(
         "SHARES_TARGETS",

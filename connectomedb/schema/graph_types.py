@@ -73,3 +73,22 @@ class RelType:
     @property
     def prop_names(self) -> list[str]:
         return [p.name for p in self.props]
+
+
+def distribution(prefix: str, what: str, mean: bool = True) -> tuple[Prop, ...]:
+    """``{prefix}_mean`` (unless ``mean`` is false), ``_median``, ``_q1`` and ``_q3`` of
+    ``what`` (linear interpolation, as PostgreSQL's ``percentile_cont``)."""
+    f64 = PropType.DOUBLE
+    return (
+        *((Prop(f"{prefix}_mean", f64, f"mean {what}"),) if mean else ()),
+        Prop(f"{prefix}_median", f64, f"median {what} (linear interpolation)"),
+        Prop(f"{prefix}_q1", f64, "first quartile"),
+        Prop(f"{prefix}_q3", f64, "third quartile"),
+    )
+
+
+def class_rel(name: str, props: tuple[Prop, ...], rows: str) -> RelType:
+    """A class-level aggregate from an axon class to a target class, one relationship
+    ``rows`` (built by :mod:`connectomedb.etl.class_stats`)."""
+    doc = f"aggregate: {rows} (connectomedb.etl.class_stats)"
+    return RelType(name, (("AxonClass", "TargetClass"),), props, doc)

@@ -11,6 +11,7 @@ import pandas as pd
 from connectomedb.etl import class_stats
 from connectomedb.etl.frames import Axons, Ragged, SourceDataset, Targets
 from connectomedb.etl.motifs import motif_frames
+from connectomedb.etl.pair_cv import pair_cv_stats
 
 
 def synapse_table(src: SourceDataset) -> pd.DataFrame:
@@ -91,6 +92,19 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
     nodes["AxonDivergence"] = len(class_stats.divergence(src))
     nodes["TargetConvergence"] = len(class_stats.convergence(src))
     rels["CLASS_MULTIPLICITY"] = len(class_pairs)
+    nodes["NeuriteClassStat"] = len(class_stats.neurite_stats(src))
+    rels["CLASS_DEGREE_CELL"] = len(class_stats.degree_cells(src))
+    rels["CLASS_PAIR_CV"] = len(pair_cv_stats(src))
+    neuron_of = np.zeros(tg.n + 1, dtype=np.int64)
+    if tg.neuron_id is not None:
+        neuron_of[1:] = np.asarray(tg.neuron_id, dtype=np.int64)
+    rels["NEURON_INPUT"] = len(
+        {
+            (int(neuron_of[t]), ax_names.get(int(ax.class_code[a - 1]), "Unknown"))
+            for a, t in zip(pairs.axon, pairs.target, strict=True)
+            if neuron_of[t] > 0
+        }
+    )
     return nodes, rels
 
 

@@ -17,31 +17,12 @@
 //   h = (synapse_id * 2654435761) mod 2^32 (a bijection on IDs below 2^32, so no ties), the 1st
 //   paired with the 2nd, the 3rd with the 4th, ...; an odd last synapse is left out.
 //   Percentiles: linear interpolation (percentile_cont).
-MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
-WHERE c.synapses = 2
-  AND coalesce($axon_class, a.class) = a.class AND coalesce($target_class, t.class) = t.class
-MATCH (a)-[:MAKES]->(s:Synapse)-[:ONTO]->(t)
-WITH a, t, count(*) AS n,
-     sum(CASE WHEN s.asi_area > 0 AND coalesce($synapse_type, s.type) = s.type
-              THEN 1 ELSE 0 END) AS counted,
-     min(s.asi_area) AS lo, max(s.asi_area) AS hi, min(s.id) AS s1, max(s.id) AS s2
-WHERE n = 2 AND counted = 2
-WITH a.class AS axon_class, t.class AS target_class,
-     sqrt(2.0) * (hi - lo) / (hi + lo) AS cv,
-     ((s1 * 2654435761) % 4294967296) * 2147483648 + s1 AS k1,
-     ((s2 * 2654435761) % 4294967296) * 2147483648 + s2 AS k2
-WITH axon_class, target_class, count(*) AS pairs, avg(cv) AS cv_mean,
-     percentileCont(cv, 0.5) AS cv_median, collect(k1) + collect(k2) AS keys
-WITH axon_class, target_class, pairs, cv_mean, cv_median, list_sort(keys) AS keys
-UNWIND range(1, size(keys) / 2) AS i
-WITH axon_class, target_class, pairs, cv_mean, cv_median,
-     keys[2 * i - 1] % 2147483648 AS id1, keys[2 * i] % 2147483648 AS id2
-MATCH (x:Synapse {dataset: $dataset, id: id1})
-WITH axon_class, target_class, pairs, cv_mean, cv_median, x, id2
-MATCH (y:Synapse {dataset: $dataset, id: id2})
-WITH axon_class, target_class, pairs, cv_mean, cv_median,
-     sqrt(2.0) * abs(x.asi_area - y.asi_area) / (x.asi_area + y.asi_area) AS random_cv
-RETURN axon_class, target_class, pairs, cv_mean, cv_median,
-       count(*) AS random_pairs, avg(random_cv) AS random_cv_mean,
-       percentileCont(random_cv, 0.5) AS random_cv_median
+// Reads CLASS_PAIR_CV (built by the load per class pair and synapse type, and over every
+// type): a class filter keeps whole class pairs, so it filters the relationships.
+MATCH (ac:AxonClass {dataset: $dataset})-[r:CLASS_PAIR_CV]->(tc:TargetClass)
+WHERE (r.synapse_type = $synapse_type OR ($synapse_type IS NULL AND r.synapse_type IS NULL))
+  AND coalesce($axon_class, ac.name) = ac.name AND coalesce($target_class, tc.name) = tc.name
+RETURN ac.name AS axon_class, tc.name AS target_class, r.pairs AS pairs, r.cv_mean AS cv_mean,
+       r.cv_median AS cv_median, r.random_pairs AS random_pairs,
+       r.random_cv_mean AS random_cv_mean, r.random_cv_median AS random_cv_median
 ORDER BY axon_class, target_class

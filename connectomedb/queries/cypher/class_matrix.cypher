@@ -9,12 +9,16 @@
 // rule: 2 (connectome synapses), 3 (an axon's/target's synapse count decides the thresholds),
 //   5 (classes from the files), 6 (thresholds; AxonInitialSegment targets always kept).
 //   fraction = synapses / all kept synapses of the axon class. Only non-zero cells.
-MATCH (a:Axon {dataset: $dataset})-[c:CONNECTS_TO]->(t:Target)
-WHERE a.synapses >= $min_axon_synapses
-  AND (t.synapses >= $min_target_synapses OR t.class = 'AxonInitialSegment')
-WITH a, t, c.synapses AS n
-WITH a.class AS axon_class, t.class AS target_class, sum(n) AS synapses,
-     count(DISTINCT a.id) AS axons, count(DISTINCT t.id) AS targets
+// Reads CLASS_DEGREE_CELL (built by the load, as class_degree_cell): the connections summed
+// per class pair and per synapse count of their axon and of their target, so the thresholds
+// are filters on a few thousand relationships (an axon or target is counted on the row of its
+// largest partner count, so the sums count each once).
+MATCH (ac:AxonClass {dataset: $dataset})-[c:CLASS_DEGREE_CELL]->(tc:TargetClass)
+WHERE c.axon_synapses >= $min_axon_synapses
+  AND (c.target_synapses >= $min_target_synapses OR tc.name = 'AxonInitialSegment')
+WITH ac.name AS axon_class, tc.name AS target_class, sum(c.synapses) AS synapses,
+     sum(c.axons) AS axons, sum(c.targets) AS targets
+WHERE synapses > 0
 WITH axon_class, sum(synapses) AS class_synapses,
      collect({target_class: target_class, synapses: synapses, axons: axons, targets: targets}) AS cells
 UNWIND cells AS cell

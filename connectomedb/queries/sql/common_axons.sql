@@ -6,16 +6,11 @@
 -- types: axon_id int, axon_class text, synapses int
 -- rule: 4 (partner = connected), 5. synapses = connectome synapses onto the given targets.
 --   The IDs are deduplicated; an empty set gives no rows. Ordered by axon_id.
-WITH pairs AS (
-    -- connection_named: one row per (axon, target) with a connectome synapse and their class
-    -- names, built by the load.
-    SELECT axon_id, target_id, axon_class, target_class, neuron_id, synapses
-    FROM connection_named
-    WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-)
+-- Reads connection_named (one row per connection with its class names, built by the load).
 SELECT axon_id, min(axon_class) AS axon_class, sum(synapses)::bigint AS synapses
-FROM pairs
-WHERE target_id = ANY(%(target_ids)s::int[])
+FROM connection_named
+WHERE dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
+  AND target_id = ANY(%(target_ids)s::int[])
 GROUP BY axon_id
 HAVING count(*) = cardinality(ARRAY(SELECT DISTINCT unnest(%(target_ids)s::int[])))
 ORDER BY axon_id

@@ -58,6 +58,7 @@ TABLE_FILES: dict[str, str] = {
     "class_degree_cell": "synapses.hdf5",
     "class_axon_fraction": "synapses.hdf5",
     "neurite_class_stat": "synapses.hdf5",
+    "class_pair_cv": "synapses.hdf5",
 }
 
 _PG_TYPES = (

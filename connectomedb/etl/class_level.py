@@ -1,0 +1,93 @@
+"""The graph's counterparts of the per-class tables of PostgreSQL (pure, no I/O), so that the
+per-class statistics read a few class-level rows on both engines:
+
+``NeuriteClassStat`` nodes
+    the rows of ``neurite_class_stat`` (``degree_by_class``, ``synapse_density``).
+``CLASS_DEGREE_CELL`` relationships (axon class to target class)
+    the rows of ``class_degree_cell`` (``class_matrix``: its thresholds filter them).
+``CLASS_PAIR_CV`` relationships (axon class to target class)
+    the rows of ``class_pair_cv`` (``asi_pair_cv``; :mod:`connectomedb.etl.pair_cv`).
+``NEURON_INPUT`` relationships (axon class to neuron)
+    the rows of the materialized ``bi_neuron_inputs`` (``neuron_inputs``): per neuron and
+    axon class with a connectome synapse between them, the neuron's ``targets`` receiving
+    one, the ``synapses`` and their ``fraction`` of every input synapse of the neuron.
+
+:func:`add_class_level` puts them into the graph's frames.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from connectomedb.etl.class_stats import degree_cells, neurite_stats
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.graph_aggregates import rel_frame
+from connectomedb.etl.motifs import motif_frames
+from connectomedb.etl.pair_cv import pair_cv_stats
+from connectomedb.etl.per_source import per_source
+from connectomedb.schema.graph import NODES
+from connectomedb.schema.graph_types import PropType
+
+if TYPE_CHECKING:
+    RelKey = tuple[str, str, str]
+
+
+@per_source
+def neuron_inputs(source: SourceDataset) -> pd.DataFrame:
+    """Per (neuron, axon class): ``targets``, ``synapses`` and ``fraction`` (module docstring),
+    sorted by neuron and class."""
+    c = motif_frames(source).connections
+    c = c[c["neuron_id"].notna()]
+    out = (
+        c.groupby(["neuron_id", "axon_class"], sort=True)
+        .agg(targets=("target_id", "nunique"), synapses=("synapses", "sum"))
+        .reset_index()
+    )
+    total = out.groupby("neuron_id")["synapses"].transform("sum")
+    out["fraction"] = out["synapses"].to_numpy(np.float64) / total.to_numpy(np.float64)
+    return out.astype({"neuron_id": np.int64, "targets": np.int64, "synapses": np.int64})
+
+
+def _node_frame(label: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s columns as the node properties of ``label``, numbered from 1 as ``id``."""
+    columns: dict[str, np.ndarray] = {"id": np.arange(1, len(frame) + 1, dtype=np.int64)}
+    for prop in NODES[label].data_props:
+        if prop.name == "id":
+            continue
+        series = frame[prop.name]
+        if prop.type is PropType.DOUBLE:
+            columns[prop.name] = pd.to_numeric(series).to_numpy(np.float64, na_value=np.nan)
+        elif prop.type is PropType.INT64:
+            columns[prop.name] = series.to_numpy(np.int64)
+        else:
+            columns[prop.name] = series.to_numpy(object)
+    return pd.DataFrame({p.name: columns[p.name] for p in NODES[label].data_props})
+
+
+def _rel(frame: pd.DataFrame, frm: str, to: str) -> pd.DataFrame:
+    """A relationship frame from column ``frm`` to column ``to``, the other columns its
+    properties."""
+    props = {c: frame[c].to_numpy() for c in frame.columns if c not in (frm, to)}
+    return rel_frame(frame[frm].to_numpy(), frame[to].to_numpy(), **props)
+
+
+def add_class_level(
+    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
+) -> None:
+    """Adds the nodes and relationships of the module docstring to a graph's frames."""
+    nodes["NeuriteClassStat"] = _node_frame("NeuriteClassStat", neurite_stats(source))
+    rels[("CLASS_DEGREE_CELL", "AxonClass", "TargetClass")] = _rel(
+        degree_cells(source), "axon_class", "target_class"
+    )
+    rels[("CLASS_PAIR_CV", "AxonClass", "TargetClass")] = _rel(
+        pair_cv_stats(source), "axon_class", "target_class"
+    )
+    inputs = neuron_inputs(source)
+    rels[("NEURON_INPUT", "AxonClass", "Neuron")] = _rel(
+        inputs[["axon_class", "neuron_id", "targets", "synapses", "fraction"]],
+        "axon_class",
+        "neuron_id",
+    )
