@@ -16,7 +16,7 @@ from connectomedb.schema.graph_types import NodeLabel, Prop, PropType, RelType
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 3
+GRAPH_MODEL_VERSION = 4
 
 
 def _p(name: str, type_: PropType, doc: str = "") -> Prop:
@@ -73,7 +73,7 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
             _p("z", _I32),
             _p("voxel_count", _I64),
         ),
-        "every segment of segments.hdf5, else every segment an agglomerate or synapse names",
+        "every segment an agglomerate or a synapse names (all segments: PostgreSQL)",
     ),
     NodeLabel(
         "Axon",
