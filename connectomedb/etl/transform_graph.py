@@ -17,7 +17,15 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from connectomedb.etl.frames import Axons, CodeTable, Ragged, Skeletons, SourceDataset, Targets
+from connectomedb.etl.frames import (
+    Axons,
+    CodeTable,
+    Ragged,
+    Skeletons,
+    SourceDataset,
+    Targets,
+    distinct_ids,
+)
 from connectomedb.etl.graph_aggregates import (
     class_connections,
     class_synapses,
@@ -207,7 +215,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
         if tg.neuron_id is None
         else np.asarray(tg.neuron_id, dtype=np.int64)
     )
-    nodes["Neuron"] = _frame("Neuron", {"id": np.unique(neuron_of_target[neuron_of_target > 0])})
+    nodes["Neuron"] = _frame("Neuron", {"id": distinct_ids(neuron_of_target[neuron_of_target > 0])})
     nodes["SpineHead"] = _frame(
         "SpineHead", {"id": _ids(sh.n), "volume_um3": _optional_floats(sh.volume, sh.n)}
     )
@@ -293,7 +301,7 @@ def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) ->
     when it holds the segment; every segment, named or not, is in PostgreSQL's ``segment``."""
     seg = source.segments
     n = 0 if seg is None else seg.n
-    ids = np.unique(np.concatenate([np.asarray(r, dtype=np.int64) for r in referenced]))
+    ids = distinct_ids(np.concatenate([np.asarray(r, dtype=np.int64) for r in referenced]))
     ids = ids[ids > 0]
     # The unique IDs are sorted: those in segments.hdf5 come first.
     known = int(np.searchsorted(ids, n, side="right"))
