@@ -41,11 +41,8 @@ SQL = {
     "Dataset": "select count(*) from dataset where dataset_id = %(ds)s",
     "Segment": "select count(*) from ("
     + " union ".join(
-        ["select segment_id from segment where dataset_id = %(ds)s"]
-        + [
-            f"select segment_id from {t} where dataset_id = %(ds)s and segment_id <> 0"
-            for t in MEMBERSHIP
-        ]
+        f"select segment_id from {t} where dataset_id = %(ds)s and segment_id <> 0"
+        for t in MEMBERSHIP
     )
     + ") s",
     "Axon": "select count(*) from axon where dataset_id = %(ds)s",

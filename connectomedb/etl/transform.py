@@ -14,7 +14,14 @@ import pandas as pd
 from connectomedb.errors import InputError
 from connectomedb.etl import class_stats
 from connectomedb.etl.derived import class_stat_frame, derived_row_counts, motif_table_frames
-from connectomedb.etl.frames import CodeTable, Neurites, Ragged, Skeletons, SourceDataset
+from connectomedb.etl.frames import (
+    CodeTable,
+    Neurites,
+    Ragged,
+    Skeletons,
+    SourceDataset,
+    distinct_ids,
+)
 from connectomedb.etl.tables import Column, TableFrame, nan_is_null, zero_is_null
 
 __all__ = ["iter_frames", "skeleton_path_length_um", "source_row_counts", "transform"]
@@ -182,7 +189,7 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
         )
 
     neuron_ids = np.zeros(0, np.int64) if tg.neuron_id is None else tg.neuron_id
-    distinct = np.unique(neuron_ids[neuron_ids > 0])
+    distinct = distinct_ids(neuron_ids[neuron_ids > 0])
     yield TableFrame("neuron", distinct.shape[0], (Column("neuron_id", distinct),))
 
     yield _neurite_frame("axon", ax, "axons")

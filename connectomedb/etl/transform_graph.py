@@ -18,7 +18,15 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.class_level import add_class_level
-from connectomedb.etl.frames import Axons, CodeTable, Ragged, Skeletons, SourceDataset, Targets
+from connectomedb.etl.frames import (
+    Axons,
+    CodeTable,
+    Ragged,
+    Skeletons,
+    SourceDataset,
+    Targets,
+    distinct_ids,
+)
 from connectomedb.etl.graph_aggregates import (
     class_connections,
     class_synapses,
@@ -208,7 +216,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
         if tg.neuron_id is None
         else np.asarray(tg.neuron_id, dtype=np.int64)
     )
-    nodes["Neuron"] = _frame("Neuron", {"id": np.unique(neuron_of_target[neuron_of_target > 0])})
+    nodes["Neuron"] = _frame("Neuron", {"id": distinct_ids(neuron_of_target[neuron_of_target > 0])})
     nodes["SpineHead"] = _frame(
         "SpineHead", {"id": _ids(sh.n), "volume_um3": _optional_floats(sh.volume, sh.n)}
     )
@@ -290,26 +298,30 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
 
 
 def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) -> pd.DataFrame:
-    """Every segment of ``segments.hdf5`` (when present) plus any other segment referenced."""
+    """The segments that something in the graph names: an agglomerate or a synapse's segment
+    set (segment 0, "none", is not one). Position and voxel count come from ``segments.hdf5``
+    when it holds the segment; every segment, named or not, is in PostgreSQL's ``segment``."""
     seg = source.segments
     n = 0 if seg is None else seg.n
-    # Filter before np.unique: the referenced IDs number millions, those beyond n few or none.
-    extra = np.unique(np.concatenate([r[r > n] for r in referenced]).astype(np.int64))
-    ids = np.concatenate([_ids(n), extra])
-    total = len(ids)
-    mask = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(extra), dtype=bool)])
+    ids = distinct_ids(np.concatenate([np.asarray(r, dtype=np.int64) for r in referenced]))
+    ids = ids[ids > 0]
+    # The unique IDs are sorted: those in segments.hdf5 come first.
+    known = int(np.searchsorted(ids, n, side="right"))
+    mask = np.ones(len(ids), dtype=bool)
+    mask[:known] = False
+    rows = ids[:known] - 1
 
     def coordinate(axis: int) -> pd.arrays.IntegerArray:
-        values = np.zeros(total, dtype=np.int32)
+        values = np.zeros(len(ids), dtype=np.int32)
         if seg is not None:
-            values[:n] = np.asarray(seg.position)[:, axis]
+            values[:known] = np.asarray(seg.position)[rows, axis]
         return pd.arrays.IntegerArray(values, mask.copy())
 
-    voxels = np.zeros(total, dtype=np.int64)
-    voxel_mask = np.ones(total, dtype=bool)
+    voxels = np.zeros(len(ids), dtype=np.int64)
+    voxel_mask = np.ones(len(ids), dtype=bool)
     if seg is not None and seg.voxel_count is not None:
-        voxels[:n] = seg.voxel_count
-        voxel_mask[:n] = False
+        voxels[:known] = np.asarray(seg.voxel_count)[rows]
+        voxel_mask[:known] = False
     return _frame(
         "Segment",
         {

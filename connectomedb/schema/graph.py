@@ -80,7 +80,7 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
             _p("z", _I32),
             _p("voxel_count", _I64),
         ),
-        "every segment of segments.hdf5, else every segment an agglomerate or synapse names",
+        "every segment an agglomerate or a synapse names (all segments: PostgreSQL)",
     ),
     NodeLabel(
         "Axon",

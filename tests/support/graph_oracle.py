@@ -45,8 +45,7 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
     pre, post = set_members(sy.pre_seg), set_members(sy.post_seg)
     aggs = [set_members(x.agglomerate) for x in (ax, tg, sh)]
     referenced = set(pd.concat([pre.segment, post.segment] + [a.segment for a in aggs]))
-    n_seg = src.segments.n if src.segments is not None else 0
-    segments = n_seg + len({s for s in referenced if s > n_seg})
+    segments = len(referenced - {0})
     neurons = set() if tg.neuron_id is None else {int(v) for v in tg.neuron_id if v > 0}
     ax_names = dict(zip(ax.classes.frame.code, ax.classes.frame.name, strict=True))
     tg_names = dict(zip(tg.classes.frame.code, tg.classes.frame.name, strict=True))

@@ -137,7 +137,7 @@ def _parse_body(path: Path, lines: list[str], width: int) -> tuple[list[str], np
         and not text.endswith(",")
         and all(r.count(",") == width - 2 for r in rests)
     )
-    if clean and max((len(c) for c in text.split(",")), default=0) <= 10:
+    if clean and _longest_cell(text) <= 10:
         # At most 10 digits per cell: no int64 overflow; MAX_COUNT is checked below.
         values = np.fromstring(text, dtype=np.int64, sep=",")  # text mode: not deprecated
         if values.size == len(lines) * (width - 1) and (values <= MAX_COUNT).all():
@@ -146,6 +146,14 @@ def _parse_body(path: Path, lines: list[str], width: int) -> tuple[list[str], np
 
 
 _NOT_COUNT_CHARS = {ord(c): None for c in "0123456789,"}
+
+
+def _longest_cell(text: str) -> int:
+    """The length of the longest cell of comma-separated ASCII ``text``."""
+    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    commas = np.flatnonzero(raw == ord(","))
+    bounds = np.concatenate(([-1], commas, [raw.size]))
+    return int((np.diff(bounds) - 1).max())
 
 
 def _parse_slowly(path: Path, lines: list[str], width: int) -> np.ndarray:

@@ -47,8 +47,10 @@ def create_partition(conn: psycopg.Connection, table: Table, part: str, dataset_
 
 
 def copy_statement(part: str, columns: list[str]) -> sql.Composed:
-    """``COPY`` of binary rows into the partition ``part``."""
-    return sql.SQL("COPY {part} ({cols}) FROM STDIN (FORMAT BINARY)").format(
+    """``COPY`` of binary rows into the partition ``part``, created earlier in the same
+    transaction: its rows are written frozen and all-visible, so no later pass rewrites its
+    pages to set hint bits and index-only scans work from the first query."""
+    return sql.SQL("COPY {part} ({cols}) FROM STDIN (FORMAT BINARY, FREEZE)").format(
         part=_part(part), cols=sql.SQL(", ").join(map(sql.Identifier, columns))
     )
 
