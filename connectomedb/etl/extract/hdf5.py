@@ -82,6 +82,18 @@ def dangling_link(h5: h5py.File, path: str) -> str | None:
     return None
 
 
+def external_link_error(file: str, where: str, link: h5py.ExternalLink) -> InputError:
+    """The InputError for ``where`` being an external link: the data must be in the file itself,
+    not in another file the export did not ship."""
+    return InputError(
+        file,
+        where,
+        "data stored in the file itself",
+        f"an external link to {link.filename}:{link.path}",
+        hint=REEXPORT,
+    )
+
+
 def check_links(h5: h5py.File, path: str) -> None:
     """InputError when ``path`` or a group on its way is an external link (data must be in the
     file itself, not in another file the export did not ship) or a soft link that points
@@ -94,13 +106,7 @@ def check_links(h5: h5py.File, path: str) -> None:
         except (KeyError, ValueError, RuntimeError, OSError):
             return
         if isinstance(link, h5py.ExternalLink):
-            raise InputError(
-                h5.filename,
-                sub,
-                "data stored in the file itself",
-                f"an external link to {link.filename}:{link.path}",
-                hint=REEXPORT,
-            )
+            raise external_link_error(h5.filename, sub, link)
         if isinstance(link, h5py.SoftLink) and not _resolves(h5, sub):
             raise InputError(
                 h5.filename,
