@@ -200,37 +200,32 @@ def degree_by_class(source: SourceDataset) -> pd.DataFrame:
     return finish(rows, cols, ["side", "class"])
 
 
+#: The quartiles of a statistic: linear interpolation, as PostgreSQL's ``percentile_cont``.
+QUARTILES = {"median": 0.5, "q1": 0.25, "q3": 0.75}
+
+
 def multiplicity_by_class(source: SourceDataset) -> pd.DataFrame:
-    rows = []
-    for (ac, tc), g in frames(source).pairs.groupby(["axon_class", "target_class"]):
-        m = g.synapses.to_numpy()
-        rows.append(
-            {
-                "axon_class": ac,
-                "target_class": tc,
-                "connections": len(m),
-                "synapses": m.sum(),
-                "multiplicity_mean": m.mean(),
-                "multiplicity_median": pct(m, 0.5),
-                "multiplicity_q1": pct(m, 0.25),
-                "multiplicity_q3": pct(m, 0.75),
-                "multiplicity_max": m.max(),
-                "multi_synaptic": int((m >= 2).sum()),
-            }
-        )
-    cols = [
-        "axon_class",
-        "target_class",
-        "connections",
-        "synapses",
-        "multiplicity_mean",
-        "multiplicity_median",
-        "multiplicity_q1",
-        "multiplicity_q3",
-        "multiplicity_max",
-        "multi_synaptic",
-    ]
-    return finish(rows, cols, ["axon_class", "target_class"])
+    pairs = frames(source).pairs
+    keys = ["axon_class", "target_class"]
+    by_pair = pairs.groupby(keys).synapses
+    quartiles = pd.concat(
+        {f"multiplicity_{name}": by_pair.quantile(q) for name, q in QUARTILES.items()}, axis=1
+    )
+    df = pd.concat(
+        [
+            by_pair.agg(["size", "sum", "mean"]).set_axis(
+                ["connections", "synapses", "multiplicity_mean"], axis=1
+            ),
+            quartiles,
+            by_pair.max().rename("multiplicity_max"),
+            pairs.assign(multi=pairs.synapses >= 2)
+            .groupby(keys)
+            .multi.sum()
+            .rename("multi_synaptic"),
+        ],
+        axis=1,
+    ).reset_index()
+    return finish(df, list(df.columns), keys)
 
 
 def synapse_density(source: SourceDataset) -> pd.DataFrame:
