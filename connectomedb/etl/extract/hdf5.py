@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 
 import h5py
 import numpy as np
@@ -328,14 +329,7 @@ def read_coords(h5: h5py.File, path: str, n: int | None = None, ref: str = "") -
         if error.element is None or arr.shape[1] == 0:
             raise
         # The flat index runs over every x, then every y, then every z: name the object.
-        raise InputError(
-            error.file,
-            error.where,
-            error.expected,
-            error.found,
-            element=(error.element - 1) % arr.shape[1] + 1,
-            hint=error.hint,
-        ) from None
+        raise replace(error, element=(error.element - 1) % arr.shape[1] + 1) from None
     return np.ascontiguousarray(flat.reshape(3, -1).T.astype(np.int32))
 
 
