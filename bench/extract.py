@@ -28,13 +28,32 @@ def _digest(arrays: list) -> str:
     return digest(a.tobytes() for a in arrays)
 
 
+class _Clock:
+    """Wall clock, CPU time and peak RSS of one reader, from the moment it is made."""
+
+    def __init__(self) -> None:
+        self.rss_before_mb = peak_rss_mb()
+        self.t0 = time.perf_counter()
+        self.c0 = time.process_time()
+
+    def result(self, datasets: int, parts: list, **more: object) -> dict:
+        """The measurement of a reader that read ``datasets`` datasets into ``parts``."""
+        return {
+            "seconds": time.perf_counter() - self.t0,
+            "cpu_seconds": time.process_time() - self.c0,
+            "datasets": datasets,
+            "peak_rss_mb": peak_rss_mb(),
+            "rss_before_mb": self.rss_before_mb,
+            "digest": _digest(parts),
+            **more,
+        }
+
+
 def worker_baseline(path: Path) -> dict:
     import h5py
     import numpy as np
 
-    rss0 = peak_rss_mb()
-    t0 = time.perf_counter()
-    c0 = time.process_time()
+    clock = _Clock()
     count = 0
     parts = []
     with h5py.File(path, "r") as f:
@@ -48,15 +67,7 @@ def worker_baseline(path: Path) -> dict:
             np.cumsum(lengths, out=offsets[1:])
             values = np.concatenate(arrays).astype(np.int64) if arrays else np.zeros(0, np.int64)
             parts += [values, offsets]
-    seconds = time.perf_counter() - t0
-    return {
-        "seconds": seconds,
-        "cpu_seconds": time.process_time() - c0,
-        "datasets": count,
-        "peak_rss_mb": peak_rss_mb(),
-        "rss_before_mb": rss0,
-        "digest": _digest(parts),
-    }
+    return clock.result(count, parts)
 
 
 def worker_fast(path: Path) -> dict:
@@ -64,9 +75,7 @@ def worker_fast(path: Path) -> dict:
 
     from connectomedb.etl.extract.fastsets import ElementReader
 
-    rss0 = peak_rss_mb()
-    t0 = time.perf_counter()
-    c0 = time.process_time()
+    clock = _Clock()
     parts = []
     count = 0
     phases: dict[str, float] = {}
@@ -80,17 +89,7 @@ def worker_fast(path: Path) -> dict:
             for k, v in s.seconds.items():
                 phases[k] = phases.get(k, 0.0) + v
         modes = sorted({s.mode for s in reader.stats})
-    seconds = time.perf_counter() - t0
-    return {
-        "seconds": seconds,
-        "cpu_seconds": time.process_time() - c0,
-        "datasets": count,
-        "peak_rss_mb": peak_rss_mb(),
-        "rss_before_mb": rss0,
-        "digest": _digest(parts),
-        "phases": phases,
-        "modes": modes,
-    }
+    return clock.result(count, parts, phases=phases, modes=modes)
 
 
 def worker_dataset(folder: Path) -> dict:

@@ -7,6 +7,7 @@ prints ``str(error)`` without a traceback and exits with ``error.exit_code``.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 #: The most characters of input text an error message quotes.
@@ -33,36 +34,32 @@ class ConfigError(ConnectomeDBError):
     exit_code = 2
 
 
+@dataclass(eq=False, repr=False)
 class InputError(ConnectomeDBError):
     """A source file is missing, unreadable or not in the published layout.
 
     ``str()`` reads: ``<file>: <where>: expected <expected>, found <found>. <hint>``
     where ``<where>`` is the HDF5 dataset path (with the element ID of a per-element dataset)
-    or ``line L, column C`` of a CSV file.
+    or ``line L, column C`` of a CSV file. ``dataclasses.replace`` makes the same error with
+    a field changed.
     """
 
     exit_code = 3
 
-    def __init__(
-        self,
-        file: str | Path,
-        where: str | None,
-        expected: str,
-        found: str | None = None,
-        *,
-        element: int | None = None,
-        hint: str | None = None,
-    ) -> None:
-        self.file = str(file)
-        self.where = where
-        self.expected = expected
-        self.found = found
-        self.element = element
-        self.hint = hint
+    file: str | Path
+    where: str | None
+    expected: str
+    found: str | None = None
+    _: KW_ONLY
+    element: int | None = None
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        self.file = str(self.file)
         super().__init__(self._message())
 
     def _message(self) -> str:
-        parts = [self.file]
+        parts = [str(self.file)]
         if self.where:
             parts.append(self.where)
         if self.element is not None:

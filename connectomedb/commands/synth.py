@@ -22,16 +22,12 @@ from rich.table import Table
 
 from connectomedb.commands.options import quiet_option
 from connectomedb.synth import SCALES, VARIANTS, generate, write
+from connectomedb.volumes.grid import KINDS
 
 #: Every file a synthetic folder can hold; truth.json last, as it marks a complete folder.
 _FILES = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5", "segments.hdf5", "connectome.csv")
-#: The volume folders ``--volumes`` adds (connectomedb.volumes.grid.KINDS).
-_VOLUME_FOLDERS = (
-    "electron-microscopy-volume",
-    "segmentation-volume",
-    "mapped-segmentation-volume",
-    "blood-vessel-segmentation-volume",
-)
+#: The volume folders ``--volumes`` adds.
+_VOLUME_FOLDERS = tuple(kind.folder for kind in KINDS.values())
 
 
 def _install(staged: Path, outdir: Path) -> None:

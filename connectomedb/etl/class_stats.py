@@ -361,7 +361,7 @@ _FLOATS = {
 
 def table_frames(source: SourceDataset) -> Iterator[TableFrame]:
     """The frames of :data:`TABLES` (classes as class keys where the table has keys)."""
-    from connectomedb.etl.derived import class_keys
+    from connectomedb.etl.derived import class_key_column
     from connectomedb.etl.tables import Column, TableFrame
 
     keyed = {"axon_class": source.axons.classes, "target_class": source.targets.classes}
@@ -372,10 +372,7 @@ def table_frames(source: SourceDataset) -> Iterator[TableFrame]:
             series = f[name]
             null = series.isna().to_numpy()
             if table in _KEYED and name in keyed:
-                values = np.zeros(len(f), dtype=np.int16)
-                if (~null).any():
-                    values[~null] = class_keys(keyed[name], series[~null])
-                columns.append(Column(f"{name}_key", values, null if null.any() else None))
+                columns.append(class_key_column(name, keyed[name], series))
                 continue
             if series.dtype.kind in "OU" or name in ("side", "class") or name in keyed:
                 values = series.to_numpy(object)

@@ -23,6 +23,20 @@ def class_keys(table: CodeTable, names: pd.Series) -> np.ndarray:
     return keys.to_numpy(np.int16)
 
 
+def class_key_column(name: str, table: CodeTable, names: pd.Series) -> Column:
+    """The column ``<name>_key`` of the class keys of ``names``; a missing name (every class)
+    is NULL."""
+    null = names.isna().to_numpy()
+    keys = np.zeros(len(names), dtype=np.int16)
+    if (~null).any():
+        keys[~null] = class_keys(table, names[~null])
+    return Column(f"{name}_key", keys, null if null.any() else None)
+
+
+def _int32(frame: pd.DataFrame, *names: str) -> list[Column]:
+    return [Column(name, frame[name].to_numpy(np.int32)) for name in names]
+
+
 def motif_table_frames(source: SourceDataset) -> Iterator[TableFrame]:
     """The derived tables ``connection``, ``axon_pair`` and ``motif_histogram``
     (:mod:`connectomedb.etl.motifs`)."""
@@ -36,30 +50,20 @@ def motif_table_frames(source: SourceDataset) -> Iterator[TableFrame]:
         "connection",
         len(c),
         (
-            Column("axon_id", c["axon_id"].to_numpy(np.int32)),
-            Column("target_id", c["target_id"].to_numpy(np.int32)),
-            Column("axon_class_key", class_keys(ac, c["axon_class"])),
-            Column("target_class_key", class_keys(tc, c["target_class"])),
+            *_int32(c, "axon_id", "target_id"),
+            class_key_column("axon_class", ac, c["axon_class"]),
+            class_key_column("target_class", tc, c["target_class"]),
             zero_is_null("neuron_id", neuron.astype(np.int32), len(c), np.int32),
-            Column("synapses", c["synapses"].to_numpy(np.int32)),
+            *_int32(c, "synapses"),
         ),
     )
     p = m.pairs
-    every = p["target_class"].isna().to_numpy()
-    target_key = np.zeros(len(p), dtype=np.int16)
-    if (~every).any():
-        target_key[~every] = class_keys(tc, p["target_class"][~every])
+    pair_keys = [
+        class_key_column(name, table, p[name])
+        for name, table in (("axon_a_class", ac), ("axon_b_class", ac), ("target_class", tc))
+    ]
     yield TableFrame(
-        "axon_pair",
-        len(p),
-        (
-            Column("axon_a", p["axon_a"].to_numpy(np.int32)),
-            Column("axon_b", p["axon_b"].to_numpy(np.int32)),
-            Column("axon_a_class_key", class_keys(ac, p["axon_a_class"])),
-            Column("axon_b_class_key", class_keys(ac, p["axon_b_class"])),
-            Column("target_class_key", target_key, every if every.any() else None),
-            Column("shared", p["shared"].to_numpy(np.int32)),
-        ),
+        "axon_pair", len(p), (*_int32(p, "axon_a", "axon_b"), *pair_keys, *_int32(p, "shared"))
     )
     h = m.histogram
     yield TableFrame(

@@ -1,4 +1,4 @@
-"""The PostgreSQL tables of ``docs/model.md`` as SQLAlchemy 2 models.
+"""The PostgreSQL tables of ``docs/model.md`` as SQLAlchemy 2 tables.
 
 Every data table is LIST-partitioned by ``dataset_id``: a load builds one fresh partition per
 table in a separate schema (:data:`PARTITION_SCHEMA`) and attaches them in the same transaction
@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     REAL,
     BigInteger,
+    Boolean,
     Column,
     Double,
     ForeignKeyConstraint,
@@ -47,28 +48,78 @@ NAMING_CONVENTION = {
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 PARTITION_BY = "LIST (dataset_id)"
-_PARTITIONED = {"postgresql_partition_by": PARTITION_BY}
 
 
 class Base(DeclarativeBase):
     metadata = metadata
 
 
-def _dataset_id() -> Mapped[int]:
-    return mapped_column(SmallInteger, nullable=False)
-
-
 def _fk(cols: list[str], table: str, ref_cols: list[str]) -> ForeignKeyConstraint:
     return ForeignKeyConstraint(cols, [f"{table}.{c}" for c in ref_cols])
 
 
-def _args(*items: Any) -> tuple[Any, ...]:
-    return (*items, _PARTITIONED)
+def in_dataset() -> ForeignKeyConstraint:
+    """The foreign key of a data table's rows to their ``dataset``."""
+    return _fk(["dataset_id"], "dataset", ["dataset_id"])
 
 
-def xyz_columns() -> list[Column[int]]:
-    """The ``x``, ``y``, ``z`` voxel coordinates of a point, all required."""
-    return [Column(axis, Integer, nullable=False) for axis in "xyz"]
+def refers(column: str, table: str, ref_column: str | None = None) -> ForeignKeyConstraint:
+    """The foreign key of ``column`` to ``ref_column`` (by default the same name) of the data
+    table ``table``, within the same dataset."""
+    return _fk(["dataset_id", column], table, ["dataset_id", ref_column or column])
+
+
+def by_dataset(*names: str) -> Index:
+    """An index on ``dataset_id`` and ``names``."""
+    return Index(None, "dataset_id", *names)
+
+
+#: The column types of :func:`columns` specs, by their PostgreSQL names (as in docs/model.md).
+COLUMN_TYPES: dict[str, Any] = {
+    "smallint": SmallInteger,
+    "int": Integer,
+    "bigint": BigInteger,
+    "real": REAL,
+    "double": Double,
+    "boolean": Boolean,
+    "text": Text,
+}
+
+
+def columns(spec: str) -> list[Column[Any]]:
+    """The columns of a compact spec, in order: one line per run of columns of one type,
+    ``name [name ...] type [not null] [-- comment]`` (the comment describes the first name of
+    its line)::
+
+        axon_id target_id     int not null
+        neuron_id             int             -- the target's
+    """
+    out: list[Column[Any]] = []
+    for line in spec.strip().splitlines():
+        declared, _, comment = line.partition("--")
+        words = declared.split()
+        required = words[-2:] == ["not", "null"]
+        *names, kind = words[:-2] if required else words
+        for k, name in enumerate(names):
+            options: dict[str, Any] = {"nullable": False} if required else {}
+            if comment.strip() and k == 0:
+                options["comment"] = comment.strip()
+            out.append(Column(name, COLUMN_TYPES[kind], **options))
+    return out
+
+
+def partitioned_table(name: str, spec: str, *items: Any, comment: str | None = None) -> Table:
+    """A data table: ``dataset_id`` first, then the columns of ``spec`` (:func:`columns`) and
+    ``items`` (constraints, indexes), LIST-partitioned by ``dataset_id``."""
+    return Table(
+        name,
+        metadata,
+        Column("dataset_id", SmallInteger, nullable=False),
+        *columns(spec),
+        *items,
+        comment=comment,
+        postgresql_partition_by=PARTITION_BY,
+    )
 
 
 class Dataset(Base):
@@ -87,125 +138,88 @@ class Dataset(Base):
     loader_version: Mapped[str | None] = mapped_column(Text)
 
 
-class _CodeTableMixin:
-    dataset_id: Mapped[int] = _dataset_id()
-    code: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    label: Mapped[str] = mapped_column(Text, nullable=False)
-    name: Mapped[str] = mapped_column(Text, nullable=False)
-
-
-class AxonClass(_CodeTableMixin, Base):
-    __tablename__ = "axon_class"
-    __table_args__ = _args(
+def _code_table(name: str) -> Table:
+    """A category table (classes, synapse types): code, label and canonical name."""
+    return partitioned_table(
+        name,
+        "code smallint not null\nlabel name text not null",
         PrimaryKeyConstraint("dataset_id", "code"),
-        _fk(["dataset_id"], "dataset", ["dataset_id"]),
+        in_dataset(),
     )
 
 
-class TargetClass(_CodeTableMixin, Base):
-    __tablename__ = "target_class"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "code"),
-        _fk(["dataset_id"], "dataset", ["dataset_id"]),
-    )
+axon_class = _code_table("axon_class")
+target_class = _code_table("target_class")
+synapse_type = _code_table("synapse_type")
 
+# ``segments.hdf5``; absent datasets have no rows. No FK to ``dataset``: it would cost a scan of
+# ~15 million rows per load and the partition bound already pins ``dataset_id``.
+segment = partitioned_table(
+    "segment",
+    """
+    segment_id              bigint not null
+    x y z                   int not null
+    voxel_count             bigint
+    """,
+    PrimaryKeyConstraint("dataset_id", "segment_id"),
+)
 
-class SynapseType(_CodeTableMixin, Base):
-    __tablename__ = "synapse_type"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "code"),
-        _fk(["dataset_id"], "dataset", ["dataset_id"]),
-    )
+neuron = partitioned_table(
+    "neuron",
+    "neuron_id int not null",
+    PrimaryKeyConstraint("dataset_id", "neuron_id"),
+    in_dataset(),
+)
 
+axon = partitioned_table(
+    "axon",
+    """
+    axon_id                 int not null
+    class_code              smallint not null
+    mapped_seg_id           bigint
+    path_length_um          double
+    """,
+    PrimaryKeyConstraint("dataset_id", "axon_id"),
+    refers("class_code", "axon_class", "code"),
+    by_dataset("class_code"),
+)
 
-class Segment(Base):
-    """``segments.hdf5``; absent datasets have no rows. No FK to ``dataset``: it would cost a
-    scan of ~15 million rows per load and the partition bound already pins ``dataset_id``."""
+# Every postsynaptic target of ``dendrites.hdf5`` (somata and axon initial segments too).
+target = partitioned_table(
+    "target",
+    """
+    target_id               int not null
+    class_code              smallint not null
+    neuron_id               int
+    mapped_seg_id           bigint
+    path_length_um          double
+    """,
+    PrimaryKeyConstraint("dataset_id", "target_id"),
+    refers("class_code", "target_class", "code"),
+    refers("neuron_id", "neuron"),
+    by_dataset("class_code"),
+    by_dataset("neuron_id"),
+)
 
-    __tablename__ = "segment"
-    __table_args__ = _args(PrimaryKeyConstraint("dataset_id", "segment_id"))
-
-    dataset_id: Mapped[int] = _dataset_id()
-    segment_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    x: Mapped[int] = mapped_column(Integer, nullable=False)
-    y: Mapped[int] = mapped_column(Integer, nullable=False)
-    z: Mapped[int] = mapped_column(Integer, nullable=False)
-    voxel_count: Mapped[int | None] = mapped_column(BigInteger)
-
-
-class Neuron(Base):
-    __tablename__ = "neuron"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "neuron_id"),
-        _fk(["dataset_id"], "dataset", ["dataset_id"]),
-    )
-
-    dataset_id: Mapped[int] = _dataset_id()
-    neuron_id: Mapped[int] = mapped_column(Integer, nullable=False)
-
-
-class Axon(Base):
-    __tablename__ = "axon"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "axon_id"),
-        _fk(["dataset_id", "class_code"], "axon_class", ["dataset_id", "code"]),
-        Index(None, "dataset_id", "class_code"),
-    )
-
-    dataset_id: Mapped[int] = _dataset_id()
-    axon_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    class_code: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    mapped_seg_id: Mapped[int | None] = mapped_column(BigInteger)
-    path_length_um: Mapped[float | None] = mapped_column(Double)
-
-
-class Target(Base):
-    """Every postsynaptic target of ``dendrites.hdf5`` (somata and axon initial segments too)."""
-
-    __tablename__ = "target"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "target_id"),
-        _fk(["dataset_id", "class_code"], "target_class", ["dataset_id", "code"]),
-        _fk(["dataset_id", "neuron_id"], "neuron", ["dataset_id", "neuron_id"]),
-        Index(None, "dataset_id", "class_code"),
-        Index(None, "dataset_id", "neuron_id"),
-    )
-
-    dataset_id: Mapped[int] = _dataset_id()
-    target_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    class_code: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    neuron_id: Mapped[int | None] = mapped_column(Integer)
-    mapped_seg_id: Mapped[int | None] = mapped_column(BigInteger)
-    path_length_um: Mapped[float | None] = mapped_column(Double)
-
-
-class SpineHead(Base):
-    __tablename__ = "spine_head"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "spine_head_id"),
-        _fk(["dataset_id"], "dataset", ["dataset_id"]),
-    )
-
-    dataset_id: Mapped[int] = _dataset_id()
-    spine_head_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    volume_um3: Mapped[float | None] = mapped_column(REAL)
+spine_head = partitioned_table(
+    "spine_head",
+    "spine_head_id int not null\nvolume_um3 real",
+    PrimaryKeyConstraint("dataset_id", "spine_head_id"),
+    in_dataset(),
+)
 
 
 def _membership(name: str, owner: str, owner_table: str, doc: str) -> Table:
     """An agglomerate or segment-set table: one (owner, segment) row per published element.
 
     No primary key: a segment can repeat within a synapse's set (one per interface)."""
-    return Table(
+    return partitioned_table(
         name,
-        metadata,
-        Column("dataset_id", SmallInteger, nullable=False),
-        Column(owner, Integer, nullable=False),
-        Column("segment_id", BigInteger, nullable=False),
-        _fk(["dataset_id", owner], owner_table, ["dataset_id", owner]),
-        Index(None, "dataset_id", owner),
-        Index(None, "dataset_id", "segment_id"),
+        f"{owner} int not null\nsegment_id bigint not null",
+        refers(owner, owner_table),
+        by_dataset(owner),
+        by_dataset("segment_id"),
         comment=doc,
-        postgresql_partition_by=PARTITION_BY,
     )
 
 
@@ -215,40 +229,29 @@ spine_head_segment = _membership(
     "spine_head_segment", "spine_head_id", "spine_head", "segments of each spine head"
 )
 
-
-class Synapse(Base):
-    """Every row of ``synapses.hdf5``; 0 and NaN are NULL."""
-
-    __tablename__ = "synapse"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "synapse_id"),
-        _fk(["dataset_id", "type_code"], "synapse_type", ["dataset_id", "code"]),
-        _fk(["dataset_id", "axon_id"], "axon", ["dataset_id", "axon_id"]),
-        _fk(["dataset_id", "target_id"], "target", ["dataset_id", "target_id"]),
-        _fk(["dataset_id", "spine_head_id"], "spine_head", ["dataset_id", "spine_head_id"]),
-        Index(None, "dataset_id", "axon_id"),
-        Index(None, "dataset_id", "target_id"),
-        Index(None, "dataset_id", "spine_head_id"),
-    )
-
-    dataset_id: Mapped[int] = _dataset_id()
-    synapse_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    type_code: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    pre_x: Mapped[int | None] = mapped_column(Integer)
-    pre_y: Mapped[int | None] = mapped_column(Integer)
-    pre_z: Mapped[int | None] = mapped_column(Integer)
-    syn_x: Mapped[int] = mapped_column(Integer, nullable=False)
-    syn_y: Mapped[int] = mapped_column(Integer, nullable=False)
-    syn_z: Mapped[int] = mapped_column(Integer, nullable=False)
-    post_x: Mapped[int | None] = mapped_column(Integer)
-    post_y: Mapped[int | None] = mapped_column(Integer)
-    post_z: Mapped[int | None] = mapped_column(Integer)
-    axon_id: Mapped[int | None] = mapped_column(Integer)
-    split_axon_id: Mapped[int | None] = mapped_column(Integer)
-    target_id: Mapped[int | None] = mapped_column(Integer)
-    spine_head_id: Mapped[int | None] = mapped_column(Integer)
-    asi_area: Mapped[float | None] = mapped_column(Double)
-
+# Every row of ``synapses.hdf5``; 0 and NaN are NULL.
+synapse = partitioned_table(
+    "synapse",
+    """
+    synapse_id              int not null
+    type_code               smallint not null
+    pre_x pre_y pre_z       int
+    syn_x syn_y syn_z       int not null
+    post_x post_y post_z    int
+    axon_id split_axon_id   int
+    target_id               int
+    spine_head_id           int
+    asi_area                double
+    """,
+    PrimaryKeyConstraint("dataset_id", "synapse_id"),
+    refers("type_code", "synapse_type", "code"),
+    refers("axon_id", "axon"),
+    refers("target_id", "target"),
+    refers("spine_head_id", "spine_head"),
+    by_dataset("axon_id"),
+    by_dataset("target_id"),
+    by_dataset("spine_head_id"),
+)
 
 synapse_pre_segment = _membership(
     "synapse_pre_segment", "synapse_id", "synapse", "presynaptic segments of each synapse"
@@ -259,31 +262,29 @@ synapse_post_segment = _membership(
 
 
 def _skeleton_nodes(name: str, owner: str, owner_table: str) -> Table:
-    return Table(
+    return partitioned_table(
         name,
-        metadata,
-        Column("dataset_id", SmallInteger, nullable=False),
-        Column(owner, Integer, nullable=False),
-        Column("node_index", Integer, nullable=False, comment="1-based, as published"),
-        *xyz_columns(),
-        Column("segment_id", BigInteger, comment="NULL for nodes of manual flight paths"),
+        f"""
+        {owner}                 int not null
+        node_index              int not null      -- 1-based, as published
+        x y z                   int not null
+        segment_id              bigint            -- NULL for nodes of manual flight paths
+        """,
         PrimaryKeyConstraint("dataset_id", owner, "node_index"),
-        _fk(["dataset_id", owner], owner_table, ["dataset_id", owner]),
-        postgresql_partition_by=PARTITION_BY,
+        refers(owner, owner_table),
     )
 
 
 def _skeleton_edges(name: str, owner: str, owner_table: str) -> Table:
-    return Table(
+    return partitioned_table(
         name,
-        metadata,
-        Column("dataset_id", SmallInteger, nullable=False),
-        Column(owner, Integer, nullable=False),
-        Column("source_index", Integer, nullable=False, comment="1-based node index"),
-        Column("target_index", Integer, nullable=False, comment="1-based node index"),
-        _fk(["dataset_id", owner], owner_table, ["dataset_id", owner]),
-        Index(None, "dataset_id", owner),
-        postgresql_partition_by=PARTITION_BY,
+        f"""
+        {owner}                 int not null
+        source_index            int not null      -- 1-based node index
+        target_index            int not null      -- 1-based node index
+        """,
+        refers(owner, owner_table),
+        by_dataset(owner),
     )
 
 
@@ -292,22 +293,18 @@ axon_skeleton_edge = _skeleton_edges("axon_skeleton_edge", "axon_id", "axon")
 target_skeleton_node = _skeleton_nodes("target_skeleton_node", "target_id", "target")
 target_skeleton_edge = _skeleton_edges("target_skeleton_edge", "target_id", "target")
 
-
-class ClassConnectome(Base):
-    """The non-zero cells of ``connectome.csv`` (0-based row/column in file order)."""
-
-    __tablename__ = "class_connectome"
-    __table_args__ = _args(
-        PrimaryKeyConstraint("dataset_id", "row_index", "col_index"),
-        _fk(["dataset_id"], "dataset", ["dataset_id"]),
-    )
-
-    dataset_id: Mapped[int] = _dataset_id()
-    row_index: Mapped[int] = mapped_column(Integer, nullable=False)
-    col_index: Mapped[int] = mapped_column(Integer, nullable=False)
-    axon_class: Mapped[str] = mapped_column(Text, nullable=False)
-    target_class: Mapped[str] = mapped_column(Text, nullable=False)
-    synapses: Mapped[int] = mapped_column(Integer, nullable=False)
+# The non-zero cells of ``connectome.csv`` (0-based row/column in file order).
+class_connectome = partitioned_table(
+    "class_connectome",
+    """
+    row_index col_index     int not null
+    axon_class              text not null
+    target_class            text not null
+    synapses                int not null
+    """,
+    PrimaryKeyConstraint("dataset_id", "row_index", "col_index"),
+    in_dataset(),
+)
 
 
 #: The tables above (the source tables and ``dataset``), by name: volumes and tracings add theirs

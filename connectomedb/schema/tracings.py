@@ -12,25 +12,21 @@ times the COPY itself (1M edges: 18 s against 2 s).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
-    REAL,
-    BigInteger,
-    Boolean,
     Column,
-    Double,
     ForeignKeyConstraint,
     Index,
     Integer,
     PrimaryKeyConstraint,
-    SmallInteger,
     Table,
-    Text,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import TIMESTAMP
 
-from connectomedb.schema.relational import metadata, xyz_columns
+from connectomedb.schema.relational import columns, metadata
 
 
 def _part_of(parent: str, key: str) -> ForeignKeyConstraint:
@@ -38,131 +34,157 @@ def _part_of(parent: str, key: str) -> ForeignKeyConstraint:
     return ForeignKeyConstraint([key], [f"{parent}.{key}"], ondelete="CASCADE")
 
 
-tracing_file = Table(
+def _table(name: str, spec: str, *items: Any, comment: str) -> Table:
+    """A plain table: the columns of ``spec`` (:func:`~connectomedb.schema.relational.columns`)
+    and ``items`` (constraints, indexes)."""
+    return Table(name, metadata, *columns(spec), *items, comment=comment)
+
+
+def _parts(name: str, parent: str, key: str, spec: str, comment: str) -> Table:
+    """Rows that belong to a row of ``parent`` and are deleted with it: the parent's ``key``
+    (an ``int``) first, then the columns of ``spec``; the primary key is ``key`` and the first
+    column of ``spec``."""
+    own = columns(spec)
+    return Table(
+        name,
+        metadata,
+        Column(key, Integer, nullable=False),
+        *own,
+        PrimaryKeyConstraint(key, own[0].name),
+        _part_of(parent, key),
+        comment=comment,
+    )
+
+
+def _added_files(name: str, key: str, spec: str, comment: str) -> Table:
+    """A table of added files, one row per file: ``key``, the columns of ``spec``
+    (:func:`~connectomedb.schema.relational.columns`) and when it was added; a file is
+    identified by its SHA-256."""
+    return _table(
+        name,
+        spec,
+        Column("added_at", TIMESTAMP(timezone=True), nullable=False, server_default=func.now()),
+        PrimaryKeyConstraint(key),
+        UniqueConstraint("sha256"),
+        comment=comment,
+    )
+
+
+tracing_file = _added_files(
     "tracing_file",
-    metadata,
-    Column("file_id", Integer, nullable=False),
-    Column("kind", Text, nullable=False, comment="connectem, typeem, manual-neurons, ..."),
-    Column("dataset", Text, comment="the dataset the tracings belong to (name), if given"),
-    Column("name", Text, nullable=False, comment="file name"),
-    Column("path", Text, nullable=False, comment="absolute path when added"),
-    Column("sha256", Text, nullable=False),
-    Column("experiment", Text, comment="<experiment name> of the NML parameters"),
-    Column("scale_x", Double, nullable=False, comment="nm per voxel"),
-    Column("scale_y", Double, nullable=False),
-    Column("scale_z", Double, nullable=False),
-    Column("trees", Integer, nullable=False),
-    Column("nodes", Integer, nullable=False),
-    Column("added_at", TIMESTAMP(timezone=True), nullable=False, server_default=func.now()),
-    PrimaryKeyConstraint("file_id"),
-    UniqueConstraint("sha256"),
+    "file_id",
+    """
+    file_id                 int not null
+    kind                    text not null     -- connectem, typeem, manual-neurons, ...
+    dataset                 text              -- the dataset the tracings belong to (name), if given
+    name                    text not null     -- file name
+    path                    text not null     -- absolute path when added
+    sha256                  text not null
+    experiment              text              -- <experiment name> of the NML parameters
+    scale_x                 double not null   -- nm per voxel
+    scale_y scale_z         double not null
+    trees nodes             int not null
+    """,
     comment="one row per NML file added",
 )
 
-tracing_group = Table(
+tracing_group = _parts(
     "tracing_group",
-    metadata,
-    Column("file_id", Integer, nullable=False),
-    Column("group_id", Integer, nullable=False),
-    Column("parent_group_id", Integer, comment="NULL at the top level"),
-    Column("name", Text, nullable=False),
-    PrimaryKeyConstraint("file_id", "group_id"),
-    _part_of("tracing_file", "file_id"),
+    "tracing_file",
+    "file_id",
+    """
+    group_id                int not null
+    parent_group_id         int               -- NULL at the top level
+    name                    text not null
+    """,
     comment="tree groups of each file",
 )
 
-tracing = Table(
+tracing = _table(
     "tracing",
-    metadata,
-    Column("tracing_id", Integer, nullable=False),
-    Column("file_id", Integer, nullable=False),
-    Column("tree_id", Integer, nullable=False, comment="the <thing id> in the file"),
-    Column("name", Text, nullable=False),
-    Column("group_id", Integer),
-    Column("label", Text, comment="neurite type (TypeEM) or other label, if any"),
-    Column("nodes", Integer, nullable=False),
-    Column("edges", Integer, nullable=False),
-    Column("path_length_um", Double, nullable=False),
+    """
+    tracing_id file_id      int not null
+    tree_id                 int not null      -- the <thing id> in the file
+    name                    text not null
+    group_id                int
+    label                   text              -- neurite type (TypeEM) or other label, if any
+    nodes edges             int not null
+    path_length_um          double not null
+    """,
     PrimaryKeyConstraint("tracing_id"),
     UniqueConstraint("file_id", "tree_id"),
     _part_of("tracing_file", "file_id"),
     comment="one row per tree (<thing>) of a file",
 )
 
-tracing_node = Table(
+tracing_node = _table(
     "tracing_node",
-    metadata,
-    Column("tracing_id", Integer, nullable=False),
-    Column("node_id", Integer, nullable=False, comment="the <node id> in the file"),
-    *xyz_columns(),
-    Column("radius", REAL),
-    Column("comment", Text),
-    Column("is_branch_point", Boolean, nullable=False),
-    Column(
-        "segment_id",
-        BigInteger,
-        comment="segment under the node; NULL until looked up, 0 = on no segment",
-    ),
+    """
+    tracing_id              int not null
+    node_id                 int not null      -- the <node id> in the file
+    x y z                   int not null
+    radius                  real
+    comment                 text
+    is_branch_point         boolean not null
+    segment_id bigint  -- segment under the node; NULL until looked up, 0 = on no segment
+    """,
     PrimaryKeyConstraint("tracing_id", "node_id"),
     Index(None, "segment_id"),
     comment="nodes of each tracing (global voxel coordinates)",
 )
 
-tracing_edge = Table(
+tracing_edge = _table(
     "tracing_edge",
-    metadata,
-    Column("tracing_id", Integer, nullable=False),
-    Column("source_id", Integer, nullable=False),
-    Column("target_id", Integer, nullable=False),
-    Column("length_um", Double, nullable=False, comment="with the file's voxel size"),
+    """
+    tracing_id source_id    int not null
+    target_id               int not null
+    length_um               double not null   -- with the file's voxel size
+    """,
     Index(None, "tracing_id"),
     comment="edges of each tracing",
 )
 
-training_cube = Table(
+training_cube = _added_files(
     "training_cube",
-    metadata,
-    Column("cube_id", Integer, nullable=False),
-    Column("kind", Text, nullable=False, comment="synem-interfaces, synem-test or svm"),
-    Column("name", Text, nullable=False, comment="file name"),
-    Column("path", Text, nullable=False),
-    Column("sha256", Text, nullable=False),
-    Column("size_x", Integer, comment="EM or label cube size, voxels"),
-    Column("size_y", Integer),
-    Column("size_z", Integer),
-    Column("interfaces", Integer, comment="interfaces in the cube (SynEM)"),
-    Column("added_at", TIMESTAMP(timezone=True), nullable=False, server_default=func.now()),
-    PrimaryKeyConstraint("cube_id"),
-    UniqueConstraint("sha256"),
+    "cube_id",
+    """
+    cube_id                 int not null
+    kind                    text not null     -- synem-interfaces, synem-test or svm
+    name                    text not null     -- file name
+    path sha256             text not null
+    size_x                  int               -- EM or label cube size, voxels
+    size_y size_z           int
+    interfaces              int               -- interfaces in the cube (SynEM)
+    """,
     comment="one row per registered training or test cube; voxels stay in the file",
 )
 
-training_interface = Table(
+training_interface = _parts(
     "training_interface",
-    metadata,
-    Column("cube_id", Integer, nullable=False),
-    Column("interface_id", Integer, nullable=False, comment="1-based, /interfaces/<i>"),
-    Column("segment_a", BigInteger, comment="/edges column i (cube segmentation IDs)"),
-    Column("segment_b", BigInteger),
-    Column("voxels", Integer, nullable=False),
-    Column("label", Text, comment="nosynapse, pretopostsynapse, posttopresynapse"),
-    Column("target_type", Text, comment="nosynapse, spinehead, spineneck, shaft, soma"),
-    Column("synapse_id", Integer, comment="test sets: synapse of the interface, 0 = none"),
-    Column("is_inhibitory", Boolean, comment="test sets"),
-    PrimaryKeyConstraint("cube_id", "interface_id"),
-    _part_of("training_cube", "cube_id"),
+    "training_cube",
+    "cube_id",
+    """
+    interface_id            int not null      -- 1-based, /interfaces/<i>
+    segment_a               bigint            -- /edges column i (cube segmentation IDs)
+    segment_b               bigint
+    voxels                  int not null
+    label                   text              -- nosynapse, pretopostsynapse, posttopresynapse
+    target_type             text              -- nosynapse, spinehead, spineneck, shaft, soma
+    synapse_id              int               -- test sets: synapse of the interface, 0 = none
+    is_inhibitory           boolean           -- test sets
+    """,
     comment="SynEM interfaces of each cube",
 )
 
-training_label_count = Table(
+training_label_count = _parts(
     "training_label_count",
-    metadata,
-    Column("cube_id", Integer, nullable=False),
-    Column("code", SmallInteger, nullable=False),
-    Column("label", Text, nullable=False, comment="background, synapse, vesicle, ..."),
-    Column("voxels", BigInteger, nullable=False),
-    PrimaryKeyConstraint("cube_id", "code"),
-    _part_of("training_cube", "cube_id"),
+    "training_cube",
+    "cube_id",
+    """
+    code                    smallint not null
+    label                   text not null     -- background, synapse, vesicle, ...
+    voxels                  bigint not null
+    """,
     comment="voxels per label of the label cubes (svm)",
 )
 

@@ -34,152 +34,58 @@ from connectomedb.stores.sql import execute
 READER_ROLE = "connectomedb_reader"
 #: The schema of the views BI tools chart (migration 0004), the only one the reader sees.
 BI_SCHEMA = "bi"
-#: Views of :data:`BI_SCHEMA` with their columns (docs/queries.md describes each one; the
-#: database has the same text as COMMENTs).
-BI_VIEWS: dict[str, tuple[str, ...]] = {
-    "datasets": (
-        "dataset_name",
-        "loaded_at",
-        "loader_version",
-        "source",
-        "synapses",
-        "axons",
-        "targets",
-    ),
-    "axon_classes": ("dataset_name", "axon_class", "axon_class_order", "loaded_at"),
-    "target_classes": ("dataset_name", "target_class", "target_class_order", "loaded_at"),
-    "class_matrix": (
-        "dataset_name",
-        "axon_class",
-        "axon_class_order",
-        "target_class",
-        "target_class_order",
-        "synapses",
-        "connections",
-        "axons",
-        "targets",
-        "fraction",
-        "loaded_at",
-    ),
-    "synapses": (
-        "dataset_name",
-        "synapse_id",
-        "synapse_type",
-        "axon_id",
-        "axon_class",
-        "axon_class_order",
-        "target_id",
-        "target_class",
-        "target_class_order",
-        "neuron_id",
-        "spine_head_id",
-        "asi_area",
-        "syn_x",
-        "syn_y",
-        "syn_z",
-        "in_connectome",
-        "synapses",
-        "loaded_at",
-    ),
-    "axon_summary": (
-        "dataset_name",
-        "axon_id",
-        "axon_class",
-        "axon_class_order",
-        "synapses",
-        "targets",
-        "neurons",
-        "path_length_um",
-        "synapses_per_um",
-        "asi_area_mean",
-        "loaded_at",
-    ),
-    "target_summary": (
-        "dataset_name",
-        "target_id",
-        "target_class",
-        "target_class_order",
-        "neuron_id",
-        "synapses",
-        "axons",
-        "path_length_um",
-        "synapses_per_um",
-        "asi_area_mean",
-        "loaded_at",
-    ),
-    "neuron_inputs": (
-        "dataset_name",
-        "neuron_id",
-        "axon_class",
-        "axon_class_order",
-        "synapses",
-        "targets",
-        "axons",
-        "fraction",
-        "loaded_at",
-    ),
-}
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
 
 #: Views in refresh order, each with its documented columns.
 VIEWS: dict[str, tuple[str, ...]] = {
-    "bi_synapse": (
-        "dataset",
-        "synapse_id",
-        "synapse_type",
-        "axon_id",
-        "axon_class",
-        "target_id",
-        "target_class",
-        "neuron_id",
-        "spine_head_id",
-        "asi_area",
-        "syn_x",
-        "syn_y",
-        "syn_z",
-        "in_connectome",
+    "bi_synapse": _words(
+        "dataset synapse_id synapse_type axon_id axon_class target_id target_class neuron_id"
+        " spine_head_id asi_area syn_x syn_y syn_z in_connectome"
     ),
-    "bi_class_matrix": (
-        "dataset",
-        "axon_class",
-        "target_class",
-        "synapses",
-        "connections",
-        "axons",
-        "targets",
-        "fraction",
+    "bi_class_matrix": _words(
+        "dataset axon_class target_class synapses connections axons targets fraction"
     ),
-    "bi_axon_summary": (
-        "dataset",
-        "axon_id",
-        "axon_class",
-        "synapses",
-        "targets",
-        "neurons",
-        "path_length_um",
-        "synapses_per_um",
-        "asi_area_mean",
+    "bi_axon_summary": _words(
+        "dataset axon_id axon_class synapses targets neurons path_length_um synapses_per_um"
+        " asi_area_mean"
     ),
-    "bi_target_summary": (
-        "dataset",
-        "target_id",
-        "target_class",
-        "neuron_id",
-        "synapses",
-        "axons",
-        "path_length_um",
-        "synapses_per_um",
-        "asi_area_mean",
+    "bi_target_summary": _words(
+        "dataset target_id target_class neuron_id synapses axons path_length_um synapses_per_um"
+        " asi_area_mean"
     ),
-    "bi_neuron_inputs": (
-        "dataset",
-        "neuron_id",
-        "axon_class",
-        "synapses",
-        "targets",
-        "axons",
-        "fraction",
-    ),
+    "bi_neuron_inputs": _words("dataset neuron_id axon_class synapses targets axons fraction"),
 }
+
+
+def _charted(view: str, *extra: str) -> tuple[str, ...]:
+    """The columns of the view of :data:`BI_SCHEMA` over the materialized ``view`` (migration
+    0004): ``dataset_name`` for ``dataset``, a sort-order column after each class, then
+    ``extra`` and ``loaded_at``."""
+    out: list[str] = []
+    for column in VIEWS[view]:
+        out.append("dataset_name" if column == "dataset" else column)
+        if column in ("axon_class", "target_class"):
+            out.append(f"{column}_order")
+    return (*out, *extra, "loaded_at")
+
+
+#: Views of :data:`BI_SCHEMA` with their columns (docs/queries.md describes each one; the
+#: database has the same text as COMMENTs).
+BI_VIEWS: dict[str, tuple[str, ...]] = {
+    "datasets": _words("dataset_name loaded_at loader_version source synapses axons targets"),
+    "axon_classes": ("dataset_name", "axon_class", "axon_class_order", "loaded_at"),
+    "target_classes": ("dataset_name", "target_class", "target_class_order", "loaded_at"),
+    "class_matrix": _charted("bi_class_matrix"),
+    "synapses": _charted("bi_synapse", "synapses"),
+    "axon_summary": _charted("bi_axon_summary"),
+    "target_summary": _charted("bi_target_summary"),
+    "neuron_inputs": _charted("bi_neuron_inputs"),
+}
+
 #: Materialized views in refresh order: the query library's base first, then the BI views.
 MATERIALIZED = (
     "connectome_synapse",

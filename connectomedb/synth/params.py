@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 #: The reconstructed box of the real data, global voxels, 1-based, inclusive (x, y, z).
 BOX_MIN = (129, 129, 129)
@@ -32,51 +32,22 @@ class ScaleParams:
     free_segments: int = 0  # segments in no agglomerate (only when ``segments`` is None)
 
 
-SCALES: dict[str, ScaleParams] = {
-    "tiny": ScaleParams(
-        name="tiny",
-        segments=None,
-        synapses=0,  # from the hand-made plan
-        axons=0,
-        targets=0,
-        spine_heads=0,
-        neurons=3,
-        big_axons=6,
-        hub_targets=0,
-        big_axon_extra_mean=0.0,
-        axon_nodes_mean=4.0,
-        target_nodes_mean=5.0,
-        extra_segments_per_node=0.5,
-        free_segments=60,
-    ),
+#: Per scale, the object counts: segments (None: as many as the objects need plus the free
+#: ones), synapses, axons, targets, spine heads, neurons, big axons, hub targets. "tiny" takes
+#: its synapses, axons, targets and spine heads from its hand-made plan; "demo" and "full" are
+#: random, "full" at the paper's sizes.
+_COUNTS: dict[str, tuple[int | None, int, int, int, int, int, int, int]] = {
+    "tiny": (None, 0, 0, 0, 0, 3, 6, 0),
+    "demo": (300_000, 8_000, 2_400, 1_600, 6_000, 12, 140, 74),
+    "full": (15_030_572, 400_000, 120_000, 80_000, 300_000, 89, 6_979, 3_700),
 }
-#: The random scales: the demo one, and the full one at the paper's sizes.
-SCALES["demo"] = ScaleParams(
-    name="demo",
-    segments=300_000,
-    synapses=8_000,
-    axons=2_400,
-    targets=1_600,
-    spine_heads=6_000,
-    neurons=12,
-    big_axons=140,
-    hub_targets=74,
-    big_axon_extra_mean=13.0,
-    axon_nodes_mean=12.0,
-    target_nodes_mean=18.0,
-    extra_segments_per_node=1.0,
-)
-SCALES["full"] = replace(
-    SCALES["demo"],
-    name="full",
-    segments=15_030_572,
-    synapses=400_000,
-    axons=120_000,
-    targets=80_000,
-    spine_heads=300_000,
-    neurons=89,
-    big_axons=6_979,
-    hub_targets=3_700,
-    axon_nodes_mean=12.5,
-    target_nodes_mean=19.0,
-)
+#: Per scale, the shapes: big axons' mean extra synapses, mean skeleton nodes per axon and per
+#: target, extra segments per node, free segments.
+_SHAPES: dict[str, tuple[float, float, float, float, int]] = {
+    "tiny": (0.0, 4.0, 5.0, 0.5, 60),
+    "demo": (13.0, 12.0, 18.0, 1.0, 0),
+    "full": (13.0, 12.5, 19.0, 1.0, 0),
+}
+SCALES: dict[str, ScaleParams] = {
+    name: ScaleParams(name, *counts, *_SHAPES[name]) for name, counts in _COUNTS.items()
+}

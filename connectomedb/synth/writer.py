@@ -59,6 +59,9 @@ class _Writer:
     def __init__(self, path: Path, info: str, variants: set[str], progress: Progress | None):
         self.file = h5py.File(path, "w")  # default libver: old-style groups, as MATLAB writes
         self.file.attrs["info"] = np.bytes_(info.encode())
+        self.variants = variants
+        self.old = "old-names" in variants
+        self.seg = _segment_dtype(variants)
         self.columns = "column-vectors" in variants
         self.progress = progress
         self._spaces: dict[tuple[int, ...], h5s.SpaceID] = {}
@@ -162,108 +165,79 @@ def _segment_dtype(v: set[str]) -> type:
 
 
 def _write_objects(
-    w: _Writer, v: set[str], obj: Axons | Targets, *, group: str, old_prefix: str, what: str
+    w: _Writer, obj: Axons | Targets, *, group: str, old_prefix: str, what: str
 ) -> None:
     """Mapped segment IDs, agglomerates and skeletons of the axons or the dendrites, under
     ``/<group>/...`` (``/<old_prefix>Agglomerates`` ... with the old names)."""
-    old = "old-names" in v
-    seg = _segment_dtype(v)
+    v = w.variants
     if "minimal" not in v and obj.mapped_seg_id is not None:
         w.vector(
             f"/{group}/mappedSegIds",
             obj.mapped_seg_id,
             np.uint64 if "uint64-mapped" in v else np.uint32,
         )
-    agglomerate = f"/{old_prefix}Agglomerates" if old else f"/{group}/agglomerate"
-    w.sets(agglomerate, obj.agglomerate, seg, f"{what} agglomerates")
+    agglomerate = f"/{old_prefix}Agglomerates" if w.old else f"/{group}/agglomerate"
+    w.sets(agglomerate, obj.agglomerate, w.seg, f"{what} agglomerates")
     if obj.skeleton is not None:
-        skeleton = f"/{old_prefix}Skeletons" if old else f"/{group}/skeleton"
-        w.skeletons(skeleton, obj.skeleton, seg, f"{what} skeletons")
+        skeleton = f"/{old_prefix}Skeletons" if w.old else f"/{group}/skeleton"
+        w.skeletons(skeleton, obj.skeleton, w.seg, f"{what} skeletons")
 
 
-def _write_axons(
-    path: Path, ds: SourceDataset, info: str, v: set[str], pr: Progress | None
-) -> None:
-    old = "old-names" in v
-    w = _Writer(path, info, v, pr)
-    try:
-        ax = ds.axons
-        w.categorical("/axonClasses" if old else "/axons/class", ax.class_code, C.AXON_CLASSES)
-        _write_objects(w, v, ax, group="axons", old_prefix="axon", what="axon")
-    finally:
-        w.close()
+def _axons(w: _Writer, ds: SourceDataset) -> None:
+    ax = ds.axons
+    w.categorical("/axonClasses" if w.old else "/axons/class", ax.class_code, C.AXON_CLASSES)
+    _write_objects(w, ax, group="axons", old_prefix="axon", what="axon")
 
 
-def _write_dendrites(
-    path: Path, ds: SourceDataset, info: str, v: set[str], pr: Progress | None
-) -> None:
-    old = "old-names" in v
-    seg = _segment_dtype(v)
-    w = _Writer(path, info, v, pr)
-    try:
-        tg = ds.targets
-        w.categorical(
-            "/targetClasses" if old else "/dendrites/class", tg.class_code, C.TARGET_CLASSES
-        )
-        if "minimal" not in v and tg.neuron_id is not None:
-            w.vector("/dendrites/neuronId", tg.neuron_id, np.uint32)
-        _write_objects(w, v, tg, group="dendrites", old_prefix="dendrite", what="target")
-        sh = ds.spine_heads
-        w.sets(
-            "/spineHeadAgglomerates" if old else "/spineHeads/agglomerate",
-            sh.agglomerate,
-            seg,
-            "spine heads",
-        )
-        if "minimal" not in v and sh.volume is not None:
-            w.vector("/spineHeads/volume", sh.volume, np.float32)
-    finally:
-        w.close()
+def _dendrites(w: _Writer, ds: SourceDataset) -> None:
+    tg = ds.targets
+    w.categorical(
+        "/targetClasses" if w.old else "/dendrites/class", tg.class_code, C.TARGET_CLASSES
+    )
+    minimal = "minimal" in w.variants
+    if not minimal and tg.neuron_id is not None:
+        w.vector("/dendrites/neuronId", tg.neuron_id, np.uint32)
+    _write_objects(w, tg, group="dendrites", old_prefix="dendrite", what="target")
+    sh = ds.spine_heads
+    w.sets(
+        "/spineHeadAgglomerates" if w.old else "/spineHeads/agglomerate",
+        sh.agglomerate,
+        w.seg,
+        "spine heads",
+    )
+    if not minimal and sh.volume is not None:
+        w.vector("/spineHeads/volume", sh.volume, np.float32)
 
 
-def _write_synapses(
-    path: Path, ds: SourceDataset, info: str, v: set[str], pr: Progress | None
-) -> None:
-    old = "old-names" in v
-    seg = _segment_dtype(v)
-    w = _Writer(path, info, v, pr)
-    try:
-        s = ds.synapses
-        w.categorical("/synapses/type", s.type_code, C.SYNAPSE_TYPES)
-        # Fields a dataset may lack (older exports) are written only when present.
-        if old or s.pre_position is None or s.post_position is None:
-            w.matrix("/synapses/position", s.syn_position, np.uint32)
-        else:
-            w.matrix("/synapses/prePosition", s.pre_position, np.uint32)
-            w.matrix("/synapses/synPosition", s.syn_position, np.uint32)
-            w.matrix("/synapses/postPosition", s.post_position, np.uint32)
-        w.vector("/synapses/preAxonId", s.axon_id, np.uint32)
-        if s.split_axon_id is not None:
-            w.vector("/synapses/preSplitAxonId", s.split_axon_id, np.uint32)
-        w.vector(
-            "/synapses/postDendId" if old else "/synapses/postDendriteId", s.target_id, np.uint32
-        )
-        if s.spine_head_id is not None:
-            w.vector("/synapses/postSpineHeadId", s.spine_head_id, np.uint32)
-        if s.asi_area is not None:
-            w.vector("/synapses/asiArea", s.asi_area, np.float64)
-        w.sets("/synapses/preSegIds", s.pre_seg, seg, "synapse pre-segments")
-        w.sets("/synapses/postSegIds", s.post_seg, seg, "synapse post-segments")
-    finally:
-        w.close()
+def _synapses(w: _Writer, ds: SourceDataset) -> None:
+    s = ds.synapses
+    w.categorical("/synapses/type", s.type_code, C.SYNAPSE_TYPES)
+    # Fields a dataset may lack (older exports) are written only when present.
+    if w.old or s.pre_position is None or s.post_position is None:
+        w.matrix("/synapses/position", s.syn_position, np.uint32)
+    else:
+        w.matrix("/synapses/prePosition", s.pre_position, np.uint32)
+        w.matrix("/synapses/synPosition", s.syn_position, np.uint32)
+        w.matrix("/synapses/postPosition", s.post_position, np.uint32)
+    w.vector("/synapses/preAxonId", s.axon_id, np.uint32)
+    if s.split_axon_id is not None:
+        w.vector("/synapses/preSplitAxonId", s.split_axon_id, np.uint32)
+    w.vector(
+        "/synapses/postDendId" if w.old else "/synapses/postDendriteId", s.target_id, np.uint32
+    )
+    if s.spine_head_id is not None:
+        w.vector("/synapses/postSpineHeadId", s.spine_head_id, np.uint32)
+    if s.asi_area is not None:
+        w.vector("/synapses/asiArea", s.asi_area, np.float64)
+    w.sets("/synapses/preSegIds", s.pre_seg, w.seg, "synapse pre-segments")
+    w.sets("/synapses/postSegIds", s.post_seg, w.seg, "synapse post-segments")
 
 
-def _write_segments(
-    path: Path, ds: SourceDataset, info: str, v: set[str], pr: Progress | None
-) -> None:
-    w = _Writer(path, info, v, pr)
-    try:
-        assert ds.segments is not None
-        w.matrix("/segments/position", ds.segments.position, np.uint32)
-        if ds.segments.voxel_count is not None:
-            w.vector("/segments/voxelCount", ds.segments.voxel_count, np.uint32)
-    finally:
-        w.close()
+def _segments(w: _Writer, ds: SourceDataset) -> None:
+    assert ds.segments is not None
+    w.matrix("/segments/position", ds.segments.position, np.uint32)
+    if ds.segments.voxel_count is not None:
+        w.vector("/segments/voxelCount", ds.segments.voxel_count, np.uint32)
 
 
 def write_connectome_csv(path: Path, result: SynthResult) -> None:
@@ -324,19 +298,23 @@ def write(
         truth_path.unlink()  # the folder is incomplete until truth.json is written again
     ds = result.dataset
 
-    def info(name: str) -> str:
-        return info_text(result.scale, result.seed, name)
+    def write_h5(name: str, body: Callable[[_Writer, SourceDataset], None]) -> None:
+        w = _Writer(out / name, info_text(result.scale, result.seed, name), v, progress)
+        try:
+            body(w, ds)
+        finally:
+            w.close()
 
-    _write_axons(out / "axons.hdf5", ds, info("axons.hdf5"), v, progress)
-    _write_dendrites(out / "dendrites.hdf5", ds, info("dendrites.hdf5"), v, progress)
-    _write_synapses(out / "synapses.hdf5", ds, info("synapses.hdf5"), v, progress)
+    write_h5("axons.hdf5", _axons)
+    write_h5("dendrites.hdf5", _dendrites)
+    write_h5("synapses.hdf5", _synapses)
     written = ["axons.hdf5", "dendrites.hdf5", "synapses.hdf5"]
     for stale in ("segments.hdf5", "connectome.csv"):
         if "minimal" in v and (out / stale).exists():
             (out / stale).unlink()
     if "minimal" not in v:
         if ds.segments is not None:
-            _write_segments(out / "segments.hdf5", ds, info("segments.hdf5"), v, progress)
+            write_h5("segments.hdf5", _segments)
             written.append("segments.hdf5")
         if ds.connectome is not None:
             if progress:

@@ -215,16 +215,7 @@ def make_source(
     ):
         digest = hashlib.sha256(f"{seed}/{variant}/{name}".encode()).hexdigest()
         files[name] = FileInfo(root / name, digest, 1000 + len(name), f"synthetic {name}")
-    return SourceDataset(
-        folder=root,
-        files=files,
-        axons=axons,
-        targets=targets,
-        spine_heads=spine_heads,
-        synapses=synapses,
-        segments=segments,
-        connectome=connectome,
-    )
+    return SourceDataset(root, files, axons, targets, spine_heads, synapses, segments, connectome)
 
 
 # --- the graph tests' dataset ---------------------------------------------------------------

@@ -7,13 +7,16 @@ import h5py
 from connectomedb.etl.extract.categories import AXON_CLASSES, read_codes
 from connectomedb.etl.extract.fastsets import ElementReader
 from connectomedb.etl.extract.hdf5 import require
-from connectomedb.etl.extract.neurites import read_neurite_parts
+from connectomedb.etl.extract.neurites import NeuritePaths, read_neurite_parts
 from connectomedb.etl.frames import Axons
 
 CLASS = ("/axons/class", "/axonClasses")
-MAPPED = ("/axons/mappedSegIds",)
-AGGLOMERATE = ("/axons/agglomerate", "/axonAgglomerates")
-SKELETON = ("/axons/skeleton", "/axonSkeletons")
+PATHS = NeuritePaths(
+    noun="axon",
+    mapped=("/axons/mappedSegIds",),
+    agglomerate=("/axons/agglomerate", "/axonAgglomerates"),
+    skeleton=("/axons/skeleton", "/axonSkeletons"),
+)
 
 
 def read_axons(h5: h5py.File, reader: ElementReader, *, n_segments: int | None = None) -> Axons:
@@ -21,22 +24,5 @@ def read_axons(h5: h5py.File, reader: ElementReader, *, n_segments: int | None =
     class_path = require(h5, CLASS, "one class code per axon")
     codes, table = read_codes(h5, class_path, AXON_CLASSES)
     n = len(codes)
-    parts = read_neurite_parts(
-        h5,
-        reader,
-        n,
-        class_path,
-        noun="axon",
-        mapped=MAPPED,
-        agglomerate=AGGLOMERATE,
-        skeleton=SKELETON,
-        n_segments=n_segments,
-    )
-    return Axons(
-        n=n,
-        class_code=codes,
-        classes=table,
-        mapped_seg_id=parts.mapped_seg_id,
-        agglomerate=parts.agglomerate,
-        skeleton=parts.skeleton,
-    )
+    parts = read_neurite_parts(h5, reader, PATHS, n, class_path, n_segments)
+    return Axons(n=n, class_code=codes, classes=table, **parts.fields())

@@ -9,14 +9,17 @@ import numpy as np
 from connectomedb.etl.extract.categories import TARGET_CLASSES, read_codes
 from connectomedb.etl.extract.fastsets import ElementReader, segment_note
 from connectomedb.etl.extract.hdf5 import INT32_MAX, first_present, read_ids, read_quantity, require
-from connectomedb.etl.extract.neurites import read_neurite_parts
+from connectomedb.etl.extract.neurites import NeuritePaths, read_neurite_parts
 from connectomedb.etl.frames import SpineHeads, Targets
 
 CLASS = ("/dendrites/class", "/targetClasses")
 NEURON = ("/dendrites/neuronId",)
-MAPPED = ("/dendrites/mappedSegIds",)
-AGGLOMERATE = ("/dendrites/agglomerate", "/dendriteAgglomerates")
-SKELETON = ("/dendrites/skeleton", "/dendriteSkeletons")
+PATHS = NeuritePaths(
+    noun="target",
+    mapped=("/dendrites/mappedSegIds",),
+    agglomerate=("/dendrites/agglomerate", "/dendriteAgglomerates"),
+    skeleton=("/dendrites/skeleton", "/dendriteSkeletons"),
+)
 SPINE_AGGLOMERATE = ("/spineHeads/agglomerate", "/spineHeadAgglomerates")
 SPINE_VOLUME = ("/spineHeads/volume",)
 
@@ -33,26 +36,8 @@ def read_targets(h5: h5py.File, reader: ElementReader, *, n_segments: int | None
         if neuron_path is None
         else read_ids(h5, neuron_path, "neuron IDs", n, ref, maximum=INT32_MAX)
     )
-    parts = read_neurite_parts(
-        h5,
-        reader,
-        n,
-        ref,
-        noun="target",
-        mapped=MAPPED,
-        agglomerate=AGGLOMERATE,
-        skeleton=SKELETON,
-        n_segments=n_segments,
-    )
-    return Targets(
-        n=n,
-        class_code=codes,
-        classes=table,
-        neuron_id=neuron,
-        mapped_seg_id=parts.mapped_seg_id,
-        agglomerate=parts.agglomerate,
-        skeleton=parts.skeleton,
-    )
+    parts = read_neurite_parts(h5, reader, PATHS, n, ref, n_segments)
+    return Targets(n=n, class_code=codes, classes=table, neuron_id=neuron, **parts.fields())
 
 
 def read_spine_heads(

@@ -26,7 +26,7 @@ from connectomedb.etl.extract.assemble import check_skeletons, ragged
 from connectomedb.etl.extract.h5batch import member_addresses, read_headers
 from connectomedb.etl.extract.h5format import Unsupported
 from connectomedb.etl.extract.h5layout import H5Layout
-from connectomedb.etl.extract.hdf5 import REEXPORT, check_declared_size
+from connectomedb.etl.extract.hdf5 import REEXPORT, check_declared_size, external_link_error
 from connectomedb.etl.extract.members import Members, check_inside
 from connectomedb.etl.extract.stamp import changed_error
 from connectomedb.etl.extract.validate import element_ids
@@ -120,19 +120,9 @@ class ElementReader:
         group = self._group(path)
         stats = GroupStats(path, "fast", n)
         t0 = time.perf_counter()
-        elements, layout = self._collect(group, path, n, ref, stats, parts=None)
+        elements, layout = self._collect(group, ref, stats, parts=None)
         t1 = time.perf_counter()
-        sets = ragged(
-            self.file,
-            elements[0],
-            layout,
-            path,
-            path,
-            what,
-            width=None,
-            maximum=maximum,
-            limit_note=limit_note,
-        )
+        sets = self._ragged(elements[0], layout, path, None, what, None, maximum, limit_note)
         stats.seconds["data"] = time.perf_counter() - t1
         stats.seconds["total"] = time.perf_counter() - t0
         self.stats.append(stats)
@@ -145,40 +135,14 @@ class ElementReader:
         group = self._group(path)
         stats = GroupStats(path, "fast", n)
         t0 = time.perf_counter()
-        (nodes_e, edges_e, seg_e), layout = self._collect(
-            group, path, n, ref, stats, parts=SKELETON_PARTS
-        )
+        (nodes_e, edges_e, seg_e), layout = self._collect(group, ref, stats, parts=SKELETON_PARTS)
         t1 = time.perf_counter()
-        nodes = ragged(
-            self.file,
-            nodes_e,
-            layout,
-            path,
-            f"{path}/<id>/nodes",
-            "voxel coordinates",
-            width=3,
-            maximum=np.iinfo(np.int32).max,
-        )
-        edges = ragged(
-            self.file,
-            edges_e,
-            layout,
-            path,
-            f"{path}/<id>/edges",
-            "node indices",
-            width=2,
-            maximum=np.iinfo(np.int32).max,
-        )
-        seg_ids = ragged(
-            self.file,
-            seg_e,
-            layout,
-            path,
-            f"{path}/<id>/segIds",
-            "segment IDs",
-            width=None,
-            maximum=max_segment,
-            limit_note=segment_note(max_segment),
+        int32 = int(np.iinfo(np.int32).max)
+        nodes = self._ragged(nodes_e, layout, path, "nodes", "voxel coordinates", 3, int32, None)
+        edges = self._ragged(edges_e, layout, path, "edges", "node indices", 2, int32, None)
+        note = segment_note(max_segment)
+        seg_ids = self._ragged(
+            seg_e, layout, path, "segIds", "segment IDs", None, max_segment, note
         )
         check_skeletons(self.file, path, nodes, edges, seg_ids)
         stats.seconds["data"] = time.perf_counter() - t1
@@ -188,6 +152,32 @@ class ElementReader:
             nodes=Ragged(nodes.values.astype(np.int32), nodes.offsets),
             seg_ids=seg_ids,
             edges=Ragged(edges.values.astype(np.int32), edges.offsets),
+        )
+
+    def _ragged(
+        self,
+        elements: Members,
+        layout: H5Layout | None,
+        path: str,
+        part: str | None,
+        what: str,
+        width: int | None,
+        maximum: int | None,
+        limit_note: str | None,
+    ) -> Ragged:
+        """The values of the group ``path`` (of its members' member ``part`` when given) as
+        one :class:`Ragged` (see :func:`~connectomedb.etl.extract.assemble.ragged`)."""
+        where = path if part is None else f"{path}/<id>/{part}"
+        return ragged(
+            self.file,
+            elements,
+            layout,
+            path,
+            where,
+            what,
+            width=width,
+            maximum=maximum,
+            limit_note=limit_note,
         )
 
     # -- listing and headers ----------------------------------------------------------------
@@ -209,18 +199,15 @@ class ElementReader:
         return obj
 
     def _collect(
-        self,
-        group: h5py.Group,
-        path: str,
-        n: int,
-        ref: str,
-        stats: GroupStats,
-        parts: tuple[str, ...] | None,
+        self, group: h5py.Group, ref: str, stats: GroupStats, parts: tuple[str, ...] | None
     ) -> tuple[list[Members], H5Layout | None]:
+        """The members of the group ``stats.path`` (of its ``stats.elements`` elements, one per
+        row of ``ref``) in element order: one :class:`Members` of each part of ``parts``, or of
+        the members themselves."""
         layout = self._get_layout() if self.fast else None
         if layout is not None:
             try:
-                return self._collect_fast(layout, group, path, n, ref, stats, parts), layout
+                return self._collect_fast(layout, group, ref, stats, parts), layout
             except (Unsupported, IndexError, ValueError, struct.error) as exc:
                 # Anything unexpected in the raw structures: the library reads this group.
                 stats.reason = str(exc) or type(exc).__name__
@@ -228,7 +215,7 @@ class ElementReader:
             stats.reason = self._layout_error
         stats.mode = "h5py"
         stats.seconds.clear()
-        return self._collect_h5py(group, path, n, ref, stats, parts), None
+        return self._collect_h5py(group, ref, stats, parts), None
 
     def _listing(
         self, layout: H5Layout, group: h5py.Group | h5py.h5g.GroupID
@@ -263,15 +250,13 @@ class ElementReader:
         self,
         layout: H5Layout,
         group: h5py.Group,
-        path: str,
-        n: int,
         ref: str,
         stats: GroupStats,
         parts: tuple[str, ...] | None,
     ) -> list[Members]:
         t0 = time.perf_counter()
         names, addrs = self._listing(layout, group)
-        ids = element_ids(names, self.file, path, n, ref)
+        ids = element_ids(names, self.file, stats.path, stats.elements, ref)
         order = np.argsort(ids)
         addrs = addrs[order]
         t1 = time.perf_counter()
@@ -293,17 +278,12 @@ class ElementReader:
         return elements
 
     def _collect_h5py(
-        self,
-        group: h5py.Group,
-        path: str,
-        n: int,
-        ref: str,
-        stats: GroupStats,
-        parts: tuple[str, ...] | None,
+        self, group: h5py.Group, ref: str, stats: GroupStats, parts: tuple[str, ...] | None
     ) -> list[Members]:
+        path = stats.path
         t0 = time.perf_counter()
         names = list(group.keys())
-        ids = element_ids(names, self.file, path, n, ref)
+        ids = element_ids(names, self.file, path, stats.elements, ref)
         ordered = [names[i] for i in np.argsort(ids).tolist()]
         t1 = time.perf_counter()
         stats.seconds["list"] = t1 - t0
@@ -338,13 +318,7 @@ class ElementReader:
         InputError naming the member."""
         link = group.get(name, getlink=True)
         if isinstance(link, h5py.ExternalLink):
-            raise InputError(
-                self.file,
-                where,
-                "data stored in the file itself",
-                f"an external link to {link.filename}:{link.path}",
-                hint=REEXPORT,
-            )
+            raise external_link_error(self.file, where, link)
         try:
             return group[name]
         except (KeyError, OSError, RuntimeError, ValueError) as exc:

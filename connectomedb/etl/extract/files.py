@@ -17,6 +17,13 @@ from connectomedb.etl.extract.hdf5 import REEXPORT, attr_text
 from connectomedb.etl.frames import FileInfo
 from connectomedb.files import sha256_of
 
+_FOLDER_HINT = "Check the folder passed to the command."
+
+
+def _refused(path: Path, expected: str, error: OSError, hint: str) -> InputError:
+    """The InputError for a file the system would not let us at: its reason is what was found."""
+    return InputError(path, None, expected, f"{error.strerror or error}", hint=hint)
+
 
 def file_kind(mode: int) -> str:
     """``a FIFO``, ``a character device``… for ``st_mode`` of anything but a regular file."""
@@ -42,36 +49,19 @@ def check_regular_file(path: Path) -> os.stat_result:
         info = path.stat()
     except FileNotFoundError:
         raise InputError(
-            path,
-            None,
-            "the file to exist",
-            "no such file",
-            hint="Check the folder passed to the command.",
+            path, None, "the file to exist", "no such file", hint=_FOLDER_HINT
         ) from None
     except PermissionError as exc:
-        raise InputError(
+        raise _refused(
             path,
-            None,
             "a file whose folder may be searched",
-            f"{exc.strerror or exc}",
-            hint="Check the folder permissions (it needs x as well as r).",
+            exc,
+            "Check the folder permissions (it needs x as well as r).",
         ) from None
     except OSError as exc:
-        raise InputError(
-            path,
-            None,
-            "a readable file",
-            f"{exc.strerror or exc}",
-            hint="Check the folder passed to the command.",
-        ) from None
+        raise _refused(path, "a readable file", exc, _FOLDER_HINT) from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(
-            path,
-            None,
-            "a regular file",
-            file_kind(info.st_mode),
-            hint="Check the folder passed to the command.",
-        )
+        raise InputError(path, None, "a regular file", file_kind(info.st_mode), hint=_FOLDER_HINT)
     return info
 
 
@@ -84,13 +74,7 @@ def open_h5(path: Path) -> h5py.File:
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise InputError(
-            path,
-            None,
-            "a readable file",
-            f"{exc.strerror or exc}",
-            hint="Check the file permissions.",
-        ) from exc
+        raise _refused(path, "a readable file", exc, "Check the file permissions.") from exc
     try:
         return h5py.File(path, "r")
     except OSError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 
 import h5py
 import numpy as np
@@ -82,6 +83,18 @@ def dangling_link(h5: h5py.File, path: str) -> str | None:
     return None
 
 
+def external_link_error(file: str, where: str, link: h5py.ExternalLink) -> InputError:
+    """The InputError for ``where`` being an external link: the data must be in the file itself,
+    not in another file the export did not ship."""
+    return InputError(
+        file,
+        where,
+        "data stored in the file itself",
+        f"an external link to {link.filename}:{link.path}",
+        hint=REEXPORT,
+    )
+
+
 def check_links(h5: h5py.File, path: str) -> None:
     """InputError when ``path`` or a group on its way is an external link (data must be in the
     file itself, not in another file the export did not ship) or a soft link that points
@@ -94,13 +107,7 @@ def check_links(h5: h5py.File, path: str) -> None:
         except (KeyError, ValueError, RuntimeError, OSError):
             return
         if isinstance(link, h5py.ExternalLink):
-            raise InputError(
-                h5.filename,
-                sub,
-                "data stored in the file itself",
-                f"an external link to {link.filename}:{link.path}",
-                hint=REEXPORT,
-            )
+            raise external_link_error(h5.filename, sub, link)
         if isinstance(link, h5py.SoftLink) and not _resolves(h5, sub):
             raise InputError(
                 h5.filename,
@@ -322,14 +329,7 @@ def read_coords(h5: h5py.File, path: str, n: int | None = None, ref: str = "") -
         if error.element is None or arr.shape[1] == 0:
             raise
         # The flat index runs over every x, then every y, then every z: name the object.
-        raise InputError(
-            error.file,
-            error.where,
-            error.expected,
-            error.found,
-            element=(error.element - 1) % arr.shape[1] + 1,
-            hint=error.hint,
-        ) from None
+        raise replace(error, element=(error.element - 1) % arr.shape[1] + 1) from None
     return np.ascontiguousarray(flat.reshape(3, -1).T.astype(np.int32))
 
 

@@ -52,28 +52,20 @@ def element_ids(
             element=int(ordered[dup[0]]),
             hint=NAME_HINT,
         )
+    expected = f"members for IDs 1 to {n}, one per row of {ref}"
     over = ordered[ordered > n]
     if len(over):
+        first = int(over[0])
         raise InputError(
-            file,
-            path,
-            f"members for IDs 1 to {n}, one per row of {ref}",
-            f"a member for ID {int(over[0])}",
-            element=int(over[0]),
-            hint=NAME_HINT,
+            file, path, expected, f"a member for ID {first}", element=first, hint=NAME_HINT
         )
     if len(ids) != n:
         present = np.zeros(n + 1, dtype=bool)
         present[ordered] = True
         missing = np.flatnonzero(~present[1:]) + 1
-        raise InputError(
-            file,
-            path,
-            f"members for IDs 1 to {n}, one per row of {ref}",
-            f"{len(missing)} missing (first: {int(missing[0])})",
-            element=int(missing[0]),
-            hint=NAME_HINT,
-        )
+        first = int(missing[0])
+        found = f"{len(missing)} missing (first: {first})"
+        raise InputError(file, path, expected, found, element=first, hint=NAME_HINT)
     return ids
 
 

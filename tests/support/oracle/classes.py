@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
 
 from connectomedb.etl.frames import SourceDataset
 from support.oracle.frames import (
@@ -168,69 +169,42 @@ def _degrees(f: Frames) -> list[tuple[str, pd.DataFrame]]:
     return out
 
 
+#: The quartiles of a statistic: linear interpolation, as PostgreSQL's ``percentile_cont``.
+QUARTILES = {"median": 0.5, "q1": 0.25, "q3": 0.75}
+
+
+def _summary(values: SeriesGroupBy, count: str, prefix: str) -> pd.DataFrame:
+    """Per group: how many values (``count``), their sum (``synapses``), mean, quartiles and
+    maximum (``<prefix>_mean`` ...)."""
+    return pd.concat(
+        [
+            values.size().rename(count),
+            values.sum().rename("synapses"),
+            values.mean().rename(f"{prefix}_mean"),
+            *(values.quantile(q).rename(f"{prefix}_{name}") for name, q in QUARTILES.items()),
+            values.max().rename(f"{prefix}_max"),
+        ],
+        axis=1,
+    )
+
+
 def degree_by_class(source: SourceDataset) -> pd.DataFrame:
-    rows = []
-    for side, df in _degrees(frames(source)):
-        for cls, g in df.groupby("class"):
-            d = g.degree.to_numpy()
-            rows.append(
-                {
-                    "side": side,
-                    "class": cls,
-                    "neurites": len(d),
-                    "synapses": int(d.sum()),
-                    "degree_mean": d.mean(),
-                    "degree_median": pct(d, 0.5),
-                    "degree_q1": pct(d, 0.25),
-                    "degree_q3": pct(d, 0.75),
-                    "degree_max": d.max(),
-                }
-            )
-    cols = [
-        "side",
-        "class",
-        "neurites",
-        "synapses",
-        "degree_mean",
-        "degree_median",
-        "degree_q1",
-        "degree_q3",
-        "degree_max",
-    ]
-    return finish(rows, cols, ["side", "class"])
+    neurites = pd.concat(dict(_degrees(frames(source))), names=["side"]).reset_index(level=0)
+    df = _summary(neurites.groupby(["side", "class"]).degree, "neurites", "degree").reset_index()
+    return finish(df, list(df.columns), ["side", "class"])
 
 
 def multiplicity_by_class(source: SourceDataset) -> pd.DataFrame:
-    rows = []
-    for (ac, tc), g in frames(source).pairs.groupby(["axon_class", "target_class"]):
-        m = g.synapses.to_numpy()
-        rows.append(
-            {
-                "axon_class": ac,
-                "target_class": tc,
-                "connections": len(m),
-                "synapses": m.sum(),
-                "multiplicity_mean": m.mean(),
-                "multiplicity_median": pct(m, 0.5),
-                "multiplicity_q1": pct(m, 0.25),
-                "multiplicity_q3": pct(m, 0.75),
-                "multiplicity_max": m.max(),
-                "multi_synaptic": int((m >= 2).sum()),
-            }
-        )
-    cols = [
-        "axon_class",
-        "target_class",
-        "connections",
-        "synapses",
-        "multiplicity_mean",
-        "multiplicity_median",
-        "multiplicity_q1",
-        "multiplicity_q3",
-        "multiplicity_max",
-        "multi_synaptic",
-    ]
-    return finish(rows, cols, ["axon_class", "target_class"])
+    pairs = frames(source).pairs
+    keys = ["axon_class", "target_class"]
+    df = pd.concat(
+        [
+            _summary(pairs.groupby(keys).synapses, "connections", "multiplicity"),
+            pairs.assign(multi_synaptic=pairs.synapses >= 2).groupby(keys).multi_synaptic.sum(),
+        ],
+        axis=1,
+    ).reset_index()
+    return finish(df, list(df.columns), keys)
 
 
 def synapse_density(source: SourceDataset) -> pd.DataFrame:

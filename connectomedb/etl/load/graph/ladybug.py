@@ -205,8 +205,7 @@ class LadybugGraphLoad:
     ) -> None:
         self.root = Path(root)
         self.source = source
-        self.dataset = name
-        self.key = name
+        self.dataset = self.key = name
         self.version = new_version()
         self._lock: DatasetLock | None = lock
         self._progress = progress
