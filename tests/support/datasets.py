@@ -37,28 +37,36 @@ from connectomedb.etl.frames import (
     Targets,
 )
 
-#: The code tables of the published files, as (code, label, name).
-AXON_CLASSES = [
-    (1, "corticocortical", "Corticocortical"),
-    (2, "thalamocortical", "Thalamocortical"),
-    (3, "inhibitory", "Inhibitory"),
-    (4, "other", "Other"),
-]
-TARGET_CLASSES = [
-    (1, "apicaldendrite", "ApicalDendrite"),
-    (2, "axoninitialsegment", "AxonInitialSegment"),
-    (3, "ignore", "Unknown"),
-    (4, "otherdendrite", "OtherDendrite"),
-    (5, "smoothdendrite", "SmoothDendrite"),
-    (8, "soma", "Soma"),
-    (9, "proximaldendrite", "ProximalDendrite"),
-]
-SYNAPSE_TYPES = [
-    (1, "primaryspine", "PrimarySpine"),
-    (2, "secondaryspine", "SecondarySpine"),
-    (3, "shaft", "Shaft"),
-    (4, "soma", "Soma"),
-]
+
+def _published(names: str) -> list[tuple[int, str, str]]:
+    """A code table of the published files as (code, label, name) rows, from its names in code
+    order (codes count from 1); each label is its name in lower case, ``ignore`` for Unknown."""
+    return [
+        (code, "ignore" if name == "Unknown" else name.lower(), name)
+        for code, name in enumerate(names.split(), start=1)
+    ]
+
+
+#: The code tables of the published files.
+AXON_CLASSES = _published("Corticocortical Thalamocortical Inhibitory Other")
+PUBLISHED_TARGET_CLASSES = _published(
+    "ApicalDendrite AxonInitialSegment Unknown OtherDendrite SmoothDendrite Somata WholeCell Soma "
+    "ProximalDendrite"
+)
+SYNAPSE_TYPES = _published("PrimarySpine SecondarySpine Shaft Soma")
+#: The target classes of the in-memory datasets: without Somata (6) and WholeCell (7), codes
+#: these datasets give to classes their files do not name.
+TARGET_CLASSES = [row for row in PUBLISHED_TARGET_CLASSES if row[0] not in (6, 7)]
+
+#: The files of a synthetic folder (``connectomedb synth``, :func:`valid_dataset`).
+SYNTH_FILES = {
+    "axons.hdf5",
+    "dendrites.hdf5",
+    "synapses.hdf5",
+    "segments.hdf5",
+    "connectome.csv",
+    "truth.json",
+}
 
 
 def code_table(entries: list[tuple]) -> CodeTable:
