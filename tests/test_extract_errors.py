@@ -35,6 +35,15 @@ def error_of(folder: Path, fast: bool = True) -> str:
     return str(info.value)
 
 
+def problem_in(folder: Path, file: str, fast: bool = True, hint: str = REEXPORT) -> str:
+    """The error of reading ``folder``, which must name ``file`` first and end with ``hint``
+    (by default, to re-export the file): the text between the two."""
+    message = error_of(folder, fast)
+    prefix, suffix = f"{folder}/{file}: ", f" {hint}"
+    assert message.startswith(prefix) and message.endswith(suffix), message
+    return message[len(prefix) : -len(suffix)]
+
+
 def remove(path: Path, name: str) -> None:
     with h5py.File(path, "r+") as f:
         del f[name]
@@ -97,36 +106,36 @@ def test_directory_instead_of_file(folder: Path) -> None:
 @pytest.mark.parametrize("fast", [True, False])
 def test_missing_element(folder: Path, fast: bool) -> None:
     remove(folder / "synapses.hdf5", "/synapses/preSegIds/17")
-    assert error_of(folder, fast) == (
-        f"{folder}/synapses.hdf5: /synapses/preSegIds: element 17: expected members for IDs "
-        f"1 to 30, one per row of /synapses/type, found 1 missing (first: 17). {NAMES}"
+    assert problem_in(folder, "synapses.hdf5", fast, hint=NAMES) == (
+        "/synapses/preSegIds: element 17: expected members for IDs "
+        "1 to 30, one per row of /synapses/type, found 1 missing (first: 17)."
     )
 
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_extra_element(folder: Path, fast: bool) -> None:
     add(folder / "axons.hdf5", "/axons/agglomerate/11", np.array([1], "u4"))
-    assert error_of(folder, fast) == (
-        f"{folder}/axons.hdf5: /axons/agglomerate: element 11: expected members for IDs "
-        f"1 to 10, one per row of /axons/class, found a member for ID 11. {NAMES}"
+    assert problem_in(folder, "axons.hdf5", fast, hint=NAMES) == (
+        "/axons/agglomerate: element 11: expected members for IDs "
+        "1 to 10, one per row of /axons/class, found a member for ID 11."
     )
 
 
 @pytest.mark.parametrize("name", ["x1", "0", "-3", "1.0", " 4"])
 def test_bad_member_name(folder: Path, name: str) -> None:
     add(folder / "synapses.hdf5", f"/synapses/postSegIds/{name}", np.array([1], "u4"))
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/postSegIds: expected members named by positive "
-        f"decimal IDs, found a member named {name!r}. {NAMES}"
+    assert problem_in(folder, "synapses.hdf5", hint=NAMES) == (
+        "/synapses/postSegIds: expected members named by positive "
+        f"decimal IDs, found a member named {name!r}."
     )
 
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_duplicate_member(folder: Path, fast: bool) -> None:
     add(folder / "synapses.hdf5", "/synapses/postSegIds/07", np.array([1], "u4"))
-    assert error_of(folder, fast) == (
-        f"{folder}/synapses.hdf5: /synapses/postSegIds: element 7: expected one member per "
-        f"element, found members '07' and '7' for the same ID. {NAMES}"
+    assert problem_in(folder, "synapses.hdf5", fast, hint=NAMES) == (
+        "/synapses/postSegIds: element 7: expected one member per "
+        "element, found members '07' and '7' for the same ID."
     )
 
 
@@ -154,9 +163,9 @@ def test_bad_segment_values(
 
 def test_segment_id_beyond_segments_file(folder: Path) -> None:
     replace_dataset(folder / "dendrites.hdf5", "/spineHeads/agglomerate/4", np.array([3, 51], "u4"))
-    assert error_of(folder) == (
-        f"{folder}/dendrites.hdf5: /spineHeads/agglomerate: element 4: expected segment IDs "
-        f"of at most 50 (segments.hdf5 has 50 segments), found 51. {REEXPORT}"
+    assert problem_in(folder, "dendrites.hdf5") == (
+        "/spineHeads/agglomerate: element 4: expected segment IDs "
+        "of at most 50 (segments.hdf5 has 50 segments), found 51."
     )
 
 
@@ -172,25 +181,23 @@ def test_axon_id_out_of_range(folder: Path) -> None:
 
 def test_length_mismatch(folder: Path) -> None:
     replace_dataset(folder / "synapses.hdf5", "/synapses/postDendriteId", np.ones(29, "u4"))
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/postDendriteId: expected 30 values, one per row "
-        f"of /synapses/type, found 29. {REEXPORT}"
+    assert problem_in(folder, "synapses.hdf5") == (
+        "/synapses/postDendriteId: expected 30 values, one per row of /synapses/type, found 29."
     )
 
 
 def test_missing_required_dataset(folder: Path) -> None:
     remove(folder / "synapses.hdf5", "/synapses/postDendriteId")
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/postDendriteId: expected a dataset with one target "
-        f"ID per synapse, found nothing at that path nor at /synapses/postDendId. {REEXPORT}"
+    assert problem_in(folder, "synapses.hdf5") == (
+        "/synapses/postDendriteId: expected a dataset with one target "
+        "ID per synapse, found nothing at that path nor at /synapses/postDendId."
     )
 
 
 def test_float_ids_must_be_integral(folder: Path) -> None:
     replace_dataset(folder / "dendrites.hdf5", "/dendrites/neuronId", np.r_[np.zeros(11), 1.5])
-    assert error_of(folder) == (
-        f"{folder}/dendrites.hdf5: /dendrites/neuronId: element 12: expected neuron IDs as "
-        f"whole numbers, found 1.5. {REEXPORT}"
+    assert problem_in(folder, "dendrites.hdf5") == (
+        "/dendrites/neuronId: element 12: expected neuron IDs as whole numbers, found 1.5."
     )
 
 
@@ -200,32 +207,31 @@ def test_skeleton_edge_beyond_nodes(folder: Path, fast: bool) -> None:
     replace_dataset(
         folder / "axons.hdf5", "/axons/skeleton/3/edges", np.array([[1], [n + 1]], "u4")
     )
-    assert error_of(folder, fast) == (
-        f"{folder}/axons.hdf5: /axons/skeleton/3/edges: element 3: expected node indices from "
-        f"1 to {n} (the skeleton's nodes), found the edge (1, {n + 1}). {REEXPORT}"
+    assert problem_in(folder, "axons.hdf5", fast) == (
+        "/axons/skeleton/3/edges: element 3: expected node indices from "
+        f"1 to {n} (the skeleton's nodes), found the edge (1, {n + 1})."
     )
 
 
 def test_skeleton_without_edges_dataset(folder: Path) -> None:
     remove(folder / "dendrites.hdf5", "/dendrites/skeleton/2/edges")
-    assert error_of(folder) == (
-        f"{folder}/dendrites.hdf5: /dendrites/skeleton/2: expected a group with datasets "
-        f"nodes, edges and segIds, found members ['nodes', 'segIds']. {REEXPORT}"
+    assert problem_in(folder, "dendrites.hdf5") == (
+        "/dendrites/skeleton/2: expected a group with datasets "
+        "nodes, edges and segIds, found members ['nodes', 'segIds']."
     )
 
 
 def test_matrix_where_a_set_is_expected(folder: Path) -> None:
     replace_dataset(folder / "axons.hdf5", "/axons/agglomerate/2", np.ones((2, 3), "u4"))
-    assert error_of(folder) == (
-        f"{folder}/axons.hdf5: /axons/agglomerate: element 2: expected a vector of shape (k,), "
-        f"(k, 1) or (1, k), found shape (2, 3). {REEXPORT}"
+    assert problem_in(folder, "axons.hdf5") == (
+        "/axons/agglomerate: element 2: expected a vector of shape (k,), "
+        "(k, 1) or (1, k), found shape (2, 3)."
     )
 
 
 def test_positions_must_be_3_by_n(folder: Path) -> None:
     positions = read_values(folder / "synapses.hdf5", "/synapses/synPosition")
     replace_dataset(folder / "synapses.hdf5", "/synapses/synPosition", positions.T)
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/synPosition: expected coordinates of shape (3, N), "
-        f"found shape (30, 3). {REEXPORT}"
+    assert problem_in(folder, "synapses.hdf5") == (
+        "/synapses/synPosition: expected coordinates of shape (3, N), found shape (30, 3)."
     )
