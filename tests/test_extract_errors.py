@@ -112,13 +112,28 @@ def test_missing_element(folder: Path, fast: bool) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("file", "added", "problem"),
+    [
+        (
+            "axons.hdf5",
+            "/axons/agglomerate/11",
+            "/axons/agglomerate: element 11: expected members for IDs 1 to 10, one per row of "
+            "/axons/class, found a member for ID 11.",
+        ),
+        (
+            "synapses.hdf5",
+            "/synapses/postSegIds/07",
+            "/synapses/postSegIds: element 7: expected one member per element, found members "
+            "'07' and '7' for the same ID.",
+        ),
+    ],
+    ids=["extra-element", "duplicate-member"],
+)
 @pytest.mark.parametrize("fast", [True, False])
-def test_extra_element(folder: Path, fast: bool) -> None:
-    add(folder / "axons.hdf5", "/axons/agglomerate/11", np.array([1], "u4"))
-    assert problem_in(folder, "axons.hdf5", fast, hint=NAMES) == (
-        "/axons/agglomerate: element 11: expected members for IDs "
-        "1 to 10, one per row of /axons/class, found a member for ID 11."
-    )
+def test_member_too_many(folder: Path, file: str, added: str, problem: str, fast: bool) -> None:
+    add(folder / file, added, np.array([1], "u4"))
+    assert problem_in(folder, file, fast, hint=NAMES) == problem
 
 
 @pytest.mark.parametrize("name", ["x1", "0", "-3", "1.0", " 4"])
@@ -127,15 +142,6 @@ def test_bad_member_name(folder: Path, name: str) -> None:
     assert problem_in(folder, "synapses.hdf5", hint=NAMES) == (
         "/synapses/postSegIds: expected members named by positive "
         f"decimal IDs, found a member named {name!r}."
-    )
-
-
-@pytest.mark.parametrize("fast", [True, False])
-def test_duplicate_member(folder: Path, fast: bool) -> None:
-    add(folder / "synapses.hdf5", "/synapses/postSegIds/07", np.array([1], "u4"))
-    assert problem_in(folder, "synapses.hdf5", fast, hint=NAMES) == (
-        "/synapses/postSegIds: element 7: expected one member per "
-        "element, found members '07' and '7' for the same ID."
     )
 
 
@@ -186,12 +192,27 @@ def test_length_mismatch(folder: Path) -> None:
     )
 
 
-def test_missing_required_dataset(folder: Path) -> None:
-    remove(folder / "synapses.hdf5", "/synapses/postDendriteId")
-    assert problem_in(folder, "synapses.hdf5") == (
-        "/synapses/postDendriteId: expected a dataset with one target "
-        "ID per synapse, found nothing at that path nor at /synapses/postDendId."
-    )
+@pytest.mark.parametrize(
+    ("file", "removed", "problem"),
+    [
+        (
+            "synapses.hdf5",
+            "/synapses/postDendriteId",
+            "/synapses/postDendriteId: expected a dataset with one target ID per synapse, found "
+            "nothing at that path nor at /synapses/postDendId.",
+        ),
+        (
+            "dendrites.hdf5",
+            "/dendrites/skeleton/2/edges",
+            "/dendrites/skeleton/2: expected a group with datasets nodes, edges and segIds, "
+            "found members ['nodes', 'segIds'].",
+        ),
+    ],
+    ids=["required-dataset", "skeleton-edges"],
+)
+def test_missing_dataset(folder: Path, file: str, removed: str, problem: str) -> None:
+    remove(folder / file, removed)
+    assert problem_in(folder, file) == problem
 
 
 def test_float_ids_must_be_integral(folder: Path) -> None:
@@ -210,14 +231,6 @@ def test_skeleton_edge_beyond_nodes(folder: Path, fast: bool) -> None:
     assert problem_in(folder, "axons.hdf5", fast) == (
         "/axons/skeleton/3/edges: element 3: expected node indices from "
         f"1 to {n} (the skeleton's nodes), found the edge (1, {n + 1})."
-    )
-
-
-def test_skeleton_without_edges_dataset(folder: Path) -> None:
-    remove(folder / "dendrites.hdf5", "/dendrites/skeleton/2/edges")
-    assert problem_in(folder, "dendrites.hdf5") == (
-        "/dendrites/skeleton/2: expected a group with datasets "
-        "nodes, edges and segIds, found members ['nodes', 'segIds']."
     )
 
 
