@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 from support import oracle
-from support.cli import cli_env, run_cli
+from support.cli import run_cli, run_grant_reader
 from support.datasets import valid_dataset
 from support.servers import assert_reader_cannot_write, free_port
 from support.stores import as_login, query_frame
@@ -168,16 +168,7 @@ def test_a_bi_client_over_tcp_with_the_printed_url(tmp_path: Path) -> None:
         assert loaded.returncode == 0, loaded.stderr
         served = run_cli("db", "serve", "--port", str(port), "--home", home)
         assert served.returncode == 0, served.stderr
-        granted = run_cli(
-            "db",
-            "grant-reader",
-            "superset",
-            "--home",
-            home,
-            env=cli_env(CONNECTOMEDB_READER_PASSWORD=PASSWORD),
-        )
-        assert granted.returncode == 0, granted.stderr
-        assert PASSWORD not in granted.stdout + granted.stderr
+        granted = run_grant_reader("superset", PASSWORD, "--home", home)
         printed = re.search(r"Superset \(SQLAlchemy URI\): (\S+)", granted.stdout)
         assert printed is not None, granted.stdout
         uri = printed.group(1)

@@ -53,6 +53,11 @@ def cypher(home: Path, *args: str, stdin: str | None = None) -> tuple[int, str, 
     return result.exit_code, result.stdout, result.stderr
 
 
+def on_tiny(home: Path, fmt: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    """``connectomedb cypher`` on the dataset ``tiny``, printing ``fmt``."""
+    return cypher(home, "--dataset", "tiny", "--format", fmt, *args, stdin=stdin)
+
+
 def axon_count(home: Path, dataset: str = "tiny") -> int:
     code, out, err = cypher(home, "--dataset", dataset, "--format", "json", COUNT_AXONS)
     assert code == 0, err
@@ -76,7 +81,7 @@ def test_the_readme_examples_give_the_expected_rows(home: Path, source: SourceDa
     for text in examples:
         expected = _readme_expected(source, text).reset_index(drop=True)
         assert len(expected) > 0  # the example has an answer on this dataset
-        code, out, err = cypher(home, "--dataset", "tiny", "--format", "csv", text)
+        code, out, err = on_tiny(home, "csv", text)
         assert code == 0, err
         got = pd.read_csv(io.StringIO(out))
         assert got.synapses.dtype.kind == "i"  # a sum prints as an integer, not 9.0
@@ -86,11 +91,8 @@ def test_the_readme_examples_give_the_expected_rows(home: Path, source: SourceDa
 
 def test_dataset_and_parameters(home: Path, source: SourceDataset) -> None:
     assert axon_count(home, "tiny") == len(source.axons.class_code)
-    code, out, err = cypher(
+    code, out, err = on_tiny(
         home,
-        "--dataset",
-        "tiny",
-        "--format",
         "json",
         "-p",
         "ids",
@@ -112,11 +114,8 @@ def test_dataset_and_parameters(home: Path, source: SourceDataset) -> None:
 
 
 def test_statements_from_stdin_run_in_order(home: Path) -> None:
-    code, out, err = cypher(
+    code, out, err = on_tiny(
         home,
-        "--dataset",
-        "tiny",
-        "--format",
         "csv",
         stdin="RETURN 1 AS one;\n// a comment; with a semicolon\nRETURN 'a;b' AS two;\n",
     )
@@ -138,11 +137,8 @@ def test_nodes_print_as_cypher(home: Path) -> None:
 
 
 def test_json_holds_every_value_type(home: Path) -> None:
-    code, out, err = cypher(
+    code, out, err = on_tiny(
         home,
-        "--dataset",
-        "tiny",
-        "--format",
         "json",
         "RETURN CAST(1.5 AS DECIMAL(10, 2)) AS d, timestamp('2020-01-01 10:00:00') AS t, "
         "date('2020-01-02') AS day, UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11') AS u, "

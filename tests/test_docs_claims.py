@@ -20,32 +20,32 @@ def _paragraph() -> str:
     return " ".join(MODEL[start : MODEL.index("\n\n", start)].split())
 
 
-def test_the_queries_said_to_read_connectome_synapse_are_those_that_do() -> None:
-    claim = re.search(
-        r"read it instead of joining `synapse`, `axon` and `target`: (.*?)\. ", _paragraph()
-    )
+def _claimed_and_reading(pattern: str, relation: str) -> tuple[set[str], set[str]]:
+    """The queries the paragraph names where ``pattern`` matches (its first group), and the
+    queries whose SQL reads ``relation``."""
+    claim = re.search(pattern, _paragraph())
     assert claim is not None
     reading = {
-        name
-        for name, q in load_queries().items()
-        if q.sql is not None and "connectome_synapse" in q.sql
+        name for name, q in load_queries().items() if q.sql is not None and relation in q.sql
     }
-    assert _names(claim.group(1)) == reading
+    return _names(claim.group(1)), reading
+
+
+def test_the_queries_said_to_read_connectome_synapse_are_those_that_do() -> None:
+    claimed, reading = _claimed_and_reading(
+        r"read it instead of joining `synapse`, `axon` and `target`: (.*?)\. ",
+        "connectome_synapse",
+    )
+    assert claimed == reading
 
 
 def test_the_queries_said_to_read_the_neurite_statistics_are_those_that_do() -> None:
-    claim = re.search(
+    claimed, reading = _claimed_and_reading(
         r"\. (`[a-z_]+`(?:, `[a-z_]+`)*(?: and `[a-z_]+`)?) read the per-class "
         r"rows of `neurite_class_stat`",
-        _paragraph(),
+        "neurite_class_stat",
     )
-    assert claim is not None
-    reading = {
-        name
-        for name, q in load_queries().items()
-        if q.sql is not None and "neurite_class_stat" in q.sql
-    }
-    assert _names(claim.group(1)) == reading
+    assert claimed == reading
 
 
 def test_the_graph_dataset_property_is_described_per_engine() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
-from support.cli import CLI, cli_env, run_cli
+from support.cli import CLI, cli_env, run_cli, run_grant_reader
 from support.datasets import valid_dataset
 from support.servers import assert_reader_cannot_write, free_port
 
@@ -174,15 +174,7 @@ def test_serve_command_prints_the_urls_and_refuses_a_busy_port(tmp_path: Path) -
     home = str(root / "home")
     port = free_port()
     try:
-        granted = run_cli(
-            "db",
-            "grant-reader",
-            "superset",
-            "--home",
-            home,
-            env=cli_env(CONNECTOMEDB_READER_PASSWORD=READER_PW),
-        )
-        assert granted.returncode == 0, granted.stderr
+        granted = run_grant_reader("superset", READER_PW, "--home", home)
         assert "no TCP: run `connectomedb db serve`" in granted.stdout
         result = run_cli("db", "serve", "--port", str(port), "--home", home)
         assert result.returncode == 0, result.stderr

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.datasets import AXON_CLASSES, SYNAPSE_TYPES
 from support.extract_files import AXON_ATTRS, SYNAPSE_ATTRS, TARGET_ATTRS, make_truth, write_folder
 
 from connectomedb.etl.extract import ExtractReport, read_dataset
@@ -39,12 +40,7 @@ def check(ds: SourceDataset, t: dict, *, old: bool = False, optional: bool = Tru
     assert a.n == len(t["axon_class"])
     assert a.class_code.dtype == np.int16
     np.testing.assert_array_equal(a.class_code, t["axon_class"])
-    assert names(a.classes, AXON_ATTRS) == {
-        1: "Corticocortical",
-        2: "Thalamocortical",
-        3: "Inhibitory",
-        4: "Other",
-    }
+    assert names(a.classes, AXON_ATTRS) == {code: name for code, _, name in AXON_CLASSES}
     if optional:
         np.testing.assert_array_equal(a.mapped_seg_id, t["axon_mapped"])
         assert a.mapped_seg_id.dtype == np.int64
@@ -74,12 +70,7 @@ def check(ds: SourceDataset, t: dict, *, old: bool = False, optional: bool = Tru
 
     s = ds.synapses
     np.testing.assert_array_equal(s.type_code, t["syn_type"])
-    assert names(s.types, SYNAPSE_ATTRS) == {
-        1: "PrimarySpine",
-        2: "SecondarySpine",
-        3: "Shaft",
-        4: "Soma",
-    }
+    assert names(s.types, SYNAPSE_ATTRS) == {code: name for code, _, name in SYNAPSE_TYPES}
     assert s.syn_position.dtype == np.int32
     np.testing.assert_array_equal(s.syn_position, t["syn_pos"])
     if old:

@@ -8,20 +8,12 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from support.badinput import NAMES, REEXPORT, SAME
+from support.badinput.edits import length, read_values, replace_dataset, set_values
 from support.extract_files import make_truth, write_folder
 
 from connectomedb.errors import InputError
 from connectomedb.etl.extract import read_dataset
-
-REEXPORT = "Check that the file is the published one, complete and unmodified."
-NAMES = (
-    "Each member must be named by the 1-based decimal ID of its element, one member per "
-    "element, as in the published export."
-)
-SAME = (
-    "The files must come from the same export; check that axons.hdf5, dendrites.hdf5, "
-    "synapses.hdf5 and segments.hdf5 belong together."
-)
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +35,23 @@ def error_of(folder: Path, fast: bool = True) -> str:
     return str(info.value)
 
 
-def edit(path: Path, fn) -> None:
+def problem_in(folder: Path, file: str, fast: bool = True, hint: str = REEXPORT) -> str:
+    """The error of reading ``folder``, which must name ``file`` first and end with ``hint``
+    (by default, to re-export the file): the text between the two."""
+    message = error_of(folder, fast)
+    prefix, suffix = f"{folder}/{file}: ", f" {hint}"
+    assert message.startswith(prefix) and message.endswith(suffix), message
+    return message[len(prefix) : -len(suffix)]
+
+
+def remove(path: Path, name: str) -> None:
     with h5py.File(path, "r+") as f:
-        fn(f)
+        del f[name]
+
+
+def add(path: Path, name: str, data: np.ndarray) -> None:
+    with h5py.File(path, "r+") as f:
+        f.create_dataset(name, data=data)
 
 
 def test_missing_file(folder: Path) -> None:
@@ -99,46 +105,43 @@ def test_directory_instead_of_file(folder: Path) -> None:
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_missing_element(folder: Path, fast: bool) -> None:
-    edit(folder / "synapses.hdf5", lambda f: f.__delitem__("/synapses/preSegIds/17"))
-    assert error_of(folder, fast) == (
-        f"{folder}/synapses.hdf5: /synapses/preSegIds: element 17: expected members for IDs "
-        f"1 to 30, one per row of /synapses/type, found 1 missing (first: 17). {NAMES}"
+    remove(folder / "synapses.hdf5", "/synapses/preSegIds/17")
+    assert problem_in(folder, "synapses.hdf5", fast, hint=NAMES) == (
+        "/synapses/preSegIds: element 17: expected members for IDs "
+        "1 to 30, one per row of /synapses/type, found 1 missing (first: 17)."
     )
 
 
+@pytest.mark.parametrize(
+    ("file", "added", "problem"),
+    [
+        (
+            "axons.hdf5",
+            "/axons/agglomerate/11",
+            "/axons/agglomerate: element 11: expected members for IDs 1 to 10, one per row of "
+            "/axons/class, found a member for ID 11.",
+        ),
+        (
+            "synapses.hdf5",
+            "/synapses/postSegIds/07",
+            "/synapses/postSegIds: element 7: expected one member per element, found members "
+            "'07' and '7' for the same ID.",
+        ),
+    ],
+    ids=["extra-element", "duplicate-member"],
+)
 @pytest.mark.parametrize("fast", [True, False])
-def test_extra_element(folder: Path, fast: bool) -> None:
-    edit(
-        folder / "axons.hdf5",
-        lambda f: f.create_dataset("/axons/agglomerate/11", data=np.array([1], "u4")),
-    )
-    assert error_of(folder, fast) == (
-        f"{folder}/axons.hdf5: /axons/agglomerate: element 11: expected members for IDs "
-        f"1 to 10, one per row of /axons/class, found a member for ID 11. {NAMES}"
-    )
+def test_member_too_many(folder: Path, file: str, added: str, problem: str, fast: bool) -> None:
+    add(folder / file, added, np.array([1], "u4"))
+    assert problem_in(folder, file, fast, hint=NAMES) == problem
 
 
 @pytest.mark.parametrize("name", ["x1", "0", "-3", "1.0", " 4"])
 def test_bad_member_name(folder: Path, name: str) -> None:
-    edit(
-        folder / "synapses.hdf5",
-        lambda f: f.create_dataset(f"/synapses/postSegIds/{name}", data=np.array([1], "u4")),
-    )
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/postSegIds: expected members named by positive "
-        f"decimal IDs, found a member named {name!r}. {NAMES}"
-    )
-
-
-@pytest.mark.parametrize("fast", [True, False])
-def test_duplicate_member(folder: Path, fast: bool) -> None:
-    edit(
-        folder / "synapses.hdf5",
-        lambda f: f.create_dataset("/synapses/postSegIds/07", data=np.array([1], "u4")),
-    )
-    assert error_of(folder, fast) == (
-        f"{folder}/synapses.hdf5: /synapses/postSegIds: element 7: expected one member per "
-        f"element, found members '07' and '7' for the same ID. {NAMES}"
+    add(folder / "synapses.hdf5", f"/synapses/postSegIds/{name}", np.array([1], "u4"))
+    assert problem_in(folder, "synapses.hdf5", hint=NAMES) == (
+        "/synapses/postSegIds: expected members named by positive "
+        f"decimal IDs, found a member named {name!r}."
     )
 
 
@@ -154,11 +157,7 @@ def test_duplicate_member(folder: Path, fast: bool) -> None:
 def test_bad_segment_values(
     folder: Path, data: np.ndarray, expected: str, found: str, fast: bool
 ) -> None:
-    def change(f: h5py.File) -> None:
-        del f["/synapses/preSegIds/9"]
-        f.create_dataset("/synapses/preSegIds/9", data=data)
-
-    edit(folder / "synapses.hdf5", change)
+    replace_dataset(folder / "synapses.hdf5", "/synapses/preSegIds/9", data)
     with pytest.raises(InputError) as info:
         read_dataset(folder, fast=fast)
     assert str(info.value).startswith(f"{folder}/synapses.hdf5: /synapses/preSegIds: element 9:")
@@ -169,24 +168,17 @@ def test_bad_segment_values(
 
 
 def test_segment_id_beyond_segments_file(folder: Path) -> None:
-    def change(f: h5py.File) -> None:
-        del f["/spineHeads/agglomerate/4"]
-        f.create_dataset("/spineHeads/agglomerate/4", data=np.array([3, 51], "u4"))
-
-    edit(folder / "dendrites.hdf5", change)
-    assert error_of(folder) == (
-        f"{folder}/dendrites.hdf5: /spineHeads/agglomerate: element 4: expected segment IDs "
-        f"of at most 50 (segments.hdf5 has 50 segments), found 51. {REEXPORT}"
+    replace_dataset(folder / "dendrites.hdf5", "/spineHeads/agglomerate/4", np.array([3, 51], "u4"))
+    assert problem_in(folder, "dendrites.hdf5") == (
+        "/spineHeads/agglomerate: element 4: expected segment IDs "
+        "of at most 50 (segments.hdf5 has 50 segments), found 51."
     )
 
 
 def test_axon_id_out_of_range(folder: Path) -> None:
-    def change(f: h5py.File) -> None:
-        ids = f["/synapses/preAxonId"][()]
-        ids[5] = 11
-        f["/synapses/preAxonId"][...] = ids
-
-    edit(folder / "synapses.hdf5", change)
+    ids = read_values(folder / "synapses.hdf5", "/synapses/preAxonId")
+    ids[5] = 11
+    set_values(folder / "synapses.hdf5", "/synapses/preAxonId", ids)
     assert error_of(folder) == (
         f"{folder}/synapses.hdf5: /synapses/preAxonId: element 6: expected axon IDs "
         f"of at most 10 (axons.hdf5 has 10 axons), found 11. {SAME}"
@@ -194,81 +186,65 @@ def test_axon_id_out_of_range(folder: Path) -> None:
 
 
 def test_length_mismatch(folder: Path) -> None:
-    def change(f: h5py.File) -> None:
-        del f["/synapses/postDendriteId"]
-        f.create_dataset("/synapses/postDendriteId", data=np.ones(29, "u4"))
-
-    edit(folder / "synapses.hdf5", change)
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/postDendriteId: expected 30 values, one per row "
-        f"of /synapses/type, found 29. {REEXPORT}"
+    replace_dataset(folder / "synapses.hdf5", "/synapses/postDendriteId", np.ones(29, "u4"))
+    assert problem_in(folder, "synapses.hdf5") == (
+        "/synapses/postDendriteId: expected 30 values, one per row of /synapses/type, found 29."
     )
 
 
-def test_missing_required_dataset(folder: Path) -> None:
-    edit(folder / "synapses.hdf5", lambda f: f.__delitem__("/synapses/postDendriteId"))
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/postDendriteId: expected a dataset with one target "
-        f"ID per synapse, found nothing at that path nor at /synapses/postDendId. {REEXPORT}"
-    )
+@pytest.mark.parametrize(
+    ("file", "removed", "problem"),
+    [
+        (
+            "synapses.hdf5",
+            "/synapses/postDendriteId",
+            "/synapses/postDendriteId: expected a dataset with one target ID per synapse, found "
+            "nothing at that path nor at /synapses/postDendId.",
+        ),
+        (
+            "dendrites.hdf5",
+            "/dendrites/skeleton/2/edges",
+            "/dendrites/skeleton/2: expected a group with datasets nodes, edges and segIds, "
+            "found members ['nodes', 'segIds'].",
+        ),
+    ],
+    ids=["required-dataset", "skeleton-edges"],
+)
+def test_missing_dataset(folder: Path, file: str, removed: str, problem: str) -> None:
+    remove(folder / file, removed)
+    assert problem_in(folder, file) == problem
 
 
 def test_float_ids_must_be_integral(folder: Path) -> None:
-    def change(f: h5py.File) -> None:
-        del f["/dendrites/neuronId"]
-        f.create_dataset("/dendrites/neuronId", data=np.r_[np.zeros(11), 1.5])
-
-    edit(folder / "dendrites.hdf5", change)
-    assert error_of(folder) == (
-        f"{folder}/dendrites.hdf5: /dendrites/neuronId: element 12: expected neuron IDs as "
-        f"whole numbers, found 1.5. {REEXPORT}"
+    replace_dataset(folder / "dendrites.hdf5", "/dendrites/neuronId", np.r_[np.zeros(11), 1.5])
+    assert problem_in(folder, "dendrites.hdf5") == (
+        "/dendrites/neuronId: element 12: expected neuron IDs as whole numbers, found 1.5."
     )
 
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_skeleton_edge_beyond_nodes(folder: Path, fast: bool) -> None:
-    def change(f: h5py.File) -> None:
-        n = f["/axons/skeleton/3/nodes"].shape[1]
-        del f["/axons/skeleton/3/edges"]
-        f.create_dataset("/axons/skeleton/3/edges", data=np.array([[1], [n + 1]], "u4"))
-
-    edit(folder / "axons.hdf5", change)
-    with h5py.File(folder / "axons.hdf5") as f:
-        n = f["/axons/skeleton/3/nodes"].shape[1]
-    assert error_of(folder, fast) == (
-        f"{folder}/axons.hdf5: /axons/skeleton/3/edges: element 3: expected node indices from "
-        f"1 to {n} (the skeleton's nodes), found the edge (1, {n + 1}). {REEXPORT}"
+    n = length(folder / "axons.hdf5", "/axons/skeleton/3/nodes")
+    replace_dataset(
+        folder / "axons.hdf5", "/axons/skeleton/3/edges", np.array([[1], [n + 1]], "u4")
     )
-
-
-def test_skeleton_without_edges_dataset(folder: Path) -> None:
-    edit(folder / "dendrites.hdf5", lambda f: f.__delitem__("/dendrites/skeleton/2/edges"))
-    assert error_of(folder) == (
-        f"{folder}/dendrites.hdf5: /dendrites/skeleton/2: expected a group with datasets "
-        f"nodes, edges and segIds, found members ['nodes', 'segIds']. {REEXPORT}"
+    assert problem_in(folder, "axons.hdf5", fast) == (
+        "/axons/skeleton/3/edges: element 3: expected node indices from "
+        f"1 to {n} (the skeleton's nodes), found the edge (1, {n + 1})."
     )
 
 
 def test_matrix_where_a_set_is_expected(folder: Path) -> None:
-    def change(f: h5py.File) -> None:
-        del f["/axons/agglomerate/2"]
-        f.create_dataset("/axons/agglomerate/2", data=np.ones((2, 3), "u4"))
-
-    edit(folder / "axons.hdf5", change)
-    assert error_of(folder) == (
-        f"{folder}/axons.hdf5: /axons/agglomerate: element 2: expected a vector of shape (k,), "
-        f"(k, 1) or (1, k), found shape (2, 3). {REEXPORT}"
+    replace_dataset(folder / "axons.hdf5", "/axons/agglomerate/2", np.ones((2, 3), "u4"))
+    assert problem_in(folder, "axons.hdf5") == (
+        "/axons/agglomerate: element 2: expected a vector of shape (k,), "
+        "(k, 1) or (1, k), found shape (2, 3)."
     )
 
 
 def test_positions_must_be_3_by_n(folder: Path) -> None:
-    def change(f: h5py.File) -> None:
-        pos = f["/synapses/synPosition"][()]
-        del f["/synapses/synPosition"]
-        f.create_dataset("/synapses/synPosition", data=pos.T)
-
-    edit(folder / "synapses.hdf5", change)
-    assert error_of(folder) == (
-        f"{folder}/synapses.hdf5: /synapses/synPosition: expected coordinates of shape (3, N), "
-        f"found shape (30, 3). {REEXPORT}"
+    positions = read_values(folder / "synapses.hdf5", "/synapses/synPosition")
+    replace_dataset(folder / "synapses.hdf5", "/synapses/synPosition", positions.T)
+    assert problem_in(folder, "synapses.hdf5") == (
+        "/synapses/synPosition: expected coordinates of shape (3, N), found shape (30, 3)."
     )

@@ -19,6 +19,7 @@ from support.graph_oracle import (
     neuron_input_classes,
     synapse_segments,
 )
+from support.stores import load_graph
 
 from connectomedb.config import Settings
 from connectomedb.errors import ConfigError, LoadError, QueryError
@@ -49,19 +50,6 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "home")
 
 
-def load(settings: Settings, source: SourceDataset, name: str, *, replace: bool = False):
-    job = begin_graph_load(settings, source, name, replace=replace)
-    if job is None:
-        return None
-    try:
-        report = job.prepare()
-    except BaseException:
-        job.abort()
-        raise
-    job.commit()
-    return report
-
-
 def graph_counts(settings: Settings, name: str) -> dict[str, int]:
     with open_graph_store(settings) as store:
         return store.counts(name)
@@ -86,11 +74,25 @@ def source(request: pytest.FixtureRequest) -> SourceDataset:
 
 
 def test_counts_equal_the_source(settings: Settings, source: SourceDataset) -> None:
-    report = load(settings, source, "ds")
+    report = load_graph(settings, source, "ds")
     assert report is not None
     expected = expected_flat(source)
     assert graph_counts(settings, "ds") == expected
     assert {**report.nodes, **report.relationships} == expected
+
+
+#: The traversals checked against pandas, each about one element (``$id``) of ``$dataset``.
+TRAVERSALS = {
+    "pre": "MATCH (g:Segment)-[:PRE]->(s:Synapse {dataset: $dataset, id: $id}) RETURN g.id AS id",
+    "post": "MATCH (s:Synapse {dataset: $dataset, id: $id})-[:POST]->(g:Segment) RETURN g.id AS id",
+    "contacts": "MATCH (a:Axon {dataset: $dataset, id: $id})-[c:CONNECTS_TO]->(t:Target) "
+    "RETURN t.id AS target, c.synapses AS synapses ORDER BY target",
+    "contacts by synapse": "MATCH (a:Axon {dataset: $dataset, id: $id})-[:MAKES]->(:Synapse)"
+    "-[:ONTO]->(t:Target) RETURN t.id AS target, count(*) AS synapses ORDER BY target",
+    "input classes": "MATCH (n:Neuron {dataset: $dataset, id: $id})<-[:OF_NEURON]-(t:Target)"
+    "<-[c:CONNECTS_TO]-(a:Axon)-[:IN_CLASS]->(k:AxonClass) "
+    "RETURN k.name AS axon_class, sum(c.synapses) AS synapses ORDER BY axon_class",
+}
 
 
 @pytest.mark.parametrize("kind", ["handmade", "tiny", "demo"])
@@ -98,24 +100,18 @@ def test_traversals_answer_like_pandas(
     settings: Settings, kind: str, request: pytest.FixtureRequest
 ) -> None:
     src = SOURCES[kind](request)
-    load(settings, src, "ds")
+    load_graph(settings, src, "ds")
     rng = np.random.default_rng(7)
     with open_graph_store(settings) as store:
         key = store.dataset_key("ds")
 
+        def about(traversal: str, element: object) -> pd.DataFrame:
+            return store.run(TRAVERSALS[traversal], {"dataset": key, "id": int(element)})
+
         # synapse -> its pre- and postsynaptic segments
         picked = rng.choice(np.arange(2, src.synapses.n + 1), 10, replace=False)
         for synapse in [1, *picked]:  # synapse 1 of the handmade data repeats a segment
-            pre = store.run(
-                "MATCH (g:Segment)-[:PRE]->(s:Synapse {dataset: $dataset, id: $id}) "
-                "RETURN g.id AS id",
-                {"dataset": key, "id": int(synapse)},
-            )
-            post = store.run(
-                "MATCH (s:Synapse {dataset: $dataset, id: $id})-[:POST]->(g:Segment) "
-                "RETURN g.id AS id",
-                {"dataset": key, "id": int(synapse)},
-            )
+            pre, post = about("pre", synapse), about("post", synapse)
             want_pre, want_post = synapse_segments(src, int(synapse))
             assert sorted(pre.id) == want_pre
             assert sorted(post.id) == want_post
@@ -124,18 +120,7 @@ def test_traversals_answer_like_pandas(
         axons = np.unique(np.asarray(src.synapses.axon_id)[np.asarray(src.synapses.axon_id) > 0])
         for axon in rng.choice(axons, min(8, len(axons)), replace=False):
             want = axon_contacts(src, int(axon))
-            aggregate = store.run(
-                "MATCH (a:Axon {dataset: $dataset, id: $id})-[c:CONNECTS_TO]->(t:Target) "
-                "RETURN t.id AS target, c.synapses AS synapses ORDER BY target",
-                {"dataset": key, "id": int(axon)},
-            )
-            detail = store.run(
-                "MATCH (a:Axon {dataset: $dataset, id: $id})-[:MAKES]->(:Synapse)"
-                "-[:ONTO]->(t:Target) RETURN t.id AS target, count(*) AS synapses "
-                "ORDER BY target",
-                {"dataset": key, "id": int(axon)},
-            )
-            for got in (aggregate, detail):
+            for got in (about("contacts", axon), about("contacts by synapse", axon)):
                 pd.testing.assert_frame_equal(
                     got.astype("int64"), want.astype("int64"), check_names=False
                 )
@@ -143,12 +128,7 @@ def test_traversals_answer_like_pandas(
         # neuron -> the axon classes that feed it
         neurons = np.unique(np.asarray(src.targets.neuron_id))
         for neuron in neurons[neurons > 0]:
-            got = store.run(
-                "MATCH (n:Neuron {dataset: $dataset, id: $id})<-[:OF_NEURON]-(t:Target)"
-                "<-[c:CONNECTS_TO]-(a:Axon)-[:IN_CLASS]->(k:AxonClass) "
-                "RETURN k.name AS axon_class, sum(c.synapses) AS synapses ORDER BY axon_class",
-                {"dataset": key, "id": int(neuron)},
-            )
+            got = about("input classes", neuron)
             want = neuron_input_classes(src, int(neuron))
             assert list(got.axon_class) == list(want.axon_class)
             assert [int(v) for v in got.synapses] == [int(v) for v in want.synapses]
@@ -156,7 +136,7 @@ def test_traversals_answer_like_pandas(
 
 def test_class_aggregate_equals_pandas(settings: Settings) -> None:
     src = handmade_source(seed=3, n_synapses=300)
-    load(settings, src, "ds")
+    load_graph(settings, src, "ds")
     syn = pd.DataFrame({"a": src.synapses.axon_id, "t": src.synapses.target_id})
     syn = syn[(syn.a > 0) & (syn.t > 0)]
     ax_names = dict(zip(src.axons.classes.frame.code, src.axons.classes.frame.name, strict=True))
@@ -187,7 +167,7 @@ def test_class_aggregate_equals_pandas(settings: Settings) -> None:
 
 def test_properties_are_typed_and_match_the_source(settings: Settings) -> None:
     src = handmade_source(seed=11)
-    load(settings, src, "ds")
+    load_graph(settings, src, "ds")
     with open_graph_store(settings) as store:
         key = store.dataset_key("ds")
         syn = store.run(
@@ -233,7 +213,7 @@ def test_properties_are_typed_and_match_the_source(settings: Settings) -> None:
 
 def test_reload_of_the_same_files_is_a_noop(settings: Settings) -> None:
     src = handmade_source()
-    assert load(settings, src, "ds") is not None
+    assert load_graph(settings, src, "ds") is not None
     version = current_version(settings.embedded_graph_dir, "ds")
     assert begin_graph_load(settings, src, "ds", replace=False) is None
     assert begin_graph_load(settings, src, "ds", replace=True) is None
@@ -243,13 +223,13 @@ def test_reload_of_the_same_files_is_a_noop(settings: Settings) -> None:
 def test_other_files_need_replace(settings: Settings) -> None:
     first = handmade_source(seed=1, tag="a")
     second = handmade_source(seed=2, n_synapses=120, tag="b")
-    load(settings, first, "ds")
+    load_graph(settings, first, "ds")
     with pytest.raises(LoadError, match="dataset 'ds' is already loaded from other files"):
         begin_graph_load(settings, second, "ds", replace=False)
     assert graph_counts(settings, "ds") == expected_flat(first)
 
     old = current_version(settings.embedded_graph_dir, "ds")
-    load(settings, second, "ds", replace=True)
+    load_graph(settings, second, "ds", replace=True)
     assert graph_counts(settings, "ds") == expected_flat(second)
     base = dataset_dir(settings.embedded_graph_dir, "ds")
     assert current_version(settings.embedded_graph_dir, "ds") != old
@@ -259,7 +239,7 @@ def test_other_files_need_replace(settings: Settings) -> None:
 def test_failure_during_prepare_leaves_the_previous_graph(settings: Settings) -> None:
     first = handmade_source(seed=1, tag="a")
     second = handmade_source(seed=2, n_synapses=120, tag="b")
-    load(settings, first, "ds")
+    load_graph(settings, first, "ds")
     before = current_version(settings.embedded_graph_dir, "ds")
 
     def explode(step: str, done: int, total: int) -> None:
@@ -282,7 +262,7 @@ def test_failure_during_prepare_leaves_the_previous_graph(settings: Settings) ->
 def test_killed_load_is_cleaned_up_by_the_next(settings: Settings) -> None:
     first = handmade_source(seed=1, tag="a")
     second = handmade_source(seed=2, tag="b")
-    load(settings, first, "ds")
+    load_graph(settings, first, "ds")
     job = begin_graph_load(settings, second, "ds", replace=True)
     assert job is not None
     job.prepare()
@@ -293,7 +273,7 @@ def test_killed_load_is_cleaned_up_by_the_next(settings: Settings) -> None:
     assert graph_counts(settings, "ds") == expected_flat(first)
 
     third = handmade_source(seed=3, tag="c")
-    load(settings, third, "ds", replace=True)
+    load_graph(settings, third, "ds", replace=True)
     assert not half_built.exists()
     assert graph_counts(settings, "ds") == expected_flat(third)
 
@@ -318,7 +298,7 @@ def test_a_new_graph_model_version_reloads(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     src = handmade_source()
-    load(settings, src, "ds")
+    load_graph(settings, src, "ds")
     import connectomedb.etl.load.graph as graph_load
 
     monkeypatch.setattr(graph_load, "GRAPH_MODEL_VERSION", 999)
@@ -330,8 +310,8 @@ def test_a_new_graph_model_version_reloads(
 def test_store_errors_and_dataset_routing(settings: Settings) -> None:
     a = handmade_source(seed=1, tag="a", n_axons=5)
     b = handmade_source(seed=2, tag="b", n_axons=9)
-    load(settings, a, "first")
-    load(settings, b, "second name/with slash")
+    load_graph(settings, a, "first")
+    load_graph(settings, b, "second name/with slash")
     with open_graph_store(settings) as store:
         with pytest.raises(QueryError, match="dataset 'missing' is not loaded"):
             store.dataset_key("missing")

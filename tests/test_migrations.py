@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import psycopg
 from alembic import command
 from alembic.script import ScriptDirectory
 from support.datasets import make_source
+from support.warehouse import fetch_rows
 
 from connectomedb.etl.load.postgres import load_dataset
 from connectomedb.stores.postgres import (
@@ -48,13 +48,13 @@ def test_upgrade_check_downgrade_upgrade(fresh_db_url: str) -> None:
     assert (before, after) == (None, head_revision())
     command.check(alembic_config(fresh_db_url))  # raises when the models and the database differ
     command.downgrade(alembic_config(fresh_db_url), "base")
-    with psycopg.connect(fresh_db_url) as conn:
-        left = conn.execute(
-            "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-            " where n.nspname in ('public', 'connectomedb_partitions') and c.relkind in ('r', 'p')"
-            " and c.relname <> 'alembic_version'"
-        ).fetchone()
-    assert left == (0,)
+    left = fetch_rows(
+        fresh_db_url,
+        "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname in ('public', 'connectomedb_partitions') and c.relkind in ('r', 'p')"
+        " and c.relname <> 'alembic_version'",
+    )
+    assert left == [(0,)]
     upgrade(fresh_db_url)
     assert current_revision(fresh_db_url) == head_revision()
 

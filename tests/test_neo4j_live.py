@@ -7,6 +7,7 @@ import pytest
 from support.datasets import handmade_source
 from support.graph_oracle import axon_contacts, expected_counts
 from support.neo4j import NEEDS_NEO4J, neo4j_settings_from_env
+from support.stores import load_graph
 
 from connectomedb.config import Settings
 from connectomedb.errors import LoadError
@@ -22,23 +23,10 @@ def neo4j_settings() -> Settings:
     return neo4j_settings_from_env(neo4j_batch_size=97)
 
 
-def load(settings: Settings, source, name: str, *, replace: bool = False, progress=None):
-    job = begin_graph_load(settings, source, name, replace=replace, progress=progress)
-    if job is None:
-        return None
-    try:
-        report = job.prepare()
-    except BaseException:
-        job.abort()
-        raise
-    job.commit()
-    return report
-
-
 def test_full_load_on_neo4j(neo4j_settings: Settings, neo4j_dataset_name: str) -> None:
     first = handmade_source(seed=1, tag="a")
     second = handmade_source(seed=2, n_synapses=120, tag="b")
-    assert load(neo4j_settings, first, neo4j_dataset_name) is not None
+    assert load_graph(neo4j_settings, first, neo4j_dataset_name) is not None
     nodes, rels = expected_counts(first)
     with open_graph_store(neo4j_settings) as store:
         assert store.counts(neo4j_dataset_name) == {**nodes, **rels}
@@ -65,12 +53,12 @@ def test_full_load_on_neo4j(neo4j_settings: Settings, neo4j_dataset_name: str) -
             raise RuntimeError("injected failure")
 
     with pytest.raises(RuntimeError, match="injected failure"):
-        load(neo4j_settings, second, neo4j_dataset_name, replace=True, progress=explode)
+        load_graph(neo4j_settings, second, neo4j_dataset_name, replace=True, progress=explode)
     with open_graph_store(neo4j_settings) as store:
         assert store.dataset_key(neo4j_dataset_name) == key
         assert store.counts(neo4j_dataset_name) == {**nodes, **rels}
 
-    load(neo4j_settings, second, neo4j_dataset_name, replace=True)
+    load_graph(neo4j_settings, second, neo4j_dataset_name, replace=True)
     nodes2, rels2 = expected_counts(second)
     with open_graph_store(neo4j_settings) as store:
         assert store.dataset_key(neo4j_dataset_name) != key

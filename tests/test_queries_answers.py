@@ -206,17 +206,8 @@ def test_unknown_class_names_are_refused_with_the_valid_ones(
 
 
 def test_unknown_class_name_on_the_command_line(stores: Stores) -> None:
-    code, out, err = _cli(
-        stores,
-        "bifans",
-        "-p",
-        "axon_class",
-        "inhibitory-ish",
-        "--dataset",
-        "tiny",
-        "--engine",
-        "cypher",
-    )
+    args = ["-p", "axon_class", "inhibitory-ish", "--dataset", "tiny", "--engine", "cypher"]
+    code, out, err = _cli(stores, "bifans", *args)
     assert code == 6 and out == ""
     assert err.startswith("Error: query 'bifans': parameter 'axon_class' is 'inhibitory-ish'")
 
@@ -264,37 +255,18 @@ def test_a_cut_listing_says_so(stores: Stores, pg: psycopg.Connection, engine: s
     pd.testing.assert_frame_equal(cut, everything.head(5))
     exact = queries.run("bifans", conn, dataset="tiny", limit=total)
     assert len(exact) == total and exact.attrs["truncated"] is False
-    code, out, err = _cli(
-        stores,
-        "bifans",
-        "--dataset",
-        "tiny",
-        "-p",
-        "limit",
-        "5",
-        "--engine",
-        engine,
-        "--format",
-        "csv",
-    )
+
+    def bifans_csv(limit: str) -> tuple[int, str, str]:
+        args = ["--dataset", "tiny", "-p", "limit", limit, "--engine", engine, "--format", "csv"]
+        return _cli(stores, "bifans", *args)
+
+    code, out, err = bifans_csv("5")
     assert code == 0 and len(out.strip().splitlines()) == 6
     assert err.strip() == (
         "Only the first 5 rows are shown: the listing was cut at its limit (5) and more rows "
         "match. Pass -p limit all for every row."
     )
-    code, out, err = _cli(
-        stores,
-        "bifans",
-        "--dataset",
-        "tiny",
-        "-p",
-        "limit",
-        "all",
-        "--engine",
-        engine,
-        "--format",
-        "csv",
-    )
+    code, out, err = bifans_csv("all")
     assert code == 0 and err == "" and len(out.strip().splitlines()) == total + 1
 
 

@@ -38,6 +38,12 @@ def _invoke(args: list[str]) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def _run_query(stores: tuple[str, Path], name: str, *args: str) -> tuple[int, str, str]:
+    """``connectomedb query run NAME ARGS`` on the stores of the fixture."""
+    url, home = stores
+    return _invoke(["query", "run", name, *args, "--postgres-url", url, "--home", str(home)])
+
+
 def test_list_names_every_query() -> None:
     code, out, _ = _invoke(["query", "list", "--format", "json"])
     assert code == 0
@@ -47,27 +53,9 @@ def test_list_names_every_query() -> None:
 
 @pytest.mark.parametrize("engine", ["sql", "cypher"])
 def test_run_csv_equals_the_oracle(stores: tuple[str, Path], engine: str) -> None:
-    url, home = stores
-    code, out, err = _invoke(
-        [
-            "query",
-            "run",
-            "class_matrix",
-            "-p",
-            "min_axon_synapses",
-            "10",
-            "-p",
-            "min_target_synapses",
-            "10",
-            "--engine",
-            engine,
-            "--format",
-            "csv",
-            "--postgres-url",
-            url,
-            "--home",
-            str(home),
-        ]
+    minima = ["-p", "min_axon_synapses", "10", "-p", "min_target_synapses", "10"]
+    code, out, err = _run_query(
+        stores, "class_matrix", *minima, "--engine", engine, "--format", "csv"
     )
     assert code == 0, err
     got = pd.read_csv(io.StringIO(out))
@@ -78,44 +66,16 @@ def test_run_csv_equals_the_oracle(stores: tuple[str, Path], engine: str) -> Non
 
 
 def test_run_list_parameter_and_json(stores: tuple[str, Path]) -> None:
-    url, home = stores
-    code, out, err = _invoke(
-        [
-            "query",
-            "run",
-            "common_targets",
-            "-p",
-            "axon_ids",
-            "1,2,6",
-            "--format",
-            "json",
-            "--dataset",
-            "tiny",
-            "--postgres-url",
-            url,
-            "--home",
-            str(home),
-        ]
+    ids = ["-p", "axon_ids", "1,2,6"]
+    code, out, err = _run_query(
+        stores, "common_targets", *ids, "--format", "json", "--dataset", "tiny"
     )
     assert code == 0, err
     assert [r["target_id"] for r in json.loads(out)] == [2, 14, 15, 17]
 
 
 def test_run_table_prints_rows(stores: tuple[str, Path]) -> None:
-    url, home = stores
-    code, out, err = _invoke(
-        [
-            "query",
-            "run",
-            "motif_counts",
-            "--engine",
-            "cypher",
-            "--postgres-url",
-            url,
-            "--home",
-            str(home),
-        ]
-    )
+    code, out, err = _run_query(stores, "motif_counts", "--engine", "cypher")
     assert code == 0, err
     assert "bifans" in out and "165" in out
     assert "7 rows" in err

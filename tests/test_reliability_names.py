@@ -3,18 +3,19 @@ another dataset, the graph folder and the user's other folders survive each atte
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.cli import run_cli
+from support.cli import run_load
 from support.datasets import valid_dataset
 from support.fingerprints import graph_content, pg_fingerprint
-from support.servers import fresh_database
+from support.reliability import database_holding
 
 from connectomedb.config import Settings
 from connectomedb.errors import ConfigError
-from connectomedb.etl.pipeline import run_load
+from connectomedb.etl.pipeline import run_load as load_dataset
 from connectomedb.stores.datasets import folder_name
 from connectomedb.stores.ladybug_layout import dataset_dir, remove_version_dir
 
@@ -37,7 +38,12 @@ def _tree(root: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) -> Iterator[dict]:
+def keep_stores(
+    tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str
+) -> Iterator[dict]:
+    """A database (``url``) and a home (``home``) holding the dataset ``keep`` (its graph as
+    ``keep_graph``), inside a user data folder (``data_dir``) with precious folders beside the
+    home and beside the graph folder; ``folder`` is the valid dataset to load again."""
     folder = valid_dataset(tmp_path_factory.mktemp("data") / "tiny", seed=0)
     data_dir = tmp_path_factory.mktemp("user")
     home = data_dir / "connectomedb"
@@ -45,98 +51,70 @@ def world(tmp_path_factory: pytest.TempPathFactory, embedded_server_url: str) ->
     for sibling in (data_dir / "thesis", home / "notes"):
         sibling.mkdir(parents=True)
         (sibling / "draft.txt").write_text("precious\n")
-    for url in fresh_database(embedded_server_url):
-        done = run_cli(
-            "load",
-            str(folder),
-            "--dataset",
-            KEEP,
-            "--quiet",
-            "--home",
-            str(home),
-            "--postgres-url",
-            url,
-        )
-        assert done.returncode == 0, done.stderr
+    for url in database_holding(embedded_server_url, folder, KEEP, home):
         yield {
             "url": url,
             "home": home,
             "data_dir": data_dir,
             "folder": folder,
-            "keep": graph_content(home, KEEP),
+            "keep_graph": graph_content(home, KEEP),
         }
 
 
-def _assert_survivors(world: dict) -> None:
-    assert (world["data_dir"] / "thesis" / "draft.txt").read_text() == "precious\n"
-    assert (world["home"] / "notes" / "draft.txt").read_text() == "precious\n"
-    assert graph_content(world["home"], KEEP) == world["keep"]
+def _assert_survivors(stores: dict) -> None:
+    assert (stores["data_dir"] / "thesis" / "draft.txt").read_text() == "precious\n"
+    assert (stores["home"] / "notes" / "draft.txt").read_text() == "precious\n"
+    assert graph_content(stores["home"], KEEP) == stores["keep_graph"]
+
+
+def _load_as(stores: dict, name: str) -> subprocess.CompletedProcess[str]:
+    return run_load(stores["folder"], name, stores["home"], stores["url"])
 
 
 @pytest.mark.parametrize(
     "name,problem", REFUSED, ids=["empty", "space", "whitespace", "dot", "dotdot"]
 )
-def test_dangerous_names_are_refused(world: dict, name: str, problem: str) -> None:
-    before_pg = pg_fingerprint(world["url"])
-    before_files = _tree(world["data_dir"])
-    result = run_cli(
-        "load",
-        str(world["folder"]),
-        "--dataset",
-        name,
-        "--quiet",
-        "--home",
-        str(world["home"]),
-        "--postgres-url",
-        world["url"],
-    )
+def test_dangerous_names_are_refused(keep_stores: dict, name: str, problem: str) -> None:
+    before_pg = pg_fingerprint(keep_stores["url"])
+    before_files = _tree(keep_stores["data_dir"])
+    result = _load_as(keep_stores, name)
     assert result.returncode == ConfigError.exit_code, result.stderr
     assert result.stderr == (
         f"Error: the dataset name {name!r} {problem}. Choose another with --dataset.\n"
     )
-    assert _tree(world["data_dir"]) == before_files
-    assert pg_fingerprint(world["url"]) == before_pg
-    _assert_survivors(world)
+    assert _tree(keep_stores["data_dir"]) == before_files
+    assert pg_fingerprint(keep_stores["url"]) == before_pg
+    _assert_survivors(keep_stores)
 
 
-def test_a_nul_in_the_name_is_refused(world: dict) -> None:
+def test_a_nul_in_the_name_is_refused(keep_stores: dict) -> None:
     # A NUL cannot pass through a command line; the library is the way in.
-    settings = Settings(home=world["home"], postgres_url=world["url"])
+    store_settings = Settings(home=keep_stores["home"], postgres_url=keep_stores["url"])
     with pytest.raises(ConfigError) as info:
-        run_load(settings, world["folder"], dataset="a\x00b")
+        load_dataset(store_settings, keep_stores["folder"], dataset="a\x00b")
     assert str(info.value) == (
         "the dataset name 'a\\x00b' contains a NUL character. Choose another with --dataset."
     )
-    _assert_survivors(world)
+    _assert_survivors(keep_stores)
 
 
 @pytest.mark.parametrize("name", ENCODED)
-def test_names_with_separators_stay_inside_the_graph_folder(world: dict, name: str) -> None:
-    graph = world["home"] / "graph"
-    outside = _tree(world["data_dir"]) - {
-        p for p in _tree(world["data_dir"]) if p.startswith("connectomedb/graph")
+def test_names_with_separators_stay_inside_the_graph_folder(keep_stores: dict, name: str) -> None:
+    graph = keep_stores["home"] / "graph"
+    outside = _tree(keep_stores["data_dir"]) - {
+        p for p in _tree(keep_stores["data_dir"]) if p.startswith("connectomedb/graph")
     }
-    result = run_cli(
-        "load",
-        str(world["folder"]),
-        "--dataset",
-        name,
-        "--quiet",
-        "--home",
-        str(world["home"]),
-        "--postgres-url",
-        world["url"],
-    )
+    result = _load_as(keep_stores, name)
     assert result.returncode == 0, result.stderr
     folder = dataset_dir(graph, name)
     assert folder.parent == graph and folder.name == folder_name(name)
     assert "/" not in folder.name and folder.name not in (".", "..")
     assert (folder / "CURRENT").is_file()
-    now = _tree(world["data_dir"])
+    now = _tree(keep_stores["data_dir"])
     assert {p for p in now if not p.startswith("connectomedb/graph")} == outside
     # The dataset answers under its own name, and the others are intact.
-    assert graph_content(world["home"], name) == world["keep"]
-    _assert_survivors(world)
+    assert graph_content(keep_stores["home"], name) == keep_stores["keep_graph"]
+    _assert_survivors(keep_stores)
 
 
 def test_folder_removal_refuses_anything_but_a_version_folder(tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.cli import run_cli
+from support.cli import run_load
 from support.datasets import valid_dataset
 from support.fingerprints import graph_fingerprint, pg_fingerprint
-from support.servers import fresh_database
+from support.reliability import database_holding
 
 from connectomedb.errors import LoadError
 
@@ -36,19 +36,7 @@ def full_disk(tmp_path: Path, embedded_server_url: str) -> Iterator[dict]:
         pytest.skip("needs root to mount a small tmpfs as the graph folder")
     try:
         folder = valid_dataset(tmp_path / "tiny", seed=0)
-        for url in fresh_database(embedded_server_url):
-            done = run_cli(
-                "load",
-                str(folder),
-                "--dataset",
-                "keep",
-                "--quiet",
-                "--home",
-                str(home),
-                "--postgres-url",
-                url,
-            )
-            assert done.returncode == 0, done.stderr
+        for url in database_holding(embedded_server_url, folder, "keep", home):
             # Fill the rest of the disk.
             with open(graph / "filler", "wb") as fh:
                 try:
@@ -70,18 +58,7 @@ def test_a_full_graph_disk_is_a_clean_error_and_changes_nothing(
     before_pg = pg_fingerprint(full_disk["url"])
     before_graph = graph_fingerprint(full_disk["home"], "keep")
     for name, extra in (("keep", ["--replace"]), ("new", [])):
-        result = run_cli(
-            "load",
-            str(other),
-            "--dataset",
-            name,
-            *extra,
-            "--quiet",
-            "--home",
-            str(full_disk["home"]),
-            "--postgres-url",
-            full_disk["url"],
-        )
+        result = run_load(other, name, full_disk["home"], full_disk["url"], *extra)
         assert result.returncode == LoadError.exit_code, result.stderr
         assert "Traceback" not in result.stdout + result.stderr
         assert result.stderr.startswith(
@@ -102,16 +79,5 @@ def test_a_full_graph_disk_is_a_clean_error_and_changes_nothing(
         }
     # With room again, the same load succeeds.
     (full_disk["graph"] / "filler").unlink()
-    result = run_cli(
-        "load",
-        str(other),
-        "--dataset",
-        "keep",
-        "--replace",
-        "--quiet",
-        "--home",
-        str(full_disk["home"]),
-        "--postgres-url",
-        full_disk["url"],
-    )
+    result = run_load(other, "keep", full_disk["home"], full_disk["url"], "--replace")
     assert result.returncode == 0, result.stderr

@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import hashlib
 import os
-import pwd
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ import h5py
 import psycopg
 import pytest
 from psycopg import errors, sql
-from support.cli import cli_env, run_cli, run_cli_as
+from support.cli import cli_env, load_args, run_cli, run_cli_as, run_grant_reader, server_user_home
 from support.datasets import valid_dataset
 from support.fingerprints import pg_fingerprint
 from support.servers import remove_server
@@ -128,16 +127,7 @@ def test_working_password_roles(scram_server: str, folder: Path, tmp_path: Path)
     assert upgrade.returncode == 0 and "loader:***@" in _no_secret(upgrade, SECRET)
 
     reader_secret = "R3ader-only!"
-    granted = run_cli(
-        "db",
-        "grant-reader",
-        "bi_tool",
-        "--postgres-url",
-        url,
-        *home,
-        env=cli_env(CONNECTOMEDB_READER_PASSWORD=reader_secret),
-    )
-    assert granted.returncode == 0, granted.stderr
+    granted = run_grant_reader("bi_tool", reader_secret, "--postgres-url", url, *home)
     _no_secret(granted, SECRET, reader_secret)
     reader = _with_user(scram_server, "bi_tool", reader_secret, "connectome")
     # The reader sees the views of the schema bi only: the query library's tables are refused
@@ -292,38 +282,22 @@ def test_a_load_needs_no_write_access_to_the_files(folder: Path, embedded_server
     read-only folder succeeds; bytes, mtimes and modes are unchanged."""
     from support.servers import fresh_database
 
-    user = pwd.getpwnam("embedded_postgres")
-    scratch = Path(tempfile.mkdtemp(prefix="cdb-readonly-"))
-    try:
-        scratch.chmod(0o755)
+    with server_user_home("cdb-readonly-") as (user, scratch, home):
         data = scratch / "data"
         shutil.copytree(folder, data)
-        for path in data.iterdir():
-            path.chmod(0o444)
-        data.chmod(0o555)
-        home = scratch / "home"
-        home.mkdir()
-        os.chown(home, user.pw_uid, user.pw_gid)
-        before = _state(data)
-        for url in fresh_database(embedded_server_url):
-            result = run_cli_as(
-                user.pw_name,
-                "load",
-                str(data),
-                "--dataset",
-                "ro",
-                "--quiet",
-                "--home",
-                str(home),
-                "--postgres-url",
-                url,
-                env=cli_env(HOME=str(home)),
-            )
-            assert result.returncode == 0, result.stderr
-            with psycopg.connect(url) as conn:
-                n = conn.execute("SELECT count(*) FROM synapse").fetchone()
-            assert n == (read_dataset(data).synapses.n,)
-        assert _state(data) == before
-    finally:
-        data.chmod(0o755)
-        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            for path in data.iterdir():
+                path.chmod(0o444)
+            data.chmod(0o555)
+            before = _state(data)
+            for url in fresh_database(embedded_server_url):
+                result = run_cli_as(
+                    user, *load_args(data, "ro", home, url), env=cli_env(HOME=str(home))
+                )
+                assert result.returncode == 0, result.stderr
+                with psycopg.connect(url) as conn:
+                    n = conn.execute("SELECT count(*) FROM synapse").fetchone()
+                assert n == (read_dataset(data).synapses.n,)
+            assert _state(data) == before
+        finally:
+            data.chmod(0o755)

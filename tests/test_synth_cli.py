@@ -8,6 +8,7 @@ from pathlib import Path
 
 import h5py
 from click.testing import CliRunner
+from support.datasets import SYNTH_FILES
 
 from connectomedb.cli import main
 from connectomedb.synth import generate
@@ -18,16 +19,7 @@ def test_synth_writes_a_complete_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["synth", str(out), "--scale", "tiny", "--seed", "4"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(
-        [
-            "axons.hdf5",
-            "dendrites.hdf5",
-            "synapses.hdf5",
-            "segments.hdf5",
-            "connectome.csv",
-            "truth.json",
-        ]  # fmt: skip
-    )
+    assert names == sorted(SYNTH_FILES)
     # Nothing staged is left behind, and the folder is readable by others like any folder.
     assert sorted(p.name for p in out.parent.iterdir()) == ["tiny"]
     assert out.stat().st_mode & stat.S_IROTH

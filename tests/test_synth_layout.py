@@ -9,22 +9,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from support.datasets import SYNTH_FILES
+from support.extract_files import AXON_ATTRS, SYNAPSE_ATTRS, TARGET_ATTRS
 
 from connectomedb.synth import VARIANTS, generate, write
-
-AXON_ATTRS = {"corticocortical": 1, "thalamocortical": 2, "inhibitory": 3, "other": 4}
-TARGET_ATTRS = {
-    "apicaldendrite": 1,
-    "axoninitialsegment": 2,
-    "ignore": 3,
-    "otherdendrite": 4,
-    "smoothdendrite": 5,
-    "somata": 6,
-    "wholecell": 7,
-    "soma": 8,
-    "proximaldendrite": 9,
-}
-TYPE_ATTRS = {"primaryspine": 1, "secondaryspine": 2, "shaft": 3, "soma": 4}
 
 
 @pytest.fixture(scope="module")
@@ -74,15 +62,7 @@ def test_same_seed_same_files_other_seed_other_data(tmp_path: Path) -> None:
 
 
 def test_files_and_truth_written_last(folder: Path) -> None:
-    names = {p.name for p in folder.iterdir()}
-    assert names == {
-        "axons.hdf5",
-        "dendrites.hdf5",
-        "synapses.hdf5",
-        "segments.hdf5",
-        "connectome.csv",
-        "truth.json",
-    }
+    assert {p.name for p in folder.iterdir()} == SYNTH_FILES
     truth_time = (folder / "truth.json").stat().st_mtime_ns
     assert all(p.stat().st_mtime_ns <= truth_time for p in folder.iterdir())
     truth = json.loads((folder / "truth.json").read_text())
@@ -104,12 +84,16 @@ def test_root_info_is_fixed_length_text(folder: Path) -> None:
             assert name in text and "seed 3" in text and "MATLAB version" in text
 
 
+def _assert_categories(dataset: h5py.Dataset, n: int, attrs: dict[str, int]) -> None:
+    """One uint8 category code per element, the codes named by the dataset's attributes."""
+    assert dataset.dtype == np.uint8 and dataset.shape == (n,)
+    assert _attrs(dataset) == attrs
+
+
 def test_axons_layout(folder: Path, tiny_result) -> None:
     n = tiny_result.truth["counts"]["axons"]
     with h5py.File(folder / "axons.hdf5", "r") as f:
-        cls = f["/axons/class"]
-        assert cls.dtype == np.uint8 and cls.shape == (n,)
-        assert _attrs(cls) == AXON_ATTRS
+        _assert_categories(f["/axons/class"], n, AXON_ATTRS)
         assert f["/axons/mappedSegIds"].dtype == np.uint32
         agg = f["/axons/agglomerate"]
         assert sorted(int(k) for k in agg) == list(range(1, n + 1))
@@ -137,9 +121,7 @@ def test_dendrites_layout(folder: Path, tiny_result) -> None:
     n = tiny_result.truth["counts"]["targets"]
     n_sh = tiny_result.truth["counts"]["spine_heads"]
     with h5py.File(folder / "dendrites.hdf5", "r") as f:
-        cls = f["/dendrites/class"]
-        assert cls.dtype == np.uint8 and cls.shape == (n,)
-        assert _attrs(cls) == TARGET_ATTRS
+        _assert_categories(f["/dendrites/class"], n, TARGET_ATTRS)
         assert f["/dendrites/neuronId"].dtype == np.uint32
         assert f["/dendrites/neuronId"].shape == (n,)
         assert f["/dendrites/mappedSegIds"].dtype == np.uint32
@@ -154,7 +136,7 @@ def test_synapses_layout(folder: Path, tiny_result) -> None:
     n = tiny_result.truth["counts"]["synapses"]
     with h5py.File(folder / "synapses.hdf5", "r") as f:
         s = f["/synapses"]
-        assert s["type"].dtype == np.uint8 and _attrs(s["type"]) == TYPE_ATTRS
+        assert s["type"].dtype == np.uint8 and _attrs(s["type"]) == SYNAPSE_ATTRS
         for name in ("prePosition", "synPosition", "postPosition"):
             assert s[name].dtype == np.uint32 and s[name].shape == (3, n)
             xyz = s[name][()]

@@ -3,29 +3,21 @@ tracings add, tracings segments, the evaluation query in SQL and Cypher, trainin
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pandas as pd
-from click.testing import CliRunner
-
-from connectomedb.cli import main
-
-
-def _run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
+from support.cli import invoke_ok
+from support.tracings import tracing_evaluation
 
 
 def test_synth_load_add_segments_and_evaluate(fresh_embedded_db_url: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = ["--home", str(tmp_path / "home"), "--postgres-url", fresh_embedded_db_url]
-    _run("synth", str(data), "--scale", "tiny", "--tracings", "-q")
+    invoke_ok("synth", str(data), "--scale", "tiny", "--tracings", "-q")
     truth = json.loads((data / "tracings" / "connectem" / "truth.json").read_text())
-    _run("load", str(data), "--dataset", "tiny", *store, "-q")
-    out = _run(
+    invoke_ok("load", str(data), "--dataset", "tiny", *store, "-q")
+    out = invoke_ok(
         "tracings",
         "add",
         str(data / "tracings" / "connectem"),
@@ -36,7 +28,7 @@ def test_synth_load_add_segments_and_evaluate(fresh_embedded_db_url: str, tmp_pa
         *store,
     )
     assert f"Added {len(truth['files'])} file(s): {len(truth['tracings'])} tracings" in out
-    out = _run(
+    out = invoke_ok(
         "tracings",
         "segments",
         str(data / "tracings" / "connectem" / "node_segments.csv"),
@@ -46,26 +38,12 @@ def test_synth_load_add_segments_and_evaluate(fresh_embedded_db_url: str, tmp_pa
     )
     nodes = sum(t["nodes"] for t in truth["tracings"])
     assert f"Set the segment of {nodes:,} nodes." in out
-    frames = {}
-    for engine in ("sql", "cypher"):
-        csv = _run(
-            "query",
-            "run",
-            "tracing_evaluation",
-            "--dataset",
-            "tiny",
-            "--engine",
-            engine,
-            "--format",
-            "csv",
-            *store,
-        )
-        frames[engine] = pd.read_csv(io.StringIO(csv))
+    frames = {engine: tracing_evaluation(store, engine) for engine in ("sql", "cypher")}
     pd.testing.assert_frame_equal(frames["sql"], frames["cypher"], check_exact=False)
     best = {(r.file, r.tree_id): (r.best_kind, r.best_id) for r in frames["sql"].itertuples()}
     assert best == {(t["file"], t["tree_id"]): (t["kind"], t["id"]) for t in truth["tracings"]}
 
-    out = _run(
+    out = invoke_ok(
         "training",
         "add",
         str(data / "training" / "synem-interfaces"),
@@ -74,5 +52,5 @@ def test_synth_load_add_segments_and_evaluate(fresh_embedded_db_url: str, tmp_pa
         *store,
     )
     assert "Registered 2 cube(s)" in out
-    listed = _run("training", "list", *store)
+    listed = invoke_ok("training", "list", *store)
     assert "synem-interfaces\tcube-1.hdf5\t32x32x16" in listed

@@ -7,7 +7,6 @@ The node segments are compared with an independent NumPy reading of the cube fil
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import shutil
 from pathlib import Path
@@ -16,11 +15,11 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from click.testing import CliRunner
-from support.tracings import webknossos_frames
+from support.cli import invoke_ok
+from support.tracings import tracing_evaluation, webknossos_frames
 from support.volumes import Assembled
+from support.warehouse import read_frame
 
-from connectomedb.cli import main
 from connectomedb.config import load_settings
 from connectomedb.errors import InputError
 from connectomedb.synth.generate import generate
@@ -33,37 +32,14 @@ from connectomedb.volumes.synth import place
 CUBE = 16
 
 
-def _run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def _node_segments(url: str, kind_files: list[str]) -> pd.DataFrame:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT f.name, t.tree_id, n.node_id, n.x, n.y, n.z, n.segment_id FROM tracing_node n"
-            " JOIN tracing t USING (tracing_id) JOIN tracing_file f USING (file_id)"
-            " WHERE f.name = ANY(%s) ORDER BY 1, 2, 3",
-            (kind_files,),
-        ).fetchall()
-    return pd.DataFrame(rows, columns=["file", "tree_id", "node_id", "x", "y", "z", "segment_id"])
-
-
-def _evaluation(store: list[str], engine: str) -> pd.DataFrame:
-    csv = _run(
-        "query",
-        "run",
-        "tracing_evaluation",
-        "--dataset",
-        "tiny",
-        "--engine",
-        engine,
-        "--format",
-        "csv",
-        *store,
+    return read_frame(
+        url,
+        "SELECT f.name AS file, t.tree_id, n.node_id, n.x, n.y, n.z, n.segment_id"
+        " FROM tracing_node n JOIN tracing t USING (tracing_id) JOIN tracing_file f"
+        " USING (file_id) WHERE f.name = ANY(%s) ORDER BY 1, 2, 3",
+        (kind_files,),
     )
-    return pd.read_csv(io.StringIO(csv))
 
 
 def _check_against_volume(db: pd.DataFrame, folder: Path, volume: Assembled) -> None:
@@ -88,7 +64,7 @@ def test_nodes_get_their_segments_from_the_volume(
 ) -> None:
     data = tmp_path / "data"
     store = ["--home", str(tmp_path / "home"), "--postgres-url", fresh_embedded_db_url]
-    _run(
+    invoke_ok(
         "synth",
         str(data),
         "--scale",
@@ -102,17 +78,17 @@ def test_nodes_get_their_segments_from_the_volume(
     connectem = data / "tracings" / "connectem"
     truth = json.loads((connectem / "truth.json").read_text())
     volume = Assembled(data / "segmentation-volume")
-    _run("load", str(data), "--dataset", "tiny", *store, "-q")
+    invoke_ok("load", str(data), "--dataset", "tiny", *store, "-q")
 
     # Tracings added before the volume is registered: no segments yet.
-    out = _run(
+    out = invoke_ok(
         "tracings", "add", str(connectem), "--kind", "connectem", "--dataset", "tiny", *store
     )
     assert "No segmentation volume registered for 'tiny'" in out
     assert _node_segments(fresh_embedded_db_url, truth["files"]).segment_id.isna().all()
 
     # Registering the segmentation fills them, in the same transaction.
-    out = _run(
+    out = invoke_ok(
         "volumes",
         "add",
         str(data / "segmentation-volume"),
@@ -125,7 +101,7 @@ def test_nodes_get_their_segments_from_the_volume(
     nodes = sum(t["nodes"] for t in truth["tracings"])
     assert f"tracing node segments: {nodes:,} nodes looked up" in out
     _check_against_volume(_node_segments(fresh_embedded_db_url, truth["files"]), connectem, volume)
-    by_volume = {e: _evaluation(store, e) for e in ("sql", "cypher")}
+    by_volume = {e: tracing_evaluation(store, e) for e in ("sql", "cypher")}
     pd.testing.assert_frame_equal(by_volume["sql"], by_volume["cypher"], check_exact=False)
     best = {(r.file, r.tree_id): (r.best_kind, r.best_id) for r in by_volume["sql"].itertuples()}
     assert best == {(t["file"], t["tree_id"]): (t["kind"], t["id"]) for t in truth["tracings"]}
@@ -139,20 +115,22 @@ def test_nodes_get_their_segments_from_the_volume(
             assert row.agglomerates >= 2
 
     # The CSV path gives the same evaluation, in both engines.
-    _run("tracings", "segments", str(connectem / "node_segments.csv"), "--dataset", "tiny", *store)
+    invoke_ok(
+        "tracings", "segments", str(connectem / "node_segments.csv"), "--dataset", "tiny", *store
+    )
     for engine in ("sql", "cypher"):
-        pd.testing.assert_frame_equal(_evaluation(store, engine), by_volume[engine])
+        pd.testing.assert_frame_equal(tracing_evaluation(store, engine), by_volume[engine])
 
     # --from-volume after the segments were lost (as after a late registration) restores them.
     with psycopg.connect(fresh_embedded_db_url) as conn:
         conn.execute("UPDATE tracing_node SET segment_id = NULL")
-    _run("tracings", "graph", "--dataset", "tiny", *store)
-    assert _evaluation(store, "cypher").nodes_on_segments.sum() == 0
-    out = _run("tracings", "segments", "--from-volume", "--dataset", "tiny", *store)
+    invoke_ok("tracings", "graph", "--dataset", "tiny", *store)
+    assert tracing_evaluation(store, "cypher").nodes_on_segments.sum() == 0
+    out = invoke_ok("tracings", "segments", "--from-volume", "--dataset", "tiny", *store)
     assert f"Segments: {nodes:,} nodes looked up" in out
     _check_against_volume(_node_segments(fresh_embedded_db_url, truth["files"]), connectem, volume)
     for engine in ("sql", "cypher"):
-        pd.testing.assert_frame_equal(_evaluation(store, engine), by_volume[engine])
+        pd.testing.assert_frame_equal(tracing_evaluation(store, engine), by_volume[engine])
 
     # Tracings added once the volume is registered get their segments at once.
     result, plan = place(generate("tiny", 0), CUBE, 0)
@@ -163,7 +141,9 @@ def test_nodes_get_their_segments_from_the_volume(
     segs = pd.read_csv(later / "node_segments.csv")
     segs["file"] = "later-" + segs["file"]
     segs.to_csv(later / "node_segments.csv", index=False)
-    out = _run("tracings", "add", str(later), "--kind", "connectem", "--dataset", "tiny", *store)
+    out = invoke_ok(
+        "tracings", "add", str(later), "--kind", "connectem", "--dataset", "tiny", *store
+    )
     later_nodes = sum(t["nodes"] for t in later_truth["tracings"])
     assert f"Segments: {later_nodes:,} nodes looked up" in out
     files = ["later-" + f for f in later_truth["files"]]
@@ -194,7 +174,7 @@ def test_nodes_get_their_segments_from_the_volume(
 
 def test_outside_the_volume_is_0_and_a_missing_cube_is_null(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    _run("synth", str(data), "--scale", "tiny", "--volumes", "--cube-size", str(CUBE), "-q")
+    invoke_ok("synth", str(data), "--scale", "tiny", "--volumes", "--cube-size", str(CUBE), "-q")
     full = scan(data / "segmentation-volume", "segmentation")
     gone = min(full.cubes)
     volume = dataclasses.replace(full, cubes={k: v for k, v in full.cubes.items() if k != gone})

@@ -11,6 +11,7 @@ import numpy as np
 import psycopg
 import pytest
 from click.testing import CliRunner
+from support.warehouse import fetch_rows
 
 from connectomedb.cli import main
 from connectomedb.errors import InputError
@@ -45,17 +46,17 @@ def test_catalogue_counts_equal_the_truth(db_url: str, cubes: tuple[Path, dict])
     assert f"Registered 2 cube(s) with {n:,} interfaces." in out
     _cli(db_url, "add", str(folder / "synem-test"), "--kind", "synem-test")
     _cli(db_url, "add", str(folder / "svm"), "--kind", "svm")
+    rows = fetch_rows(
+        db_url,
+        "SELECT i.label || '/' || i.target_type, count(*) FROM training_interface i"
+        " JOIN training_cube c USING (cube_id) WHERE c.kind = 'synem-interfaces' GROUP BY 1",
+    )
+    expected: dict[str, int] = {}
+    for cube in truth["synem-interfaces"]:
+        for key, count in cube["label_target_counts"].items():
+            expected[key] = expected.get(key, 0) + count
+    assert dict(rows) == expected
     with psycopg.connect(db_url) as conn:
-        rows = conn.execute(
-            "SELECT i.label || '/' || i.target_type, count(*) FROM training_interface i"
-            " JOIN training_cube c USING (cube_id) WHERE c.kind = 'synem-interfaces'"
-            " GROUP BY 1"
-        ).fetchall()
-        expected: dict[str, int] = {}
-        for cube in truth["synem-interfaces"]:
-            for key, count in cube["label_target_counts"].items():
-                expected[key] = expected.get(key, 0) + count
-        assert dict(rows) == expected
         voxels = conn.execute(
             "SELECT c.name, array_agg(i.voxels ORDER BY i.interface_id) FROM training_interface"
             " i JOIN training_cube c USING (cube_id) WHERE c.kind <> 'svm' GROUP BY c.name,"

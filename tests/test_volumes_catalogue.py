@@ -49,10 +49,15 @@ def test_wrong_shape(tmp_path: Path) -> None:
     )
 
 
+def _beside_a_larger_cube(folder: Path, name: str) -> str:
+    """The scan's error on a folder with a 16-voxel cube x0y0z0 and an 8-voxel cube ``name``."""
+    _cube(folder, "x0y0z0.hdf5", shape=(16, 16, 16))
+    _cube(folder, name, shape=(8, 8, 8))
+    return _error(folder)
+
+
 def test_shape_differs_from_the_others(tmp_path: Path) -> None:
-    _cube(tmp_path, "x0y0z0.hdf5", shape=(16, 16, 16))
-    _cube(tmp_path, "x5y0z0.hdf5", shape=(8, 8, 8))
-    assert _error(tmp_path) == (
+    assert _beside_a_larger_cube(tmp_path, "x5y0z0.hdf5") == (
         f"{tmp_path}/x5y0z0.hdf5: /data: expected shape (16, 16, 16) like x0y0z0.hdf5, "
         "found (8, 8, 8)."
     )
@@ -71,9 +76,7 @@ def test_wrong_dtype(tmp_path: Path) -> None:
 
 
 def test_overlapping_cubes(tmp_path: Path) -> None:
-    _cube(tmp_path, "x0y0z0.hdf5", shape=(16, 16, 16))
-    _cube(tmp_path, "x1y0z0.hdf5", shape=(8, 8, 8))
-    assert _error(tmp_path) == (
+    assert _beside_a_larger_cube(tmp_path, "x1y0z0.hdf5") == (
         f"{tmp_path}/x1y0z0.hdf5: /data: expected a cube that overlaps no other cube "
         "(x1y0z0.hdf5: edge 8 at (9, 1, 1)), found it overlaps x0y0z0.hdf5 (edge 16 at "
         "(1, 1, 1)). Remove one of the two files."

@@ -1,12 +1,18 @@
-"""Running the command line in the tests: in process (:func:`cli_runner`, a click test runner)
-or as the real ``connectomedb`` program in a subprocess (:func:`run_cli`, :func:`run_cli_as`).
+"""Running the command line in the tests: in process (:func:`cli_runner`, a click test runner;
+:func:`invoke_ok`) or as the real ``connectomedb`` program in a subprocess (:func:`run_cli`,
+:func:`run_cli_as`, :func:`run_load`).
 """
 
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -23,6 +29,15 @@ def cli_runner() -> CliRunner:
         return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
     except TypeError:
         return CliRunner()  # click >= 8.2
+
+
+def invoke_ok(*args: str) -> str:
+    """``connectomedb ARGS`` in process; it must succeed. Returns what it printed."""
+    from connectomedb.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -57,3 +72,73 @@ def run_cli_as(user: str, *args: str, env: dict[str, str]) -> subprocess.Complet
         timeout=300,
         stdin=subprocess.DEVNULL,
     )
+
+
+#: The unprivileged system user the embedded PostgreSQL runs as.
+SERVER_USER = "embedded_postgres"
+
+
+@contextmanager
+def server_user_home(prefix: str) -> Iterator[tuple[str, Path, Path]]:
+    """A scratch folder anyone may enter, holding a ``home`` owned by :data:`SERVER_USER`.
+
+    Root reads and writes every file whatever its mode, so the permission tests run the command
+    as that user (it can also reach the embedded server's socket). Not under pytest's temporary
+    folder, which is private to root. Yields (user name, scratch folder, home); the scratch
+    folder is removed afterwards."""
+    user = pwd.getpwnam(SERVER_USER)
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        scratch.chmod(0o755)
+        home = scratch / "home"
+        home.mkdir()
+        home.chmod(0o755)
+        os.chown(home, user.pw_uid, user.pw_gid)
+        yield user.pw_name, scratch, home
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def load_args(folder: Path, dataset: str, home: Path, url: str, *options: str) -> list[str]:
+    """The arguments of a quiet load of ``folder`` as ``dataset`` into the graph home ``home``
+    and the database ``url``, with ``options`` (``--replace``...)."""
+    return [
+        "load",
+        str(folder),
+        "--dataset",
+        dataset,
+        *options,
+        "--quiet",
+        "--home",
+        str(home),
+        "--postgres-url",
+        url,
+    ]
+
+
+def run_load(
+    folder: Path,
+    dataset: str,
+    home: Path,
+    url: str,
+    *options: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``connectomedb load`` (see :func:`load_args`) in a subprocess."""
+    return run_cli(*load_args(folder, dataset, home, url, *options), env=env, timeout=timeout)
+
+
+def run_grant_reader(login: str, password: str, *options: str) -> subprocess.CompletedProcess[str]:
+    """``connectomedb db grant-reader LOGIN OPTIONS``, the password given in the environment:
+    it succeeds and prints no password."""
+    granted = run_cli(
+        "db",
+        "grant-reader",
+        login,
+        *options,
+        env=cli_env(CONNECTOMEDB_READER_PASSWORD=password),
+    )
+    assert granted.returncode == 0, granted.stderr
+    assert password not in granted.stdout + granted.stderr
+    return granted

@@ -37,28 +37,36 @@ from connectomedb.etl.frames import (
     Targets,
 )
 
-#: The code tables of the published files, as (code, label, name).
-AXON_CLASSES = [
-    (1, "corticocortical", "Corticocortical"),
-    (2, "thalamocortical", "Thalamocortical"),
-    (3, "inhibitory", "Inhibitory"),
-    (4, "other", "Other"),
-]
-TARGET_CLASSES = [
-    (1, "apicaldendrite", "ApicalDendrite"),
-    (2, "axoninitialsegment", "AxonInitialSegment"),
-    (3, "ignore", "Unknown"),
-    (4, "otherdendrite", "OtherDendrite"),
-    (5, "smoothdendrite", "SmoothDendrite"),
-    (8, "soma", "Soma"),
-    (9, "proximaldendrite", "ProximalDendrite"),
-]
-SYNAPSE_TYPES = [
-    (1, "primaryspine", "PrimarySpine"),
-    (2, "secondaryspine", "SecondarySpine"),
-    (3, "shaft", "Shaft"),
-    (4, "soma", "Soma"),
-]
+
+def _published(names: str) -> list[tuple[int, str, str]]:
+    """A code table of the published files as (code, label, name) rows, from its names in code
+    order (codes count from 1); each label is its name in lower case, ``ignore`` for Unknown."""
+    return [
+        (code, "ignore" if name == "Unknown" else name.lower(), name)
+        for code, name in enumerate(names.split(), start=1)
+    ]
+
+
+#: The code tables of the published files.
+AXON_CLASSES = _published("Corticocortical Thalamocortical Inhibitory Other")
+PUBLISHED_TARGET_CLASSES = _published(
+    "ApicalDendrite AxonInitialSegment Unknown OtherDendrite SmoothDendrite Somata WholeCell Soma "
+    "ProximalDendrite"
+)
+SYNAPSE_TYPES = _published("PrimarySpine SecondarySpine Shaft Soma")
+#: The target classes of the in-memory datasets: without Somata (6) and WholeCell (7), codes
+#: these datasets give to classes their files do not name.
+TARGET_CLASSES = [row for row in PUBLISHED_TARGET_CLASSES if row[0] not in (6, 7)]
+
+#: The files of a synthetic folder (``connectomedb synth``, :func:`valid_dataset`).
+SYNTH_FILES = {
+    "axons.hdf5",
+    "dendrites.hdf5",
+    "synapses.hdf5",
+    "segments.hdf5",
+    "connectome.csv",
+    "truth.json",
+}
 
 
 def code_table(entries: list[tuple]) -> CodeTable:
@@ -117,17 +125,11 @@ def _walk_skeletons(rng: np.random.Generator, n: int, n_segments: int) -> Skelet
 
 
 def make_source(
-    seed: int = 0,
-    *,
-    n_axons: int = 40,
-    n_targets: int = 30,
-    n_spine_heads: int = 25,
-    n_synapses: int = 300,
-    n_segments: int = 500,
-    variant: str = "",
-    folder: str = "/data/pg-source",
+    seed: int = 0, *, n_axons: int = 40, n_synapses: int = 300, variant: str = ""
 ) -> SourceDataset:
-    """A consistent dataset; ``variant`` changes the file checksums (a "different file")."""
+    """A consistent dataset (30 targets, 25 spine heads, 500 segments, in /data/pg-source);
+    ``variant`` changes the file checksums (a "different file")."""
+    n_targets, n_spine_heads, n_segments = 30, 25, 500
     rng = np.random.default_rng(seed)
     axon_class = rng.integers(1, 5, n_axons).astype(np.int16)
     axon_class[0] = 0  # undefined
@@ -185,11 +187,25 @@ def make_source(
         pre_seg=pre_seg,
         post_seg=_ragged(rng, n_synapses, 1, 3, n_segments),
     )
-    segments = Segments(
-        n=n_segments,
-        position=rng.integers(1, 9000, (n_segments, 3)).astype(np.int32),
-        voxel_count=rng.integers(1, 100_000, n_segments).astype(np.int64),
+    root = Path("/data/pg-source")
+    return SourceDataset(
+        folder=root,
+        files=_checksummed_files(root, f"{seed}/{variant}"),
+        segments=Segments(
+            n=n_segments,
+            position=rng.integers(1, 9000, (n_segments, 3)).astype(np.int32),
+            voxel_count=rng.integers(1, 100_000, n_segments).astype(np.int64),
+        ),
+        connectome=_class_connectome(rng),
+        axons=axons,
+        targets=targets,
+        spine_heads=spine_heads,
+        synapses=synapses,
     )
+
+
+def _class_connectome(rng: np.random.Generator) -> ClassConnectome:
+    """Three axon classes by three target classes, every other cell filled."""
     rows = ["Corticocortical", "Thalamocortical", "Inhibitory"]
     cols = ["Soma", "ProximalDendrite", "ApicalDendrite"]
     entries = pd.DataFrame(
@@ -203,8 +219,11 @@ def make_source(
     )
     entries["row"] = entries["row"].astype(np.int32)
     entries["col"] = entries["col"].astype(np.int32)
-    connectome = ClassConnectome(rows, cols, entries)
-    root = Path(folder)
+    return ClassConnectome(rows, cols, entries)
+
+
+def _checksummed_files(root: Path, key: str) -> dict[str, FileInfo]:
+    """FileInfo of the five files of a folder, with checksums made from ``key``."""
     files = {}
     for name in (
         "axons.hdf5",
@@ -213,9 +232,9 @@ def make_source(
         "segments.hdf5",
         "connectome.csv",
     ):
-        digest = hashlib.sha256(f"{seed}/{variant}/{name}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{key}/{name}".encode()).hexdigest()
         files[name] = FileInfo(root / name, digest, 1000 + len(name), f"synthetic {name}")
-    return SourceDataset(root, files, axons, targets, spine_heads, synapses, segments, connectome)
+    return files
 
 
 # --- the graph tests' dataset ---------------------------------------------------------------
@@ -248,15 +267,13 @@ def handmade_source(
     *,
     n_axons: int = 12,
     n_targets: int = 15,
-    n_spines: int = 10,
     n_synapses: int = 80,
-    n_segments: int = 60,
     with_segments: bool = True,
-    folder: str = "/data/handmade",
     tag: str = "a",
 ) -> SourceDataset:
-    """A small dataset; ``tag`` changes the file checksums (a "different file" of the same
-    name)."""
+    """A small dataset (10 spine heads, 60 segments, in /data/handmade); ``tag`` changes the
+    file checksums (a "different file" of the same name)."""
+    n_spines, n_segments, folder = 10, 60, "/data/handmade"
     rng = np.random.default_rng(seed)
     ax_class = rng.integers(1, 5, n_axons).astype(np.int16)
     ax_class[-1] = 7  # a code of no attribute: named Unknown

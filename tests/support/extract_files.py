@@ -13,19 +13,17 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-AXON_ATTRS = {"corticocortical": 1, "thalamocortical": 2, "inhibitory": 3, "other": 4}
-TARGET_ATTRS = {
-    "apicaldendrite": 1,
-    "axoninitialsegment": 2,
-    "ignore": 3,
-    "otherdendrite": 4,
-    "smoothdendrite": 5,
-    "somata": 6,
-    "wholecell": 7,
-    "soma": 8,
-    "proximaldendrite": 9,
-}
-SYNAPSE_ATTRS = {"primaryspine": 1, "secondaryspine": 2, "shaft": 3, "soma": 4}
+from support.datasets import AXON_CLASSES, PUBLISHED_TARGET_CLASSES, SYNAPSE_TYPES
+
+
+def _attributes(table: list[tuple[int, str, str]]) -> dict[str, int]:
+    """The category attributes of a published code table: label -> code, in code order."""
+    return {label: code for code, label, _ in table}
+
+
+AXON_ATTRS = _attributes(AXON_CLASSES)
+TARGET_ATTRS = _attributes(PUBLISHED_TARGET_CLASSES)
+SYNAPSE_ATTRS = _attributes(SYNAPSE_TYPES)
 
 
 def _sets(rng: np.random.Generator, n: int, n_seg: int, max_len: int = 4) -> list[np.ndarray]:

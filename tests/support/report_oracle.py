@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
 
 from connectomedb.etl.frames import SourceDataset
 
@@ -103,6 +104,15 @@ def type_mix(src: SourceDataset) -> pd.DataFrame:
     ]
 
 
+def _spread(prefix: str, values: pd.Series | SeriesGroupBy) -> dict:
+    """``{prefix}_mean``, ``_median``, ``_q1`` and ``_q3`` of ``values`` (or of each group);
+    NaN where there is no value."""
+    spread = {f"{prefix}_mean": values.mean()}
+    for name, q in (("median", 0.5), ("q1", 0.25), ("q3", 0.75)):
+        spread[f"{prefix}_{name}"] = values.quantile(q)
+    return spread
+
+
 def asi(src: SourceDataset) -> pd.DataFrame:
     """Columns of the ``asi_by_class`` query."""
     syn = connectome_synapses(src)
@@ -116,10 +126,7 @@ def asi(src: SourceDataset) -> pd.DataFrame:
                 "synapses": len(part),
                 "asi_count": len(a),
                 "asi_missing": len(part) - len(a),
-                "asi_mean": a.mean() if len(a) else np.nan,
-                "asi_median": a.quantile(0.5) if len(a) else np.nan,
-                "asi_q1": a.quantile(0.25) if len(a) else np.nan,
-                "asi_q3": a.quantile(0.75) if len(a) else np.nan,
+                **_spread("asi", a),
             }
         )
     return pd.DataFrame(rows)
@@ -153,10 +160,7 @@ def multiplicity(src: SourceDataset) -> pd.DataFrame:
         {
             "connections": grouped.size(),
             "synapses": grouped.sum(),
-            "multiplicity_mean": grouped.mean(),
-            "multiplicity_median": grouped.quantile(0.5),
-            "multiplicity_q1": grouped.quantile(0.25),
-            "multiplicity_q3": grouped.quantile(0.75),
+            **_spread("multiplicity", grouped),
             "multiplicity_max": grouped.max(),
             "multi_synaptic": grouped.apply(lambda s: int((s >= 2).sum())),
         }

@@ -7,12 +7,15 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
 
+from connectomedb.config import Settings
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.graph import GraphLoadReport, begin_graph_load
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.postgres import load_dataset
 from connectomedb.stores.graph import LadybugGraphStore
@@ -62,6 +65,26 @@ def side_by_side(
         finally:
             store.close()
             shutil.rmtree(graph_root, ignore_errors=True)
+
+
+def load_graph(
+    settings: Settings, source: SourceDataset, name: str, **options: Any
+) -> GraphLoadReport | None:
+    """Load ``source`` as ``name`` into the graph store of ``settings`` the way the pipeline
+    does: prepare, then commit (abort on any error). ``options`` go to ``begin_graph_load``
+    (``replace`` is False unless given, ``progress``). Returns the load's report, or None when
+    the same files are loaded already."""
+    options.setdefault("replace", False)
+    job = begin_graph_load(settings, source, name, **options)
+    if job is None:
+        return None
+    try:
+        report = job.prepare()
+    except BaseException:
+        job.abort()
+        raise
+    job.commit()
+    return report
 
 
 def query_frame(conn: psycopg.Connection, sql: str, params: tuple = ()) -> pd.DataFrame:

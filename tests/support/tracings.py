@@ -8,6 +8,7 @@ volume lookup is tested in test_tracings_volume.py), and the graph copy refreshe
 
 from __future__ import annotations
 
+import io
 import shutil
 import uuid
 import warnings
@@ -29,9 +30,28 @@ from connectomedb.synth.generate import generate
 from connectomedb.tracings.graph import graph_writer, sync_graph
 from connectomedb.tracings.store import add_tracings, find_nml_files, set_node_segments
 from connectomedb.tracings.synth import write_connectem, write_typeem
+from support.cli import invoke_ok
 from support.servers import with_database
 
 DATASET = "tiny"
+
+
+def tracing_evaluation(store: list[str], engine: str) -> pd.DataFrame:
+    """The ``tracing_evaluation`` query of dataset ``tiny`` run by the command line in
+    ``engine`` (``store``: its ``--home``/``--postgres-url`` options), read from its CSV."""
+    csv = invoke_ok(
+        "query",
+        "run",
+        "tracing_evaluation",
+        "--dataset",
+        DATASET,
+        "--engine",
+        engine,
+        "--format",
+        "csv",
+        *store,
+    )
+    return pd.read_csv(io.StringIO(csv))
 
 
 @dataclass

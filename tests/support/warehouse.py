@@ -11,15 +11,21 @@ import psycopg
 
 from connectomedb.etl.frames import CodeTable, SourceDataset
 from connectomedb.schema import DATA_TABLES
+from support.stores import query_frame
 
 VOXEL = np.array([11.24, 11.24, 28.0])
 
 
 def read_frame(url: str, text: str, params: tuple = ()) -> pd.DataFrame:
+    """The rows of ``text`` run on ``url`` as a DataFrame with the statement's column names."""
     with psycopg.connect(url) as conn:
-        cur = conn.execute(text, params)
-        names = [d.name for d in cur.description]
-        return pd.DataFrame(cur.fetchall(), columns=names)
+        return query_frame(conn, text, params)
+
+
+def fetch_rows(url: str, text: str, params: tuple = ()) -> list[tuple]:
+    """The rows of ``text`` run on ``url``."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(text, params).fetchall()
 
 
 def dataset_id(url: str, name: str) -> int:

@@ -13,7 +13,8 @@ from support.oracle.frames import (
     finish,
     frames,
     kept_synapses,
-    pct,
+    quartile_columns,
+    quartiles,
 )
 
 
@@ -83,22 +84,11 @@ def target_specificity(
                     "synapses": int(n.sum()),
                     "fraction": n.sum() / class_total,
                     "axon_fraction_mean": frac.mean(),
-                    "axon_fraction_median": pct(frac, 0.5),
-                    "axon_fraction_q1": pct(frac, 0.25),
-                    "axon_fraction_q3": pct(frac, 0.75),
+                    **quartiles("axon_fraction", frac),
                 }
             )
-    cols = [
-        "axon_class",
-        "target_class",
-        "axons",
-        "synapses",
-        "fraction",
-        "axon_fraction_mean",
-        "axon_fraction_median",
-        "axon_fraction_q1",
-        "axon_fraction_q3",
-    ]
+    cols = ["axon_class", "target_class", "axons", "synapses", "fraction"]
+    cols += ["axon_fraction_mean", *quartile_columns("axon_fraction")]
     return finish(rows, cols, ["axon_class", "target_class"])
 
 
@@ -131,9 +121,7 @@ def asi_by_class(source: SourceDataset, synapse_type: str | None = None) -> pd.D
                 "asi_count": len(ok),
                 "asi_missing": len(a) - len(ok),
                 "asi_mean": ok.mean() if len(ok) else np.nan,
-                "asi_median": pct(ok, 0.5),
-                "asi_q1": pct(ok, 0.25),
-                "asi_q3": pct(ok, 0.75),
+                **quartiles("asi", ok),
             }
         )
     cols = [
@@ -143,9 +131,7 @@ def asi_by_class(source: SourceDataset, synapse_type: str | None = None) -> pd.D
         "asi_count",
         "asi_missing",
         "asi_mean",
-        "asi_median",
-        "asi_q1",
-        "asi_q3",
+        *quartile_columns("asi"),
     ]
     return finish(rows, cols, ["axon_class", "target_class"])
 
@@ -221,22 +207,11 @@ def synapse_density(source: SourceDataset) -> pd.DataFrame:
                     "path_length_um": g.path_length_um.sum(),
                     "synapses": int(g.degree.sum()),
                     "synapses_per_um": g.degree.sum() / g.path_length_um.sum(),
-                    "density_median": pct(density, 0.5),
-                    "density_q1": pct(density, 0.25),
-                    "density_q3": pct(density, 0.75),
+                    **quartiles("density", density),
                 }
             )
-    cols = [
-        "side",
-        "class",
-        "neurites",
-        "path_length_um",
-        "synapses",
-        "synapses_per_um",
-        "density_median",
-        "density_q1",
-        "density_q3",
-    ]
+    cols = ["side", "class", "neurites", "path_length_um", "synapses", "synapses_per_um"]
+    cols += quartile_columns("density")
     return finish(rows, cols, ["side", "class"])
 
 

@@ -107,6 +107,20 @@ def pct(values: Any, q: float) -> float:
     return float(np.percentile(arr, q * 100)) if len(arr) else np.nan
 
 
+#: The quartiles the class statistics report: (column suffix, quantile).
+QUARTILES = (("median", 0.5), ("q1", 0.25), ("q3", 0.75))
+
+
+def quartile_columns(prefix: str) -> list[str]:
+    """``{prefix}_median``, ``{prefix}_q1``, ``{prefix}_q3``."""
+    return [f"{prefix}_{suffix}" for suffix, _ in QUARTILES]
+
+
+def quartiles(prefix: str, values: Any) -> dict[str, float]:
+    """The :func:`quartile_columns` of ``values`` (NaN left out; NaN when none is left)."""
+    return {f"{prefix}_{suffix}": pct(values, q) for suffix, q in QUARTILES}
+
+
 def by_class(df: pd.DataFrame, axon_class: str | None, target_class: str | None) -> pd.DataFrame:
     if axon_class is not None:
         df = df[df.axon_class == axon_class]

@@ -21,6 +21,19 @@ from support.oracle.frames import (
 )
 
 
+def _most_first(
+    rows: list[dict] | pd.DataFrame, cols: list[str], count: str, keys: list[str], limit: int | None
+) -> pd.DataFrame:
+    """The rows with the largest ``count`` first, then by ``keys``; at most ``limit``."""
+    return finish(rows, cols, [count, *keys], (count,), limit)
+
+
+def _neuron_pairs(source: SourceDataset, axon_class: str | None) -> pd.DataFrame:
+    """The connections (of axons of ``axon_class``) onto targets of a known neuron."""
+    p = by_class(frames(source).pairs, axon_class, None)
+    return p[p.neuron_id > 0]
+
+
 def multi_synaptic_connections(
     source: SourceDataset,
     min_synapses: int = 2,
@@ -31,7 +44,7 @@ def multi_synaptic_connections(
     p = by_class(frames(source).pairs, axon_class, target_class)
     p = p[p.synapses >= min_synapses]
     cols = ["axon_id", "target_id", "axon_class", "target_class", "synapses"]
-    return finish(p, cols, ["synapses", "axon_id", "target_id"], ("synapses",), limit)
+    return _most_first(p, cols, "synapses", ["axon_id", "target_id"], limit)
 
 
 def _cv(x: float, y: float) -> float:
@@ -118,7 +131,7 @@ def convergent_targets(
     df = df[df.axons >= min_axons]
     df["neuron_id"] = df.neuron_id.astype("Int64").where(df.neuron_id > 0, pd.NA)
     cols = ["target_id", "target_class", "neuron_id", "axons", "synapses"]
-    return finish(df, cols, ["axons", "target_id"], ("axons",), limit)
+    return _most_first(df, cols, "axons", ["target_id"], limit)
 
 
 def convergent_neurons(
@@ -127,9 +140,7 @@ def convergent_neurons(
     axon_class: str | None = None,
     limit: int | None = 1000,
 ) -> pd.DataFrame:
-    p = by_class(frames(source).pairs, axon_class, None)
-    p = p[p.neuron_id > 0]
-    g = p.groupby("neuron_id")
+    g = _neuron_pairs(source, axon_class).groupby("neuron_id")
     df = pd.DataFrame(
         {
             "axons": g.axon_id.nunique(),
@@ -139,7 +150,7 @@ def convergent_neurons(
     ).reset_index()
     df = df[df.axons >= min_axons]
     cols = ["neuron_id", "axons", "targets", "synapses"]
-    return finish(df, cols, ["axons", "neuron_id"], ("axons",), limit)
+    return _most_first(df, cols, "axons", ["neuron_id"], limit)
 
 
 def _shared_counts(p: pd.DataFrame) -> dict[tuple[int, int], int]:
@@ -177,7 +188,7 @@ def shared_target_axon_pairs(
         if n >= min_shared
     ]
     cols = ["axon_a", "axon_b", "axon_a_class", "axon_b_class", "shared_targets"]
-    return finish(rows, cols, ["shared_targets", "axon_a", "axon_b"], ("shared_targets",), limit)
+    return _most_first(rows, cols, "shared_targets", ["axon_a", "axon_b"], limit)
 
 
 def divergent_axons(
@@ -200,7 +211,7 @@ def divergent_axons(
     ).reset_index()
     df = df[(df.targets >= min_targets) & (df.neurons >= min_neurons)]
     cols = ["axon_id", "axon_class", "targets", "neurons", "synapses"]
-    return finish(df, cols, ["targets", "axon_id"], ("targets",), limit)
+    return _most_first(df, cols, "targets", ["axon_id"], limit)
 
 
 def axon_neuron_multi_target(
@@ -209,9 +220,7 @@ def axon_neuron_multi_target(
     axon_class: str | None = None,
     limit: int | None = 1000,
 ) -> pd.DataFrame:
-    p = by_class(frames(source).pairs, axon_class, None)
-    p = p[p.neuron_id > 0]
-    g = p.groupby(["axon_id", "neuron_id"])
+    g = _neuron_pairs(source, axon_class).groupby(["axon_id", "neuron_id"])
     df = pd.DataFrame(
         {
             "axon_class": g.axon_class.first(),
@@ -221,7 +230,7 @@ def axon_neuron_multi_target(
     ).reset_index()
     df = df[df.targets >= min_targets]
     cols = ["axon_id", "neuron_id", "axon_class", "targets", "synapses"]
-    return finish(df, cols, ["targets", "axon_id", "neuron_id"], ("targets",), limit)
+    return _most_first(df, cols, "targets", ["axon_id", "neuron_id"], limit)
 
 
 def _bifans(p: pd.DataFrame) -> list[tuple[int, int, int, int]]:
