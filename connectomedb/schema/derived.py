@@ -164,22 +164,17 @@ target_convergence = _derived(
     comment="per target, from every axon class and per axon class: axons, synapses",
 )
 
-class_pair_cv = Table(
+class_pair_cv = _derived(
     "class_pair_cv",
-    metadata,
-    Column("dataset_id", SmallInteger, nullable=False),
-    Column("axon_class", Text, nullable=False),
-    Column("target_class", Text, nullable=False),
-    Column("synapse_type", Text, comment="NULL: every type"),
-    Column("pairs", BigInteger, nullable=False),
-    Column("cv_mean", Double, nullable=False),
-    Column("cv_median", Double, nullable=False),
-    Column("random_pairs", BigInteger, nullable=False),
-    Column("random_cv_mean", Double),
-    Column("random_cv_median", Double),
-    _fk(["dataset_id"], "dataset", ["dataset_id"]),
+    """
+    axon_class target_class           text not null
+    synapse_type                      text              -- NULL: every type
+    pairs                             bigint not null
+    cv_mean cv_median                 double not null
+    random_pairs                      bigint not null
+    random_cv_mean random_cv_median   double
+    """,
     comment="ASI CV of two-synapse connections and of random pairs per class pair and type",
-    postgresql_partition_by=PARTITION_BY,
 )
 
 
