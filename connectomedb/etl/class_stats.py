@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.motifs import class_names, motif_frames
+from connectomedb.etl.motifs import class_names, connectome_synapses, motif_frames
 from connectomedb.etl.pair_cv import pair_cv_stats
 from connectomedb.etl.per_source import per_source
 
@@ -40,16 +40,11 @@ COLUMNS = (
 
 def class_synapse_stats(source: SourceDataset) -> pd.DataFrame:
     """The rows of the module docstring, sorted by the three names (every type first)."""
-    ax, tg, sy = source.axons, source.targets, source.synapses
-    axon_id = np.asarray(sy.axon_id, dtype=np.int64)
-    target_id = np.asarray(sy.target_id, dtype=np.int64)
-    keep = (axon_id > 0) & (target_id > 0) & (axon_id <= ax.n) & (target_id <= tg.n)
-    axon_names, axon_class = class_names(ax.classes, ax.class_code)
-    target_names, target_class = class_names(tg.classes, tg.class_code)
-    type_names, type_class = class_names(sy.types, sy.type_code)
-    asi = (
-        np.full(sy.n, np.nan) if sy.asi_area is None else np.asarray(sy.asi_area, dtype=np.float64)
-    )
+    cs = connectome_synapses(source)
+    keep, axon_id, target_id = cs.keep, cs.axon_id, cs.target_id
+    axon_names, axon_class = cs.axon_names, cs.axon_class
+    target_names, target_class = cs.target_names, cs.target_class
+    type_names, type_class, asi = cs.type_names, cs.type_index, cs.asi
     frame = pd.DataFrame(
         {
             "ac": axon_class[axon_id[keep] - 1] if keep.any() else np.zeros(0, np.int64),

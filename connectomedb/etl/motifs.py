@@ -112,6 +112,49 @@ def class_names(table: CodeTable, codes: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.asarray(distinct, dtype=object), index
 
 
+@dataclass(frozen=True)
+class ConnectomeSynapses:
+    """The connectome synapses (with an axon and a target in their files) of a dataset: the
+    mask over every synapse, their axon and target IDs, and per synapse of the dataset the
+    index of its axon class, target class and type in the sorted name arrays."""
+
+    keep: np.ndarray
+    axon_id: np.ndarray
+    target_id: np.ndarray
+    axon_names: np.ndarray
+    axon_class: np.ndarray
+    target_names: np.ndarray
+    target_class: np.ndarray
+    type_names: np.ndarray
+    type_index: np.ndarray
+    asi: np.ndarray
+
+
+def connectome_synapses(source: SourceDataset) -> ConnectomeSynapses:
+    """See :class:`ConnectomeSynapses` (``axon_class``/``target_class`` are per axon/target,
+    ``type_index`` and ``asi`` per synapse)."""
+    ax, tg, sy = source.axons, source.targets, source.synapses
+    axon_id = np.asarray(sy.axon_id, dtype=np.int64)
+    target_id = np.asarray(sy.target_id, dtype=np.int64)
+    keep = (axon_id > 0) & (target_id > 0) & (axon_id <= ax.n) & (target_id <= tg.n)
+    axon_names, axon_class = class_names(ax.classes, ax.class_code)
+    target_names, target_class = class_names(tg.classes, tg.class_code)
+    type_names, type_index = class_names(sy.types, sy.type_code)
+    asi = np.full(sy.n, np.nan) if sy.asi_area is None else np.asarray(sy.asi_area, np.float64)
+    return ConnectomeSynapses(
+        keep,
+        axon_id,
+        target_id,
+        axon_names,
+        axon_class,
+        target_names,
+        target_class,
+        type_names,
+        type_index,
+        asi,
+    )
+
+
 @per_source
 def motif_frames(source: SourceDataset) -> MotifFrames:
     """The motif structure of ``source`` (computed once per source object: both stores'

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.motifs import class_names
+from connectomedb.etl.motifs import connectome_synapses
 from connectomedb.etl.per_source import per_source
 
 COLUMNS = (
@@ -75,15 +75,11 @@ def _one_type(members: pd.DataFrame) -> pd.DataFrame:
 @per_source
 def pair_cv_stats(source: SourceDataset) -> pd.DataFrame:
     """The rows of the module docstring, sorted by the three names (every type first)."""
-    ax, tg, sy = source.axons, source.targets, source.synapses
-    axon_id = np.asarray(sy.axon_id, dtype=np.int64)
-    target_id = np.asarray(sy.target_id, dtype=np.int64)
-    keep = (axon_id > 0) & (target_id > 0) & (axon_id <= ax.n) & (target_id <= tg.n)
-    axon_names, axon_class = class_names(ax.classes, ax.class_code)
-    target_names, target_class = class_names(tg.classes, tg.class_code)
-    type_names, type_index = class_names(sy.types, sy.type_code)
-    ids = np.arange(1, sy.n + 1, dtype=np.int64)[keep]
-    asi = np.full(sy.n, np.nan) if sy.asi_area is None else np.asarray(sy.asi_area, np.float64)
+    cs = connectome_synapses(source)
+    keep, axon_id, target_id = cs.keep, cs.axon_id, cs.target_id
+    target_names, axon_class, target_class = cs.target_names, cs.axon_class, cs.target_class
+    type_names, type_index, asi = cs.type_names, cs.type_index, cs.asi
+    ids = np.arange(1, len(keep) + 1, dtype=np.int64)[keep]
     a, t = axon_id[keep], target_id[keep]
     n_targets = len(target_names)
     frame = pd.DataFrame(
@@ -119,7 +115,7 @@ def pair_cv_stats(source: SourceDataset) -> pd.DataFrame:
         return pd.DataFrame({c: [] for c in COLUMNS})
     out = pd.concat(parts, ignore_index=True)
     cell = out["cell"].to_numpy(np.int64)
-    out["axon_class"] = axon_names[cell // n_targets]
+    out["axon_class"] = cs.axon_names[cell // n_targets]
     out["target_class"] = target_names[cell % n_targets]
     out["random_pairs"] = out["random_pairs"].fillna(0).astype(np.int64)
     out = out[list(COLUMNS)].astype({"pairs": np.int64})

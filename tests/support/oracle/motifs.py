@@ -91,16 +91,8 @@ def asi_pair_cv(
                 "random_cv_median": pct(shuffled, 0.5),
             }
         )
-    cols = [
-        "axon_class",
-        "target_class",
-        "pairs",
-        "cv_mean",
-        "cv_median",
-        "random_pairs",
-        "random_cv_mean",
-        "random_cv_median",
-    ]
+    cols = "axon_class target_class pairs cv_mean cv_median random_pairs".split()
+    cols += ["random_cv_mean", "random_cv_median"]
     return finish(rows, cols, ["axon_class", "target_class"])
 
 
