@@ -12,13 +12,17 @@ model and nothing else.
 
 from __future__ import annotations
 
+from connectomedb.schema.graph_tracings import TRACING_LABELS, TRACING_RELS
 from connectomedb.schema.graph_types import (
+    DATASET,
+    ID,
     NodeLabel,
     Prop,
     PropType,
     RelType,
     class_rel,
     distribution,
+    props,
 )
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
@@ -44,8 +48,7 @@ def _axon_pair_ranks(order: str, things: str) -> tuple[Prop, ...]:
     )
 
 
-_DATASET = _p("dataset", _STR, "dataset key (the name; in Neo4j name@version)")
-_ID = _p("id", _I64, "published ID")
+_DATASET, _ID = DATASET, ID
 _POSITIONS = tuple(
     _p(f"{where}_{axis}", _I32, f"{where} position, voxels, 1-based")
     for where in ("pre", "syn", "post")
@@ -58,14 +61,16 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "dataset",
         (
             _DATASET,
-            _p("name", _STR, "dataset name"),
-            _p("version", _STR, "load version"),
-            _p("current", _BOOL, "the version queries see"),
-            _p("graph_model_version", _I64),
-            _p("loaded_at", PropType.TIMESTAMP, "UTC"),
-            _p("source", _STR, "source folder"),
-            _p("file_names", PropType.STRING_LIST, "source files"),
-            _p("file_sha256", PropType.STRING_LIST, "their SHA-256, same order"),
+            *props("""
+                name                string    -- dataset name
+                version             string    -- load version
+                current             bool      -- the version queries see
+                graph_model_version int64
+                loaded_at           timestamp -- UTC
+                source              string    -- source folder
+                file_names          string[]  -- source files
+                file_sha256         string[]  -- their SHA-256, same order
+            """),
         ),
         "one per loaded dataset (version)",
     ),
@@ -75,10 +80,10 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         (
             _DATASET,
             _ID,
-            _p("x", _I32),
-            _p("y", _I32),
-            _p("z", _I32),
-            _p("voxel_count", _I64),
+            *props("""
+                x y z       int32
+                voxel_count int64
+            """),
         ),
         "every segment an agglomerate or a synapse names (all segments: PostgreSQL)",
     ),
@@ -88,11 +93,13 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         (
             _DATASET,
             _ID,
-            _p("class", _STR, "canonical class name"),
-            _p("class_code", _I16),
-            _p("mapped_seg_id", _I64),
-            _p("path_length_um", _F64, "skeleton path length"),
-            _p("synapses", _I64, "connectome synapses it makes"),
+            *props("""
+                class          string -- canonical class name
+                class_code     int16
+                mapped_seg_id  int64
+                path_length_um double -- skeleton path length
+                synapses       int64  -- connectome synapses it makes
+            """),
         ),
     ),
     NodeLabel(
@@ -101,12 +108,13 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         (
             _DATASET,
             _ID,
-            _p("class", _STR, "canonical class name"),
-            _p("class_code", _I16),
-            _p("neuron_id", _I64),
-            _p("mapped_seg_id", _I64),
-            _p("path_length_um", _F64, "skeleton path length"),
-            _p("synapses", _I64, "connectome synapses it receives"),
+            *props("""
+                class                   string -- canonical class name
+                class_code              int16
+                neuron_id mapped_seg_id int64
+                path_length_um          double -- skeleton path length
+                synapses                int64  -- connectome synapses it receives
+            """),
         ),
     ),
     NodeLabel("Neuron", "id", (_DATASET, _ID)),
@@ -117,9 +125,11 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         (
             _DATASET,
             _ID,
-            _p("type", _STR, "canonical type name"),
-            _p("type_code", _I16),
-            _p("asi_area", _F64, "µm²"),
+            *props("""
+                type      string -- canonical type name
+                type_code int16
+                asi_area  double -- µm²
+            """),
             *_POSITIONS,
             _p("split_axon_id", _I64),
             _p("in_connectome", _BOOL, "has an axon and a target"),
@@ -134,12 +144,14 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "id",
         (
             _DATASET,
-            _p("id", _I64, "row number"),
-            _p("motif", _STR, "motif query name"),
-            _p("axon_class", _STR, "axon class filter; missing: none"),
-            _p("target_class", _STR, "target class filter; missing: none"),
-            _p("value", _I64, "value of the motif's thresholded quantity"),
-            _p("instances", _I64, "instances with that value"),
+            *props("""
+                id           int64  -- row number
+                motif        string -- motif query name
+                axon_class   string -- axon class filter; missing: none
+                target_class string -- target class filter; missing: none
+                value        int64  -- value of the motif's thresholded quantity
+                instances    int64  -- instances with that value
+            """),
         ),
         "derived: instances of each motif per class filter and value (connectomedb.etl.motifs)",
     ),
@@ -148,12 +160,14 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "id",
         (
             _DATASET,
-            _p("id", _I64, "row number"),
-            _p("axon_class", _STR),
-            _p("target_class", _STR, "missing: every class (synapses = axon_synapses)"),
-            _p("axon_synapses", _I64, "the axons' connectome synapses"),
-            _p("synapses", _I64, "of them onto the target class"),
-            _p("axons", _I64, "axons of the class with these two counts"),
+            *props("""
+                id            int64  -- row number
+                axon_class    string
+                target_class  string -- missing: every class (synapses = axon_synapses)
+                axon_synapses int64  -- the axons' connectome synapses
+                synapses      int64  -- of them onto the target class
+                axons         int64  -- axons of the class with these two counts
+            """),
         ),
         "derived: axons per class pair, synapse count and synapses onto the target class"
         " (as class_axon_fraction; connectomedb.etl.class_stats)",
@@ -163,13 +177,15 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "id",
         (
             _DATASET,
-            _p("id", _I64, "row number"),
-            _p("axon_id", _I64),
-            _p("axon_class", _STR),
-            _p("target_class", _STR, "targets counted; missing: every class"),
-            _p("targets", _I64, "targets it connects to"),
-            _p("neurons", _I64, "distinct neurons of those targets"),
-            _p("synapses", _I64, "connectome synapses onto them"),
+            *props("""
+                id           int64  -- row number
+                axon_id      int64
+                axon_class   string
+                target_class string -- targets counted; missing: every class
+                targets      int64  -- targets it connects to
+                neurons      int64  -- distinct neurons of those targets
+                synapses     int64  -- connectome synapses onto them
+            """),
         ),
         "derived: per axon, over every target class and per target class it connects to"
         " (connectomedb.etl.class_stats)",
@@ -179,13 +195,15 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "id",
         (
             _DATASET,
-            _p("id", _I64, "row number"),
-            _p("target_id", _I64),
-            _p("target_class", _STR),
-            _p("neuron_id", _I64),
-            _p("axon_class", _STR, "axons counted; missing: every class"),
-            _p("axons", _I64, "axons connected to it"),
-            _p("synapses", _I64, "connectome synapses from them"),
+            *props("""
+                id           int64  -- row number
+                target_id    int64
+                target_class string
+                neuron_id    int64
+                axon_class   string -- axons counted; missing: every class
+                axons        int64  -- axons connected to it
+                synapses     int64  -- connectome synapses from them
+            """),
         ),
         "derived: per target, from every axon class and per axon class connected to it"
         " (connectomedb.etl.class_stats)",
@@ -195,16 +213,20 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "id",
         (
             _DATASET,
-            _p("id", _I64, "row number"),
-            _p("side", _STR, "'axon' or 'target'"),
-            _p("class", _STR, "canonical class name"),
-            _p("neurites", _I64, "every neurite of the class in the files"),
-            _p("synapses", _I64, "their connectome synapses"),
+            *props("""
+                id       int64  -- row number
+                side     string -- 'axon' or 'target'
+                class    string -- canonical class name
+                neurites int64  -- every neurite of the class in the files
+                synapses int64  -- their connectome synapses
+            """),
             *distribution("degree", "connectome synapses per neurite"),
-            _p("degree_max", _I64, "largest"),
-            _p("skeleton_neurites", _I64, "of them with a skeleton path length > 0"),
-            _p("path_length_um", _F64, "their summed path length; missing without one"),
-            _p("skeleton_synapses", _I64, "their connectome synapses"),
+            *props("""
+                degree_max        int64  -- largest
+                skeleton_neurites int64  -- of them with a skeleton path length > 0
+                path_length_um    double -- their summed path length; missing without one
+                skeleton_synapses int64  -- their connectome synapses
+            """),
             *distribution("density", "synapses per µm of those", mean=False),
         ),
         "derived: per side and class, as neurite_class_stat (connectomedb.etl.class_stats)",
@@ -228,9 +250,11 @@ REL_TYPES: tuple[RelType, ...] = (
         "CONNECTS_TO",
         (("Axon", "Target"),),
         (
-            _p("synapses", _I64, "connectome synapses of the pair"),
-            _p("asi_area_sum", _F64, "sum of their ASI areas with a value; null if none"),
-            _p("asi_area_count", _I64, "how many of them have an ASI area"),
+            *props("""
+                synapses       int64  -- connectome synapses of the pair
+                asi_area_sum   double -- sum of their ASI areas with a value; null if none
+                asi_area_count int64  -- how many of them have an ASI area
+            """),
         ),
         "aggregate: one per connection",
     ),
@@ -246,9 +270,11 @@ REL_TYPES: tuple[RelType, ...] = (
     class_rel(
         "CLASS_SYNAPSES",
         (
-            _p("synapse_type", _STR, "synapse type counted; missing: every type"),
-            _p("synapses", _I64, "connectome synapses"),
-            _p("asi_count", _I64, "how many have an ASI area"),
+            *props("""
+                synapse_type string -- synapse type counted; missing: every type
+                synapses     int64  -- connectome synapses
+                asi_count    int64  -- how many have an ASI area
+            """),
             *distribution("asi", "ASI area, µm²"),
         ),
         "per (axon class, target class) and synapse type with a connectome synapse, and over"
@@ -268,9 +294,11 @@ REL_TYPES: tuple[RelType, ...] = (
     class_rel(
         "CLASS_DEGREE_CELL",
         (
-            _p("axon_synapses", _I64, "connectome synapses of the axons counted"),
-            _p("target_synapses", _I64, "connectome synapses of the targets counted"),
-            _p("synapses", _I64, "of the connections between such axons and targets"),
+            *props("""
+                axon_synapses   int64 -- connectome synapses of the axons counted
+                target_synapses int64 -- connectome synapses of the targets counted
+                synapses        int64 -- of the connections between such axons and targets
+            """),
             _p("axons", _I64, "axons whose largest target count in the cell is target_synapses"),
             _p("targets", _I64, "targets whose largest axon count in the cell is axon_synapses"),
         ),
@@ -280,13 +308,15 @@ REL_TYPES: tuple[RelType, ...] = (
     class_rel(
         "CLASS_PAIR_CV",
         (
-            _p("synapse_type", _STR, "type of both synapses; missing: every type"),
-            _p("pairs", _I64, "connections of two synapses, both with an ASI area"),
-            _p("cv_mean", _F64, "mean CV of their two ASI areas"),
-            _p("cv_median", _F64, "median CV (linear interpolation)"),
-            _p("random_pairs", _I64, "random pairs of the same synapses"),
-            _p("random_cv_mean", _F64, "mean CV of a random pair"),
-            _p("random_cv_median", _F64, "median CV of a random pair"),
+            *props("""
+                synapse_type     string -- type of both synapses; missing: every type
+                pairs            int64  -- connections of two synapses, both with an ASI area
+                cv_mean          double -- mean CV of their two ASI areas
+                cv_median        double -- median CV (linear interpolation)
+                random_pairs     int64  -- random pairs of the same synapses
+                random_cv_mean   double -- mean CV of a random pair
+                random_cv_median double -- median CV of a random pair
+            """),
         ),
         "per (axon class, target class) and synapse type with a counted connection, and over"
         " every type, as class_pair_cv (asi_pair_cv; connectomedb.etl.pair_cv)",
@@ -295,9 +325,11 @@ REL_TYPES: tuple[RelType, ...] = (
         "NEURON_INPUT",
         (("AxonClass", "Neuron"),),
         (
-            _p("targets", _I64, "the neuron's targets with a synapse from the class"),
-            _p("synapses", _I64, "connectome synapses from the class onto them"),
-            _p("fraction", _F64, "of every input synapse of the neuron"),
+            *props("""
+                targets  int64  -- the neuron's targets with a synapse from the class
+                synapses int64  -- connectome synapses from the class onto them
+                fraction double -- of every input synapse of the neuron
+            """),
         ),
         "aggregate: per axon class and neuron with a connectome synapse between them, as"
         " bi_neuron_inputs (connectomedb.etl.class_level)",
@@ -317,60 +349,15 @@ REL_TYPES: tuple[RelType, ...] = (
         "BIFAN",
         (("Axon", "Axon"),),
         (
-            _p("target_a", _I64, "the smaller target ID"),
-            _p("target_b", _I64, "the larger target ID"),
-            _p("target_class", _STR, "both targets' class; missing: counted over every class"),
+            *props("""
+                target_a     int64  -- the smaller target ID
+                target_b     int64  -- the larger target ID
+                target_class string -- both targets' class; missing: counted over every class
+            """),
             *_axon_pair_ranks("(axon IDs, target IDs)", "bi-fans"),
         ),
         "derived: from the smaller axon ID to the larger, one per bi-fan (two targets both"
         " axons connect to), over every class and per target class",
-    ),
-)
-
-#: Skeleton tracings (``connectomedb tracings add --dataset``), kept apart from the load's
-#: model: a load does not build them; they are added to the dataset's current graph.
-TRACING_LABELS: tuple[NodeLabel, ...] = (
-    NodeLabel(
-        "Tracing",
-        "id",
-        (
-            _DATASET,
-            _p("id", _I64, "tracing_id of PostgreSQL"),
-            _p("file", _STR, "NML file name"),
-            _p("kind", _STR, "tracing set"),
-            _p("tree_id", _I64, "<thing id> in the file"),
-            _p("name", _STR),
-            _p("label", _STR, "neurite type, if any"),
-            _p("nodes", _I64),
-            _p("path_length_um", _F64),
-        ),
-        "one per tree of an NML file",
-    ),
-    NodeLabel(
-        "TracingNode",
-        "node_key",
-        (
-            _DATASET,
-            _p("node_key", _I64, "tracing_id * 2^32 + node_id"),
-            _p("tracing_id", _I64),
-            _p("node_id", _I64, "<node id> in the file"),
-            _p("x", _I32),
-            _p("y", _I32),
-            _p("z", _I32),
-            _p("radius", _F64),
-            _p("comment", _STR),
-            _p("branch_point", _BOOL),
-            _p("segment_id", _I64, "segment under the node; null until looked up, 0 = none"),
-        ),
-    ),
-)
-TRACING_RELS: tuple[RelType, ...] = (
-    RelType("HAS_NODE", (("Tracing", "TracingNode"),)),
-    RelType(
-        "TRACED_TO",
-        (("TracingNode", "TracingNode"),),
-        (_p("length_um", _F64, "edge length"),),
-        "an edge of the tracing (source to target as in the file)",
     ),
 )
 

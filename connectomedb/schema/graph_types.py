@@ -75,6 +75,34 @@ class RelType:
         return [p.name for p in self.props]
 
 
+#: Every node's first property, and the key of the nodes with a published ID.
+DATASET = Prop("dataset", PropType.STRING, "dataset key (the name; in Neo4j name@version)")
+ID = Prop("id", PropType.INT64, "published ID")
+
+#: The type names of :func:`props` specs.
+SPEC_TYPES = {
+    "int16": PropType.INT16,
+    "int32": PropType.INT32,
+    "int64": PropType.INT64,
+    "double": PropType.DOUBLE,
+    "string": PropType.STRING,
+    "bool": PropType.BOOL,
+    "timestamp": PropType.TIMESTAMP,
+    "string[]": PropType.STRING_LIST,
+}
+
+
+def props(spec: str) -> tuple[Prop, ...]:
+    """Properties from a compact spec, one line per run of properties of one type and
+    description: ``name [name ...] type [-- description]``."""
+    out: list[Prop] = []
+    for line in spec.strip().splitlines():
+        text, _, doc = line.partition("--")
+        *names, type_name = text.split()
+        out.extend(Prop(name, SPEC_TYPES[type_name], doc.strip()) for name in names)
+    return tuple(out)
+
+
 def distribution(prefix: str, what: str, mean: bool = True) -> tuple[Prop, ...]:
     """``{prefix}_mean`` (unless ``mean`` is false), ``_median``, ``_q1`` and ``_q3`` of
     ``what`` (linear interpolation, as PostgreSQL's ``percentile_cont``)."""
