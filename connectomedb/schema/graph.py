@@ -262,8 +262,10 @@ REL_TYPES: tuple[RelType, ...] = (
         "CLASS_CONNECTS_TO",
         (("AxonClass", "TargetClass"),),
         (
-            _p("synapses", _I64, "connectome synapses"),
-            _p("connections", _I64, "distinct (axon, target) pairs"),
+            *props("""
+                synapses    int64 -- connectome synapses
+                connections int64 -- distinct (axon, target) pairs
+            """),
         ),
         "aggregate: one per (axon class, target class) with a synapse",
     ),
@@ -338,8 +340,10 @@ REL_TYPES: tuple[RelType, ...] = (
         "SHARES_TARGETS",
         (("Axon", "Axon"),),
         (
-            _p("target_class", _STR, "class of the targets counted; missing: every class"),
-            _p("shared", _I64, "targets both axons connect to"),
+            *props("""
+                target_class string -- class of the targets counted; missing: every class
+                shared       int64  -- targets both axons connect to
+            """),
             *_axon_pair_ranks("shared descending, then IDs,", "pairs"),
         ),
         "derived: from the smaller axon ID to the larger, per pair sharing at least 2 targets"
