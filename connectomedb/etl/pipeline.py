@@ -230,6 +230,7 @@ def run_load(
         progress=say,
         checkpoint=interrupt_hook,
     )
+    del frames  # the PostgreSQL load holds them until each table is copied
 
     def graph_progress(step: str, done: int, total: int) -> None:
         interrupt_hook("graph", step)

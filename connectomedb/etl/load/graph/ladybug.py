@@ -155,7 +155,8 @@ def write_graph(
     progress: ProgressFn | None = None,
     report: GraphLoadReport | None = None,
 ) -> None:
-    """Create the schema in an empty database and ``COPY`` every frame into it."""
+    """Create the schema in an empty database and ``COPY`` every frame into it; ``frames``
+    is emptied on the way (each frame is dropped once written)."""
     for ddl in ladybug_ddl():
         _execute(conn, ddl)
     node_stmt = dataset_node_statement(dataset)
@@ -165,7 +166,11 @@ def write_graph(
     done = 0
     for name, rtype, label, frm, to, rows in steps:
         started = time.perf_counter()
-        frame = frames.rels[(rtype, frm, to)] if rtype is not None else frames.nodes[str(label)]
+        # Each frame leaves ``frames`` as it is copied: what is written is not kept twice.
+        if rtype is not None:
+            frame = frames.rels.pop((rtype, frm, to))
+        else:
+            frame = frames.nodes.pop(str(label))
         # Node tables in chunks: progress during the big ones, one chunk's Arrow copy in
         # memory at a time.
         chunk = COPY_CHUNK_ROWS if rtype is None else max(rows, 1)
@@ -232,6 +237,7 @@ class LadybugGraphLoad:
             try:
                 conn = ladybug.Connection(db)
                 try:
+                    report.count(frames)
                     write_graph(conn, frames, dataset, progress=self._progress, report=report)
                     _execute(conn, "CHECKPOINT")
                 finally:
@@ -248,7 +254,6 @@ class LadybugGraphLoad:
             if isinstance(error.__cause__, RuntimeError) and "IO exception" in str(error):
                 raise storage_error(self.root, self.dataset, error.__cause__) from None
             raise
-        report.count(frames)
         report.batches = len(report.steps)
         report.seconds = time.perf_counter() - started
         self._prepared = True

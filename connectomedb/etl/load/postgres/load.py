@@ -181,6 +181,9 @@ class PostgresLoad:
             return self.report
         frames = self._frames if self._frames is not None else transform(self.source)
         plan = copy_plan(frames)  # range checks before anything is written
+        # From here on the plan holds the rows; each table's leave memory once copied.
+        self._frames = None
+        del frames
         generation = uuid.uuid4().hex[:6]
         # A replacement is built under a new dataset_id and a provisional name next to the
         # old version; commit() drops the old one and renames, so readers are never blocked
@@ -206,7 +209,9 @@ class PostgresLoad:
         parts = partitions.partition_names(dataset_id, generation)
 
         t0 = time.perf_counter()
-        self._copy_all(conn, [step.for_dataset(dataset_id) for step in plan], parts, report)
+        steps = [step.for_dataset(dataset_id) for step in plan]
+        del plan
+        self._copy_all(conn, steps, parts, report)
         t1 = time.perf_counter()
         self._each_table(
             "index", lambda t: partitions.index_partition(conn, t, parts[t.name]), report
@@ -294,7 +299,8 @@ class PostgresLoad:
     ) -> None:
         total = sum(step.rows for step in plan)
         done = 0
-        for step in plan:
+        while plan:
+            step = plan.pop(0)  # the list is the only holder of the rows: they go once sent
             name = step.table.name
             self._step("create", name)
             partitions.create_partition(conn, step.table, parts[name], int(report.dataset_id or 0))
