@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.motifs import class_names, connectome_synapses, motif_frames
+from connectomedb.etl.motifs import class_names, classified_synapses, motif_frames
 from connectomedb.etl.pair_cv import pair_cv_stats
 from connectomedb.etl.per_source import per_source
 
@@ -40,7 +40,7 @@ COLUMNS = (
 
 def class_synapse_stats(source: SourceDataset) -> pd.DataFrame:
     """The rows of the module docstring, sorted by the three names (every type first)."""
-    cs = connectome_synapses(source)
+    cs = classified_synapses(source)
     keep, axon_id, target_id = cs.keep, cs.axon_id, cs.target_id
     axon_names, axon_class = cs.axon_names, cs.axon_class
     target_names, target_class = cs.target_names, cs.target_class

@@ -113,7 +113,7 @@ def class_names(table: CodeTable, codes: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 @dataclass(frozen=True)
-class ConnectomeSynapses:
+class ClassifiedSynapses:
     """The connectome synapses (with an axon and a target in their files) of a dataset: the
     mask over every synapse, their axon and target IDs, and per synapse of the dataset the
     index of its axon class, target class and type in the sorted name arrays."""
@@ -130,18 +130,21 @@ class ConnectomeSynapses:
     asi: np.ndarray
 
 
-def connectome_synapses(source: SourceDataset) -> ConnectomeSynapses:
-    """See :class:`ConnectomeSynapses` (``axon_class``/``target_class`` are per axon/target,
+@per_source
+def classified_synapses(source: SourceDataset) -> ClassifiedSynapses:
+    """See :class:`ClassifiedSynapses` (``axon_class``/``target_class`` are per axon/target,
     ``type_index`` and ``asi`` per synapse)."""
     ax, tg, sy = source.axons, source.targets, source.synapses
     axon_id = np.asarray(sy.axon_id, dtype=np.int64)
     target_id = np.asarray(sy.target_id, dtype=np.int64)
+    # IDs beyond the neurites are refused by the loaders (range and key checks) with an error
+    # naming the file; here they are left out so that check is the one that reports them.
     keep = (axon_id > 0) & (target_id > 0) & (axon_id <= ax.n) & (target_id <= tg.n)
     axon_names, axon_class = class_names(ax.classes, ax.class_code)
     target_names, target_class = class_names(tg.classes, tg.class_code)
     type_names, type_index = class_names(sy.types, sy.type_code)
     asi = np.full(sy.n, np.nan) if sy.asi_area is None else np.asarray(sy.asi_area, np.float64)
-    return ConnectomeSynapses(
+    return ClassifiedSynapses(
         keep,
         axon_id,
         target_id,
@@ -163,20 +166,17 @@ def motif_frames(source: SourceDataset) -> MotifFrames:
 
 
 def _compute(source: SourceDataset) -> MotifFrames:
-    ax, tg, sy = source.axons, source.targets, source.synapses
-    axon_id = np.asarray(sy.axon_id, dtype=np.int64)
-    target_id = np.asarray(sy.target_id, dtype=np.int64)
-    # IDs beyond the neurites are refused by the loaders (range and key checks) with an error
-    # naming the file; here they are left out so that check is the one that reports them.
-    keep = (axon_id > 0) & (target_id > 0) & (axon_id <= ax.n) & (target_id <= tg.n)
+    ax, tg = source.axons, source.targets
+    cs = classified_synapses(source)
+    keep, axon_id, target_id = cs.keep, cs.axon_id, cs.target_id
     # One key per connection; sorted by target, then axon (the pair enumeration needs it).
     key = target_id[keep] * (ax.n + 1) + axon_id[keep]
     uniq, synapses = np.unique(key, return_counts=True)
     conn_target = uniq // (ax.n + 1)
     conn_axon = uniq % (ax.n + 1)
 
-    axon_names, axon_class = class_names(ax.classes, ax.class_code)
-    target_names, target_class = class_names(tg.classes, tg.class_code)
+    axon_names, axon_class = cs.axon_names, cs.axon_class
+    target_names, target_class = cs.target_names, cs.target_class
     neuron = (
         np.zeros(tg.n, dtype=np.int64)
         if tg.neuron_id is None

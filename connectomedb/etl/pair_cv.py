@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.motifs import connectome_synapses
+from connectomedb.etl.motifs import classified_synapses
 from connectomedb.etl.per_source import per_source
 
 COLUMNS = (
@@ -75,7 +75,7 @@ def _one_type(members: pd.DataFrame) -> pd.DataFrame:
 @per_source
 def pair_cv_stats(source: SourceDataset) -> pd.DataFrame:
     """The rows of the module docstring, sorted by the three names (every type first)."""
-    cs = connectome_synapses(source)
+    cs = classified_synapses(source)
     keep, axon_id, target_id = cs.keep, cs.axon_id, cs.target_id
     target_names, axon_class, target_class = cs.target_names, cs.axon_class, cs.target_class
     type_names, type_index, asi = cs.type_names, cs.type_index, cs.asi
