@@ -1,5 +1,6 @@
 """What a load COPYs into each table: the columns with their PostgreSQL types, checked to fit
-before anything is written, and how their rows reach ``COPY … FROM STDIN``.
+before the table's COPY (a failing check rolls the load's transaction back), and how their rows
+reach ``COPY … FROM STDIN``.
 
 ::
 
