@@ -6,9 +6,9 @@ Order, so the two stores end up consistent::
 
 The two prepares run at once (PostgreSQL's in a worker thread: its COPY, index and ANALYZE
 work runs in the server beside the graph's). PostgreSQL's transform is part of its prepare:
-each table's rows are built, in a thread of their own, while the tables before are copied. Any failure before the PostgreSQL commit rolls
-both back. The graph commit is a switch of what the graph store already holds, so it is the
-last and smallest step.
+each table's rows are built, in a thread of their own, while the tables before are copied.
+Any failure before the PostgreSQL commit rolls both back. The graph commit is a switch of what
+the graph store already holds, so it is the last and smallest step.
 """
 
 from __future__ import annotations
