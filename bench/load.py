@@ -1,19 +1,24 @@
 """Benchmark of the whole load (both stores) against a raw COPY baseline of the same rows.
 
 (a) ``connectomedb load DIR`` end to end, in a child process (so its peak RSS is its own),
-    into a scratch home with its embedded PostgreSQL and LadybugDB: wall time, seconds per
-    stage (PostgreSQL and the graph are prepared at once, so their stages overlap and add up
-    to more than the wall), peak RSS.
-(b) baseline, same run, same servers: the same rows as the load writes, prepared beforehand
-    (not timed), written by a raw binary ``COPY`` into unindexed PostgreSQL tables without
-    constraints plus a raw LadybugDB ``COPY`` of every node and relationship table (and its
-    checkpoint) into an empty database; the two are timed one after the other and summed.
-    PostgreSQL tables with text columns (the small dimension tables) are left out of it.
+    into a fresh scratch home with its embedded PostgreSQL and LadybugDB (started beforehand,
+    not timed): wall time, seconds per stage (PostgreSQL and the graph are prepared at once,
+    and PostgreSQL's tables are built while it copies, so the stages overlap and add up to more
+    than the wall), PostgreSQL's phases, each table's COPY and index seconds, peak RSS.
+(b) baseline: the same rows as the load writes, prepared once beforehand (not timed),
+    written by a raw binary ``COPY`` into unindexed PostgreSQL tables without constraints plus
+    a raw LadybugDB ``COPY`` of every node and relationship table (and its checkpoint) into an
+    empty database; the two are timed one after the other and summed. PostgreSQL tables with
+    text columns (the small dimension tables) are left out of it.
+
+The runs interleave, baseline, load, baseline (``--repeat N``: N loads, each between two
+baselines), so a machine that gets busier or quieter moves both alike; each load is compared
+with the mean of the baselines either side of it, and medians are printed.
 
 Printed: ``load wall / baseline`` (target ≤ 1.0: overlapping the stores has to pay for the
 indexes, keys, attach and statistics the baseline skips) and the peak RSS (target ≤ 1.5 GB).
 
-Run: ``python -m bench.load --data DIR`` (a folder of L4dense files).
+Run: ``python -m bench.load --data DIR [--repeat N]`` (a folder of L4dense files).
 """
 
 from __future__ import annotations
@@ -27,8 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import psycopg
+from statistics import median
 
 
 def _child(folder: str, home: str) -> None:
@@ -42,17 +46,23 @@ def _child(folder: str, home: str) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     stages = {s.stage: round(s.seconds, 2) for s in report.stages}
     pg = report.postgres.seconds if report.postgres is not None else {}
-    print(json.dumps({"wall": wall, "peak_mb": peak_mb, "stages": stages, "postgres": pg}))
+    tables = (
+        {t.table: [t.copy_seconds, t.index_seconds] for t in report.postgres.tables}
+        if report.postgres is not None
+        else {}
+    )
+    print(
+        json.dumps(
+            {"wall": wall, "peak_mb": peak_mb, "stages": stages, "postgres": pg, "tables": tables}
+        )
+    )
 
 
-def _raw_graph_copy(source, scratch: Path) -> tuple[int, float]:
-    """Rows and seconds of a raw LadybugDB COPY of the graph's frames (built beforehand)."""
-    import ladybug
-
+def _raw_graph_tables(source) -> list[tuple[str, object, int]]:
+    """The graph's COPY statements and their tables, built beforehand (not timed)."""
     from connectomedb.etl.load.graph.ladybug import (
         copy_statement,
         copy_steps,
-        ladybug_ddl,
         node_table,
         rel_table,
     )
@@ -68,8 +78,17 @@ def _raw_graph_copy(source, scratch: Path) -> tuple[int, float]:
         else:
             table = rel_table(rtype, frm, to, frames.rels[(rtype, frm, to)])
         tables.append((copy_statement(rtype, label, frm, to), table, n))
-    del frames
-    db = ladybug.Database(str(scratch / "raw.lbug"), auto_checkpoint=False)
+    return tables
+
+
+def _raw_graph_copy(tables: list[tuple[str, object, int]], path: Path) -> tuple[int, float]:
+    """Rows and seconds of a raw LadybugDB COPY of ``tables`` (and its checkpoint) into an
+    empty database at ``path``."""
+    import ladybug
+
+    from connectomedb.etl.load.graph.ladybug import ladybug_ddl
+
+    db = ladybug.Database(str(path), auto_checkpoint=False)
     conn = ladybug.Connection(db)
     for ddl in ladybug_ddl():
         conn.execute(ddl)
@@ -85,75 +104,118 @@ def _raw_graph_copy(source, scratch: Path) -> tuple[int, float]:
     return rows, seconds
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="folder of L4dense files")
-    parser.add_argument("--child", nargs=2, metavar=("FOLDER", "HOME"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        _child(*args.child)
-        return
-
-    from bench.load_postgres import _baseline_copy
+def _load(folder: str, home: Path) -> dict:
+    """One load in a child process, into the fresh home ``home`` (its server started and at
+    the current schema beforehand, not timed)."""
     from connectomedb.config import Settings
-    from connectomedb.etl.extract import read_dataset
-    from connectomedb.etl.transform import transform
     from connectomedb.stores.postgres import resolve, stop_embedded
 
-    scratch = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    settings = Settings(home=scratch / "home")
+    settings = Settings(home=home)
+    resolve(settings)
     try:
-        url = resolve(settings).url  # started and at the current schema: not timed
-        # (a) the load, in its own process.
         child = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.load",
-                "--data",
-                args.data,
-                "--child",
-                args.data,
-                str(settings.home),
-            ],
+            [sys.executable, "-m", "bench.load", "--data", folder, "--child", folder, str(home)],
             capture_output=True,
             text=True,
             check=False,
         )
         if child.returncode != 0:
             sys.exit(f"the load failed:\n{child.stderr[-4000:]}")
-        numbers = json.loads(child.stdout.strip().splitlines()[-1])
-
-        # (b) the baseline: the same rows, prepared beforehand.
-        source = read_dataset(args.data)
-        frames = transform(source)
-        with psycopg.connect(url) as conn:
-            dataset_id = conn.execute(
-                "SELECT dataset_id FROM dataset WHERE name = 'bench'"
-            ).fetchone()[0]
-        pg_rows, pg_s = _baseline_copy(url, frames, dataset_id)
-        del frames
-        graph_rows, graph_s = _raw_graph_copy(source, scratch)
-        baseline = pg_s + graph_s
-
-        print(f"dataset: {args.data}")
-        print(f"load (connectomedb load, both stores): {numbers['wall']:.1f} s wall")
-        for stage, seconds in numbers["stages"].items():
-            print(f"  {stage:<10} {seconds:>8.2f} s")
-        print(
-            "  postgres phases: "
-            + ", ".join(f"{k} {v:.1f}" for k, v in numbers["postgres"].items())
-        )
-        print(f"peak RSS of the load process: {numbers['peak_mb']:,.0f} MB (target <= 1,536 MB)")
-        print(
-            f"baseline: raw binary COPY into unindexed PostgreSQL tables {pg_rows:,} rows "
-            f"{pg_s:.1f} s + raw LadybugDB COPY {graph_rows:,} rows {graph_s:.1f} s "
-            f"= {baseline:.1f} s"
-        )
-        print(f"load wall / baseline: {numbers['wall'] / baseline:.2f} (target <= 1.0)")
+        return json.loads(child.stdout.strip().splitlines()[-1])
     finally:
         stop_embedded(settings)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _baseline(frames: dict, graph_tables: list, home: Path) -> tuple[int, float, int, float]:
+    """Rows and seconds of the raw PostgreSQL COPY and of the raw LadybugDB COPY, one after the
+    other, into a fresh home ``home``."""
+    from bench.load_postgres import _baseline_copy
+    from connectomedb.config import Settings
+    from connectomedb.stores.postgres import resolve, stop_embedded
+
+    settings = Settings(home=home)
+    url = resolve(settings).url  # started and at the current schema: not timed
+    try:
+        pg_rows, pg_s = _baseline_copy(url, frames, 1)
+        graph_rows, graph_s = _raw_graph_copy(graph_tables, home / "raw.lbug")
+        return pg_rows, pg_s, graph_rows, graph_s
+    finally:
+        stop_embedded(settings)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="folder of L4dense files")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="loads to run, each between two baselines (medians are reported)",
+    )
+    parser.add_argument("--child", nargs=2, metavar=("FOLDER", "HOME"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(*args.child)
+        return
+
+    from connectomedb.etl.extract import read_dataset
+    from connectomedb.etl.transform import transform
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    try:
+        # The baseline's rows, prepared once beforehand (not timed).
+        source = read_dataset(args.data)
+        frames = transform(source)
+        graph_tables = _raw_graph_tables(source)
+        del source
+        baselines = [_baseline(frames, graph_tables, scratch / "baseline-0")]
+        loads = []
+        for k in range(1, max(1, args.repeat) + 1):
+            loads.append(_load(args.data, scratch / f"load-{k}"))
+            baselines.append(_baseline(frames, graph_tables, scratch / f"baseline-{k}"))
+        _print(args.data, loads, baselines)
+    finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _print(data: str, loads: list[dict], baselines: list[tuple[int, float, int, float]]) -> None:
+    walls = [n["wall"] for n in loads]
+    sums = [pg + graph for _, pg, _, graph in baselines]
+    print(f"dataset: {data}; {len(loads)} load(s), each between two baselines; medians")
+    print(f"load (connectomedb load, both stores): {median(walls):.1f} s wall  (runs: ", end="")
+    print(", ".join(f"{w:.1f}" for w in walls) + ")")
+    for stage in loads[0]["stages"]:
+        print(f"  {stage:<10} {median(n['stages'][stage] for n in loads):>8.2f} s")
+    phases = loads[0]["postgres"]
+    print(
+        "  postgres phases: "
+        + ", ".join(f"{k} {median(n['postgres'].get(k, 0.0) for n in loads):.1f}" for k in phases)
+    )
+    print("  per table (copy / index s), the tables over 0.3 s:")
+    for table in loads[0]["tables"]:
+        copy = median(n["tables"][table][0] for n in loads)
+        index = median(n["tables"][table][1] for n in loads)
+        if copy + index > 0.3:
+            print(f"    {table:<22} {copy:6.2f} / {index:6.2f}")
+    peak = max(n["peak_mb"] for n in loads)
+    print(f"peak RSS of the load process: {peak:,.0f} MB (target <= 1,536 MB)")
+    pg_rows, _, graph_rows, _ = baselines[0]
+    print(
+        f"baseline: raw binary COPY into unindexed PostgreSQL tables {pg_rows:,} rows "
+        f"{median(b[1] for b in baselines):.1f} s + raw LadybugDB COPY {graph_rows:,} rows "
+        f"{median(b[3] for b in baselines):.1f} s = {median(sums):.1f} s  (runs: "
+        + ", ".join(f"{b:.1f}" for b in sums)
+        + ")"
+    )
+    # Each load against the mean of the baselines just before and just after it.
+    ratios = [w / ((sums[k] + sums[k + 1]) / 2) for k, w in enumerate(walls)]
+    print(
+        f"load wall / baseline: {median(ratios):.2f} (target <= 1.0; runs: "
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + ")"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ change them in place.
 from __future__ import annotations
 
 import functools
+import threading
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
@@ -19,15 +20,32 @@ T = TypeVar("T")
 
 
 def per_source(build: Callable[[SourceDataset], T]) -> Callable[[SourceDataset], T]:
-    """``build`` with its result kept per source object (dropped when the source is)."""
+    """``build`` with its result kept per source object (dropped when the source is). Safe
+    across threads: a second caller for the same source waits for the first one's result
+    rather than computing it again."""
     results: dict[int, T] = {}
+    guard = threading.Lock()
+    building: dict[int, threading.Lock] = {}
 
     @functools.wraps(build)
     def cached(source: SourceDataset) -> T:
         key = id(source)
-        if key not in results:
-            results[key] = build(source)
-            weakref.finalize(source, results.pop, key, None)
-        return results[key]
+        with guard:
+            if key in results:
+                return results[key]
+            lock = building.setdefault(key, threading.Lock())
+        with lock:
+            with guard:
+                if key in results:
+                    return results[key]
+            try:
+                value = build(source)
+                with guard:
+                    results[key] = value
+                    weakref.finalize(source, results.pop, key, None)
+            finally:
+                with guard:
+                    building.pop(key, None)
+        return value
 
     return cached

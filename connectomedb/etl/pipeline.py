@@ -2,12 +2,13 @@
 
 Order, so the two stores end up consistent::
 
-    extract → transform → (PostgreSQL prepare ∥ graph prepare) → PostgreSQL commit → graph commit
+    extract → (PostgreSQL prepare ∥ graph prepare) → PostgreSQL commit → graph commit
 
 The two prepares run at once (PostgreSQL's in a worker thread: its COPY, index and ANALYZE
-work runs in the server beside the graph's). Any failure before the PostgreSQL commit rolls
-both back. The graph commit is a switch of what the graph store already holds, so it is the
-last and smallest step.
+work runs in the server beside the graph's). PostgreSQL's transform is part of its prepare:
+each table's rows are built, in a thread of their own, while the tables before are copied.
+Any failure before the PostgreSQL commit rolls both back. The graph commit is a switch of what
+the graph store already holds, so it is the last and smallest step.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from connectomedb.errors import LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
-from connectomedb.etl.transform import transform
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.datasets import check_dataset_name
 from connectomedb.stores.fingerprint import StoredDataset
@@ -214,23 +214,12 @@ def run_load(
     rows_read = source_rows(source)
     report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
 
-    t0 = time.perf_counter()
     interrupt_hook("transform")
     say("transform", 0, 0)
-    frames = transform(source)
-    rows = sum(f.n for f in frames.values())
-    report.stages.append(StageReport("transform", rows_read, rows, time.perf_counter() - t0))
-
+    # PostgreSQL's tables are built one at a time as its load copies them (in its thread).
     pg = PostgresLoad(
-        target.url,
-        source,
-        name,
-        replace=replace,
-        frames=frames,
-        progress=say,
-        checkpoint=interrupt_hook,
+        target.url, source, name, replace=replace, progress=say, checkpoint=interrupt_hook
     )
-    del frames  # the PostgreSQL load holds them until each table is copied
 
     def graph_progress(step: str, done: int, total: int) -> None:
         interrupt_hook("graph", step)
@@ -290,6 +279,17 @@ def run_load(
         if graph_error is not None:
             raise graph_error
         report.postgres = pg_report
+        rows = pg_report.frame_rows
+        report.stages.append(
+            StageReport(
+                "transform",
+                rows_read,
+                rows,
+                pg_report.frame_seconds,
+                status="done" if rows else "skipped",
+                detail="beside the PostgreSQL COPY" if rows else "PostgreSQL holds the files",
+            )
+        )
         pg_stage = StageReport(
             "postgres",
             rows,

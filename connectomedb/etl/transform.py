@@ -24,7 +24,13 @@ from connectomedb.etl.frames import (
 )
 from connectomedb.etl.tables import Column, TableFrame, nan_is_null, zero_is_null
 
-__all__ = ["iter_frames", "skeleton_path_length_um", "source_row_counts", "transform"]
+__all__ = [
+    "iter_frames",
+    "skeleton_path_length_um",
+    "source_row_counts",
+    "source_table_counts",
+    "transform",
+]
 
 #: Voxel size in nm (x, y, z).
 VOXEL_SIZE_NM = np.array([11.24, 11.24, 28.0])
@@ -159,7 +165,8 @@ def _neurite_frame(table: str, neurites: Neurites, group: str, *extra: Column) -
 
 
 def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
-    """The frame of every data table, parents before children (any order works for the loader)."""
+    """The frame of every data table: the dimension tables, the segments, the derived tables,
+    then the rest (any order works for the loader, which builds each one when it needs it)."""
     ax, tg, sh, sy = source.axons, source.targets, source.spine_heads, source.synapses
 
     yield code_table_frame("axon_class", ax.classes)
@@ -187,6 +194,12 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
                 else Column("voxel_count", seg.voxel_count.astype(np.int64, copy=False)),
             ),
         )
+
+    # The derived tables next: a load builds them while the segments, its largest table and
+    # one that needs almost no building, are copied.
+    yield from motif_table_frames(source)
+    yield class_stat_frame(source)
+    yield from class_stats.table_frames(source)
 
     neuron_ids = np.zeros(0, np.int64) if tg.neuron_id is None else tg.neuron_id
     distinct = distinct_ids(neuron_ids[neuron_ids > 0])
@@ -248,9 +261,6 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
             Column("synapses", entries["synapses"].to_numpy(np.int64)),
         ),
     )
-    yield from motif_table_frames(source)
-    yield class_stat_frame(source)
-    yield from class_stats.table_frames(source)
 
 
 def transform(source: SourceDataset) -> dict[str, TableFrame]:
@@ -261,6 +271,11 @@ def transform(source: SourceDataset) -> dict[str, TableFrame]:
 def source_row_counts(source: SourceDataset) -> dict[str, int]:
     """Rows each table must hold for ``source``, counted on the source itself (not the frames),
     so a load can check what reached the database against what was read."""
+    return {**source_table_counts(source), **derived_row_counts(source)}
+
+
+def source_table_counts(source: SourceDataset) -> dict[str, int]:
+    """:func:`source_row_counts` of the tables read from the files (none derived: cheap)."""
 
     def skel(s: Skeletons | None) -> tuple[int, int]:
         return (0, 0) if s is None else (len(s.nodes.values), len(s.edges.values))
@@ -288,5 +303,4 @@ def source_row_counts(source: SourceDataset) -> dict[str, int]:
         "synapse_pre_segment": len(source.synapses.pre_seg.values),
         "synapse_post_segment": len(source.synapses.post_seg.values),
         "class_connectome": 0 if source.connectome is None else len(source.connectome.entries),
-        **derived_row_counts(source),
     }

@@ -5,9 +5,9 @@ Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE trans
     prepare():
       lock (advisory; one load at a time) → a new dataset row and dataset_id (on --replace
       under a provisional name, next to the old version)
-      → per table: CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary
-        COPY into it (no indexes yet)
-      → primary keys and indexes on the filled partitions
+      → per table, as its rows are built (a thread builds and checks the next table's rows
+        meanwhile): CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary
+        COPY into it, then its primary key and indexes on the filled partition
       → ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
         partition-bound scan; readers are not blocked)
       → compare the rows every COPY reported stored with the source → ANALYZE the new
@@ -36,7 +36,8 @@ Two phases, so the pipeline can keep PostgreSQL and the graph consistent::
 
 Modules: :mod:`~connectomedb.etl.load.postgres.load` (the state machine),
 :mod:`~connectomedb.etl.load.postgres.copy_plan` (what is copied into each table, checked before
-anything is written), :mod:`~connectomedb.etl.load.postgres.pgcopy` (binary COPY buffers),
+its COPY), :mod:`~connectomedb.etl.load.postgres.feed` (each table's rows, built while the ones
+before are copied), :mod:`~connectomedb.etl.load.postgres.pgcopy` (binary COPY buffers),
 :mod:`~connectomedb.etl.load.postgres.partitions` (the DDL of a version's partitions),
 :mod:`~connectomedb.etl.load.postgres.report` (what a load did). The
 views are refreshed by :func:`connectomedb.stores.views.refresh_views`.

@@ -1,5 +1,6 @@
 """What a load COPYs into each table: the columns with their PostgreSQL types, checked to fit
-before anything is written, and how their rows reach ``COPY … FROM STDIN``.
+before the table's COPY (a failing check rolls the load's transaction back), and how their rows
+reach ``COPY … FROM STDIN``.
 
 ::
 
@@ -93,6 +94,14 @@ class TableCopy:
         return self.frame.n
 
     @property
+    def nbytes(self) -> int:
+        """Bytes the rows' values and NULL masks hold (what sending them frees)."""
+        return sum(
+            (0 if c.values is None else c.values.nbytes) + (0 if c.null is None else c.null.nbytes)
+            for c in self.columns
+        )
+
+    @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
@@ -145,21 +154,22 @@ def copy_plan(frames: dict[str, TableFrame], dataset_id: int = 0) -> list[TableC
     """Every data table's :class:`TableCopy`, in load order. Raises
     :class:`~connectomedb.errors.InputError` (naming the source file, table, column and row)
     when a value does not fit its column's type or a required column has none."""
-    plan = []
-    for table in DATA_TABLES:
-        frame = frames[table.name]
-        columns = []
-        for column in table.columns:
-            kind = pg_type(column)
-            if column.name == "dataset_id":
-                columns.append(CopyColumn("dataset_id", kind, constant=dataset_id))
-                continue
-            col = frame.column(column.name)
-            copy_col = CopyColumn(column.name, kind, col.values, col.null)
-            _check(table, column, copy_col)
-            columns.append(copy_col)
-        plan.append(TableCopy(table, frame, columns))
-    return plan
+    return [table_copy(table, frames[table.name], dataset_id) for table in DATA_TABLES]
+
+
+def table_copy(table: Table, frame: TableFrame, dataset_id: int = 0) -> TableCopy:
+    """The :class:`TableCopy` of one table, its values checked as :func:`copy_plan` does."""
+    columns = []
+    for column in table.columns:
+        kind = pg_type(column)
+        if column.name == "dataset_id":
+            columns.append(CopyColumn("dataset_id", kind, constant=dataset_id))
+            continue
+        col = frame.column(column.name)
+        copy_col = CopyColumn(column.name, kind, col.values, col.null)
+        _check(table, column, copy_col)
+        columns.append(copy_col)
+    return TableCopy(table, frame, columns)
 
 
 def _check(table: Table, column: Any, copy_col: CopyColumn) -> None:

@@ -17,10 +17,11 @@ from connectomedb.errors import ConnectomeDBError, DatabaseError, LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.decision import Action, decide, fingerprint
 from connectomedb.etl.load.postgres import partitions
-from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES, TableCopy, copy_plan
+from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES
+from connectomedb.etl.load.postgres.feed import FrameFeed
 from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
 from connectomedb.etl.tables import TableFrame
-from connectomedb.etl.transform import source_row_counts, transform
+from connectomedb.etl.transform import iter_frames, source_row_counts, source_table_counts
 from connectomedb.schema import DATA_TABLES
 from connectomedb.stores.postgres import head_revision, psycopg_url, stored_dataset
 from connectomedb.stores.views import refresh_views
@@ -33,6 +34,8 @@ CheckpointFn = Callable[[str, str], None]
 LOADER_VERSION = f"connectomedb {__version__}"
 #: How long a replace may try to take the exclusive locks of its swap before giving up.
 SWAP_LOCK_SECONDS = 300
+
+_TABLES = {table.name: table for table in DATA_TABLES}
 
 #: pg_advisory_xact_lock key serialising loads (any fixed 64-bit number; "cdb-load").
 _LOAD_LOCK_KEY = 0x6364622D6C6F6164
@@ -150,7 +153,6 @@ class PostgresLoad:
         self._checkpoint(phase, table)
 
     def _prepare(self) -> PostgresLoadReport:
-        expected = source_row_counts(self.source)
         files = files_record(self.source)
         self._step("connect")
         try:
@@ -179,11 +181,31 @@ class PostgresLoad:
             self.abort()
             self.report = PostgresLoadReport(self.dataset, action.value, stored.key)
             return self.report
-        frames = self._frames if self._frames is not None else transform(self.source)
-        plan = copy_plan(frames)  # range checks before anything is written
-        # From here on the plan holds the rows; each table's leave memory once copied.
+        # Each table's rows are built (and checked) while the ones before are copied: a check
+        # that fails rolls back what was written. They leave memory once copied.
+        frames = iter_frames(self.source) if self._frames is None else self._frames.values()
         self._frames = None
-        del frames
+        source = self.source
+        with FrameFeed(frames, lambda: source_row_counts(source)) as feed:
+            del frames
+            report = self._write(conn, feed, stored, files, action.value)
+        self.report = report
+        if self._old_id is None:
+            # A new dataset: refresh now, so a failure shows before the graph is prepared.
+            self._refresh_views(conn)
+        self._step("prepared")
+        return report
+
+    def _write(
+        self,
+        conn: psycopg.Connection,
+        feed: FrameFeed,
+        stored: Any,
+        files: dict[str, dict[str, Any]],
+        action: str,
+    ) -> PostgresLoadReport:
+        """The new version's dataset row and partitions, filled, indexed, attached, verified
+        and analyzed."""
         generation = uuid.uuid4().hex[:6]
         # A replacement is built under a new dataset_id and a provisional name next to the
         # old version; commit() drops the old one and renames, so readers are never blocked
@@ -200,30 +222,25 @@ class PostgresLoad:
                     provisional,
                     str(self.source.folder),
                     psycopg.types.json.Jsonb(files),
-                    psycopg.types.json.Jsonb(expected),
+                    None,  # set by the verify step
                     LOADER_VERSION,
                 ),
             ).fetchone()[0]  # type: ignore[index]
         )
-        report = PostgresLoadReport(self.dataset, action.value, dataset_id)
+        report = PostgresLoadReport(self.dataset, action, dataset_id)
         parts = partitions.partition_names(dataset_id, generation)
 
         t0 = time.perf_counter()
-        steps = [step.for_dataset(dataset_id) for step in plan]
-        del plan
-        self._copy_all(conn, steps, parts, report)
-        t1 = time.perf_counter()
-        self._each_table(
-            "index", lambda t: partitions.index_partition(conn, t, parts[t.name]), report
-        )
+        self._copy_all(conn, feed, parts, report)
         t2 = time.perf_counter()
+        report.frame_seconds, report.frame_rows = feed.seconds, feed.rows
         self._each_table(
             "attach",
             lambda t: partitions.attach_partition(conn, t.name, parts[t.name], dataset_id),
         )
         t3 = time.perf_counter()
         self._step("verify")
-        counts = self._verify(expected)
+        counts = self._verify(feed.expected)
         conn.execute(
             "UPDATE public.dataset SET source = %s, files = %s, row_counts = %s,"
             " loaded_at = clock_timestamp(), loader_version = %s WHERE dataset_id = %s",
@@ -239,18 +256,16 @@ class PostgresLoad:
         self._each_table("analyze", lambda t: partitions.analyze_partition(conn, parts[t.name]))
         t5 = time.perf_counter()
         report.row_counts = counts
+        copy = sum(t.copy_seconds for t in report.tables)
+        index = sum(t.index_seconds for t in report.tables)  # each right after its COPY
         report.seconds = {
-            "copy": t1 - t0,
-            "index": t2 - t1,
+            "copy": copy,
+            "index": index,
+            "wait": t2 - t0 - copy - index,  # for the rows of the next table to be built
             "swap": t3 - t2,
             "verify": t4 - t3,
             "analyze": t5 - t4,
         }
-        self.report = report
-        if self._old_id is None:
-            # A new dataset: refresh now, so a failure shows before the graph is prepared.
-            self._refresh_views(conn)
-        self._step("prepared")
         return report
 
     def _refresh_views(self, conn: psycopg.Connection) -> None:
@@ -273,37 +288,32 @@ class PostgresLoad:
                 f"{head}. Run: connectomedb db upgrade"
             )
 
-    def _each_table(
-        self,
-        phase: str,
-        action: Callable[[Any], None],
-        report: PostgresLoadReport | None = None,
-    ) -> None:
-        """``action(table)`` for every data table in load order, as checkpointed ``phase``;
-        with ``report``, the seconds of each go to its table's ``index_seconds``."""
-        by_table = {t.table: t for t in report.tables} if report is not None else {}
+    def _each_table(self, phase: str, action: Callable[[Any], None]) -> None:
+        """``action(table)`` for every data table in load order, as checkpointed ``phase``."""
         for k, table in enumerate(DATA_TABLES):
             self._step(phase, table.name)
-            started = time.perf_counter()
             action(table)
-            if table.name in by_table:
-                by_table[table.name].index_seconds = time.perf_counter() - started
             self._progress(phase, k + 1, len(DATA_TABLES))
 
     def _copy_all(
         self,
         conn: psycopg.Connection,
-        plan: list[TableCopy],
+        feed: FrameFeed,
         parts: dict[str, str],
         report: PostgresLoadReport,
     ) -> None:
-        total = sum(step.rows for step in plan)
+        """Each table as the feed hands it over: its partition created, its rows copied, its
+        keys and indexes built (the feed builds the next table's rows meanwhile)."""
+        dataset_id = int(report.dataset_id or 0)
+        # The derived tables' rows are known once built: the total grows by them at the end.
+        total = sum(source_table_counts(self.source).values())
         done = 0
-        while plan:
-            step = plan.pop(0)  # the list is the only holder of the rows: they go once sent
+        for step in feed:
+            step = step.for_dataset(dataset_id)
             name = step.table.name
+            total = max(total, done + step.rows)
             self._step("create", name)
-            partitions.create_partition(conn, step.table, parts[name], int(report.dataset_id or 0))
+            partitions.create_partition(conn, step.table, parts[name], dataset_id)
             self._step("copy", name)
             started = time.perf_counter()
             copied = _Progress(f"copy {name}", done, total, self._progress)
@@ -315,7 +325,13 @@ class PostgresLoad:
                 self._copied[name] = cur.rowcount
             done += step.rows
             self._progress(f"copy {name}", done, total)
-            report.tables.append(TableLoad(name, step.rows, time.perf_counter() - started))
+            table = TableLoad(name, step.rows, time.perf_counter() - started)
+            del step  # the feed held the only other reference: the rows go now
+            self._step("index", name)
+            started = time.perf_counter()
+            partitions.index_partition(conn, _TABLES[name], parts[name])
+            table.index_seconds = time.perf_counter() - started
+            report.tables.append(table)
 
     def _drop_old(self, conn: psycopg.Connection, old_id: int, new_id: int) -> None:
         """Detach and drop the replaced version, hand its name to the new one. Catalog work

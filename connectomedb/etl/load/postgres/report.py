@@ -25,6 +25,9 @@ class PostgresLoadReport:
     row_counts: dict[str, int] = field(default_factory=dict)
     tables: list[TableLoad] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # phase → seconds
+    #: Seconds spent building and checking the tables' rows (beside the COPY), and their rows.
+    frame_seconds: float = 0.0
+    frame_rows: int = 0
 
     @property
     def rows(self) -> int:

@@ -1,0 +1,126 @@
+"""The rows a PostgreSQL load copies, built table by table in a thread of their own while the
+tables before them are copied and indexed.
+
+A :class:`FrameFeed` turns each frame of the transform into its checked
+:class:`~connectomedb.etl.load.postgres.copy_plan.TableCopy` as the load needs it: the big
+source tables come first and need almost no work, so the derived tables are computed while
+they are copied (NumPy and pandas release the GIL in their large operations, the server does
+the rest). At most ``budget`` bytes of built rows wait for their COPY (one table more when the
+queue is empty), and a table's rows leave memory once copied. A frame that fails its checks
+raises, in the load's thread, the same error :func:`copy_plan` raises; the load's transaction
+then rolls back everything it wrote.
+
+::
+
+    with FrameFeed(iter_frames(source), lambda: source_row_counts(source)) as feed:
+        for step in feed:          # TableCopy, checked; raises what building it raised
+            ...
+        feed.expected              # the row counts, computed after the last frame
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+
+from connectomedb.etl.load.postgres.copy_plan import TableCopy, table_copy
+from connectomedb.etl.tables import TableFrame
+from connectomedb.schema import DATA_TABLES
+
+#: Bytes of built rows that may wait for their COPY.
+DEFAULT_BUDGET = 256 << 20
+
+_END = object()
+
+
+class FrameFeed:
+    """Checked :class:`TableCopy` steps from ``frames``, built in a background thread."""
+
+    def __init__(
+        self,
+        frames: Iterable[TableFrame],
+        expected: Callable[[], dict[str, int]],
+        *,
+        budget: int = DEFAULT_BUDGET,
+    ) -> None:
+        self._frames = frames
+        self._expected = expected
+        self._budget = budget
+        self._queue: deque[object] = deque()
+        self._queued_bytes = 0
+        self._cond = threading.Condition()
+        self._stopped = False
+        #: Seconds the thread spent building and checking frames, and the rows it built.
+        self.seconds = 0.0
+        self.rows = 0
+        self.expected: dict[str, int] = {}
+        self._thread = threading.Thread(target=self._run, name="postgres-frames", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> FrameFeed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _put(self, item: object, size: int = 0) -> bool:
+        with self._cond:
+            while self._queue and self._queued_bytes + size > self._budget and not self._stopped:
+                self._cond.wait()
+            if self._stopped:
+                return False
+            self._queue.append(item)
+            self._queued_bytes += size
+            self._cond.notify_all()
+            return True
+
+    def _run(self) -> None:
+        tables = {t.name: t for t in DATA_TABLES}
+        try:
+            frames = iter(self._frames)
+            while True:
+                started = time.perf_counter()
+                frame = next(frames, None)
+                if frame is None:
+                    break
+                step = table_copy(tables[frame.table], frame)
+                del frame
+                self.seconds += time.perf_counter() - started
+                self.rows += step.rows
+                if not self._put(step, step.nbytes):
+                    return
+                del step
+            started = time.perf_counter()
+            self.expected = self._expected()
+            self.seconds += time.perf_counter() - started
+            self._put(_END)
+        except BaseException as error:  # noqa: BLE001 - handed to the load's thread
+            self._put(error)
+
+    def __iter__(self) -> Iterator[TableCopy]:
+        while True:
+            with self._cond:
+                while not self._queue:
+                    self._cond.wait()
+                item = self._queue.popleft()
+                if isinstance(item, TableCopy):
+                    self._queued_bytes -= item.nbytes
+                self._cond.notify_all()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, TableCopy)
+            yield item
+            del item
+
+    def close(self) -> None:
+        """Stop building (what is queued is dropped) and wait for the thread to end."""
+        with self._cond:
+            self._stopped = True
+            self._queue.clear()
+            self._queued_bytes = 0
+            self._cond.notify_all()
+        self._thread.join()
