@@ -77,6 +77,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("shared_target_axon_pairs", {"min_shared": 3, "axon_class": "Inhibitory"}),
     ("shared_target_axon_pairs", {"min_shared": 1, "limit": 50}),
     ("shared_target_axon_pairs", {"min_shared": 0, "target_class": "OtherDendrite"}),
+    # Fewer stored pairs than limit: the pairs sharing one target over several ID ranges.
+    ("shared_target_axon_pairs", {"min_shared": 1, "limit": 40, "axon_class": "Corticocortical"}),
+    ("shared_target_axon_pairs", {"min_shared": 1, "limit": None, "target_class": "Soma"}),
     (
         "shared_target_axon_pairs",
         {"target_class": "OtherDendrite", "axon_class": "Corticocortical"},
