@@ -55,6 +55,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("target_specificity", {}),
     ("target_specificity", {"min_axon_synapses": 10, "min_target_synapses": 10}),
     ("target_specificity", {"axon_class": "Inhibitory"}),
+    # Read from the load's block of the first axon threshold at or above it (none above all).
+    ("target_specificity", {"min_axon_synapses": 4, "axon_class": "Corticocortical"}),
+    ("target_specificity", {"min_axon_synapses": 100000}),
     ("synapse_type_mix", {}),
     ("asi_by_class", {}),
     ("asi_by_class", {"synapse_type": "PrimarySpine"}),
