@@ -27,7 +27,7 @@ from connectomedb.schema.graph_types import (
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 4
+GRAPH_MODEL_VERSION = 5
 
 
 def _p(name: str, type_: PropType, doc: str = "") -> Prop:
@@ -230,6 +230,25 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
             *distribution("density", "synapses per µm of those", mean=False),
         ),
         "derived: per side and class, as neurite_class_stat (connectomedb.etl.class_stats)",
+    ),
+    NodeLabel(
+        "ClassSpecificity",
+        "id",
+        (
+            _DATASET,
+            *props("""
+                id            int64  -- row number
+                axon_synapses int64  -- the axon threshold it answers (from the previous + 1)
+                axon_class    string
+                target_class  string
+                axons         int64  -- kept axons of the class
+                synapses      int64  -- their synapses onto the target class
+                fraction      double -- of the class's kept synapses
+            """),
+            *distribution("axon_fraction", "the axons' own fractions onto the target class"),
+        ),
+        "derived: target_specificity without a target threshold per axon threshold, as"
+        " class_specificity (connectomedb.etl.class_thresholds)",
     ),
 )
 
