@@ -37,7 +37,7 @@ stored AS (
            OR (p.axon_a_class_key = (SELECT class_key FROM ak)
                AND p.axon_b_class_key = (SELECT class_key FROM ak)))
     -- The constant leading columns let the index on (dataset, target class, shared), read
-    -- backwards, give the rows in the listing's order: only the first limit are read.
+    -- backwards, give the rows in the order of the listing: only the first limit are read.
     ORDER BY p.dataset_id DESC, p.target_class_key DESC, p.shared DESC, p.axon_a, p.axon_b
     LIMIT %(limit)s
 ),
