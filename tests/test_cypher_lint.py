@@ -27,6 +27,7 @@ from connectomedb.console.cypher import NEO4J_SCHEMA_STATEMENTS
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 from connectomedb.etl.load.graph.neo4j import begin_with_runner, delete_version
 from connectomedb.etl.load.graph.statements import Statement, node_batches, rel_batches
+from connectomedb.queries import plans
 from connectomedb.queries.registry import load_queries
 from connectomedb.schema.graph import NODE_LABELS, NODES, REL_PAIRS, RELS, PropType
 from connectomedb.stores import graph as graph_store
@@ -164,6 +165,12 @@ def query_statements() -> list[LintStatement]:
             out.append(LintStatement(f"ladybug-only/{query.name}", query.cypher, params))
         else:
             out.append(LintStatement(f"cypher/{query.name}", query.cypher, params))
+    # The statements queries.run sends besides the files' parts (queries/plans.py).
+    pairs = load_queries()["shared_target_axon_pairs"]
+    params = {p.name: SAMPLES[p.type] for p in pairs.params}
+    params |= {"dataset": "demo@v", "from_id": 1, "to_id": 2}
+    for i, text in enumerate(plans.STATEMENTS):
+        out.append(LintStatement(f"plan/{i + 1}", text, params))
     return out
 
 

@@ -55,6 +55,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("target_specificity", {}),
     ("target_specificity", {"min_axon_synapses": 10, "min_target_synapses": 10}),
     ("target_specificity", {"axon_class": "Inhibitory"}),
+    # Read from the load's block of the first axon threshold at or above it (none above all).
+    ("target_specificity", {"min_axon_synapses": 4, "axon_class": "Corticocortical"}),
+    ("target_specificity", {"min_axon_synapses": 100000}),
     ("synapse_type_mix", {}),
     ("asi_by_class", {}),
     ("asi_by_class", {"synapse_type": "PrimarySpine"}),
@@ -77,6 +80,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("shared_target_axon_pairs", {"min_shared": 3, "axon_class": "Inhibitory"}),
     ("shared_target_axon_pairs", {"min_shared": 1, "limit": 50}),
     ("shared_target_axon_pairs", {"min_shared": 0, "target_class": "OtherDendrite"}),
+    # Fewer stored pairs than limit: the pairs sharing one target over several ID ranges.
+    ("shared_target_axon_pairs", {"min_shared": 1, "limit": 40, "axon_class": "Corticocortical"}),
+    ("shared_target_axon_pairs", {"min_shared": 1, "limit": None, "target_class": "Soma"}),
     (
         "shared_target_axon_pairs",
         {"target_class": "OtherDendrite", "axon_class": "Corticocortical"},

@@ -48,6 +48,8 @@ MODEL_TABLES = {
     "axon_divergence",
     "target_convergence",
     "class_pair_cv",
+    "class_specificity",
+    "class_connectome_sum",
 }
 
 

@@ -3,6 +3,9 @@ per-class statistics read a few class-level rows on both engines:
 
 ``NeuriteClassStat`` nodes
     the rows of ``neurite_class_stat`` (``degree_by_class``, ``synapse_density``).
+``ClassSpecificity`` nodes
+    the rows of ``class_specificity`` (``target_specificity`` without a target threshold;
+    :mod:`connectomedb.etl.class_thresholds`).
 ``CLASS_DEGREE_CELL`` relationships (axon class to target class)
     the rows of ``class_degree_cell`` (``class_matrix``: its thresholds filter them).
 ``CLASS_PAIR_CV`` relationships (axon class to target class)
@@ -23,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl.class_stats import degree_cells, neurite_stats
+from connectomedb.etl.class_thresholds import specificity_levels
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.graph_aggregates import rel_frame
 from connectomedb.etl.motifs import motif_frames
@@ -79,6 +83,7 @@ def add_class_level(
 ) -> None:
     """Adds the nodes and relationships of the module docstring to a graph's frames."""
     nodes["NeuriteClassStat"] = _node_frame("NeuriteClassStat", neurite_stats(source))
+    nodes["ClassSpecificity"] = _node_frame("ClassSpecificity", specificity_levels(source))
     rels[("CLASS_DEGREE_CELL", "AxonClass", "TargetClass")] = _rel(
         degree_cells(source), "axon_class", "target_class"
     )

@@ -14,6 +14,7 @@ import pandas as pd
 
 from connectomedb.errors import NotLoadedError, QueryError
 from connectomedb.queries.parameters import canonical_classes, engine_params
+from connectomedb.queries.plans import run_cypher
 from connectomedb.queries.registry import get as get_query
 from connectomedb.queries.results import cut, tidy
 from connectomedb.stores.datasets import require_loaded, resolve_dataset
@@ -147,7 +148,7 @@ def run(
             text = query.cypher_neo4j
         key = store.dataset_key(name_)
         bound = canonical_classes(store, "cypher", name, bound, name_, key)
-        frame = store.run(text, {**bound, "dataset": key})
+        frame = run_cypher(store, name, text, {**bound, "dataset": key})
         if frame.empty and list(frame.columns) != list(query.columns):
             frame = pd.DataFrame(columns=list(query.columns))
     return cut(tidy(frame, query), limit)

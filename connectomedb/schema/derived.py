@@ -178,6 +178,33 @@ class_pair_cv = _derived(
 )
 
 
+# --- derived at load time: answers at every threshold and the class sums of connectome.csv
+# (connectomedb/etl/class_thresholds.py, migration 0012) -----------------------------------
+
+class_specificity = _derived(
+    "class_specificity",
+    """
+    axon_synapses                     int not null      -- the axon threshold it answers
+    axon_class_key target_class_key   smallint not null
+    axons synapses                    bigint not null
+    fraction axon_fraction_mean       double
+    axon_fraction_median              double
+    axon_fraction_q1 axon_fraction_q3 double
+    """,
+    by_dataset("axon_synapses"),
+    comment="target_specificity without a target threshold, per axon threshold",
+)
+
+class_connectome_sum = _derived(
+    "class_connectome_sum",
+    """
+    axon_class target_class           text not null
+    synapses                          bigint not null
+    """,
+    comment="connectome.csv summed per class pair",
+)
+
+
 #: The derived tables, in the order above.
 DERIVED_TABLES: tuple[Table, ...] = (
     connection,
@@ -191,6 +218,8 @@ DERIVED_TABLES: tuple[Table, ...] = (
     axon_divergence,
     target_convergence,
     class_pair_cv,
+    class_specificity,
+    class_connectome_sum,
 )
 
 #: The partitioned data tables in foreign-key order (a table's parents come before it).

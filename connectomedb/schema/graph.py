@@ -12,6 +12,7 @@ model and nothing else.
 
 from __future__ import annotations
 
+from connectomedb.schema.graph_class_level import CLASS_LEVEL_LABELS
 from connectomedb.schema.graph_tracings import TRACING_LABELS, TRACING_RELS
 from connectomedb.schema.graph_types import (
     DATASET,
@@ -27,7 +28,7 @@ from connectomedb.schema.graph_types import (
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 4
+GRAPH_MODEL_VERSION = 5
 
 
 def _p(name: str, type_: PropType, doc: str = "") -> Prop:
@@ -208,29 +209,7 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
         "derived: per target, from every axon class and per axon class connected to it"
         " (connectomedb.etl.class_stats)",
     ),
-    NodeLabel(
-        "NeuriteClassStat",
-        "id",
-        (
-            _DATASET,
-            *props("""
-                id       int64  -- row number
-                side     string -- 'axon' or 'target'
-                class    string -- canonical class name
-                neurites int64  -- every neurite of the class in the files
-                synapses int64  -- their connectome synapses
-            """),
-            *distribution("degree", "connectome synapses per neurite"),
-            *props("""
-                degree_max        int64  -- largest
-                skeleton_neurites int64  -- of them with a skeleton path length > 0
-                path_length_um    double -- their summed path length; missing without one
-                skeleton_synapses int64  -- their connectome synapses
-            """),
-            *distribution("density", "synapses per µm of those", mean=False),
-        ),
-        "derived: per side and class, as neurite_class_stat (connectomedb.etl.class_stats)",
-    ),
+    *CLASS_LEVEL_LABELS,
 )
 
 REL_TYPES: tuple[RelType, ...] = (

@@ -15,59 +15,21 @@
 //   dataset (a row for each, with synapses 0 where the class has none). axons = the axon
 //   class's axons with a kept synapse, the same on every row of the class.
 //   Percentiles: linear interpolation (percentile_cont).
-// Without a target threshold (at most 1) every synapse of a kept axon is kept: the fractions
-// are read from the AxonFraction histogram (per axon class, target class, axon's synapses and
-// its synapses onto the target class, how many axons; rows without target_class count the
-// class's n axons). Per cell, the k axons with a fraction > 0 as (fraction x, axons m, upto:
-// axons with a fraction <= x); percentile_cont(q) over all n is interpolated between the
-// positions floor and ceil of q (n - 1) of the ascending list, whose first n - k are 0 and
-// whose position p >= n - k is the x with upto - m <= p - (n - k) < upto. (A sentinel
-// {x: 0, m: 0} keeps the cells without a fraction > 0; + 0 * n types m as a sum.) With a
-// target threshold the second part counts the fractions from CONNECTS_TO.
-MATCH (h:AxonFraction {dataset: $dataset})
-WHERE $min_target_synapses <= 1 AND h.axon_synapses >= $min_axon_synapses
-  AND h.target_class IS NOT NULL
-WITH collect(DISTINCT h.target_class) AS target_classes
-MATCH (h:AxonFraction {dataset: $dataset})
-WHERE $min_target_synapses <= 1 AND h.axon_synapses >= $min_axon_synapses
-  AND h.target_class IS NULL AND coalesce($axon_class, h.axon_class) = h.axon_class
-WITH target_classes, h.axon_class AS axon_class, sum(h.axons) AS n
-UNWIND target_classes AS target_class
-OPTIONAL MATCH (f:AxonFraction {dataset: $dataset})
-WHERE f.axon_class = axon_class AND f.target_class = target_class
-  AND f.axon_synapses >= $min_axon_synapses
-WITH axon_class, target_class, n, f.synapses * 1.0 / f.axon_synapses AS x,
-     sum(f.axons) AS m, sum(f.axons * f.synapses) AS s
-WITH axon_class, target_class, n, coalesce(sum(m), 0) AS k, coalesce(sum(s), 0) AS synapses,
-     coalesce(sum(m * x), 0.0) AS f_sum,
-     collect(CASE WHEN x IS NULL THEN NULL ELSE {x: x, m: m} END) AS counted
-UNWIND counted + [{x: 0.0, m: 0 * n}] AS e
-UNWIND counted + [{x: 0.0, m: 0 * n}] AS b
-WITH axon_class, target_class, n, k, synapses, f_sum, e.x AS x, e.m AS m,
-     sum(CASE WHEN b.x <= e.x THEN b.m ELSE 0 END) AS upto
-UNWIND [0.5, 0.25, 0.75] AS q
-UNWIND [0, 1] AS side
-WITH axon_class, target_class, n, k, synapses, f_sum, x, m, upto, q,
-     q * (n - 1) - floor(q * (n - 1)) AS w, side,
-     CASE side WHEN 0 THEN floor(q * (n - 1)) ELSE ceil(q * (n - 1)) END - (n - k) AS p
-WITH axon_class, target_class, n, synapses, f_sum, q, w, side, p,
-     min(CASE WHEN upto > p AND upto - m <= p THEN x END) AS at
-WITH axon_class, target_class, n, synapses, f_sum, q, w,
-     min(CASE WHEN side = 0 THEN CASE WHEN p < 0 THEN 0.0 ELSE at END END) AS lo,
-     min(CASE WHEN side = 1 THEN CASE WHEN p < 0 THEN 0.0 ELSE at END END) AS hi
-WITH axon_class, target_class, n, synapses, f_sum, q, lo + w * (hi - lo) AS value
-WITH axon_class, target_class, n, synapses, f_sum,
-     min(CASE WHEN q = 0.5 THEN value END) AS axon_fraction_median,
-     min(CASE WHEN q = 0.25 THEN value END) AS axon_fraction_q1,
-     min(CASE WHEN q = 0.75 THEN value END) AS axon_fraction_q3
-WITH axon_class, sum(synapses) AS class_synapses,
-     collect({target_class: target_class, axons: n, synapses: synapses, m: f_sum / n,
-              md: axon_fraction_median, q1: axon_fraction_q1, q3: axon_fraction_q3}) AS cells
-UNWIND cells AS cell
-RETURN axon_class, cell.target_class AS target_class, cell.axons AS axons,
-       cell.synapses AS synapses, cell.synapses * 1.0 / class_synapses AS fraction,
-       cell.m AS axon_fraction_mean, cell.md AS axon_fraction_median,
-       cell.q1 AS axon_fraction_q1, cell.q3 AS axon_fraction_q3
+// Without a target threshold (at most 1) every synapse of a kept axon is kept, and the answer
+// is read from the ClassSpecificity nodes of the load (as class_specificity): one block per
+// axon threshold that keeps a different set of axons, the first at or above
+// min_axon_synapses answering it. With a target threshold the second part counts the
+// fractions from CONNECTS_TO.
+MATCH (s:ClassSpecificity {dataset: $dataset})
+WHERE $min_target_synapses <= 1 AND s.axon_synapses >= $min_axon_synapses
+WITH min(s.axon_synapses) AS level
+MATCH (s:ClassSpecificity {dataset: $dataset})
+WHERE s.axon_synapses = level AND coalesce($axon_class, s.axon_class) = s.axon_class
+RETURN s.axon_class AS axon_class, s.target_class AS target_class, s.axons AS axons,
+       s.synapses AS synapses, s.fraction AS fraction,
+       s.axon_fraction_mean AS axon_fraction_mean,
+       s.axon_fraction_median AS axon_fraction_median,
+       s.axon_fraction_q1 AS axon_fraction_q1, s.axon_fraction_q3 AS axon_fraction_q3
 ORDER BY axon_class, target_class
 UNION ALL
 // (The bound on a.id stops the scans themselves without a target threshold: IDs are positive.)

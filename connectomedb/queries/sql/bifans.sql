@@ -32,16 +32,24 @@ pairs AS (
       AND (%(axon_class)s::text IS NULL
            OR (p.axon_a_class_key = (SELECT class_key FROM ak)
                AND p.axon_b_class_key = (SELECT class_key FROM ak)))
-    ORDER BY p.axon_a, p.axon_b
+    -- The constant leading columns let the index on (dataset, target class, axon_a, axon_b)
+    -- give the pairs in this order: only the first limit are read.
+    ORDER BY p.dataset_id, p.target_class_key, p.axon_a, p.axon_b
     LIMIT %(limit)s
 ),
+-- The targets of a pair: those of axon_a (of the target class) that axon_b also has, each
+-- axon's connections read as one range of the connection key.
 shared AS (
-    SELECT p.axon_a, p.axon_b, x.target_id
+    SELECT p.axon_a, p.axon_b, t.target_id
     FROM pairs p
-    JOIN connection x ON x.dataset_id = (SELECT dataset_id FROM d) AND x.axon_id = p.axon_a
-    JOIN connection y ON y.dataset_id = (SELECT dataset_id FROM d) AND y.axon_id = p.axon_b
-                     AND y.target_id = x.target_id
-    WHERE %(target_class)s::text IS NULL OR x.target_class_key = (SELECT class_key FROM tk)
+    CROSS JOIN LATERAL (
+        SELECT x.target_id FROM connection x
+        WHERE x.dataset_id = (SELECT dataset_id FROM d) AND x.axon_id = p.axon_a
+          AND (%(target_class)s::text IS NULL OR x.target_class_key = (SELECT class_key FROM tk))
+        INTERSECT ALL
+        SELECT y.target_id FROM connection y
+        WHERE y.dataset_id = (SELECT dataset_id FROM d) AND y.axon_id = p.axon_b
+    ) t
 )
 SELECT p.axon_a, p.axon_b, p.target_id AS target_a, q.target_id AS target_b
 FROM shared p

@@ -16,24 +16,31 @@ ais AS (
     SELECT code FROM target_class
     WHERE dataset_id = (SELECT dataset_id FROM d) AND name = 'AxonInitialSegment'
 ),
+-- Summed by class key first, then by name over the few sums.
 cells AS (
     SELECT coalesce(an.name, 'Unknown') AS axon_class, coalesce(tn.name, 'Unknown') AS target_class,
            sum(c.synapses)::bigint AS synapses
-    FROM class_degree_cell c
-    LEFT JOIN axon_class an ON an.dataset_id = c.dataset_id AND an.code = c.axon_class_key
-    LEFT JOIN target_class tn ON tn.dataset_id = c.dataset_id AND tn.code = c.target_class_key
-    WHERE c.dataset_id = (SELECT dataset_id FROM d)
-      AND c.axon_synapses >= %(min_axon_synapses)s
-      AND (c.target_synapses >= %(min_target_synapses)s
-           OR c.target_class_key IN (SELECT code FROM ais))
+    FROM (
+        SELECT axon_class_key, target_class_key, sum(synapses)::bigint AS synapses
+        FROM class_degree_cell
+        WHERE dataset_id = (SELECT dataset_id FROM d)
+          AND axon_synapses >= %(min_axon_synapses)s
+          AND (target_synapses >= %(min_target_synapses)s
+               OR target_class_key IN (SELECT code FROM ais))
+        GROUP BY 1, 2
+        HAVING sum(synapses) > 0
+    ) c
+    LEFT JOIN axon_class an
+        ON an.dataset_id = (SELECT dataset_id FROM d) AND an.code = c.axon_class_key
+    LEFT JOIN target_class tn
+        ON tn.dataset_id = (SELECT dataset_id FROM d) AND tn.code = c.target_class_key
     GROUP BY 1, 2
-    HAVING sum(c.synapses) > 0
 ),
+-- class_connectome_sum (migration 0012): class_connectome summed per class pair by the load.
 csv AS (
-    SELECT c.axon_class, c.target_class, sum(c.synapses)::bigint AS synapses
-    FROM class_connectome c
-    WHERE c.dataset_id = (SELECT dataset_id FROM dataset WHERE name = %(dataset)s)
-    GROUP BY 1, 2
+    SELECT c.axon_class, c.target_class, c.synapses
+    FROM class_connectome_sum c
+    WHERE c.dataset_id = (SELECT dataset_id FROM d)
 )
 SELECT coalesce(cells.axon_class, csv.axon_class) AS axon_class,
        coalesce(cells.target_class, csv.target_class) AS target_class,

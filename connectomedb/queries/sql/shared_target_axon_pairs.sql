@@ -36,6 +36,10 @@ stored AS (
       AND (%(axon_class)s::text IS NULL
            OR (p.axon_a_class_key = (SELECT class_key FROM ak)
                AND p.axon_b_class_key = (SELECT class_key FROM ak)))
+    -- The constant leading columns let the index on (dataset, target class, shared), read
+    -- backwards, give the rows in the order of the listing: only the first limit are read.
+    ORDER BY p.dataset_id DESC, p.target_class_key DESC, p.shared DESC, p.axon_a, p.axon_b
+    LIMIT %(limit)s
 ),
 stored_count AS (
     SELECT coalesce(sum(h.instances), 0) AS n

@@ -15,12 +15,13 @@
 --   dataset (a row for each, with synapses 0 where the class has none). axons = the axon
 --   class's axons with a kept synapse, the same on every row of the class.
 --   Percentiles: linear interpolation (percentile_cont).
--- The distribution of the axons' fractions is read from a histogram: per axon class, target
--- class, axon's kept synapses (total) and its kept synapses onto the target class, how many
--- axons; rows without a target class count the class's axons (each with all its synapses).
--- Without a target threshold (at most 1) every synapse of a kept axon is kept and the load's
--- class_axon_fraction is that histogram, the axon threshold a filter on it; otherwise it is
--- counted from the kept synapses of connectome_synapse.
+-- Without a target threshold (at most 1) every synapse of a kept axon is kept, and the answer
+-- is the load's class_specificity (migration 0012): one block of rows per axon threshold that
+-- keeps a different set of axons, the first at or above min_axon_synapses answering it.
+-- With a target threshold the distribution of the axons' fractions is counted from the kept
+-- synapses of connectome_synapse into a histogram: per axon class, target class, axon's kept
+-- synapses (total) and its kept synapses onto the target class, how many axons; rows without a
+-- target class count the class's axons (each with all its synapses).
 WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
 kept AS (
     SELECT axon_id, axon_class_key AS axon_key, target_class_key AS target_key
@@ -35,13 +36,8 @@ per_axon_target AS (
     FROM kept GROUP BY 1, 2, 3
 ),
 hist AS (
-    SELECT axon_class_key AS axon_key, target_class_key AS target_key,
-           axon_synapses AS total, synapses, axons
-    FROM class_axon_fraction
-    WHERE dataset_id = (SELECT dataset_id FROM d) AND %(min_target_synapses)s <= 1
-      AND axon_synapses >= %(min_axon_synapses)s
-    UNION ALL
-    SELECT axon_key, target_key, total, synapses, count(*) FROM per_axon_target GROUP BY 1, 2, 3, 4
+    SELECT axon_key, target_key, total, synapses, count(*) AS axons
+    FROM per_axon_target GROUP BY 1, 2, 3, 4
     UNION ALL
     SELECT axon_key, NULL::smallint, total, total, count(*)
     FROM (SELECT DISTINCT axon_id, axon_key, total FROM per_axon_target) a
@@ -122,4 +118,17 @@ FROM cells c
 JOIN picked z ON z.axon_key = c.axon_key AND z.target_key = c.target_key
 LEFT JOIN axon_names an ON an.code = c.axon_key
 LEFT JOIN target_names tn ON tn.code = c.target_key
+UNION ALL
+SELECT coalesce(an.name, 'Unknown'), coalesce(tn.name, 'Unknown'), s.axons, s.synapses,
+       s.fraction, s.axon_fraction_mean, s.axon_fraction_median, s.axon_fraction_q1,
+       s.axon_fraction_q3
+FROM class_specificity s
+LEFT JOIN axon_names an ON an.code = s.axon_class_key
+LEFT JOIN target_names tn ON tn.code = s.target_class_key
+WHERE s.dataset_id = (SELECT dataset_id FROM d) AND %(min_target_synapses)s <= 1
+  AND s.axon_synapses = (
+      SELECT min(axon_synapses) FROM class_specificity
+      WHERE dataset_id = (SELECT dataset_id FROM d) AND axon_synapses >= %(min_axon_synapses)s
+  )
+  AND (%(axon_class)s::text IS NULL OR an.name = %(axon_class)s::text)
 ORDER BY 1, 2

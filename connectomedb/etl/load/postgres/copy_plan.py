@@ -60,6 +60,8 @@ TABLE_FILES: dict[str, str] = {
     "class_axon_fraction": "synapses.hdf5",
     "neurite_class_stat": "synapses.hdf5",
     "class_pair_cv": "synapses.hdf5",
+    "class_specificity": "synapses.hdf5",
+    "class_connectome_sum": "connectome.csv",
 }
 
 _PG_TYPES = (
