@@ -18,15 +18,15 @@ import pyarrow as pa
 
 from connectomedb.errors import LoadError
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.graph_plan import GraphFrames, GraphPlan, LazyFrame
 from connectomedb.etl.load.graph import (
     GraphLoadReport,
     ProgressFn,
     StepReport,
     needs_load,
-    new_version_content,
+    new_version_plan,
 )
 from connectomedb.etl.load.graph.statements import dataset_node_statement
-from connectomedb.etl.transform_graph import GraphFrames
 from connectomedb.schema.graph import (
     NODE_LABELS,
     NODES,
@@ -129,13 +129,16 @@ def copy_statement(rtype: str | None, label: str | None, frm: str = "", to: str 
     return f"COPY {q(rtype)} FROM $rows_in"
 
 
-def copy_steps(frames: GraphFrames) -> list[tuple[str, str | None, str | None, str, str, int]]:
+def copy_steps(
+    frames: GraphFrames | GraphPlan,
+) -> list[tuple[str, str | None, str | None, str, str, int]]:
     """(step name, rel type, node label, from, to, rows) in load order: nodes first."""
     steps: list[tuple[str, str | None, str | None, str, str, int]] = []
-    for label, frame in frames.nodes.items():
-        steps.append((f"nodes {label}", None, label, "", "", len(frame)))
+    for label, rows in frames.node_counts().items():
+        steps.append((f"nodes {label}", None, label, "", "", rows))
     for (rtype, frm, to), frame in frames.rels.items():
-        steps.append((f"rels {rtype} {frm}→{to}", rtype, None, frm, to, len(frame)))
+        rows = frame.rows if isinstance(frame, LazyFrame) else len(frame)
+        steps.append((f"rels {rtype} {frm}→{to}", rtype, None, frm, to, rows))
     return steps
 
 
@@ -149,47 +152,53 @@ def _execute(conn: Any, text: str, params: dict[str, Any] | None = None, step: s
 
 def write_graph(
     conn: Any,
-    frames: GraphFrames,
+    plan: GraphPlan,
     dataset: dict[str, Any],
     *,
     progress: ProgressFn | None = None,
     report: GraphLoadReport | None = None,
 ) -> None:
-    """Create the schema in an empty database and ``COPY`` every frame into it; ``frames``
-    is emptied on the way (each frame is dropped once written)."""
+    """Create the schema in an empty database and ``COPY`` every frame of ``plan`` into it.
+    Each frame is built just before its ``COPY`` and dropped after it (and taken out of
+    ``plan``), so one frame at a time is in memory, never the whole graph."""
     for ddl in ladybug_ddl():
         _execute(conn, ddl)
     node_stmt = dataset_node_statement(dataset)
     _execute(conn, node_stmt.text, node_stmt.params)
-    steps = copy_steps(frames)
+    steps = copy_steps(plan)
     total = sum(s[-1] for s in steps)
     done = 0
     for name, rtype, label, frm, to, rows in steps:
         started = time.perf_counter()
-        # Each frame leaves ``frames`` as it is copied: what is written is not kept twice.
+        statement = copy_statement(rtype, label, frm, to)
         if rtype is not None:
-            frame = frames.rels.pop((rtype, frm, to))
-        else:
-            frame = frames.nodes.pop(str(label))
-        # Node tables in chunks: progress during the big ones, one chunk's Arrow copy in
-        # memory at a time.
-        chunk = COPY_CHUNK_ROWS if rtype is None else max(rows, 1)
-        for start in range(0, rows, chunk):
-            part = frame.iloc[start : start + chunk]
-            if rtype is None:
-                assert label is not None
-                table = node_table(label, part, dataset["dataset"])
-            else:
-                table = rel_table(rtype, frm, to, part)
-            _execute(conn, copy_statement(rtype, label, frm, to), {"rows_in": table}, name)
-            del table
+            # A relationship table in one COPY: appending to a non-empty one rebuilds its
+            # adjacency lists.
+            lazy_rels = plan.rels.pop((rtype, frm, to))
+            if rows:
+                table = rel_table(rtype, frm, to, lazy_rels.frame())
+                _execute(conn, statement, {"rows_in": table}, name)
+                del table
+            done += rows
             if progress is not None:
-                progress(name, done + min(start + chunk, rows), total)
-        done += rows
+                progress(name, done, total)
+        else:
+            assert label is not None
+            lazy = plan.nodes.pop(label)
+            # Node tables in chunks: progress during the big ones, and one chunk's rows in
+            # memory at a time.
+            for start in range(0, rows, COPY_CHUNK_ROWS):
+                stop = min(start + COPY_CHUNK_ROWS, rows)
+                table = node_table(label, lazy.build(start, stop), dataset["dataset"])
+                _execute(conn, statement, {"rows_in": table}, name)
+                del table
+                if progress is not None:
+                    progress(name, done + stop, total)
+            done += rows
+            if progress is not None and rows == 0:
+                progress(name, done, total)
         if report is not None:
             report.steps.append(StepReport(name, rows, time.perf_counter() - started))
-        if progress is not None and rows == 0:
-            progress(name, done, total)
 
 
 # --- the load ------------------------------------------------------------------------------
@@ -228,7 +237,7 @@ class LadybugGraphLoad:
             raise LoadError(f"graph: the load of {self.dataset!r} is already finished.")
         started = time.perf_counter()
         report = GraphLoadReport("ladybug", self.dataset, self.key)
-        frames, dataset = new_version_content(self.source, self.dataset, self.key, self.version)
+        plan, dataset = new_version_plan(self.source, self.dataset, self.key, self.version)
         try:
             self.directory.mkdir(parents=True)
             # One checkpoint at the end: with automatic checkpoints every COPY pays for its
@@ -237,8 +246,8 @@ class LadybugGraphLoad:
             try:
                 conn = ladybug.Connection(db)
                 try:
-                    report.count(frames)
-                    write_graph(conn, frames, dataset, progress=self._progress, report=report)
+                    report.count(plan)
+                    write_graph(conn, plan, dataset, progress=self._progress, report=report)
                     _execute(conn, "CHECKPOINT")
                 finally:
                     conn.close()
