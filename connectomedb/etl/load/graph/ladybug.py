@@ -9,6 +9,8 @@ every node is the dataset name.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -150,40 +152,55 @@ def _execute(conn: Any, text: str, params: dict[str, Any] | None = None, step: s
         raise LoadError(f"graph: LadybugDB refused the load{where}: {error}") from error
 
 
+@contextmanager
+def _connection(path: Path) -> Iterator[Any]:
+    """A connection to the database at ``path``, closed with its database on leaving.
+
+    Automatic checkpoints are off: every ``COPY`` would pay for its own (about 0.5 s each
+    here, more than the ``COPY`` of most tables); the load checkpoints where it pays off."""
+    import ladybug
+
+    db = ladybug.Database(str(path), auto_checkpoint=False)
+    try:
+        conn = ladybug.Connection(db)
+        try:
+            yield conn
+        finally:
+            conn.close()
+    finally:
+        db.close()
+
+
 def write_graph(
-    conn: Any,
+    path: Path,
     plan: GraphPlan,
     dataset: dict[str, Any],
     *,
     progress: ProgressFn | None = None,
     report: GraphLoadReport | None = None,
 ) -> None:
-    """Create the schema in an empty database and ``COPY`` every frame of ``plan`` into it.
-    Each frame is built just before its ``COPY`` and dropped after it (and taken out of
-    ``plan``), so one frame at a time is in memory, never the whole graph."""
-    for ddl in ladybug_ddl():
-        _execute(conn, ddl)
-    node_stmt = dataset_node_statement(dataset)
-    _execute(conn, node_stmt.text, node_stmt.params)
+    """Create the schema in a new database at ``path`` and ``COPY`` every frame of ``plan``
+    into it. Each frame is built just before its ``COPY`` and dropped after it (and taken out
+    of ``plan``), so one frame at a time is in memory, never the whole graph.
+
+    The nodes are checkpointed before the relationships are copied, and the database is
+    opened again for them: the pages of the nodes leave memory (the relationships' ``COPY``
+    reads the key indexes it needs back from disk), which lowers the peak memory of the load
+    by about 0.2 GB and measured faster relationship copies, for about 1.5 s of checkpoint
+    that the final one no longer pays."""
     steps = copy_steps(plan)
     total = sum(s[-1] for s in steps)
     done = 0
-    for name, rtype, label, frm, to, rows in steps:
-        started = time.perf_counter()
-        statement = copy_statement(rtype, label, frm, to)
-        if rtype is not None:
-            # A relationship table in one COPY: appending to a non-empty one rebuilds its
-            # adjacency lists.
-            lazy_rels = plan.rels.pop((rtype, frm, to))
-            if rows:
-                table = rel_table(rtype, frm, to, lazy_rels.frame())
-                _execute(conn, statement, {"rows_in": table}, name)
-                del table
-            done += rows
-            if progress is not None:
-                progress(name, done, total)
-        else:
-            assert label is not None
+    with _connection(path) as conn:
+        for ddl in ladybug_ddl():
+            _execute(conn, ddl)
+        node_stmt = dataset_node_statement(dataset)
+        _execute(conn, node_stmt.text, node_stmt.params)
+        for name, _, label, _, _, rows in steps:
+            if label is None:
+                continue
+            started = time.perf_counter()
+            statement = copy_statement(None, label)
             lazy = plan.nodes.pop(label)
             # Node tables in chunks: progress during the big ones, and one chunk's rows in
             # memory at a time.
@@ -197,8 +214,27 @@ def write_graph(
             done += rows
             if progress is not None and rows == 0:
                 progress(name, done, total)
-        if report is not None:
-            report.steps.append(StepReport(name, rows, time.perf_counter() - started))
+            if report is not None:
+                report.steps.append(StepReport(name, rows, time.perf_counter() - started))
+        _execute(conn, "CHECKPOINT")
+    with _connection(path) as conn:
+        for name, rtype, _, frm, to, rows in steps:
+            if rtype is None:
+                continue
+            started = time.perf_counter()
+            # A relationship table in one COPY: appending to a non-empty one rebuilds its
+            # adjacency lists.
+            lazy = plan.rels.pop((rtype, frm, to))
+            if rows:
+                table = rel_table(rtype, frm, to, lazy.frame())
+                _execute(conn, copy_statement(rtype, None, frm, to), {"rows_in": table}, name)
+                del table
+            done += rows
+            if progress is not None:
+                progress(name, done, total)
+            if report is not None:
+                report.steps.append(StepReport(name, rows, time.perf_counter() - started))
+        _execute(conn, "CHECKPOINT")
 
 
 # --- the load ------------------------------------------------------------------------------
@@ -231,8 +267,6 @@ class LadybugGraphLoad:
         return self.directory / DB_FILE
 
     def prepare(self) -> GraphLoadReport:
-        import ladybug
-
         if self._lock is None:
             raise LoadError(f"graph: the load of {self.dataset!r} is already finished.")
         started = time.perf_counter()
@@ -240,19 +274,8 @@ class LadybugGraphLoad:
         plan, dataset = new_version_plan(self.source, self.dataset, self.key, self.version)
         try:
             self.directory.mkdir(parents=True)
-            # One checkpoint at the end: with automatic checkpoints every COPY pays for its
-            # own (about 0.5 s each here, more than the COPY of most tables).
-            db = ladybug.Database(str(self.db_path), auto_checkpoint=False)
-            try:
-                conn = ladybug.Connection(db)
-                try:
-                    report.count(plan)
-                    write_graph(conn, plan, dataset, progress=self._progress, report=report)
-                    _execute(conn, "CHECKPOINT")
-                finally:
-                    conn.close()
-            finally:
-                db.close()
+            report.count(plan)
+            write_graph(self.db_path, plan, dataset, progress=self._progress, report=report)
         except OSError as error:
             raise storage_error(self.root, self.dataset, error) from None
         except RuntimeError as error:
