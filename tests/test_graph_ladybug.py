@@ -344,6 +344,18 @@ def test_chunked_copy_and_progress(settings: Settings, monkeypatch: pytest.Monke
     assert sum(1 for c in calls if c[0] == "rels PRE Segment→Synapse") == 1
 
 
+def test_checkpoints_between_copies(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a checkpoint and a fresh database handle after every chunk and table, the graph
+    holds what the frames hold."""
+    import connectomedb.etl.load.graph.ladybug as ladybug_loader
+
+    monkeypatch.setattr(ladybug_loader, "COPY_CHUNK_ROWS", 7)
+    monkeypatch.setattr(ladybug_loader, "CHECKPOINT_ROWS", 5)
+    src = handmade_source(seed=13)
+    load_graph(settings, src, "ds")
+    assert graph_counts(settings, "ds") == expected_flat(src)
+
+
 @pytest.mark.parametrize("bad", ["", "a\x00b", "é" * 50, ".", ".."])
 def test_names_that_cannot_be_folders_are_refused(settings: Settings, bad: str) -> None:
     with pytest.raises(ConfigError, match="the dataset name"):

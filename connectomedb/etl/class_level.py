@@ -20,8 +20,6 @@ per-class statistics read a few class-level rows on both engines:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
@@ -29,14 +27,12 @@ from connectomedb.etl.class_stats import degree_cells, neurite_stats
 from connectomedb.etl.class_thresholds import specificity_levels
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.graph_aggregates import rel_frame
+from connectomedb.etl.graph_plan import LazyFrame, RelKey
 from connectomedb.etl.motifs import motif_frames
 from connectomedb.etl.pair_cv import pair_cv_stats
 from connectomedb.etl.per_source import per_source
 from connectomedb.schema.graph import NODES
 from connectomedb.schema.graph_types import PropType
-
-if TYPE_CHECKING:
-    RelKey = tuple[str, str, str]
 
 
 @per_source
@@ -79,20 +75,24 @@ def _rel(frame: pd.DataFrame, frm: str, to: str) -> pd.DataFrame:
 
 
 def add_class_level(
-    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
+    source: SourceDataset, nodes: dict[str, LazyFrame], rels: dict[RelKey, LazyFrame]
 ) -> None:
     """Adds the nodes and relationships of the module docstring to a graph's frames."""
-    nodes["NeuriteClassStat"] = _node_frame("NeuriteClassStat", neurite_stats(source))
-    nodes["ClassSpecificity"] = _node_frame("ClassSpecificity", specificity_levels(source))
-    rels[("CLASS_DEGREE_CELL", "AxonClass", "TargetClass")] = _rel(
-        degree_cells(source), "axon_class", "target_class"
+    nodes["NeuriteClassStat"] = LazyFrame.of(_node_frame("NeuriteClassStat", neurite_stats(source)))
+    nodes["ClassSpecificity"] = LazyFrame.of(
+        _node_frame("ClassSpecificity", specificity_levels(source))
     )
-    rels[("CLASS_PAIR_CV", "AxonClass", "TargetClass")] = _rel(
-        pair_cv_stats(source), "axon_class", "target_class"
+    rels[("CLASS_DEGREE_CELL", "AxonClass", "TargetClass")] = LazyFrame.of(
+        _rel(degree_cells(source), "axon_class", "target_class")
+    )
+    rels[("CLASS_PAIR_CV", "AxonClass", "TargetClass")] = LazyFrame.of(
+        _rel(pair_cv_stats(source), "axon_class", "target_class")
     )
     inputs = neuron_inputs(source)
-    rels[("NEURON_INPUT", "AxonClass", "Neuron")] = _rel(
-        inputs[["axon_class", "neuron_id", "targets", "synapses", "fraction"]],
-        "axon_class",
-        "neuron_id",
+    rels[("NEURON_INPUT", "AxonClass", "Neuron")] = LazyFrame.of(
+        _rel(
+            inputs[["axon_class", "neuron_id", "targets", "synapses", "fraction"]],
+            "axon_class",
+            "neuron_id",
+        )
     )

@@ -5,10 +5,13 @@ them into the graph's frames."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.graph_plan import LazyFrame
 
 
 def rel_frame(frm: np.ndarray, to: np.ndarray, **props: object) -> pd.DataFrame:
@@ -68,9 +71,9 @@ def class_connections(
 
 def motif_structure(
     source: SourceDataset,
-) -> tuple[dict[str, object], pd.DataFrame, pd.DataFrame]:
+) -> tuple[dict[str, object], LazyFrame, LazyFrame]:
     """The columns of the ``MotifHistogram`` nodes, and the ``SHARES_TARGETS`` and ``BIFAN``
-    relationship frames (:mod:`connectomedb.etl.motifs`)."""
+    relationship frames (:mod:`connectomedb.etl.motifs`), built when asked for."""
     from connectomedb.etl.motifs import motif_frames
 
     m = motif_frames(source)
@@ -83,8 +86,16 @@ def motif_structure(
         "value": h["value"].to_numpy(np.int64),
         "instances": h["instances"].to_numpy(np.int64),
     }
-    p = m.pairs
-    shares = rel_frame(
+    p, b = m.pairs, m.bifans
+    return (
+        histogram,
+        LazyFrame.whole(len(p), functools.partial(_shares, p)),
+        LazyFrame.whole(len(b), functools.partial(_bifan, b)),
+    )
+
+
+def _shares(p: pd.DataFrame) -> pd.DataFrame:
+    return rel_frame(
         p["axon_a"].to_numpy(np.int64),
         p["axon_b"].to_numpy(np.int64),
         target_class=p["target_class"].to_numpy(object),
@@ -93,8 +104,10 @@ def motif_structure(
         rank=p["rank"].to_numpy(np.int64),
         class_rank=p["class_rank"].to_numpy(np.int64),
     )
-    b = m.bifans
-    bifan = rel_frame(
+
+
+def _bifan(b: pd.DataFrame) -> pd.DataFrame:
+    return rel_frame(
         b["axon_a"].to_numpy(np.int64),
         b["axon_b"].to_numpy(np.int64),
         **{c: b[c].to_numpy(np.int64) for c in ("target_a", "target_b")},
@@ -103,7 +116,6 @@ def motif_structure(
         rank=b["rank"].to_numpy(np.int64),
         class_rank=b["class_rank"].to_numpy(np.int64),
     )
-    return histogram, shares, bifan
 
 
 def class_synapses(source: SourceDataset) -> pd.DataFrame:

@@ -11,7 +11,7 @@ property in the graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from datetime import datetime
 
 import numpy as np
@@ -21,7 +21,6 @@ from connectomedb.etl.class_level import add_class_level
 from connectomedb.etl.frames import (
     Axons,
     CodeTable,
-    Ragged,
     Skeletons,
     SourceDataset,
     Targets,
@@ -34,40 +33,10 @@ from connectomedb.etl.graph_aggregates import (
     motif_structure,
     rel_frame,
 )
+from connectomedb.etl.graph_plan import GraphFrames, GraphPlan, LazyFrame, RelKey, node_frame
+from connectomedb.etl.graph_segments import set_frames
 from connectomedb.etl.transform import skeleton_path_length_um
-from connectomedb.schema.graph import GRAPH_MODEL_VERSION, NODES, REL_PAIRS
-
-RelKey = tuple[str, str, str]  # (type, from label, to label)
-
-
-@dataclass(frozen=True)
-class GraphFrames:
-    """The graph of one dataset.
-
-    ``nodes[label]``: one row per node, columns = the label's properties without ``dataset``
-    in model order (``connectomedb.schema.graph.NODES[label].data_props``).
-    ``rels[(type, from, to)]``: one row per relationship, columns ``from`` and ``to`` (the key
-    of the start and end node: ``id`` int64, or ``name`` str for the class nodes), then the
-    type's properties in model order. Every label and every (type, from, to) of the model has
-    a frame, possibly empty. The ``Dataset`` node is not here (see :func:`dataset_node`).
-    """
-
-    nodes: dict[str, pd.DataFrame]
-    rels: dict[RelKey, pd.DataFrame]
-
-    def node_counts(self) -> dict[str, int]:
-        return {label: len(df) for label, df in self.nodes.items()}
-
-    def rel_counts(self) -> dict[str, int]:
-        """Relationships per type, summed over its endpoint pairs."""
-        counts: dict[str, int] = {}
-        for (rtype, _, _), df in self.rels.items():
-            counts[rtype] = counts.get(rtype, 0) + len(df)
-        return counts
-
-    @property
-    def total_rows(self) -> int:
-        return sum(len(d) for d in self.nodes.values()) + sum(len(d) for d in self.rels.values())
+from connectomedb.schema.graph import GRAPH_MODEL_VERSION, REL_PAIRS
 
 
 def dataset_node(
@@ -123,18 +92,6 @@ def _names(table: CodeTable, codes: np.ndarray) -> np.ndarray:
     return names[inverse] if len(codes) else np.array([], dtype=object)
 
 
-def _set_pairs(sets: Ragged) -> tuple[np.ndarray, np.ndarray]:
-    """(owner ID, segment ID) for every published element of every set, as PostgreSQL keeps
-    them (a segment repeated in a synapse's set is one interface each); only segment 0
-    ("none") is dropped: there is no segment 0 to point at."""
-    owners = sets.owner_ids()
-    segs = np.asarray(sets.values, dtype=np.int64).ravel()
-    keep = segs != 0
-    if keep.all():
-        return owners, segs
-    return owners[keep], segs[keep]
-
-
 def path_lengths_um(skeletons: Skeletons | None, n: int) -> np.ndarray:
     """Skeleton path length in µm of each of ``n`` neurites (NaN without skeletons), computed
     by the same function as PostgreSQL's ``path_length_um``."""
@@ -143,13 +100,7 @@ def path_lengths_um(skeletons: Skeletons | None, n: int) -> np.ndarray:
     return skeleton_path_length_um(skeletons)[:n]
 
 
-def _frame(label: str, columns: dict[str, object]) -> pd.DataFrame:
-    """A node frame with its columns in model order (every model property must be given)."""
-    order = [p.name for p in NODES[label].data_props]
-    missing = set(order) ^ set(columns)
-    if missing:
-        raise ValueError(f"{label}: columns do not match the model: {sorted(missing)}")
-    return pd.DataFrame({c: columns[c] for c in order})
+_frame = node_frame
 
 
 def _neurite_nodes(
@@ -193,6 +144,11 @@ def _class_nodes(table: CodeTable, codes: np.ndarray, names: np.ndarray) -> pd.D
 
 def graph_frames(source: SourceDataset) -> GraphFrames:
     """The node and relationship frames of ``source`` (see :class:`GraphFrames`)."""
+    return graph_plan(source).build()
+
+
+def graph_plan(source: SourceDataset) -> GraphPlan:
+    """The frames of :func:`graph_frames`, the large ones built only when asked for."""
     ax, tg, sh, sy = source.axons, source.targets, source.spine_heads, source.synapses
 
     axon_id = np.asarray(sy.axon_id, dtype=np.int64)
@@ -206,21 +162,72 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
     axon_classes = _names(ax.classes, ax.class_code)
     target_classes = _names(tg.classes, tg.class_code)
 
-    nodes: dict[str, pd.DataFrame] = {}
-    nodes["Axon"] = _neurite_nodes("Axon", ax, axon_classes, axon_syn)
-    nodes["Target"] = _neurite_nodes(
-        "Target", tg, target_classes, target_syn, neuron_id=_nullable_id(tg.neuron_id, tg.n)
+    nodes: dict[str, LazyFrame] = {}
+    nodes["Axon"] = LazyFrame.of(_neurite_nodes("Axon", ax, axon_classes, axon_syn))
+    nodes["Target"] = LazyFrame.of(
+        _neurite_nodes(
+            "Target", tg, target_classes, target_syn, neuron_id=_nullable_id(tg.neuron_id, tg.n)
+        )
     )
     neuron_of_target = (
         np.zeros(tg.n, dtype=np.int64)
         if tg.neuron_id is None
         else np.asarray(tg.neuron_id, dtype=np.int64)
     )
-    nodes["Neuron"] = _frame("Neuron", {"id": distinct_ids(neuron_of_target[neuron_of_target > 0])})
-    nodes["SpineHead"] = _frame(
-        "SpineHead", {"id": _ids(sh.n), "volume_um3": _optional_floats(sh.volume, sh.n)}
+    neurons = distinct_ids(neuron_of_target[neuron_of_target > 0])
+    nodes["Neuron"] = LazyFrame.of(_frame("Neuron", {"id": neurons}))
+    nodes["SpineHead"] = LazyFrame.of(
+        _frame("SpineHead", {"id": _ids(sh.n), "volume_um3": _optional_floats(sh.volume, sh.n)})
+    )
+    nodes["Synapse"] = LazyFrame.whole(sy.n, lambda: _synapse_nodes(source, in_connectome))
+    axon_class_nodes = _class_nodes(ax.classes, ax.class_code, axon_classes)
+    nodes["AxonClass"] = LazyFrame.of(_frame("AxonClass", dict(axon_class_nodes.items())))
+    target_class_nodes = _class_nodes(tg.classes, tg.class_code, target_classes)
+    nodes["TargetClass"] = LazyFrame.of(_frame("TargetClass", dict(target_class_nodes.items())))
+    nodes["Segment"], set_rels = set_frames(source)
+
+    rels: dict[RelKey, LazyFrame] = dict(set_rels)
+    syn_ids = _ids(sy.n)
+
+    def rel(frm: np.ndarray, to: np.ndarray, keep: np.ndarray) -> LazyFrame:
+        return LazyFrame.whole(int(keep.sum()), lambda: rel_frame(frm[keep], to[keep]))
+
+    rels[("MAKES", "Axon", "Synapse")] = rel(axon_id, syn_ids, axon_id > 0)
+    rels[("ONTO", "Synapse", "Target")] = rel(syn_ids, target_id, target_id > 0)
+    spine = (
+        np.zeros(sy.n, dtype=np.int64)
+        if sy.spine_head_id is None
+        else np.asarray(sy.spine_head_id, dtype=np.int64)
+    )
+    rels[("ON_SPINE", "Synapse", "SpineHead")] = rel(syn_ids, spine, spine > 0)
+    rels[("OF_NEURON", "Target", "Neuron")] = rel(
+        _ids(tg.n), neuron_of_target, neuron_of_target > 0
+    )
+    rels[("IN_CLASS", "Axon", "AxonClass")] = LazyFrame.of(rel_frame(_ids(ax.n), axon_classes))
+    rels[("IN_CLASS", "Target", "TargetClass")] = LazyFrame.of(
+        rel_frame(_ids(tg.n), target_classes)
     )
 
+    connects = connections(axon_id, target_id, in_connectome, sy.asi_area)
+    rels[("CONNECTS_TO", "Axon", "Target")] = LazyFrame.of(connects)
+    rels[("CLASS_CONNECTS_TO", "AxonClass", "TargetClass")] = LazyFrame.of(
+        class_connections(connects, axon_classes, target_classes)
+    )
+    histogram, shares, bifan = motif_structure(source)
+    nodes["MotifHistogram"] = LazyFrame.of(_frame("MotifHistogram", histogram))
+    rels[("SHARES_TARGETS", "Axon", "Axon")] = shares
+    rels[("BIFAN", "Axon", "Axon")] = bifan
+    rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = LazyFrame.of(class_synapses(source))
+    _add_class_aggregates(source, nodes, rels)
+    add_class_level(source, nodes, rels)
+    missing = set(REL_PAIRS) ^ set(rels)
+    if missing:  # pragma: no cover - guards the model and this function staying in step
+        raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
+    return GraphPlan(nodes=nodes, rels={k: rels[k] for k in REL_PAIRS})
+
+
+def _synapse_nodes(source: SourceDataset, in_connectome: np.ndarray) -> pd.DataFrame:
+    sy = source.synapses
     positions: dict[str, object] = {}
     for where, arr in (
         ("pre", sy.pre_position),
@@ -230,7 +237,7 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
         for axis_index, axis in enumerate("xyz"):
             column = None if arr is None else np.asarray(arr)[:, axis_index]
             positions[f"{where}_{axis}"] = _optional_ints(column, sy.n, np.int32)
-    nodes["Synapse"] = _frame(
+    return _frame(
         "Synapse",
         {
             "id": _ids(sy.n),
@@ -242,100 +249,10 @@ def graph_frames(source: SourceDataset) -> GraphFrames:
             "in_connectome": in_connectome,
         },
     )
-    axon_class_nodes = _class_nodes(ax.classes, ax.class_code, axon_classes)
-    nodes["AxonClass"] = _frame("AxonClass", dict(axon_class_nodes.items()))
-    target_class_nodes = _class_nodes(tg.classes, tg.class_code, target_classes)
-    nodes["TargetClass"] = _frame("TargetClass", dict(target_class_nodes.items()))
-
-    # Set-valued fields.
-    pre_syn, pre_seg = _set_pairs(sy.pre_seg)
-    post_syn, post_seg = _set_pairs(sy.post_seg)
-    ax_own, ax_seg = _set_pairs(ax.agglomerate)
-    tg_own, tg_seg = _set_pairs(tg.agglomerate)
-    sh_own, sh_seg = _set_pairs(sh.agglomerate)
-    nodes["Segment"] = _segment_nodes(source, (pre_seg, post_seg, ax_seg, tg_seg, sh_seg))
-
-    rels: dict[RelKey, pd.DataFrame] = {}
-    rels[("PRE", "Segment", "Synapse")] = rel_frame(pre_seg, pre_syn)
-    rels[("POST", "Synapse", "Segment")] = rel_frame(post_syn, post_seg)
-    syn_ids = _ids(sy.n)
-    has_axon = axon_id > 0
-    rels[("MAKES", "Axon", "Synapse")] = rel_frame(axon_id[has_axon], syn_ids[has_axon])
-    has_target = target_id > 0
-    rels[("ONTO", "Synapse", "Target")] = rel_frame(syn_ids[has_target], target_id[has_target])
-    spine = (
-        np.zeros(sy.n, dtype=np.int64)
-        if sy.spine_head_id is None
-        else np.asarray(sy.spine_head_id, dtype=np.int64)
-    )
-    rels[("ON_SPINE", "Synapse", "SpineHead")] = rel_frame(syn_ids[spine > 0], spine[spine > 0])
-    has_neuron = neuron_of_target > 0
-    rels[("OF_NEURON", "Target", "Neuron")] = rel_frame(
-        _ids(tg.n)[has_neuron], neuron_of_target[has_neuron]
-    )
-    rels[("HAS_SEGMENT", "Axon", "Segment")] = rel_frame(ax_own, ax_seg)
-    rels[("HAS_SEGMENT", "Target", "Segment")] = rel_frame(tg_own, tg_seg)
-    rels[("HAS_SEGMENT", "SpineHead", "Segment")] = rel_frame(sh_own, sh_seg)
-    rels[("IN_CLASS", "Axon", "AxonClass")] = rel_frame(_ids(ax.n), axon_classes)
-    rels[("IN_CLASS", "Target", "TargetClass")] = rel_frame(_ids(tg.n), target_classes)
-
-    connects = connections(axon_id, target_id, in_connectome, sy.asi_area)
-    rels[("CONNECTS_TO", "Axon", "Target")] = connects
-    rels[("CLASS_CONNECTS_TO", "AxonClass", "TargetClass")] = class_connections(
-        connects, axon_classes, target_classes
-    )
-    histogram, shares, bifan = motif_structure(source)
-    nodes["MotifHistogram"] = _frame("MotifHistogram", histogram)
-    rels[("SHARES_TARGETS", "Axon", "Axon")] = shares
-    rels[("BIFAN", "Axon", "Axon")] = bifan
-    rels[("CLASS_SYNAPSES", "AxonClass", "TargetClass")] = class_synapses(source)
-    _add_class_aggregates(source, nodes, rels)
-    add_class_level(source, nodes, rels)
-    missing = set(REL_PAIRS) ^ set(rels)
-    if missing:  # pragma: no cover - guards the model and this function staying in step
-        raise ValueError(f"relationship frames do not match the model: {sorted(missing)}")
-    return GraphFrames(nodes=nodes, rels={k: rels[k] for k in REL_PAIRS})
-
-
-def _segment_nodes(source: SourceDataset, referenced: tuple[np.ndarray, ...]) -> pd.DataFrame:
-    """The segments that something in the graph names: an agglomerate or a synapse's segment
-    set (segment 0, "none", is not one). Position and voxel count come from ``segments.hdf5``
-    when it holds the segment; every segment, named or not, is in PostgreSQL's ``segment``."""
-    seg = source.segments
-    n = 0 if seg is None else seg.n
-    ids = distinct_ids(np.concatenate([np.asarray(r, dtype=np.int64) for r in referenced]))
-    ids = ids[ids > 0]
-    # The unique IDs are sorted: those in segments.hdf5 come first.
-    known = int(np.searchsorted(ids, n, side="right"))
-    mask = np.ones(len(ids), dtype=bool)
-    mask[:known] = False
-    rows = ids[:known] - 1
-
-    def coordinate(axis: int) -> pd.arrays.IntegerArray:
-        values = np.zeros(len(ids), dtype=np.int32)
-        if seg is not None:
-            values[:known] = np.asarray(seg.position)[rows, axis]
-        return pd.arrays.IntegerArray(values, mask.copy())
-
-    voxels = np.zeros(len(ids), dtype=np.int64)
-    voxel_mask = np.ones(len(ids), dtype=bool)
-    if seg is not None and seg.voxel_count is not None:
-        voxels[:known] = np.asarray(seg.voxel_count)[rows]
-        voxel_mask[:known] = False
-    return _frame(
-        "Segment",
-        {
-            "id": ids,
-            "x": coordinate(0),
-            "y": coordinate(1),
-            "z": coordinate(2),
-            "voxel_count": pd.arrays.IntegerArray(voxels, voxel_mask),
-        },
-    )
 
 
 def _add_class_aggregates(
-    source: SourceDataset, nodes: dict[str, pd.DataFrame], rels: dict[RelKey, pd.DataFrame]
+    source: SourceDataset, nodes: dict[str, LazyFrame], rels: dict[RelKey, LazyFrame]
 ) -> None:
     """``AxonFraction``, ``AxonDivergence`` and ``TargetConvergence`` nodes and
     ``CLASS_MULTIPLICITY`` relationships (:mod:`connectomedb.etl.class_stats`)."""
@@ -347,34 +264,43 @@ def _add_class_aggregates(
     )
 
     f = axon_fractions(source)
-    nodes["AxonFraction"] = _frame(
-        "AxonFraction",
-        {
-            "id": np.arange(1, len(f) + 1, dtype=np.int64),
-            "axon_class": f["axon_class"].to_numpy(object),
-            "target_class": f["target_class"].to_numpy(object),
-            **{c: f[c].to_numpy(np.int64) for c in ("axon_synapses", "synapses", "axons")},
-        },
+    nodes["AxonFraction"] = LazyFrame.of(
+        _frame(
+            "AxonFraction",
+            {
+                "id": np.arange(1, len(f) + 1, dtype=np.int64),
+                "axon_class": f["axon_class"].to_numpy(object),
+                "target_class": f["target_class"].to_numpy(object),
+                **{c: f[c].to_numpy(np.int64) for c in ("axon_synapses", "synapses", "axons")},
+            },
+        )
     )
     for label, frame in (
         ("AxonDivergence", divergence(source)),
         ("TargetConvergence", convergence(source)),
     ):
-        columns: dict[str, object] = {"id": np.arange(1, len(frame) + 1, dtype=np.int64)}
-        for name in frame.columns:
-            if name.endswith("_class"):
-                columns[name] = frame[name].to_numpy(object)
-            elif name == "neuron_id":
-                columns[name] = frame[name].astype("Int64").array
-            else:
-                columns[name] = frame[name].to_numpy(np.int64)
-        nodes[label] = _frame(label, columns)
+        nodes[label] = LazyFrame.whole(len(frame), functools.partial(_stat_nodes, label, frame))
     m = multiplicity_stats(source)
-    rels[("CLASS_MULTIPLICITY", "AxonClass", "TargetClass")] = rel_frame(
-        m["axon_class"].to_numpy(object),
-        m["target_class"].to_numpy(object),
-        **{
-            c: m[c].to_numpy(np.float64 if m[c].dtype.kind == "f" else np.int64)
-            for c in m.columns[2:]
-        },
+    rels[("CLASS_MULTIPLICITY", "AxonClass", "TargetClass")] = LazyFrame.of(
+        rel_frame(
+            m["axon_class"].to_numpy(object),
+            m["target_class"].to_numpy(object),
+            **{
+                c: m[c].to_numpy(np.float64 if m[c].dtype.kind == "f" else np.int64)
+                for c in m.columns[2:]
+            },
+        )
     )
+
+
+def _stat_nodes(label: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``AxonDivergence`` or ``TargetConvergence`` nodes from their rows, numbered from 1."""
+    columns: dict[str, object] = {"id": np.arange(1, len(frame) + 1, dtype=np.int64)}
+    for name in frame.columns:
+        if name.endswith("_class"):
+            columns[name] = frame[name].to_numpy(object)
+        elif name == "neuron_id":
+            columns[name] = frame[name].astype("Int64").array
+        else:
+            columns[name] = frame[name].to_numpy(np.int64)
+    return _frame(label, columns)

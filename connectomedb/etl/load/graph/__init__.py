@@ -26,8 +26,9 @@ from typing import Protocol
 
 from connectomedb.config import Settings
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.graph_plan import GraphFrames, GraphPlan
 from connectomedb.etl.load.decision import Action, decide, fingerprint
-from connectomedb.etl.transform_graph import GraphFrames, dataset_node, graph_frames
+from connectomedb.etl.transform_graph import dataset_node, graph_plan
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.fingerprint import StoredDataset
 
@@ -59,7 +60,7 @@ class GraphLoadReport:
     def rows(self) -> int:
         return sum(self.nodes.values()) + sum(self.relationships.values())
 
-    def count(self, frames: GraphFrames) -> None:
+    def count(self, frames: GraphFrames | GraphPlan) -> None:
         """Nodes and relationships written: the frames' rows and the ``Dataset`` node."""
         self.nodes = {**frames.node_counts(), "Dataset": 1}
         self.relationships = frames.rel_counts()
@@ -86,10 +87,18 @@ def new_version_content(
     source: SourceDataset, name: str, key: str, version: str
 ) -> tuple[GraphFrames, dict[str, object]]:
     """What both writers store for a new version: the frames and the ``Dataset`` node."""
+    plan, node = new_version_plan(source, name, key, version)
+    return plan.build(), node
+
+
+def new_version_plan(
+    source: SourceDataset, name: str, key: str, version: str
+) -> tuple[GraphPlan, dict[str, object]]:
+    """:func:`new_version_content` with the frames built one at a time, as they are asked for."""
     node = dataset_node(
         source, name=name, key=key, version=version, loaded_at=datetime.now(timezone.utc)
     )
-    return graph_frames(source), node
+    return graph_plan(source), node
 
 
 class GraphLoad(Protocol):
@@ -139,4 +148,5 @@ __all__ = [
     "begin_graph_load",
     "needs_load",
     "new_version_content",
+    "new_version_plan",
 ]
