@@ -4,6 +4,10 @@ A PGCOPY row is ``int16 field count`` then per field ``int32 length`` (−1 = NU
 big-endian value. Fixed-width columns make every row the same size, so a chunk is one NumPy
 structured array; NULL values are then cut out of the raw bytes with one boolean mask, which
 keeps the rows in order without a Python loop.
+
+A table with text columns has rows of different sizes: each column's text is encoded once
+(every distinct value to UTF-8), and each chunk is assembled by scattering the fields' bytes
+to their offsets in one buffer, again without a loop over rows.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 TRAILER = (-1).to_bytes(2, "big", signed=True)
@@ -23,6 +28,7 @@ PG_DTYPES: dict[str, str] = {
     "int8": ">i8",
     "float4": ">f4",
     "float8": ">f8",
+    "bool": "?",
 }
 
 _INT_RANGE = {
@@ -85,6 +91,9 @@ def copy_chunks(
 
     Feed the buffers, in order, to ``COPY … FROM STDIN (FORMAT BINARY)``.
     """
+    if any(c.pg_type == "text" for c in columns):
+        yield from _varying_chunks(columns, n, min(rows_per_chunk, 1 << 16))
+        return
     dtype = _row_dtype(columns)
     row_bytes = dtype.itemsize
     widths = [np.dtype(PG_DTYPES[c.pg_type]).itemsize for c in columns]
@@ -118,3 +127,93 @@ def copy_chunks(
         else:
             yield raw.reshape(-1).data, m
     yield TRAILER, 0
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A text column encoded once: every distinct value's UTF-8 bytes in ``flat`` (at
+    ``offsets``, ``lengths`` long), the index of each row's value, and which rows are NULL."""
+
+    flat: np.ndarray
+    offsets: np.ndarray
+    lengths: np.ndarray
+    codes: np.ndarray
+    null: np.ndarray | None
+
+
+def _encode_texts(col: CopyColumn, n: int) -> _Texts:
+    values = np.full(n, col.constant, dtype=object) if col.values is None else col.values
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    # A missing value (NULL) points at an empty string after the distinct values.
+    encoded = [str(v).encode() for v in uniques] + [b""]
+    lengths = np.array([len(b) for b in encoded], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    flat = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    missing = codes < 0
+    null = missing if col.null is None else (col.null | missing)
+    codes = np.where(missing, len(uniques), codes)
+    return _Texts(flat, offsets, lengths, codes, null if null.any() else None)
+
+
+def _scatter(out: np.ndarray, starts: np.ndarray, block: np.ndarray) -> None:
+    """``block[i]`` (rows of equal width) to ``out`` at ``starts[i]``."""
+    if len(starts):
+        out[starts[:, None] + np.arange(block.shape[1])] = block
+
+
+def _varying_chunks(
+    columns: Sequence[CopyColumn], n: int, rows_per_chunk: int
+) -> Iterator[tuple[memoryview | bytes, int]]:
+    texts = {i: _encode_texts(c, n) for i, c in enumerate(columns) if c.pg_type == "text"}
+    yield HEADER, 0
+    for start in range(0, n, rows_per_chunk):
+        stop = min(n, start + rows_per_chunk)
+        yield _varying_chunk(columns, texts, start, stop), stop - start
+    yield TRAILER, 0
+
+
+def _varying_chunk(
+    columns: Sequence[CopyColumn], texts: dict[int, _Texts], start: int, stop: int
+) -> bytes:
+    m = stop - start
+    lengths = []  # per column: each row's value length in bytes, -1 for NULL
+    for i, col in enumerate(columns):
+        null = col.null
+        if i in texts:
+            t = texts[i]
+            size = t.lengths[t.codes[start:stop]]
+            null = t.null
+        else:
+            size = np.full(m, np.dtype(PG_DTYPES[col.pg_type]).itemsize, dtype=np.int64)
+        if null is not None:
+            size = np.where(null[start:stop], -1, size)
+        lengths.append(size)
+    row_bytes = 2 + sum(4 + np.maximum(size, 0) for size in lengths)
+    ends = np.cumsum(row_bytes)
+    out = np.empty(int(ends[-1]) if m else 0, dtype=np.uint8)
+    position = ends - row_bytes
+    _scatter(out, position, np.full(m, len(columns), ">i2").view(np.uint8).reshape(m, 2))
+    position = position + 2
+    for i, (col, size) in enumerate(zip(columns, lengths, strict=True)):
+        _scatter(out, position, size.astype(">i4").view(np.uint8).reshape(m, 4))
+        value_at = position + 4
+        present = size >= 0
+        if i in texts:
+            t = texts[i]
+            widths = size[present]
+            total = int(widths.sum())
+            if total:
+                row = np.repeat(np.arange(len(widths)), widths)
+                within = np.arange(total) - np.repeat(np.cumsum(widths) - widths, widths)
+                source = t.offsets[t.codes[start:stop][present]]
+                out[value_at[present][row] + within] = t.flat[source[row] + within]
+        else:
+            dtype = np.dtype(PG_DTYPES[col.pg_type])
+            if col.values is None:
+                values = np.full(m, col.constant, dtype=dtype)
+            else:
+                values = col.values[start:stop].astype(dtype)
+            raw = values.view(np.uint8).reshape(m, dtype.itemsize)
+            _scatter(out, value_at[present], raw[present])
+        position = value_at + np.maximum(size, 0)
+    return out.tobytes()
