@@ -219,9 +219,10 @@ def print_bi_details(settings: Any, target: Any, login: str) -> None:
 def refresh_views_cmd(
     home: str | None, postgres_url: str | None, graph_url: str | None, quiet: bool
 ) -> None:
-    """Gather the planner statistics of the tables the queries and BI views read, and refresh
-    any materialized view (a load does both by itself; since schema version 0011 every load
-    writes the rows of the BI views for its dataset, so there is none to refresh).
+    """Gather the statistics of the tables the BI views read (a load does this by itself).
+
+    Since schema version 0011 no view is materialized: every load writes the rows of the BI
+    views for its dataset, so there is nothing to refresh.
 
     \b
     Example:
