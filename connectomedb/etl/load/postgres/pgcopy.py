@@ -6,14 +6,16 @@ structured array; NULL values are then cut out of the raw bytes with one boolean
 keeps the rows in order without a Python loop.
 
 A table with text columns has rows of different sizes: each column's text is encoded once
-(every distinct value to UTF-8), and each chunk is assembled by scattering the fields' bytes
-to their offsets in one buffer, again without a loop over rows.
+(every distinct value to UTF-8), each row is laid out in slots as wide as the longest value
+of each column, and the same kind of mask keeps the bytes that belong to the rows (values
+too long for a slot are scattered to their offsets instead); again no loop over rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -129,6 +131,12 @@ def copy_chunks(
     yield TRAILER, 0
 
 
+#: Longest text (bytes) laid out in a fixed slot per row; longer values are scattered.
+_SLOT_LIMIT = 256
+#: Largest table of padded distinct values (bytes) of one column.
+_PADDED_LIMIT = 1 << 24
+
+
 @dataclass(frozen=True)
 class _Texts:
     """A text column encoded once: every distinct value's UTF-8 bytes in ``flat`` (at
@@ -139,6 +147,8 @@ class _Texts:
     lengths: np.ndarray
     codes: np.ndarray
     null: np.ndarray | None
+    #: Every distinct value's bytes in a row as wide as the longest (None when too large).
+    padded: np.ndarray | None
 
 
 def _encode_texts(col: CopyColumn, n: int) -> _Texts:
@@ -152,7 +162,12 @@ def _encode_texts(col: CopyColumn, n: int) -> _Texts:
     missing = codes < 0
     null = missing if col.null is None else (col.null | missing)
     codes = np.where(missing, len(uniques), codes)
-    return _Texts(flat, offsets, lengths, codes, null if null.any() else None)
+    width = int(lengths.max())
+    padded = None
+    if width <= _SLOT_LIMIT and len(lengths) * width <= _PADDED_LIMIT:
+        padded = np.zeros((len(lengths), width), dtype=np.uint8)
+        padded[np.arange(width) < lengths[:, None]] = flat  # row after row: the values in order
+    return _Texts(flat, offsets, lengths, codes, null if null.any() else None, padded)
 
 
 def _scatter(out: np.ndarray, starts: np.ndarray, block: np.ndarray) -> None:
@@ -165,11 +180,55 @@ def _varying_chunks(
     columns: Sequence[CopyColumn], n: int, rows_per_chunk: int
 ) -> Iterator[tuple[memoryview | bytes, int]]:
     texts = {i: _encode_texts(c, n) for i, c in enumerate(columns) if c.pg_type == "text"}
+    slotted = all(t.padded is not None for t in texts.values())
+    chunk = _slotted_chunk if slotted else _varying_chunk
     yield HEADER, 0
     for start in range(0, n, rows_per_chunk):
         stop = min(n, start + rows_per_chunk)
-        yield _varying_chunk(columns, texts, start, stop), stop - start
+        yield chunk(columns, texts, start, stop), stop - start
     yield TRAILER, 0
+
+
+def _slotted_chunk(
+    columns: Sequence[CopyColumn], texts: dict[int, _Texts], start: int, stop: int
+) -> bytes:
+    """Each row laid out in fixed slots (a text column's as wide as its longest value) with a
+    mask of the bytes that belong to it: the masked bytes, row after row, are the rows."""
+    m = stop - start
+    fields: list[tuple[str, Any]] = [("nfields", ">i2")]
+    for i, col in enumerate(columns):
+        if i in texts:
+            padded = texts[i].padded
+            assert padded is not None
+            value: Any = ("u1", (padded.shape[1],))
+        else:
+            value = PG_DTYPES[col.pg_type]
+        fields += [(f"len{i}", ">i4"), (f"val{i}", value)]
+    dtype = np.dtype(fields)
+    rows = np.zeros(m, dtype=dtype)
+    rows["nfields"] = len(columns)
+    keep = np.ones((m, dtype.itemsize), dtype=bool)
+    for i, col in enumerate(columns):
+        offset = dtype.fields[f"val{i}"][1]  # type: ignore[index]
+        if i in texts:
+            t = texts[i]
+            assert t.padded is not None
+            codes = t.codes[start:stop]
+            size = t.lengths[codes]
+            null = None if t.null is None else t.null[start:stop]
+            width = t.padded.shape[1]
+            rows[f"val{i}"] = t.padded[codes]
+            keep[:, offset : offset + width] = np.arange(width) < size[:, None]
+        else:
+            width = np.dtype(PG_DTYPES[col.pg_type]).itemsize
+            size = np.full(m, width, dtype=np.int64)
+            null = None if col.null is None else col.null[start:stop]
+            rows[f"val{i}"] = col.constant if col.values is None else col.values[start:stop]
+        if null is not None and null.any():
+            size = np.where(null, -1, size)
+            keep[null, offset : offset + width] = False
+        rows[f"len{i}"] = size
+    return rows.view(np.uint8).reshape(m, dtype.itemsize)[keep].tobytes()
 
 
 def _varying_chunk(
