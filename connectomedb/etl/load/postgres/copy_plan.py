@@ -59,6 +59,11 @@ TABLE_FILES: dict[str, str] = {
     "class_axon_fraction": "synapses.hdf5",
     "neurite_class_stat": "synapses.hdf5",
     "class_pair_cv": "synapses.hdf5",
+    "connectome_synapse": "synapses.hdf5",
+    "bi_class_matrix_data": "synapses.hdf5",
+    "bi_axon_summary_data": "axons.hdf5",
+    "bi_target_summary_data": "dendrites.hdf5",
+    "bi_neuron_inputs_data": "synapses.hdf5",
 }
 
 _PG_TYPES = (
