@@ -86,3 +86,66 @@ def test_range_check_names_the_first_bad_row() -> None:
     assert (info.value.row, info.value.value) == (1, 2**31)
     # a NULL row is not checked
     check_range(CopyColumn("axon_id", "int4", values, np.array([False, True, True])))
+
+
+@st.composite
+def tables_with_text(draw: st.DrawFn) -> tuple[list[CopyColumn], int]:
+    """Tables mixing text (any Unicode, empty strings, NULLs), booleans and fixed-width
+    columns, one of them possibly a constant."""
+    n = draw(st.integers(0, 40))
+    kinds = draw(
+        st.lists(
+            st.sampled_from(["text", "bool", "int2", "int8", "float8"]), min_size=1, max_size=6
+        )
+    )
+    columns = []
+    for i, kind in enumerate(kinds):
+        null = draw(st.one_of(st.none(), hnp.arrays(np.bool_, n)))
+        if kind == "text":
+            # PostgreSQL text holds any character but NUL
+            letters = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))
+            # values of up to a few bytes, or also some too long for a slot of their own
+            longest = draw(st.sampled_from([12, 12, 300]))
+            words = draw(st.lists(st.text(letters, max_size=longest), min_size=n, max_size=n))
+            values = np.array(words, dtype=object)
+            if null is not None:
+                values[null] = None  # as the frames hold NULL text
+        elif kind == "bool":
+            values = draw(hnp.arrays(np.bool_, n))
+        elif kind == "float8":
+            values = draw(hnp.arrays(np.float64, n, elements=st.floats(allow_nan=False)))
+        else:
+            info = np.iinfo(TYPES[kind])
+            values = draw(hnp.arrays(TYPES[kind], n, elements=st.integers(info.min, info.max)))
+        columns.append(CopyColumn(f"c{i}", kind, values, null))
+    if draw(st.booleans()):
+        columns.append(CopyColumn("constant", "int2", constant=draw(st.integers(0, 99))))
+    return columns, n
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(table=tables_with_text(), chunk=st.integers(1, 7))
+def test_binary_copy_round_trip_with_text(conn: psycopg.Connection, table, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    columns, n = table
+    conn.execute("DROP TABLE IF EXISTS rt")
+    conn.execute("CREATE TABLE rt (" + ", ".join(f"{c.name} {c.pg_type}" for c in columns) + ")")
+    with conn.cursor().copy("COPY rt FROM STDIN (FORMAT BINARY)") as copy:
+        for buffer, _rows in copy_chunks(columns, n, rows_per_chunk=chunk):
+            copy.write(buffer)
+    got = conn.execute("SELECT " + ", ".join(c.name for c in columns) + " FROM rt").fetchall()
+    assert len(got) == n
+    for j, col in enumerate(columns):
+        for i in range(n):
+            value = got[i][j]
+            if col.values is None:
+                assert value == col.constant
+            elif col.null is not None and col.null[i]:
+                assert value is None
+            elif col.pg_type == "float8":
+                assert value == float(col.values[i])
+            elif col.pg_type == "text":
+                assert value == col.values[i]
+            else:
+                assert value == col.values[i].item()

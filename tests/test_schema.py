@@ -48,6 +48,11 @@ MODEL_TABLES = {
     "axon_divergence",
     "target_convergence",
     "class_pair_cv",
+    "connectome_synapse",
+    "bi_class_matrix_data",
+    "bi_axon_summary_data",
+    "bi_target_summary_data",
+    "bi_neuron_inputs_data",
     "class_specificity",
     "class_connectome_sum",
 }

@@ -219,18 +219,27 @@ def print_bi_details(settings: Any, target: Any, login: str) -> None:
 def refresh_views_cmd(
     home: str | None, postgres_url: str | None, graph_url: str | None, quiet: bool
 ) -> None:
-    """Refresh the materialized BI views (a load does this by itself).
+    """Gather the statistics of the tables the BI views read (a load does this by itself).
+
+    Since schema version 0011 no view is materialized: every load writes the rows of the BI
+    views for its dataset, so there is nothing to refresh.
 
     \b
     Example:
       connectomedb db refresh-views
     """
     from connectomedb.stores.postgres import connect, resolve
-    from connectomedb.stores.views import refresh_views
+    from connectomedb.stores.views import WRITTEN_BY_LOAD, refresh_views
 
     settings = settings_from(home, postgres_url, graph_url)
     target = resolve(settings)
     with connect(target.url) as conn:
         done = refresh_views(conn)
     if not quiet:
-        click.echo(f"Refreshed {', '.join(done) or 'no views (schema before version 0002)'}.")
+        if done:
+            click.echo(f"Refreshed {', '.join(done)}; planner statistics gathered.")
+        else:
+            click.echo(
+                f"Planner statistics gathered. {', '.join(WRITTEN_BY_LOAD)}: written by each "
+                "load, nothing to refresh (schema version 0011 or later)."
+            )

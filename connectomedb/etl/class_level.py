@@ -11,9 +11,10 @@ per-class statistics read a few class-level rows on both engines:
 ``CLASS_PAIR_CV`` relationships (axon class to target class)
     the rows of ``class_pair_cv`` (``asi_pair_cv``; :mod:`connectomedb.etl.pair_cv`).
 ``NEURON_INPUT`` relationships (axon class to neuron)
-    the rows of the materialized ``bi_neuron_inputs`` (``neuron_inputs``): per neuron and
-    axon class with a connectome synapse between them, the neuron's ``targets`` receiving
-    one, the ``synapses`` and their ``fraction`` of every input synapse of the neuron.
+    the rows of ``bi_neuron_inputs`` (``neuron_inputs``, :mod:`connectomedb.etl.bi_tables`):
+    per neuron and axon class with a connectome synapse between them, the neuron's
+    ``targets`` receiving one, the ``synapses`` and their ``fraction`` of every input synapse
+    of the neuron.
 
 :func:`add_class_level` puts them into the graph's frames.
 """
@@ -23,32 +24,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from connectomedb.etl.bi_tables import neuron_inputs
 from connectomedb.etl.class_stats import degree_cells, neurite_stats
 from connectomedb.etl.class_thresholds import specificity_levels
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.graph_aggregates import rel_frame
 from connectomedb.etl.graph_plan import LazyFrame, RelKey
-from connectomedb.etl.motifs import motif_frames
 from connectomedb.etl.pair_cv import pair_cv_stats
-from connectomedb.etl.per_source import per_source
 from connectomedb.schema.graph import NODES
 from connectomedb.schema.graph_types import PropType
-
-
-@per_source
-def neuron_inputs(source: SourceDataset) -> pd.DataFrame:
-    """Per (neuron, axon class): ``targets``, ``synapses`` and ``fraction`` (module docstring),
-    sorted by neuron and class."""
-    c = motif_frames(source).connections
-    c = c[c["neuron_id"].notna()]
-    out = (
-        c.groupby(["neuron_id", "axon_class"], sort=True)
-        .agg(targets=("target_id", "nunique"), synapses=("synapses", "sum"))
-        .reset_index()
-    )
-    total = out.groupby("neuron_id")["synapses"].transform("sum")
-    out["fraction"] = out["synapses"].to_numpy(np.float64) / total.to_numpy(np.float64)
-    return out.astype({"neuron_id": np.int64, "targets": np.int64, "synapses": np.int64})
 
 
 def _node_frame(label: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from connectomedb.etl import class_stats
+from connectomedb.etl.bi_tables import bi_row_counts
 from connectomedb.etl.frames import CodeTable, SourceDataset
 from connectomedb.etl.tables import Column, TableFrame, zero_is_null
 
@@ -110,4 +111,5 @@ def derived_row_counts(source: SourceDataset) -> dict[str, int]:
         "motif_histogram": len(m.histogram),
         "class_synapse_stat": class_stat_frame(source).n,
         **class_stats.table_row_counts(source),
+        **bi_row_counts(source),
     }

@@ -13,6 +13,7 @@ import pandas as pd
 
 from connectomedb.errors import InputError
 from connectomedb.etl import class_stats
+from connectomedb.etl.bi_tables import bi_table_frames
 from connectomedb.etl.derived import class_stat_frame, derived_row_counts, motif_table_frames
 from connectomedb.etl.frames import (
     CodeTable,
@@ -205,10 +206,12 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
     distinct = distinct_ids(neuron_ids[neuron_ids > 0])
     yield TableFrame("neuron", distinct.shape[0], (Column("neuron_id", distinct),))
 
-    yield _neurite_frame("axon", ax, "axons")
-    yield _neurite_frame(
+    axon = _neurite_frame("axon", ax, "axons")
+    yield axon
+    target = _neurite_frame(
         "target", tg, "dendrites", zero_is_null("neuron_id", tg.neuron_id, tg.n, np.int32)
     )
+    yield target
     yield TableFrame(
         "spine_head",
         sh.n,
@@ -260,6 +263,9 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
             Column("target_class", entries["target_class"].astype(str).to_numpy(object)),
             Column("synapses", entries["synapses"].to_numpy(np.int64)),
         ),
+    )
+    yield from bi_table_frames(
+        source, axon.column("path_length_um"), target.column("path_length_um")
     )
 
 

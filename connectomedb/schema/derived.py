@@ -1,7 +1,8 @@
 """The tables derived at load time from the source tables: the motif structure
-(:mod:`connectomedb.etl.motifs`) and the class-level aggregates
-(:mod:`connectomedb.etl.class_stats`). Partitioned by dataset like the source tables
-(:mod:`connectomedb.schema.relational`)."""
+(:mod:`connectomedb.etl.motifs`), the class-level aggregates
+(:mod:`connectomedb.etl.class_stats`) and the rows of ``connectome_synapse`` and of the BI
+views (:mod:`connectomedb.etl.bi_tables`, migration 0011). Partitioned by dataset like the
+source tables (:mod:`connectomedb.schema.relational`)."""
 
 from __future__ import annotations
 
@@ -178,6 +179,81 @@ class_pair_cv = _derived(
 )
 
 
+# --- derived at load time: the connectome synapses with their classes and the rows of the BI
+# views (connectomedb/etl/bi_tables.py, migration 0011) -------------------------------------
+
+connectome_synapse = _derived(
+    "connectome_synapse",
+    """
+    synapse_id axon_id target_id      int not null
+    neuron_id                         int
+    type_code                         smallint not null
+    synapse_type                      text not null
+    axon_code                         smallint not null
+    axon_class_key                    smallint
+    axon_class                        text not null
+    target_code                       smallint not null
+    target_class_key                  smallint
+    target_class                      text not null
+    asi_area                          double
+    axon_synapses target_synapses     bigint not null
+    axon_target_class_synapses        bigint not null
+    first_of_axon_target_class        boolean not null
+    first_of_axon                     boolean not null
+    """,
+    PrimaryKeyConstraint("dataset_id", "synapse_id"),
+    by_dataset("axon_id"),
+    by_dataset("target_id"),
+    comment="connectome synapses with their classes and the synapse counts of their neurites",
+)
+
+bi_class_matrix_data = _derived(
+    "bi_class_matrix_data",
+    """
+    axon_class target_class           text not null
+    synapses connections axons        bigint not null
+    targets                           bigint not null
+    fraction                          double not null
+    """,
+    comment="the rows of the view bi_class_matrix",
+)
+
+bi_axon_summary_data = _derived(
+    "bi_axon_summary_data",
+    """
+    axon_id                           int not null
+    axon_class                        text not null
+    synapses targets neurons          bigint not null
+    path_length_um synapses_per_um    double
+    asi_area_mean                     double
+    """,
+    comment="the rows of the view bi_axon_summary",
+)
+
+bi_target_summary_data = _derived(
+    "bi_target_summary_data",
+    """
+    target_id                         int not null
+    target_class                      text not null
+    neuron_id                         int
+    synapses axons                    bigint not null
+    path_length_um synapses_per_um    double
+    asi_area_mean                     double
+    """,
+    comment="the rows of the view bi_target_summary",
+)
+
+bi_neuron_inputs_data = _derived(
+    "bi_neuron_inputs_data",
+    """
+    neuron_id                         int not null
+    axon_class                        text not null
+    synapses targets axons            bigint not null
+    fraction                          double not null
+    """,
+    comment="the rows of the view bi_neuron_inputs",
+)
+
 # --- derived at load time: answers at every threshold and the class sums of connectome.csv
 # (connectomedb/etl/class_thresholds.py, migration 0012) -----------------------------------
 
@@ -204,7 +280,6 @@ class_connectome_sum = _derived(
     comment="connectome.csv summed per class pair",
 )
 
-
 #: The derived tables, in the order above.
 DERIVED_TABLES: tuple[Table, ...] = (
     connection,
@@ -218,6 +293,11 @@ DERIVED_TABLES: tuple[Table, ...] = (
     axon_divergence,
     target_convergence,
     class_pair_cv,
+    connectome_synapse,
+    bi_class_matrix_data,
+    bi_axon_summary_data,
+    bi_target_summary_data,
+    bi_neuron_inputs_data,
     class_specificity,
     class_connectome_sum,
 )

@@ -17,9 +17,11 @@ view                          columns
 ============================  ====================================================================
 
 Every count follows docs/model.md (connectome synapses; classes as read from the files).
-The materialized ones must be refreshed after each load: :func:`refresh_views`. So must
-``connectome_synapse`` (migration 0003; not a BI view: dataset_id and codes, no dataset name),
-the connectome synapses with their classes that the per-class statistics read.
+``bi_synapse`` reads the data tables; the others read the rows each load writes for its own
+dataset (``bi_*_data``, migration 0011), with the dataset's current name joined. So does
+``connectome_synapse`` (not a BI view: a table with dataset_id and codes, no dataset name), the
+connectome synapses with their classes that the per-class statistics read. Nothing needs a
+refresh after a load; :func:`refresh_views` gathers the planner statistics of the tables.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-#: Views in refresh order, each with its documented columns.
+#: Views, each with its documented columns.
 VIEWS: dict[str, tuple[str, ...]] = {
     "bi_synapse": _words(
         "dataset synapse_id synapse_type axon_id axon_class target_id target_class neuron_id"
@@ -62,7 +64,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
 
 
 def _charted(view: str, *extra: str) -> tuple[str, ...]:
-    """The columns of the view of :data:`BI_SCHEMA` over the materialized ``view`` (migration
+    """The columns of the view of :data:`BI_SCHEMA` over the view ``view`` (migration
     0004): ``dataset_name`` for ``dataset``, a sort-order column after each class, then
     ``extra`` and ``loaded_at``."""
     out: list[str] = []
@@ -86,8 +88,13 @@ BI_VIEWS: dict[str, tuple[str, ...]] = {
     "neuron_inputs": _charted("bi_neuron_inputs"),
 }
 
-#: Materialized views in refresh order: the query library's base first, then the BI views.
-MATERIALIZED = (
+#: Materialized views refreshed by :func:`refresh_views`: none since migration 0011 (the load
+#: writes the rows of ``connectome_synapse`` and of the BI views for its dataset).
+MATERIALIZED: tuple[str, ...] = ()
+
+#: The views and tables each load writes for its own dataset (migration 0011): they were
+#: materialized views before, and need no refresh.
+WRITTEN_BY_LOAD = (
     "connectome_synapse",
     "bi_class_matrix",
     "bi_axon_summary",
@@ -108,6 +115,11 @@ ANALYZED = (
     "target",
     "synapse",
     "class_connectome",
+    "connectome_synapse",
+    "bi_class_matrix_data",
+    "bi_axon_summary_data",
+    "bi_target_summary_data",
+    "bi_neuron_inputs_data",
 )
 
 
@@ -117,13 +129,25 @@ def _names(names: Any) -> Any:
     return sql.SQL(", ").join(sql.Identifier("public", name) for name in names)
 
 
+def _present(conn: Any, names: tuple[str, ...]) -> list[str]:
+    """The tables of ``names`` this database's schema has (an older one lacks some)."""
+    rows = execute(
+        conn,
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relname = ANY(%(names)s)",
+        {"names": list(names)},
+    )
+    found = {name for (name,) in rows}
+    return [name for name in names if name in found]
+
+
 def refresh_views(conn: Any, *, in_transaction: bool = False) -> list[str]:
     """Gather the planner statistics of the partitioned tables the queries join
     (:data:`ANALYZED`: PostgreSQL plans a join over a partitioned table with the parent's
-    statistics, which neither ``ANALYZE`` of a partition nor autovacuum gathers; the refresh
-    itself joins them), refresh every materialized view of :data:`MATERIALIZED` the database
-    has, and gather their statistics too. Returns the refreshed view names; a database whose
-    schema predates the views gets none refreshed.
+    statistics, which neither ``ANALYZE`` of a partition nor autovacuum gathers), refresh
+    every materialized view of :data:`MATERIALIZED` the database has, and gather their
+    statistics too. Returns the refreshed view names; a database whose schema predates a view
+    gets none refreshed.
 
     A view that holds rows is refreshed ``CONCURRENTLY`` (readers keep its previous contents
     until the commit); one never populated yet cannot be, and is filled plainly.
@@ -143,7 +167,7 @@ def refresh_views(conn: Any, *, in_transaction: bool = False) -> list[str]:
             sql.SQL("SELECT matviewname, ispopulated FROM pg_matviews WHERE schemaname = 'public'"),
         )
         populated = {name: bool(filled) for name, filled in rows}
-        execute(conn, sql.SQL("ANALYZE {}").format(_names(ANALYZED)))
+        execute(conn, sql.SQL("ANALYZE {}").format(_names(_present(conn, ANALYZED))))
         done = []
         for view in MATERIALIZED:
             if view not in populated:

@@ -37,7 +37,7 @@ class Loaded:
 
 def load_both(url: str, graph_root: Path, sources: dict[str, SourceDataset]) -> None:
     """Upgrade the database at ``url``, load every source under its name into it and into the
-    graph under ``graph_root``, then refresh the materialized views."""
+    graph under ``graph_root``, then gather the planner statistics (``refresh_views``)."""
     upgrade(url)
     for dataset, source in sources.items():
         load_dataset(url, source, dataset)

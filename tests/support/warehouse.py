@@ -253,7 +253,24 @@ def _motif_tables(src: SourceDataset) -> dict[str, pd.DataFrame]:
         # The class aggregates, as connectomedb.etl.class_stats builds them (their values are
         # checked by the per-class queries against the oracle).
         **{f.table: _nulls_as_none(f.to_pandas()) for f in class_stats.table_frames(src)},
+        # The rows of connectome_synapse and of the BI views, as connectomedb.etl.bi_tables
+        # builds them (test_bi_tables.py checks them against the views' SQL).
+        **{f.table: _nulls_as_none(f.to_pandas()) for f in _bi_frames(src)},
     }
+
+
+def _bi_frames(src: SourceDataset) -> list:
+    from connectomedb.etl.bi_tables import bi_table_frames
+    from connectomedb.etl.transform import transform
+
+    frames = transform(src)
+    return list(
+        bi_table_frames(
+            src,
+            frames["axon"].column("path_length_um"),
+            frames["target"].column("path_length_um"),
+        )
+    )
 
 
 def _nulls_as_none(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,15 +12,20 @@ Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE trans
         partition-bound scan; readers are not blocked)
       → compare the rows every COPY reported stored with the source → ANALYZE the new
         partitions
-      → for a new dataset: views (below)
+      → for a new dataset: statistics (below)
     commit():
       on --replace: DETACH and DROP the old version's partitions, delete its dataset row and
-      give the new row the dataset's name (catalog work only) → views (below)
+      give the new row the dataset's name (catalog work only) → statistics (below)
       → COMMIT
-    views: ANALYZE the partitioned parents the queries join (PostgreSQL plans joins over a
-      partitioned table with the parent's statistics, which nothing else gathers) → REFRESH
-      the materialized views CONCURRENTLY → ANALYZE them. A replacement does this only after
-      the old version is gone, so the statistics describe what the commit leaves.
+    statistics: ANALYZE the partitioned parents the queries join (PostgreSQL plans joins over
+      a partitioned table with the parent's statistics, which nothing else gathers). A
+      replacement does this only after the old version is gone, so the statistics describe
+      what the commit leaves.
+
+The rows of ``connectome_synapse`` and of the BI views are derived tables like the others
+(:mod:`connectomedb.etl.bi_tables`): COPYed for the new dataset only, nothing recomputed over
+the datasets already loaded. The BI views show a dataset's name by joining ``dataset``, so
+they show the final name from the commit on.
 
 Until the commit nobody sees any of it, and a failure or a killed process at any point rolls
 everything back, so the previous data stays exactly as it was. Readers of the replaced
@@ -40,7 +45,7 @@ its COPY), :mod:`~connectomedb.etl.load.postgres.feed` (each table's rows, built
 before are copied), :mod:`~connectomedb.etl.load.postgres.pgcopy` (binary COPY buffers),
 :mod:`~connectomedb.etl.load.postgres.partitions` (the DDL of a version's partitions),
 :mod:`~connectomedb.etl.load.postgres.report` (what a load did). The
-views are refreshed by :func:`connectomedb.stores.views.refresh_views`.
+statistics are gathered by :func:`connectomedb.stores.views.refresh_views`.
 """
 
 from connectomedb.etl.load.postgres.load import LOADER_VERSION, PostgresLoad, load_dataset

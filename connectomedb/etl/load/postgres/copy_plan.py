@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Double, Integer, SmallInteger, Table, Text
+from sqlalchemy import BigInteger, Boolean, Double, Integer, SmallInteger, Table, Text
 from sqlalchemy.dialects.postgresql import REAL
 
 from connectomedb.errors import InputError
@@ -60,6 +60,11 @@ TABLE_FILES: dict[str, str] = {
     "class_axon_fraction": "synapses.hdf5",
     "neurite_class_stat": "synapses.hdf5",
     "class_pair_cv": "synapses.hdf5",
+    "connectome_synapse": "synapses.hdf5",
+    "bi_class_matrix_data": "synapses.hdf5",
+    "bi_axon_summary_data": "axons.hdf5",
+    "bi_target_summary_data": "dendrites.hdf5",
+    "bi_neuron_inputs_data": "synapses.hdf5",
     "class_specificity": "synapses.hdf5",
     "class_connectome_sum": "connectome.csv",
 }
@@ -71,6 +76,7 @@ _PG_TYPES = (
     (REAL, "float4"),
     (Double, "float8"),
     (Text, "text"),
+    (Boolean, "bool"),
 )
 
 
@@ -117,35 +123,15 @@ class TableCopy:
 
     @property
     def has_text(self) -> bool:
-        """Dimension tables (a few rows with text) go through psycopg's own binary rows."""
+        """Whether rows have text columns (and so differ in size)."""
         return any(c.pg_type == "text" for c in self.columns)
 
     def chunks(self) -> Iterator[tuple[memoryview | bytes, int]]:
-        """PGCOPY buffers and the rows in each (fixed-width tables only)."""
+        """PGCOPY buffers and the rows in each."""
         return copy_chunks(self.columns, self.frame.n)
-
-    def text_rows(self) -> Iterator[list[object]]:
-        """Rows as Python lists, NULL as ``None`` (for ``copy.write_row``)."""
-        values = []
-        for c in self.columns:
-            if c.values is None:
-                values.append([c.constant] * self.frame.n)
-                continue
-            listed = c.values.tolist()
-            if c.null is not None:
-                nulls = c.null.tolist()
-                listed = [None if null else v for v, null in zip(listed, nulls, strict=True)]
-            values.append(listed)
-        for i in range(self.frame.n):
-            yield [col[i] for col in values]
 
     def write(self, copy: Any, progress: Callable[[int], None] | None = None) -> None:
         """Send every row to an open psycopg ``Copy``; ``progress(rows)`` after each chunk."""
-        if self.has_text:
-            copy.set_types([c.pg_type for c in self.columns])
-            for row in self.text_rows():
-                copy.write_row(row)
-            return
         for buffer, rows in self.chunks():
             copy.write(buffer)
             if rows and progress is not None:

@@ -112,8 +112,8 @@ class PostgresLoad:
             if self._old_id is not None and self.report is not None:
                 self._drop_old(conn, self._old_id, int(self.report.dataset_id or 0))
             if self._old_id is not None:
-                # Only now do the views see the replaced version gone and the name moved.
-                self._refresh_views(conn)
+                # Only now are the replaced version's rows gone from the parents.
+                self._gather_statistics(conn)
             self._step("commit")
             conn.commit()
         except BaseException as error:
@@ -191,8 +191,8 @@ class PostgresLoad:
             report = self._write(conn, feed, stored, files, action.value)
         self.report = report
         if self._old_id is None:
-            # A new dataset: refresh now, so a failure shows before the graph is prepared.
-            self._refresh_views(conn)
+            # A new dataset: now, so a failure shows before the graph is prepared.
+            self._gather_statistics(conn)
         self._step("prepared")
         return report
 
@@ -268,12 +268,14 @@ class PostgresLoad:
         }
         return report
 
-    def _refresh_views(self, conn: psycopg.Connection) -> None:
-        self._step("views")
+    def _gather_statistics(self, conn: psycopg.Connection) -> None:
+        """The planner statistics of the partitioned parents (and a refresh of any view still
+        materialized), in the load's transaction."""
+        self._step("statistics")
         started = time.perf_counter()
         refresh_views(conn, in_transaction=True)
         if self.report is not None:
-            self.report.seconds["views"] = time.perf_counter() - started
+            self.report.seconds["statistics"] = time.perf_counter() - started
 
     def _check_schema(self, conn: psycopg.Connection) -> None:
         head = head_revision()
