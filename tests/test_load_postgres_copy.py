@@ -50,18 +50,26 @@ def conn(fresh_db_url: str):  # type: ignore[no-untyped-def]
         yield connection
 
 
+def _round_trip(
+    conn: psycopg.Connection, columns: list[CopyColumn], n: int, chunk: int
+) -> list[tuple[object, ...]]:
+    """The rows of a fresh table ``rt`` after a binary COPY of ``columns`` in chunks of
+    ``chunk`` rows."""
+    conn.execute("DROP TABLE IF EXISTS rt")
+    conn.execute("CREATE TABLE rt (" + ", ".join(f"{c.name} {c.pg_type}" for c in columns) + ")")
+    with conn.cursor().copy("COPY rt FROM STDIN (FORMAT BINARY)") as copy:
+        for buffer, _rows in copy_chunks(columns, n, rows_per_chunk=chunk):
+            copy.write(buffer)
+    return conn.execute("SELECT " + ", ".join(c.name for c in columns) + " FROM rt").fetchall()
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(table=tables(), chunk=st.integers(1, 7))
 def test_binary_copy_round_trip(conn: psycopg.Connection, table, chunk: int) -> None:  # type: ignore[no-untyped-def]
     columns, n = table
-    conn.execute("DROP TABLE IF EXISTS rt")
-    conn.execute("CREATE TABLE rt (" + ", ".join(f"{c.name} {c.pg_type}" for c in columns) + ")")
-    with conn.cursor().copy("COPY rt FROM STDIN (FORMAT BINARY)") as copy:
-        for buffer, _rows in copy_chunks(columns, n, rows_per_chunk=chunk):
-            copy.write(buffer)
-    got = conn.execute("SELECT " + ", ".join(c.name for c in columns) + " FROM rt").fetchall()
+    got = _round_trip(conn, columns, n, chunk)
     # COPY keeps the row order of a fresh heap table written by one command
     assert len(got) == n
     for j, col in enumerate(columns):
@@ -129,12 +137,7 @@ def tables_with_text(draw: st.DrawFn) -> tuple[list[CopyColumn], int]:
 @given(table=tables_with_text(), chunk=st.integers(1, 7))
 def test_binary_copy_round_trip_with_text(conn: psycopg.Connection, table, chunk: int) -> None:  # type: ignore[no-untyped-def]
     columns, n = table
-    conn.execute("DROP TABLE IF EXISTS rt")
-    conn.execute("CREATE TABLE rt (" + ", ".join(f"{c.name} {c.pg_type}" for c in columns) + ")")
-    with conn.cursor().copy("COPY rt FROM STDIN (FORMAT BINARY)") as copy:
-        for buffer, _rows in copy_chunks(columns, n, rows_per_chunk=chunk):
-            copy.write(buffer)
-    got = conn.execute("SELECT " + ", ".join(c.name for c in columns) + " FROM rt").fetchall()
+    got = _round_trip(conn, columns, n, chunk)
     assert len(got) == n
     for j, col in enumerate(columns):
         for i in range(n):

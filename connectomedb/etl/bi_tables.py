@@ -145,6 +145,14 @@ def _int(name: str, values: object, dtype: type = np.int64) -> Column:
     return Column(name, np.asarray(values).astype(dtype))
 
 
+def _with_fraction(out: pd.DataFrame, whole: str) -> pd.DataFrame:
+    """``out`` with ``fraction``: each row's synapses over those of its ``whole`` column's
+    value (its axon class, its neuron)."""
+    total = out.groupby(whole)["synapses"].transform("sum")
+    out["fraction"] = out["synapses"].to_numpy(np.float64) / total.to_numpy(np.float64)
+    return out
+
+
 @per_source
 def class_matrix(source: SourceDataset) -> pd.DataFrame:
     """The rows of ``bi_class_matrix_data``, by axon class and target class."""
@@ -159,9 +167,7 @@ def class_matrix(source: SourceDataset) -> pd.DataFrame:
         )
         .reset_index()
     )
-    total = out.groupby("axon_class")["synapses"].transform("sum")
-    out["fraction"] = out["synapses"].to_numpy(np.float64) / total.to_numpy(np.float64)
-    return out
+    return _with_fraction(out, "axon_class")
 
 
 @per_source
@@ -178,9 +184,7 @@ def neuron_inputs(source: SourceDataset) -> pd.DataFrame:
         )
         .reset_index()
     )
-    total = out.groupby("neuron_id")["synapses"].transform("sum")
-    out["fraction"] = out["synapses"].to_numpy(np.float64) / total.to_numpy(np.float64)
-    return out.astype(
+    return _with_fraction(out, "neuron_id").astype(
         {"neuron_id": np.int64, "synapses": np.int64, "targets": np.int64, "axons": np.int64}
     )
 
