@@ -58,13 +58,14 @@ def decide(
     model_version: int | None = None,
 ) -> Action:
     """What a load of ``files`` as ``dataset`` does in a store holding ``stored`` (see the
-    module docstring). ``store``: ``"PostgreSQL"`` or ``"graph"``, for the message."""
+    module docstring). ``store``: ``"PostgreSQL"`` or ``"graph"``; ``model_version``: the
+    model the store builds now (``POSTGRES_MODEL_VERSION`` or ``GRAPH_MODEL_VERSION``)."""
     if stored is None:
         return Action.LOAD
     if unchanged(stored, files, model_version=model_version):
         forced = replace and store == "PostgreSQL"
         return Action.REPLACE if forced else Action.UNCHANGED
-    if replace or stored.files == files:  # other files, or the same under an older model
+    if replace or stored.files == files:  # other files, or the same under another model
         return Action.REPLACE
     lead = (
         f"dataset {dataset!r} is already in PostgreSQL, loaded"
