@@ -93,3 +93,8 @@ class QueryError(ConnectomeDBError):
 
 class NotLoadedError(QueryError):
     """The dataset a query or statement names is not loaded in the store it runs on."""
+
+
+class OutdatedDatasetError(NotLoadedError):
+    """The dataset was loaded under another data model than this connectomedb reads: tables
+    added since may hold none of its rows. Loading its files again rebuilds it."""

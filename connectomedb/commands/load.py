@@ -107,6 +107,8 @@ def _summary(report: Any, quiet: bool) -> None:
         )
     console.print(stages)
     pg = report.postgres
+    if pg is not None and pg.reason:
+        console.print(f"PostgreSQL: dataset {report.dataset!r} {pg.status}: {pg.reason}.")
     if pg is not None and pg.status != "unchanged":
         counts = Table(title="PostgreSQL rows (checked against the source)")
         counts.add_column("table")

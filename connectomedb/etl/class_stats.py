@@ -21,6 +21,7 @@ from connectomedb.etl.class_thresholds import connectome_sums, specificity_level
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.motifs import class_names, classified_synapses, motif_frames
 from connectomedb.etl.pair_cv import pair_cv_stats
+from connectomedb.etl.path_length import path_lengths_or
 from connectomedb.etl.per_source import per_source
 
 if TYPE_CHECKING:
@@ -199,8 +200,6 @@ def _quartiles(values: np.ndarray) -> tuple[float, float, float]:
 @per_source
 def neurite_stats(source: SourceDataset) -> pd.DataFrame:
     """The ``neurite_stats`` rows of the comment above, sorted by side and class."""
-    from connectomedb.etl.transform import skeleton_path_length_um
-
     c = motif_frames(source).connections
     rows = []
     for side, neurites, id_column in (
@@ -213,11 +212,7 @@ def neurite_stats(source: SourceDataset) -> pd.DataFrame:
             weights=c["synapses"].to_numpy(np.float64),
             minlength=n,
         )[:n].astype(np.int64)
-        length = (
-            np.zeros(n)
-            if neurites.skeleton is None
-            else skeleton_path_length_um(neurites.skeleton)[:n]
-        )
+        length = path_lengths_or(neurites, 0.0)
         names, index = class_names(neurites.classes, neurites.class_code)
         for k, name in enumerate(names):
             mine = index == k

@@ -14,12 +14,13 @@ import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
-from connectomedb.etl.frames import SourceDataset
-
 T = TypeVar("T")
+#: A source dataset, or one of its parts (the axons, the targets): any object that is kept
+#: as long as its results are of use, and compared by identity.
+S = TypeVar("S")
 
 
-def per_source(build: Callable[[SourceDataset], T]) -> Callable[[SourceDataset], T]:
+def per_source(build: Callable[[S], T]) -> Callable[[S], T]:
     """``build`` with its result kept per source object (dropped when the source is). Safe
     across threads: a second caller for the same source waits for the first one's result
     rather than computing it again."""
@@ -28,7 +29,7 @@ def per_source(build: Callable[[SourceDataset], T]) -> Callable[[SourceDataset],
     building: dict[int, threading.Lock] = {}
 
     @functools.wraps(build)
-    def cached(source: SourceDataset) -> T:
+    def cached(source: S) -> T:
         key = id(source)
         with guard:
             if key in results:

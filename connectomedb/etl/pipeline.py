@@ -28,6 +28,7 @@ from connectomedb.errors import LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
+from connectomedb.schema import POSTGRES_MODEL_VERSION
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.datasets import check_dataset_name
 from connectomedb.stores.fingerprint import StoredDataset
@@ -119,7 +120,7 @@ def loaded_unchanged(
 
     say("comparing file checksums", 0, 0)
     files = file_checksums(folder)
-    if not unchanged(stored, files):
+    if not unchanged(stored, files, model_version=POSTGRES_MODEL_VERSION):
         return None
     if graph and graph_loader() is not None:
         with open_graph_store(settings) as store:

@@ -23,6 +23,7 @@ from connectomedb.etl.frames import (
     SourceDataset,
     distinct_ids,
 )
+from connectomedb.etl.path_length import path_length_um
 from connectomedb.etl.tables import Column, TableFrame, nan_is_null, zero_is_null
 
 __all__ = [
@@ -142,15 +143,16 @@ def _skeleton_frames(kind: str, owner: str, skeletons: Skeletons | None) -> list
     ]
 
 
-def _path_length(skeletons: Skeletons | None, n: int, file: str, group: str) -> Column:
-    if skeletons is None:
+def _path_length(neurites: Neurites, n: int) -> Column:
+    lengths = path_length_um(neurites)
+    if lengths is None:
         return Column("path_length_um", np.zeros(n), np.ones(n, dtype=bool))
-    return Column("path_length_um", skeleton_path_length_um(skeletons, file=file, group=group))
+    return Column("path_length_um", lengths)
 
 
-def _neurite_frame(table: str, neurites: Neurites, group: str, *extra: Column) -> TableFrame:
+def _neurite_frame(table: str, neurites: Neurites, *extra: Column) -> TableFrame:
     """``axon`` or ``target``: ID, class, the ``extra`` columns, mapped segment and the path
-    length of the skeletons read from the group ``/<group>`` of ``<group>.hdf5``."""
+    length of the skeletons (:mod:`connectomedb.etl.path_length`)."""
     n = neurites.n
     return TableFrame(
         table,
@@ -160,7 +162,7 @@ def _neurite_frame(table: str, neurites: Neurites, group: str, *extra: Column) -
             Column("class_code", neurites.class_code.astype(np.int16, copy=False)),
             *extra,
             zero_is_null("mapped_seg_id", neurites.mapped_seg_id, n, np.int64),
-            _path_length(neurites.skeleton, n, f"{group}.hdf5", f"/{group}"),
+            _path_length(neurites, n),
         ),
     )
 
@@ -206,11 +208,9 @@ def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
     distinct = distinct_ids(neuron_ids[neuron_ids > 0])
     yield TableFrame("neuron", distinct.shape[0], (Column("neuron_id", distinct),))
 
-    axon = _neurite_frame("axon", ax, "axons")
+    axon = _neurite_frame("axon", ax)
     yield axon
-    target = _neurite_frame(
-        "target", tg, "dendrites", zero_is_null("neuron_id", tg.neuron_id, tg.n, np.int32)
-    )
+    target = _neurite_frame("target", tg, zero_is_null("neuron_id", tg.neuron_id, tg.n, np.int32))
     yield target
     yield TableFrame(
         "spine_head",

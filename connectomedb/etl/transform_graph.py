@@ -21,7 +21,6 @@ from connectomedb.etl.class_level import add_class_level
 from connectomedb.etl.frames import (
     Axons,
     CodeTable,
-    Skeletons,
     SourceDataset,
     Targets,
     distinct_ids,
@@ -35,7 +34,7 @@ from connectomedb.etl.graph_aggregates import (
 )
 from connectomedb.etl.graph_plan import GraphFrames, GraphPlan, LazyFrame, RelKey, node_frame
 from connectomedb.etl.graph_segments import set_frames
-from connectomedb.etl.transform import skeleton_path_length_um
+from connectomedb.etl.path_length import path_lengths_or
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION, REL_PAIRS
 
 
@@ -92,14 +91,6 @@ def _names(table: CodeTable, codes: np.ndarray) -> np.ndarray:
     return names[inverse] if len(codes) else np.array([], dtype=object)
 
 
-def path_lengths_um(skeletons: Skeletons | None, n: int) -> np.ndarray:
-    """Skeleton path length in µm of each of ``n`` neurites (NaN without skeletons), computed
-    by the same function as PostgreSQL's ``path_length_um``."""
-    if skeletons is None:
-        return np.full(n, np.nan)
-    return skeleton_path_length_um(skeletons)[:n]
-
-
 _frame = node_frame
 
 
@@ -114,7 +105,7 @@ def _neurite_nodes(
             "class": classes,
             "class_code": np.asarray(part.class_code, dtype=np.int16),
             "mapped_seg_id": _nullable_id(part.mapped_seg_id, part.n),
-            "path_length_um": path_lengths_um(part.skeleton, part.n),
+            "path_length_um": path_lengths_or(part, np.nan),
             "synapses": synapses.astype(np.int64),
             **extra,
         },

@@ -17,6 +17,7 @@ from connectomedb.queries.parameters import canonical_classes, engine_params
 from connectomedb.queries.plans import run_cypher
 from connectomedb.queries.registry import get as get_query
 from connectomedb.queries.results import cut, tidy
+from connectomedb.stores.current_model import require_current_model
 from connectomedb.stores.datasets import require_loaded, resolve_dataset
 from connectomedb.stores.graph import GraphStore
 from connectomedb.stores.sql import Connection, SqlConnection, detect_engine, fetch
@@ -67,6 +68,7 @@ def run_statements(
     if engine == "sql":
         sql_conn = cast(SqlConnection, conn)
         require_loaded(sql_conn, name, error=error)
+        require_current_model(sql_conn, name)
         values = {**(params or {}), "dataset": name}
         frames = []
         for sql, _ in statements:
@@ -75,6 +77,7 @@ def run_statements(
         return frames
     store = cast(GraphStore, conn)
     values = {**(params or {}), "dataset": store.dataset_key(name)}
+    require_current_model(store, name)
     return [store.run(cypher, values) for _, cypher in statements]
 
 
@@ -131,6 +134,7 @@ def run(
         sql_conn = cast(SqlConnection, conn)
         name_ = resolve_dataset(sql_conn, dataset, "sql")
         require_loaded(sql_conn, name_)
+        require_current_model(sql_conn, name_)
         check_required_files(sql_conn, name, query.requires, name_)
         bound = canonical_classes(sql_conn, "sql", name, bound, name_, name_)
         columns, rows = fetch(sql_conn, query.sql, {**bound, "dataset": name_})
@@ -147,6 +151,7 @@ def run(
         if getattr(store, "engine", "") == "neo4j" and query.cypher_neo4j:
             text = query.cypher_neo4j
         key = store.dataset_key(name_)
+        require_current_model(store, name_)
         bound = canonical_classes(store, "cypher", name, bound, name_, key)
         frame = run_cypher(store, name, text, {**bound, "dataset": key})
         if frame.empty and list(frame.columns) != list(query.columns):

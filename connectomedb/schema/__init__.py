@@ -2,12 +2,18 @@
 
 from connectomedb.schema import volumes as _volumes  # noqa: F401  (registers its tables)
 from connectomedb.schema.derived import DATA_TABLES
-from connectomedb.schema.relational import PARTITION_SCHEMA, Base, metadata
+from connectomedb.schema.relational import (
+    PARTITION_SCHEMA,
+    POSTGRES_MODEL_VERSION,
+    Base,
+    metadata,
+)
 from connectomedb.schema.tracings import TRACING_TABLES, TRAINING_TABLES
 
 __all__ = [
     "DATA_TABLES",
     "PARTITION_SCHEMA",
+    "POSTGRES_MODEL_VERSION",
     "TRACING_TABLES",
     "TRAINING_TABLES",
     "Base",

@@ -122,6 +122,15 @@ def partitioned_table(name: str, spec: str, *items: Any, comment: str | None = N
     )
 
 
+#: The version of the rows a load computes into PostgreSQL: the derived tables (motif
+#: structure, class aggregates, BI rows) next to the tables read from the files. A load records
+#: it in ``dataset.model_version``; a dataset recorded under another version, or under none
+#: (loaded before migration 0013), is rebuilt by the next load even from unchanged files, and
+#: queries refuse it until then. Bump it whenever a migration adds or changes derived rows the
+#: load computes, or the load changes how it computes rows of an existing table.
+POSTGRES_MODEL_VERSION = 1
+
+
 class Dataset(Base):
     """One row per loaded dataset."""
 
@@ -136,6 +145,9 @@ class Dataset(Base):
         TIMESTAMP(timezone=True), nullable=False, server_default=func.now()
     )
     loader_version: Mapped[str | None] = mapped_column(Text)
+    model_version: Mapped[int | None] = mapped_column(
+        Integer, comment="the data model the rows were built with; NULL: before migration 0013"
+    )
 
 
 def _code_table(name: str) -> Table:

@@ -14,8 +14,9 @@ class StoredDataset:
     """The version of a dataset a store currently holds, and where it came from.
 
     ``key``: the store's handle of that version (PostgreSQL's ``dataset_id``, the graph's
-    dataset key); ``model_version``: the graph model it was built with (``None`` in
-    PostgreSQL, whose tables follow the schema version instead)."""
+    dataset key); ``model_version``: the model its rows were built with (the graph's
+    ``GRAPH_MODEL_VERSION``, PostgreSQL's ``POSTGRES_MODEL_VERSION``; ``None`` when the store
+    recorded none, as PostgreSQL before migration 0013)."""
 
     key: Any
     files: Fingerprint = field(default_factory=dict)

@@ -228,17 +228,17 @@ def stored_dataset(
     conn: psycopg.Connection, name: str, *, lock: bool = False
 ) -> StoredDataset | None:
     """The version of dataset ``name`` PostgreSQL holds (``key``: its ``dataset_id``) and the
-    files it was loaded from; ``None`` when it is not loaded. ``lock``: lock the dataset's row
-    (``FOR UPDATE``) until the transaction ends."""
+    files it was loaded from, and the data model its rows were built with; ``None`` when it is
+    not loaded. ``lock``: lock the dataset's row (``FOR UPDATE``) until the transaction ends."""
     statement = (
-        "SELECT dataset_id, files, source, loaded_at FROM public.dataset WHERE name = %s"
-        + (" FOR UPDATE" if lock else "")
+        "SELECT dataset_id, files, source, loaded_at, model_version FROM public.dataset"
+        " WHERE name = %s" + (" FOR UPDATE" if lock else "")
     )
     row = conn.execute(statement, (name,)).fetchone()
     if row is None:
         return None
     files = {file: (value or {}).get("sha256") or "" for file, value in (row[1] or {}).items()}
-    return StoredDataset(int(row[0]), files, row[2], row[3])
+    return StoredDataset(int(row[0]), files, row[2], row[3], row[4])
 
 
 def socket_dir_of(url: str) -> str | None:

@@ -5,12 +5,16 @@ A store answers what it holds of a dataset (``stored_dataset``: a
 files it was loaded from with the files at hand, by their :data:`Fingerprint`:
 
 - nothing stored: load it;
-- the same files (and, where the store records one, the same model version): unchanged;
+- the same files under the same model version: unchanged;
+- the same files under another model version (or none recorded): rebuild it, without
+  ``--replace``: the store's rows are those an older connectomedb built;
 - other files: only with ``--replace``, else :class:`~connectomedb.errors.LoadError`.
 
-A store that records the model version its data was built with (the graph) rebuilds by itself
-when that version changes, so ``--replace`` of the same files leaves it as it is. PostgreSQL
-records none: ``--replace`` is how its tables are rebuilt, and it always reloads.
+Both stores record the model version their rows were built with: the graph its
+``GRAPH_MODEL_VERSION``, PostgreSQL its ``POSTGRES_MODEL_VERSION`` (``dataset.model_version``;
+none for a dataset loaded before migration 0013). ``--replace`` of the same files under the
+current model still reloads PostgreSQL (the way to rebuild its tables by hand); the graph,
+whose rebuild is the longest step of a load, keeps what it holds.
 """
 
 from __future__ import annotations
@@ -54,13 +58,14 @@ def decide(
     model_version: int | None = None,
 ) -> Action:
     """What a load of ``files`` as ``dataset`` does in a store holding ``stored`` (see the
-    module docstring). ``store``: ``"PostgreSQL"`` or ``"graph"``, for the message."""
+    module docstring). ``store``: ``"PostgreSQL"`` or ``"graph"``; ``model_version``: the
+    model the store builds now (``POSTGRES_MODEL_VERSION`` or ``GRAPH_MODEL_VERSION``)."""
     if stored is None:
         return Action.LOAD
     if unchanged(stored, files, model_version=model_version):
-        forced = replace and model_version is None
+        forced = replace and store == "PostgreSQL"
         return Action.REPLACE if forced else Action.UNCHANGED
-    if replace or stored.files == files:  # other files, or the same under an older model
+    if replace or stored.files == files:  # other files, or the same under another model
         return Action.REPLACE
     lead = (
         f"dataset {dataset!r} is already in PostgreSQL, loaded"
@@ -72,3 +77,19 @@ def decide(
         f"SHA-256 sums of {folder} differ). Nothing was changed. Reload it with --replace, or "
         "choose another name with --dataset."
     )
+
+
+def replace_reason(stored: StoredDataset | None, files: Fingerprint, *, model_version: int) -> str:
+    """Why a load replaces what a store holds, for its report (empty when it holds nothing)."""
+    if stored is None:
+        return ""
+    if stored.files != files:
+        return "loaded from other files (--replace)"
+    if stored.model_version != model_version:
+        was = (
+            "loaded by an older connectomedb (no data model version recorded)"
+            if stored.model_version is None
+            else f"built under data model version {stored.model_version}"
+        )
+        return f"{was}; rebuilt from the same files under version {model_version}"
+    return "reloaded from the same files (--replace)"

@@ -15,14 +15,16 @@ from connectomedb import __version__
 from connectomedb.config import mask_secrets, mask_url
 from connectomedb.errors import ConnectomeDBError, DatabaseError, LoadError
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.decision import Action, decide, fingerprint
+from connectomedb.etl.load.decision import Action, decide, fingerprint, replace_reason
 from connectomedb.etl.load.postgres import partitions
 from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES
+from connectomedb.etl.load.postgres.dataset_row import finish_dataset, insert_dataset
 from connectomedb.etl.load.postgres.feed import FrameFeed
 from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
 from connectomedb.etl.tables import TableFrame
 from connectomedb.etl.transform import iter_frames, source_row_counts, source_table_counts
 from connectomedb.schema import DATA_TABLES
+from connectomedb.schema import POSTGRES_MODEL_VERSION as MODEL
 from connectomedb.stores.postgres import head_revision, psycopg_url, stored_dataset
 from connectomedb.stores.views import refresh_views
 
@@ -175,6 +177,7 @@ class PostgresLoad:
             dataset=self.dataset,
             store="PostgreSQL",
             folder=self.source.folder,
+            model_version=MODEL,
         )
         if action is Action.UNCHANGED:
             assert stored is not None
@@ -189,6 +192,7 @@ class PostgresLoad:
         with FrameFeed(frames, lambda: source_row_counts(source)) as feed:
             del frames
             report = self._write(conn, feed, stored, files, action.value)
+        report.reason = replace_reason(stored, fingerprint(self.source), model_version=MODEL)
         self.report = report
         if self._old_id is None:
             # A new dataset: now, so a failure shows before the graph is prepared.
@@ -214,18 +218,8 @@ class PostgresLoad:
         provisional = (
             self.dataset if stored is None else f"{self.dataset} (replacing, {generation})"
         )
-        dataset_id = int(
-            conn.execute(
-                "INSERT INTO public.dataset (name, source, files, row_counts, loader_version)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING dataset_id",
-                (
-                    provisional,
-                    str(self.source.folder),
-                    psycopg.types.json.Jsonb(files),
-                    None,  # set by the verify step
-                    LOADER_VERSION,
-                ),
-            ).fetchone()[0]  # type: ignore[index]
+        dataset_id = insert_dataset(
+            conn, provisional, str(self.source.folder), files, LOADER_VERSION
         )
         report = PostgresLoadReport(self.dataset, action, dataset_id)
         parts = partitions.partition_names(dataset_id, generation)
@@ -241,17 +235,7 @@ class PostgresLoad:
         t3 = time.perf_counter()
         self._step("verify")
         counts = self._verify(feed.expected)
-        conn.execute(
-            "UPDATE public.dataset SET source = %s, files = %s, row_counts = %s,"
-            " loaded_at = clock_timestamp(), loader_version = %s WHERE dataset_id = %s",
-            (
-                str(self.source.folder),
-                psycopg.types.json.Jsonb(files),
-                psycopg.types.json.Jsonb(counts),
-                LOADER_VERSION,
-                dataset_id,
-            ),
-        )
+        finish_dataset(conn, dataset_id, str(self.source.folder), files, counts, LOADER_VERSION)
         t4 = time.perf_counter()
         self._each_table("analyze", lambda t: partitions.analyze_partition(conn, parts[t.name]))
         t5 = time.perf_counter()

@@ -17,11 +17,13 @@ class TableLoad:
 
 @dataclass
 class PostgresLoadReport:
-    """What a load did. ``status``: ``loaded`` (new dataset), ``replaced`` or ``unchanged``."""
+    """What a load did. ``status``: ``loaded`` (new dataset), ``replaced`` or ``unchanged``;
+    ``reason``: why a replaced dataset was (other files, ``--replace``, an older data model)."""
 
     dataset: str
     status: str
     dataset_id: int | None = None
+    reason: str = ""
     row_counts: dict[str, int] = field(default_factory=dict)
     tables: list[TableLoad] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # phase → seconds
