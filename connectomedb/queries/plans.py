@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from connectomedb.queries.parameters import NO_LIMIT
 from connectomedb.stores.graph import GraphStore
 
 #: Pairs of the scope sharing exactly one target, of the first axons of a range of IDs,
@@ -91,7 +92,7 @@ def shared_target_axon_pairs(
     every stored pair of the scope followed by the first pairs sharing one target."""
     stored_part, every_pair = texts
     limit, min_shared = params["limit"], params["min_shared"]
-    if min_shared < 2 and limit is None:
+    if min_shared < 2 and (limit is None or limit >= NO_LIMIT):
         return store.run(every_pair, params)
     # The stored pairs share at least 2 targets: with a lower min_shared they come first, and
     # the first part lists the first limit of them when asked for min_shared 2.
