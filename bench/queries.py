@@ -63,6 +63,8 @@ VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
     "target_specificity": (
         {"min_axon_synapses": 10, "min_target_synapses": 1},
         {"min_axon_synapses": 10, "min_target_synapses": 10},
+        {"min_axon_synapses": 1, "min_target_synapses": 2},
+        {"min_axon_synapses": 1, "min_target_synapses": 5},
     ),
     "shared_target_axon_pairs": ({"min_shared": 1},),
     "divergent_axons": ({"min_targets": 5, "min_neurons": 2},),

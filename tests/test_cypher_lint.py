@@ -166,8 +166,8 @@ def query_statements() -> list[LintStatement]:
         else:
             out.append(LintStatement(f"cypher/{query.name}", query.cypher, params))
     # The statements queries.run sends besides the files' parts (queries/plans.py).
-    pairs = load_queries()["shared_target_axon_pairs"]
-    params = {p.name: SAMPLES[p.type] for p in pairs.params}
+    planned = [load_queries()[name] for name in ("shared_target_axon_pairs", "tracing_overlaps")]
+    params = {p.name: SAMPLES[p.type] for query in planned for p in query.params}
     params |= {"dataset": "demo@v", "from_id": 1, "to_id": 2}
     for i, text in enumerate(plans.STATEMENTS):
         out.append(LintStatement(f"plan/{i + 1}", text, params))

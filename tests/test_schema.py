@@ -55,6 +55,7 @@ MODEL_TABLES = {
     "bi_neuron_inputs_data",
     "class_specificity",
     "class_connectome_sum",
+    "class_degree_suffix",
 }
 
 

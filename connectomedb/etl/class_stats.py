@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from connectomedb.etl.class_thresholds import connectome_sums, specificity_levels
+from connectomedb.etl.class_thresholds import THRESHOLD_TABLES
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.motifs import class_names, classified_synapses, motif_frames
 from connectomedb.etl.pair_cv import pair_cv_stats
@@ -316,9 +316,9 @@ def convergence(source: SourceDataset) -> pd.DataFrame:
     ]
 
 
-#: The PostgreSQL tables of these rows (migrations 0008, 0009, 0012), with the function that
-#: builds each (``class_pair_cv``: :mod:`connectomedb.etl.pair_cv`; ``class_specificity`` and
-#: ``class_connectome_sum``: :mod:`connectomedb.etl.class_thresholds`).
+#: The PostgreSQL tables of these rows (migrations 0008, 0009, 0012, 0013), with the function
+#: that builds each (``class_pair_cv``: :mod:`connectomedb.etl.pair_cv`; the last three:
+#: :data:`~connectomedb.etl.class_thresholds.THRESHOLD_TABLES`).
 TABLES = {
     "class_degree_cell": degree_cells,
     "class_axon_fraction": axon_fractions,
@@ -327,8 +327,7 @@ TABLES = {
     "axon_divergence": divergence,
     "target_convergence": convergence,
     "class_pair_cv": pair_cv_stats,
-    "class_specificity": specificity_levels,
-    "class_connectome_sum": connectome_sums,
+    **THRESHOLD_TABLES,
 }
 
 
@@ -336,6 +335,7 @@ _KEYED = (
     "class_degree_cell",
     "class_axon_fraction",
     "class_specificity",
+    "class_degree_suffix",
     "axon_divergence",
     "target_convergence",
 )

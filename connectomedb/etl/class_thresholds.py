@@ -14,6 +14,14 @@ once per load (pure).
 ``class_connectome_sum``
     the non-zero cells of ``connectome.csv`` summed per (axon class, target class), as
     ``class_matrix_vs_csv`` compares them.
+``class_degree_suffix``
+    the rows of ``class_degree_cell`` summed over every axon synapse count from an anchor up,
+    per (anchor, axon class, target class, target synapse count). The anchors are axon
+    synapse counts chosen from the largest down so that fewer than a :data:`SUFFIX_PARTS`-th
+    of the rows of ``class_degree_cell`` (at least 64) lie strictly between two of them or
+    below the smallest: an axon threshold reads the rows of the first anchor at or above it
+    and the rows of ``class_degree_cell`` below that anchor, a few thousand rows at full scale
+    instead of every one (44,599).
 """
 
 from __future__ import annotations
@@ -23,6 +31,20 @@ import pandas as pd
 
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.per_source import per_source
+
+#: ``class_degree_suffix`` splits the rows of ``class_degree_cell`` into about this many runs
+#: of axon synapse counts (module docstring).
+SUFFIX_PARTS = 10
+
+SUFFIX_COLUMNS = (
+    "axon_synapses",
+    "axon_class",
+    "target_class",
+    "target_synapses",
+    "synapses",
+    "axons",
+    "targets",
+)
 
 SPECIFICITY_COLUMNS = (
     "axon_synapses",
@@ -130,3 +152,54 @@ def connectome_sums(source: SourceDataset) -> pd.DataFrame:
         .reset_index()
     )
     return out.astype({"synapses": np.int64})
+
+
+def suffix_anchors(axon_synapses: np.ndarray, span: int) -> list[int]:
+    """The anchors of ``class_degree_suffix`` for the rows' axon synapse counts, descending:
+    the largest count, then each count at which the rows since the previous anchor reach
+    ``span``."""
+    levels, counts = np.unique(axon_synapses, return_counts=True)
+    anchors: list[int] = []
+    run = 0
+    for level, n in zip(levels[::-1].tolist(), counts[::-1].tolist(), strict=True):
+        run += n
+        if not anchors or run >= span:
+            anchors.append(int(level))
+            run = 0
+    return anchors
+
+
+def suffix_rows(cells: pd.DataFrame, span: int) -> pd.DataFrame:
+    """The ``class_degree_suffix`` rows of the ``class_degree_cell`` rows ``cells`` with
+    anchors ``span`` rows apart, by anchor (descending) and classes."""
+    keys = ["axon_class", "target_class", "target_synapses"]
+    blocks = [
+        cells[cells["axon_synapses"] >= anchor]
+        .groupby(keys, sort=True)[["synapses", "axons", "targets"]]
+        .sum()
+        .reset_index()
+        .assign(axon_synapses=anchor)
+        for anchor in suffix_anchors(cells["axon_synapses"].to_numpy(np.int64), span)
+    ]
+    if not blocks:
+        return pd.DataFrame({c: pd.Series(dtype=np.int64) for c in SUFFIX_COLUMNS})
+    out = pd.concat(blocks, ignore_index=True)[list(SUFFIX_COLUMNS)]
+    ints = ("axon_synapses", "target_synapses", "synapses", "axons", "targets")
+    return out.astype({c: np.int64 for c in ints})
+
+
+@per_source
+def degree_suffixes(source: SourceDataset) -> pd.DataFrame:
+    """The ``class_degree_suffix`` rows of the module docstring, by anchor and classes."""
+    from connectomedb.etl.class_stats import degree_cells  # it lists this module's tables
+
+    cells = degree_cells(source)
+    return suffix_rows(cells, max(64, len(cells) // SUFFIX_PARTS))
+
+
+#: The tables of this module, with the function that builds each.
+THRESHOLD_TABLES = {
+    "class_specificity": specificity_levels,
+    "class_connectome_sum": connectome_sums,
+    "class_degree_suffix": degree_suffixes,
+}

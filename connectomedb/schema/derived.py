@@ -280,6 +280,21 @@ class_connectome_sum = _derived(
     comment="connectome.csv summed per class pair",
 )
 
+# --- derived at load time: class_degree_cell summed from anchors up
+# (connectomedb/etl/class_thresholds.py, migration 0013) -----------------------------------
+
+class_degree_suffix = _derived(
+    "class_degree_suffix",
+    """
+    axon_synapses                     int not null      -- the anchor: axons with at least it
+    axon_class_key target_class_key   smallint not null
+    target_synapses                   int not null      -- the targets' connectome synapses
+    synapses axons targets            bigint not null
+    """,
+    by_dataset("axon_synapses"),
+    comment="class_degree_cell summed over the axon synapse counts from an anchor up",
+)
+
 #: The derived tables, in the order above.
 DERIVED_TABLES: tuple[Table, ...] = (
     connection,
@@ -300,6 +315,7 @@ DERIVED_TABLES: tuple[Table, ...] = (
     bi_neuron_inputs_data,
     class_specificity,
     class_connectome_sum,
+    class_degree_suffix,
 )
 
 #: The partitioned data tables in foreign-key order (a table's parents come before it).

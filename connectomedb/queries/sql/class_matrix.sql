@@ -10,21 +10,36 @@
 --   5 (classes from the files), 6 (thresholds; AxonInitialSegment targets always kept).
 --   fraction = synapses / all kept synapses of the axon class. Only non-zero cells.
 -- Reads class_degree_cell (built by the load): the connections summed per class pair and per
--- synapse count of their axon and of their target, so the thresholds are filters on a few
--- thousand rows (an axon or target is counted on the row of its largest partner count, so the
--- sums count each once). Names are joined to the result rows.
+-- synapse count of their axon and of their target, so the thresholds are filters on its rows
+-- (an axon or target is counted on the row of its largest partner count, so the sums count
+-- each once). Of its rows with axons at or above the threshold, those at or above the first
+-- anchor of class_degree_suffix (migration 0013) are read already summed there, so a few
+-- thousand rows are read whatever the threshold. Names are joined to the result rows.
 WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
 ais AS (
     SELECT code FROM target_class
     WHERE dataset_id = (SELECT dataset_id FROM d) AND name = 'AxonInitialSegment'
 ),
+anchor AS (
+    SELECT min(axon_synapses) AS a FROM class_degree_suffix
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND axon_synapses >= %(min_axon_synapses)s
+),
+kept AS (
+    SELECT axon_class_key, target_class_key, target_synapses, synapses, axons, targets
+    FROM class_degree_suffix
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND axon_synapses = (SELECT a FROM anchor)
+    UNION ALL
+    SELECT axon_class_key, target_class_key, target_synapses, synapses, axons, targets
+    FROM class_degree_cell
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND axon_synapses >= %(min_axon_synapses)s
+      AND axon_synapses < coalesce((SELECT a FROM anchor), 2147483647)
+),
 cells AS (
     SELECT axon_class_key, target_class_key, sum(synapses)::bigint AS synapses,
            sum(axons)::bigint AS axons, sum(targets)::bigint AS targets
-    FROM class_degree_cell
-    WHERE dataset_id = (SELECT dataset_id FROM d)
-      AND axon_synapses >= %(min_axon_synapses)s
-      AND (target_synapses >= %(min_target_synapses)s OR target_class_key IN (SELECT code FROM ais))
+    FROM kept
+    WHERE target_synapses >= %(min_target_synapses)s
+       OR target_class_key IN (SELECT code FROM ais)
     GROUP BY 1, 2
     HAVING sum(synapses) > 0
 ),

@@ -9,12 +9,26 @@
 -- requires: connectome.csv
 -- rule: 2, 3, 5, 6 as class_matrix; csv_synapses sums the non-zero cells of connectome.csv;
 --   difference = synapses - csv_synapses; a pair missing on one side counts 0 there.
--- The kept synapses per class pair from class_degree_cell (built by the load), the thresholds
--- being filters on it as in class_matrix.
+-- The kept synapses per class pair from class_degree_cell and class_degree_suffix (built by
+-- the load), the thresholds being filters on them as in class_matrix.
 WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
 ais AS (
     SELECT code FROM target_class
     WHERE dataset_id = (SELECT dataset_id FROM d) AND name = 'AxonInitialSegment'
+),
+anchor AS (
+    SELECT min(axon_synapses) AS a FROM class_degree_suffix
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND axon_synapses >= %(min_axon_synapses)s
+),
+kept AS (
+    SELECT axon_class_key, target_class_key, target_synapses, synapses
+    FROM class_degree_suffix
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND axon_synapses = (SELECT a FROM anchor)
+    UNION ALL
+    SELECT axon_class_key, target_class_key, target_synapses, synapses
+    FROM class_degree_cell
+    WHERE dataset_id = (SELECT dataset_id FROM d) AND axon_synapses >= %(min_axon_synapses)s
+      AND axon_synapses < coalesce((SELECT a FROM anchor), 2147483647)
 ),
 -- Summed by class key first, then by name over the few sums.
 cells AS (
@@ -22,11 +36,9 @@ cells AS (
            sum(c.synapses)::bigint AS synapses
     FROM (
         SELECT axon_class_key, target_class_key, sum(synapses)::bigint AS synapses
-        FROM class_degree_cell
-        WHERE dataset_id = (SELECT dataset_id FROM d)
-          AND axon_synapses >= %(min_axon_synapses)s
-          AND (target_synapses >= %(min_target_synapses)s
-               OR target_class_key IN (SELECT code FROM ais))
+        FROM kept
+        WHERE target_synapses >= %(min_target_synapses)s
+           OR target_class_key IN (SELECT code FROM ais)
         GROUP BY 1, 2
         HAVING sum(synapses) > 0
     ) c

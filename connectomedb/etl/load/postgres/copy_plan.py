@@ -67,6 +67,7 @@ TABLE_FILES: dict[str, str] = {
     "bi_neuron_inputs_data": "synapses.hdf5",
     "class_specificity": "synapses.hdf5",
     "class_connectome_sum": "connectome.csv",
+    "class_degree_suffix": "synapses.hdf5",
 }
 
 _PG_TYPES = (
