@@ -316,7 +316,7 @@ def convergence(source: SourceDataset) -> pd.DataFrame:
     ]
 
 
-#: The PostgreSQL tables of these rows (migrations 0008, 0009, 0012, 0013), with the function
+#: The PostgreSQL tables of these rows (migrations 0008, 0009, 0012, 0014), with the function
 #: that builds each (``class_pair_cv``: :mod:`connectomedb.etl.pair_cv`; the last three:
 #: :data:`~connectomedb.etl.class_thresholds.THRESHOLD_TABLES`).
 TABLES = {

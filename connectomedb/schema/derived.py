@@ -281,7 +281,7 @@ class_connectome_sum = _derived(
 )
 
 # --- derived at load time: class_degree_cell summed from anchors up
-# (connectomedb/etl/class_thresholds.py, migration 0013) -----------------------------------
+# (connectomedb/etl/class_thresholds.py, migration 0014) -----------------------------------
 
 class_degree_suffix = _derived(
     "class_degree_suffix",

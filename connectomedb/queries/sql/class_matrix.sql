@@ -13,7 +13,7 @@
 -- synapse count of their axon and of their target, so the thresholds are filters on its rows
 -- (an axon or target is counted on the row of its largest partner count, so the sums count
 -- each once). Of its rows with axons at or above the threshold, those at or above the first
--- anchor of class_degree_suffix (migration 0013) are read already summed there, so a few
+-- anchor of class_degree_suffix (migration 0014) are read already summed there, so a few
 -- thousand rows are read whatever the threshold. Names are joined to the result rows.
 WITH d AS (SELECT dataset_id FROM dataset WHERE name = %(dataset)s),
 ais AS (

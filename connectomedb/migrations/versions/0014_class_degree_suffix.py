@@ -8,8 +8,8 @@ anchor at or above the axon threshold and the rows of ``class_degree_cell`` belo
 every row of ``class_degree_cell``. Partitioned by dataset like every data table; the load fills
 it in its transaction (``connectomedb/etl/class_thresholds.py``).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-03
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
