@@ -14,7 +14,7 @@ from support.warehouse import assert_dataset_equals, dataset_id, read_frame, rea
 from connectomedb.errors import InputError, LoadError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.postgres import PostgresLoad, load_dataset
-from connectomedb.schema import DATA_TABLES
+from connectomedb.schema import DATA_TABLES, PARTITION_SCHEMA
 from connectomedb.stores.postgres import upgrade
 
 VOXEL = np.array([11.24, 11.24, 28.0])
@@ -303,6 +303,20 @@ def _parent_statistics(db_url: str) -> dict[str, tuple[float, int]]:
     return {r.relname: (float(r.reltuples), int(r.columns)) for r in found.itertuples()}
 
 
+def _partitions_without_statistics(db_url: str) -> list[str]:
+    """The partitions holding rows that have no statistics of their own."""
+    found = read_frame(
+        db_url,
+        "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+        " join pg_class p on p.oid = i.inhparent"
+        " join public.dataset d on c.relname like p.relname || '_d' || d.dataset_id || '_%%'"
+        " where (d.row_counts ->> p.relname)::bigint > 0 and not exists (select 1 from pg_stats s"
+        "  where s.tablename = c.relname and s.schemaname = %s and not s.inherited)",
+        (PARTITION_SCHEMA,),
+    )
+    return list(found.relname)
+
+
 def test_the_load_analyzes_the_parent_tables(db_url: str) -> None:
     def connectome_synapses(src: SourceDataset) -> int:
         return int(((src.synapses.axon_id > 0) & (src.synapses.target_id > 0)).sum())
@@ -317,6 +331,7 @@ def test_the_load_analyzes_the_parent_tables(db_url: str) -> None:
     assert stats["target"][0] == float(old.targets.n) and stats["target"][1] > 0
     view = read_frame(db_url, "select reltuples from pg_class where relname = 'connectome_synapse'")
     assert float(view.iloc[0, 0]) == connectome_synapses(old)
+    assert _partitions_without_statistics(db_url) == []
 
     load = PostgresLoad(db_url, new, "l4", replace=True)
     load.prepare()
@@ -329,6 +344,7 @@ def test_the_load_analyzes_the_parent_tables(db_url: str) -> None:
     assert float(view.iloc[0, 0]) == connectome_synapses(new) != connectome_synapses(old)
     rows = read_frame(db_url, "select count(*) from connectome_synapse").iloc[0, 0]
     assert int(rows) == connectome_synapses(new)
+    assert _partitions_without_statistics(db_url) == []
 
 
 def test_replace_waits_for_readers_without_holding_their_tables(db_url: str) -> None:

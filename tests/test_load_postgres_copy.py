@@ -1,4 +1,5 @@
-"""Binary COPY buffers built from NumPy round-trip through PostgreSQL exactly (property test)."""
+"""Binary COPY buffers built from NumPy round-trip through PostgreSQL exactly (property test);
+the order check of the copied rows agrees with sorting them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from connectomedb.etl.load.postgres.pgcopy import (
     check_range,
     copy_chunks,
 )
+from connectomedb.schema import DATA_TABLES
 
 TYPES = {
     "int2": np.int16,
@@ -152,3 +154,40 @@ def test_binary_copy_round_trip_with_text(conn: psycopg.Connection, table, chunk
                 assert value == col.values[i]
             else:
                 assert value == col.values[i].item()
+
+
+def _skeleton_nodes(owner: np.ndarray, node: np.ndarray, segment: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+    from connectomedb.etl.load.postgres.copy_plan import table_copy
+    from connectomedb.etl.tables import Column, TableFrame
+
+    n = len(owner)
+    columns = [Column("axon_id", owner), Column("node_index", node)]
+    columns += [Column(c, np.zeros(n, dtype=np.int32)) for c in "xyz"]
+    null = None if segment is None else segment == 0
+    seg = np.zeros(n, dtype=np.int64) if segment is None else segment
+    columns.append(Column("segment_id", seg, null))
+    table = next(t for t in DATA_TABLES if t.name == "axon_skeleton_node")
+    return table_copy(table, TableFrame(table.name, n, tuple(columns)), dataset_id=3)
+
+
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 2)), max_size=12),
+    sort=st.booleans(),
+)
+def test_in_order_tells_rows_sorted_as_an_index_orders_them(rows, sort: bool) -> None:  # type: ignore[no-untyped-def]
+    rows = sorted(rows) if sort else rows
+    owner = np.array([r[0] for r in rows], dtype=np.int32)
+    node = np.array([r[1] for r in rows], dtype=np.int32)
+    step = _skeleton_nodes(owner, node)
+    assert step.in_order(("dataset_id", "axon_id", "node_index")) == (rows == sorted(rows))
+    owners = [r[0] for r in rows]
+    assert step.in_order(("dataset_id", "axon_id")) == (owners == sorted(owners))
+    assert step.in_order(("dataset_id",))  # a constant
+
+
+def test_in_order_counts_a_column_with_nulls_as_unsorted() -> None:
+    one = np.ones(3, dtype=np.int32)
+    step = _skeleton_nodes(one, np.arange(3, dtype=np.int32), np.array([0, 5, 6], dtype=np.int64))
+    assert not step.in_order(("dataset_id", "segment_id"))
+    step = _skeleton_nodes(one, np.arange(3, dtype=np.int32), np.array([4, 5, 6], dtype=np.int64))
+    assert step.in_order(("dataset_id", "segment_id"))

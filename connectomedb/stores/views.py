@@ -141,13 +141,45 @@ def _present(conn: Any, names: tuple[str, ...]) -> list[str]:
     return [name for name in names if name in found]
 
 
-def refresh_views(conn: Any, *, in_transaction: bool = False) -> list[str]:
+#: The first PostgreSQL version (``server_version_num``) whose ``ANALYZE ONLY`` of a partitioned
+#: table gathers the parent's statistics without analyzing its partitions again.
+ONLY_SINCE = 180000
+
+
+def _server_version(conn: Any) -> int:
+    return int(execute(conn, "SELECT current_setting('server_version_num')::int")[0][0])
+
+
+def analyzed_with_parents(conn: Any) -> frozenset[str]:
+    """The tables whose partitions :func:`refresh_views` analyzes as well, even with
+    ``partitions=False``: those of :data:`ANALYZED` on a server older than
+    :data:`ONLY_SINCE`, none on a newer one."""
+    return frozenset() if _server_version(conn) >= ONLY_SINCE else frozenset(ANALYZED)
+
+
+def _parents_statement(conn: Any, names: list[str], partitions: bool) -> Any:
+    """``ANALYZE`` of the tables ``names``. Of a partitioned table, ``ANALYZE`` also analyzes
+    every partition again; ``partitions=False`` asks for the parent's own statistics only
+    (``ONLY``, PostgreSQL 18 and later: an older server analyzes the partitions anyway)."""
+    from psycopg import sql
+
+    if partitions or _server_version(conn) < ONLY_SINCE:
+        return sql.SQL("ANALYZE {}").format(_names(names))
+    only = sql.SQL(", ").join(sql.SQL("ONLY {}").format(sql.Identifier("public", n)) for n in names)
+    return sql.SQL("ANALYZE {}").format(only)
+
+
+def refresh_views(conn: Any, *, in_transaction: bool = False, partitions: bool = True) -> list[str]:
     """Gather the planner statistics of the partitioned tables the queries join
     (:data:`ANALYZED`: PostgreSQL plans a join over a partitioned table with the parent's
     statistics, which neither ``ANALYZE`` of a partition nor autovacuum gathers), refresh
     every materialized view of :data:`MATERIALIZED` the database has, and gather their
     statistics too. Returns the refreshed view names; a database whose schema predates a view
     gets none refreshed.
+
+    ``partitions=False``: the partitions' own statistics are current (a load analyzes those it
+    writes), so only the parents' are gathered where the server can (:data:`ONLY_SINCE`);
+    this halves the work.
 
     A view that holds rows is refreshed ``CONCURRENTLY`` (readers keep its previous contents
     until the commit); one never populated yet cannot be, and is filled plainly.
@@ -167,7 +199,7 @@ def refresh_views(conn: Any, *, in_transaction: bool = False) -> list[str]:
             sql.SQL("SELECT matviewname, ispopulated FROM pg_matviews WHERE schemaname = 'public'"),
         )
         populated = {name: bool(filled) for name, filled in rows}
-        execute(conn, sql.SQL("ANALYZE {}").format(_names(_present(conn, ANALYZED))))
+        execute(conn, _parents_statement(conn, _present(conn, ANALYZED), partitions))
         done = []
         for view in MATERIALIZED:
             if view not in populated:

@@ -7,18 +7,21 @@ Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE trans
       under a provisional name, next to the old version)
       → per table, as its rows are built (a thread builds and checks the next table's rows
         meanwhile): CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary
-        COPY into it, then its primary key and indexes on the filled partition
+        COPY into it, then its primary key and indexes on the filled partition (a large sort
+        memory for an index whose key the rows came sorted by, a small one for the others)
       → ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
         partition-bound scan; readers are not blocked)
       → compare the rows every COPY reported stored with the source → ANALYZE the new
-        partitions
+        partitions (on a server before PostgreSQL 18 those the statistics step analyzes
+        with their parents are left to it)
       → for a new dataset: statistics (below)
     commit():
       on --replace: DETACH and DROP the old version's partitions, delete its dataset row and
       give the new row the dataset's name (catalog work only) → statistics (below)
       → COMMIT
     statistics: ANALYZE the partitioned parents the queries join (PostgreSQL plans joins over
-      a partitioned table with the parent's statistics, which nothing else gathers). A
+      a partitioned table with the parent's statistics, which nothing else gathers); ONLY the
+      parents on PostgreSQL 18 and later. A
       replacement does this only after the old version is gone, so the statistics describe
       what the commit leaves.
 

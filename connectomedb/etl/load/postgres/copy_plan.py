@@ -127,6 +127,26 @@ class TableCopy:
         """Whether rows have text columns (and so differ in size)."""
         return any(c.pg_type == "text" for c in self.columns)
 
+    def in_order(self, key: tuple[str, ...]) -> bool:
+        """Whether the rows come sorted by the columns ``key`` as an index on them orders
+        them: ascending by the first, rows equal in it by the second, and so on (a column with
+        NULLs or text counts as unsorted: text sorts by the database's collation)."""
+        by_name = {c.name: c for c in self.columns}
+        tied = np.ones(max(self.rows - 1, 0), dtype=bool)  # row i+1 equals row i so far
+        for name in key:
+            col = by_name[name]
+            if col.values is None:
+                continue  # a constant
+            if col.pg_type == "text" or (col.null is not None and bool(col.null.any())):
+                return False
+            before, after = col.values[:-1], col.values[1:]
+            if bool((tied & (after < before)).any()):
+                return False
+            tied &= after == before
+            if not tied.any():
+                break
+        return True
+
     def chunks(self) -> Iterator[tuple[memoryview | bytes, int]]:
         """PGCOPY buffers and the rows in each."""
         return copy_chunks(self.columns, self.frame.n)

@@ -20,13 +20,13 @@ from connectomedb.etl.load.postgres import partitions
 from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES
 from connectomedb.etl.load.postgres.dataset_row import finish_dataset, insert_dataset
 from connectomedb.etl.load.postgres.feed import FrameFeed
-from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
+from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad, verified_counts
 from connectomedb.etl.tables import TableFrame
 from connectomedb.etl.transform import iter_frames, source_row_counts, source_table_counts
 from connectomedb.schema import DATA_TABLES
 from connectomedb.schema import POSTGRES_MODEL_VERSION as MODEL
 from connectomedb.stores.postgres import head_revision, psycopg_url, stored_dataset
-from connectomedb.stores.views import refresh_views
+from connectomedb.stores.views import analyzed_with_parents, refresh_views
 
 #: ``progress(step, rows done, rows total)`` (same shape as the graph loader's).
 ProgressFn = Callable[[str, int, int], None]
@@ -234,10 +234,14 @@ class PostgresLoad:
         )
         t3 = time.perf_counter()
         self._step("verify")
-        counts = self._verify(feed.expected)
+        # The partitions are attached: their rows are the parents' rows of this dataset_id.
+        counts = verified_counts(self.dataset, self._copied, feed.expected)
         finish_dataset(conn, dataset_id, str(self.source.folder), files, counts, LOADER_VERSION)
         t4 = time.perf_counter()
-        self._each_table("analyze", lambda t: partitions.analyze_partition(conn, parts[t.name]))
+        again = analyzed_with_parents(conn)  # by the statistics step, with their parents
+        self._each_table(
+            "analyze", lambda t: partitions.analyze_partition(conn, parts[t.name], t.name in again)
+        )
         t5 = time.perf_counter()
         report.row_counts = counts
         copy = sum(t.copy_seconds for t in report.tables)
@@ -254,10 +258,10 @@ class PostgresLoad:
 
     def _gather_statistics(self, conn: psycopg.Connection) -> None:
         """The planner statistics of the partitioned parents (and a refresh of any view still
-        materialized), in the load's transaction."""
+        materialized), in the load's transaction; the analyze step did the new partitions'."""
         self._step("statistics")
         started = time.perf_counter()
-        refresh_views(conn, in_transaction=True)
+        refresh_views(conn, in_transaction=True, partitions=False)
         if self.report is not None:
             self.report.seconds["statistics"] = time.perf_counter() - started
 
@@ -312,10 +316,11 @@ class PostgresLoad:
             done += step.rows
             self._progress(f"copy {name}", done, total)
             table = TableLoad(name, step.rows, time.perf_counter() - started)
+            in_order = [k for k in partitions.index_keys(step.table) if step.in_order(k)]
             del step  # the feed held the only other reference: the rows go now
             self._step("index", name)
             started = time.perf_counter()
-            partitions.index_partition(conn, _TABLES[name], parts[name])
+            partitions.index_partition(conn, _TABLES[name], parts[name], in_order)
             table.index_seconds = time.perf_counter() - started
             report.tables.append(table)
 
@@ -332,21 +337,6 @@ class PostgresLoad:
         conn.execute(
             "UPDATE public.dataset SET name = %s WHERE dataset_id = %s", (self.dataset, new_id)
         )
-
-    def _verify(self, expected: dict[str, int]) -> dict[str, int]:
-        # The rows each COPY reported stored (the partitions are attached: their rows are the
-        # parents' rows of this dataset_id, which the CHECK constraint guarantees).
-        counts = {table.name: int(self._copied.get(table.name, -1)) for table in DATA_TABLES}
-        wrong = {t: (counts[t], expected[t]) for t in counts if counts[t] != expected.get(t)}
-        if wrong:
-            detail = ", ".join(
-                f"{t}: {got} rows, source has {want}" for t, (got, want) in wrong.items()
-            )
-            raise LoadError(
-                f"dataset {self.dataset!r}: row counts in PostgreSQL differ from the source "
-                f"({detail}). Nothing was changed."
-            )
-        return counts
 
     def _wrap(self, error: BaseException, phase: str | None = None) -> ConnectomeDBError:
         where = phase or self._phase

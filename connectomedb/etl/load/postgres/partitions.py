@@ -9,6 +9,7 @@ transaction; names come from the model through ``sql.Identifier``.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 
 import psycopg
 from psycopg import sql
@@ -55,25 +56,55 @@ def copy_statement(part: str, columns: list[str]) -> sql.Composed:
     )
 
 
-def index_partition(conn: psycopg.Connection, table: Table, part: str) -> None:
-    """The primary key and the indexes of ``table``, built on its filled partition."""
-    pk = [c.name for c in table.primary_key.columns]
-    if pk:
+#: ``maintenance_work_mem`` of an index build whose rows come in the index's order: the sort
+#: finds them sorted and hands them on, and a memory this large spares writing sorted runs out
+#: and merging them back for all but the largest tables.
+SORTED_INDEX_MEMORY = "256MB"
+#: ``maintenance_work_mem`` of an index build whose rows come in another order. Comparing
+#: index tuples that lie apart in a large sort memory waits on the processor's memory much more
+#: than it computes: sorting runs small enough for its caches and merging them costs a third
+#: less CPU (an index on ``(dataset_id, segment_id)`` of 3.5 million rows in owner order: 5.2
+#: instead of 7.9 CPU-s with 256MB).
+UNSORTED_INDEX_MEMORY = "8MB"
+
+
+def index_keys(table: Table) -> list[tuple[str, ...]]:
+    """The columns of the primary key (if any) and of each index of ``table``, in the order
+    :func:`index_partition` builds them."""
+    keys = [tuple(c.name for c in table.primary_key.columns)]
+    keys = [k for k in keys if k]
+    for index in sorted(table.indexes, key=lambda x: str(x.name)):
+        keys.append(tuple(c.name for c in index.columns))
+    return keys
+
+
+def index_partition(
+    conn: psycopg.Connection,
+    table: Table,
+    part: str,
+    in_order: Collection[tuple[str, ...]] = (),
+) -> None:
+    """The primary key and the indexes of ``table``, built on its filled partition; those
+    whose columns are in ``in_order`` (the rows were copied sorted by them) with the sort memory
+    for presorted rows, the others with the small one."""
+    keys = index_keys(table)
+    has_pk = bool(table.primary_key.columns)
+    memory = conn.execute("SELECT current_setting('maintenance_work_mem')").fetchone()
+    for i, key in enumerate(keys):
+        cols = sql.SQL(", ").join(map(sql.Identifier, key))
         conn.execute(
-            sql.SQL("ALTER TABLE {part} ADD CONSTRAINT {name} PRIMARY KEY ({cols})").format(
-                part=_part(part),
-                name=sql.Identifier(part + "_pk"),
-                cols=sql.SQL(", ").join(map(sql.Identifier, pk)),
-            )
+            "SELECT set_config('maintenance_work_mem', %s, true)",
+            (SORTED_INDEX_MEMORY if key in in_order else UNSORTED_INDEX_MEMORY,),
         )
-    for i, index in enumerate(sorted(table.indexes, key=lambda x: str(x.name)), 1):
-        conn.execute(
-            sql.SQL("CREATE INDEX {name} ON {part} ({cols})").format(
-                name=sql.Identifier(f"{part}_ix{i}"),
-                part=_part(part),
-                cols=sql.SQL(", ").join(sql.Identifier(c.name) for c in index.columns),
-            )
-        )
+        if i == 0 and has_pk:
+            statement = sql.SQL("ALTER TABLE {part} ADD CONSTRAINT {name} PRIMARY KEY ({cols})")
+            name = part + "_pk"
+        else:
+            statement = sql.SQL("CREATE INDEX {name} ON {part} ({cols})")
+            name = f"{part}_ix{i + (0 if has_pk else 1)}"
+        conn.execute(statement.format(part=_part(part), name=sql.Identifier(name), cols=cols))
+    if memory is not None:
+        conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", (memory[0],))
 
 
 def attach_partition(conn: psycopg.Connection, table: str, part: str, dataset_id: int) -> None:
@@ -86,8 +117,11 @@ def attach_partition(conn: psycopg.Connection, table: str, part: str, dataset_id
     )
 
 
-def analyze_partition(conn: psycopg.Connection, part: str) -> None:
-    conn.execute(sql.SQL("ANALYZE {part}").format(part=_part(part)))
+def analyze_partition(conn: psycopg.Connection, part: str, with_parent: bool = False) -> None:
+    """``ANALYZE`` the partition, unless ``with_parent``: the ``ANALYZE`` of its parent
+    analyzes it anyway (see :func:`connectomedb.stores.views.analyzed_with_parents`)."""
+    if not with_parent:
+        conn.execute(sql.SQL("ANALYZE {part}").format(part=_part(part)))
 
 
 def partitions_of(conn: psycopg.Connection, table: str, dataset_id: int) -> list[str]:
