@@ -277,6 +277,7 @@ def run_load(
         incoming.fail(error)
         _stop(pg, pg_future)
         pool.shutdown(wait=True)
+        pg.abort()  # its thread rolled back already; this makes sure
         raise
     report.warnings = list(source.warnings)
     rows_read = source_rows(source)
