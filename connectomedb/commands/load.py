@@ -154,8 +154,8 @@ def load(
     """Load the L4dense files of FOLDER into PostgreSQL and the graph database.
 
     FOLDER holds axons.hdf5, dendrites.hdf5 and synapses.hdf5, and optionally
-    segments.hdf5 and connectome.csv. The files are validated before any database is
-    touched; the load is all or nothing, and the previous version of the dataset stays
+    segments.hdf5 and connectome.csv. The files are validated before anything is
+    committed; the load is all or nothing, and the previous version of the dataset stays
     visible until the new one is complete. Loading the same files again does nothing.
 
     \b

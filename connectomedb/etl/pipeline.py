@@ -2,12 +2,22 @@
 
 Order, so the two stores end up consistent::
 
-    extract → (PostgreSQL prepare ∥ graph prepare) → PostgreSQL commit → graph commit
+    PostgreSQL prepare: lock, decide, segment ─────── the other tables ──┐
+    extract: segments.hdf5 → the other files → graph prepare ─────────────┴→ PostgreSQL commit
+                                                                             → graph commit
 
-The two prepares run at once (PostgreSQL's in a worker thread: its COPY, index and ANALYZE
-work runs in the server beside the graph's). PostgreSQL's transform is part of its prepare:
+PostgreSQL's prepare starts with the load, in a worker thread: it takes its lock, decides what
+to do (with the files' checksums, computed before the read, where they decide: see
+:func:`loaded_unchanged`) and copies and indexes the ``segment`` table, which needs nothing
+but ``segments.hdf5``, as soon as that file is read, while the other files are read here (an
+:class:`~connectomedb.etl.incoming.IncomingSource` hands the parts over). Its other tables
+follow once every file is read, beside the graph's prepare, which starts then (the server's
+COPY and index work runs beside the graph's). PostgreSQL's transform is part of its prepare:
 each table's rows are built, in a thread of their own, while the tables before are copied.
-Any failure before the PostgreSQL commit rolls both back. The graph commit is a switch of what
+
+Any failure before the PostgreSQL commit rolls both back. A read that fails (or is
+interrupted) stops PostgreSQL's prepare, which rolls back what it copied, and its error is the
+one reported; then PostgreSQL's error, then the graph's. The graph commit is a switch of what
 the graph store already holds, so it is the last and smallest step.
 """
 
@@ -18,14 +28,15 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectomedb.config import Settings
 from connectomedb.errors import LoadError
 from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.incoming import IncomingSource
 from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
 from connectomedb.schema import POSTGRES_MODEL_VERSION
@@ -34,6 +45,9 @@ from connectomedb.stores.datasets import check_dataset_name
 from connectomedb.stores.fingerprint import StoredDataset
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import PostgresTarget, connect, resolve, stored_dataset
+
+if TYPE_CHECKING:
+    from connectomedb.etl.extract import FolderChecksums
 
 #: ``progress(step, done, total)``; ``total`` 0 means "unknown", a message-only step.
 ProgressFn = Callable[[str, int, int], None]
@@ -108,26 +122,28 @@ class LoadReport:
 
 def loaded_unchanged(
     settings: Settings, url: str, name: str, folder: Path, *, graph: bool, say: ProgressFn
-) -> StoredDataset | None:
+) -> tuple[StoredDataset | None, FolderChecksums | None]:
     """PostgreSQL's copy of dataset ``name`` when it and (with ``graph``) the graph's hold it
-    from exactly the files of ``folder``, under the current graph model; else None. Only the
-    files' checksums are computed: no file is parsed."""
+    from exactly the files of ``folder``, under the current graph model, else None; and the
+    files' checksums when they were computed (only when PostgreSQL holds the dataset). No file
+    is parsed."""
     with connect(url) as conn:
         stored = stored_dataset(conn, name)
     if stored is None:
-        return None
-    from connectomedb.etl.extract import file_checksums
+        return None, None
+    from connectomedb.etl.extract import folder_checksums
 
     say("comparing file checksums", 0, 0)
-    files = file_checksums(folder)
+    checksums = folder_checksums(folder)
+    files = checksums.sha256
     if not unchanged(stored, files, model_version=POSTGRES_MODEL_VERSION):
-        return None
+        return None, checksums
     if graph and graph_loader() is not None:
         with open_graph_store(settings) as store:
             in_graph = store.stored_dataset(name)
         if not unchanged(in_graph, files, model_version=GRAPH_MODEL_VERSION):
-            return None
-    return stored
+            return None, checksums
+    return stored, checksums
 
 
 def source_rows(source: SourceDataset) -> int:
@@ -142,6 +158,32 @@ def source_rows(source: SourceDataset) -> int:
     if source.segments is not None:
         n += source.segments.n
     return n
+
+
+def _read(
+    folder: Path, checksums: FolderChecksums | None, incoming: IncomingSource, say: ProgressFn
+) -> SourceDataset:
+    """The files of ``folder``, read here; ``incoming`` gets the segments as soon as they are
+    read, and the whole source."""
+    from connectomedb.etl.extract import read_dataset
+
+    def read_progress(message: str) -> None:
+        interrupt_hook("extract", message.removeprefix("reading "))
+        say(message, 0, 0)
+
+    source = read_dataset(
+        folder, progress=read_progress, checksums=checksums, segments_read=incoming.segments_read
+    )
+    incoming.complete(source)
+    return source
+
+
+def _stop(pg: PostgresLoad, future: Future[Any]) -> None:
+    """Stop PostgreSQL's load in its thread and wait until it has rolled back. The cancel is
+    repeated: one sent between two statements cancels nothing."""
+    while not future.done():
+        pg.cancel()
+        wait([future], timeout=0.2)
 
 
 def graph_loader() -> Callable[..., Any] | None:
@@ -177,11 +219,14 @@ def run_load(
     target = resolve(settings)
     report.postgres_target = target
 
+    checksums = None
     if source is None and not replace:
         # Reading and transforming a full dataset takes a while; when both stores already hold
         # it from these very files, the checksums alone say there is nothing to do.
         t0 = time.perf_counter()
-        stored = loaded_unchanged(settings, target.url, name, folder, graph=graph, say=say)
+        stored, checksums = loaded_unchanged(
+            settings, target.url, name, folder, graph=graph, say=say
+        )
         if stored is not None:
             report.stages.append(
                 StageReport(
@@ -202,33 +247,16 @@ def run_load(
             )
             return report
 
-    t0 = time.perf_counter()
-    if source is None:
-        from connectomedb.etl.extract import read_dataset
-
-        def read_progress(message: str) -> None:
-            interrupt_hook("extract", message.removeprefix("reading "))
-            say(message, 0, 0)
-
-        source = read_dataset(folder, progress=read_progress)
-    report.warnings = list(source.warnings)
-    rows_read = source_rows(source)
-    report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
-
-    interrupt_hook("transform")
-    say("transform", 0, 0)
-    # PostgreSQL's tables are built one at a time as its load copies them (in its thread).
-    pg = PostgresLoad(
-        target.url, source, name, replace=replace, progress=say, checkpoint=interrupt_hook
+    # PostgreSQL's load starts now, in its thread: it takes its lock, decides, and copies the
+    # segments as soon as they are read, while the other files are read here.
+    incoming = (
+        IncomingSource.of(source)
+        if source is not None
+        else IncomingSource(folder, None if checksums is None else checksums.sha256)
     )
-
-    def graph_progress(step: str, done: int, total: int) -> None:
-        interrupt_hook("graph", step)
-        say(step, done, total)
-
-    graph_load = None
-    begin = graph_loader() if graph else None
-    graph_stage: StageReport | None = None
+    pg = PostgresLoad(
+        target.url, incoming, name, replace=replace, progress=say, checkpoint=interrupt_hook
+    )
     pg_seconds = [0.0]
 
     def prepare_postgres() -> PostgresLoadReport:
@@ -238,14 +266,41 @@ def run_load(
         finally:
             pg_seconds[0] = time.perf_counter() - t0
 
-    # Both stores are prepared at once (PostgreSQL in a worker thread, the graph here): they
-    # need the same source, and the server's COPY and index work runs beside the graph's.
-    # Nothing is visible before both are prepared; the commits stay in order below.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-load")
     pg_future = pool.submit(prepare_postgres)
+
+    t0 = time.perf_counter()
+    try:
+        if source is None:
+            source = _read(folder, checksums, incoming, say)
+    except BaseException as error:
+        # The read's error is the one reported; PostgreSQL's load stops and rolls back first.
+        incoming.fail(error)
+        _stop(pg, pg_future)
+        pool.shutdown(wait=True)
+        pg.abort()  # its thread rolled back already; this makes sure
+        raise
+    report.warnings = list(source.warnings)
+    rows_read = source_rows(source)
+    report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
+
+    interrupt_hook("transform")
+    say("transform", 0, 0)
+
+    def graph_progress(step: str, done: int, total: int) -> None:
+        interrupt_hook("graph", step)
+        say(step, done, total)
+
+    graph_load = None
+    begin = graph_loader() if graph else None
+    graph_stage: StageReport | None = None
+    # The graph is prepared here, beside PostgreSQL (whose server's COPY and index work runs
+    # meanwhile). Nothing is visible before both are prepared; the commits stay in order below.
     graph_error: BaseException | None = None
     try:
-        if begin is None:
+        if pg_future.done() and pg_future.exception() is not None:
+            pass  # PostgreSQL failed already: its error is reported below, no graph to prepare
+        elif begin is None:
             graph_stage = StageReport(
                 "graph",
                 status="skipped",

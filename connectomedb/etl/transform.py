@@ -19,15 +19,18 @@ from connectomedb.etl.frames import (
     CodeTable,
     Neurites,
     Ragged,
+    Segments,
     Skeletons,
     SourceDataset,
     distinct_ids,
 )
+from connectomedb.etl.incoming import IncomingSource
 from connectomedb.etl.path_length import path_length_um
 from connectomedb.etl.tables import Column, TableFrame, nan_is_null, zero_is_null
 
 __all__ = [
     "iter_frames",
+    "segment_frame",
     "skeleton_path_length_um",
     "source_row_counts",
     "source_table_counts",
@@ -167,39 +170,52 @@ def _neurite_frame(table: str, neurites: Neurites, *extra: Column) -> TableFrame
     )
 
 
-def iter_frames(source: SourceDataset) -> Iterator[TableFrame]:
-    """The frame of every data table: the dimension tables, the segments, the derived tables,
-    then the rest (any order works for the loader, which builds each one when it needs it)."""
-    ax, tg, sh, sy = source.axons, source.targets, source.spine_heads, source.synapses
+def iter_frames(source: SourceDataset | IncomingSource) -> Iterator[TableFrame]:
+    """The frame of every data table: the segments first, then the dimension tables, the
+    derived tables and the rest (any order works for the loader, which builds each one when it
+    needs it). The segments need only ``segments.hdf5``, the file read first: of an
+    :class:`IncomingSource` their frame is yielded as soon as they are read, the others once
+    the whole source is."""
+    if isinstance(source, IncomingSource):
+        yield segment_frame(source.segments())
+        yield from _frames_after_segments(source.result())
+    else:
+        yield segment_frame(source.segments)
+        yield from _frames_after_segments(source)
 
-    yield code_table_frame("axon_class", ax.classes)
-    yield code_table_frame("target_class", tg.classes)
-    yield code_table_frame("synapse_type", sy.types)
 
-    seg = source.segments
+def segment_frame(seg: Segments | None) -> TableFrame:
+    """The ``segment`` table's frame (no rows without ``segments.hdf5``)."""
     if seg is None:
-        yield TableFrame(
+        return TableFrame(
             "segment",
             0,
             (Column("segment_id", np.zeros(0, np.int64)),)
             + tuple(Column(a, np.zeros(0, np.int32)) for a in "xyz")
             + (Column("voxel_count", np.zeros(0, np.int64)),),
         )
-    else:
-        yield TableFrame(
-            "segment",
-            seg.n,
-            (
-                Column("segment_id", np.arange(1, seg.n + 1, dtype=np.int64)),
-                *_xyz("", seg.position, seg.n),
-                Column("voxel_count", np.zeros(seg.n, np.int64), np.ones(seg.n, dtype=bool))
-                if seg.voxel_count is None
-                else Column("voxel_count", seg.voxel_count.astype(np.int64, copy=False)),
-            ),
-        )
+    return TableFrame(
+        "segment",
+        seg.n,
+        (
+            Column("segment_id", np.arange(1, seg.n + 1, dtype=np.int64)),
+            *_xyz("", seg.position, seg.n),
+            Column("voxel_count", np.zeros(seg.n, np.int64), np.ones(seg.n, dtype=bool))
+            if seg.voxel_count is None
+            else Column("voxel_count", seg.voxel_count.astype(np.int64, copy=False)),
+        ),
+    )
+
+
+def _frames_after_segments(source: SourceDataset) -> Iterator[TableFrame]:
+    ax, tg, sh, sy = source.axons, source.targets, source.spine_heads, source.synapses
+
+    yield code_table_frame("axon_class", ax.classes)
+    yield code_table_frame("target_class", tg.classes)
+    yield code_table_frame("synapse_type", sy.types)
 
     # The derived tables next: a load builds them while the segments, its largest table and
-    # one that needs almost no building, are copied.
+    # one that needs almost no building, are copied (once the files are read).
     yield from motif_table_frames(source)
     yield class_stat_frame(source)
     yield from class_stats.table_frames(source)

@@ -27,11 +27,19 @@ from connectomedb.etl.extract.files import check_regular_file, file_info, open_h
 from connectomedb.etl.extract.h5format import Unsupported
 from connectomedb.etl.extract.hdf5 import REEXPORT
 from connectomedb.etl.extract.segments import read_segments
-from connectomedb.etl.extract.stamp import FileStamp, check_unchanged
+from connectomedb.etl.extract.stamp import FileStamp, changed_error, check_unchanged
 from connectomedb.etl.extract.synapses import read_synapses
-from connectomedb.etl.frames import FileInfo, SourceDataset
+from connectomedb.etl.frames import FileInfo, Segments, SourceDataset
 
-__all__ = ["ExtractReport", "file_checksums", "read_dataset", "REQUIRED_FILES", "OPTIONAL_FILES"]
+__all__ = [
+    "ExtractReport",
+    "FolderChecksums",
+    "file_checksums",
+    "folder_checksums",
+    "read_dataset",
+    "REQUIRED_FILES",
+    "OPTIONAL_FILES",
+]
 
 REQUIRED_FILES = ("axons.hdf5", "dendrites.hdf5", "synapses.hdf5")
 OPTIONAL_FILES = ("segments.hdf5", "connectome.csv")
@@ -50,13 +58,25 @@ class ExtractReport:
 def file_checksums(folder: str | Path) -> dict[str, str]:
     """File name → SHA-256 of the L4dense files present in ``folder`` (no parsing, no
     validation): what a load compares with the stores to see whether it has anything to do."""
+    return folder_checksums(folder).sha256
+
+
+@dataclass(frozen=True)
+class FolderChecksums:
+    """The SHA-256 of a folder's files and their stamps, taken before the checksums were
+    computed: :func:`read_dataset` given these records the checksums without computing them
+    again, and its comparison of the stamps covers them too."""
+
+    stamps: dict[str, FileStamp]
+    sha256: dict[str, str]
+
+
+def folder_checksums(folder: str | Path) -> FolderChecksums:
+    """The :class:`FolderChecksums` of the L4dense files present in ``folder``."""
     folder = Path(folder)
-    out = {}
-    for name in (*REQUIRED_FILES, *OPTIONAL_FILES):
-        if _present(folder / name):
-            check_regular_file(folder / name)
-            out[name] = sha256_of(folder / name)
-    return out
+    names = [n for n in (*REQUIRED_FILES, *OPTIONAL_FILES) if _present(folder / n)]
+    stamps = {n: FileStamp.of(check_path(folder / n)) for n in names}
+    return FolderChecksums(stamps, {n: sha256_of(folder / n) for n in names})
 
 
 def _present(path: Path) -> bool:
@@ -124,6 +144,7 @@ class _Reads:
     report: ExtractReport
     say: Progress
     fast: bool
+    sha256: dict[str, str]  # computed before the read
     files: dict[str, FileInfo] = field(default_factory=dict)
 
     @contextmanager
@@ -145,7 +166,7 @@ class _Reads:
             ElementReader(h5, fast=self.fast) as reader,
         ):
             yield h5, reader
-            self.files[name] = file_info(path, h5)
+            self.files[name] = file_info(path, h5, self.sha256.get(name))
             self.report.groups.extend(reader.stats)
 
 
@@ -155,13 +176,17 @@ def read_dataset(
     progress: Progress | None = None,
     fast: bool = True,
     report: ExtractReport | None = None,
+    checksums: FolderChecksums | None = None,
+    segments_read: Callable[[Segments | None], None] | None = None,
 ) -> SourceDataset:
     """Read and validate the L4dense files of ``folder``.
 
     ``axons.hdf5``, ``dendrites.hdf5`` and ``synapses.hdf5`` are required; ``segments.hdf5``
     and ``connectome.csv`` are read when present. ``progress`` receives one line per file.
     ``fast=False`` reads the per-element groups through h5py only. Pass an ``ExtractReport``
-    to get timings. A file that changes while it is read is an InputError.
+    to get timings. A file that changes while it is read is an InputError (from the moment
+    ``checksums``, when given, were computed). ``segments_read`` receives the segments (None
+    without ``segments.hdf5``) as soon as they are read, before any other file is.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -182,10 +207,17 @@ def read_dataset(
                 hint=f"{folder} must hold {', '.join(REQUIRED_FILES)}.",
             )
     present = [n for n in (*REQUIRED_FILES, *OPTIONAL_FILES) if _present(folder / n)]
-    stamps = {n: FileStamp.of(check_path(folder / n)) for n in present}
+    if checksums is None:
+        stamps = {n: FileStamp.of(check_path(folder / n)) for n in present}
+    else:
+        for name in sorted(set(present) ^ set(checksums.stamps)):
+            what = "it appeared" if name in present else "it was removed"
+            raise changed_error(folder / name, what)
+        stamps = checksums.stamps
     report = report if report is not None else ExtractReport()
 
-    reads = _Reads(folder, stamps, report, progress or (lambda _msg: None), fast)
+    sha256 = {} if checksums is None else checksums.sha256
+    reads = _Reads(folder, stamps, report, progress or (lambda _msg: None), fast, sha256)
     kwargs: dict = {}
 
     segments = None
@@ -193,6 +225,8 @@ def read_dataset(
         with reads.hdf5("segments.hdf5") as (h5, _):
             segments = read_segments(h5)
             kwargs = {"n_segments": segments.n}
+    if segments_read is not None:
+        segments_read(segments)
     with reads.hdf5("axons.hdf5") as (h5, reader):
         axons = read_axons(h5, reader, **kwargs)
     with reads.hdf5("dendrites.hdf5") as (h5, reader):
@@ -206,7 +240,7 @@ def read_dataset(
     if "connectome.csv" in stamps:
         with reads.file("connectome.csv") as path:
             connectome = read_connectome(path)
-            reads.files["connectome.csv"] = file_info(path, None)
+            reads.files["connectome.csv"] = file_info(path, None, sha256.get("connectome.csv"))
 
     warnings = [
         *code_warnings(str(folder / "axons.hdf5"), "axons", axons.classes, axons.class_code),

@@ -83,9 +83,11 @@ def open_h5(path: Path) -> h5py.File:
         ) from exc
 
 
-def file_info(path: Path, h5: h5py.File | None) -> FileInfo:
-    """SHA-256, size and root ``info`` attribute of a source file."""
+def file_info(path: Path, h5: h5py.File | None, sha256: str | None = None) -> FileInfo:
+    """SHA-256 (``sha256`` when computed already), size and root ``info`` attribute of a
+    source file."""
     info = None
     if h5 is not None and "info" in h5.attrs:
         info = attr_text(h5.attrs["info"])
-    return FileInfo(path=path, sha256=sha256_of(path), size=path.stat().st_size, info=info)
+    digest = sha256 if sha256 is not None else sha256_of(path)
+    return FileInfo(path=path, sha256=digest, size=path.stat().st_size, info=info)

@@ -51,7 +51,25 @@ before are copied), :mod:`~connectomedb.etl.load.postgres.pgcopy` (binary COPY b
 statistics are gathered by :func:`connectomedb.stores.views.refresh_views`.
 """
 
-from connectomedb.etl.load.postgres.load import LOADER_VERSION, PostgresLoad, load_dataset
+from __future__ import annotations
+
+from connectomedb.etl.frames import SourceDataset
+from connectomedb.etl.load.postgres.load import LOADER_VERSION, PostgresLoad, ProgressFn
 from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad
 
 __all__ = ["LOADER_VERSION", "PostgresLoad", "PostgresLoadReport", "TableLoad", "load_dataset"]
+
+
+def load_dataset(
+    url: str,
+    source: SourceDataset,
+    dataset: str,
+    *,
+    replace: bool = False,
+    progress: ProgressFn | None = None,
+) -> PostgresLoadReport:
+    """Prepare and commit in one go (when no other store has to commit alongside)."""
+    load = PostgresLoad(url, source, dataset, replace=replace, progress=progress)
+    report = load.prepare()
+    load.commit()
+    return report

@@ -8,7 +8,8 @@ they are copied (NumPy and pandas release the GIL in their large operations, the
 the rest). At most ``budget`` bytes of built rows wait for their COPY (one table more when the
 queue is empty), and a table's rows leave memory once copied. A frame that fails its checks
 raises, in the load's thread, the same error :func:`copy_plan` raises; the load's transaction
-then rolls back everything it wrote.
+then rolls back everything it wrote. The frames may wait for their input (the files still
+being read): ``wake``, called when the feed closes, makes such a wait end.
 
 ::
 
@@ -24,6 +25,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from connectomedb.etl.load.postgres.copy_plan import TableCopy, table_copy
 from connectomedb.etl.tables import TableFrame
@@ -35,6 +37,20 @@ DEFAULT_BUDGET = 256 << 20
 _END = object()
 
 
+@dataclass
+class CopyProgress:
+    """Rows sent so far in one COPY, reported as they go as ``report(step, done, total)``."""
+
+    step: str
+    done: int
+    total: int
+    report: Callable[[str, int, int], None]
+
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        self.report(self.step, self.done, self.total)
+
+
 class FrameFeed:
     """Checked :class:`TableCopy` steps from ``frames``, built in a background thread."""
 
@@ -44,10 +60,12 @@ class FrameFeed:
         expected: Callable[[], dict[str, int]],
         *,
         budget: int = DEFAULT_BUDGET,
+        wake: Callable[[], None] | None = None,
     ) -> None:
         self._frames = frames
         self._expected = expected
         self._budget = budget
+        self._wake = wake
         self._queue: deque[object] = deque()
         self._queued_bytes = 0
         self._cond = threading.Condition()
@@ -123,4 +141,6 @@ class FrameFeed:
             self._queue.clear()
             self._queued_bytes = 0
             self._cond.notify_all()
+        if self._wake is not None:
+            self._wake()
         self._thread.join()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -15,11 +14,12 @@ from connectomedb import __version__
 from connectomedb.config import mask_secrets, mask_url
 from connectomedb.errors import ConnectomeDBError, DatabaseError, LoadError
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.load.decision import Action, decide, fingerprint, replace_reason
+from connectomedb.etl.incoming import IncomingSource, SourceUnavailable, files_record
+from connectomedb.etl.load.decision import Action, decide, replace_reason
 from connectomedb.etl.load.postgres import partitions
 from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES
 from connectomedb.etl.load.postgres.dataset_row import finish_dataset, insert_dataset
-from connectomedb.etl.load.postgres.feed import FrameFeed
+from connectomedb.etl.load.postgres.feed import CopyProgress, FrameFeed
 from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad, verified_counts
 from connectomedb.etl.tables import TableFrame
 from connectomedb.etl.transform import iter_frames, source_row_counts, source_table_counts
@@ -43,35 +43,14 @@ _TABLES = {table.name: table for table in DATA_TABLES}
 _LOAD_LOCK_KEY = 0x6364622D6C6F6164
 
 
-def files_record(source: SourceDataset) -> dict[str, dict[str, Any]]:
-    """The ``dataset.files`` value: file name → sha256, size, info."""
-    return {
-        name: {"sha256": f.sha256, "size": f.size, "info": f.info}
-        for name, f in sorted(source.files.items())
-    }
-
-
-@dataclass
-class _Progress:
-    """Rows sent so far in one step, reported as they go."""
-
-    step: str
-    done: int
-    total: int
-    report: ProgressFn
-
-    def __call__(self, rows: int) -> None:
-        self.done += rows
-        self.report(self.step, self.done, self.total)
-
-
 class PostgresLoad:
-    """One dataset load into PostgreSQL (see the module docstring)."""
+    """One dataset load into PostgreSQL (see the module docstring). ``source`` may be an
+    :class:`IncomingSource` whose files are still read: the segments are copied meanwhile."""
 
     def __init__(
         self,
         url: str,
-        source: SourceDataset,
+        source: SourceDataset | IncomingSource,
         dataset: str,
         *,
         replace: bool = False,
@@ -80,7 +59,7 @@ class PostgresLoad:
         checkpoint: CheckpointFn | None = None,
     ) -> None:
         self.url = psycopg_url(url)
-        self.source = source
+        self.source = source if isinstance(source, IncomingSource) else IncomingSource.of(source)
         self.dataset = dataset
         self.replace = replace
         self._frames = frames
@@ -91,6 +70,8 @@ class PostgresLoad:
         self._copied: dict[str, int] = {}
         self._phase = "connect"
         self._table = ""
+        self._files: dict[str, dict[str, Any]] = {}  # the dataset's files, once all are read
+        self._cancelled = False
         self.report: PostgresLoadReport | None = None
 
     # --- public two-phase interface ---------------------------------------------------------
@@ -142,6 +123,18 @@ class PostgresLoad:
         finally:
             conn.close()
 
+    def cancel(self) -> None:
+        """Make a ``prepare`` running in another thread end soon, rolled back, with
+        :class:`SourceUnavailable`: the statement it runs is cancelled (call again should it
+        have been between two)."""
+        self._cancelled = True
+        conn = self._conn
+        if conn is not None:
+            try:
+                conn.cancel_safe(timeout=5)
+            except psycopg.Error:
+                pass  # nothing to cancel any more
+
     def __enter__(self) -> PostgresLoad:
         return self
 
@@ -153,9 +146,13 @@ class PostgresLoad:
     def _step(self, phase: str, table: str = "") -> None:
         self._phase, self._table = phase, table
         self._checkpoint(phase, table)
+        if self._cancelled:
+            raise SourceUnavailable(f"the load of {self.source.folder} was cancelled")
 
     def _prepare(self) -> PostgresLoadReport:
-        files = files_record(self.source)
+        files = self._files  # the files read: complete (here or in _copy_all) before verify
+        if self.source.ready:
+            files.update(files_record(self.source.result()))
         self._step("connect")
         try:
             conn = psycopg.connect(self.url, autocommit=False)
@@ -170,9 +167,12 @@ class PostgresLoad:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOAD_LOCK_KEY,))
         self._check_schema(conn)
         stored = stored_dataset(conn, self.dataset, lock=True)
+        # Only another version kept without --replace makes the files' checksums decide (the
+        # pipeline computed them before the read then): the segments go in while it goes on.
+        compared = stored is not None and not self.replace
         action = decide(
             stored,
-            fingerprint(self.source),
+            self.source.fingerprint() if compared else {},
             replace=self.replace,
             dataset=self.dataset,
             store="PostgreSQL",
@@ -189,10 +189,11 @@ class PostgresLoad:
         frames = iter_frames(self.source) if self._frames is None else self._frames.values()
         self._frames = None
         source = self.source
-        with FrameFeed(frames, lambda: source_row_counts(source)) as feed:
+        expected = lambda: source_row_counts(source.result())  # noqa: E731
+        with FrameFeed(frames, expected, wake=source.stop_waiting) as feed:
             del frames
             report = self._write(conn, feed, stored, files, action.value)
-        report.reason = replace_reason(stored, fingerprint(self.source), model_version=MODEL)
+        report.reason = replace_reason(stored, self.source.fingerprint(), model_version=MODEL)
         self.report = report
         if self._old_id is None:
             # A new dataset: now, so a failure shows before the graph is prepared.
@@ -295,10 +296,13 @@ class PostgresLoad:
         """Each table as the feed hands it over: its partition created, its rows copied, its
         keys and indexes built (the feed builds the next table's rows meanwhile)."""
         dataset_id = int(report.dataset_id or 0)
-        # The derived tables' rows are known once built: the total grows by them at the end.
-        total = sum(source_table_counts(self.source).values())
-        done = 0
+        # The rows of the tables read from the files are known once the files are all read,
+        # the derived tables' rows once built: the total grows by them as they come.
+        total, counted, done = 0, False, 0
         for step in feed:
+            if not counted and self.source.ready:
+                counted = True
+                total = max(total, sum(source_table_counts(self.source.result()).values()))
             step = step.for_dataset(dataset_id)
             name = step.table.name
             total = max(total, done + step.rows)
@@ -306,7 +310,7 @@ class PostgresLoad:
             partitions.create_partition(conn, step.table, parts[name], dataset_id)
             self._step("copy", name)
             started = time.perf_counter()
-            copied = _Progress(f"copy {name}", done, total, self._progress)
+            copied = CopyProgress(f"copy {name}", done, total, self._progress)
             with conn.cursor() as cur:
                 with cur.copy(partitions.copy_statement(parts[name], step.column_names)) as copy:
                     step.write(copy, copied)
@@ -323,6 +327,7 @@ class PostgresLoad:
             partitions.index_partition(conn, _TABLES[name], parts[name], in_order)
             table.index_seconds = time.perf_counter() - started
             report.tables.append(table)
+        self._files.update(files_record(self.source.result()))  # the feed ended: all read
 
     def _drop_old(self, conn: psycopg.Connection, old_id: int, new_id: int) -> None:
         """Detach and drop the replaced version, hand its name to the new one. Catalog work
@@ -355,18 +360,3 @@ class PostgresLoad:
             f"during {where}: {mask_secrets(text, self.url)}. "
             "Nothing was changed; the previous data is intact. Load again once the cause is fixed."
         )
-
-
-def load_dataset(
-    url: str,
-    source: SourceDataset,
-    dataset: str,
-    *,
-    replace: bool = False,
-    progress: ProgressFn | None = None,
-) -> PostgresLoadReport:
-    """Prepare and commit in one go (when no other store has to commit alongside)."""
-    load = PostgresLoad(url, source, dataset, replace=replace, progress=progress)
-    report = load.prepare()
-    load.commit()
-    return report
