@@ -24,20 +24,12 @@ from typing import Any
 
 from connectomedb.errors import LoadError
 from connectomedb.etl.frames import Segments, SourceDataset
+from connectomedb.etl.load.decision import fingerprint
 from connectomedb.stores.fingerprint import Fingerprint
 
 
 class SourceUnavailable(LoadError):
     """The part waited for will not come: the files were not read completely."""
-
-
-def files_record(source: SourceDataset) -> dict[str, dict[str, Any]]:
-    """What a store records of the files ``source`` was read from: file name → sha256, size,
-    info."""
-    return {
-        name: {"sha256": f.sha256, "size": f.size, "info": f.info}
-        for name, f in sorted(source.files.items())
-    }
 
 
 class IncomingSource:
@@ -127,4 +119,4 @@ class IncomingSource:
         """The files' SHA-256: at once when they were given, else once the read is done."""
         if self._checksums is not None:
             return dict(self._checksums)
-        return {name: info.sha256 for name, info in self.result().files.items()}
+        return fingerprint(self.result())

@@ -8,7 +8,17 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from connectomedb.etl.frames import SourceDataset
 from connectomedb.schema import POSTGRES_MODEL_VERSION
+
+
+def files_record(source: SourceDataset) -> dict[str, dict[str, Any]]:
+    """What the row records of the files ``source`` was read from: file name → sha256, size,
+    info."""
+    return {
+        name: {"sha256": f.sha256, "size": f.size, "info": f.info}
+        for name, f in sorted(source.files.items())
+    }
 
 
 def insert_dataset(

@@ -14,11 +14,11 @@ from connectomedb import __version__
 from connectomedb.config import mask_secrets, mask_url
 from connectomedb.errors import ConnectomeDBError, DatabaseError, LoadError
 from connectomedb.etl.frames import SourceDataset
-from connectomedb.etl.incoming import IncomingSource, SourceUnavailable, files_record
+from connectomedb.etl.incoming import IncomingSource, SourceUnavailable
 from connectomedb.etl.load.decision import Action, decide, replace_reason
 from connectomedb.etl.load.postgres import partitions
 from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES
-from connectomedb.etl.load.postgres.dataset_row import finish_dataset, insert_dataset
+from connectomedb.etl.load.postgres.dataset_row import files_record, finish_dataset, insert_dataset
 from connectomedb.etl.load.postgres.feed import CopyProgress, FrameFeed
 from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad, verified_counts
 from connectomedb.etl.tables import TableFrame
@@ -150,9 +150,7 @@ class PostgresLoad:
             raise SourceUnavailable(f"the load of {self.source.folder} was cancelled")
 
     def _prepare(self) -> PostgresLoadReport:
-        files = self._files  # the files read: complete (here or in _copy_all) before verify
-        if self.source.ready:
-            files.update(files_record(self.source.result()))
+        files = self._files  # the files read: filled at the end of _copy_all, before verify
         self._step("connect")
         try:
             conn = psycopg.connect(self.url, autocommit=False)
