@@ -9,6 +9,7 @@ from pathlib import Path
 import h5py
 import pytest
 from click.testing import CliRunner
+from support.datasets import valid_dataset
 from support.warehouse import assert_dataset_equals, read_frame, snapshot
 
 from connectomedb.cli import main
@@ -19,21 +20,16 @@ from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.postgres import head_revision, upgrade
-from connectomedb.synth import generate, write
 
 
 @pytest.fixture(scope="module")
 def tiny_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("synth") / "tiny"
-    write(generate("tiny", 0), folder)
-    return folder
+    return valid_dataset(tmp_path_factory.mktemp("synth") / "tiny")
 
 
 @pytest.fixture(scope="module")
 def tiny_other(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("synth") / "tiny"
-    write(generate("tiny", 1), folder)
-    return folder
+    return valid_dataset(tmp_path_factory.mktemp("synth") / "tiny", 1)
 
 
 @pytest.fixture
@@ -170,7 +166,7 @@ def test_a_bad_file_leaves_the_loaded_dataset_intact(
     run_load(settings, tiny_folder)
     before = snapshot(settings.postgres_url)  # type: ignore[arg-type]
     bad = tmp_path / "bad"
-    write(generate("tiny", 2), bad)
+    valid_dataset(bad, 2)
     with h5py.File(bad / "synapses.hdf5", "r+") as h5:
         ids = h5["synapses/preAxonId"][...]
         ids[-1] = 10_000_000  # an axon that does not exist, in the last row

@@ -13,6 +13,7 @@ from pathlib import Path
 import h5py
 import psycopg
 import pytest
+from support.datasets import valid_dataset
 from support.warehouse import assert_dataset_equals, read_frame, snapshot
 
 from connectomedb.config import Settings
@@ -23,7 +24,6 @@ from connectomedb.etl.extract.segments import read_segments
 from connectomedb.etl.incoming import IncomingSource, SourceUnavailable
 from connectomedb.etl.load.postgres import load as pg_load
 from connectomedb.etl.pipeline import run_load
-from connectomedb.synth import generate, write
 
 #: The threads a load starts; none may outlive it.
 LOAD_THREADS = ("postgres-load", "postgres-frames")
@@ -31,16 +31,14 @@ LOAD_THREADS = ("postgres-load", "postgres-frames")
 
 @pytest.fixture(scope="module")
 def tiny_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("synth") / "tiny"
-    write(generate("tiny", 0), folder)
-    return folder
+    return valid_dataset(tmp_path_factory.mktemp("synth") / "tiny")
 
 
 @pytest.fixture(scope="module")
 def bad_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A dataset whose last file read, synapses.hdf5, names an axon that does not exist."""
     folder = tmp_path_factory.mktemp("synth") / "bad"
-    write(generate("tiny", 2), folder)
+    valid_dataset(folder, 2)
     with h5py.File(folder / "synapses.hdf5", "r+") as h5:
         ids = h5["synapses/preAxonId"][...]
         ids[-1] = 10_000_000
