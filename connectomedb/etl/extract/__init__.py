@@ -34,7 +34,6 @@ from connectomedb.etl.frames import FileInfo, Segments, SourceDataset
 __all__ = [
     "ExtractReport",
     "FolderChecksums",
-    "file_checksums",
     "folder_checksums",
     "read_dataset",
     "REQUIRED_FILES",
@@ -53,12 +52,6 @@ class ExtractReport:
 
     seconds: dict[str, float] = field(default_factory=dict)
     groups: list[GroupStats] = field(default_factory=list)
-
-
-def file_checksums(folder: str | Path) -> dict[str, str]:
-    """File name → SHA-256 of the L4dense files present in ``folder`` (no parsing, no
-    validation): what a load compares with the stores to see whether it has anything to do."""
-    return folder_checksums(folder).sha256
 
 
 @dataclass(frozen=True)
