@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from connectomedb.errors import InputError
-from connectomedb.etl.extract.connectome_csv import HINT, read_connectome
+from connectomedb.etl.extract.connectome_csv import (
+    HINT,
+    _parse_slowly,
+    _plain_counts,
+    read_connectome,
+)
 
 TARGETS = "Soma,ProximalDendrite,SmoothDendrite,ApicalDendrite,AxonInitialSegment,OtherDendrite"
 
@@ -101,3 +106,38 @@ def test_bad_count(tmp_path: Path, cell: str) -> None:
     assert error(tmp_path, f",Soma,OtherDendrite\nOther,1,2\nInhibitory,3,{cell}\n") == (
         f"line 3, column 3: expected a non-negative integer synapse count, found {cell!r}. {HINT}"
     )
+
+
+@pytest.mark.parametrize(
+    ("high", "cells"),
+    [(10, "single digits"), (12_345, "mixed widths"), (2**31 - 1, "up to the largest count")],
+)
+def test_whole_body_parse_equals_the_cell_by_cell_parse(
+    tmp_path: Path, high: int, cells: str
+) -> None:
+    """The one-pass parse of plain text and the cell-by-cell parse give the same counts."""
+    rng = np.random.default_rng(high)
+    counts = rng.integers(0, high, (7, 5), endpoint=high == 2**31 - 1)
+    counts[0, 0] = high - 1 if high < 2**31 - 1 else high
+    rows = ["Other," + ",".join(map(str, row)) for row in counts]
+    lengths = [len(r.partition(",")[2]) for r in rows]
+    plain = _plain_counts(",".join(r.partition(",")[2] for r in rows), lengths, 5)
+    assert plain is not None, cells
+    slow = _parse_slowly(tmp_path / "connectome.csv", rows, 6)
+    np.testing.assert_array_equal(plain, counts)
+    np.testing.assert_array_equal(slow, counts)
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        ["1,2", "3,4,5"],  # a row one cell short, the total still right with the next
+        ["1,2,3", "4"],
+        ["1, 2,3", "4,5,6"],  # a space: the cell-by-cell parse accepts it
+        ["12345678901,0,0", "0,0,0"],  # eleven digits
+        ["2147483648,0,0", "0,0,0"],  # above the largest count
+        ["1,2,3", "4,5,"],
+    ],
+)
+def test_whole_body_parse_declines_what_is_not_plain(rest: list[str]) -> None:
+    assert _plain_counts(",".join(rest), [len(r) for r in rest], 3) is None

@@ -121,39 +121,55 @@ def _class_name(
 
 
 def _parse_body(path: Path, lines: list[str], width: int) -> tuple[list[str], np.ndarray]:
-    """Row labels and the ``(rows, width - 1)`` counts. The counts of all rows are parsed by
-    NumPy in one pass once the text is known to hold only digits and single commas."""
+    """Row labels and the ``(rows, width - 1)`` counts. When the text holds only digits and
+    single commas, the counts of all rows are parsed at once in NumPy; otherwise cell by
+    cell (which also locates the first bad cell for the error message)."""
     labels: list[str] = []
     rests: list[str] = []
     for line in lines:
         label, _, rest = line.partition(",")
         labels.append(label)
         rests.append(rest)
-    text = ",".join(rests)
-    clean = (
-        not text.translate(_NOT_COUNT_CHARS)
-        and ",," not in text
-        and not text.startswith(",")
-        and not text.endswith(",")
-        and all(r.count(",") == width - 2 for r in rests)
-    )
-    if clean and _longest_cell(text) <= 10:
-        # At most 10 digits per cell: no int64 overflow; MAX_COUNT is checked below.
-        values = np.fromstring(text, dtype=np.int64, sep=",")  # text mode: not deprecated
-        if values.size == len(lines) * (width - 1) and (values <= MAX_COUNT).all():
-            return labels, values.reshape(len(lines), width - 1)
+    counts = _plain_counts(",".join(rests), [len(r) for r in rests], width - 1)
+    if counts is not None:
+        return labels, counts
     return labels, _parse_slowly(path, lines, width)
 
 
-_NOT_COUNT_CHARS = {ord(c): None for c in "0123456789,"}
+_COUNT_BYTES = b"0123456789,"
 
 
-def _longest_cell(text: str) -> int:
-    """The length of the longest cell of comma-separated ASCII ``text``."""
-    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    commas = np.flatnonzero(raw == ord(","))
-    bounds = np.concatenate(([-1], commas, [raw.size]))
-    return int((np.diff(bounds) - 1).max())
+def _plain_counts(text: str, row_lengths: list[int], columns: int) -> np.ndarray | None:
+    """The ``(rows, columns)`` counts of ``text`` (the rows' cells without their labels,
+    joined by commas), or None unless every row has ``columns`` non-empty cells of at most
+    10 digits and every count is at most ``MAX_COUNT``."""
+    if not text.isascii():
+        return None
+    raw = text.encode("ascii")
+    if raw.translate(None, _COUNT_BYTES) or b",," in raw or raw[:1] == b"," or raw[-1:] == b",":
+        return None
+    rows = len(row_lengths)
+    cells = rows * columns
+    data = np.frombuffer(raw, dtype=np.uint8)
+    commas = data == ord(",")
+    # Each row's commas, without the one joining it to the next row.
+    starts = np.zeros(rows, dtype=np.int64)
+    np.cumsum(np.asarray(row_lengths[:-1], dtype=np.int64) + 1, out=starts[1:])
+    per_row = np.add.reduceat(commas, starts, dtype=np.int64) if rows else starts
+    per_row[:-1] -= 1
+    if (per_row != columns - 1).any():
+        return None
+    if len(raw) == 2 * cells - 1:
+        # Every count a single digit, the usual case of a sparse count matrix.
+        return (data[0::2] - ord("0")).astype(np.int64).reshape(rows, columns)
+    ends = np.flatnonzero(commas)
+    longest = int(np.diff(ends, prepend=-1, append=len(raw)).max()) - 1
+    if longest > 10:
+        return None  # may not fit int64: the cell-by-cell pass reports it
+    values = np.fromstring(text, dtype=np.int64, sep=",")  # text mode: not deprecated
+    if values.size != cells or (values > MAX_COUNT).any():
+        return None
+    return values.reshape(rows, columns)
 
 
 def _parse_slowly(path: Path, lines: list[str], width: int) -> np.ndarray:

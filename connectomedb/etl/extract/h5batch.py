@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from connectomedb.etl.extract.h5format import (
     MSG_DATASPACE,
@@ -101,21 +102,34 @@ def _template(layout: H5Layout, header: int) -> _Template | None:
     )
 
 
-def _u64(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    raw = arr[positions[:, None] + np.arange(8)]
-    return np.ascontiguousarray(raw).view("<u8").ravel()
+def _matches(
+    arr: np.ndarray, headers: np.ndarray, struct_pos: np.ndarray, struct_val: np.ndarray
+) -> np.ndarray:
+    """Which ``headers`` hold ``struct_val`` at the relative positions ``struct_pos``.
 
-
-def _matches(arr: np.ndarray, headers: np.ndarray, tpl: _Template) -> np.ndarray:
+    Each header's bytes up to its last structural one are copied as one window and compared
+    in 8-byte words under a mask: a row copy per header instead of an index per byte."""
     size = len(arr)
     out = np.zeros(len(headers), dtype=bool)
-    last = int(tpl.struct_pos.max())
+    span = int(struct_pos.max()) + 1
+    width = -(-span // 8) * 8
+    expected = np.zeros(width, dtype=np.uint8)
+    mask = np.zeros(width, dtype=np.uint8)
+    expected[struct_pos] = struct_val
+    mask[struct_pos] = 0xFF
+    expected_words, mask_words = expected.view("<u8"), mask.view("<u8")
+    windows = sliding_window_view(arr, width) if size >= width else None
     for start in range(0, len(headers), _CHUNK):
         h = headers[start : start + _CHUNK]
-        inside = h + last < size
-        hh = h[inside]
-        ok = (arr[hh[:, None] + tpl.struct_pos] == tpl.struct_val).all(axis=1)
-        out[start : start + _CHUNK][inside] = ok
+        part = out[start : start + _CHUNK]
+        whole = h + width <= size
+        if windows is not None and whole.any():
+            rows = np.ascontiguousarray(windows[h[whole]]).view("<u8")
+            part[whole] = ((rows ^ expected_words) & mask_words == 0).all(axis=1)
+        # The few headers within a window's width of the end: byte by byte.
+        tail = ~whole & (h + span <= size)
+        if tail.any():
+            part[tail] = (arr[h[tail][:, None] + struct_pos] == struct_val).all(axis=1)
     return out
 
 
@@ -161,23 +175,23 @@ def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
             pending = pending[1:]
             continue
         templates += 1
-        hit = _matches(arr, headers[pending], tpl)
+        hit = _matches(arr, headers[pending], tpl.struct_pos, tpl.struct_val)
         idx = pending[hit]
         pending = pending[~hit]
         h = headers[idx]
         r = len(tpl.dim_pos)
         count = np.ones(len(idx), dtype=np.uint64)
         for k, rel in enumerate(tpl.dim_pos):
-            d = _u64(arr, h + rel)
+            d = gather_u64(arr, h + rel)
             if (d >= 2**40).any():
                 raise Unsupported("implausible dimension")
             dims[idx, k] = d.astype(np.int64)
             count *= d
         size = count.astype(np.int64) * tpl.dtype.itemsize
-        raw_addr = _u64(arr, h + tpl.address_pos)
+        raw_addr = gather_u64(arr, h + tpl.address_pos)
         if (
             tpl.size_pos is not None
-            and (_u64(arr, h + tpl.size_pos).astype(np.int64) != size).any()
+            and (gather_u64(arr, h + tpl.size_pos).astype(np.int64) != size).any()
         ):
             raise Unsupported("contiguous size does not match the dataspace")
         has_data = size > 0
@@ -193,6 +207,56 @@ def read_headers(layout: H5Layout, headers: np.ndarray) -> HeaderBatch:
     return HeaderBatch(dtypes, dtype_index, rank, dims, address, nbytes, inline)
 
 
+def _symbol_tables(
+    layout: H5Layout, groups: np.ndarray, btree: np.ndarray, heap: np.ndarray
+) -> list[int]:
+    """Fill ``btree`` and ``heap`` with the B-tree and local heap addresses of the symbol
+    table message of each group's object header; return the indices of the groups that have
+    none. As :func:`read_headers` does for datasets, one header parsed in Python serves as a
+    template whose structural bytes are compared with all others at once; a group matching
+    no template is parsed on its own."""
+    arr = layout.array
+    single: list[int] = []
+    pending = np.arange(len(groups), dtype=np.int64)
+    templates = 0
+    while len(pending):
+        first = int(pending[0])
+        header = int(groups[first])
+        record: list[tuple[int, int]] | None = [] if templates < MAX_TEMPLATES else None
+        try:
+            messages = layout.messages(header, record)
+        except NoTemplate:
+            record, messages = None, layout.messages(header)
+        table = next((pos for mtype, _, pos, _ in messages if mtype == MSG_SYMBOL_TABLE), None)
+        if record is None or table is None:
+            if table is None:
+                single.append(first)
+            else:
+                btree[first], heap[first] = _table_addresses(layout, np.array([table]))
+            pending = pending[1:]
+            continue
+        templates += 1
+        positions = np.unique(
+            np.concatenate([np.arange(p, p + n, dtype=np.int64) for p, n in record])
+        )
+        hit = _matches(arr, groups[pending], positions - header, arr[positions])
+        idx = pending[hit]
+        pending = pending[~hit]
+        btree[idx], heap[idx] = _table_addresses(layout, groups[idx] + (table - header))
+    return single
+
+
+def _table_addresses(layout: H5Layout, tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The absolute B-tree and local heap addresses of the symbol table messages whose data
+    start at ``tables``."""
+    arr = layout.array
+    raw = np.stack([gather_u64(arr, tables), gather_u64(arr, tables + 8)])
+    if (raw == UNDEF).any():
+        raise Unsupported("undefined symbol table address")
+    absolute = raw.astype(np.int64) + layout.base
+    return absolute[0], absolute[1]
+
+
 def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, ...]) -> np.ndarray:
     """For many small groups (object headers at ``groups``), the object header offsets of the
     members named ``wanted``: int64 ``(len(wanted), len(groups))``, -1 where one is missing.
@@ -204,16 +268,7 @@ def member_addresses(layout: H5Layout, groups: np.ndarray, wanted: tuple[bytes, 
     out = np.full((len(wanted), m), -1, dtype=np.int64)
     btree = np.full(m, -1, dtype=np.int64)
     heap = np.full(m, -1, dtype=np.int64)
-    buf = layout.buf
-    single: list[int] = []
-    for i, g in enumerate(groups.tolist()):
-        for mtype, _flags, pos, _size in layout.messages(g):
-            if mtype == MSG_SYMBOL_TABLE:
-                btree[i] = layout.addr(int.from_bytes(buf[pos : pos + 8], "little"))
-                heap[i] = layout.addr(int.from_bytes(buf[pos + 8 : pos + 16], "little"))
-                break
-        else:
-            single.append(i)
+    single = _symbol_tables(layout, groups, btree, heap)
     arr = layout.array
     table = np.flatnonzero(btree >= 0)
     if len(table):

@@ -120,15 +120,27 @@ def _exclusive_cumsum(counts: np.ndarray) -> np.ndarray:
 
 def gather_u32(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """Little-endian uint32 at each (possibly unaligned) byte position."""
-    if len(positions) == 0:
-        return np.zeros(0, dtype=np.uint32)
-    raw = arr[positions[:, None] + np.arange(4)]
-    return np.ascontiguousarray(raw).view("<u4").ravel()
+    return _gather_words(arr, positions, np.dtype("<u4"))
 
 
 def gather_u64(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """Little-endian uint64 at each (possibly unaligned) byte position."""
+    return _gather_words(arr, positions, np.dtype("<u8"))
+
+
+def _gather_words(arr: np.ndarray, positions: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """The ``dtype`` words starting at byte ``positions`` of ``arr``. When every position has
+    the same alignment (the usual case: a file's structures of one kind are aligned alike)
+    the bytes are viewed as words and each word is one index, else each byte is. A word
+    reaching past either end of ``arr`` raises IndexError."""
+    size = dtype.itemsize
     if len(positions) == 0:
-        return np.zeros(0, dtype=np.uint64)
-    raw = arr[positions[:, None] + np.arange(8)]
-    return np.ascontiguousarray(raw).view("<u8").ravel()
+        return np.zeros(0, dtype=dtype)
+    if int(positions.min()) < 0:
+        raise IndexError("byte position before the start of the buffer")
+    r = int(positions[0]) % size
+    if ((positions - r) % size == 0).all():
+        words = arr[r : r + (len(arr) - r) // size * size].view(dtype)
+        return words[(positions - r) // size]
+    raw = arr[positions[:, None] + np.arange(size)]
+    return np.ascontiguousarray(raw).view(dtype).ravel()
