@@ -18,10 +18,12 @@ def class_keys(table: CodeTable, names: pd.Series) -> np.ndarray:
     """The class key of each name: the smallest code of the table with that name."""
     frame = table.frame
     smallest = frame.groupby(frame["name"].astype(str))["code"].min()
-    keys = names.map(smallest)
-    if keys.isna().any():  # pragma: no cover - every code of the data is in its table
-        raise ValueError(f"class names without a code: {sorted(set(names[keys.isna()]))}")
-    return keys.to_numpy(np.int16)
+    # The few distinct names are looked up, not every row's (names are Arrow strings here).
+    codes, distinct = pd.factorize(names)
+    found = smallest.reindex(pd.Index(distinct).astype(str))
+    if found.isna().any():  # pragma: no cover - every code of the data is in its table
+        raise ValueError(f"class names without a code: {sorted(found.index[found.isna()])}")
+    return found.to_numpy(np.int16)[codes]
 
 
 def class_key_column(name: str, table: CodeTable, names: pd.Series) -> Column:
