@@ -140,7 +140,7 @@ def _summary(report: Any, quiet: bool) -> None:
     help="Reload a dataset already loaded under this name from other files.",
 )
 @no_graph_option("Load PostgreSQL only, not the graph.")
-@graph_segments_option
+@graph_segments_option("Load the graph's segment layer: Segment nodes and PRE, POST, HAS_SEGMENT")
 @store_options
 @quiet_option
 def load(
