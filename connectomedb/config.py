@@ -10,7 +10,13 @@ setting               environment variable              default
 ``neo4j_password``    ``CONNECTOMEDB_NEO4J_PASSWORD``   none (or the password part of the URL)
 ``neo4j_database``    ``CONNECTOMEDB_NEO4J_DATABASE``   ``neo4j``
 ``neo4j_batch_size``  ``CONNECTOMEDB_NEO4J_BATCH_SIZE`` 10000
+``graph_segments``    ``CONNECTOMEDB_GRAPH_SEGMENTS``   false: the graph is loaded without its
+                                                        segment layer (``Segment`` nodes and
+                                                        ``PRE``, ``POST``, ``HAS_SEGMENT``)
 ====================  ================================  ==========================================
+
+Boolean settings accept ``true``/``false``, ``yes``/``no``, ``on``/``off`` and ``1``/``0`` in any
+case; anything else is a :class:`~connectomedb.errors.ConfigError`.
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from connectomedb.errors import ConfigError
+from connectomedb.errors import ConfigError, shorten
 
 ENV_PREFIX = "CONNECTOMEDB_"
+
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
 
 
 def _default_home() -> Path:
@@ -41,6 +50,7 @@ class Settings:
     neo4j_password: str | None = None
     neo4j_database: str = "neo4j"
     neo4j_batch_size: int = 10_000
+    graph_segments: bool = False
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -93,7 +103,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                 f"environment variable {ENV_PREFIX}NEO4J_BATCH_SIZE: expected a positive "
                 f"integer, found {batch!r}. Set it to a number such as 10000 or unset it."
             )
+    if (segments := get("GRAPH_SEGMENTS")) is not None:
+        values["graph_segments"] = parse_bool(ENV_PREFIX + "GRAPH_SEGMENTS", segments)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def parse_bool(variable: str, value: str) -> bool:
+    """The boolean an environment variable spells (see the module docstring), or a
+    :class:`ConfigError` naming ``variable`` and the spellings it accepts."""
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ConfigError(
+        f"environment variable {variable}: expected true or false (also yes/no, on/off, 1/0), "
+        f"found {shorten(value)!r}. Set it to true or false, or unset it."
+    )
 
 
 #: Query parameters and conninfo keys that hold a secret (libpq: ``password``,

@@ -98,3 +98,9 @@ class NotLoadedError(QueryError):
 class OutdatedDatasetError(NotLoadedError):
     """The dataset was loaded under another data model than this connectomedb reads: tables
     added since may hold none of its rows. Loading its files again rebuilds it."""
+
+
+class MissingSegmentLayerError(QueryError):
+    """A graph query reads the segment layer (``Segment`` nodes, ``PRE``, ``POST``,
+    ``HAS_SEGMENT``) of a dataset whose graph was loaded without it. Exit code 6, as every
+    query error; the message says how to get an answer."""

@@ -100,7 +100,9 @@ def tiny_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_export_from_a_source_folder(tmp_path: Path, tiny_folder: Path) -> None:
     out = tmp_path / "import"
     result = CliRunner().invoke(
-        main, ["export", "neo4j-import", str(out), str(tiny_folder), "--name", "tiny", "-q"]
+        main,
+        ["export", "neo4j-import", str(out), str(tiny_folder), "--name", "tiny", "-q"]
+        + ["--graph-segments"],  # the whole graph: every count is checked
     )
     assert result.exit_code == 0, result.output
     command = result.stdout.strip()
@@ -119,7 +121,7 @@ def test_export_from_a_source_folder(tmp_path: Path, tiny_folder: Path) -> None:
 
 def test_export_from_the_graph_store(tmp_path: Path) -> None:
     src = handmade_source(seed=9)
-    settings = Settings(home=tmp_path / "home")
+    settings = Settings(home=tmp_path / "home", graph_segments=True)  # the whole graph
     job = begin_graph_load(settings, src, "hand", replace=False)
     assert job is not None
     job.prepare()
@@ -147,3 +149,20 @@ def test_export_needs_exactly_one_source(tmp_path: Path, tiny_folder: Path) -> N
     result = CliRunner().invoke(main, ["export", "neo4j-import", str(tmp_path / "x")])
     assert result.exit_code == 2
     assert "give either --dataset NAME (a loaded dataset) or a source folder" in result.output
+
+
+def test_export_without_the_segment_layer(tmp_path: Path, tiny_folder: Path) -> None:
+    """As a load, an export of a source folder leaves the segment layer out by default."""
+    out = tmp_path / "import"
+    result = CliRunner().invoke(main, ["export", "neo4j-import", str(out), str(tiny_folder)])
+    assert result.exit_code == 0, result.output
+    nodes, rels = expected_counts(read_dataset(tiny_folder))
+    assert nodes["Segment"] > 0 and rels["HAS_SEGMENT"] > 0
+    layer = {"Segment", "PRE", "POST", "HAS_SEGMENT"}
+    check_import_files(
+        out,
+        {k: 0 if k in layer else n for k, n in nodes.items()},
+        {k: 0 if k in layer else n for k, n in rels.items()},
+    )
+    fields, rows = read_import(out)[0]["Dataset"]
+    assert rows[0][fields.index("segments:boolean")] == "false"

@@ -47,7 +47,9 @@ def demo_source() -> SourceDataset:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home")
+    """The graph with its segment layer: these tests count and traverse all of it (the
+    default graph, without the layer, is tested at the end of the module)."""
+    return Settings(home=tmp_path / "home", graph_segments=True)
 
 
 def graph_counts(settings: Settings, name: str) -> dict[str, int]:
@@ -363,3 +365,47 @@ def test_names_that_cannot_be_folders_are_refused(settings: Settings, bad: str) 
     assert not settings.embedded_graph_dir.exists() or not any(
         settings.embedded_graph_dir.iterdir()
     )
+
+
+# --- without the segment layer (the default) -----------------------------------------------
+
+#: The labels and relationship types of the optional segment layer.
+SEGMENT_LAYER = {"Segment", "PRE", "POST", "HAS_SEGMENT"}
+
+
+@pytest.mark.parametrize("kind", ["handmade", "handmade-no-segments", "tiny"])
+def test_default_graph_has_no_segment_layer(
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    src = SOURCES[kind](request)
+    default = Settings(home=tmp_path / "home")
+    assert default.graph_segments is False
+    report = load_graph(default, src, "ds")
+    assert report is not None
+    full = expected_flat(src)
+    assert full["Segment"] > 0 and full["HAS_SEGMENT"] > 0
+    expected = {k: 0 if k in SEGMENT_LAYER else n for k, n in full.items()}
+    assert graph_counts(default, "ds") == expected
+    assert {**report.nodes, **report.relationships} == expected
+    with open_graph_store(default) as store:
+        assert store.stored_dataset("ds").segments is False  # type: ignore[union-attr]
+
+
+def test_segment_layer_choice_rebuilds_and_same_choice_is_a_noop(tmp_path: Path) -> None:
+    src = handmade_source()
+    off = Settings(home=tmp_path / "home")
+    on = Settings(home=tmp_path / "home", graph_segments=True)
+    root = off.embedded_graph_dir
+    assert load_graph(off, src, "ds") is not None
+    version = current_version(root, "ds")
+    assert begin_graph_load(off, src, "ds", replace=False) is None  # same choice: nothing to do
+    assert load_graph(on, src, "ds") is not None  # same files, other choice: rebuilt
+    assert current_version(root, "ds") != version
+    assert graph_counts(on, "ds") == expected_flat(src)
+    with open_graph_store(on) as store:
+        assert store.stored_dataset("ds").segments is True  # type: ignore[union-attr]
+    version = current_version(root, "ds")
+    assert begin_graph_load(on, src, "ds", replace=False) is None
+    assert current_version(root, "ds") == version
+    assert load_graph(off, src, "ds") is not None  # and back
+    assert graph_counts(off, "ds")["Segment"] == 0

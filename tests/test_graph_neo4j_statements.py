@@ -101,7 +101,7 @@ def dump(conn: Any, key: str) -> dict[str, pd.DataFrame]:
 
 def copy_built(tmp_path: Path, src: SourceDataset) -> dict[str, pd.DataFrame]:
     root = tmp_path / "copy-built"
-    job = begin_ladybug_load(root, src, "ds", replace=False)
+    job = begin_ladybug_load(root, src, "ds", replace=False, segments=True)
     assert job is not None
     job.prepare()
     job.commit()
@@ -126,7 +126,9 @@ def current_key(conn: Any) -> list[str]:
 
 
 def load_through(collector: LadybugCollector, src: SourceDataset, *, replace: bool) -> str:
-    job = begin_with_runner(collector, src, "ds", replace=replace, batch_size=7)
+    """``src`` loaded through the Neo4j statements, with the segment layer (every label and
+    relationship type gets its statements)."""
+    job = begin_with_runner(collector, src, "ds", replace=replace, batch_size=7, segments=True)
     assert job is not None
     job.prepare()
     job.commit()
@@ -176,7 +178,14 @@ def test_replace_switches_versions_and_deletes_the_old(tmp_path: Path, empty_gra
     second = handmade_source(seed=2, n_synapses=50, tag="b")
     collector = LadybugCollector(empty_graph)
     old = load_through(collector, first, replace=False)
-    assert begin_with_runner(collector, first, "ds", replace=False, batch_size=7) is None
+    assert (
+        begin_with_runner(collector, first, "ds", replace=False, batch_size=7, segments=True)
+        is None
+    )
+    # The same files without the segment layer: the graph is rebuilt.
+    job = begin_with_runner(collector, first, "ds", replace=False, batch_size=7)
+    assert job is not None
+    job.abort()
     new = load_through(collector, second, replace=True)
     assert current_key(empty_graph) == [new]
     assert all(df.empty for df in dump(empty_graph, old).values())
@@ -190,7 +199,7 @@ def test_failed_load_is_aborted_and_the_previous_stays(tmp_path: Path, empty_gra
     before = dump(empty_graph, good)
 
     failing = LadybugCollector(empty_graph, fail_at=40)
-    job = begin_with_runner(failing, second, "ds", replace=True, batch_size=7)
+    job = begin_with_runner(failing, second, "ds", replace=True, batch_size=7, segments=True)
     assert job is not None
     with pytest.raises(RuntimeError, match="injected failure"):
         job.prepare()
@@ -204,7 +213,12 @@ def test_failed_load_is_aborted_and_the_previous_stays(tmp_path: Path, empty_gra
 
     # A killed load (no abort) is removed by the next load of the dataset.
     killed = begin_with_runner(
-        LadybugCollector(empty_graph, fail_at=30), second, "ds", replace=True, batch_size=7
+        LadybugCollector(empty_graph, fail_at=30),
+        second,
+        "ds",
+        replace=True,
+        batch_size=7,
+        segments=True,
     )
     assert killed is not None
     with pytest.raises(RuntimeError):

@@ -7,15 +7,30 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pytest
 from support.datasets import handmade_source
 
 from connectomedb.etl.frames import CodeTable
 from connectomedb.etl.transform_graph import graph_frames
-from connectomedb.schema.graph import NODE_LABELS, NODES, REL_PAIRS, RELS
+from connectomedb.schema.graph import (
+    NODE_LABELS,
+    NODES,
+    REL_PAIRS,
+    RELS,
+    SEGMENT_LABELS,
+    SEGMENT_RELS,
+)
 
 
-def test_frames_follow_the_model() -> None:
-    frames = graph_frames(handmade_source())
+@pytest.mark.parametrize("segments", [True, False], ids=["with segment layer", "default"])
+def test_frames_follow_the_model(segments: bool) -> None:
+    frames = graph_frames(handmade_source(), segments=segments)
+    layer = [f for k, f in frames.nodes.items() if k in SEGMENT_LABELS]
+    layer += [f for k, f in frames.rels.items() if k[0] in SEGMENT_RELS]
+    assert len(layer) == 6
+    # Without the layer its frames are there, empty: nothing of them is computed.
+    assert all(f.empty for f in layer) is not segments
+    assert any(f.empty for f in layer) is not segments
     assert set(frames.nodes) == {n.name for n in NODE_LABELS} - {"Dataset"}
     assert list(frames.rels) == list(REL_PAIRS)
     for label, df in frames.nodes.items():
@@ -77,7 +92,7 @@ def test_absent_optional_fields_are_missing_properties() -> None:
         spine_heads=replace(src.spine_heads, volume=None),
         segments=None,
     )
-    frames = graph_frames(src)
+    frames = graph_frames(src, segments=True)
     syn = frames.nodes["Synapse"]
     for col in ("pre_x", "post_z", "asi_area", "split_axon_id"):
         assert syn[col].isna().all(), col

@@ -121,6 +121,16 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 TRACING_QUERIES = {"tracing_evaluation", "tracing_overlaps"}
 
 
+def test_the_queries_run_on_the_default_graph(loaded: Loaded) -> None:
+    """The graph here is loaded as by default: without its segment layer, which no query but
+    the tracing ones reads."""
+    for dataset in DATASETS:
+        stored = loaded.store.stored_dataset(dataset)
+        assert stored is not None and stored.segments is False
+        counts = loaded.store.counts(dataset)
+        assert counts["Segment"] == counts["PRE"] == counts["POST"] == counts["HAS_SEGMENT"] == 0
+
+
 def test_every_query_has_a_case() -> None:
     assert {name for name, _ in CASES} == set(queries.registry.load_queries()) - TRACING_QUERIES
 

@@ -8,7 +8,12 @@ from typing import Any
 
 import click
 
-from connectomedb.commands.options import quiet_option, settings_from, store_options
+from connectomedb.commands.options import (
+    graph_segments_option,
+    quiet_option,
+    settings_from,
+    store_options,
+)
 from connectomedb.errors import ConfigError
 
 
@@ -40,6 +45,9 @@ def export_group() -> None:
     show_default=True,
     help="Neo4j database name used in the printed command.",
 )
+@graph_segments_option(
+    "With SOURCE_DIR: export the graph's segment layer too (with --dataset: what the graph holds)"
+)
 @store_options
 @quiet_option
 def neo4j_import(
@@ -48,6 +56,7 @@ def neo4j_import(
     dataset: str | None,
     name: str | None,
     database: str,
+    graph_segments: bool | None,
     home: str | None,
     postgres_url: str | None,
     graph_url: str | None,
@@ -84,14 +93,20 @@ def neo4j_import(
 
         ds_name = name or Path(source_dir).resolve().name
         say(f"reading {source_dir}")
+        segments = (
+            settings_from(home, postgres_url, graph_url)
+            .with_overrides(graph_segments=graph_segments)
+            .graph_segments
+        )
         source = read_dataset(source_dir, progress=say)
-        frames = graph_frames(source)
+        frames = graph_frames(source, segments=segments)
         props: dict[str, Any] = dataset_node(
             source,
             name=ds_name,
             key=f"{ds_name}@{version}",
             version=version,
             loaded_at=datetime.now(timezone.utc),
+            segments=segments,
         )
     else:
         from connectomedb.stores.graph import open_graph_store

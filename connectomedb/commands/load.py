@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from connectomedb.commands.options import (
+    graph_segments_option,
     no_graph_option,
     quiet_option,
     settings_from,
@@ -139,6 +140,7 @@ def _summary(report: Any, quiet: bool) -> None:
     help="Reload a dataset already loaded under this name from other files.",
 )
 @no_graph_option("Load PostgreSQL only, not the graph.")
+@graph_segments_option("Load the graph's segment layer: Segment nodes and PRE, POST, HAS_SEGMENT")
 @store_options
 @quiet_option
 def load(
@@ -146,6 +148,7 @@ def load(
     dataset: str | None,
     replace: bool,
     no_graph: bool,
+    graph_segments: bool | None,
     home: str | None,
     postgres_url: str | None,
     graph_url: str | None,
@@ -156,17 +159,21 @@ def load(
     FOLDER holds axons.hdf5, dendrites.hdf5 and synapses.hdf5, and optionally
     segments.hdf5 and connectome.csv. The files are validated before anything is
     committed; the load is all or nothing, and the previous version of the dataset stays
-    visible until the new one is complete. Loading the same files again does nothing.
+    visible until the new one is complete. Loading the same files again does nothing;
+    loading them with the other choice of --graph-segments rebuilds the graph only.
 
     \b
     Example:
       connectomedb load demo-data
       connectomedb load /data/L4dense --dataset l4dense --replace
       connectomedb load demo-data --postgres-url postgresql://me@dbhost/connectome --no-graph
+      connectomedb load demo-data --graph-segments
     """
     from connectomedb.etl.pipeline import run_load
 
-    settings = settings_from(home, postgres_url, graph_url)
+    settings = settings_from(home, postgres_url, graph_url).with_overrides(
+        graph_segments=graph_segments
+    )
     if quiet:
         report = run_load(settings, folder, dataset=dataset, replace=replace, graph=not no_graph)
     else:

@@ -69,3 +69,15 @@ def settings_options(f: F) -> F:
 def no_graph_option(help_text: str) -> Callable[[F], F]:
     """``--no-graph``: PostgreSQL only (``help_text`` says what the command then does)."""
     return click.option("--no-graph", is_flag=True, help=help_text)
+
+
+def graph_segments_option(help_text: str) -> Callable[[F], F]:
+    """``--graph-segments/--no-graph-segments``: whether the graph gets its segment layer
+    (``Settings.graph_segments``; None when neither is given: the environment decides).
+    ``help_text`` says what the command does with it."""
+    return click.option(
+        "--graph-segments/--no-graph-segments",
+        default=None,
+        help=help_text + " (env CONNECTOMEDB_GRAPH_SEGMENTS). Default: without it; PostgreSQL "
+        "holds every segment either way, and only the graph's tracing_* queries need it.",
+    )

@@ -115,3 +115,21 @@ def set_frames(source: SourceDataset) -> tuple[LazyFrame, dict[RelKey, LazyFrame
         ("HAS_SEGMENT", "SpineHead", "Segment"): _set_rel(sh.agglomerate, segment_first=False),
     }
     return nodes, rels
+
+
+def no_set_frames(source: SourceDataset) -> tuple[LazyFrame, dict[RelKey, LazyFrame]]:
+    """:func:`set_frames` of a graph loaded without its segment layer: the same labels and
+    relationship types, every frame empty, and nothing computed from the source's sets."""
+    nodes = segment_nodes(source, np.zeros(0, dtype=np.int64))
+    none = np.zeros(0, dtype=np.int64)
+    rels = {
+        key: LazyFrame.whole(0, lambda: rel_frame(none, none))
+        for key in (
+            ("PRE", "Segment", "Synapse"),
+            ("POST", "Synapse", "Segment"),
+            ("HAS_SEGMENT", "Axon", "Segment"),
+            ("HAS_SEGMENT", "Target", "Segment"),
+            ("HAS_SEGMENT", "SpineHead", "Segment"),
+        )
+    }
+    return nodes, rels

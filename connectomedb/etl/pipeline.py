@@ -124,9 +124,10 @@ def loaded_unchanged(
     settings: Settings, url: str, name: str, folder: Path, *, graph: bool, say: ProgressFn
 ) -> tuple[StoredDataset | None, FolderChecksums | None]:
     """PostgreSQL's copy of dataset ``name`` when it and (with ``graph``) the graph's hold it
-    from exactly the files of ``folder``, under the current graph model, else None; and the
-    files' checksums when they were computed (only when PostgreSQL holds the dataset). No file
-    is parsed."""
+    from exactly the files of ``folder``, under the current graph model and with the segment
+    layer or without it as ``settings.graph_segments`` says, else None; and the files'
+    checksums when they were computed (only when PostgreSQL holds the dataset). No file is
+    parsed."""
     with connect(url) as conn:
         stored = stored_dataset(conn, name)
     if stored is None:
@@ -141,7 +142,10 @@ def loaded_unchanged(
     if graph and graph_loader() is not None:
         with open_graph_store(settings) as store:
             in_graph = store.stored_dataset(name)
-        if not unchanged(in_graph, files, model_version=GRAPH_MODEL_VERSION):
+        current = unchanged(
+            in_graph, files, model_version=GRAPH_MODEL_VERSION, segments=settings.graph_segments
+        )
+        if not current:
             return None, checksums
     return stored, checksums
 

@@ -33,15 +33,22 @@ from connectomedb.etl.graph_aggregates import (
     rel_frame,
 )
 from connectomedb.etl.graph_plan import GraphFrames, GraphPlan, LazyFrame, RelKey, node_frame
-from connectomedb.etl.graph_segments import set_frames
+from connectomedb.etl.graph_segments import no_set_frames, set_frames
 from connectomedb.etl.path_length import path_lengths_or
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION, REL_PAIRS
 
 
 def dataset_node(
-    source: SourceDataset, *, name: str, key: str, version: str, loaded_at: datetime
+    source: SourceDataset,
+    *,
+    name: str,
+    key: str,
+    version: str,
+    loaded_at: datetime,
+    segments: bool = False,
 ) -> dict[str, object]:
-    """The properties of the ``Dataset`` node (``loaded_at`` should be timezone-aware UTC)."""
+    """The properties of the ``Dataset`` node (``loaded_at`` should be timezone-aware UTC;
+    ``segments``: whether the graph holds its segment layer, see :func:`graph_plan`)."""
     files = sorted(source.files.items())
     return {
         "dataset": key,
@@ -53,6 +60,7 @@ def dataset_node(
         "source": str(source.folder),
         "file_names": [f for f, _ in files],
         "file_sha256": [info.sha256 for _, info in files],
+        "segments": segments,
     }
 
 
@@ -133,13 +141,17 @@ def _class_nodes(table: CodeTable, codes: np.ndarray, names: np.ndarray) -> pd.D
 # --- the transform -------------------------------------------------------------------------
 
 
-def graph_frames(source: SourceDataset) -> GraphFrames:
+def graph_frames(source: SourceDataset, *, segments: bool = False) -> GraphFrames:
     """The node and relationship frames of ``source`` (see :class:`GraphFrames`)."""
-    return graph_plan(source).build()
+    return graph_plan(source, segments=segments).build()
 
 
-def graph_plan(source: SourceDataset) -> GraphPlan:
-    """The frames of :func:`graph_frames`, the large ones built only when asked for."""
+def graph_plan(source: SourceDataset, *, segments: bool = False) -> GraphPlan:
+    """The frames of :func:`graph_frames`, the large ones built only when asked for.
+
+    ``segments``: with the segment layer (``Segment`` nodes, ``PRE``, ``POST`` and
+    ``HAS_SEGMENT``; ``Settings.graph_segments``). Without it those frames are empty and
+    nothing of them is computed: at full scale the layer is four fifths of the graph's rows."""
     ax, tg, sh, sy = source.axons, source.targets, source.spine_heads, source.synapses
 
     axon_id = np.asarray(sy.axon_id, dtype=np.int64)
@@ -175,7 +187,7 @@ def graph_plan(source: SourceDataset) -> GraphPlan:
     nodes["AxonClass"] = LazyFrame.of(_frame("AxonClass", dict(axon_class_nodes.items())))
     target_class_nodes = _class_nodes(tg.classes, tg.class_code, target_classes)
     nodes["TargetClass"] = LazyFrame.of(_frame("TargetClass", dict(target_class_nodes.items())))
-    nodes["Segment"], set_rels = set_frames(source)
+    nodes["Segment"], set_rels = set_frames(source) if segments else no_set_frames(source)
 
     rels: dict[RelKey, LazyFrame] = dict(set_rels)
     syn_ids = _ids(sy.n)

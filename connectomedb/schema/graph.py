@@ -28,7 +28,7 @@ from connectomedb.schema.graph_types import (
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 5
+GRAPH_MODEL_VERSION = 6
 
 
 def _p(name: str, type_: PropType, doc: str = "") -> Prop:
@@ -71,6 +71,7 @@ NODE_LABELS: tuple[NodeLabel, ...] = (
                 source              string    -- source folder
                 file_names          string[]  -- source files
                 file_sha256         string[]  -- their SHA-256, same order
+                segments            bool      -- whether the segment layer was loaded
             """),
         ),
         "one per loaded dataset (version)",
@@ -343,6 +344,12 @@ REL_TYPES: tuple[RelType, ...] = (
         " axons connect to), over every class and per target class",
     ),
 )
+
+#: The segment layer: optional (``Settings.graph_segments``, off by default). A graph loaded
+#: without it holds these labels and types with no rows, and its ``Dataset`` node says so
+#: (``segments`` false); PostgreSQL holds every segment either way.
+SEGMENT_LABELS: tuple[str, ...] = ("Segment",)
+SEGMENT_RELS: tuple[str, ...] = ("PRE", "POST", "HAS_SEGMENT")
 
 NODES: dict[str, NodeLabel] = {n.name: n for n in NODE_LABELS}
 RELS: dict[str, RelType] = {r.name: r for r in REL_TYPES}

@@ -6,13 +6,17 @@ Each store records the model a dataset's rows were built with (PostgreSQL in
 ``dataset.model_version``, the graph on its ``Dataset`` node); the next load of the same files
 rebuilds a dataset of another model (:mod:`connectomedb.etl.load.decision`), and until then
 :func:`require_current_model` raises :class:`~connectomedb.errors.OutdatedDatasetError`.
+
+A graph is loaded with its segment layer or without it (``Settings.graph_segments``, off by
+default; its ``Dataset`` node records which): :func:`require_segment_layer` refuses a query
+that reads the layer of a graph loaded without it, rather than let it answer nothing.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from connectomedb.errors import OutdatedDatasetError
+from connectomedb.errors import MissingSegmentLayerError, OutdatedDatasetError
 from connectomedb.schema import POSTGRES_MODEL_VERSION
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.sql import Connection, SqlConnection, detect_engine, fetch
@@ -49,4 +53,23 @@ def require_current_model(conn: Connection, name: str) -> None:
         f"connectomedb reads version {current}): rows it needs may be missing, so it is not "
         f"queried. Rebuild it by loading its files again: `connectomedb load <folder> "
         f"--dataset {name}`" + (f" (it was loaded from {source})." if source else ".")
+    )
+
+
+def require_segment_layer(store: GraphStore, name: str, query: str) -> None:
+    """Return when the graph of dataset ``name`` holds its segment layer (or the dataset is
+    not loaded there), else :class:`MissingSegmentLayerError` saying how ``query`` can be
+    answered: on PostgreSQL, which holds every segment, or after a reload with the layer."""
+    stored = store.stored_dataset(name)
+    if stored is None or stored.segments:
+        return
+    raise MissingSegmentLayerError(
+        f"query {query!r} reads the graph's segment layer, but the graph of dataset {name!r} "
+        "was loaded without it (Segment nodes and PRE, POST, HAS_SEGMENT are optional and off "
+        "by default). Run it on PostgreSQL (`--engine sql`), which holds every segment, or "
+        "load the dataset again with its segment layer: `connectomedb load <folder> "
+        f"--dataset {name} --graph-segments`"
+        + (f" (it was loaded from {stored.source})" if stored.source else "")
+        + f", then `connectomedb tracings graph --dataset {name}` to copy its tracings into "
+        "the new graph."
     )

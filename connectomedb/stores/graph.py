@@ -74,6 +74,7 @@ def _stored(props: Mapping[str, Any]) -> StoredDataset:
         source=props.get("source"),
         loaded_at=props.get("loaded_at"),
         model_version=props.get("graph_model_version"),
+        segments=props.get("segments"),
     )
 
 
@@ -281,6 +282,7 @@ NEO4J_STORED_DATASET = (
             "source",
             "loaded_at",
             "graph_model_version",
+            "segments",
             "file_names",
             "file_sha256",
         )

@@ -72,8 +72,13 @@ def make_env(base_url: str, tmp: Path) -> TracingEnv:
     upgrade(url)
     source = generate("tiny", 0).dataset
     load_dataset(url, source, DATASET)
-    settings = load_settings().with_overrides(home=str(tmp / "home"), postgres_url=url)
-    graph = begin_ladybug_load(settings.embedded_graph_dir, source, DATASET, replace=False)
+    settings = load_settings().with_overrides(
+        home=str(tmp / "home"), postgres_url=url, graph_segments=True
+    )
+    # The graph's tracing queries read its segment layer.
+    graph = begin_ladybug_load(
+        settings.embedded_graph_dir, source, DATASET, replace=False, segments=True
+    )
     assert graph is not None
     graph.prepare()
     graph.commit()

@@ -5,9 +5,11 @@ A store answers what it holds of a dataset (``stored_dataset``: a
 files it was loaded from with the files at hand, by their :data:`Fingerprint`:
 
 - nothing stored: load it;
-- the same files under the same model version: unchanged;
-- the same files under another model version (or none recorded): rebuild it, without
-  ``--replace``: the store's rows are those an older connectomedb built;
+- the same files under the same model version (and, in the graph, the same choice of its
+  segment layer, ``Settings.graph_segments``): unchanged;
+- the same files under another model version (or none recorded), or a graph loaded with the
+  other choice of its segment layer: rebuild it, without ``--replace``: the store's rows are
+  not those this load would build;
 - other files: only with ``--replace``, else :class:`~connectomedb.errors.LoadError`.
 
 Both stores record the model version their rows were built with: the graph its
@@ -41,10 +43,20 @@ def fingerprint(source: SourceDataset) -> Fingerprint:
 
 
 def unchanged(
-    stored: StoredDataset | None, files: Fingerprint, *, model_version: int | None = None
+    stored: StoredDataset | None,
+    files: Fingerprint,
+    *,
+    model_version: int | None = None,
+    segments: bool | None = None,
 ) -> bool:
-    """Whether the store holds the dataset from exactly these files (and model version)."""
-    return stored is not None and stored.files == files and stored.model_version == model_version
+    """Whether the store holds the dataset from exactly these files (and model version; and,
+    unless ``segments`` is None, with the graph's segment layer or without it as asked)."""
+    return (
+        stored is not None
+        and stored.files == files
+        and stored.model_version == model_version
+        and (segments is None or stored.segments == segments)
+    )
 
 
 def decide(
@@ -56,16 +68,18 @@ def decide(
     store: str,
     folder: Path | str,
     model_version: int | None = None,
+    segments: bool | None = None,
 ) -> Action:
     """What a load of ``files`` as ``dataset`` does in a store holding ``stored`` (see the
     module docstring). ``store``: ``"PostgreSQL"`` or ``"graph"``; ``model_version``: the
-    model the store builds now (``POSTGRES_MODEL_VERSION`` or ``GRAPH_MODEL_VERSION``)."""
+    model the store builds now (``POSTGRES_MODEL_VERSION`` or ``GRAPH_MODEL_VERSION``);
+    ``segments``: the graph's segment layer is loaded (None: not a graph)."""
     if stored is None:
         return Action.LOAD
-    if unchanged(stored, files, model_version=model_version):
+    if unchanged(stored, files, model_version=model_version, segments=segments):
         forced = replace and store == "PostgreSQL"
         return Action.REPLACE if forced else Action.UNCHANGED
-    if replace or stored.files == files:  # other files, or the same under another model
+    if replace or stored.files == files:  # other files, or the same built otherwise
         return Action.REPLACE
     lead = (
         f"dataset {dataset!r} is already in PostgreSQL, loaded"
@@ -79,7 +93,13 @@ def decide(
     )
 
 
-def replace_reason(stored: StoredDataset | None, files: Fingerprint, *, model_version: int) -> str:
+def replace_reason(
+    stored: StoredDataset | None,
+    files: Fingerprint,
+    *,
+    model_version: int,
+    segments: bool | None = None,
+) -> str:
     """Why a load replaces what a store holds, for its report (empty when it holds nothing)."""
     if stored is None:
         return ""
@@ -92,4 +112,9 @@ def replace_reason(stored: StoredDataset | None, files: Fingerprint, *, model_ve
             else f"built under data model version {stored.model_version}"
         )
         return f"{was}; rebuilt from the same files under version {model_version}"
+    if segments is not None and stored.segments != segments:
+        return (
+            f"loaded {'without' if segments else 'with'} its segment layer; rebuilt from the "
+            f"same files {'with' if segments else 'without'} it"
+        )
     return "reloaded from the same files (--replace)"

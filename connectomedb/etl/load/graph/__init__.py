@@ -67,10 +67,16 @@ class GraphLoadReport:
 
 
 def needs_load(
-    stored: StoredDataset | None, source: SourceDataset, name: str, *, replace: bool
+    stored: StoredDataset | None,
+    source: SourceDataset,
+    name: str,
+    *,
+    replace: bool,
+    segments: bool = False,
 ) -> bool:
     """Whether a graph store holding ``stored`` must be loaded with ``source`` as ``name``
-    (:func:`connectomedb.etl.load.decision.decide` under the current graph model)."""
+    (:func:`connectomedb.etl.load.decision.decide` under the current graph model, with the
+    segment layer or without it as ``segments`` says)."""
     action = decide(
         stored,
         fingerprint(source),
@@ -79,26 +85,34 @@ def needs_load(
         store="graph",
         folder=source.folder,
         model_version=GRAPH_MODEL_VERSION,
+        segments=segments,
     )
     return action is not Action.UNCHANGED
 
 
 def new_version_content(
-    source: SourceDataset, name: str, key: str, version: str
+    source: SourceDataset, name: str, key: str, version: str, *, segments: bool = False
 ) -> tuple[GraphFrames, dict[str, object]]:
-    """What both writers store for a new version: the frames and the ``Dataset`` node."""
-    plan, node = new_version_plan(source, name, key, version)
+    """What both writers store for a new version: the frames and the ``Dataset`` node
+    (``segments``: with the segment layer, see
+    :func:`~connectomedb.etl.transform_graph.graph_plan`)."""
+    plan, node = new_version_plan(source, name, key, version, segments=segments)
     return plan.build(), node
 
 
 def new_version_plan(
-    source: SourceDataset, name: str, key: str, version: str
+    source: SourceDataset, name: str, key: str, version: str, *, segments: bool = False
 ) -> tuple[GraphPlan, dict[str, object]]:
     """:func:`new_version_content` with the frames built one at a time, as they are asked for."""
     node = dataset_node(
-        source, name=name, key=key, version=version, loaded_at=datetime.now(timezone.utc)
+        source,
+        name=name,
+        key=key,
+        version=version,
+        loaded_at=datetime.now(timezone.utc),
+        segments=segments,
     )
-    return graph_plan(source), node
+    return graph_plan(source, segments=segments), node
 
 
 class GraphLoad(Protocol):
@@ -124,8 +138,10 @@ def begin_graph_load(
 ) -> GraphLoad | None:
     """Start loading ``source`` as ``dataset_name`` into the configured graph store.
 
-    Returns ``None`` when the store already holds this dataset loaded from files with the same
-    SHA-256 sums under the current graph model version (nothing to do). Raises
+    The graph gets its segment layer when ``settings.graph_segments`` is set. Returns ``None``
+    when the store already holds this dataset loaded from files with the same SHA-256 sums
+    under the current graph model version and the same choice of segment layer (nothing to
+    do). Raises
     :class:`~connectomedb.errors.LoadError` when the dataset is loaded from other files and
     ``replace`` is false, or when another load of the same dataset is running.
     """
@@ -133,7 +149,12 @@ def begin_graph_load(
         from connectomedb.etl.load.graph.ladybug import begin_ladybug_load
 
         return begin_ladybug_load(
-            settings.embedded_graph_dir, source, dataset_name, replace=replace, progress=progress
+            settings.embedded_graph_dir,
+            source,
+            dataset_name,
+            replace=replace,
+            progress=progress,
+            segments=settings.graph_segments,
         )
     from connectomedb.etl.load.graph.neo4j import begin_neo4j_load
 

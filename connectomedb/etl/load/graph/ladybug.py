@@ -261,8 +261,11 @@ class LadybugGraphLoad:
         name: str,
         lock: DatasetLock,
         progress: ProgressFn | None = None,
+        *,
+        segments: bool = False,
     ) -> None:
         self.root = Path(root)
+        self.segments = segments
         self.source = source
         self.dataset = self.key = name
         self.version = new_version()
@@ -280,7 +283,9 @@ class LadybugGraphLoad:
             raise LoadError(f"graph: the load of {self.dataset!r} is already finished.")
         started = time.perf_counter()
         report = GraphLoadReport("ladybug", self.dataset, self.key)
-        plan, dataset = new_version_plan(self.source, self.dataset, self.key, self.version)
+        plan, dataset = new_version_plan(
+            self.source, self.dataset, self.key, self.version, segments=self.segments
+        )
         try:
             self.directory.mkdir(parents=True)
             report.count(plan)
@@ -328,8 +333,10 @@ def begin_ladybug_load(
     *,
     replace: bool,
     progress: ProgressFn | None = None,
+    segments: bool = False,
 ) -> LadybugGraphLoad | None:
-    """See :func:`connectomedb.etl.load.graph.begin_graph_load`."""
+    """See :func:`connectomedb.etl.load.graph.begin_graph_load` (``segments``: its
+    ``settings.graph_segments``)."""
     check_dataset_name(name)
     try:
         lock = DatasetLock(root, name)
@@ -343,10 +350,10 @@ def begin_ladybug_load(
             stored = store.stored_dataset(name)
         finally:
             store.close()
-        if not needs_load(stored, source, name, replace=replace):
+        if not needs_load(stored, source, name, replace=replace, segments=segments):
             lock.release()
             return None
     except BaseException:
         lock.release()
         raise
-    return LadybugGraphLoad(root, source, name, lock, progress)
+    return LadybugGraphLoad(root, source, name, lock, progress, segments=segments)

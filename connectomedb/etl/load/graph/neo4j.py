@@ -157,8 +157,10 @@ class Neo4jGraphLoad:
         previous_key: str | None,
         progress: ProgressFn | None = None,
         on_finish: Any = None,
+        segments: bool = False,
     ) -> None:
         self.runner = runner
+        self.segments = segments
         self.source = source
         self.dataset = name
         self.version = new_version()
@@ -180,7 +182,9 @@ class Neo4jGraphLoad:
         # Versions of this dataset that are not current were left by killed loads.
         for record in self.runner.run(other_versions_statement(self.dataset, self.previous_key)):
             delete_version(self.runner, record["key"], self.batch_size)
-        frames, props = new_version_content(self.source, self.dataset, self.key, self.version)
+        frames, props = new_version_content(
+            self.source, self.dataset, self.key, self.version, segments=self.segments
+        )
         self.runner.run(dataset_node_statement({**props, "current": False}))
         total = frames.total_rows
         done = 0
@@ -241,11 +245,13 @@ def begin_with_runner(
     batch_size: int,
     progress: ProgressFn | None = None,
     on_finish: Any = None,
+    segments: bool = False,
 ) -> Neo4jGraphLoad | None:
-    """:func:`begin_graph_load` for Neo4j over any statement runner."""
+    """:func:`begin_graph_load` for Neo4j over any statement runner (``segments``: with the
+    graph's segment layer)."""
     check_dataset_name(name)
     stored = neo4j_stored_dataset(lambda text, params: runner.run(Statement(text, params)), name)
-    if not needs_load(stored, source, name, replace=replace):
+    if not needs_load(stored, source, name, replace=replace, segments=segments):
         return None
     return Neo4jGraphLoad(
         runner,
@@ -255,6 +261,7 @@ def begin_with_runner(
         previous_key=None if stored is None else stored.key,
         progress=progress,
         on_finish=on_finish,
+        segments=segments,
     )
 
 
@@ -318,6 +325,7 @@ def begin_neo4j_load(
             batch_size=settings.neo4j_batch_size,
             progress=progress,
             on_finish=driver.close,
+            segments=settings.graph_segments,
         )
     except BaseException:
         driver.close()
