@@ -309,7 +309,13 @@ class_specificity_target = _derived(
     axon_fraction_median              double
     axon_fraction_q1 axon_fraction_q3 double
     """,
-    by_dataset("axon_synapses", "target_synapses"),
+    # (Named: the convention's name of these columns is longer than PostgreSQL keeps.)
+    Index(
+        "ix_class_specificity_target_thresholds",
+        "dataset_id",
+        "axon_synapses",
+        "target_synapses",
+    ),
     comment="target_specificity with a target threshold, per pair of thresholds",
 )
 

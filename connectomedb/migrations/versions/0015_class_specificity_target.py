@@ -63,7 +63,7 @@ def upgrade() -> None:
         postgresql_partition_by="LIST (dataset_id)",
     )
     op.create_index(
-        op.f("ix_class_specificity_target_dataset_id_axon_synapses_ta_8bd0"),
+        op.f("ix_class_specificity_target_thresholds"),
         "class_specificity_target",
         ["dataset_id", "axon_synapses", "target_synapses"],
     )
@@ -72,7 +72,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index(
-        op.f("ix_class_specificity_target_dataset_id_axon_synapses_ta_8bd0"),
+        op.f("ix_class_specificity_target_thresholds"),
         table_name="class_specificity_target",
     )
     op.drop_table("class_specificity_target")
