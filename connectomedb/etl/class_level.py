@@ -34,7 +34,7 @@ from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.graph_aggregates import rel_frame
 from connectomedb.etl.graph_plan import LazyFrame, RelKey
 from connectomedb.etl.pair_cv import pair_cv_stats
-from connectomedb.etl.specificity import specificity_targets
+from connectomedb.etl.specificity import specificity_target_nodes
 from connectomedb.schema.graph import NODES
 from connectomedb.schema.graph_types import PropType
 
@@ -71,7 +71,7 @@ def add_class_level(
         _node_frame("ClassSpecificity", specificity_levels(source))
     )
     nodes["ClassSpecificityTarget"] = LazyFrame.of(
-        _node_frame("ClassSpecificityTarget", specificity_targets(source))
+        _node_frame("ClassSpecificityTarget", specificity_target_nodes(source))
     )
     rels[("CLASS_DEGREE_CELL", "AxonClass", "TargetClass")] = LazyFrame.of(
         _rel(degree_cells(source), "axon_class", "target_class")

@@ -70,6 +70,15 @@ def _empty() -> pd.DataFrame:
     )
 
 
+def specificity_target_nodes(source: SourceDataset) -> pd.DataFrame:
+    """The rows of :func:`specificity_targets` with ``block_rows``, the rows of their block: the
+    graph numbers them from 1 in this order, so a block's rows are the ``block_rows``
+    consecutive IDs from its first, which the Cypher query reads by primary key."""
+    frame = specificity_targets(source)
+    rows = frame.groupby(["axon_synapses", "target_synapses"])["axons"].transform("size")
+    return frame.assign(block_rows=rows.to_numpy(np.int64))
+
+
 def _pieces(
     axon: np.ndarray, level: np.ndarray, tclass: np.ndarray, synapses: np.ndarray, n_tc: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

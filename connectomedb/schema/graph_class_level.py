@@ -65,6 +65,9 @@ CLASS_LEVEL_LABELS: tuple[NodeLabel, ...] = (
                 fraction        double -- of the class's kept synapses
             """),
             *distribution("axon_fraction", "the axons' own fractions onto the target class"),
+            *props("""
+                block_rows      int64  -- rows of its block: consecutive IDs from the first
+            """),
         ),
         "derived: target_specificity with a target threshold per pair of thresholds, as"
         " class_specificity_target (connectomedb.etl.specificity)",

@@ -23,7 +23,9 @@
 // synapse count and a target synapse count that keeps a different set of synapses, the block
 // of the first axon count at or above min_axon_synapses, then of its first target count at or
 // above min_target_synapses, answering it (2147483647: only the synapses onto axon initial
-// segments kept); none: nothing is kept.
+// segments kept); none: nothing is kept. (A smaller axon count of the data without a target
+// count at or above the threshold keeps nothing, and neither does any larger one: its axons
+// are some of the smaller one's.)
 MATCH (s:ClassSpecificity {dataset: $dataset})
 WHERE $min_target_synapses <= 1 AND s.axon_synapses >= $min_axon_synapses
 WITH min(s.axon_synapses) AS level
@@ -36,17 +38,17 @@ RETURN s.axon_class AS axon_class, s.target_class AS target_class, s.axons AS ax
        s.axon_fraction_q1 AS axon_fraction_q1, s.axon_fraction_q3 AS axon_fraction_q3
 ORDER BY axon_class, target_class
 UNION ALL
+// (IDs ascend by the thresholds, then the classes: the first row at or above both thresholds is
+// the first of the block, whose rows are its block_rows consecutive IDs, read by primary key.)
 MATCH (s:ClassSpecificityTarget {dataset: $dataset})
 WHERE $min_target_synapses > 1 AND s.axon_synapses >= $min_axon_synapses
-WITH min(s.axon_synapses) AS level
-MATCH (s:ClassSpecificityTarget {dataset: $dataset})
-WHERE s.axon_synapses = level
   AND s.target_synapses >= CASE WHEN $min_target_synapses > 2147483647 THEN 2147483647
                                 ELSE $min_target_synapses END
-WITH level, min(s.target_synapses) AS target_level
-MATCH (s:ClassSpecificityTarget {dataset: $dataset})
-WHERE s.axon_synapses = level AND s.target_synapses = target_level
-  AND coalesce($axon_class, s.axon_class) = s.axon_class
+WITH min(s.id) AS first
+MATCH (b:ClassSpecificityTarget {dataset: $dataset, id: first})
+UNWIND range(first, first + b.block_rows - 1) AS i
+MATCH (s:ClassSpecificityTarget {dataset: $dataset, id: i})
+WHERE coalesce($axon_class, s.axon_class) = s.axon_class
 RETURN s.axon_class AS axon_class, s.target_class AS target_class, s.axons AS axons,
        s.synapses AS synapses, s.fraction AS fraction,
        s.axon_fraction_mean AS axon_fraction_mean,
