@@ -25,9 +25,10 @@ axon without a synapse onto the target class).
 How it is counted (vectorised over the data, one pass per axon class and target count): an
 axon's kept synapses change only at its targets' synapse counts, so each axon is split into
 *pieces*, ranges of target counts over which its kept synapses onto each target class are the
-same, and the pieces are summed into the histogram of (target class, axon count, kept synapses
-onto the class, kept synapses) per target count. The percentiles of every axon threshold then
-come from the cumulative counts of that histogram ordered by the axons' fractions.
+same, and the pieces are summed, per target count, into the histogram of (target class, the
+axon's fraction onto it, axon count). The percentiles of every axon threshold then come from
+the cumulative counts of that histogram ordered by the fractions (no sorting per block), the
+sums of synapses and fractions from exact counts (a zero stays 0.0).
 """
 
 from __future__ import annotations
@@ -141,10 +142,14 @@ def _over_levels(
 ) -> np.ndarray:
     """Dense sums of ``weight`` over the target levels from ``low`` to ``high`` (the last
     axis, of length ``shape[-1]``), at ``index`` on the other axes."""
-    d = np.zeros((*shape[:-1], shape[-1] + 1), dtype=weight.dtype)
-    np.add.at(d, (*index, low), weight)
-    np.add.at(d, (*index, high + 1), -weight)
-    return np.cumsum(d, axis=-1)[..., :-1]
+    full = (*shape[:-1], shape[-1] + 1)
+    size = int(np.prod(full))
+    w = weight.astype(np.float64)
+    d = np.bincount(np.ravel_multi_index((*index, low), full), w, minlength=size)
+    d -= np.bincount(np.ravel_multi_index((*index, high + 1), full), w, minlength=size)
+    # Whole numbers stay exact in float64; the sums are cast back to the weights' type.
+    out = np.cumsum(d.reshape(full), axis=-1)[..., :-1]
+    return out if weight.dtype.kind == "f" else np.rint(out).astype(weight.dtype)
 
 
 def _class_blocks(
@@ -192,12 +197,18 @@ def _class_blocks(
     h = _QUANTILES[None, :] * (n - 1)[..., None]  # (I, J, 3)
     lo, hi = np.floor(h), np.ceil(h)
     w = h - lo
-    levels = np.arange(n_i)
+    ranks = np.concatenate([lo, hi], axis=2)  # (I, J, 6)
     for j in range(n_j):
         col = counts[:, j]
         on = np.flatnonzero(col)
         if not len(on):
             continue
+        # Only the axon levels with a kept axon (the rest have no rows).
+        m = int(np.flatnonzero(n[:, j])[-1]) + 1
+        levels = np.arange(m)
+        weights = tf[1, key_tf[on]] * col[on]
+        cell = np.bincount(key_t[on] * n_i + key_ai[on], weights, minlength=n_tc * n_i)
+        fsum[:, j, :] = _suffix(cell.reshape(n_tc, n_i).T, 0)
         # The keys are ordered by target class, fraction and axon level: runs, no sorting.
         on_t = key_t[on]
         cuts = np.flatnonzero(np.diff(on_t)) + 1
@@ -209,22 +220,20 @@ def _class_blocks(
             local = np.cumsum(new) - 1
             local_tf = mine_tf[new]
             r = len(local_tf)
-            grid = np.zeros((r, n_i), dtype=np.int64)
-            grid[local, key_ai[mine]] = col[mine]
-            cum = np.cumsum(_suffix(grid, 1), axis=0)  # (r, I): axons with f <= and a >= level
-            zeros = n[:, j] - cum[-1]
-            big = int(cum[-1].max()) + 1
-            flat = (cum + levels[None, :] * big).T.ravel()
+            # grid[i, x]: axons with the x-th fraction and at least level i; then cumulative.
+            grid = np.zeros((n_i, r), dtype=np.int64)
+            grid[key_ai[mine], local] = col[mine]
+            cum = np.cumsum(_suffix(grid, 0)[:m], axis=1)
+            zeros = n[:m, j] - cum[:, -1]
+            big = int(cum[:, -1].max()) + 1
+            flat = (cum + (levels * big)[:, None]).ravel()
             values = tf[1, local_tf]
-            weights = tf[1, mine_tf] * col[mine]
-            fsum[:, j, t] = _suffix(np.bincount(key_ai[mine], weights, minlength=n_i), 0)
-            sides = []
-            for pos in (lo[:, j], hi[:, j]):
-                p = pos - zeros[:, None]
-                at = np.searchsorted(flat, (p + (levels * big)[:, None]).ravel(), side="right")
-                at = at.reshape(n_i, 3) - (levels * r)[:, None]
-                sides.append(np.where(p < 0, 0.0, values[np.clip(at, 0, r - 1)]))
-            pct[:, j, t, :] = sides[0] + w[:, j] * (sides[1] - sides[0])
+            # The ranks below and above each percentile (columns 0-2 and 3-5).
+            p = ranks[:m, j] - zeros[:, None]
+            at = np.searchsorted(flat, (p + (levels * big)[:, None]).ravel(), side="right")
+            at = at.reshape(m, 6) - (levels * r)[:, None]
+            v = np.where(p < 0, 0.0, values[np.clip(at, 0, r - 1)])
+            pct[:m, j, t, :] = v[:, :3] + w[:m, j] * (v[:, 3:] - v[:, :3])
     return n, syn, fsum, pct
 
 
