@@ -302,33 +302,28 @@ def target_blocks(
     present = np.zeros((n_i, n_j, n_tc), dtype=bool)
     for _, syn, _, _ in results:
         present |= syn > 0
-    out = []
-    for k, (n, syn, fsum, pct) in enumerate(results):
-        ii, jj, tt = np.nonzero(present & (stored & (n > 0))[..., None])
-        if not len(ii):
-            continue
-        total = syn.sum(axis=2)
-        out.append(
-            pd.DataFrame(
-                {
-                    "axon_synapses": a_levels[ii],
-                    "target_synapses": t_levels[jj],
-                    "axon_class": ac_names[k],
-                    "target_class": tc_names[tt],
-                    "axons": n[ii, jj],
-                    "synapses": np.rint(syn[ii, jj, tt]).astype(np.int64),
-                    "fraction": syn[ii, jj, tt] / total[ii, jj],
-                    "axon_fraction_mean": fsum[ii, jj, tt] / n[ii, jj],
-                    "axon_fraction_median": pct[ii, jj, tt, 0],
-                    "axon_fraction_q1": pct[ii, jj, tt, 1],
-                    "axon_fraction_q3": pct[ii, jj, tt, 2],
-                }
-            )
-        )
-    if not out:
+    # Axis order (axon level, target level, axon class, target class): the rows come out of
+    # np.nonzero in the order of the table (the names are sorted as their indices).
+    n = np.stack([r[0] for r in results], axis=2)
+    syn, fsum, pct = (np.stack([r[x] for r in results], axis=2) for x in (1, 2, 3))
+    keep = present[:, :, None, :] & (stored[..., None] & (n > 0))[..., None]
+    ii, jj, kk, tt = np.nonzero(keep)
+    if not len(ii):
         return _empty()
-    frame = pd.concat(out, ignore_index=True)
-    frame = frame.sort_values(
-        ["axon_synapses", "target_synapses", "axon_class", "target_class"], ignore_index=True
+    total = syn.sum(axis=3)
+    frame = pd.DataFrame(
+        {
+            "axon_synapses": a_levels[ii],
+            "target_synapses": t_levels[jj],
+            "axon_class": ac_names[kk],
+            "target_class": tc_names[tt],
+            "axons": n[ii, jj, kk],
+            "synapses": np.rint(syn[ii, jj, kk, tt]).astype(np.int64),
+            "fraction": syn[ii, jj, kk, tt] / total[ii, jj, kk],
+            "axon_fraction_mean": fsum[ii, jj, kk, tt] / n[ii, jj, kk],
+            "axon_fraction_median": pct[ii, jj, kk, tt, 0],
+            "axon_fraction_q1": pct[ii, jj, kk, tt, 1],
+            "axon_fraction_q3": pct[ii, jj, kk, tt, 2],
+        }
     )
     return frame.astype({"axon_synapses": np.int64, "target_synapses": np.int64})
