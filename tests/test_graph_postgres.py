@@ -109,6 +109,8 @@ SQL = {
     "CLASS_MULTIPLICITY": "select count(*) from class_multiplicity_stat where dataset_id = %(ds)s",
     "NeuriteClassStat": "select count(*) from neurite_class_stat where dataset_id = %(ds)s",
     "ClassSpecificity": "select count(*) from class_specificity where dataset_id = %(ds)s",
+    "ClassSpecificityTarget": """
+        select count(*) from class_specificity_target where dataset_id = %(ds)s""",
     "CLASS_DEGREE_CELL": "select count(*) from class_degree_cell where dataset_id = %(ds)s",
     "CLASS_PAIR_CV": "select count(*) from class_pair_cv where dataset_id = %(ds)s",
     "NEURON_INPUT": """

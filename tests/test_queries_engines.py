@@ -58,6 +58,13 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     # Read from the load's block of the first axon threshold at or above it (none above all).
     ("target_specificity", {"min_axon_synapses": 4, "axon_class": "Corticocortical"}),
     ("target_specificity", {"min_axon_synapses": 100000}),
+    # With a target threshold: read from the load's block of the pair of counts at or above it
+    # (between counts, above every target count: only axon initial segments; above everything).
+    ("target_specificity", {"min_target_synapses": 2}),
+    ("target_specificity", {"min_axon_synapses": 3, "min_target_synapses": 5}),
+    ("target_specificity", {"min_target_synapses": 4, "axon_class": "Corticocortical"}),
+    ("target_specificity", {"min_target_synapses": 1000000}),
+    ("target_specificity", {"min_axon_synapses": 100000, "min_target_synapses": 3}),
     ("synapse_type_mix", {}),
     ("asi_by_class", {}),
     ("asi_by_class", {"synapse_type": "PrimarySpine"}),

@@ -56,6 +56,7 @@ MODEL_TABLES = {
     "class_specificity",
     "class_connectome_sum",
     "class_degree_suffix",
+    "class_specificity_target",
 }
 
 

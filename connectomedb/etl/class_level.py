@@ -6,6 +6,9 @@ per-class statistics read a few class-level rows on both engines:
 ``ClassSpecificity`` nodes
     the rows of ``class_specificity`` (``target_specificity`` without a target threshold;
     :mod:`connectomedb.etl.class_thresholds`).
+``ClassSpecificityTarget`` nodes
+    the rows of ``class_specificity_target`` (``target_specificity`` with a target threshold;
+    :mod:`connectomedb.etl.specificity`).
 ``CLASS_DEGREE_CELL`` relationships (axon class to target class)
     the rows of ``class_degree_cell`` (``class_matrix``: its thresholds filter them).
 ``CLASS_PAIR_CV`` relationships (axon class to target class)
@@ -31,6 +34,7 @@ from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.graph_aggregates import rel_frame
 from connectomedb.etl.graph_plan import LazyFrame, RelKey
 from connectomedb.etl.pair_cv import pair_cv_stats
+from connectomedb.etl.specificity import specificity_target_nodes
 from connectomedb.schema.graph import NODES
 from connectomedb.schema.graph_types import PropType
 
@@ -65,6 +69,9 @@ def add_class_level(
     nodes["NeuriteClassStat"] = LazyFrame.of(_node_frame("NeuriteClassStat", neurite_stats(source)))
     nodes["ClassSpecificity"] = LazyFrame.of(
         _node_frame("ClassSpecificity", specificity_levels(source))
+    )
+    nodes["ClassSpecificityTarget"] = LazyFrame.of(
+        _node_frame("ClassSpecificityTarget", specificity_target_nodes(source))
     )
     rels[("CLASS_DEGREE_CELL", "AxonClass", "TargetClass")] = LazyFrame.of(
         _rel(degree_cells(source), "axon_class", "target_class")

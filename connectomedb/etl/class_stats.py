@@ -23,6 +23,7 @@ from connectomedb.etl.motifs import class_names, classified_synapses, motif_fram
 from connectomedb.etl.pair_cv import pair_cv_stats
 from connectomedb.etl.path_length import path_lengths_or
 from connectomedb.etl.per_source import per_source
+from connectomedb.etl.specificity import specificity_targets
 
 if TYPE_CHECKING:
     from connectomedb.etl.tables import TableFrame
@@ -328,6 +329,7 @@ TABLES = {
     "target_convergence": convergence,
     "class_pair_cv": pair_cv_stats,
     **THRESHOLD_TABLES,
+    "class_specificity_target": specificity_targets,
 }
 
 
@@ -336,6 +338,7 @@ _KEYED = (
     "class_axon_fraction",
     "class_specificity",
     "class_degree_suffix",
+    "class_specificity_target",
     "axon_divergence",
     "target_convergence",
 )

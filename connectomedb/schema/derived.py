@@ -295,6 +295,30 @@ class_degree_suffix = _derived(
     comment="class_degree_cell summed over the axon synapse counts from an anchor up",
 )
 
+# --- derived at load time: target_specificity with a target threshold
+# (connectomedb/etl/specificity.py, migration 0015) ----------------------------------------
+
+class_specificity_target = _derived(
+    "class_specificity_target",
+    """
+    axon_synapses                     int not null      -- the axon threshold it answers
+    target_synapses                   int not null      -- the target threshold it answers
+    axon_class_key target_class_key   smallint not null
+    axons synapses                    bigint not null
+    fraction axon_fraction_mean       double
+    axon_fraction_median              double
+    axon_fraction_q1 axon_fraction_q3 double
+    """,
+    # (Named: the convention's name of these columns is longer than PostgreSQL keeps.)
+    Index(
+        "ix_class_specificity_target_thresholds",
+        "dataset_id",
+        "axon_synapses",
+        "target_synapses",
+    ),
+    comment="target_specificity with a target threshold, per pair of thresholds",
+)
+
 #: The derived tables, in the order above.
 DERIVED_TABLES: tuple[Table, ...] = (
     connection,
@@ -316,6 +340,7 @@ DERIVED_TABLES: tuple[Table, ...] = (
     class_specificity,
     class_connectome_sum,
     class_degree_suffix,
+    class_specificity_target,
 )
 
 #: The partitioned data tables in foreign-key order (a table's parents come before it).

@@ -49,4 +49,27 @@ CLASS_LEVEL_LABELS: tuple[NodeLabel, ...] = (
         "derived: target_specificity without a target threshold per axon threshold, as"
         " class_specificity (connectomedb.etl.class_thresholds)",
     ),
+    NodeLabel(
+        "ClassSpecificityTarget",
+        "id",
+        (
+            DATASET,
+            *props("""
+                id              int64  -- row number
+                axon_synapses   int64  -- the axon threshold it answers (from the previous + 1)
+                target_synapses int64  -- the target threshold it answers (2147483647: none)
+                axon_class      string
+                target_class    string
+                axons           int64  -- kept axons of the class
+                synapses        int64  -- their kept synapses onto the target class
+                fraction        double -- of the class's kept synapses
+            """),
+            *distribution("axon_fraction", "the axons' own fractions onto the target class"),
+            *props("""
+                block_rows      int64  -- rows of its block: consecutive IDs from the first
+            """),
+        ),
+        "derived: target_specificity with a target threshold per pair of thresholds, as"
+        " class_specificity_target (connectomedb.etl.specificity)",
+    ),
 )

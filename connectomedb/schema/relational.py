@@ -128,8 +128,9 @@ def partitioned_table(name: str, spec: str, *items: Any, comment: str | None = N
 #: (loaded before migration 0013), is rebuilt by the next load even from unchanged files, and
 #: queries refuse it until then. Bump it whenever a migration adds or changes derived rows the
 #: load computes, or the load changes how it computes rows of an existing table.
-#: 1: the model of migration 0013; 2: class_degree_suffix (migration 0014).
-POSTGRES_MODEL_VERSION = 2
+#: 1: the model of migration 0013; 2: class_degree_suffix (migration 0014);
+#: 3: class_specificity_target (migration 0015).
+POSTGRES_MODEL_VERSION = 3
 
 
 class Dataset(Base):

@@ -13,6 +13,7 @@ from connectomedb.etl.class_thresholds import specificity_levels
 from connectomedb.etl.frames import Axons, Ragged, SourceDataset, Targets
 from connectomedb.etl.motifs import motif_frames
 from connectomedb.etl.pair_cv import pair_cv_stats
+from connectomedb.etl.specificity import specificity_targets
 
 
 def synapse_table(src: SourceDataset) -> pd.DataFrame:
@@ -94,6 +95,7 @@ def expected_counts(src: SourceDataset) -> tuple[dict[str, int], dict[str, int]]
     rels["CLASS_MULTIPLICITY"] = len(class_pairs)
     nodes["NeuriteClassStat"] = len(class_stats.neurite_stats(src))
     nodes["ClassSpecificity"] = len(specificity_levels(src))
+    nodes["ClassSpecificityTarget"] = len(specificity_targets(src))
     rels["CLASS_DEGREE_CELL"] = len(class_stats.degree_cells(src))
     rels["CLASS_PAIR_CV"] = len(pair_cv_stats(src))
     neuron_of = np.zeros(tg.n + 1, dtype=np.int64)

@@ -68,6 +68,7 @@ TABLE_FILES: dict[str, str] = {
     "class_specificity": "synapses.hdf5",
     "class_connectome_sum": "connectome.csv",
     "class_degree_suffix": "synapses.hdf5",
+    "class_specificity_target": "synapses.hdf5",
 }
 
 _PG_TYPES = (
