@@ -37,8 +37,7 @@ from connectomedb.stores import graph as graph_store
 #: The LadybugDB text differs on purpose, and the analyser's only complaints about it must be
 #: the ones listed here:
 LADYBUG_ONLY = {
-    # LadybugDB names a node's table with label(); Neo4j has labels() (a list). The Neo4j
-    # variants also match Segment nodes by their dataset key, which LadybugDB keeps per file.
+    # LadybugDB names a node's table with label(); Neo4j has labels() (a list).
     "tracing_evaluation": ["Function label is not present in the database."],
     "tracing_overlaps": ["Function label is not present in the database."],
 }

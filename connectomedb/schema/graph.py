@@ -28,7 +28,7 @@ from connectomedb.schema.graph_types import (
 
 #: Bump when a label, property or relationship changes; stored on the ``Dataset`` node, and a
 #: stored graph of another version is rebuilt by the next load even from unchanged files.
-GRAPH_MODEL_VERSION = 5
+GRAPH_MODEL_VERSION = 6
 
 
 def _p(name: str, type_: PropType, doc: str = "") -> Prop:
