@@ -116,6 +116,12 @@ def graph_writer(settings: Settings, dataset: str, *, replace: bool = False) -> 
     there)."""
 
     def write(conn: psycopg.Connection, file_ids: list[int]) -> PendingGraphWrite:
+        from connectomedb.stores.current_model import require_current_model
+        from connectomedb.stores.graph import open_graph_store
+
+        # A graph of another model lacks the tracing tables' current columns and relationships.
+        with open_graph_store(settings) as store:
+            require_current_model(store, dataset)
         frames = tracing_frames(conn, file_ids)
         if settings.uses_embedded_graph:
             from connectomedb.tracings.graph_ladybug import prepare_ladybug

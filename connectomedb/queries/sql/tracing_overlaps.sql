@@ -24,8 +24,9 @@ node AS MATERIALIZED (
     WHERE n.segment_id > 0
 ),
 segs AS MATERIALIZED (
-    SELECT d.dataset_id, array_agg(DISTINCT n.segment_id ORDER BY n.segment_id) AS ids
-    FROM dataset d, node n WHERE d.name = %(dataset)s GROUP BY d.dataset_id
+    SELECT d.dataset_id, array_agg(n.segment_id ORDER BY n.segment_id) AS ids
+    FROM dataset d, (SELECT DISTINCT segment_id FROM node) n
+    WHERE d.name = %(dataset)s GROUP BY d.dataset_id
 ),
 held AS MATERIALIZED (
     SELECT DISTINCT a.segment_id, 'axon' AS agglomerate_kind, a.axon_id AS agglomerate_id
@@ -45,20 +46,21 @@ edge_from AS MATERIALIZED (
     FROM tr JOIN tracing_edge e ON e.tracing_id = tr.tracing_id
     JOIN node_agg a ON a.tracing_id = e.tracing_id AND a.node_id = e.source_id
 ),
-recovered AS (
-    SELECT e.tracing_id, e.agglomerate_kind, e.agglomerate_id, sum(e.length_um) AS length_um
-    FROM edge_from e
-    JOIN node_agg b ON b.tracing_id = e.tracing_id AND b.node_id = e.target_id
-        AND b.agglomerate_kind = e.agglomerate_kind AND b.agglomerate_id = e.agglomerate_id
-    GROUP BY e.tracing_id, e.agglomerate_kind, e.agglomerate_id
-),
 overlap AS (
-    SELECT tracing_id, agglomerate_kind, agglomerate_id, count(*) AS nodes
-    FROM node_agg GROUP BY tracing_id, agglomerate_kind, agglomerate_id
+    -- One group per (tracing, agglomerate) over its nodes and its recovered edges.
+    SELECT tracing_id, agglomerate_kind, agglomerate_id, count(node_id) AS nodes,
+           coalesce(sum(length_um), 0) AS path_length_um
+    FROM (
+        SELECT tracing_id, agglomerate_kind, agglomerate_id, node_id, NULL::float8 AS length_um
+        FROM node_agg
+        UNION ALL
+        SELECT e.tracing_id, e.agglomerate_kind, e.agglomerate_id, NULL, e.length_um
+        FROM edge_from e
+        JOIN node_agg b ON b.tracing_id = e.tracing_id AND b.node_id = e.target_id
+            AND b.agglomerate_kind = e.agglomerate_kind AND b.agglomerate_id = e.agglomerate_id
+    ) part
+    GROUP BY tracing_id, agglomerate_kind, agglomerate_id
 )
-SELECT o.tracing_id, o.agglomerate_kind, o.agglomerate_id, o.nodes,
-       coalesce(r.length_um, 0) AS path_length_um
-FROM overlap o
-LEFT JOIN recovered r ON r.tracing_id = o.tracing_id
-    AND r.agglomerate_kind = o.agglomerate_kind AND r.agglomerate_id = o.agglomerate_id
-ORDER BY o.tracing_id, o.agglomerate_kind, o.agglomerate_id
+SELECT tracing_id, agglomerate_kind, agglomerate_id, nodes, path_length_um
+FROM overlap
+ORDER BY tracing_id, agglomerate_kind, agglomerate_id
