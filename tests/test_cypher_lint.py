@@ -37,8 +37,7 @@ from connectomedb.stores import graph as graph_store
 #: The LadybugDB text differs on purpose, and the analyser's only complaints about it must be
 #: the ones listed here:
 LADYBUG_ONLY = {
-    # LadybugDB names a node's table with label(); Neo4j has labels() (a list). The Neo4j
-    # variants also match Segment nodes by their dataset key, which LadybugDB keeps per file.
+    # LadybugDB names a node's table with label(); Neo4j has labels() (a list).
     "tracing_evaluation": ["Function label is not present in the database."],
     "tracing_overlaps": ["Function label is not present in the database."],
 }
@@ -152,6 +151,24 @@ def store_statements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Li
     return out
 
 
+def tracing_statements() -> list[LintStatement]:
+    """What ``tracings add --dataset`` sends to Neo4j (connectomedb.tracings.graph_neo4j),
+    but its ``TRACED_TO`` batch, whose rows name the edge's ends ``source`` and ``target``."""
+    from connectomedb.tracings import graph_neo4j as tracing
+
+    row = {"id": 1, "tracing_id": 1, "node_key": 1, "segment_id": 1}
+    texts = [
+        *tracing.CONSTRAINTS,
+        tracing.CREATE_TRACINGS,
+        tracing.CREATE_NODES,
+        tracing.CREATE_HAS_NODE,
+        tracing.CREATE_ON_AGGLOMERATE,
+        tracing.CREATE_OVERLAPS,
+        tracing.DELETE_IN_TX,
+    ]
+    return [LintStatement("tracings", t, {"rows": [row], "dataset": "demo@v"}) for t in texts]
+
+
 def query_statements() -> list[LintStatement]:
     """Every named query as Neo4j receives it (its Neo4j variant where it has one)."""
     out = []
@@ -218,6 +235,7 @@ def linted(
             loader_statements()
             + store_statements(tmp_path_factory.mktemp("lint"), monkeypatch)
             + query_statements()
+            + tracing_statements()
             + doc_statements()
             + console_statements()
         )

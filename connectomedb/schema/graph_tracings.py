@@ -13,14 +13,15 @@ TRACING_LABELS: tuple[NodeLabel, ...] = (
         (
             DATASET,
             *props("""
-                id             int64  -- tracing_id of PostgreSQL
-                file           string -- NML file name
-                kind           string -- tracing set
-                tree_id        int64  -- <thing id> in the file
-                name           string
-                label          string -- neurite type, if any
-                nodes          int64
-                path_length_um double
+                id                int64  -- tracing_id of PostgreSQL
+                file              string -- NML file name
+                kind              string -- tracing set
+                tree_id           int64  -- <thing id> in the file
+                name              string
+                label             string -- neurite type, if any
+                nodes             int64
+                nodes_on_segments int64  -- of them with a segment_id > 0
+                path_length_um    double
             """),
         ),
         "one per tree of an NML file",
@@ -50,5 +51,21 @@ TRACING_RELS: tuple[RelType, ...] = (
         (("TracingNode", "TracingNode"),),
         props("length_um double -- edge length"),
         "an edge of the tracing (source to target as in the file)",
+    ),
+    RelType(
+        "ON_AGGLOMERATE",
+        (("TracingNode", "Axon"), ("TracingNode", "Target")),
+        doc="derived: to every axon and target whose agglomerate holds the node's segment"
+        " (segment_id > 0), one each",
+    ),
+    RelType(
+        "OVERLAPS",
+        (("Tracing", "Axon"), ("Tracing", "Target")),
+        props("""
+            nodes          int64  -- the tracing's nodes ON_AGGLOMERATE it
+            path_length_um double -- length of the tracing's edges with both nodes on it
+        """),
+        "derived: one per tracing and axon or target it overlaps (as the tracing_overlap view"
+        " of PostgreSQL), read by tracing_overlaps and tracing_evaluation",
     ),
 )

@@ -39,6 +39,8 @@ WHERE t.file_id = ANY(%(files)s)
 """
 _TREE_SQL = """
 SELECT t.tracing_id AS id, f.name AS file, f.kind, t.tree_id, t.name, t.label, t.nodes,
+       (SELECT count(*) FROM tracing_node n
+        WHERE n.tracing_id = t.tracing_id AND n.segment_id > 0) AS nodes_on_segments,
        t.path_length_um
 FROM tracing t JOIN tracing_file f ON f.file_id = t.file_id
 WHERE t.file_id = ANY(%(files)s) ORDER BY t.tracing_id
@@ -83,6 +85,22 @@ def tracing_frames(conn: psycopg.Connection, file_ids: list[int]) -> TracingFram
     return TracingFrames(trees, nodes, edges)
 
 
+def on_segment(frames: TracingFrames) -> pd.DataFrame:
+    """(node_key, segment_id) of the nodes on a segment (``segment_id`` > 0), whose
+    ``ON_AGGLOMERATE`` relationships are written."""
+    nodes = frames.nodes
+    if not len(nodes):
+        return pd.DataFrame({"node_key": [], "segment_id": []}, dtype="int64")
+    segment = pd.to_numeric(nodes["segment_id"], errors="coerce")
+    on = segment.notna() & (segment > 0)
+    return pd.DataFrame(
+        {
+            "node_key": nodes.loc[on, "node_key"].astype("int64"),
+            "segment_id": segment[on].astype("int64"),
+        }
+    )
+
+
 class PendingGraphWrite(Protocol):
     """A graph copy prepared inside the PostgreSQL transaction: ``commit`` after PostgreSQL
     committed, ``abort`` otherwise."""
@@ -98,6 +116,12 @@ def graph_writer(settings: Settings, dataset: str, *, replace: bool = False) -> 
     there)."""
 
     def write(conn: psycopg.Connection, file_ids: list[int]) -> PendingGraphWrite:
+        from connectomedb.stores.current_model import require_current_model
+        from connectomedb.stores.graph import open_graph_store
+
+        # A graph of another model lacks the tracing tables' current columns and relationships.
+        with open_graph_store(settings) as store:
+            require_current_model(store, dataset)
         frames = tracing_frames(conn, file_ids)
         if settings.uses_embedded_graph:
             from connectomedb.tracings.graph_ladybug import prepare_ladybug

@@ -91,6 +91,35 @@ def write_tracings(conn: Any, frames: TracingFrames, key: str, *, replace: bool 
     for name, table in copies:
         if table.num_rows:
             _execute(conn, f"COPY {name} FROM $rows_in", {"rows_in": table}, f"tracings {name}")
+    if frames.tracings.shape[0]:
+        ids = [int(i) for i in frames.tracings["id"]]
+        for statement in DERIVED:
+            _execute(conn, statement, {"ids": ids}, "tracings: their agglomerates")
+
+
+def _derived(label: str) -> tuple[str, str]:
+    """The derived relationships of the batch's tracings (``$ids``) to the agglomerates of
+    ``label``: ``ON_AGGLOMERATE`` of each node (its segment ID joined once with the
+    ``Segment`` nodes, then the agglomerates holding the segment, each once), then
+    ``OVERLAPS`` of each tracing (its nodes on the agglomerate and the length of its edges
+    with both nodes on it)."""
+    node, agg, on = q("TracingNode"), q(label), q("ON_AGGLOMERATE")
+    return (
+        f"MATCH (n:{node}) WHERE n.{q('tracing_id')} IN $ids AND n.{q('segment_id')} > 0 "
+        f"MATCH (s:{q('Segment')}) WHERE s.{q('id')} = n.{q('segment_id')} "
+        f"MATCH (a:{agg})-[:{q('HAS_SEGMENT')}]->(s) "
+        f"WITH DISTINCT n, a CREATE (n)-[:{on}]->(a)",
+        f"MATCH (t:{q('Tracing')})-[:{q('HAS_NODE')}]->(n:{node})-[:{on}]->(a:{agg}) "
+        f"WHERE t.{q('id')} IN $ids WITH t, a, count(*) AS nodes "
+        f"OPTIONAL MATCH (t)-[:{q('HAS_NODE')}]->(u:{node})-[e:{q('TRACED_TO')}]->(v:{node}), "
+        f"(u)-[:{on}]->(a)<-[:{on}]-(v) "
+        f"WITH t, a, nodes, coalesce(sum(e.{q('length_um')}), 0.0) AS length "
+        f"CREATE (t)-[:{q('OVERLAPS')} "
+        f"{{{q('nodes')}: nodes, {q('path_length_um')}: length}}]->(a)",
+    )
+
+
+DERIVED = (*_derived("Axon"), *_derived("Target"))
 
 
 class LadybugTracingWrite(PendingGraphWrite):

@@ -15,7 +15,12 @@ import pandas as pd
 from connectomedb.config import Settings
 from connectomedb.errors import LoadError
 from connectomedb.schema.graph import quote_identifier
-from connectomedb.tracings.graph import PendingGraphWrite, TracingFrames, not_loaded
+from connectomedb.tracings.graph import (
+    PendingGraphWrite,
+    TracingFrames,
+    not_loaded,
+    on_segment,
+)
 
 q = quote_identifier
 BATCH = 20_000
@@ -38,6 +43,26 @@ CREATE_TRACED_TO = (
     f"{q('node_key')}: r.source}}) MATCH (b:{q('TracingNode')} {{{q('dataset')}: $dataset, "
     f"{q('node_key')}: r.target}}) CREATE (a)-[:{q('TRACED_TO')} "
     f"{{{q('length_um')}: r.{q('length_um')}}}]->(b)"
+)
+
+#: Every axon and target whose agglomerate holds the node's segment, once each.
+CREATE_ON_AGGLOMERATE = (
+    f"UNWIND $rows AS r MATCH (n:{q('TracingNode')} {{{q('dataset')}: $dataset, "
+    f"{q('node_key')}: r.{q('node_key')}}}) MATCH (s:{q('Segment')} {{{q('dataset')}: $dataset, "
+    f"{q('id')}: r.{q('segment_id')}}})<-[:{q('HAS_SEGMENT')}]-(a) "
+    f"WHERE a:{q('Axon')} OR a:{q('Target')} "
+    f"WITH DISTINCT n, a CREATE (n)-[:{q('ON_AGGLOMERATE')}]->(a)"
+)
+#: Per tracing of the batch and agglomerate its nodes are on: the nodes, and the length of
+#: the edges with both nodes on it.
+CREATE_OVERLAPS = (
+    f"UNWIND $rows AS r MATCH (t:{q('Tracing')} {{{q('dataset')}: $dataset, {q('id')}: "
+    f"r.{q('id')}}})-[:{q('HAS_NODE')}]->(n:{q('TracingNode')})-[:{q('ON_AGGLOMERATE')}]->(a) "
+    f"WITH t, a, count(*) AS nodes "
+    f"OPTIONAL MATCH (t)-[:{q('HAS_NODE')}]->(u:{q('TracingNode')})-[e:{q('TRACED_TO')}]->"
+    f"(v:{q('TracingNode')}), (u)-[:{q('ON_AGGLOMERATE')}]->(a)<-[:{q('ON_AGGLOMERATE')}]-(v) "
+    f"WITH t, a, nodes, coalesce(sum(e.{q('length_um')}), 0.0) AS length "
+    f"CREATE (t)-[:{q('OVERLAPS')} {{{q('nodes')}: nodes, {q('path_length_um')}: length}}]->(a)"
 )
 
 
@@ -113,6 +138,8 @@ def prepare_neo4j(
                 CREATE_TRACED_TO,
                 _records(frames.edges.rename(columns={"from": "source", "to": "target"})),
             ),
+            (CREATE_ON_AGGLOMERATE, _records(on_segment(frames))),
+            (CREATE_OVERLAPS, _records(frames.tracings[["id"]])),
         ]
         try:
             for text, rows in batches:

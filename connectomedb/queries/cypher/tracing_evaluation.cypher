@@ -11,19 +11,13 @@
 //   recovered by an agglomerate when both its nodes overlap it. The best agglomerate recovers
 //   the most path length (ties: more nodes, then kind, then ID); recall = its recovered path
 //   length / the tracing's path length. Ordered by tracing_id.
+// The overlaps are written with the tracings (OVERLAPS, derived from each node's
+// ON_AGGLOMERATE: see docs/tracings.md), and so is nodes_on_segments.
 MATCH (t:Tracing {dataset: $dataset})
 WHERE coalesce($kind, t.kind) = t.kind
-OPTIONAL MATCH (t)-[:HAS_NODE]->(n:TracingNode)
-WITH t, count(n) AS nodes, count(CASE WHEN n.segment_id > 0 THEN 1 END) AS on_segments
-OPTIONAL MATCH (t)-[:HAS_NODE]->(m:TracingNode)
-WHERE m.segment_id > 0
-OPTIONAL MATCH (a)-[:HAS_SEGMENT]->(s:Segment)
-WHERE s.id = m.segment_id AND lower(label(a)) IN ['axon', 'target']
-WITH t, nodes, on_segments, a, count(DISTINCT CASE WHEN a IS NOT NULL THEN m END) AS a_nodes
-OPTIONAL MATCH (t)-[:HAS_NODE]->(u:TracingNode)-[e:TRACED_TO]->(v:TracingNode)
-WHERE EXISTS { MATCH (a)-[:HAS_SEGMENT]->(su:Segment) WHERE su.id = u.segment_id }
-  AND EXISTS { MATCH (a)-[:HAS_SEGMENT]->(sv:Segment) WHERE sv.id = v.segment_id }
-WITH t, nodes, on_segments, a, a_nodes, coalesce(sum(e.length_um), 0.0) AS a_len
+OPTIONAL MATCH (t)-[o:OVERLAPS]->(a)
+WITH t, t.nodes AS nodes, t.nodes_on_segments AS on_segments, a,
+     coalesce(o.nodes, 0) AS a_nodes, coalesce(o.path_length_um, 0.0) AS a_len
 WITH t, nodes, on_segments, count(a) AS agglomerates, max(a_len) AS top_len,
      collect({kind: lower(label(a)), id: a.id, n: a_nodes, len: a_len}) AS cands
 UNWIND cands AS c

@@ -7,14 +7,10 @@
 //   its segment (segment_id > 0); path_length_um sums the edges with both nodes in it. One row
 //   per (tracing, agglomerate) with at least one node. Ordered by tracing_id, agglomerate_kind,
 //   agglomerate_id.
-MATCH (t:Tracing {dataset: $dataset})-[:HAS_NODE]->(n:TracingNode)
-WHERE coalesce($kind, t.kind) = t.kind AND n.segment_id > 0
-MATCH (a)-[:HAS_SEGMENT]->(:Segment {dataset: $dataset, id: n.segment_id})
-WHERE lower(label(a)) IN ['axon', 'target']
-WITH t, a, count(DISTINCT n) AS nodes
-OPTIONAL MATCH (t)-[:HAS_NODE]->(u:TracingNode)-[e:TRACED_TO]->(v:TracingNode)
-WHERE EXISTS { MATCH (a)-[:HAS_SEGMENT]->(su:Segment) WHERE su.id = u.segment_id }
-  AND EXISTS { MATCH (a)-[:HAS_SEGMENT]->(sv:Segment) WHERE sv.id = v.segment_id }
+// The overlaps are written with the tracings (OVERLAPS, derived from each node's
+// ON_AGGLOMERATE: see docs/tracings.md).
+MATCH (t:Tracing {dataset: $dataset})-[o:OVERLAPS]->(a)
+WHERE coalesce($kind, t.kind) = t.kind
 RETURN t.id AS tracing_id, lower(label(a)) AS agglomerate_kind, a.id AS agglomerate_id,
-       nodes, coalesce(sum(e.length_um), 0.0) AS path_length_um
+       o.nodes AS nodes, o.path_length_um AS path_length_um
 ORDER BY tracing_id, agglomerate_kind, agglomerate_id
