@@ -162,7 +162,7 @@ def tracing_statements() -> list[LintStatement]:
         tracing.CREATE_TRACINGS,
         tracing.CREATE_NODES,
         tracing.CREATE_HAS_NODE,
-        tracing.CREATE_ON_AGGLOMERATE,
+        *tracing.CREATE_ON_AGGLOMERATE.values(),
         tracing.CREATE_OVERLAPS,
         tracing.DELETE_IN_TX,
     ]

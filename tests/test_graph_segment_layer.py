@@ -1,7 +1,9 @@
 """The graph's optional segment layer (``Segment`` nodes, ``PRE``, ``POST``, ``HAS_SEGMENT``):
 off by default, on with ``--graph-segments`` / ``CONNECTOMEDB_GRAPH_SEGMENTS``; a plain load
 with the other choice rebuilds the graph (PostgreSQL, which holds every segment either way, is
-left as it is); graph queries that read the layer refuse a graph loaded without it.
+left as it is); no named query reads the layer (the tracing queries read relationships written
+with the tracings), and a Cypher statement that reads it is refused on a graph loaded without
+it.
 
 Counts are compared with :mod:`support.graph_oracle` (computed with pandas from the source)."""
 
@@ -22,7 +24,7 @@ from connectomedb.config import Settings, load_settings
 from connectomedb.errors import ConfigError, MissingSegmentLayerError
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
-from connectomedb.queries.running import reads_segment_layer
+from connectomedb.stores.current_model import reads_segment_layer
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.ladybug_layout import current_version
 
@@ -42,15 +44,20 @@ def _counts(settings: Settings, name: str) -> dict[str, int]:
         return store.counts(name)
 
 
-def _layer_message(name: str, query: str, source: str) -> str:
+def _layer_message(name: str, source: str) -> str:
     return (
-        f"query {query!r} reads the graph's segment layer, but the graph of dataset {name!r} "
-        "was loaded without it (Segment nodes and PRE, POST, HAS_SEGMENT are optional and off "
-        "by default). Run it on PostgreSQL (`--engine sql`), which holds every segment, or "
-        "load the dataset again with its segment layer: `connectomedb load <folder> "
-        f"--dataset {name} --graph-segments` (it was loaded from {source}), then "
-        f"`connectomedb tracings graph --dataset {name}` to copy its tracings into the new graph."
+        f"the statement reads the graph's segment layer, but the graph of dataset {name!r} was "
+        "loaded without it (Segment nodes and PRE, POST, HAS_SEGMENT are optional and off by "
+        "default). PostgreSQL holds every segment (tables segment, axon_segment, "
+        "target_segment, spine_head_segment, synapse_pre_segment, synapse_post_segment); or "
+        f"load the dataset again with its segment layer: `connectomedb load <folder> --dataset "
+        f"{name} --graph-segments` (it was loaded from {source}), then `connectomedb tracings "
+        f"graph --dataset {name}` to copy its tracings into the new graph."
     )
+
+
+#: A statement that reads the segment layer: the segments of the axons.
+SEGMENTS_OF_AXONS = "MATCH (:Axon)-[:HAS_SEGMENT]->(s:Segment) RETURN count(DISTINCT s) AS n"
 
 
 # --- the setting ---------------------------------------------------------------------------
@@ -84,7 +91,8 @@ def test_a_bad_value_of_the_setting_is_a_clear_error(tmp_path: Path) -> None:
     assert "CONNECTOMEDB_GRAPH_SEGMENTS: expected true or false" in result.stderr
 
 
-def test_only_the_tracing_queries_read_the_segment_layer() -> None:
+def test_no_named_query_reads_the_segment_layer() -> None:
+    """Every named query answers on the default graph, which has no segment layer."""
     names = queries.registry.load_queries()
     flagged = set()
     for name in names:
@@ -92,33 +100,36 @@ def test_only_the_tracing_queries_read_the_segment_layer() -> None:
         texts = [t for t in (query.cypher, query.cypher_neo4j) if t]
         if any(reads_segment_layer(t) for t in texts):
             flagged.add(name)
-    assert flagged == TRACING_QUERIES
+    assert flagged == set()
     assert not reads_segment_layer("MATCH (t:Target {class: 'AxonInitialSegment'}) RETURN t")
     assert not reads_segment_layer("// (s:Segment) in a comment\nMATCH (a:Axon) RETURN a")
     assert reads_segment_layer("MATCH (a)-[:`HAS_SEGMENT`]->(s) RETURN s")
     assert reads_segment_layer("MATCH (s)-[:POST|PRE]-(x) RETURN x")
+    assert reads_segment_layer(SEGMENTS_OF_AXONS)
 
 
 # --- the graph -----------------------------------------------------------------------------
 
 
-def test_a_tracing_query_on_a_graph_without_the_layer_is_refused(tmp_path: Path) -> None:
+def test_a_statement_reading_the_layer_is_refused_without_it(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home")
     src = handmade_source()
     load_graph(settings, src, "ds")
     with open_graph_store(settings) as store:
-        for name in sorted(TRACING_QUERIES):
-            with pytest.raises(MissingSegmentLayerError) as info:
-                queries.run(name, store, dataset="ds")
-            assert str(info.value) == _layer_message("ds", name, str(src.folder))
-            assert info.value.exit_code == 6
+        with pytest.raises(MissingSegmentLayerError) as info:
+            queries.run_statement(store, sql="", cypher=SEGMENTS_OF_AXONS, dataset="ds")
+        assert str(info.value) == _layer_message("ds", str(src.folder))
+        assert info.value.exit_code == 6
+        for name in sorted(TRACING_QUERIES):  # no tracings here: no rows, but an answer
+            assert queries.run(name, store, dataset="ds").empty
         assert len(queries.run("class_matrix", store, dataset="ds")) > 0
-    # With the layer, the same query runs (no tracings here: no rows).
+    # With the layer, the same statement runs: every segment of an axon, once.
     on = Settings(home=tmp_path / "home", graph_segments=True)
     load_graph(on, src, "ds")
     with open_graph_store(on) as store:
-        for name in sorted(TRACING_QUERIES):
-            assert queries.run(name, store, dataset="ds").empty
+        got = queries.run_statement(store, sql="", cypher=SEGMENTS_OF_AXONS, dataset="ds")
+    values = src.axons.agglomerate.values
+    assert int(got["n"].iloc[0]) == len(set(values[values != 0].tolist())) > 0
 
 
 def test_a_plain_load_with_the_other_choice_rebuilds_the_graph(
@@ -161,7 +172,7 @@ def test_a_plain_load_with_the_other_choice_rebuilds_the_graph(
     assert _counts(off, "tiny") == _expected(source, segments=False)
 
 
-def test_the_cli_refuses_a_tracing_query_without_a_traceback(
+def test_the_cypher_command_refuses_a_layer_statement_without_a_traceback(
     fresh_db_url: str, tmp_path: Path
 ) -> None:
     folder = valid_dataset(tmp_path / "tiny")
@@ -169,12 +180,11 @@ def test_the_cli_refuses_a_tracing_query_without_a_traceback(
     runner = cli_runner()
     loaded = runner.invoke(main, ["load", str(folder), "-q", *common])
     assert loaded.exit_code == 0, loaded.output
-    query = ["query", "run", "tracing_overlaps", "--dataset", "tiny", *common]
-    refused = runner.invoke(main, [*query, "--engine", "cypher"])
+    refused = runner.invoke(main, ["cypher", SEGMENTS_OF_AXONS, "--dataset", "tiny", *common])
     assert refused.exit_code == 6
     assert "Traceback" not in refused.stdout + refused.stderr
-    assert " ".join(refused.stderr.split()) == "Error: " + _layer_message(
-        "tiny", "tracing_overlaps", str(folder)
-    )
-    answered = runner.invoke(main, [*query, "--engine", "sql"])
-    assert answered.exit_code == 0, answered.stderr
+    assert " ".join(refused.stderr.split()) == "Error: " + _layer_message("tiny", str(folder))
+    query = ["query", "run", "tracing_overlaps", "--dataset", "tiny", *common]
+    for engine in ("cypher", "sql"):
+        answered = runner.invoke(main, [*query, "--engine", engine])
+        assert answered.exit_code == 0, answered.stderr

@@ -16,7 +16,7 @@ def test_synth_load_add_segments_and_evaluate(fresh_embedded_db_url: str, tmp_pa
     store = ["--home", str(tmp_path / "home"), "--postgres-url", fresh_embedded_db_url]
     invoke_ok("synth", str(data), "--scale", "tiny", "--tracings", "-q")
     truth = json.loads((data / "tracings" / "connectem" / "truth.json").read_text())
-    invoke_ok("load", str(data), "--dataset", "tiny", "--graph-segments", *store, "-q")
+    invoke_ok("load", str(data), "--dataset", "tiny", *store, "-q")
     out = invoke_ok(
         "tracings",
         "add",

@@ -23,6 +23,7 @@ from connectomedb.config import Settings
 from connectomedb.console.session import Session, refusal
 from connectomedb.errors import DatabaseError, QueryError
 from connectomedb.schema.graph import quote_identifier
+from connectomedb.stores.current_model import reads_segment_layer, require_segment_layer
 from connectomedb.stores.graph import GraphStore, open_graph_store
 from connectomedb.stores.graph_writer import LadybugWriter
 
@@ -76,6 +77,8 @@ class CypherConsole(Session):
         return {**params, "dataset": self.key}
 
     def _one(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
+        if reads_segment_layer(statement):
+            self._require_segment_layer()
         try:
             if self.engine == "neo4j":
                 return self._neo4j(statement, params)
@@ -87,6 +90,15 @@ class CypherConsole(Session):
             if any(marker in str(error) for marker in _READ_ONLY_ENGINE):
                 raise refusal("the engine refused a write", self.language) from None
             raise
+
+    def _require_segment_layer(self) -> None:
+        """Refuse a statement reading the segment layer of a dataset loaded without it. A
+        statement on a graph of several datasets with none chosen is run as written."""
+        try:
+            name = self.dataset
+        except QueryError:  # no dataset loaded, or several and none chosen
+            return
+        require_segment_layer(self.store, name)
 
     def _neo4j(self, statement: str, params: dict[str, Any]) -> pd.DataFrame:
         import neo4j

@@ -6,14 +6,14 @@ asked for the dataset's key). A named query's result has its columns and declare
 both engines.
 
 A graph loaded without its segment layer (the default) holds no ``Segment`` nodes and no
-``PRE``, ``POST`` or ``HAS_SEGMENT`` relationships: a named query whose Cypher reads them is
-refused there with :class:`~connectomedb.errors.MissingSegmentLayerError` rather than run to
-an empty answer.
+``PRE``, ``POST`` or ``HAS_SEGMENT`` relationships. No named query reads them (the tracing
+queries read relationships written with the tracings); a statement that is not a named query
+and reads them is refused there with :class:`~connectomedb.errors.MissingSegmentLayerError`
+rather than run to an empty answer.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 import pandas as pd
@@ -23,8 +23,11 @@ from connectomedb.queries.parameters import canonical_classes, engine_params
 from connectomedb.queries.plans import run_cypher
 from connectomedb.queries.registry import get as get_query
 from connectomedb.queries.results import cut, tidy
-from connectomedb.schema.graph import SEGMENT_LABELS, SEGMENT_RELS
-from connectomedb.stores.current_model import require_current_model, require_segment_layer
+from connectomedb.stores.current_model import (
+    reads_segment_layer,
+    require_current_model,
+    require_segment_layer,
+)
 from connectomedb.stores.datasets import require_loaded, resolve_dataset
 from connectomedb.stores.graph import GraphStore
 from connectomedb.stores.sql import Connection, SqlConnection, detect_engine, fetch
@@ -34,18 +37,6 @@ ENGINES = ("sql", "cypher")
 #: A source file -> the table its rows are loaded into (a dataset built in memory has no file
 #: names, so rows in that table also count as having the file).
 FILE_TABLES = {"connectome.csv": "class_connectome"}
-
-#: A label or relationship type of the segment layer where Cypher names one: after ``:`` (or
-#: ``|`` of a type alternation), backquoted or not (``AxonInitialSegment`` is not one).
-_SEGMENT_LAYER = re.compile(
-    r"[:|]\s*`?(?:" + "|".join(SEGMENT_LABELS + SEGMENT_RELS) + r")`?(?![\w`])"
-)
-
-
-def reads_segment_layer(cypher: str) -> bool:
-    """Whether ``cypher`` matches a label or relationship type of the graph's segment layer."""
-    text = "\n".join(line.split("//", 1)[0] for line in cypher.splitlines())
-    return _SEGMENT_LAYER.search(text) is not None
 
 
 def check_required_files(
@@ -97,6 +88,8 @@ def run_statements(
     store = cast(GraphStore, conn)
     values = {**(params or {}), "dataset": store.dataset_key(name)}
     require_current_model(store, name)
+    if any(reads_segment_layer(cypher) for _, cypher in statements):
+        require_segment_layer(store, name)
     return [store.run(cypher, values) for _, cypher in statements]
 
 
@@ -171,8 +164,6 @@ def run(
             text = query.cypher_neo4j
         key = store.dataset_key(name_)
         require_current_model(store, name_)
-        if reads_segment_layer(text):
-            require_segment_layer(store, name_, name)
         bound = canonical_classes(store, "cypher", name, bound, name_, key)
         frame = run_cypher(store, name, text, {**bound, "dataset": key})
         if frame.empty and list(frame.columns) != list(query.columns):

@@ -8,17 +8,18 @@ rebuilds a dataset of another model (:mod:`connectomedb.etl.load.decision`), and
 :func:`require_current_model` raises :class:`~connectomedb.errors.OutdatedDatasetError`.
 
 A graph is loaded with its segment layer or without it (``Settings.graph_segments``, off by
-default; its ``Dataset`` node records which): :func:`require_segment_layer` refuses a query
+default; its ``Dataset`` node records which): :func:`require_segment_layer` refuses a statement
 that reads the layer of a graph loaded without it, rather than let it answer nothing.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, cast
 
 from connectomedb.errors import MissingSegmentLayerError, OutdatedDatasetError
 from connectomedb.schema import POSTGRES_MODEL_VERSION
-from connectomedb.schema.graph import GRAPH_MODEL_VERSION
+from connectomedb.schema.graph import GRAPH_MODEL_VERSION, SEGMENT_LABELS, SEGMENT_RELS
 from connectomedb.stores.sql import Connection, SqlConnection, detect_engine, fetch
 
 if TYPE_CHECKING:
@@ -56,19 +57,33 @@ def require_current_model(conn: Connection, name: str) -> None:
     )
 
 
-def require_segment_layer(store: GraphStore, name: str, query: str) -> None:
+#: A label or relationship type of the segment layer where Cypher names one: after ``:`` (or
+#: ``|`` of a type alternation), backquoted or not (``AxonInitialSegment`` is not one).
+_SEGMENT_LAYER = re.compile(
+    r"[:|]\s*`?(?:" + "|".join(SEGMENT_LABELS + SEGMENT_RELS) + r")`?(?![\w`])"
+)
+
+
+def reads_segment_layer(cypher: str) -> bool:
+    """Whether ``cypher`` matches a label or relationship type of the graph's segment layer."""
+    text = "\n".join(line.split("//", 1)[0] for line in cypher.splitlines())
+    return _SEGMENT_LAYER.search(text) is not None
+
+
+def require_segment_layer(store: GraphStore, name: str) -> None:
     """Return when the graph of dataset ``name`` holds its segment layer (or the dataset is
-    not loaded there), else :class:`MissingSegmentLayerError` saying how ``query`` can be
-    answered: on PostgreSQL, which holds every segment, or after a reload with the layer."""
+    not loaded there), else :class:`MissingSegmentLayerError` saying where the segments are:
+    in PostgreSQL, or in the graph after a reload with the layer."""
     stored = store.stored_dataset(name)
     if stored is None or stored.segments:
         return
     raise MissingSegmentLayerError(
-        f"query {query!r} reads the graph's segment layer, but the graph of dataset {name!r} "
-        "was loaded without it (Segment nodes and PRE, POST, HAS_SEGMENT are optional and off "
-        "by default). Run it on PostgreSQL (`--engine sql`), which holds every segment, or "
-        "load the dataset again with its segment layer: `connectomedb load <folder> "
-        f"--dataset {name} --graph-segments`"
+        f"the statement reads the graph's segment layer, but the graph of dataset {name!r} was "
+        "loaded without it (Segment nodes and PRE, POST, HAS_SEGMENT are optional and off by "
+        "default). PostgreSQL holds every segment (tables segment, axon_segment, "
+        "target_segment, spine_head_segment, synapse_pre_segment, synapse_post_segment); or "
+        f"load the dataset again with its segment layer: `connectomedb load <folder> --dataset "
+        f"{name} --graph-segments`"
         + (f" (it was loaded from {stored.source})" if stored.source else "")
         + f", then `connectomedb tracings graph --dataset {name}` to copy its tracings into "
         "the new graph."

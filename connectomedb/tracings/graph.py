@@ -1,10 +1,11 @@
 """Tracings in the graph: ``(:Tracing)-[:HAS_NODE]->(:TracingNode)-[:TRACED_TO]->(:TracingNode)``.
 
-Tracings are added to the **current version** of a loaded dataset's graph, next to its
-``Segment`` nodes, so one Cypher statement goes from a tracing node's ``segment_id`` to the
-axons and targets whose agglomerates hold that segment. PostgreSQL is the record: the graph
-copy is made from the rows just written, inside the PostgreSQL transaction, and switched in
-after PostgreSQL committed.
+Tracings are added to the **current version** of a loaded dataset's graph, with
+``(:TracingNode)-[:ON_AGGLOMERATE]->(:Axon|Target)`` to the agglomerates holding each node's
+segment, looked up in PostgreSQL's membership tables (the graph's segment layer is optional),
+and ``(:Tracing)-[:OVERLAPS]->`` derived from them. PostgreSQL is the record: the graph copy is
+made from the rows just written, inside the PostgreSQL transaction, and switched in after
+PostgreSQL committed.
 
 * LadybugDB: copy-on-write. The current version directory is copied to a new version, the
   tracings are written there, and ``CURRENT`` is switched to it (as a load does): readers see
@@ -46,6 +47,34 @@ FROM tracing t JOIN tracing_file f ON f.file_id = t.file_id
 WHERE t.file_id = ANY(%(files)s) ORDER BY t.tracing_id
 """
 
+#: Each node on a segment (segment_id > 0) with every axon and target whose agglomerate holds
+#: it, from the membership tables PostgreSQL keeps whatever the graph holds: the batch's
+#: distinct segments are looked up in the agglomerates' segment indexes, then joined back.
+_AGGLOMERATE_SQL = """
+WITH node AS MATERIALIZED (
+    SELECT n.tracing_id, n.node_id, n.segment_id, f.dataset
+    FROM tracing_node n JOIN tracing t ON t.tracing_id = n.tracing_id
+    JOIN tracing_file f ON f.file_id = t.file_id
+    WHERE t.file_id = ANY(%(files)s) AND n.segment_id > 0
+),
+segs AS MATERIALIZED (
+    SELECT d.dataset_id, array_agg(s.segment_id ORDER BY s.segment_id) AS ids
+    FROM (SELECT DISTINCT dataset, segment_id FROM node) s JOIN dataset d ON d.name = s.dataset
+    GROUP BY d.dataset_id
+),
+held AS MATERIALIZED (
+    SELECT DISTINCT a.segment_id, 'Axon' AS label, a.axon_id AS id
+    FROM segs s JOIN axon_segment a ON a.dataset_id = s.dataset_id AND a.segment_id = ANY(s.ids)
+    UNION ALL
+    SELECT DISTINCT g.segment_id, 'Target', g.target_id
+    FROM segs s JOIN target_segment g
+        ON g.dataset_id = s.dataset_id AND g.segment_id = ANY(s.ids)
+)
+SELECT n.tracing_id, n.node_id, h.label, h.id
+FROM node n JOIN held h ON h.segment_id = n.segment_id
+ORDER BY h.label, n.tracing_id, n.node_id, h.id
+"""
+
 
 def _frame(conn: psycopg.Connection, sql: str, files: list[int]) -> pd.DataFrame:
     with conn.cursor() as cur:
@@ -62,6 +91,9 @@ class TracingFrames:
     tracings: pd.DataFrame
     nodes: pd.DataFrame
     edges: pd.DataFrame
+    #: (node_key, label, id): every ``Axon`` or ``Target`` whose agglomerate holds the node's
+    #: segment, once each (the ``ON_AGGLOMERATE`` relationships).
+    agglomerates: pd.DataFrame
 
 
 def uid(tracing_id: Any, node_id: Any) -> Any:
@@ -82,23 +114,15 @@ def tracing_frames(conn: psycopg.Connection, file_ids: list[int]) -> TracingFram
             "length_um": edges["length_um"].astype("float64"),
         }
     )
-    return TracingFrames(trees, nodes, edges)
-
-
-def on_segment(frames: TracingFrames) -> pd.DataFrame:
-    """(node_key, segment_id) of the nodes on a segment (``segment_id`` > 0), whose
-    ``ON_AGGLOMERATE`` relationships are written."""
-    nodes = frames.nodes
-    if not len(nodes):
-        return pd.DataFrame({"node_key": [], "segment_id": []}, dtype="int64")
-    segment = pd.to_numeric(nodes["segment_id"], errors="coerce")
-    on = segment.notna() & (segment > 0)
-    return pd.DataFrame(
+    held = _frame(conn, _AGGLOMERATE_SQL, file_ids)
+    agglomerates = pd.DataFrame(
         {
-            "node_key": nodes.loc[on, "node_key"].astype("int64"),
-            "segment_id": segment[on].astype("int64"),
+            "node_key": uid(held["tracing_id"].astype("int64"), held["node_id"].astype("int64")),
+            "label": held["label"].astype(str),
+            "id": held["id"].astype("int64"),
         }
     )
+    return TracingFrames(trees, nodes, edges, agglomerates)
 
 
 class PendingGraphWrite(Protocol):

@@ -91,35 +91,45 @@ def write_tracings(conn: Any, frames: TracingFrames, key: str, *, replace: bool 
     for name, table in copies:
         if table.num_rows:
             _execute(conn, f"COPY {name} FROM $rows_in", {"rows_in": table}, f"tracings {name}")
+    for label in ("Axon", "Target"):
+        held = frames.agglomerates[frames.agglomerates["label"] == label]
+        if len(held):
+            on = pa.table(
+                {
+                    "from": pa.array(held["node_key"].astype("int64")),
+                    "to": pa.array(held["id"].astype("int64")),
+                }
+            )
+            _execute(
+                conn,
+                f"COPY {q('ON_AGGLOMERATE')} FROM $rows_in (from='TracingNode', to='{label}')",
+                {"rows_in": on},
+                f"tracings ON_AGGLOMERATE {label}",
+            )
     if frames.tracings.shape[0]:
         ids = [int(i) for i in frames.tracings["id"]]
-        for statement in DERIVED:
+        for statement in OVERLAPS:
             _execute(conn, statement, {"ids": ids}, "tracings: their agglomerates")
 
 
-def _derived(label: str) -> tuple[str, str]:
-    """The derived relationships of the batch's tracings (``$ids``) to the agglomerates of
-    ``label``: ``ON_AGGLOMERATE`` of each node (its segment ID joined once with the
-    ``Segment`` nodes, then the agglomerates holding the segment, each once), then
-    ``OVERLAPS`` of each tracing (its nodes on the agglomerate and the length of its edges
-    with both nodes on it)."""
+def _overlaps(label: str) -> str:
+    """``OVERLAPS`` of the batch's tracings (``$ids``) to the agglomerates of ``label``: the
+    tracing's nodes ``ON_AGGLOMERATE`` it (copied from PostgreSQL's membership tables, see
+    :func:`connectomedb.tracings.graph.tracing_frames`) and the length of its edges with both
+    nodes on it."""
     node, agg, on = q("TracingNode"), q(label), q("ON_AGGLOMERATE")
     return (
-        f"MATCH (n:{node}) WHERE n.{q('tracing_id')} IN $ids AND n.{q('segment_id')} > 0 "
-        f"MATCH (s:{q('Segment')}) WHERE s.{q('id')} = n.{q('segment_id')} "
-        f"MATCH (a:{agg})-[:{q('HAS_SEGMENT')}]->(s) "
-        f"WITH DISTINCT n, a CREATE (n)-[:{on}]->(a)",
         f"MATCH (t:{q('Tracing')})-[:{q('HAS_NODE')}]->(n:{node})-[:{on}]->(a:{agg}) "
         f"WHERE t.{q('id')} IN $ids WITH t, a, count(*) AS nodes "
         f"OPTIONAL MATCH (t)-[:{q('HAS_NODE')}]->(u:{node})-[e:{q('TRACED_TO')}]->(v:{node}), "
         f"(u)-[:{on}]->(a)<-[:{on}]-(v) "
         f"WITH t, a, nodes, coalesce(sum(e.{q('length_um')}), 0.0) AS length "
         f"CREATE (t)-[:{q('OVERLAPS')} "
-        f"{{{q('nodes')}: nodes, {q('path_length_um')}: length}}]->(a)",
+        f"{{{q('nodes')}: nodes, {q('path_length_um')}: length}}]->(a)"
     )
 
 
-DERIVED = (*_derived("Axon"), *_derived("Target"))
+OVERLAPS = (_overlaps("Axon"), _overlaps("Target"))
 
 
 class LadybugTracingWrite(PendingGraphWrite):

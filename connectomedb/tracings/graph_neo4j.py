@@ -19,7 +19,6 @@ from connectomedb.tracings.graph import (
     PendingGraphWrite,
     TracingFrames,
     not_loaded,
-    on_segment,
 )
 
 q = quote_identifier
@@ -45,14 +44,19 @@ CREATE_TRACED_TO = (
     f"{{{q('length_um')}: r.{q('length_um')}}}]->(b)"
 )
 
+
+def create_on_agglomerate(label: str) -> str:
+    """``ON_AGGLOMERATE`` from each row's node to the ``label`` node of its ``id`` (the rows of
+    :attr:`TracingFrames.agglomerates`, from PostgreSQL's membership tables)."""
+    return (
+        f"UNWIND $rows AS r MATCH (n:{q('TracingNode')} {{{q('dataset')}: $dataset, "
+        f"{q('node_key')}: r.{q('node_key')}}}) MATCH (a:{q(label)} {{{q('dataset')}: $dataset, "
+        f"{q('id')}: r.{q('id')}}}) CREATE (n)-[:{q('ON_AGGLOMERATE')}]->(a)"
+    )
+
+
 #: Every axon and target whose agglomerate holds the node's segment, once each.
-CREATE_ON_AGGLOMERATE = (
-    f"UNWIND $rows AS r MATCH (n:{q('TracingNode')} {{{q('dataset')}: $dataset, "
-    f"{q('node_key')}: r.{q('node_key')}}}) MATCH (s:{q('Segment')} {{{q('dataset')}: $dataset, "
-    f"{q('id')}: r.{q('segment_id')}}})<-[:{q('HAS_SEGMENT')}]-(a) "
-    f"WHERE a:{q('Axon')} OR a:{q('Target')} "
-    f"WITH DISTINCT n, a CREATE (n)-[:{q('ON_AGGLOMERATE')}]->(a)"
-)
+CREATE_ON_AGGLOMERATE = {label: create_on_agglomerate(label) for label in ("Axon", "Target")}
 #: Per tracing of the batch and agglomerate its nodes are on: the nodes, and the length of
 #: the edges with both nodes on it.
 CREATE_OVERLAPS = (
@@ -130,6 +134,7 @@ def prepare_neo4j(
         tx = session.begin_transaction()
         if replace:
             tx.run(DELETE_IN_TX, dataset=key).consume()
+        held = frames.agglomerates
         batches = [
             (CREATE_TRACINGS, _records(frames.tracings, key)),
             (CREATE_NODES, _records(frames.nodes, key)),
@@ -138,7 +143,10 @@ def prepare_neo4j(
                 CREATE_TRACED_TO,
                 _records(frames.edges.rename(columns={"from": "source", "to": "target"})),
             ),
-            (CREATE_ON_AGGLOMERATE, _records(on_segment(frames))),
+            *(
+                (text, _records(held[held["label"] == label][["node_key", "id"]]))
+                for label, text in CREATE_ON_AGGLOMERATE.items()
+            ),
             (CREATE_OVERLAPS, _records(frames.tracings[["id"]])),
         ]
         try:
