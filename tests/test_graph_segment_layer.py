@@ -161,20 +161,45 @@ def test_a_plain_load_with_the_other_choice_rebuilds_the_graph(
     assert _counts(off, "tiny") == _expected(source, segments=False)
 
 
-def test_the_cli_refuses_a_tracing_query_without_a_traceback(
+def test_tracings_go_into_a_graph_without_the_layer_and_its_query_is_refused(
     fresh_db_url: str, tmp_path: Path
 ) -> None:
-    folder = valid_dataset(tmp_path / "tiny")
+    """``tracings add --dataset`` needs no segment node (a tracing node's segment is its
+    ``segment_id`` property): the graph gets the tracings, and the graph's tracing queries
+    are refused with the message, exit code 6 and no traceback; PostgreSQL answers them."""
+    data = tmp_path / "data"
     common = ["--postgres-url", fresh_db_url, "--home", str(tmp_path / "home")]
     runner = cli_runner()
-    loaded = runner.invoke(main, ["load", str(folder), "-q", *common])
-    assert loaded.exit_code == 0, loaded.output
+    for args in (
+        ["synth", str(data), "--scale", "tiny", "--tracings", "-q"],
+        ["load", str(data), "--dataset", "tiny", "-q", *common],
+        ["tracings", "add", str(data / "tracings" / "connectem"), "--kind", "connectem"]
+        + ["--dataset", "tiny", *common],
+    ):
+        done = runner.invoke(main, args)
+        assert done.exit_code == 0, done.output
+    settings = Settings(home=tmp_path / "home", postgres_url=fresh_db_url)
+    with open_graph_store(settings) as store:
+        assert store.counts("tiny")["Segment"] == 0
+        tracings = store.run(
+            "MATCH (t:Tracing {dataset: $dataset}) RETURN count(*) AS n", {"dataset": "tiny"}
+        )
+        with psycopg.connect(fresh_db_url) as conn:
+            (in_postgres,) = conn.execute(
+                "select count(*) from tracing t join tracing_file f using (file_id)"
+                " where f.dataset = %s",
+                ("tiny",),
+            ).fetchone()  # type: ignore[misc]
+        assert int(tracings.n[0]) == in_postgres > 0
+
     query = ["query", "run", "tracing_overlaps", "--dataset", "tiny", *common]
     refused = runner.invoke(main, [*query, "--engine", "cypher"])
     assert refused.exit_code == 6
     assert "Traceback" not in refused.stdout + refused.stderr
     assert " ".join(refused.stderr.split()) == "Error: " + _layer_message(
-        "tiny", "tracing_overlaps", str(folder)
+        "tiny", "tracing_overlaps", str(data)
     )
-    answered = runner.invoke(main, [*query, "--engine", "sql"])
+    evaluation = ["query", "run", "tracing_evaluation", "--dataset", "tiny", *common]
+    answered = runner.invoke(main, [*evaluation, "--engine", "sql", "--format", "csv"])
     assert answered.exit_code == 0, answered.stderr
+    assert len(answered.stdout.strip().splitlines()) == in_postgres + 1  # a row per tracing
