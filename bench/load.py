@@ -18,7 +18,11 @@ with the mean of the baselines either side of it, and medians are printed.
 Printed: ``load wall / baseline`` (target ≤ 1.0: overlapping the stores has to pay for the
 indexes, keys, attach and statistics the baseline skips) and the peak RSS (target ≤ 1.5 GB).
 
-Run: ``python -m bench.load --data DIR [--repeat N]`` (a folder of L4dense files).
+The graph is loaded as by default, without its segment layer; ``--graph-segments`` loads it
+(and puts its rows into the baseline too). Which one ran is printed.
+
+Run: ``python -m bench.load --data DIR [--repeat N] [--graph-segments]`` (a folder of L4dense
+files).
 """
 
 from __future__ import annotations
@@ -35,13 +39,14 @@ from pathlib import Path
 from statistics import median
 
 
-def _child(folder: str, home: str) -> None:
+def _child(folder: str, home: str, segments: bool) -> None:
     """The load itself (run in a child process): prints one JSON line with its numbers."""
     from connectomedb.config import Settings
     from connectomedb.etl.pipeline import run_load
 
     started = time.perf_counter()
-    report = run_load(Settings(home=Path(home)), folder, dataset="bench")
+    settings = Settings(home=Path(home), graph_segments=segments)
+    report = run_load(settings, folder, dataset="bench")
     wall = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     stages = {s.stage: round(s.seconds, 2) for s in report.stages}
@@ -58,7 +63,7 @@ def _child(folder: str, home: str) -> None:
     )
 
 
-def _raw_graph_tables(source) -> list[tuple[str, object, int]]:
+def _raw_graph_tables(source, segments: bool) -> list[tuple[str, object, int]]:
     """The graph's COPY statements and their tables, built beforehand (not timed)."""
     from connectomedb.etl.load.graph.ladybug import (
         copy_statement,
@@ -68,7 +73,7 @@ def _raw_graph_tables(source) -> list[tuple[str, object, int]]:
     )
     from connectomedb.etl.transform_graph import graph_frames
 
-    frames = graph_frames(source)
+    frames = graph_frames(source, segments=segments)
     tables = []
     for _name, rtype, label, frm, to, n in copy_steps(frames):
         if not n:
@@ -104,7 +109,7 @@ def _raw_graph_copy(tables: list[tuple[str, object, int]], path: Path) -> tuple[
     return rows, seconds
 
 
-def _load(folder: str, home: Path) -> dict:
+def _load(folder: str, home: Path, segments: bool) -> dict:
     """One load in a child process, into the fresh home ``home`` (its server started and at
     the current schema beforehand, not timed)."""
     from connectomedb.config import Settings
@@ -114,7 +119,8 @@ def _load(folder: str, home: Path) -> dict:
     resolve(settings)
     try:
         child = subprocess.run(
-            [sys.executable, "-m", "bench.load", "--data", folder, "--child", folder, str(home)],
+            [sys.executable, "-m", "bench.load", "--data", folder, "--child", folder, str(home)]
+            + (["--graph-segments"] if segments else []),
             capture_output=True,
             text=True,
             check=False,
@@ -154,10 +160,15 @@ def main(argv: list[str] | None = None) -> None:
         default=1,
         help="loads to run, each between two baselines (medians are reported)",
     )
+    parser.add_argument(
+        "--graph-segments",
+        action="store_true",
+        help="load the graph's segment layer (default: without it, as connectomedb load)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        _child(*args.child)
+        _child(*args.child, args.graph_segments)
         return
 
     from connectomedb.etl.extract import read_dataset
@@ -168,13 +179,15 @@ def main(argv: list[str] | None = None) -> None:
         # The baseline's rows, prepared once beforehand (not timed).
         source = read_dataset(args.data)
         frames = transform(source)
-        graph_tables = _raw_graph_tables(source)
+        graph_tables = _raw_graph_tables(source, args.graph_segments)
         del source
         baselines = [_baseline(frames, graph_tables, scratch / "baseline-0")]
         loads = []
         for k in range(1, max(1, args.repeat) + 1):
-            loads.append(_load(args.data, scratch / f"load-{k}"))
+            loads.append(_load(args.data, scratch / f"load-{k}", args.graph_segments))
             baselines.append(_baseline(frames, graph_tables, scratch / f"baseline-{k}"))
+        layer = "with" if args.graph_segments else "without (the default)"
+        print(f"graph segment layer: {layer}")
         _print(args.data, loads, baselines)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

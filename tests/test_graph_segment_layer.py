@@ -188,3 +188,45 @@ def test_the_cypher_command_refuses_a_layer_statement_without_a_traceback(
     for engine in ("cypher", "sql"):
         answered = runner.invoke(main, [*query, "--engine", engine])
         assert answered.exit_code == 0, answered.stderr
+
+
+def test_tracings_go_into_a_graph_without_the_layer_and_both_engines_answer(
+    fresh_db_url: str, tmp_path: Path
+) -> None:
+    """``tracings add --dataset`` needs no segment node (a tracing node's segment is its
+    ``segment_id`` property; its agglomerates are looked up in PostgreSQL): the graph gets
+    the tracings, and the tracing queries give the same rows on both engines."""
+    data = tmp_path / "data"
+    common = ["--postgres-url", fresh_db_url, "--home", str(tmp_path / "home")]
+    runner = cli_runner()
+    for args in (
+        ["synth", str(data), "--scale", "tiny", "--tracings", "-q"],
+        ["load", str(data), "--dataset", "tiny", "-q", *common],
+        ["tracings", "add", str(data / "tracings" / "connectem"), "--kind", "connectem"]
+        + ["--dataset", "tiny", *common],
+    ):
+        done = runner.invoke(main, args)
+        assert done.exit_code == 0, done.output
+    settings = Settings(home=tmp_path / "home", postgres_url=fresh_db_url)
+    with open_graph_store(settings) as store:
+        assert store.counts("tiny")["Segment"] == 0
+        tracings = store.run(
+            "MATCH (t:Tracing {dataset: $dataset}) RETURN count(*) AS n", {"dataset": "tiny"}
+        )
+        with psycopg.connect(fresh_db_url) as conn:
+            (in_postgres,) = conn.execute(
+                "select count(*) from tracing t join tracing_file f using (file_id)"
+                " where f.dataset = %s",
+                ("tiny",),
+            ).fetchone()  # type: ignore[misc]
+        assert int(tracings.n[0]) == in_postgres > 0
+    for name in sorted(TRACING_QUERIES):
+        query = ["query", "run", name, "--dataset", "tiny", "--format", "csv", *common]
+        answers = {}
+        for engine in ("sql", "cypher"):
+            done = runner.invoke(main, [*query, "--engine", engine])
+            assert done.exit_code == 0, done.stderr
+            answers[engine] = done.stdout
+        assert answers["sql"] == answers["cypher"]
+        if name == "tracing_evaluation":  # a row per tracing (no volume: no overlaps yet)
+            assert len(answers["sql"].strip().splitlines()) == in_postgres + 1

@@ -78,7 +78,7 @@ def test_nodes_get_their_segments_from_the_volume(
     connectem = data / "tracings" / "connectem"
     truth = json.loads((connectem / "truth.json").read_text())
     volume = Assembled(data / "segmentation-volume")
-    invoke_ok("load", str(data), "--dataset", "tiny", "--graph-segments", *store, "-q")
+    invoke_ok("load", str(data), "--dataset", "tiny", *store, "-q")
 
     # Tracings added before the volume is registered: no segments yet.
     out = invoke_ok(
