@@ -39,6 +39,7 @@ from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.incoming import IncomingSource
 from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
+from connectomedb.etl.memory import release_free_memory
 from connectomedb.schema import POSTGRES_MODEL_VERSION
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.datasets import check_dataset_name
@@ -186,6 +187,20 @@ def _stop(pg: PostgresLoad, future: Future[Any]) -> None:
         wait([future], timeout=0.2)
 
 
+def _releasing(say: ProgressFn) -> ProgressFn:
+    """``say``, and the memory freed given back at each new step (PostgreSQL's load frees a
+    table's rows once they are copied)."""
+    last = [""]
+
+    def progress(step: str, done: int, total: int) -> None:
+        if step != last[0]:
+            last[0] = step
+            release_free_memory()
+        say(step, done, total)
+
+    return progress
+
+
 def graph_loader() -> Callable[..., Any] | None:
     """``begin_graph_load`` of the graph package, or None when it is not installed."""
     try:
@@ -255,7 +270,12 @@ def run_load(
         else IncomingSource(folder, None if checksums is None else checksums.sha256)
     )
     pg = PostgresLoad(
-        target.url, incoming, name, replace=replace, progress=say, checkpoint=interrupt_hook
+        target.url,
+        incoming,
+        name,
+        replace=replace,
+        progress=_releasing(say),
+        checkpoint=interrupt_hook,
     )
     pg_seconds = [0.0]
 
@@ -280,6 +300,7 @@ def run_load(
         pool.shutdown(wait=True)
         pg.abort()  # its thread rolled back already; this makes sure
         raise
+    release_free_memory()  # what reading the files took and freed
     report.warnings = list(source.warnings)
     rows_read = source_rows(source)
     report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))
