@@ -31,3 +31,18 @@ def release_free_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def releasing(
+    progress: Callable[[str, int, int], None],
+) -> Callable[[str, int, int], None]:
+    """``progress(step, done, total)``, and :func:`release_free_memory` at each new step."""
+    last = [""]
+
+    def report(step: str, done: int, total: int) -> None:
+        if step != last[0]:
+            last[0] = step
+            release_free_memory()
+        progress(step, done, total)
+
+    return report

@@ -39,7 +39,7 @@ from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.incoming import IncomingSource
 from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
-from connectomedb.etl.memory import release_free_memory
+from connectomedb.etl.memory import release_free_memory, releasing
 from connectomedb.schema import POSTGRES_MODEL_VERSION
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.datasets import check_dataset_name
@@ -187,20 +187,6 @@ def _stop(pg: PostgresLoad, future: Future[Any]) -> None:
         wait([future], timeout=0.2)
 
 
-def _releasing(say: ProgressFn) -> ProgressFn:
-    """``say``, and the memory freed given back at each new step (PostgreSQL's load frees a
-    table's rows once they are copied)."""
-    last = [""]
-
-    def progress(step: str, done: int, total: int) -> None:
-        if step != last[0]:
-            last[0] = step
-            release_free_memory()
-        say(step, done, total)
-
-    return progress
-
-
 def graph_loader() -> Callable[..., Any] | None:
     """``begin_graph_load`` of the graph package, or None when it is not installed."""
     try:
@@ -274,7 +260,7 @@ def run_load(
         incoming,
         name,
         replace=replace,
-        progress=_releasing(say),
+        progress=releasing(say),  # PostgreSQL frees each table's rows once copied
         checkpoint=interrupt_hook,
     )
     pg_seconds = [0.0]
