@@ -353,6 +353,7 @@ def test_checkpoints_between_copies(settings: Settings, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(ladybug_loader, "COPY_CHUNK_ROWS", 7)
     monkeypatch.setattr(ladybug_loader, "CHECKPOINT_ROWS", 5)
+    monkeypatch.setattr(ladybug_loader, "NODE_CHECKPOINT_ROWS", 5)
     src = handmade_source(seed=13)
     load_graph(settings, src, "ds")
     assert graph_counts(settings, "ds") == expected_flat(src)

@@ -39,6 +39,7 @@ from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.incoming import IncomingSource
 from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
+from connectomedb.etl.memory import release_free_memory, releasing
 from connectomedb.schema import POSTGRES_MODEL_VERSION
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.datasets import check_dataset_name
@@ -259,7 +260,12 @@ def run_load(
         else IncomingSource(folder, None if checksums is None else checksums.sha256)
     )
     pg = PostgresLoad(
-        target.url, incoming, name, replace=replace, progress=say, checkpoint=interrupt_hook
+        target.url,
+        incoming,
+        name,
+        replace=replace,
+        progress=releasing(say),  # PostgreSQL frees each table's rows once copied
+        checkpoint=interrupt_hook,
     )
     pg_seconds = [0.0]
 
@@ -284,6 +290,7 @@ def run_load(
         pool.shutdown(wait=True)
         pg.abort()  # its thread rolled back already; this makes sure
         raise
+    release_free_memory()  # what reading the files took and freed
     report.warnings = list(source.warnings)
     rows_read = source_rows(source)
     report.stages.append(StageReport("extract", rows_read, 0, time.perf_counter() - t0))

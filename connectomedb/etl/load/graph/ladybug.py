@@ -29,6 +29,7 @@ from connectomedb.etl.load.graph import (
     new_version_plan,
 )
 from connectomedb.etl.load.graph.statements import dataset_node_statement
+from connectomedb.etl.memory import release_free_memory
 from connectomedb.schema.graph import (
     NODE_LABELS,
     NODES,
@@ -53,14 +54,29 @@ from connectomedb.stores.ladybug_layout import (
     switch_current,
 )
 
-#: Rows per ``COPY`` of a node table. Relationship tables are copied whole: appending to a
-#: non-empty one rebuilds its adjacency lists, which measured slower and kept more memory
-#: until the checkpoint (+200 MB for 3.5M relationships in two halves).
-COPY_CHUNK_ROWS = 4_000_000
+#: Rows per ``COPY`` of a node table: a chunk's frame and Arrow table are what the load holds
+#: of it (about 70 MB for a million ``Segment`` nodes, 290 MB at four million). Relationship
+#: tables are copied whole: appending to a non-empty one rebuilds its adjacency lists, which
+#: measured slower and kept more memory until the checkpoint (+200 MB for 3.5M relationships
+#: in two halves).
+COPY_CHUNK_ROWS = 1_000_000
 
 #: A copy of at least this many rows is checkpointed, and the database opened again (see
 #: :func:`write_graph`).
 CHECKPOINT_ROWS = 1_000_000
+
+#: Inside a node table copied in chunks, a checkpoint after this many rows since the last.
+NODE_CHECKPOINT_ROWS = 4_000_000
+
+#: The buffer pool the load opens the database with. LadybugDB's default is most of the
+#: machine's memory, all of it part of the loading process; a load reads little back (the key
+#: indexes of relationship endpoints), and at full scale 512 MB copied as fast as the default
+#: (graph load 45.3 against 46.2 CPU-s, 256 MB: 50.7) with 210 MB less at its peak. What is
+#: copied stays in the pool until the next checkpoint: a ``COPY`` that finds the pool full
+#: is repeated after a checkpoint with the engine's default pool.
+BUFFER_POOL_BYTES = 512 << 20
+#: How LadybugDB says a ``COPY`` found its buffer pool full.
+_POOL_FULL = "buffer pool is full"
 
 q = quote_identifier
 
@@ -157,14 +173,15 @@ def _execute(conn: Any, text: str, params: dict[str, Any] | None = None, step: s
 
 
 @contextmanager
-def _connection(path: Path) -> Iterator[Any]:
+def _connection(path: Path, pool: int = BUFFER_POOL_BYTES) -> Iterator[Any]:
     """A connection to the database at ``path``, closed with its database on leaving.
 
     Automatic checkpoints are off: every ``COPY`` would pay for its own (about 0.5 s each
-    here, more than the ``COPY`` of most tables); the load checkpoints where it pays off."""
+    here, more than the ``COPY`` of most tables); the load checkpoints where it pays off. The
+    buffer pool is ``pool`` bytes (0: the engine's default)."""
     import ladybug
 
-    db = ladybug.Database(str(path), auto_checkpoint=False)
+    db = ladybug.Database(str(path), buffer_pool_size=pool, auto_checkpoint=False)
     try:
         conn = ladybug.Connection(db)
         try:
@@ -196,14 +213,27 @@ def write_graph(
     steps = copy_steps(plan)
     total = sum(s[-1] for s in steps)
     done = 0
+    release_free_memory()  # what building the plan took and freed
     with ExitStack() as opened:
         conn = opened.enter_context(_connection(path))
 
-        def renew() -> Any:
+        def renew(pool: int = BUFFER_POOL_BYTES) -> Any:
             # What is copied is checkpointed and its pages leave memory with the database.
             _execute(conn, "CHECKPOINT")
             opened.close()
-            return opened.enter_context(_connection(path))
+            release_free_memory()
+            return opened.enter_context(_connection(path, pool))
+
+        def copy(statement: str, table: pa.Table, step: str) -> None:
+            nonlocal conn
+            try:
+                _execute(conn, statement, {"rows_in": table}, step)
+            except LoadError as error:
+                if _POOL_FULL not in str(error).lower():
+                    raise
+                conn = renew(pool=0)  # the COPY was rolled back; again with room
+                _execute(conn, statement, {"rows_in": table}, step)
+            release_free_memory()
 
         for ddl in ladybug_ddl():
             _execute(conn, ddl)
@@ -217,22 +247,20 @@ def write_graph(
                 # its adjacency lists.
                 lazy = plan.rels.pop((rtype, frm, to))
                 if rows:
-                    table = rel_table(rtype, frm, to, lazy.frame())
-                    _execute(conn, statement, {"rows_in": table}, name)
-                    del table
+                    copy(statement, rel_table(rtype, frm, to, lazy.frame()), name)
             else:
                 assert label is not None
                 lazy = plan.nodes.pop(label)
                 # Node tables in chunks: progress during the big ones, and one chunk's rows
                 # in memory at a time.
+                checkpointed, key = 0, dataset["dataset"]
                 for start in range(0, rows, COPY_CHUNK_ROWS):
                     stop = min(start + COPY_CHUNK_ROWS, rows)
-                    table = node_table(label, lazy.build(start, stop), dataset["dataset"])
-                    _execute(conn, statement, {"rows_in": table}, name)
-                    del table
+                    copy(statement, node_table(label, lazy.build(start, stop), key), name)
                     if stop < rows:
-                        if stop - start >= CHECKPOINT_ROWS:
+                        if stop - checkpointed >= max(NODE_CHECKPOINT_ROWS, CHECKPOINT_ROWS):
                             conn = renew()
+                            checkpointed = stop
                         if progress is not None:
                             progress(name, done + stop, total)
             done += rows
