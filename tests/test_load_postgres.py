@@ -369,3 +369,21 @@ def test_replace_waits_for_readers_without_holding_their_tables(db_url: str) -> 
     committing.join(timeout=60)
     assert not committing.is_alive()
     assert_dataset_equals(db_url, "l4", make_source(3, variant="new"))
+
+
+def test_the_load_builds_its_indexes_without_parallel_workers(db_url: str) -> None:
+    # The load keeps every core busy itself: workers would only add their own work.
+    settings = "max_parallel_maintenance_workers", "max_parallel_workers_per_gather"
+    query = "select " + ", ".join(f"current_setting('{name}')" for name in settings)
+    seen: dict[tuple[str, str], tuple[str, ...]] = {}
+    loads: list[PostgresLoad] = []
+
+    def checkpoint(phase: str, table: str) -> None:
+        conn = loads[0]._conn
+        if phase in ("index", "attach") and table == "synapse" and conn is not None:
+            seen[(phase, table)] = tuple(conn.execute(query).fetchone() or ())
+
+    loads.append(PostgresLoad(db_url, make_source(1), "a", checkpoint=checkpoint))
+    loads[0].prepare()
+    loads[0].commit()
+    assert seen == {("index", "synapse"): ("0", "0"), ("attach", "synapse"): ("0", "0")}

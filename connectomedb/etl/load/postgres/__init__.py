@@ -8,7 +8,8 @@ Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE trans
       → per table, as its rows are built (a thread builds and checks the next table's rows
         meanwhile): CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary
         COPY into it, then its primary key and indexes on the filled partition (a large sort
-        memory for an index whose key the rows came sorted by, a small one for the others)
+        memory for an index whose key the rows came sorted by, a small one for the others; no
+        parallel workers: the load keeps the cores busy itself)
       → ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
         partition-bound scan; readers are not blocked)
       → compare the rows every COPY reported stored with the source → ANALYZE the new

@@ -58,8 +58,9 @@ def copy_statement(part: str, columns: list[str]) -> sql.Composed:
 
 #: ``maintenance_work_mem`` of an index build whose rows come in the index's order: the sort
 #: finds them sorted and hands them on, and a memory this large spares writing sorted runs out
-#: and merging them back for all but the largest tables.
-SORTED_INDEX_MEMORY = "256MB"
+#: and merging them back (the sort takes only what its rows need: the primary key of 15 million
+#: segments 745 MB, built in 6.2 CPU-s instead of 7.7 with 256 MB and a merge of sorted runs).
+SORTED_INDEX_MEMORY = "1GB"
 #: ``maintenance_work_mem`` of an index build whose rows come in another order. Comparing
 #: index tuples that lie apart in a large sort memory waits on the processor's memory much more
 #: than it computes: sorting runs small enough for its caches and merging them costs a third

@@ -91,7 +91,11 @@ def copy_chunks(
 ) -> Iterator[tuple[memoryview | bytes, int]]:
     """Yield ``(buffer, rows in it)``: the header, then chunks of rows, then the trailer.
 
-    Feed the buffers, in order, to ``COPY … FROM STDIN (FORMAT BINARY)``.
+    Feed the buffers, in order, to ``COPY … FROM STDIN (FORMAT BINARY)``. A buffer holds its
+    rows only until the next one is asked for: rows of fixed width are laid out in one array
+    reused for every chunk (what no row changes, the field count, the lengths and the
+    constants, written once: that is most of a row's fields, and fresh memory for every chunk
+    cost as much again).
     """
     if any(c.pg_type == "text" for c in columns):
         yield from _varying_chunks(columns, n, min(rows_per_chunk, 1 << 16))
@@ -102,20 +106,24 @@ def copy_chunks(
     # Byte offset of each value inside a row (after its 4-byte length).
     offsets = [dtype.fields[f"val{i}"][1] for i in range(len(columns))]  # type: ignore[index]
     yield HEADER, 0
+    block = np.empty(max(min(n, rows_per_chunk), 0), dtype=dtype)
+    block["nfields"] = len(columns)
+    for i, col in enumerate(columns):
+        block[f"len{i}"] = widths[i]
+        if col.values is None:
+            block[f"val{i}"] = col.constant
     for start in range(0, n, rows_per_chunk):
         stop = min(n, start + rows_per_chunk)
         m = stop - start
-        rows = np.empty(m, dtype=dtype)
-        rows["nfields"] = len(columns)
+        rows = block[:m]
         nulls: list[tuple[int, np.ndarray]] = []
         for i, col in enumerate(columns):
             if col.values is None:
-                rows[f"val{i}"] = col.constant
-            else:
-                rows[f"val{i}"] = col.values[start:stop]
-            lengths = rows[f"len{i}"]
-            lengths[...] = widths[i]
+                continue
+            rows[f"val{i}"] = col.values[start:stop]
             if col.null is not None:
+                lengths = rows[f"len{i}"]
+                lengths[...] = widths[i]  # the chunk before may have left NULLs here
                 null = col.null[start:stop]
                 if null.any():
                     lengths[null] = -1
