@@ -11,21 +11,13 @@ from support.datasets import handmade_source
 from support.frames import assert_same
 from support.oracle.frames import frames
 
+from connectomedb.etl import specificity
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.specificity import ONLY_AIS, specificity_targets
 from connectomedb.synth.generate import generate
 
-COLUMNS = [
-    "axon_class",
-    "target_class",
-    "axons",
-    "synapses",
-    "fraction",
-    "axon_fraction_mean",
-    "axon_fraction_median",
-    "axon_fraction_q1",
-    "axon_fraction_q3",
-]
+#: The answer columns of a block (the thresholds are the block's key).
+COLUMNS = list(specificity.COLUMNS[2:])
 
 
 def _read(

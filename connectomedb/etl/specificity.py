@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from connectomedb.etl.class_thresholds import SPECIFICITY_COLUMNS
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.per_source import per_source
 
@@ -44,19 +45,8 @@ ONLY_AIS = 2**31 - 1
 
 AIS = "AxonInitialSegment"
 
-COLUMNS = (
-    "axon_synapses",
-    "target_synapses",
-    "axon_class",
-    "target_class",
-    "axons",
-    "synapses",
-    "fraction",
-    "axon_fraction_mean",
-    "axon_fraction_median",
-    "axon_fraction_q1",
-    "axon_fraction_q3",
-)
+#: The columns of ``class_specificity``'s rows, with the target threshold after the axon one.
+COLUMNS = ("axon_synapses", "target_synapses", *SPECIFICITY_COLUMNS[1:])
 
 _QUANTILES = np.array([0.5, 0.25, 0.75])
 
