@@ -181,17 +181,11 @@ def _class_blocks(
     tf_index[order] = np.cumsum(new) - 1
     fraction = f[order][new]
     keys, key_index = np.unique(tf_index * n_i + cell_ai, return_inverse=True)
-    # Kept axons per (target level, key): each cell's from its first level to its last.
-    width = len(keys)
-    change = np.bincount(cell_low * width + key_index, minlength=(n_j + 1) * width)
-    change -= np.bincount((cell_high + 1) * width + key_index, minlength=(n_j + 1) * width)
-    counts = np.cumsum(change.reshape(n_j + 1, width)[:-1], axis=0, dtype=np.int32)
     key_tf, key_ai = keys // n_i, keys % n_i
     key_t = cell_t[order][new][key_tf]
     # The histogram of every target level at once: the (target level, key) pairs with kept
     # axons, by target level, target class, fraction and axon level.
-    jj, kk = np.nonzero(counts)
-    axons = counts[jj, kk]
+    jj, kk, axons = _coverage(key_index.ravel(), cell_low, cell_high, n_j)
     e_t, e_tf, e_ai = key_t[kk], key_tf[kk], key_ai[kk]
     # Sums of fractions per target level from the exact counts (no float differences).
     cell = np.bincount(
@@ -200,6 +194,28 @@ def _class_blocks(
     fsum = np.moveaxis(_suffix(cell.reshape(n_j, n_tc, n_i), 2), 2, 0)
     pct = _percentiles(n, n_tc, jj, e_t, e_tf, e_ai, axons, fraction)
     return n, syn, fsum, pct
+
+
+def _coverage(
+    key: np.ndarray, low: np.ndarray, high: np.ndarray, n_j: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(level, key, cells) of each (target level, key) that some of the cells (``key``, from
+    the level ``low`` up to ``high``) cover, by level, then key: ``cells`` of them cover it."""
+    span = n_j + 1
+    at = np.concatenate([key * span + low, key * span + high + 1])
+    order = np.argsort(at)
+    at = at[order]
+    # The cells covering each run from one change to the next (none after a key's last).
+    last = np.append(at[1:] != at[:-1], True)
+    count = np.cumsum(np.where(order < len(key), 1, -1))[last]
+    at = at[last]
+    length = np.append(np.diff(at), 0)
+    on = count > 0
+    at, count, length = at[on], count[on], length[on]
+    covered = np.repeat(at - (np.cumsum(length) - length), length) + np.arange(length.sum())
+    level = covered % span
+    by_level = np.argsort(level.astype(np.uint16) if span <= 1 << 16 else level, kind="stable")
+    return level[by_level], covered[by_level] // span, np.repeat(count, length)[by_level]
 
 
 def _percentiles(
