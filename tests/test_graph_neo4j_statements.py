@@ -15,6 +15,8 @@ import pytest
 from support.datasets import handmade_source
 from support.graph_oracle import expected_counts
 
+from connectomedb.commands.info import graph_datasets
+from connectomedb.config import Settings
 from connectomedb.errors import DatabaseError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.load.graph.ladybug import begin_ladybug_load, ladybug_ddl
@@ -25,6 +27,7 @@ from connectomedb.etl.load.graph.neo4j import (
 )
 from connectomedb.etl.load.graph.statements import Statement
 from connectomedb.schema.graph import NODE_LABELS, NODES, REL_PAIRS, RELS
+from connectomedb.stores.graph import Neo4jGraphStore
 from connectomedb.stores.ladybug_layout import current_db_path
 
 
@@ -285,7 +288,6 @@ def test_runner_retries_transient_errors(empty_graph: Any, error: type[Exception
 
 
 def test_unreachable_neo4j_is_a_clear_error_without_the_password() -> None:
-    from connectomedb.config import Settings
     from connectomedb.etl.load.graph import begin_graph_load
 
     settings = Settings(graph_url="bolt://loader:s3cret@127.0.0.1:9", neo4j_batch_size=10)
@@ -294,3 +296,51 @@ def test_unreachable_neo4j_is_a_clear_error_without_the_password() -> None:
     message = str(caught.value)
     assert message.startswith("graph: cannot reach Neo4j at bolt://loader:***@127.0.0.1:9")
     assert "s3cret" not in message
+
+
+class _BoltOnLadybug:
+    """A driver stand-in whose ``execute_query`` runs the statement on a real LadybugDB
+    connection (what :class:`~connectomedb.stores.graph.Neo4jGraphStore` reads through)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute_query(self, text: str, params: dict[str, Any], **_: Any) -> tuple[Any, ...]:
+        frame = self.conn.execute(text, params).get_as_df()
+        rows = [_Values(list(row)) for row in frame.itertuples(index=False)]
+        return rows, None, list(frame.columns)
+
+    def close(self) -> None:
+        return None
+
+
+class _Values:
+    def __init__(self, values: list[Any]) -> None:
+        self._values = values
+
+    def values(self) -> list[Any]:
+        return self._values
+
+
+def test_info_reads_the_segment_layer_through_the_neo4j_statements(empty_graph: Any) -> None:
+    """``connectomedb info``'s graph table through the Neo4j statements: a dataset loaded with
+    the segment layer and one without it."""
+    src = handmade_source()
+    collector = LadybugCollector(empty_graph)
+    for name, segments in (("with", True), ("without", False)):
+        job = begin_with_runner(
+            collector, src, name, replace=False, batch_size=50, segments=segments
+        )
+        assert job is not None
+        job.prepare()
+        job.commit()
+    store = Neo4jGraphStore(Settings(graph_url="bolt://graph:7687"), _BoltOnLadybug(empty_graph))
+    frame = graph_datasets(store)
+    assert frame["name"].tolist() == ["with", "without"]
+    assert frame["segment layer"].tolist() == ["yes", "no"]
+    for name in ("with", "without"):
+        key = frame.loc[frame["name"] == name, "key"].iloc[0]
+        segments = empty_graph.execute(
+            "MATCH (s:Segment {dataset: $k}) RETURN count(*) AS n", {"k": key}
+        ).get_as_df()
+        assert (int(segments.n[0]) > 0) is (name == "with")

@@ -2,8 +2,8 @@
 off by default, on with ``--graph-segments`` / ``CONNECTOMEDB_GRAPH_SEGMENTS``; a plain load
 with the other choice rebuilds the graph (PostgreSQL, which holds every segment either way, is
 left as it is); no named query reads the layer (the tracing queries read relationships written
-with the tracings), and a Cypher statement that reads it is refused on a graph loaded without
-it.
+with the tracings), a Cypher statement that reads it is refused on a graph loaded without it,
+and ``connectomedb info`` says which graphs hold it.
 
 Counts are compared with :mod:`support.graph_oracle` (computed with pandas from the source)."""
 
@@ -11,20 +11,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import psycopg
 import pytest
-from support.cli import cli_runner
+from support.cli import cli_runner, info_graph_rows
 from support.datasets import handmade_source, valid_dataset
 from support.graph_oracle import expected_counts
 from support.stores import load_graph
 
 from connectomedb import queries
 from connectomedb.cli import main
+from connectomedb.commands.info import graph_datasets
 from connectomedb.config import Settings, load_settings
 from connectomedb.errors import ConfigError, MissingSegmentLayerError
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
 from connectomedb.stores.current_model import reads_segment_layer
+from connectomedb.stores.fingerprint import StoredDataset
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.ladybug_layout import current_version
 
@@ -170,6 +173,51 @@ def test_a_plain_load_with_the_other_choice_rebuilds_the_graph(
     result = cli_runner().invoke(main, ["load", str(folder), "--no-graph-segments", *common])
     assert result.exit_code == 0, result.output
     assert _counts(off, "tiny") == _expected(source, segments=False)
+
+
+def test_info_says_which_graphs_hold_their_segment_layer(fresh_db_url: str, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    src = handmade_source()
+    load_graph(Settings(home=home, graph_segments=True), src, "with")
+    load_graph(Settings(home=home), src, "without")
+    with open_graph_store(Settings(home=home)) as store:
+        held = {name: store.counts(name)["Segment"] for name in ("with", "without")}
+        frame = graph_datasets(store)
+    assert held["with"] > 0 and held["without"] == 0
+    assert dict(zip(frame["name"], frame["segment layer"], strict=True)) == {
+        "with": "yes",
+        "without": "no",
+    }
+    result = cli_runner().invoke(
+        main,
+        ["info", "--home", str(home), "--postgres-url", fresh_db_url],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    rows = info_graph_rows(result.stdout)
+    assert sorted(rows) == ["with", "without"]
+    assert rows["with"]["segment layer"] == "yes"
+    assert rows["without"]["segment layer"] == "no"
+    assert rows["with"]["source"] == rows["without"]["source"] == str(src.folder)
+
+
+class _RecordedLayers:
+    """A graph store's two reads :func:`graph_datasets` makes, of datasets whose ``Dataset``
+    node says yes, no, or nothing (a model before the layer was optional) about the layer."""
+
+    layers = {"on": True, "off": False, "older": None}
+
+    def datasets(self) -> pd.DataFrame:
+        return pd.DataFrame({"name": list(self.layers), "key": list(self.layers)})
+
+    def stored_dataset(self, name: str) -> StoredDataset | None:
+        return StoredDataset(key=name, segments=self.layers[name])
+
+
+def test_info_shows_a_layer_nobody_recorded_as_not_recorded() -> None:
+    frame = graph_datasets(_RecordedLayers())  # type: ignore[arg-type]
+    assert frame["name"].tolist() == ["on", "off", "older"]
+    assert frame["segment layer"].tolist() == ["yes", "no", "not recorded"]
 
 
 def test_the_cypher_command_refuses_a_layer_statement_without_a_traceback(

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from support.cli import cli_runner, info_graph_rows
 from support.datasets import handmade_source
 from support.graph_oracle import axon_contacts, expected_counts
-from support.neo4j import NEEDS_NEO4J, neo4j_settings_from_env
+from support.neo4j import NEEDS_NEO4J, fresh_graph_name, neo4j_settings_from_env
 from support.stores import load_graph
 
+from connectomedb.cli import main
+from connectomedb.commands.info import graph_datasets
 from connectomedb.config import Settings
 from connectomedb.errors import LoadError
 from connectomedb.etl.load.graph import begin_graph_load
@@ -65,3 +71,33 @@ def test_full_load_on_neo4j(neo4j_settings: Settings, neo4j_dataset_name: str) -
         assert store.counts(neo4j_dataset_name) == {**nodes2, **rels2}
         left = store.run("MATCH (n {dataset: $dataset}) RETURN count(n) AS n", {"dataset": key})
         assert int(left.n[0]) == 0  # the old version is deleted
+
+
+def test_info_says_which_graphs_hold_their_segment_layer_on_neo4j(
+    neo4j_settings: Settings, neo4j_dataset_name: str, fresh_db_url: str, tmp_path: Path
+) -> None:
+    src = handmade_source()
+    with_layer = neo4j_settings_from_env(neo4j_batch_size=97, graph_segments=True)
+    assert load_graph(with_layer, src, neo4j_dataset_name) is not None
+    for without in fresh_graph_name(neo4j_settings):
+        assert load_graph(neo4j_settings, src, without) is not None
+        with open_graph_store(neo4j_settings) as store:
+            held = {n: store.counts(n)["Segment"] for n in (neo4j_dataset_name, without)}
+            frame = graph_datasets(store)
+        assert held[neo4j_dataset_name] > 0 and held[without] == 0
+        layers = dict(zip(frame["name"], frame["segment layer"], strict=True))
+        assert layers[neo4j_dataset_name] == "yes" and layers[without] == "no"
+        result = cli_runner().invoke(
+            main,
+            ["info", "--graph-url", os.environ["NEO4J_URI"], "--postgres-url", fresh_db_url]
+            + ["--home", str(tmp_path / "home")],
+            env={
+                "COLUMNS": "250",
+                "CONNECTOMEDB_NEO4J_USER": neo4j_settings.neo4j_user,
+                "CONNECTOMEDB_NEO4J_PASSWORD": neo4j_settings.neo4j_password,
+            },
+        )
+        assert result.exit_code == 0, result.output
+        rows = info_graph_rows(result.stdout)
+        assert rows[neo4j_dataset_name]["segment layer"] == "yes"
+        assert rows[without]["segment layer"] == "no"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from connectomedb.commands.options import settings_from, store_options
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from connectomedb.stores.graph import GraphStore
 
 
 def register(group: click.Group) -> None:
@@ -56,6 +61,19 @@ def _reader_section(settings: Any, target: Any, login: str) -> None:
     print_bi_details(settings, target, login)
 
 
+def graph_datasets(store: GraphStore) -> pd.DataFrame:
+    """The current version of every dataset in the graph (``store.datasets()``), with a
+    ``segment layer`` column: whether it was loaded with its segment layer (``yes``, ``no``;
+    ``not recorded`` for a graph of a model that did not record it)."""
+    frame = store.datasets()
+    layers = []
+    for name in frame["name"]:
+        stored = store.stored_dataset(str(name))
+        segments = None if stored is None else stored.segments
+        layers.append("not recorded" if segments is None else "yes" if segments else "no")
+    return frame.assign(**{"segment layer": layers})
+
+
 def _graph_section(settings: Any) -> tuple[str, Any]:
     """(where, datasets DataFrame or an error text) for the graph store, if installed."""
     from connectomedb.config import mask_url
@@ -71,7 +89,7 @@ def _graph_section(settings: Any) -> tuple[str, Any]:
         return where, "no graph store installed"
     try:
         with module.open_graph_store(settings) as store:
-            return where, store.datasets()
+            return where, graph_datasets(store)
     except Exception as error:  # info must still show PostgreSQL when the graph is down
         return where, f"not reachable: {error}"
 
@@ -89,8 +107,10 @@ def info(
 ) -> None:
     """Show the loaded datasets, the schema version and where the databases are.
 
-    Passwords in URLs are shown as ***. With --reader LOGIN, also the connection details of
-    that login for Superset, Metabase and Grafana.
+    Passwords in URLs are shown as ***. For each dataset in the graph, its column "segment
+    layer" says whether it was loaded with its segment layer (--graph-segments): yes or no.
+    With --reader LOGIN, also the connection details of that login for Superset, Metabase and
+    Grafana.
 
     \b
     Example:

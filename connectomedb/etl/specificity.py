@@ -22,13 +22,15 @@ the target class, the fraction of the class's kept synapses, and the mean, media
 quartiles of the axons' own fractions (linear interpolation, as ``percentile_cont``, 0 for an
 axon without a synapse onto the target class).
 
-How it is counted (vectorised over the data, one pass per axon class and target count): an
-axon's kept synapses change only at its targets' synapse counts, so each axon is split into
-*pieces*, ranges of target counts over which its kept synapses onto each target class are the
-same, and the pieces are summed, per target count, into the histogram of (target class, the
-axon's fraction onto it, axon count). The percentiles of every axon threshold then come from
-the cumulative counts of that histogram ordered by the fractions (no sorting per block), the
-sums of synapses and fractions from exact counts (a zero stays 0.0).
+How it is counted (vectorised over the data, one pass per axon class): an axon's kept
+synapses change only at its targets' synapse counts, so each axon is split into *pieces*,
+ranges of target counts over which its kept synapses onto each target class are the same, and
+the pieces are summed, for every target count at once, into the histogram of (target count,
+target class, the axon's fraction onto it, axon count). The percentiles of every pair of
+thresholds then come from the cumulative counts of that histogram ordered by the fractions,
+the histograms of many (target count, target class) laid side by side in one grid (no
+sorting and no loop per block), the sums of synapses and fractions from exact counts (a zero
+stays 0.0).
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ AIS = "AxonInitialSegment"
 COLUMNS = ("axon_synapses", "target_synapses", *SPECIFICITY_COLUMNS[1:])
 
 _QUANTILES = np.array([0.5, 0.25, 0.75])
+
+#: Cells of the percentile grids (module docstring) laid out at once, about.
+_GRID_CELLS = 1 << 16
 
 
 def _empty() -> pd.DataFrame:
@@ -166,65 +171,117 @@ def _class_blocks(
         (cell_ai, cell_t), cell_low, cell_high, cell_s.astype(np.float64), (n_i, n_tc, n_j)
     )
     syn = np.moveaxis(_suffix(syn, 0), 2, 1)
-    # Sums of fractions per target level from the exact counts below (no float differences).
-    fsum = np.zeros((n_i, n_j, n_tc))
-    pct = np.zeros((n_i, n_j, n_tc, 3))
     if not len(cell_t):
-        return n, syn, fsum, pct
+        return n, syn, np.zeros((n_i, n_j, n_tc)), np.zeros((n_i, n_j, n_tc, 3))
     # Distinct (target class, fraction), ascending; then (that, axon level) keys.
     order = np.lexsort((f, cell_t))
     new = np.ones(len(f), dtype=bool)
     new[1:] = (cell_t[order][1:] != cell_t[order][:-1]) | (f[order][1:] != f[order][:-1])
     tf_index = np.empty(len(f), dtype=np.int64)
     tf_index[order] = np.cumsum(new) - 1
-    tf = np.stack([cell_t[order][new].astype(np.float64), f[order][new]])
+    fraction = f[order][new]
     keys, key_index = np.unique(tf_index * n_i + cell_ai, return_inverse=True)
-    counts = _over_levels(
-        (key_index.ravel(),), cell_low, cell_high, np.ones(len(f), np.int32), (len(keys), n_j)
-    )
     key_tf, key_ai = keys // n_i, keys % n_i
-    key_t = tf[0, key_tf].astype(np.int64)
-    h = _QUANTILES[None, :] * (n - 1)[..., None]  # (I, J, 3)
-    lo, hi = np.floor(h), np.ceil(h)
-    w = h - lo
-    ranks = np.concatenate([lo, hi], axis=2)  # (I, J, 6)
-    for j in range(n_j):
-        col = counts[:, j]
-        on = np.flatnonzero(col)
-        if not len(on):
-            continue
-        # Only the axon levels with a kept axon (the rest have no rows).
-        m = int(np.flatnonzero(n[:, j])[-1]) + 1
-        levels = np.arange(m)
-        weights = tf[1, key_tf[on]] * col[on]
-        cell = np.bincount(key_t[on] * n_i + key_ai[on], weights, minlength=n_tc * n_i)
-        fsum[:, j, :] = _suffix(cell.reshape(n_tc, n_i).T, 0)
-        # The keys are ordered by target class, fraction and axon level: runs, no sorting.
-        on_t = key_t[on]
-        cuts = np.flatnonzero(np.diff(on_t)) + 1
-        for mine in np.split(on, cuts):
-            t = int(key_t[mine[0]])
-            mine_tf = key_tf[mine]
-            new = np.ones(len(mine), dtype=bool)
-            new[1:] = mine_tf[1:] != mine_tf[:-1]
-            local = np.cumsum(new) - 1
-            local_tf = mine_tf[new]
-            r = len(local_tf)
-            # grid[i, x]: axons with the x-th fraction and at least level i; then cumulative.
-            grid = np.zeros((n_i, r), dtype=np.int64)
-            grid[key_ai[mine], local] = col[mine]
-            cum = np.cumsum(_suffix(grid, 0)[:m], axis=1)
-            zeros = n[:m, j] - cum[:, -1]
-            big = int(cum[:, -1].max()) + 1
-            flat = (cum + (levels * big)[:, None]).ravel()
-            values = tf[1, local_tf]
-            # The ranks below and above each percentile (columns 0-2 and 3-5).
-            p = ranks[:m, j] - zeros[:, None]
-            at = np.searchsorted(flat, (p + (levels * big)[:, None]).ravel(), side="right")
-            at = at.reshape(m, 6) - (levels * r)[:, None]
-            v = np.where(p < 0, 0.0, values[np.clip(at, 0, r - 1)])
-            pct[:m, j, t, :] = v[:, :3] + w[:m, j] * (v[:, 3:] - v[:, :3])
+    key_t = cell_t[order][new][key_tf]
+    # The histogram of every target level at once: the (target level, key) pairs with kept
+    # axons, by target level, target class, fraction and axon level.
+    jj, kk, axons = _coverage(key_index.ravel(), cell_low, cell_high, n_j)
+    e_t, e_tf, e_ai = key_t[kk], key_tf[kk], key_ai[kk]
+    # Sums of fractions per target level from the exact counts (no float differences).
+    cell = np.bincount(
+        (jj * n_tc + e_t) * n_i + e_ai, fraction[e_tf] * axons, minlength=n_j * n_tc * n_i
+    )
+    fsum = np.moveaxis(_suffix(cell.reshape(n_j, n_tc, n_i), 2), 2, 0)
+    pct = _percentiles(n, n_tc, jj, e_t, e_tf, e_ai, axons, fraction)
     return n, syn, fsum, pct
+
+
+def _coverage(
+    key: np.ndarray, low: np.ndarray, high: np.ndarray, n_j: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(level, key, cells) of each (target level, key) that some of the cells (``key``, from
+    the level ``low`` up to ``high``) cover, by level, then key: ``cells`` of them cover it."""
+    span = n_j + 1
+    at = np.concatenate([key * span + low, key * span + high + 1])
+    order = np.argsort(at)
+    at = at[order]
+    # The cells covering each run from one change to the next (none after a key's last).
+    last = np.append(at[1:] != at[:-1], True)
+    count = np.cumsum(np.where(order < len(key), 1, -1))[last]
+    at = at[last]
+    length = np.append(np.diff(at), 0)
+    on = count > 0
+    at, count, length = at[on], count[on], length[on]
+    covered = np.repeat(at - (np.cumsum(length) - length), length) + np.arange(length.sum())
+    level = covered % span
+    by_level = np.argsort(level.astype(np.uint16) if span <= 1 << 16 else level, kind="stable")
+    return level[by_level], covered[by_level] // span, np.repeat(count, length)[by_level]
+
+
+def _percentiles(
+    n: np.ndarray,
+    n_tc: int,
+    j: np.ndarray,
+    t: np.ndarray,
+    tf: np.ndarray,
+    ai: np.ndarray,
+    axons: np.ndarray,
+    fraction: np.ndarray,
+) -> np.ndarray:
+    """The percentiles ``(I, J, C, 3)`` of one axon class from its histogram: ``axons[e]``
+    kept axons of axon level ``ai[e]`` have the fraction ``fraction[tf[e]]`` onto the target
+    class ``t[e]`` at the target level ``j[e]`` (ordered by ``j``, ``t``, ``tf``, ``ai``); of
+    the ``n`` kept axons per (axon level, target level), the others have the fraction 0.
+
+    Each (target level, target class) *group* is a grid of axon levels by its distinct
+    fractions (*columns*). The columns of many groups lie side by side in one grid: summed
+    from the top axon level down, so that a cell counts the axons at or above its level, then
+    cumulated row after row, so that a percentile's rank is one search in it."""
+    n_i, n_j = n.shape
+    pct = np.zeros((n_i, n_j, n_tc, 3))
+    first = np.ones(len(j), dtype=bool)
+    first[1:] = (j[1:] != j[:-1]) | (t[1:] != t[:-1])
+    new = first.copy()
+    new[1:] |= tf[1:] != tf[:-1]
+    group, column = np.cumsum(first) - 1, np.cumsum(new) - 1
+    g_j, g_t, g_col = j[first], t[first], column[first]
+    g_r = np.diff(np.append(g_col, column[-1] + 1))
+    g_m = (n > 0).sum(axis=0)[g_j]  # n falls with the axon level: the first m are kept
+    col_group, col_value = group[new], fraction[tf[new]]
+    # Whole groups at a time, about _GRID_CELLS cells.
+    part = (np.cumsum(g_r) - g_r) * n_i // _GRID_CELLS
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(part)) + 1, [len(g_r)]])
+    e_at, c_at = np.searchsorted(group, bounds), np.searchsorted(col_group, bounds)
+    for b in range(len(bounds) - 1):
+        gs, es = slice(bounds[b], bounds[b + 1]), slice(e_at[b], e_at[b + 1])
+        gm, gr, gc = g_m[gs], g_r[gs], g_col[gs] - c_at[b]
+        m, width = int(gm.max()), c_at[b + 1] - c_at[b]
+        # Row m - 1 - i: axon level i; then the axons at or above the level.
+        grid = np.zeros((m, width), dtype=np.int64)
+        grid[m - 1 - ai[es], column[es] - c_at[b]] = axons[es]
+        np.cumsum(grid, axis=0, out=grid)
+        cum = np.zeros(m * width + 1, dtype=np.int64)
+        np.cumsum(grid, out=cum[1:])
+        # One row per (group, axon level with a kept axon).
+        rg = np.repeat(np.arange(len(gm)), gm)
+        ri = np.arange(len(rg)) - np.repeat(np.cumsum(gm) - gm, gm)
+        start = (m - 1 - ri) * width + gc[rg]
+        before = cum[start]
+        rj = g_j[gs][rg]
+        nn = n[ri, rj]
+        h = _QUANTILES[None, :] * (nn - 1)[:, None]
+        lo = np.floor(h)
+        # The ranks below and above each percentile (columns 0-2 and 3-5), past the zeros.
+        zeros = nn - (cum[start + gr[rg]] - before)
+        p = np.concatenate([lo, np.ceil(h)], axis=1).astype(np.int64) - zeros[:, None]
+        # A rank among the zeros is 0; the others are searched in the row's cumulative counts.
+        found = p >= 0
+        at = np.broadcast_to(start[:, None], p.shape)[found]
+        x = np.searchsorted(cum[1:], (p + before[:, None])[found], side="right") - at
+        v = np.zeros(p.shape)
+        v[found] = col_value[np.broadcast_to(g_col[gs][rg][:, None], p.shape)[found] + x]
+        pct[ri, rj, g_t[gs][rg]] = v[:, :3] + (h - lo) * (v[:, 3:] - v[:, :3])
+    return pct
 
 
 def target_blocks(
@@ -253,8 +310,8 @@ def target_blocks(
     n_j = len(t_levels)
     a_levels, a_index = np.unique(a, return_inverse=True)
     n_i = len(a_levels)
-    ac_names, ac = np.unique(axon_class.astype(str), return_inverse=True)
-    tc_names, tc = np.unique(target_class.astype(str), return_inverse=True)
+    ac, ac_names = pd.factorize(axon_class, sort=True)
+    tc, tc_names = pd.factorize(target_class, sort=True)
     n_tc = len(tc_names)
     p_axon, p_low, p_high, p_kept = _pieces(axon_id, level, tc, synapses, n_tc)
     axon_ac = np.zeros(int(axon_id.max()) + 1, dtype=np.int64)

@@ -9,7 +9,8 @@ test module.
 * :mod:`support.stores`: datasets loaded into both stores (``side_by_side``, ``load_both``,
   ``Loaded``), ``load_graph``, ``query_frame``, ``as_login``;
 * :mod:`support.frames`: "the engines agree" (``rows_of``, ``assert_same``);
-* :mod:`support.cli`: ``cli_runner``/``invoke_ok`` (in process), ``run_cli``/``run_cli_as``/
+* :mod:`support.cli`: ``cli_runner``/``invoke_ok`` (in process), ``info_graph_rows`` (the
+  graph's datasets ``info`` printed), ``run_cli``/``run_cli_as``/
   ``cli_env``/``CLI`` (the real program), ``run_load``/``load_args`` (a quiet load),
   ``run_grant_reader``, ``server_user_home`` (for permission tests);
 * :mod:`support.oracle`: the query library's answers with pandas (``answer``, ``frames``);

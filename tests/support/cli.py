@@ -40,6 +40,21 @@ def invoke_ok(*args: str) -> str:
     return result.output
 
 
+def info_graph_rows(output: str) -> dict[str, dict[str, str]]:
+    """The table of the graph's datasets that ``connectomedb info`` printed, as dataset name →
+    {column: cell}. Print it wide enough for every cell to fit on one line (``COLUMNS``)."""
+    lines = output.split("Datasets in the graph", 1)[1].splitlines()
+    header = next(line for line in lines if line.startswith("┃"))
+    columns = [c.strip() for c in header.strip("┃").split("┃")]
+    rows = {}
+    for line in lines:
+        if line.startswith("│"):
+            cells = [c.strip() for c in line.strip("│").split("│")]
+            assert len(cells) == len(columns), line
+            rows[cells[0]] = dict(zip(columns, cells, strict=True))
+    return rows
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment for a ``connectomedb`` subprocess: no CONNECTOMEDB_* settings leak in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTOMEDB_")}
