@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import psycopg
 import pytest
 from support.cli import cli_runner, info_graph_rows
@@ -27,7 +26,6 @@ from connectomedb.errors import ConfigError, MissingSegmentLayerError
 from connectomedb.etl.extract import read_dataset
 from connectomedb.etl.pipeline import run_load
 from connectomedb.stores.current_model import reads_segment_layer
-from connectomedb.stores.fingerprint import StoredDataset
 from connectomedb.stores.graph import open_graph_store
 from connectomedb.stores.ladybug_layout import current_version
 
@@ -199,25 +197,6 @@ def test_info_says_which_graphs_hold_their_segment_layer(fresh_db_url: str, tmp_
     assert rows["with"]["segment layer"] == "yes"
     assert rows["without"]["segment layer"] == "no"
     assert rows["with"]["source"] == rows["without"]["source"] == str(src.folder)
-
-
-class _RecordedLayers:
-    """A graph store's two reads :func:`graph_datasets` makes, of datasets whose ``Dataset``
-    node says yes, no, or nothing (a model before the layer was optional) about the layer."""
-
-    layers = {"on": True, "off": False, "older": None}
-
-    def datasets(self) -> pd.DataFrame:
-        return pd.DataFrame({"name": list(self.layers), "key": list(self.layers)})
-
-    def stored_dataset(self, name: str) -> StoredDataset | None:
-        return StoredDataset(key=name, segments=self.layers[name])
-
-
-def test_info_shows_a_layer_nobody_recorded_as_not_recorded() -> None:
-    frame = graph_datasets(_RecordedLayers())  # type: ignore[arg-type]
-    assert frame["name"].tolist() == ["on", "off", "older"]
-    assert frame["segment layer"].tolist() == ["yes", "no", "not recorded"]
 
 
 def test_the_cypher_command_refuses_a_layer_statement_without_a_traceback(
