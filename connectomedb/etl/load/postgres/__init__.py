@@ -15,11 +15,12 @@ transaction::
         once, each taking the next table when free: the transaction's own, and a second one
         (:mod:`~connectomedb.etl.load.postgres.staging`) that builds its tables in the staging
         schema, analyzes them and, once all are written, commits them there, unattached
-      → move the staged tables to the partitions' schema, ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
-        partition-bound scan; readers are not blocked)
+      → move the staged tables to the partitions' schema, ATTACH the new partitions (foreign
+        keys are validated here; the CHECK spares the partition-bound scan; readers are not
+        blocked)
       → compare the rows every COPY reported stored with the source → ANALYZE the new
-        partitions the transaction wrote itself (on a server before PostgreSQL 18 those the statistics step analyzes
-        with their parents are left to it)
+        partitions the transaction wrote itself (on a server before PostgreSQL 18 those the
+        statistics step analyzes with their parents are left to it)
       → for a new dataset: statistics (below)
     commit():
       on --replace: DETACH and DROP the old version's partitions, delete its dataset row and
@@ -38,8 +39,9 @@ they show the final name from the commit on.
 
 Until the commit nobody sees any of it, and a failure or a killed process at any point rolls
 everything back, so the previous data stays exactly as it was (tables the second connection
-committed are dropped by the failed load, or, after a kill, by the next one). Readers of the replaced
-dataset wait only for the few catalog statements of ``commit()`` (DETACH locks the parents).
+committed are dropped by the failed load, or, after a kill, by the next one). Readers of the
+replaced dataset wait only for the few catalog statements of ``commit()`` (DETACH locks the
+parents).
 A replaced dataset gets a new ``dataset_id``; its name is the stable handle.
 
 Two phases, so the pipeline can keep PostgreSQL and the graph consistent::
