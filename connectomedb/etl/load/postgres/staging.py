@@ -4,7 +4,7 @@ One server process does a load's COPY, index builds and statistics one after ano
 the files are read and the graph is written that is all that runs: one core works, the other
 waits. The second connection takes tables from the same feed as the load's own transaction
 and writes them, in a transaction of its own, into :data:`~connectomedb.schema.STAGING_SCHEMA`
-(the same partitions, created there, filled by COPY, indexed, analyzed). Its transaction
+(the same partitions, created there, filled by COPY, indexed and analyzed). Its transaction
 commits only when the load asks for it, once every table is written; the load's transaction
 then moves these tables to the partitions' schema and attaches them with its own, so they
 become visible with the rest of the dataset or not at all::
@@ -53,11 +53,17 @@ class StagingWriter:
         self._conn = conn
         self._cancelled = cancelled
         self._checkpoint = checkpoint
-        self._analyzed_with_parents = frozenset(analyzed_with_parents)
         #: Where the writer was (phase, table) when it stopped; for error messages.
         self.phase, self.table = "connect", ""
         self.writer = PartitionWriter(
-            conn, STAGING_SCHEMA, parts, dataset_id, rows, self._step, copied
+            conn,
+            STAGING_SCHEMA,
+            parts,
+            dataset_id,
+            rows,
+            self._step,
+            copied,
+            frozenset(analyzed_with_parents),
         )
         self.error: BaseException | None = None
         self.committed = False
@@ -81,21 +87,13 @@ class StagingWriter:
     def _run(self) -> None:
         try:
             self.writer.write_all(self._feed, taken=self.first_taken.set)
-            for table in self.writer.tables:
-                self._step("analyze", table.table)
-                partitions.analyze_partition(
-                    self._conn,
-                    self.writer.parts[table.table],
-                    table.table in self._analyzed_with_parents,
-                    STAGING_SCHEMA,
-                )
         except BaseException as error:  # noqa: BLE001 - handed to the load's thread
             self.error = error
         finally:
             self.first_taken.set()
 
     def finish(self) -> None:
-        """Wait until every table the thread took is written and analyzed; raise its error."""
+        """Wait until every table the thread took is written; raise its error."""
         self._thread.join()
         if self.error is not None:
             raise self.error

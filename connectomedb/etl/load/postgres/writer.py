@@ -1,8 +1,9 @@
 """One connection's share of a PostgreSQL load: tables taken from the feed one at a time, each
 written into a fresh partition (created, filled by binary COPY, then given its primary key and
-indexes). The load's own transaction runs one writer into the partitions' schema, its second
-connection another into the staging schema (:mod:`connectomedb.etl.load.postgres.staging`);
-the two take turns at the feed, so a table goes to whichever is free first.
+indexes, then analyzed). The load's own transaction runs one writer into the partitions'
+schema, its second connection another into the staging schema
+(:mod:`connectomedb.etl.load.postgres.staging`); the two take turns at the feed, so a table
+goes to whichever is free first.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class PartitionWriter:
     rows: LoadRows
     step: StepFn
     copied: dict[str, int]
+    #: Tables whose partitions the statistics step analyzes with their parents: not here.
+    analyzed_with_parents: frozenset[str] = frozenset()
     tables: list[TableLoad] = field(default_factory=list)
     #: Seconds spent waiting for the feed to hand over a table's rows.
     waited: float = 0.0
@@ -118,10 +121,15 @@ class PartitionWriter:
         return TableLoad(name, step.rows, time.perf_counter() - started), in_order
 
     def index(self, table: TableLoad, in_order: list[tuple[str, ...]]) -> None:
-        """The primary key and indexes of a table :meth:`copy` filled."""
-        self.step("index", table.table)
+        """The primary key and indexes of a table :meth:`copy` filled, then its statistics."""
+        name, part = table.table, self.parts[table.table]
+        self.step("index", name)
         started = time.perf_counter()
-        model = _TABLES[table.table]
-        partitions.index_partition(self.conn, model, self.parts[table.table], in_order, self.schema)
+        partitions.index_partition(self.conn, _TABLES[name], part, in_order, self.schema)
         table.index_seconds = time.perf_counter() - started
+        self.step("analyze", name)
+        started = time.perf_counter()
+        with_parent = name in self.analyzed_with_parents
+        partitions.analyze_partition(self.conn, part, with_parent, self.schema)
+        table.analyze_seconds = time.perf_counter() - started
         self.tables.append(table)
