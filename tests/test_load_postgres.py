@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
@@ -102,6 +103,8 @@ class Boom(RuntimeError):
         ("copy", "synapse"),
         ("index", "target_segment"),
         ("attach", "synapse_post_segment"),
+        ("staged-commit", ""),  # the second connection's tables written, not committed
+        ("staged", ""),  # and committed in the staging schema
         ("verify", ""),
         ("analyze", "segment"),
         ("detach", "synapse"),  # commit(): dropping the old version
@@ -131,6 +134,60 @@ def test_failure_at_any_step_leaves_the_previous_dataset_intact(
     new = make_source(2, variant="new")
     assert load_dataset(db_url, new, "l4", replace=True).status == "replaced"
     assert_dataset_equals(db_url, "l4", new)
+
+
+@pytest.mark.parametrize("phase", ["create", "copy", "index", "analyze"])
+def test_a_failure_on_the_second_connection_leaves_the_previous_dataset_intact(
+    db_url: str, phase: str
+) -> None:
+    old, before = _old_loaded(db_url)
+    failed: list[str] = []
+
+    def checkpoint(p: str, t: str) -> None:
+        if p == phase and threading.current_thread().name == "postgres-staging" and not failed:
+            failed.append(t)
+            raise Boom(f"injected at {p} {t}")
+
+    load = PostgresLoad(
+        db_url, make_source(2, variant="new"), "l4", replace=True, checkpoint=checkpoint
+    )
+    with pytest.raises(LoadError, match=f"failed during {phase} .*injected"):
+        load.prepare()
+    assert failed  # the second connection wrote a table and failed there
+    assert snapshot(db_url) == before
+    assert_dataset_equals(db_url, "l4", old)
+
+
+def test_the_second_connection_writes_tables_that_the_load_attaches(db_url: str) -> None:
+    staged: list[str] = []
+
+    def checkpoint(p: str, t: str) -> None:
+        if p == "copy" and threading.current_thread().name == "postgres-staging":
+            staged.append(t)
+
+    source = make_source(2)
+    load = PostgresLoad(db_url, source, "l4", checkpoint=checkpoint)
+    load.prepare()
+    load.commit()
+    assert staged and len(staged) < len(DATA_TABLES)
+    assert_dataset_equals(db_url, "l4", source)
+    assert snapshot(db_url)["staged"] == []
+    with psycopg.connect(db_url) as conn:
+        attached = conn.execute(
+            "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+            " join pg_namespace n on n.oid = c.relnamespace where n.nspname = %s",
+            (PARTITION_SCHEMA,),
+        ).fetchall()
+        # Statistics of every staged partition with rows (its second connection analyzed it).
+        analyzed = conn.execute(
+            "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = %s and c.relkind = 'r' and (c.reltuples = 0 or exists"
+            " (select 1 from pg_statistic s where s.starelid = c.oid))",
+            (PARTITION_SCHEMA,),
+        ).fetchall()
+    base = lambda name: re.sub(r"_d[0-9]+_[0-9a-f]+$", "", name)  # noqa: E731
+    assert set(staged) <= {base(r[0]) for r in attached}
+    assert set(staged) <= {base(r[0]) for r in analyzed}
 
 
 def test_a_failed_first_load_leaves_no_trace(db_url: str) -> None:
@@ -194,7 +251,8 @@ def test_a_killed_connection_mid_load_leaves_the_previous_dataset(
     with pytest.raises(LoadError, match=f"failed during {phase} {table}"):
         load.prepare()
         load.commit()
-    assert len(killed) == 1
+    # The connection at the checkpoint, and the load's other one if it was between statements.
+    assert 1 <= len(killed) <= 2
     assert snapshot(db_url) == before
     new = make_source(5, variant="new")
     assert load_dataset(db_url, new, "l4", replace=True).status == "replaced"
@@ -383,7 +441,15 @@ def test_the_load_builds_its_indexes_without_parallel_workers(db_url: str) -> No
         if phase in ("index", "attach") and table == "synapse" and conn is not None:
             seen[(phase, table)] = tuple(conn.execute(query).fetchone() or ())
 
+        staging = loads[0]._staging
+        if phase == "staged-commit" and staging is not None:  # the second connection's
+            seen[(phase, table)] = tuple(staging._conn.execute(query).fetchone() or ())
+
     loads.append(PostgresLoad(db_url, make_source(1), "a", checkpoint=checkpoint))
     loads[0].prepare()
     loads[0].commit()
-    assert seen == {("index", "synapse"): ("0", "0"), ("attach", "synapse"): ("0", "0")}
+    assert seen == {
+        ("index", "synapse"): ("0", "0"),
+        ("attach", "synapse"): ("0", "0"),
+        ("staged-commit", ""): ("0", "0"),
+    }

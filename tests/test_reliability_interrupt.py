@@ -46,6 +46,8 @@ KILL_POINTS = [
     "copy:synapse",
     "index:synapse_post_segment",
     "detach:target",
+    "staged-commit",
+    "staged",
     "attach:synapse",
     "analyze:segment",
     "prepared",
@@ -141,6 +143,8 @@ def test_sigkill_at_any_point_keeps_the_loaded_dataset(
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     taking_turns.assert_still(current)
     assert current_version(taking_turns.home / "graph", DATASET) == version
+    if point == "staged":  # the second connection committed its tables: they are left over
+        assert staged_tables(taking_turns.url)
     taking_turns.good_load(other)  # no clean-up in between
     taking_turns.assert_one_version_left()  # after the next load
     with psycopg.connect(taking_turns.url) as conn:
@@ -151,6 +155,17 @@ def test_sigkill_at_any_point_keeps_the_loaded_dataset(
     from connectomedb.schema import DATA_TABLES
 
     assert partitions == (len(DATA_TABLES),)
+    assert staged_tables(taking_turns.url) == []
+
+
+def staged_tables(url: str) -> list[str]:
+    """The tables in the schema where a load's second connection builds its partitions."""
+    with psycopg.connect(url) as conn:
+        found = conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'connectomedb_staging' AND c.relkind = 'r'"
+        ).fetchall()
+    return [r[0] for r in found]
 
 
 def test_sigkill_between_the_two_commits(taking_turns: TakingTurns) -> None:

@@ -5,6 +5,7 @@ from connectomedb.schema.derived import DATA_TABLES
 from connectomedb.schema.relational import (
     PARTITION_SCHEMA,
     POSTGRES_MODEL_VERSION,
+    STAGING_SCHEMA,
     Base,
     metadata,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "DATA_TABLES",
     "PARTITION_SCHEMA",
     "POSTGRES_MODEL_VERSION",
+    "STAGING_SCHEMA",
     "TRACING_TABLES",
     "TRAINING_TABLES",
     "Base",

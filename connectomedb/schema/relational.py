@@ -36,6 +36,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: Schema that holds the per-dataset partitions; users query the parent tables in ``public``.
 PARTITION_SCHEMA = "connectomedb_partitions"
+#: Schema where a load's second connection builds partitions, committed but unattached, until
+#: the load's transaction moves them to :data:`PARTITION_SCHEMA` and attaches them. Nobody but
+#: the owner may use it; a table left there by a load killed in between is dropped by the next.
+STAGING_SCHEMA = "connectomedb_staging"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

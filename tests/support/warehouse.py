@@ -325,11 +325,16 @@ def snapshot(url: str) -> dict[str, list]:
     with psycopg.connect(url) as conn:
         for table in ["dataset"] + [t.name for t in DATA_TABLES]:
             out[table] = sorted(map(repr, conn.execute(f"select * from {table}").fetchall()))
-        out["partitions"] = sorted(
-            r[0]
-            for r in conn.execute(
-                "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-                " where n.nspname = 'connectomedb_partitions' and c.relkind = 'r'"
-            ).fetchall()
-        )
+        for key, schema in (
+            ("partitions", "connectomedb_partitions"),
+            ("staged", "connectomedb_staging"),
+        ):
+            out[key] = sorted(
+                r[0]
+                for r in conn.execute(
+                    "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                    " where n.nspname = %s and c.relkind = 'r'",
+                    (schema,),
+                ).fetchall()
+            )
     return out

@@ -1,20 +1,26 @@
 """Load one dataset into PostgreSQL atomically, by binary COPY into fresh partitions.
 
-Every data table is LIST-partitioned by ``dataset_id``. A load runs in ONE transaction::
+Every data table is LIST-partitioned by ``dataset_id``. A load's data becomes visible in ONE
+transaction::
 
     prepare():
-      lock (advisory; one load at a time) → a new dataset row and dataset_id (on --replace
-      under a provisional name, next to the old version)
+      lock (advisory; one load at a time) → drop the tables a killed load left in the staging
+      schema → a new dataset row and dataset_id (on --replace under a provisional name, next to
+      the old version)
       → per table, as its rows are built (a thread builds and checks the next table's rows
         meanwhile): CREATE TABLE <partition> (LIKE parent) + CHECK (dataset_id = id), binary
         COPY into it, then its primary key and indexes on the filled partition (a large sort
         memory for an index whose key the rows came sorted by, a small one for the others; no
-        parallel workers: the load keeps the cores busy itself)
-      → ATTACH the new partitions (foreign keys are validated here; the CHECK spares the
-        partition-bound scan; readers are not blocked)
+        parallel workers: the load keeps the cores busy itself). Two connections do this at
+        once, each taking the next table when free: the transaction's own, and a second one
+        (:mod:`~connectomedb.etl.load.postgres.staging`) that builds its tables in the staging
+        schema, analyzes them and, once all are written, commits them there, unattached
+      → move the staged tables to the partitions' schema, ATTACH the new partitions (foreign
+        keys are validated here; the CHECK spares the partition-bound scan; readers are not
+        blocked)
       → compare the rows every COPY reported stored with the source → ANALYZE the new
-        partitions (on a server before PostgreSQL 18 those the statistics step analyzes
-        with their parents are left to it)
+        partitions the transaction wrote itself (on a server before PostgreSQL 18 those the
+        statistics step analyzes with their parents are left to it)
       → for a new dataset: statistics (below)
     commit():
       on --replace: DETACH and DROP the old version's partitions, delete its dataset row and
@@ -32,8 +38,10 @@ the datasets already loaded. The BI views show a dataset's name by joining ``dat
 they show the final name from the commit on.
 
 Until the commit nobody sees any of it, and a failure or a killed process at any point rolls
-everything back, so the previous data stays exactly as it was. Readers of the replaced
-dataset wait only for the few catalog statements of ``commit()`` (DETACH locks the parents).
+everything back, so the previous data stays exactly as it was (tables the second connection
+committed are dropped by the failed load, or, after a kill, by the next one). Readers of the
+replaced dataset wait only for the few catalog statements of ``commit()`` (DETACH locks the
+parents).
 A replaced dataset gets a new ``dataset_id``; its name is the stable handle.
 
 Two phases, so the pipeline can keep PostgreSQL and the graph consistent::
@@ -47,6 +55,8 @@ Modules: :mod:`~connectomedb.etl.load.postgres.load` (the state machine),
 :mod:`~connectomedb.etl.load.postgres.copy_plan` (what is copied into each table, checked before
 its COPY), :mod:`~connectomedb.etl.load.postgres.feed` (each table's rows, built while the ones
 before are copied), :mod:`~connectomedb.etl.load.postgres.pgcopy` (binary COPY buffers),
+:mod:`~connectomedb.etl.load.postgres.writer` (one connection's tables),
+:mod:`~connectomedb.etl.load.postgres.staging` (the second connection),
 :mod:`~connectomedb.etl.load.postgres.partitions` (the DDL of a version's partitions),
 :mod:`~connectomedb.etl.load.postgres.report` (what a load did). The
 statistics are gathered by :func:`connectomedb.stores.views.refresh_views`.

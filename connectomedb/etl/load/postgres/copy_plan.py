@@ -21,7 +21,8 @@ import numpy as np
 from sqlalchemy import BigInteger, Boolean, Double, Integer, SmallInteger, Table, Text
 from sqlalchemy.dialects.postgresql import REAL
 
-from connectomedb.errors import InputError
+from connectomedb.config import mask_secrets, mask_url
+from connectomedb.errors import InputError, LoadError
 from connectomedb.etl.load.postgres.pgcopy import (
     CopyColumn,
     ValueRangeError,
@@ -70,6 +71,26 @@ TABLE_FILES: dict[str, str] = {
     "class_degree_suffix": "synapses.hdf5",
     "class_specificity_target": "synapses.hdf5",
 }
+
+
+def load_error(dataset: str, url: str, where: str, error: BaseException) -> LoadError:
+    """The error of a load of ``dataset`` that failed ``where`` (``"<phase> <table>"``) with
+    ``error``: which file refers to what is missing, for a foreign key the rows break."""
+    table = where.partition(" ")[2]
+    text = str(error).strip().replace("\n", " ")
+    if type(error).__name__ == "ForeignKeyViolation":
+        source_file = TABLE_FILES.get(table, "the source files")
+        return LoadError(
+            f"loading dataset {dataset!r} into PostgreSQL failed: {source_file} refers "
+            f"to an object that does not exist ({text}). Nothing was changed; the previous "
+            "data is intact. Fix the file and load again."
+        )
+    return LoadError(
+        f"loading dataset {dataset!r} into PostgreSQL at {mask_url(url)} failed "
+        f"during {where}: {mask_secrets(text, url)}. "
+        "Nothing was changed; the previous data is intact. Load again once the cause is fixed."
+    )
+
 
 _PG_TYPES = (
     (SmallInteger, "int2"),

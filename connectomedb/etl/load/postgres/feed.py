@@ -15,7 +15,7 @@ being read): ``wake``, called when the feed closes, makes such a wait end.
 
     with FrameFeed(iter_frames(source), lambda: source_row_counts(source)) as feed:
         for step in feed:          # TableCopy, checked; raises what building it raised
-            ...
+            ...                    # (or feed.take() from several threads, None at the end)
         feed.expected              # the row counts, computed after the last frame
 """
 
@@ -117,20 +117,28 @@ class FrameFeed:
         except BaseException as error:  # noqa: BLE001 - handed to the load's thread
             self._put(error)
 
-    def __iter__(self) -> Iterator[TableCopy]:
-        while True:
-            with self._cond:
-                while not self._queue:
-                    self._cond.wait()
-                item = self._queue.popleft()
-                if isinstance(item, TableCopy):
-                    self._queued_bytes -= item.nbytes
-                self._cond.notify_all()
+    def take(self) -> TableCopy | None:
+        """The next table's rows (waiting for them), ``None`` once every table was handed out
+        or the feed was closed. Safe to call from several threads: each table goes to one of
+        them, and an error of the building thread is raised in every one that asks."""
+        with self._cond:
+            while not self._queue and not self._stopped:
+                self._cond.wait()
+            if not self._queue:
+                return None
+            item = self._queue[0]
             if item is _END:
-                return
+                return None
             if isinstance(item, BaseException):
                 raise item
+            self._queue.popleft()
             assert isinstance(item, TableCopy)
+            self._queued_bytes -= item.nbytes
+            self._cond.notify_all()
+            return item
+
+    def __iter__(self) -> Iterator[TableCopy]:
+        while (item := self.take()) is not None:
             yield item
             del item
 

@@ -13,18 +13,20 @@ from psycopg import sql
 
 from connectomedb import __version__
 from connectomedb.config import mask_secrets, mask_url
-from connectomedb.errors import ConnectomeDBError, DatabaseError, LoadError
+from connectomedb.errors import ConnectomeDBError, DatabaseError
 from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.incoming import IncomingSource, SourceUnavailable
 from connectomedb.etl.load.decision import Action, decide, replace_reason
 from connectomedb.etl.load.postgres import partitions
-from connectomedb.etl.load.postgres.copy_plan import TABLE_FILES
+from connectomedb.etl.load.postgres.copy_plan import load_error
 from connectomedb.etl.load.postgres.dataset_row import files_record, finish_dataset, insert_dataset
-from connectomedb.etl.load.postgres.feed import CopyProgress, FrameFeed
-from connectomedb.etl.load.postgres.report import PostgresLoadReport, TableLoad, verified_counts
+from connectomedb.etl.load.postgres.feed import FrameFeed
+from connectomedb.etl.load.postgres.report import PostgresLoadReport, verified_counts
+from connectomedb.etl.load.postgres.staging import StagingWriter
+from connectomedb.etl.load.postgres.writer import LoadRows, PartitionWriter
 from connectomedb.etl.tables import TableFrame
-from connectomedb.etl.transform import iter_frames, source_row_counts, source_table_counts
-from connectomedb.schema import DATA_TABLES
+from connectomedb.etl.transform import iter_frames, source_row_counts
+from connectomedb.schema import DATA_TABLES, PARTITION_SCHEMA
 from connectomedb.schema import POSTGRES_MODEL_VERSION as MODEL
 from connectomedb.stores.postgres import head_revision, psycopg_url, stored_dataset
 from connectomedb.stores.views import analyzed_with_parents, refresh_views
@@ -42,8 +44,6 @@ LOADER_VERSION = f"connectomedb {__version__}"
 SERIAL_SETTINGS = ("max_parallel_maintenance_workers", "max_parallel_workers_per_gather")
 #: How long a replace may try to take the exclusive locks of its swap before giving up.
 SWAP_LOCK_SECONDS = 300
-
-_TABLES = {table.name: table for table in DATA_TABLES}
 
 #: pg_advisory_xact_lock key serialising loads (any fixed 64-bit number; "cdb-load").
 _LOAD_LOCK_KEY = 0x6364622D6C6F6164
@@ -77,6 +77,7 @@ class PostgresLoad:
         self._phase = "connect"
         self._table = ""
         self._files: dict[str, dict[str, Any]] = {}  # the dataset's files, once all are read
+        self._staging: StagingWriter | None = None  # the second connection's writer
         self._cancelled = False
         self.report: PostgresLoadReport | None = None
 
@@ -105,6 +106,7 @@ class PostgresLoad:
                 self._gather_statistics(conn)
             self._step("commit")
             conn.commit()
+            self._close_staging(moved=True)
         except BaseException as error:
             try:
                 conn.rollback()
@@ -115,19 +117,26 @@ class PostgresLoad:
             raise self._wrap(error) from error
         finally:
             conn.close()
+            self._close_staging()
 
     def abort(self) -> None:
         """Roll back whatever ``prepare`` wrote; safe to call at any time, also twice."""
         conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        try:
-            if not conn.closed:
-                conn.rollback()
-        except psycopg.Error:
-            pass  # a dead connection rolled back on the server already
-        finally:
-            conn.close()
+        if conn is not None:
+            try:
+                if not conn.closed:
+                    conn.rollback()
+            except psycopg.Error:
+                pass  # a dead connection rolled back on the server already
+            finally:
+                conn.close()
+        # Only now: the rollback gave back the locks the move of its tables took.
+        self._close_staging()
+
+    def _close_staging(self, moved: bool = False) -> None:
+        staging, self._staging = self._staging, None
+        if staging is not None:
+            staging.close(moved=moved)
 
     def cancel(self) -> None:
         """Make a ``prepare`` running in another thread end soon, rolled back, with
@@ -140,6 +149,9 @@ class PostgresLoad:
                 conn.cancel_safe(timeout=5)
             except psycopg.Error:
                 pass  # nothing to cancel any more
+        staging = self._staging
+        if staging is not None:
+            staging.cancel()
 
     def __enter__(self) -> PostgresLoad:
         return self
@@ -158,18 +170,7 @@ class PostgresLoad:
     def _prepare(self) -> PostgresLoadReport:
         files = self._files  # the files read: filled at the end of _copy_all, before verify
         self._step("connect")
-        try:
-            conn = psycopg.connect(self.url, autocommit=False)
-        except psycopg.Error as error:
-            raise DatabaseError(
-                f"cannot connect to PostgreSQL at {mask_url(self.url)}: "
-                f"{mask_secrets(str(error).strip(), self.url)}"
-            ) from None
-        self._conn = conn
-        # Index builds after the COPY sort whole partitions; the default 64 MB spills to disk.
-        conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for setting in SERIAL_SETTINGS:
-            conn.execute(sql.SQL("SET LOCAL {} = 0").format(sql.Identifier(setting)))
+        conn = self._conn = self._connect()
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOAD_LOCK_KEY,))
         self._check_schema(conn)
         stored = stored_dataset(conn, self.dataset, lock=True)
@@ -225,43 +226,56 @@ class PostgresLoad:
         provisional = (
             self.dataset if stored is None else f"{self.dataset} (replacing, {generation})"
         )
+        partitions.drop_staged(conn)  # what loads killed between their two commits left
         dataset_id = insert_dataset(
             conn, provisional, str(self.source.folder), files, LOADER_VERSION
         )
         report = PostgresLoadReport(self.dataset, action, dataset_id)
         parts = partitions.partition_names(dataset_id, generation)
 
-        t0 = time.perf_counter()
-        self._copy_all(conn, feed, parts, report)
-        t2 = time.perf_counter()
+        again = analyzed_with_parents(conn)  # by the statistics step, with their parents
+        main, staged, waited = self._copy_all(conn, feed, parts, report, again)
+        t1 = time.perf_counter()
         report.frame_seconds, report.frame_rows = feed.seconds, feed.rows
+        for part in staged:
+            partitions.move_staged(conn, part)
         self._each_table(
             "attach",
             lambda t: partitions.attach_partition(conn, t.name, parts[t.name], dataset_id),
         )
-        t3 = time.perf_counter()
+        t2 = time.perf_counter()
         self._step("verify")
         # The partitions are attached: their rows are the parents' rows of this dataset_id.
         counts = verified_counts(self.dataset, self._copied, feed.expected)
         finish_dataset(conn, dataset_id, str(self.source.folder), files, counts, LOADER_VERSION)
-        t4 = time.perf_counter()
-        again = analyzed_with_parents(conn)  # by the statistics step, with their parents
-        self._each_table(
-            "analyze", lambda t: partitions.analyze_partition(conn, parts[t.name], t.name in again)
-        )
-        t5 = time.perf_counter()
+        t3 = time.perf_counter()
         report.row_counts = counts
-        copy = sum(t.copy_seconds for t in report.tables)
-        index = sum(t.index_seconds for t in report.tables)  # each right after its COPY
         report.seconds = {
-            "copy": copy,
-            "index": index,
-            "wait": t2 - t0 - copy - index,  # for the rows of the next table to be built
-            "swap": t3 - t2,
-            "verify": t4 - t3,
-            "analyze": t5 - t4,
+            # Summed over both connections: they overlap.
+            "copy": sum(t.copy_seconds for t in report.tables),
+            "index": sum(t.index_seconds for t in report.tables),  # each right after its COPY
+            "analyze": sum(t.analyze_seconds for t in report.tables),  # right after its index
+            "wait": main.waited,  # for the rows of the next table to be built
+            "staged": waited,  # for the second connection to end and commit
+            "swap": t2 - t1,
+            "verify": t3 - t2,
         }
         return report
+
+    def _connect(self) -> psycopg.Connection:
+        """A connection in a transaction with the load's settings."""
+        try:
+            conn = psycopg.connect(self.url, autocommit=False)
+        except psycopg.Error as error:
+            raise DatabaseError(
+                f"cannot connect to PostgreSQL at {mask_url(self.url)}: "
+                f"{mask_secrets(str(error).strip(), self.url)}"
+            ) from None
+        # Index builds after the COPY sort whole partitions; the default 64 MB spills to disk.
+        conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for setting in SERIAL_SETTINGS:
+            conn.execute(sql.SQL("SET LOCAL {} = 0").format(sql.Identifier(setting)))
+        return conn
 
     def _gather_statistics(self, conn: psycopg.Connection) -> None:
         """The planner statistics of the partitioned parents (and a refresh of any view still
@@ -298,42 +312,64 @@ class PostgresLoad:
         feed: FrameFeed,
         parts: dict[str, str],
         report: PostgresLoadReport,
-    ) -> None:
-        """Each table as the feed hands it over: its partition created, its rows copied, its
-        keys and indexes built (the feed builds the next table's rows meanwhile)."""
+        again: frozenset[str],
+    ) -> tuple[PartitionWriter, list[str], float]:
+        """Each table as the feed hands it over, written by this transaction or by the second
+        connection, whichever is free (the feed builds the next table's rows meanwhile). The
+        first table is this transaction's, the second the other's. Returns this transaction's
+        writer, the tables the other committed in the staging schema and the seconds this
+        transaction waited for that."""
         dataset_id = int(report.dataset_id or 0)
-        # The rows of the tables read from the files are known once the files are all read,
-        # the derived tables' rows once built: the total grows by them as they come.
-        total, counted, done = 0, False, 0
-        for step in feed:
-            if not counted and self.source.ready:
-                counted = True
-                total = max(total, sum(source_table_counts(self.source.result()).values()))
-            step = step.for_dataset(dataset_id)
-            name = step.table.name
-            total = max(total, done + step.rows)
-            self._step("create", name)
-            partitions.create_partition(conn, step.table, parts[name], dataset_id)
-            self._step("copy", name)
-            started = time.perf_counter()
-            copied = CopyProgress(f"copy {name}", done, total, self._progress)
-            with conn.cursor() as cur:
-                with cur.copy(partitions.copy_statement(parts[name], step.column_names)) as copy:
-                    step.write(copy, copied)
-                # What the server reports it stored: the verify step compares it with the
-                # source (counting the rows again would only repeat this number).
-                self._copied[name] = cur.rowcount
-            done += step.rows
-            self._progress(f"copy {name}", done, total)
-            table = TableLoad(name, step.rows, time.perf_counter() - started)
-            in_order = [k for k in partitions.index_keys(step.table) if step.in_order(k)]
-            del step  # the feed held the only other reference: the rows go now
-            self._step("index", name)
-            started = time.perf_counter()
-            partitions.index_partition(conn, _TABLES[name], parts[name], in_order)
-            table.index_seconds = time.perf_counter() - started
-            report.tables.append(table)
+        rows = LoadRows(self.source, self._progress)
+        main = PartitionWriter(
+            conn, PARTITION_SCHEMA, parts, dataset_id, rows, self._step, self._copied, again
+        )
+        first = main.take(feed)
+        if first is not None:
+            table, in_order = main.copy(first)
+            del first
+            self._staging = StagingWriter(
+                self._connect(),
+                feed,
+                parts=parts,
+                dataset_id=dataset_id,
+                rows=rows,
+                copied=self._copied,
+                checkpoint=self._checkpoint,
+                cancelled=lambda: self._cancelled,
+                analyzed_with_parents=again,
+            )
+            main.index(table, in_order)
+            self._staging.first_taken.wait()
+            main.write_all(feed, taken=self._staging_failed)
         self._files.update(files_record(self.source.result()))  # the feed ended: all read
+        started, tables = time.perf_counter(), list(main.tables)
+        if self._staging is not None:
+            self._staging_failed(wait=True)
+            self._step("staged-commit")
+            self._staging.commit()
+            tables += self._staging.writer.tables
+        self._step("staged")
+        order = [t.name for t in DATA_TABLES]
+        report.tables = sorted(tables, key=lambda t: order.index(t.table))
+        staged = self._staging.parts if self._staging is not None else []
+        return main, staged, time.perf_counter() - started
+
+    def _staging_failed(self, wait: bool = False) -> None:
+        """Raise the second connection's error, if it has one yet (``wait``: once it ended)."""
+        staging = self._staging
+        if staging is None:
+            return
+        try:
+            if wait:
+                staging.finish()
+            elif staging.error is not None:
+                raise staging.error
+        except BaseException:
+            self._phase, self._table = staging.phase, staging.table
+            if self._cancelled:
+                raise SourceUnavailable(f"the load of {self.source.folder} was cancelled") from None
+            raise
 
     def _drop_old(self, conn: psycopg.Connection, old_id: int, new_id: int) -> None:
         """Detach and drop the replaced version, hand its name to the new one. Catalog work
@@ -349,20 +385,5 @@ class PostgresLoad:
             "UPDATE public.dataset SET name = %s WHERE dataset_id = %s", (self.dataset, new_id)
         )
 
-    def _wrap(self, error: BaseException, phase: str | None = None) -> ConnectomeDBError:
-        where = phase or self._phase
-        if self._table:
-            where += f" {self._table}"
-        text = str(error).strip().replace("\n", " ")
-        if isinstance(error, psycopg.errors.ForeignKeyViolation):
-            source_file = TABLE_FILES.get(self._table, "the source files")
-            return LoadError(
-                f"loading dataset {self.dataset!r} into PostgreSQL failed: {source_file} refers "
-                f"to an object that does not exist ({text}). Nothing was changed; the previous "
-                "data is intact. Fix the file and load again."
-            )
-        return LoadError(
-            f"loading dataset {self.dataset!r} into PostgreSQL at {mask_url(self.url)} failed "
-            f"during {where}: {mask_secrets(text, self.url)}. "
-            "Nothing was changed; the previous data is intact. Load again once the cause is fixed."
-        )
+    def _wrap(self, error: BaseException) -> ConnectomeDBError:
+        return load_error(self.dataset, self.url, f"{self._phase} {self._table}".strip(), error)

@@ -2,8 +2,11 @@
 the indexes of, attaches, analyzes, detaches or drops them.
 
 Every data table is LIST-partitioned by ``dataset_id``; a version's partition of table ``t`` is
-``<PARTITION_SCHEMA>.t_d<dataset_id>_<generation>``. All statements run inside the caller's
-transaction; names come from the model through ``sql.Identifier``.
+``<PARTITION_SCHEMA>.t_d<dataset_id>_<generation>``. A partition the load's second connection
+builds is made in :data:`STAGING_SCHEMA` and committed there, unattached, until the load's
+transaction moves it over and attaches it (see :mod:`connectomedb.etl.load.postgres.staging`).
+All statements run inside the caller's transaction; names come from the model through
+``sql.Identifier``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from psycopg import sql
 from sqlalchemy import Table
 
 from connectomedb.errors import LoadError
-from connectomedb.schema import DATA_TABLES, PARTITION_SCHEMA
+from connectomedb.schema import DATA_TABLES, PARTITION_SCHEMA, STAGING_SCHEMA
 
 
 def partition_names(dataset_id: int, generation: str) -> dict[str, str]:
@@ -24,22 +27,28 @@ def partition_names(dataset_id: int, generation: str) -> dict[str, str]:
     return {t.name: f"{t.name}_d{dataset_id}_{generation}" for t in DATA_TABLES}
 
 
-def _part(name: str) -> sql.Identifier:
-    return sql.Identifier(PARTITION_SCHEMA, name)
+def _part(name: str, schema: str = PARTITION_SCHEMA) -> sql.Identifier:
+    return sql.Identifier(schema, name)
 
 
 def _parent(table: str) -> sql.Identifier:
     return sql.Identifier("public", table)
 
 
-def create_partition(conn: psycopg.Connection, table: Table, part: str, dataset_id: int) -> None:
+def create_partition(
+    conn: psycopg.Connection,
+    table: Table,
+    part: str,
+    dataset_id: int,
+    schema: str = PARTITION_SCHEMA,
+) -> None:
     """An empty table shaped like ``table`` whose CHECK constraint spares ATTACH the scan of
     its rows (no indexes yet: they are built after the COPY)."""
     conn.execute(
         sql.SQL(
             "CREATE TABLE {part} (LIKE {parent}, CONSTRAINT {check} CHECK (dataset_id = {id}))"
         ).format(
-            part=_part(part),
+            part=_part(part, schema),
             parent=_parent(table.name),
             check=sql.Identifier(part + "_ds"),
             id=sql.Literal(dataset_id),
@@ -47,12 +56,12 @@ def create_partition(conn: psycopg.Connection, table: Table, part: str, dataset_
     )
 
 
-def copy_statement(part: str, columns: list[str]) -> sql.Composed:
+def copy_statement(part: str, columns: list[str], schema: str = PARTITION_SCHEMA) -> sql.Composed:
     """``COPY`` of binary rows into the partition ``part``, created earlier in the same
     transaction: its rows are written frozen and all-visible, so no later pass rewrites its
     pages to set hint bits and index-only scans work from the first query."""
     return sql.SQL("COPY {part} ({cols}) FROM STDIN (FORMAT BINARY, FREEZE)").format(
-        part=_part(part), cols=sql.SQL(", ").join(map(sql.Identifier, columns))
+        part=_part(part, schema), cols=sql.SQL(", ").join(map(sql.Identifier, columns))
     )
 
 
@@ -84,6 +93,7 @@ def index_partition(
     table: Table,
     part: str,
     in_order: Collection[tuple[str, ...]] = (),
+    schema: str = PARTITION_SCHEMA,
 ) -> None:
     """The primary key and the indexes of ``table``, built on its filled partition; those
     whose columns are in ``in_order`` (the rows were copied sorted by them) with the sort memory
@@ -103,7 +113,9 @@ def index_partition(
         else:
             statement = sql.SQL("CREATE INDEX {name} ON {part} ({cols})")
             name = f"{part}_ix{i + (0 if has_pk else 1)}"
-        conn.execute(statement.format(part=_part(part), name=sql.Identifier(name), cols=cols))
+        conn.execute(
+            statement.format(part=_part(part, schema), name=sql.Identifier(name), cols=cols)
+        )
     if memory is not None:
         conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", (memory[0],))
 
@@ -118,11 +130,43 @@ def attach_partition(conn: psycopg.Connection, table: str, part: str, dataset_id
     )
 
 
-def analyze_partition(conn: psycopg.Connection, part: str, with_parent: bool = False) -> None:
+def analyze_partition(
+    conn: psycopg.Connection,
+    part: str,
+    with_parent: bool = False,
+    schema: str = PARTITION_SCHEMA,
+) -> None:
     """``ANALYZE`` the partition, unless ``with_parent``: the ``ANALYZE`` of its parent
     analyzes it anyway (see :func:`connectomedb.stores.views.analyzed_with_parents`)."""
     if not with_parent:
-        conn.execute(sql.SQL("ANALYZE {part}").format(part=_part(part)))
+        conn.execute(sql.SQL("ANALYZE {part}").format(part=_part(part, schema)))
+
+
+def move_staged(conn: psycopg.Connection, part: str) -> None:
+    """Move the committed table ``part`` (with its indexes) from :data:`STAGING_SCHEMA` to
+    the partitions' schema: catalog work, undone by a rollback."""
+    conn.execute(
+        sql.SQL("ALTER TABLE {staged} SET SCHEMA {schema}").format(
+            staged=_part(part, STAGING_SCHEMA), schema=sql.Identifier(PARTITION_SCHEMA)
+        )
+    )
+
+
+def drop_staged(conn: psycopg.Connection, parts: Collection[str] | None = None) -> None:
+    """Drop the tables ``parts`` of :data:`STAGING_SCHEMA` that are still there, or (``None``)
+    every table there: what loads that ended without their commit left (only a load holding
+    the load lock may drop them all: no other load is building any then)."""
+    if parts is None:
+        found = conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relkind = 'r'",
+            (STAGING_SCHEMA,),
+        ).fetchall()
+        parts = [r[0] for r in found]
+    for part in parts:
+        conn.execute(
+            sql.SQL("DROP TABLE IF EXISTS {staged}").format(staged=_part(part, STAGING_SCHEMA))
+        )
 
 
 def partitions_of(conn: psycopg.Connection, table: str, dataset_id: int) -> list[str]:

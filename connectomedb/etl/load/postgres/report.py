@@ -17,6 +17,7 @@ class TableLoad:
     rows: int
     copy_seconds: float = 0.0
     index_seconds: float = 0.0
+    analyze_seconds: float = 0.0
 
 
 @dataclass
