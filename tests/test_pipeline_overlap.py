@@ -26,7 +26,7 @@ from connectomedb.etl.load.postgres import load as pg_load
 from connectomedb.etl.pipeline import run_load
 
 #: The threads a load starts; none may outlive it.
-LOAD_THREADS = ("postgres-load", "postgres-frames")
+LOAD_THREADS = ("postgres-load", "postgres-frames", "postgres-staging")
 
 
 @pytest.fixture(scope="module")
