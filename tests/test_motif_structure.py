@@ -3,10 +3,15 @@ enumeration of axon pairs with pandas."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+
+import numpy as np
 import pandas as pd
 import pytest
 from support.datasets import handmade_source
 
+from connectomedb.etl import motifs, pairs
 from connectomedb.etl.motifs import MIN_STORED_SHARED, motif_frames
 from connectomedb.synth.generate import generate
 
@@ -69,3 +74,25 @@ def test_stored_pairs_are_every_pair_sharing_enough_targets(source) -> None:
 
 def test_cached_per_source_object(source) -> None:
     assert motif_frames(source) is motif_frames(source)
+
+
+def test_pairs_counted_in_chunks_add_up(source, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pairs of connections enumerated a few at a time (a range of first axons per chunk)
+    give the structure they give enumerated at once."""
+    whole = motif_frames(source)
+    chunks: list[int] = []
+    enumerate_chunks = pairs._pair_chunks
+
+    def counted(*args: object) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for left, right in enumerate_chunks(*args):  # type: ignore[arg-type]
+            chunks.append(len(left))
+            yield left, right
+
+    monkeypatch.setattr(pairs, "_pair_chunks", counted)
+    monkeypatch.setattr(
+        motifs, "pair_structure", functools.partial(pairs.pair_structure, chunk_pairs=7)
+    )
+    chunked = motifs._compute(source)
+    assert len(chunks) > 3 and sum(chunks) > 7
+    for name in ("connections", "pairs", "histogram", "bifans"):
+        pd.testing.assert_frame_equal(getattr(chunked, name), getattr(whole, name))

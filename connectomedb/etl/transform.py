@@ -46,12 +46,12 @@ def _ids(n: int) -> np.ndarray:
 
 
 def _xyz(prefix: str, positions: np.ndarray | None, n: int) -> list[Column]:
+    """The columns x, y and z of ``positions`` (n, 3): views of it, not copies (the COPY
+    reads them a chunk of rows at a time; at full scale a copy of the segments' is 170 MB)."""
     if positions is None:
         missing = np.ones(n, dtype=bool)
         return [Column(f"{prefix}{a}", np.zeros(n, np.int32), missing) for a in "xyz"]
-    return [
-        Column(f"{prefix}{a}", np.ascontiguousarray(positions[:, i])) for i, a in enumerate("xyz")
-    ]
+    return [Column(f"{prefix}{a}", positions[:, i]) for i, a in enumerate("xyz")]
 
 
 def code_table_frame(table: str, codes: CodeTable) -> TableFrame:
