@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -37,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 from statistics import median
+
+from bench.measure import peak_rss_mb
 
 
 def _child(folder: str, home: str, segments: bool) -> None:
@@ -48,7 +49,7 @@ def _child(folder: str, home: str, segments: bool) -> None:
     settings = Settings(home=Path(home), graph_segments=segments)
     report = run_load(settings, folder, dataset="bench")
     wall = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    peak_mb = peak_rss_mb()
     stages = {s.stage: round(s.seconds, 2) for s in report.stages}
     pg = report.postgres.seconds if report.postgres is not None else {}
     tables = (

@@ -17,7 +17,6 @@ throwaway embedded PostgreSQL is started in a temporary folder.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import time
@@ -26,9 +25,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+from bench.measure import peak_rss_mb
 
 
 def _baseline_copy(url: str, frames: dict, dataset_id: int) -> tuple[int, float]:
@@ -116,7 +113,7 @@ def main() -> None:
         load.commit()
         commit_s = time.perf_counter() - commit_t
         load_s = time.perf_counter() - t0
-        peak_after_load = _peak_rss_mb()
+        peak_after_load = peak_rss_mb()
 
         raw_rows, raw_s = _baseline_copy(url, frames, 1)
         copy_rows = sum(
@@ -161,7 +158,7 @@ def main() -> None:
         print(f"raw binary COPY baseline (prebuilt buffers, no indexes): {raw_rate:,.0f} rows/s")
         print(f"ratio loader / baseline: {loader_rate / raw_rate:.0%}  (target >= 70%)")
         print(
-            f"peak RSS: {peak_after_load:,.0f} MB after the load, {_peak_rss_mb():,.0f} MB "
+            f"peak RSS: {peak_after_load:,.0f} MB after the load, {peak_rss_mb():,.0f} MB "
             "at the end  (target < 4096 MB)"
         )
     finally:
