@@ -62,11 +62,7 @@ def share_heaps(heaps: int = LOAD_HEAPS) -> None:
 def releasing(
     progress: Callable[[str, int, int], None],
 ) -> Callable[[str, int, int], None]:
-    """``progress(step, done, total)``, and :func:`release_free_memory` at each new step.
-
-    A load wraps its progress with this as it starts, before its threads: from then on the
-    threads share heaps (:func:`share_heaps`)."""
-    share_heaps()
+    """``progress(step, done, total)``, and :func:`release_free_memory` at each new step."""
     last = [""]
 
     def report(step: str, done: int, total: int) -> None:

@@ -39,7 +39,7 @@ from connectomedb.etl.frames import SourceDataset
 from connectomedb.etl.incoming import IncomingSource
 from connectomedb.etl.load.decision import unchanged
 from connectomedb.etl.load.postgres import PostgresLoad, PostgresLoadReport
-from connectomedb.etl.memory import release_free_memory, releasing
+from connectomedb.etl.memory import release_free_memory, releasing, share_heaps
 from connectomedb.schema import POSTGRES_MODEL_VERSION
 from connectomedb.schema.graph import GRAPH_MODEL_VERSION
 from connectomedb.stores.datasets import check_dataset_name
@@ -276,6 +276,7 @@ def run_load(
         finally:
             pg_seconds[0] = time.perf_counter() - t0
 
+    share_heaps()  # the threads started from here on share a few malloc heaps
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-load")
     pg_future = pool.submit(prepare_postgres)
 
