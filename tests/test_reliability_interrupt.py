@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import tempfile
@@ -240,7 +241,9 @@ def test_postgres_stopping_mid_load(
     assert process.returncode == 5, err  # LoadError
     assert "Traceback" not in out + err
     assert err.startswith(f"Error: loading dataset {DATASET!r} into PostgreSQL at ")
-    assert "/stopped?" in err and "failed during copy synapse" in err
+    assert "/stopped?" in err
+    # Either connection may meet the stopped server first; the message names its step.
+    assert re.search(r"failed during (create|copy|index|analyze) [a-z_]+: ", err), err
     assert "Nothing was changed; the previous data is intact." in err
     with server._lock:
         server.ensure_postgres_running()
