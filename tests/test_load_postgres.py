@@ -237,9 +237,11 @@ def test_a_killed_connection_mid_load_leaves_the_previous_dataset(
 
     def checkpoint(p: str, t: str) -> None:
         thread = threading.current_thread().name
-        staging = load._staging
-        conn = staging._conn if thread == "postgres-staging" and staging else load._conn
-        if conn is not None:  # the load detaches its connection while it commits
+        if thread == "postgres-staging":  # (its first steps may run before _staging is set)
+            conn = load._staging._conn if load._staging is not None else None
+        else:
+            conn = load._conn  # None while it commits: the connection is detached then
+        if conn is not None:
             backends.setdefault(thread, conn.info.backend_pid)
         if (p, t) == (phase, table):
             with psycopg.connect(db_url, autocommit=True) as other:
