@@ -116,7 +116,17 @@ def test_foreign_keys_serve_the_joins_users_make() -> None:
         "synapse_post_segment",
     ):
         indexed = {tuple(c.name for c in ix.columns) for ix in metadata.tables[name].indexes}
-        assert ("dataset_id", "segment_id") in indexed, name
+        assert ("segment_id",) in indexed, name
+
+
+def test_only_primary_keys_start_with_the_partition_key() -> None:
+    # A partition holds one dataset: a secondary index on dataset_id first would start with a
+    # constant; a unique key of a partitioned table must hold it.
+    for table in DATA_TABLES:
+        assert table.primary_key.columns.keys()[:1] in ([], ["dataset_id"]), table.name
+        for index in table.indexes:
+            assert not index.unique, index.name
+            assert "dataset_id" not in index.columns, index.name
 
 
 def test_constraint_names_follow_the_naming_convention() -> None:

@@ -11,8 +11,8 @@ from sqlalchemy.sql.ddl import sort_tables
 
 from connectomedb.schema.relational import (
     SOURCE_TABLES,
-    by_dataset,
     in_dataset,
+    in_partition,
     metadata,
     partitioned_table,
 )
@@ -36,7 +36,7 @@ connection = _derived(
     synapses                          int not null
     """,
     PrimaryKeyConstraint("dataset_id", "axon_id", "target_id"),
-    by_dataset("target_id"),
+    in_partition("target_id"),
     comment="one row per (axon, target) with a connectome synapse",
 )
 
@@ -49,8 +49,8 @@ axon_pair = _derived(
     target_class_key                  smallint          -- targets counted; NULL: every class
     shared                            int not null
     """,
-    by_dataset("target_class_key", "axon_a", "axon_b"),
-    by_dataset("target_class_key", "shared"),
+    in_partition("target_class_key", "axon_a", "axon_b"),
+    in_partition("target_class_key", "shared"),
     comment="axon pairs (axon_a < axon_b) sharing at least 2 targets",
 )
 
@@ -63,7 +63,7 @@ motif_histogram = _derived(
     value                             int not null
     instances                         bigint not null
     """,
-    by_dataset("motif"),
+    in_partition("motif"),
     comment="instances of each motif per class filter and value of its thresholded quantity",
 )
 
@@ -76,7 +76,7 @@ class_synapse_stat = _derived(
     asi_mean asi_median asi_q1        double
     asi_q3                            double
     """,
-    by_dataset("synapse_type"),
+    in_partition("synapse_type"),
     comment="connectome synapses and ASI statistics per axon class, target class and type",
 )
 
@@ -92,7 +92,7 @@ class_degree_cell = _derived(
     target_synapses                   int not null      -- the targets' connectome synapses
     synapses axons targets            bigint not null
     """,
-    by_dataset("axon_synapses"),
+    in_partition("axon_synapses"),
     comment="connections summed per class pair and axon and target synapse count",
 )
 
@@ -105,7 +105,7 @@ class_axon_fraction = _derived(
     synapses                          int not null      -- of them onto the target class
     axons                             bigint not null
     """,
-    by_dataset("axon_synapses"),
+    in_partition("axon_synapses"),
     comment="axons per class pair, synapse count and synapses onto the target class",
 )
 
@@ -148,7 +148,7 @@ axon_divergence = _derived(
     target_class_key                  smallint          -- targets counted; NULL: every class
     targets neurons synapses          int not null
     """,
-    by_dataset("target_class_key", "targets"),
+    in_partition("target_class_key", "targets"),
     comment="per axon, over every target class and per target class: targets, neurons, synapses",
 )
 
@@ -161,7 +161,7 @@ target_convergence = _derived(
     axon_class_key                    smallint          -- axons counted; NULL: every class
     axons synapses                    int not null
     """,
-    by_dataset("axon_class_key", "axons"),
+    in_partition("axon_class_key", "axons"),
     comment="per target, from every axon class and per axon class: axons, synapses",
 )
 
@@ -202,8 +202,8 @@ connectome_synapse = _derived(
     first_of_axon                     boolean not null
     """,
     PrimaryKeyConstraint("dataset_id", "synapse_id"),
-    by_dataset("axon_id"),
-    by_dataset("target_id"),
+    in_partition("axon_id"),
+    in_partition("target_id"),
     comment="connectome synapses with their classes and the synapse counts of their neurites",
 )
 
@@ -267,7 +267,7 @@ class_specificity = _derived(
     axon_fraction_median              double
     axon_fraction_q1 axon_fraction_q3 double
     """,
-    by_dataset("axon_synapses"),
+    in_partition("axon_synapses"),
     comment="target_specificity without a target threshold, per axon threshold",
 )
 
@@ -291,7 +291,7 @@ class_degree_suffix = _derived(
     target_synapses                   int not null      -- the targets' connectome synapses
     synapses axons targets            bigint not null
     """,
-    by_dataset("axon_synapses"),
+    in_partition("axon_synapses"),
     comment="class_degree_cell summed over the axon synapse counts from an anchor up",
 )
 
@@ -312,7 +312,6 @@ class_specificity_target = _derived(
     # (Named: the convention's name of these columns is longer than PostgreSQL keeps.)
     Index(
         "ix_class_specificity_target_thresholds",
-        "dataset_id",
         "axon_synapses",
         "target_synapses",
     ),

@@ -73,9 +73,12 @@ def refers(column: str, table: str, ref_column: str | None = None) -> ForeignKey
     return _fk(["dataset_id", column], table, ["dataset_id", ref_column or column])
 
 
-def by_dataset(*names: str) -> Index:
-    """An index on ``dataset_id`` and ``names``."""
-    return Index(None, "dataset_id", *names)
+def in_partition(*names: str) -> Index:
+    """An index on ``names``. It leaves ``dataset_id`` out: a partition holds one dataset, and
+    a constant leading column would only make every key longer and every comparison slower
+    (building the index of 15 million segment IDs of one dataset took 12.0 s with it, 8.3 s
+    without)."""
+    return Index(None, *names)
 
 
 #: The column types of :func:`columns` specs, by their PostgreSQL names (as in docs/model.md).
@@ -199,7 +202,7 @@ axon = partitioned_table(
     """,
     PrimaryKeyConstraint("dataset_id", "axon_id"),
     refers("class_code", "axon_class", "code"),
-    by_dataset("class_code"),
+    in_partition("class_code"),
 )
 
 # Every postsynaptic target of ``dendrites.hdf5`` (somata and axon initial segments too).
@@ -215,8 +218,8 @@ target = partitioned_table(
     PrimaryKeyConstraint("dataset_id", "target_id"),
     refers("class_code", "target_class", "code"),
     refers("neuron_id", "neuron"),
-    by_dataset("class_code"),
-    by_dataset("neuron_id"),
+    in_partition("class_code"),
+    in_partition("neuron_id"),
 )
 
 spine_head = partitioned_table(
@@ -235,8 +238,8 @@ def _membership(name: str, owner: str, owner_table: str, doc: str) -> Table:
         name,
         f"{owner} int not null\nsegment_id bigint not null",
         refers(owner, owner_table),
-        by_dataset(owner),
-        by_dataset("segment_id"),
+        in_partition(owner),
+        in_partition("segment_id"),
         comment=doc,
     )
 
@@ -266,9 +269,9 @@ synapse = partitioned_table(
     refers("axon_id", "axon"),
     refers("target_id", "target"),
     refers("spine_head_id", "spine_head"),
-    by_dataset("axon_id"),
-    by_dataset("target_id"),
-    by_dataset("spine_head_id"),
+    in_partition("axon_id"),
+    in_partition("target_id"),
+    in_partition("spine_head_id"),
 )
 
 synapse_pre_segment = _membership(
@@ -302,7 +305,7 @@ def _skeleton_edges(name: str, owner: str, owner_table: str) -> Table:
         target_index            int not null      -- 1-based node index
         """,
         refers(owner, owner_table),
-        by_dataset(owner),
+        in_partition(owner),
     )
 
 
