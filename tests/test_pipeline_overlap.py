@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import h5py
+import numpy as np
 import psycopg
 import pytest
 from support.datasets import valid_dataset
@@ -24,6 +25,7 @@ from connectomedb.etl.extract.segments import read_segments
 from connectomedb.etl.incoming import IncomingSource, SourceUnavailable
 from connectomedb.etl.load.postgres import load as pg_load
 from connectomedb.etl.pipeline import run_load
+from connectomedb.etl.transform import iter_frames
 
 #: The threads a load starts; none may outlive it.
 LOAD_THREADS = ("postgres-load", "postgres-frames", "postgres-staging")
@@ -300,3 +302,29 @@ def test_incoming_source_wakes_its_waiters_when_nothing_more_comes(
         assert len(got) == 1 and isinstance(got[0], SourceUnavailable), got
     with pytest.raises(SourceUnavailable):
         incoming.result()
+
+
+@pytest.mark.parametrize("release", [True, False])
+def test_the_segment_arrays_go_once_their_rows_are_built_unless_kept(
+    tiny_folder: Path, release: bool
+) -> None:
+    source = read_dataset(tiny_folder)
+    segments = source.segments
+    assert segments is not None
+    position, voxels = segments.position.copy(), segments.voxel_count
+    assert voxels is not None
+    voxels = voxels.copy()
+    incoming = IncomingSource(tiny_folder, release_segments=release)
+    incoming.segments_read(segments)
+    incoming.complete(source)
+    frames = iter_frames(incoming)
+    rows = next(frames)
+    assert rows.table == "segment" and not segments.released
+    next(frames)  # the feed asks for the next table: the segment rows are built
+    assert segments.released is release and segments.n == len(position)
+    assert (len(segments.position) == 0) is release
+    # The rows still hold every value until they are copied.
+    values = {c.name: c.values for c in rows.columns}
+    for axis, name in enumerate("xyz"):
+        assert np.array_equal(values[name], position[:, axis])
+    assert np.array_equal(values["voxel_count"], voxels)

@@ -178,11 +178,22 @@ class Synapses:
     post_seg: Ragged
 
 
-@dataclass(frozen=True)
+@dataclass
 class Segments:
+    """``segments.hdf5``. The arrays are the largest of a full-scale dataset (about 300 MB):
+    a load that needs only their count once PostgreSQL has them releases them."""
+
     n: int
     position: np.ndarray  # int32 (n, 3)
     voxel_count: np.ndarray | None  # int64 (n,)
+    released: bool = False
+
+    def release(self) -> None:
+        """Drop this object's hold on the arrays; ``n`` stays. Whoever still uses them (the
+        ``segment`` table's rows until they are copied) keeps them alive until done."""
+        self.position = np.zeros((0, 3), np.int32)
+        self.voxel_count = None
+        self.released = True
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,12 @@ class IncomingSource:
     read records these very values): a store can then decide what to do before the read ends.
     """
 
-    def __init__(self, folder: Path, checksums: Fingerprint | None = None) -> None:
+    def __init__(
+        self, folder: Path, checksums: Fingerprint | None = None, release_segments: bool = False
+    ) -> None:
         self.folder = folder
         self._checksums = checksums
+        self._release_segments = release_segments
         self._cond = threading.Condition()
         self._has_segments = False
         self._segments: Segments | None = None
@@ -108,6 +111,14 @@ class IncomingSource:
         self._wait(lambda: self._source is not None)
         assert self._source is not None
         return self._source
+
+    def segments_taken(self) -> None:
+        """The ``segment`` table's rows are built (they hold the arrays until copied): when
+        made with ``release_segments`` (nobody else reads the positions and voxel counts),
+        the source lets go of the arrays, which go once the rows are copied."""
+        with self._cond:
+            if self._release_segments and self._segments is not None:
+                self._segments.release()
 
     @property
     def ready(self) -> bool:

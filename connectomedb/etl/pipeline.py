@@ -253,11 +253,16 @@ def run_load(
             return report
 
     # PostgreSQL's load starts now, in its thread: it takes its lock, decides, and copies the
-    # segments as soon as they are read, while the other files are read here.
+    # segments as soon as they are read, while the other files are read here. Their positions
+    # and voxel counts go once copied, unless the graph's segment layer reads them too.
     incoming = (
         IncomingSource.of(source)
         if source is not None
-        else IncomingSource(folder, None if checksums is None else checksums.sha256)
+        else IncomingSource(
+            folder,
+            None if checksums is None else checksums.sha256,
+            release_segments=not (graph and settings.graph_segments),
+        )
     )
     pg = PostgresLoad(
         target.url,

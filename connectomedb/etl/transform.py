@@ -178,6 +178,7 @@ def iter_frames(source: SourceDataset | IncomingSource) -> Iterator[TableFrame]:
     the whole source is."""
     if isinstance(source, IncomingSource):
         yield segment_frame(source.segments())
+        source.segments_taken()
         yield from _frames_after_segments(source.result())
     else:
         yield segment_frame(source.segments)
