@@ -64,7 +64,7 @@ def segment_nodes(source: SourceDataset, ids: np.ndarray) -> LazyFrame:
     ``segments.hdf5`` when it holds the segment; every segment, named or not, is in
     PostgreSQL's ``segment``."""
     seg = source.segments
-    if seg is not None and seg.released:
+    if seg is not None and seg.released and len(ids):
         raise RuntimeError("the segments' positions were released before the graph read them")
     n = 0 if seg is None else seg.n
     # The IDs are sorted: those in segments.hdf5 come first.
