@@ -81,6 +81,14 @@ def in_partition(*names: str) -> Index:
     return Index(None, *names)
 
 
+def by_foreign_key(column: str) -> Index:
+    """The index of a :func:`refers` foreign key: on ``dataset_id`` and ``column``, its
+    columns. Attaching a partition checks the key by joining the partition to the table it
+    refers to; this index gives that join its order (without ``dataset_id`` in front it sorts
+    or hashes the whole partition instead)."""
+    return Index(None, "dataset_id", column)
+
+
 #: The column types of :func:`columns` specs, by their PostgreSQL names (as in docs/model.md).
 COLUMN_TYPES: dict[str, Any] = {
     "smallint": SmallInteger,
@@ -202,7 +210,7 @@ axon = partitioned_table(
     """,
     PrimaryKeyConstraint("dataset_id", "axon_id"),
     refers("class_code", "axon_class", "code"),
-    in_partition("class_code"),
+    by_foreign_key("class_code"),
 )
 
 # Every postsynaptic target of ``dendrites.hdf5`` (somata and axon initial segments too).
@@ -218,8 +226,8 @@ target = partitioned_table(
     PrimaryKeyConstraint("dataset_id", "target_id"),
     refers("class_code", "target_class", "code"),
     refers("neuron_id", "neuron"),
-    in_partition("class_code"),
-    in_partition("neuron_id"),
+    by_foreign_key("class_code"),
+    by_foreign_key("neuron_id"),
 )
 
 spine_head = partitioned_table(
@@ -238,7 +246,7 @@ def _membership(name: str, owner: str, owner_table: str, doc: str) -> Table:
         name,
         f"{owner} int not null\nsegment_id bigint not null",
         refers(owner, owner_table),
-        in_partition(owner),
+        by_foreign_key(owner),
         in_partition("segment_id"),
         comment=doc,
     )
@@ -269,9 +277,9 @@ synapse = partitioned_table(
     refers("axon_id", "axon"),
     refers("target_id", "target"),
     refers("spine_head_id", "spine_head"),
-    in_partition("axon_id"),
-    in_partition("target_id"),
-    in_partition("spine_head_id"),
+    by_foreign_key("axon_id"),
+    by_foreign_key("target_id"),
+    by_foreign_key("spine_head_id"),
 )
 
 synapse_pre_segment = _membership(
@@ -305,7 +313,7 @@ def _skeleton_edges(name: str, owner: str, owner_table: str) -> Table:
         target_index            int not null      -- 1-based node index
         """,
         refers(owner, owner_table),
-        in_partition(owner),
+        by_foreign_key(owner),
     )
 
 

@@ -1,12 +1,13 @@
-"""Secondary indexes without ``dataset_id``.
+"""Indexes without ``dataset_id``, but those of keys.
 
 Every data table is partitioned by ``dataset_id`` and a partition holds one dataset, so an
 index that starts with it starts with a constant: every key is longer by it and every
-comparison of an index build first compares it. Each non-unique index is recreated on its
-other columns (the primary keys keep ``dataset_id``: a unique key of a partitioned table must
-include the partition key). Queries filter by dataset, the planner keeps the one partition and
-uses the same index as before. Creating the indexes on the parents builds them on every loaded
-partition.
+comparison of an index build first compares it. Each such index is recreated on its other
+columns. The primary keys keep ``dataset_id`` (a unique key of a partitioned table must include
+the partition key), and so do the indexes of foreign keys, which are on the key's columns:
+attaching a partition checks its foreign keys by a join that reads them in that order. Queries
+filter by dataset, the planner keeps the one partition and uses the same index as before.
+Creating the indexes on the parents builds them on every loaded partition.
 
 Revision ID: 0017
 Revises: 0016
@@ -24,26 +25,13 @@ down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: (table, columns after ``dataset_id``) of every secondary index.
+#: (table, columns after ``dataset_id``) of every index but those of keys.
 INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("axon", ("class_code",)),
-    ("target", ("class_code",)),
-    ("target", ("neuron_id",)),
-    ("axon_segment", ("axon_id",)),
     ("axon_segment", ("segment_id",)),
-    ("target_segment", ("target_id",)),
     ("target_segment", ("segment_id",)),
-    ("spine_head_segment", ("spine_head_id",)),
     ("spine_head_segment", ("segment_id",)),
-    ("synapse", ("axon_id",)),
-    ("synapse", ("target_id",)),
-    ("synapse", ("spine_head_id",)),
-    ("synapse_pre_segment", ("synapse_id",)),
     ("synapse_pre_segment", ("segment_id",)),
-    ("synapse_post_segment", ("synapse_id",)),
     ("synapse_post_segment", ("segment_id",)),
-    ("axon_skeleton_edge", ("axon_id",)),
-    ("target_skeleton_edge", ("target_id",)),
     ("connectome_synapse", ("axon_id",)),
     ("connectome_synapse", ("target_id",)),
     ("connection", ("target_id",)),
