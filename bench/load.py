@@ -17,6 +17,10 @@ with the mean of the baselines either side of it, and medians are printed.
 
 Printed: ``load wall / baseline`` (target ≤ 1.0: overlapping the stores has to pay for the
 indexes, keys, attach and statistics the baseline skips) and the peak RSS (target ≤ 1.5 GB).
+Also the CPU seconds of each side: the load's process plus what the PostgreSQL server used
+during it (its postmaster, the backends it reaped, its live processes), against the same for
+the baseline; and the least wall time the load's CPU seconds need on this machine's cores,
+as a multiple of the baseline: no overlap can bring the ratio below that floor.
 
 The graph is loaded as by default, without its segment layer; ``--graph-segments`` loads it
 (and puts its rows into the baseline too). Which one ran is printed.
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -37,7 +42,7 @@ import time
 from pathlib import Path
 from statistics import median
 
-from bench.measure import peak_rss_mb
+from bench.measure import peak_rss_mb, process_cpu_seconds, server_cpu_seconds
 
 
 def _child(folder: str, home: str, segments: bool) -> None:
@@ -46,9 +51,11 @@ def _child(folder: str, home: str, segments: bool) -> None:
     from connectomedb.etl.pipeline import run_load
 
     started = time.perf_counter()
+    cpu_started = process_cpu_seconds()
     settings = Settings(home=Path(home), graph_segments=segments)
     report = run_load(settings, folder, dataset="bench")
     wall = time.perf_counter() - started
+    cpu = process_cpu_seconds() - cpu_started
     peak_mb = peak_rss_mb()
     stages = {s.stage: round(s.seconds, 2) for s in report.stages}
     pg = report.postgres.seconds if report.postgres is not None else {}
@@ -59,7 +66,14 @@ def _child(folder: str, home: str, segments: bool) -> None:
     )
     print(
         json.dumps(
-            {"wall": wall, "peak_mb": peak_mb, "stages": stages, "postgres": pg, "tables": tables}
+            {
+                "wall": wall,
+                "cpu": cpu,
+                "peak_mb": peak_mb,
+                "stages": stages,
+                "postgres": pg,
+                "tables": tables,
+            }
         )
     )
 
@@ -118,6 +132,7 @@ def _load(folder: str, home: Path, segments: bool) -> dict:
 
     settings = Settings(home=home)
     resolve(settings)
+    server_started = server_cpu_seconds(settings.embedded_postgres_dir)
     try:
         child = subprocess.run(
             [sys.executable, "-m", "bench.load", "--data", folder, "--child", folder, str(home)]
@@ -128,15 +143,31 @@ def _load(folder: str, home: Path, segments: bool) -> dict:
         )
         if child.returncode != 0:
             sys.exit(f"the load failed:\n{child.stderr[-4000:]}")
-        return json.loads(child.stdout.strip().splitlines()[-1])
+        numbers = json.loads(child.stdout.strip().splitlines()[-1])
+        numbers["server_cpu"] = _server_cpu_settled(settings.embedded_postgres_dir) - server_started
+        return numbers
     finally:
         stop_embedded(settings)
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _baseline(frames: dict, graph_tables: list, home: Path) -> tuple[int, float, int, float]:
-    """Rows and seconds of the raw PostgreSQL COPY and of the raw LadybugDB COPY, one after the
-    other, into a fresh home ``home``."""
+def _server_cpu_settled(pgdata: Path) -> float:
+    """The server's CPU seconds once the backends of a finished client have exited (two reads
+    0.3 s apart that agree, or 10 s)."""
+    last = server_cpu_seconds(pgdata)
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = server_cpu_seconds(pgdata)
+        if now - last < 0.02:
+            return now
+        last = now
+    return last
+
+
+def _baseline(frames: dict, graph_tables: list, home: Path) -> dict:
+    """Rows, seconds and CPU seconds of the raw PostgreSQL COPY and of the raw LadybugDB COPY,
+    one after the other, into a fresh home ``home``."""
     from bench.load_postgres import _baseline_copy
     from connectomedb.config import Settings
     from connectomedb.stores.postgres import resolve, stop_embedded
@@ -144,9 +175,21 @@ def _baseline(frames: dict, graph_tables: list, home: Path) -> tuple[int, float,
     settings = Settings(home=home)
     url = resolve(settings).url  # started and at the current schema: not timed
     try:
+        server_started = server_cpu_seconds(settings.embedded_postgres_dir)
+        cpu_started = process_cpu_seconds()
         pg_rows, pg_s = _baseline_copy(url, frames, 1)
         graph_rows, graph_s = _raw_graph_copy(graph_tables, home / "raw.lbug")
-        return pg_rows, pg_s, graph_rows, graph_s
+        cpu = process_cpu_seconds() - cpu_started
+        server_cpu = _server_cpu_settled(settings.embedded_postgres_dir) - server_started
+        return {
+            "pg_rows": pg_rows,
+            "pg": pg_s,
+            "graph_rows": graph_rows,
+            "graph": graph_s,
+            "sum": pg_s + graph_s,
+            "cpu": cpu,
+            "server_cpu": server_cpu,
+        }
     finally:
         stop_embedded(settings)
         shutil.rmtree(home, ignore_errors=True)
@@ -194,9 +237,9 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _print(data: str, loads: list[dict], baselines: list[tuple[int, float, int, float]]) -> None:
+def _print(data: str, loads: list[dict], baselines: list[dict]) -> None:
     walls = [n["wall"] for n in loads]
-    sums = [pg + graph for _, pg, _, graph in baselines]
+    sums = [b["sum"] for b in baselines]
     print(f"dataset: {data}; {len(loads)} load(s), each between two baselines; medians")
     print(f"load (connectomedb load, both stores): {median(walls):.1f} s wall  (runs: ", end="")
     print(", ".join(f"{w:.1f}" for w in walls) + ")")
@@ -215,13 +258,12 @@ def _print(data: str, loads: list[dict], baselines: list[tuple[int, float, int, 
             print(f"    {table:<22} {copy:6.2f} / {index:6.2f}")
     peak = max(n["peak_mb"] for n in loads)
     print(f"peak RSS of the load process: {peak:,.0f} MB (target <= 1,536 MB)")
-    pg_rows, _, graph_rows, _ = baselines[0]
+    first = baselines[0]
     print(
-        f"baseline: raw binary COPY into unindexed PostgreSQL tables {pg_rows:,} rows "
-        f"{median(b[1] for b in baselines):.1f} s + raw LadybugDB COPY {graph_rows:,} rows "
-        f"{median(b[3] for b in baselines):.1f} s = {median(sums):.1f} s  (runs: "
-        + ", ".join(f"{b:.1f}" for b in sums)
-        + ")"
+        f"baseline: raw binary COPY into unindexed PostgreSQL tables {first['pg_rows']:,} rows "
+        f"{median(b['pg'] for b in baselines):.1f} s + raw LadybugDB COPY "
+        f"{first['graph_rows']:,} rows {median(b['graph'] for b in baselines):.1f} s = "
+        f"{median(sums):.1f} s  (runs: " + ", ".join(f"{b:.1f}" for b in sums) + ")"
     )
     # Each load against the mean of the baselines just before and just after it.
     ratios = [w / ((sums[k] + sums[k + 1]) / 2) for k, w in enumerate(walls)]
@@ -229,6 +271,28 @@ def _print(data: str, loads: list[dict], baselines: list[tuple[int, float, int, 
         f"load wall / baseline: {median(ratios):.2f} (target <= 1.0; runs: "
         + ", ".join(f"{r:.2f}" for r in ratios)
         + ")"
+    )
+    _print_cpu(loads, baselines)
+
+
+def _print_cpu(loads: list[dict], baselines: list[dict]) -> None:
+    """The CPU seconds of the load and of the baseline, and the least wall time the load's CPU
+    seconds need on the machine's cores: the floor of the ratio whatever the overlap."""
+    cores = os.cpu_count() or 1
+    load_cpu = [n["cpu"] + n["server_cpu"] for n in loads]
+    base_cpu = [b["cpu"] + b["server_cpu"] for b in baselines]
+    print(
+        f"CPU seconds: load {median(load_cpu):.1f} (load process "
+        f"{median(n['cpu'] for n in loads):.1f} + PostgreSQL server "
+        f"{median(n['server_cpu'] for n in loads):.1f}); baseline {median(base_cpu):.1f} "
+        f"(benchmark process {median(b['cpu'] for b in baselines):.1f} + PostgreSQL server "
+        f"{median(b['server_cpu'] for b in baselines):.1f})"
+    )
+    sums = [b["sum"] for b in baselines]
+    floors = [cpu / cores / ((sums[k] + sums[k + 1]) / 2) for k, cpu in enumerate(load_cpu)]
+    print(
+        f"least load wall / baseline its CPU seconds allow on {cores} cores: "
+        f"{median(floors):.2f} (runs: " + ", ".join(f"{f:.2f}" for f in floors) + ")"
     )
 
 

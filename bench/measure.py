@@ -4,6 +4,7 @@ per-element segment-set groups of ``synapses.hdf5`` that the reader and writer b
 from __future__ import annotations
 
 import hashlib
+import os
 import resource
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,47 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def process_cpu_seconds() -> float:
+    """The CPU seconds (user + system, every thread) this program and the children it has
+    waited for have used so far."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (state first), or None when the
+    process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def server_cpu_seconds(pgdata: Path) -> float:
+    """The CPU seconds the PostgreSQL server of ``pgdata`` has used so far: its postmaster's,
+    the backends it has reaped (which are its children's time), and its live processes'.
+
+    The postmaster is read first: a backend that exits between the two reads is missed rather
+    than counted twice, so the figure never overstates the server's work.
+    """
+    pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+    ticks = os.sysconf("SC_CLK_TCK")
+    own = _stat(pid)
+    if own is None:
+        raise RuntimeError(f"the PostgreSQL server of {pgdata} is not running")
+    total = sum(int(own[k]) for k in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(pid):
+            fields = _stat(entry.name)
+            if fields is not None and fields[1] == str(pid):
+                total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def digest(parts: Iterable[bytes]) -> str:
