@@ -6,8 +6,15 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
-from collections.abc import Iterable
+import statistics
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
+
+#: A query whose warm-up run takes longer than this (seconds) is not repeated: its single time
+#: is reported (the motif listings over the densest targets can take that long at full scale).
+SLOW_SECONDS = 20.0
 
 #: The per-synapse segment sets: the largest per-element groups of the published files.
 SET_GROUPS = ("/synapses/preSegIds", "/synapses/postSegIds")
@@ -65,6 +72,23 @@ def server_cpu_seconds(pgdata: Path) -> float:
             if fields is not None and fields[1] == str(pid):
                 total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+def median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The median milliseconds of ``repeat`` calls of ``fn`` after a warm-up call (plans,
+    caches, the graph's buffer pool), and its last result; the warm-up's time alone when it
+    took over :data:`SLOW_SECONDS`."""
+    t0 = time.perf_counter()
+    result = fn()
+    first = (time.perf_counter() - t0) * 1000.0
+    if first > SLOW_SECONDS * 1000.0:
+        return first, result
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(times), result
 
 
 def digest(parts: Iterable[bytes]) -> str:

@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
+
+from bench.measure import median_ms
 
 #: The per-class statistics.
 STATISTICS = (
@@ -69,24 +69,6 @@ VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
     "shared_target_axon_pairs": ({"min_shared": 1},),
     "divergent_axons": ({"min_targets": 5, "min_neurons": 2},),
 }
-
-#: A query whose warm-up run takes longer than this (seconds) is not repeated: its single time
-#: is reported (the motif listings over the densest targets can take that long at full scale).
-SLOW_SECONDS = 20.0
-
-
-def _median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    t0 = time.perf_counter()
-    result = fn()  # warm-up: plans, caches, the graph's buffer pool
-    first = (time.perf_counter() - t0) * 1000.0
-    if first > SLOW_SECONDS * 1000.0:
-        return first, result
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
-    return statistics.median(times), result
 
 
 def _load(args: argparse.Namespace, work: Path) -> tuple[str, Path, str, Any]:
@@ -198,10 +180,10 @@ def _row(
     """(label, is a statistic, rows, PostgreSQL ms, LadybugDB ms) of one parameter set."""
     from connectomedb import queries
 
-    sql_ms, frame = _median_ms(lambda: queries.run(q.name, pg, dataset=name, **params), args.repeat)
+    sql_ms, frame = median_ms(lambda: queries.run(q.name, pg, dataset=name, **params), args.repeat)
     cypher_ms = float("nan")
     if store is not None and "cypher" in q.engines:
-        cypher_ms, _ = _median_ms(
+        cypher_ms, _ = median_ms(
             lambda: queries.run(q.name, store, dataset=name, **params), args.repeat
         )
     print(f"  {label}: sql {sql_ms:.1f} ms, cypher {cypher_ms:.1f} ms", file=sys.stderr)
@@ -248,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
                 "(SELECT dataset_id FROM dataset WHERE name = %s)",
                 (name,),
             ).fetchone()[0]
-            base_sql, _ = _median_ms(
+            base_sql, _ = median_ms(
                 lambda: pg.execute(
                     "SELECT count(*) FROM synapse WHERE dataset_id = "
                     "(SELECT dataset_id FROM dataset WHERE name = %s)",
@@ -259,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
             base_cypher = float("nan")
             if store is not None:
                 key = store.dataset_key(name)
-                base_cypher, _ = _median_ms(
+                base_cypher, _ = median_ms(
                     lambda: store.run(
                         "MATCH (s:Synapse {dataset: $dataset}) RETURN count(*)", {"dataset": key}
                     ),

@@ -2,7 +2,7 @@
 
 ``tracing_evaluation`` and ``tracing_overlaps`` run with and without ``kind`` on PostgreSQL
 (SQL) and on the embedded LadybugDB graph (Cypher); the median of ``--repeat`` runs after one
-warm-up is printed (the warm-up's time alone when it took over :data:`SLOW_SECONDS`), with its
+warm-up is printed (the warm-up's time alone when it took over 20 s), with its
 multiple of a baseline measured in the same run (a count of the dataset's synapses on each
 engine). The SQL and Cypher answers are compared.
 
@@ -23,10 +23,8 @@ checkout (``sync_graph``), so a change of the graph model is measured as it woul
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,26 +32,9 @@ import numpy as np
 import pandas as pd
 import psycopg
 
+from bench.measure import median_ms
+
 KINDS = ("connectem", "manual-neurons")
-
-
-#: A query whose warm-up run takes longer than this (seconds) is not repeated: its single time
-#: is reported.
-SLOW_SECONDS = 20.0
-
-
-def _median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    t0 = time.perf_counter()
-    result = fn()  # warm-up
-    first = (time.perf_counter() - t0) * 1000.0
-    if first > SLOW_SECONDS * 1000.0:
-        return first, result
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
-    return statistics.median(times), result
 
 
 def _agglomerates(pg: psycopg.Connection, dataset: str) -> list[tuple[str, int]]:
@@ -208,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
             "ON f.file_id = t.file_id WHERE f.dataset = %s",
             (args.dataset,),
         ).fetchone()
-        base_sql, _ = _median_ms(
+        base_sql, _ = median_ms(
             lambda: pg.execute(
                 "SELECT count(*) FROM synapse WHERE dataset_id = "
                 "(SELECT dataset_id FROM dataset WHERE name = %s)",
@@ -217,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
             args.repeat,
         )
         key = store.dataset_key(args.dataset)
-        base_cypher, _ = _median_ms(
+        base_cypher, _ = median_ms(
             lambda: store.run(
                 "MATCH (s:Synapse {dataset: $dataset}) RETURN count(*)", {"dataset": key}
             ),
@@ -232,11 +213,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         for name in ("tracing_evaluation", "tracing_overlaps"):
             for kind in (None, KINDS[0]):
-                sql_ms, sql = _median_ms(
+                sql_ms, sql = median_ms(
                     lambda n=name, k=kind: queries.run(n, pg, dataset=args.dataset, kind=k),
                     args.repeat,
                 )
-                cy_ms, cy = _median_ms(
+                cy_ms, cy = median_ms(
                     lambda n=name, k=kind: queries.run(n, store, dataset=args.dataset, kind=k),
                     args.repeat,
                 )
