@@ -42,11 +42,21 @@ def test_migrations_do_not_inspect_the_schema() -> None:
         assert not re.search(r"\binspect\(|get_bind\(|has_table|Inspector", text), path.name
 
 
+#: The functions of the schema public (Alembic's check compares tables, not functions).
+_FUNCTIONS = (
+    "select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+    " where n.nspname = 'public' order by p.proname"
+)
+
+
 def test_upgrade_check_downgrade_upgrade(fresh_db_url: str) -> None:
     assert current_revision(fresh_db_url) is None
     before, after = upgrade(fresh_db_url)
     assert (before, after) == (None, head_revision())
     command.check(alembic_config(fresh_db_url))  # raises when the models and the database differ
+    assert fetch_rows(fresh_db_url, _FUNCTIONS) == [("tracing_overlaps",)]
+    command.downgrade(alembic_config(fresh_db_url), "0017")
+    assert fetch_rows(fresh_db_url, _FUNCTIONS) == []
     command.downgrade(alembic_config(fresh_db_url), "base")
     left = fetch_rows(
         fresh_db_url,

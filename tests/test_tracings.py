@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 import psycopg
 import pytest
 from click.testing import CliRunner
+from psycopg import sql
 from support.tracings import DATASET, TracingEnv, drop_env, make_env, oracle, webknossos_frames
 
 from connectomedb import queries
@@ -22,6 +24,7 @@ from connectomedb.cli import main
 from connectomedb.errors import InputError, LoadError
 from connectomedb.stores.graph import LadybugGraphStore
 from connectomedb.stores.ladybug_layout import current_version
+from connectomedb.stores.views import READER_ROLE
 from connectomedb.tracings.graph import graph_writer
 from connectomedb.tracings.store import add_tracings, find_nml_files
 
@@ -346,6 +349,89 @@ def test_evaluation_finds_the_planted_gaps_and_mergers(
         if not t["gap_nodes"] and not t["merger"] and (nodes.segment_id > 0).all():
             assert row.agglomerates == 1 and math.isclose(row.recall, 1.0)
     assert planted >= 10
+
+
+FUNCTION = "public.tracing_overlaps(text, text)"
+
+
+def test_the_function_holds_the_overlaps_of_the_query(
+    env: TracingEnv, pg: psycopg.Connection
+) -> None:
+    """The function tracing_overlaps (migration 0018) answers as the query of that name for
+    every kind, with the query's column types, and the planner inlines it (no Function Scan)."""
+    language, volatility, definer, config = pg.execute(
+        "SELECT l.lanname, p.provolatile, p.prosecdef, p.proconfig FROM pg_proc p"
+        " JOIN pg_language l ON l.oid = p.prolang WHERE p.oid = %s::regprocedure",
+        (FUNCTION,),
+    ).fetchone()
+    assert (language, volatility, definer, config) == ("sql", "s", False, None)
+    for kind in (None, "connectem", "typeem", "no-such-kind"):
+        expected = queries.run("tracing_overlaps", pg, dataset=DATASET, kind=kind)
+        cur = pg.execute(
+            "SELECT * FROM tracing_overlaps(%s, %s)"
+            " ORDER BY tracing_id, agglomerate_kind, agglomerate_id",
+            (DATASET, kind),
+        )
+        assert [c.name for c in cur.description] == list(expected.columns)
+        assert cur.fetchall() == list(expected.itertuples(index=False, name=None)), kind
+        if kind in (None, "connectem"):
+            assert len(expected) > 0
+    assert pg.execute("SELECT count(*) FROM tracing_overlaps(%s)", (DATASET,)).fetchone() == (
+        len(queries.run("tracing_overlaps", pg, dataset=DATASET)),
+    )
+    for name in ("tracing_overlaps", "tracing_evaluation"):
+        plan = pg.execute(
+            "EXPLAIN " + queries.get_query(name).sql, {"dataset": DATASET, "kind": None}
+        ).fetchall()
+        assert not any("Function Scan" in line for (line,) in plan), name
+
+
+def test_the_function_reads_with_the_callers_rights_and_writes_nothing(
+    env: TracingEnv, pg: psycopg.Connection
+) -> None:
+    """A read-only transaction may call the function; the BI reader role, which reads the
+    schema bi only, is refused the tables it reads, and may not replace, alter or drop it."""
+    with psycopg.connect(env.url) as conn:
+        conn.read_only = True
+        rows = conn.execute("SELECT count(*) FROM tracing_overlaps(%s)", (DATASET,)).fetchone()
+        assert rows is not None and rows[0] > 0
+    member = f"cdb_overlaps_{uuid.uuid4().hex[:8]}"
+    pg.execute(
+        sql.SQL("CREATE ROLE {} IN ROLE {}").format(
+            sql.Identifier(member), sql.Identifier(READER_ROLE)
+        )
+    )
+    replace = (
+        f"CREATE OR REPLACE FUNCTION {FUNCTION.split('(')[0]}(dataset text, kind text DEFAULT"
+        " NULL) RETURNS TABLE (tracing_id integer, agglomerate_kind text, agglomerate_id"
+        " integer, nodes bigint, path_length_um double precision) LANGUAGE sql"
+        " AS 'SELECT 1, NULL::text, 1, 1::bigint, 1::float8'"
+    )
+    refused = [
+        "SELECT * FROM public.tracing_overlaps('tiny')",
+        "SELECT * FROM public.tracing_overlaps('tiny', 'connectem')",
+        replace,
+        f"ALTER FUNCTION {FUNCTION} SECURITY DEFINER",
+        f"ALTER FUNCTION {FUNCTION} OWNER TO CURRENT_USER",
+        f"DROP FUNCTION {FUNCTION}",
+        "CREATE FUNCTION public.evil() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    ]
+    try:
+        for statement in refused:
+            with psycopg.connect(env.url, autocommit=True) as conn:
+                conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(member)))
+                conn.execute("SET search_path = public")
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+    finally:
+        pg.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(member)))
+    definition = pg.execute(
+        "SELECT p.prosecdef, pg_get_userbyid(p.proowner) = current_user FROM pg_proc p"
+        " WHERE p.oid = %s::regprocedure",
+        (FUNCTION,),
+    ).fetchone()
+    assert definition == (False, True)
+    assert not pg.execute("SELECT 1 FROM pg_proc WHERE proname = 'evil'").fetchall()
 
 
 def test_a_file_without_trees_and_a_tree_without_nodes_are_stored(
