@@ -38,6 +38,10 @@ depends_on: str | Sequence[str] | None = None
 # indexes (one index scan per table over the sorted segment IDs), and the recovered edges are
 # the edges joined to their source's agglomerates first, then to their target's (each step a
 # materialized CTE, a fence, so no plan pairs every node of an agglomerate with every other).
+# The edges of the tracings asked are read once into their own step (``edge``) before they meet
+# the nodes: joined to the nodes straight from the table, the planner could look them up once
+# per node through the index on ``tracing_id``, reading every edge of the node's tracing each
+# time (2.3 s instead of 0.19 s for the 40 tracings of the demo benchmark).
 TRACING_OVERLAPS = """
 CREATE FUNCTION public.tracing_overlaps(dataset text, kind text DEFAULT NULL)
 RETURNS TABLE (
@@ -77,10 +81,13 @@ node_agg AS MATERIALIZED (
     SELECT n.tracing_id, n.node_id, h.agglomerate_kind, h.agglomerate_id
     FROM node n JOIN held h ON h.segment_id = n.segment_id
 ),
+edge AS MATERIALIZED (
+    SELECT e.tracing_id, e.source_id, e.target_id, e.length_um
+    FROM tr JOIN public.tracing_edge e ON e.tracing_id = tr.tracing_id
+),
 edge_from AS MATERIALIZED (
     SELECT e.tracing_id, e.target_id, e.length_um, a.agglomerate_kind, a.agglomerate_id
-    FROM tr JOIN public.tracing_edge e ON e.tracing_id = tr.tracing_id
-    JOIN node_agg a ON a.tracing_id = e.tracing_id AND a.node_id = e.source_id
+    FROM edge e JOIN node_agg a ON a.tracing_id = e.tracing_id AND a.node_id = e.source_id
 )
 -- One group per (tracing, agglomerate) over its nodes and its recovered edges.
 SELECT part.tracing_id, part.agglomerate_kind, part.agglomerate_id, count(part.node_id),
