@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from statistics import median
 
@@ -237,6 +238,11 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _around(baselines: list[dict]) -> list[float]:
+    """Per load, the mean of the baselines just before and just after it (seconds)."""
+    return [(a["sum"] + b["sum"]) / 2 for a, b in pairwise(baselines)]
+
+
 def _print(data: str, loads: list[dict], baselines: list[dict]) -> None:
     walls = [n["wall"] for n in loads]
     sums = [b["sum"] for b in baselines]
@@ -265,8 +271,7 @@ def _print(data: str, loads: list[dict], baselines: list[dict]) -> None:
         f"{first['graph_rows']:,} rows {median(b['graph'] for b in baselines):.1f} s = "
         f"{median(sums):.1f} s  (runs: " + ", ".join(f"{b:.1f}" for b in sums) + ")"
     )
-    # Each load against the mean of the baselines just before and just after it.
-    ratios = [w / ((sums[k] + sums[k + 1]) / 2) for k, w in enumerate(walls)]
+    ratios = [w / b for w, b in zip(walls, _around(baselines), strict=True)]
     print(
         f"load wall / baseline: {median(ratios):.2f} (target <= 1.0; runs: "
         + ", ".join(f"{r:.2f}" for r in ratios)
@@ -288,8 +293,7 @@ def _print_cpu(loads: list[dict], baselines: list[dict]) -> None:
         f"(benchmark process {median(b['cpu'] for b in baselines):.1f} + PostgreSQL server "
         f"{median(b['server_cpu'] for b in baselines):.1f})"
     )
-    sums = [b["sum"] for b in baselines]
-    floors = [cpu / cores / ((sums[k] + sums[k + 1]) / 2) for k, cpu in enumerate(load_cpu)]
+    floors = [cpu / cores / b for cpu, b in zip(load_cpu, _around(baselines), strict=True)]
     print(
         f"least load wall / baseline its CPU seconds allow on {cores} cores: "
         f"{median(floors):.2f} (runs: " + ", ".join(f"{f:.2f}" for f in floors) + ")"
